@@ -1,0 +1,53 @@
+package dev.limiter.runtime;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Last known state of each bucket this process wrote, used only to guess the write branch.
+ * A stale guess costs one extra write, never a wrong decision, so the cache needs no coherence;
+ * it is bounded by dropping entries that predict nothing (all limits full).
+ */
+final class BucketStateCache {
+
+  private final int maxEntries;
+  private final ConcurrentHashMap<BucketKey, BucketState> states = new ConcurrentHashMap<>();
+
+  BucketStateCache(int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("cache size must be at least 1, got " + maxEntries);
+    }
+    this.maxEntries = maxEntries;
+  }
+
+  BucketState get(BucketKey key) {
+    return states.getOrDefault(key, BucketState.EMPTY);
+  }
+
+  /** Records the times a successful write returned. */
+  void merge(BucketKey key, BucketState updated, long nowNanos) {
+    if (!updated.tats().isEmpty()) {
+      states.merge(key, updated, BucketState::with);
+      trim(nowNanos);
+    }
+  }
+
+  /** Records the whole state DynamoDB returned. */
+  void replace(BucketKey key, BucketState state, long nowNanos) {
+    states.put(key, state);
+    trim(nowNanos);
+  }
+
+  int size() {
+    return states.size();
+  }
+
+  private void trim(long nowNanos) {
+    if (states.size() <= maxEntries) {
+      return;
+    }
+    states.values().removeIf(state -> state.idleAt(nowNanos));
+    if (states.size() > maxEntries) {
+      states.clear();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.limiter.runtime;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Runs {@link BucketWrite} attempts against DynamoDB until one is applied or rejected, keeping the
+ * branch-guessing cache up to date. A mis-guess costs one extra write; the attempts are bounded.
+ */
+final class BucketWriter {
+
+  /** One guess, one corrected retry, and two more in case concurrent writers flip the state. */
+  static final int MAX_ATTEMPTS = 4;
+
+  private final String tableName;
+  private final DynamoDbGateway gateway;
+  private final BucketStateCache cache;
+
+  BucketWriter(String tableName, DynamoDbGateway gateway, BucketStateCache cache) {
+    this.tableName = tableName;
+    this.gateway = gateway;
+    this.cache = cache;
+  }
+
+  BucketWrite.Outcome write(BucketKey key, List<LimitOp> ops, long nowNanos) {
+    BucketWrite attempt = first(key, ops, nowNanos);
+    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+      BucketWrite.Outcome outcome;
+      try {
+        outcome = succeeded(attempt, gateway.update(attempt.request()));
+      } catch (ConditionalCheckFailedException e) {
+        outcome = conditionFailed(attempt, e);
+      }
+      if (!(outcome instanceof BucketWrite.Retry retry)) {
+        return outcome;
+      }
+      attempt = retry.next();
+    }
+    throw contention(key);
+  }
+
+  CompletableFuture<BucketWrite.Outcome> writeAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
+    return attemptAsync(first(key, ops, nowNanos), 1);
+  }
+
+  private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
+    return gateway.updateAsync(attempt.request())
+        .handle((response, failure) -> {
+          if (failure == null) {
+            return succeeded(attempt, response);
+          }
+          if (DynamoDbGateway.unwrap(failure) instanceof ConditionalCheckFailedException e) {
+            return conditionFailed(attempt, e);
+          }
+          throw failure instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", failure);
+        })
+        .thenCompose(outcome -> {
+          if (!(outcome instanceof BucketWrite.Retry retry)) {
+            return CompletableFuture.completedFuture(outcome);
+          }
+          if (number >= MAX_ATTEMPTS) {
+            return CompletableFuture.failedFuture(contention(attempt.key()));
+          }
+          return attemptAsync(retry.next(), number + 1);
+        });
+  }
+
+  private BucketWrite first(BucketKey key, List<LimitOp> ops, long nowNanos) {
+    return new BucketWrite(tableName, key, ops, cache.get(key), nowNanos);
+  }
+
+  private BucketWrite.Outcome succeeded(BucketWrite attempt, UpdateItemResponse response) {
+    BucketWrite.Applied applied = attempt.succeeded(response.attributes());
+    cache.merge(attempt.key(), applied.state(), attempt.nowNanos());
+    return applied;
+  }
+
+  private BucketWrite.Outcome conditionFailed(BucketWrite attempt, ConditionalCheckFailedException e) {
+    BucketState old = BucketState.decodeItem(attempt.key(), e.item());
+    cache.replace(attempt.key(), old, attempt.nowNanos());
+    return attempt.conditionFailed(old);
+  }
+
+  private RateLimiterException contention(BucketKey key) {
+    return new RateLimiterException("bucket " + key + " changed under every one of " + MAX_ATTEMPTS
+        + " attempts; giving up on this request");
+  }
+}

@@ -1,0 +1,85 @@
+package dev.limiter.runtime;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The limiter's DynamoDB calls over whichever client it was given: a synchronous call on an
+ * async-only limiter joins the future; an asynchronous call on a sync-only limiter runs on
+ * {@code executor}.
+ */
+final class DynamoDbGateway {
+
+  private final DynamoDbClient client;
+  private final DynamoDbAsyncClient asyncClient;
+  private final Executor executor;
+
+  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor) {
+    if (client == null && asyncClient == null) {
+      throw new IllegalArgumentException("a DynamoDbClient or a DynamoDbAsyncClient is required");
+    }
+    this.client = client;
+    this.asyncClient = asyncClient;
+    this.executor = executor;
+  }
+
+  UpdateItemResponse update(UpdateItemRequest request) {
+    return client != null ? client.updateItem(request) : join(asyncClient.updateItem(request));
+  }
+
+  CompletableFuture<UpdateItemResponse> updateAsync(UpdateItemRequest request) {
+    return asyncClient != null
+        ? asyncClient.updateItem(request)
+        : CompletableFuture.supplyAsync(() -> client.updateItem(request), executor);
+  }
+
+  GetItemResponse get(GetItemRequest request) {
+    return client != null ? client.getItem(request) : join(asyncClient.getItem(request));
+  }
+
+  /**
+   * Whether a failure means the table cannot serve requests right now (as opposed to a bad
+   * request): network errors and timeouts, throttling and server errors that outlived the SDK's
+   * retries, and a missing table (not created yet, or deleted).
+   */
+  static boolean isUnavailable(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof SdkClientException || cause instanceof ResourceNotFoundException) {
+      return true;
+    }
+    return cause instanceof AwsServiceException service
+        && (service.isThrottlingException() || service.statusCode() >= 500);
+  }
+
+  /** The failure inside the wrappers that futures add. */
+  static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
+  }
+}

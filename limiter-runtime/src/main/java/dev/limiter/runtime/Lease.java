@@ -1,0 +1,40 @@
+package dev.limiter.runtime;
+
+import java.util.Map;
+
+/**
+ * Tokens taken by an acquire. Adjust them once the real cost is known (an LLM call's actual token
+ * count), roll them back when the work did not happen, and close the lease to write the
+ * adjustments. Thread-safe; closing twice is harmless.
+ */
+public interface Lease extends AutoCloseable {
+
+  /**
+   * Tokens this lease accounts for per limit: what the acquire took plus pending adjustments.
+   * Empty for a lease that enforces nothing.
+   */
+  Map<String, Long> consumed();
+
+  /**
+   * Changes the consumption by {@code deltas} (per limit name; positive takes more and may push
+   * the bucket into debt, negative refunds). Written on {@link #close()}.
+   *
+   * @throws IllegalArgumentException for a limit the acquire did not name
+   * @throws IllegalStateException after close or rollback
+   */
+  void adjust(Map<String, Long> deltas);
+
+  /**
+   * Gives back everything the acquire took and drops pending adjustments.
+   *
+   * @throws IllegalStateException after close
+   */
+  void rollback();
+
+  /** Whether the lease holds real tokens; false when the table was unavailable under {@link OnUnavailable#ALLOW}. */
+  boolean enforced();
+
+  /** Writes pending adjustments. */
+  @Override
+  void close();
+}

@@ -1,0 +1,138 @@
+package dev.limiter.runtime;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.OnDemandThroughput;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The one definition of the limiter table: key schema, attribute definitions, the index, and the
+ * key formats of every item kind. The operator creates tables and writes items through this class.
+ *
+ * <p>Items:
+ * <ul>
+ *   <li>bucket — {@code pk = "E#<entityId>"}, {@code sk = "B#<resource>"}, {@code kind = "bucket"},
+ *       one number attribute {@code "t:<limit>"} per limit holding its GCRA theoretical arrival
+ *       time in epoch nanoseconds. Buckets never carry index attributes, so an acquire's write is
+ *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
+ * </ul>
+ * Index {@value #INDEX_NAME} ({@value #INDEX_PARTITION_KEY}, {@value #INDEX_SORT_KEY}) is sparse:
+ * only entity items (parent/child lookups) carry its keys.
+ */
+public final class LimiterTableSchema {
+
+  /** Partition key attribute. */
+  public static final String PARTITION_KEY = "pk";
+  /** Sort key attribute. */
+  public static final String SORT_KEY = "sk";
+  /** Sparse global secondary index for hierarchy lookups. */
+  public static final String INDEX_NAME = "gsi1";
+  /** Partition key of {@link #INDEX_NAME}. */
+  public static final String INDEX_PARTITION_KEY = "gsi1pk";
+  /** Sort key of {@link #INDEX_NAME}. */
+  public static final String INDEX_SORT_KEY = "gsi1sk";
+  /** Attribute naming an item's kind, so foreign or misplaced items are recognised. */
+  public static final String KIND = "kind";
+  /** {@link #KIND} of a bucket item. */
+  public static final String KIND_BUCKET = "bucket";
+  /** Attribute DynamoDB time-to-live is enabled on, for items that may expire. */
+  public static final String TTL_ATTRIBUTE = "ttl";
+
+  static final String ENTITY_PREFIX = "E#";
+  static final String BUCKET_PREFIX = "B#";
+  static final String TAT_PREFIX = "t:";
+
+  private LimiterTableSchema() {}
+
+  /** The table's primary key: {@value #PARTITION_KEY} (hash) and {@value #SORT_KEY} (range). */
+  public static List<KeySchemaElement> keySchema() {
+    return List.of(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE));
+  }
+
+  /** Definitions of every key attribute of the table and its index, all strings. */
+  public static List<AttributeDefinition> attributeDefinitions() {
+    return List.of(string(PARTITION_KEY), string(SORT_KEY), string(INDEX_PARTITION_KEY), string(INDEX_SORT_KEY));
+  }
+
+  /** Names of the table's global secondary indexes. */
+  public static List<String> indexNames() {
+    return List.of(INDEX_NAME);
+  }
+
+  /** The table's global secondary indexes with the given billing. */
+  public static List<GlobalSecondaryIndex> globalSecondaryIndexes(BillingSettings billing) {
+    GlobalSecondaryIndex.Builder index = GlobalSecondaryIndex.builder()
+        .indexName(INDEX_NAME)
+        .keySchema(key(INDEX_PARTITION_KEY, KeyType.HASH), key(INDEX_SORT_KEY, KeyType.RANGE))
+        .projection(Projection.builder().projectionType(ProjectionType.ALL).build());
+    if (billing instanceof BillingSettings.Provisioned p) {
+      index.provisionedThroughput(throughput(p.indexReadCapacityUnits(), p.indexWriteCapacityUnits()));
+    } else if (billing instanceof BillingSettings.OnDemand o && o.capped()) {
+      index.onDemandThroughput(onDemandThroughput(o));
+    }
+    return List.of(index.build());
+  }
+
+  /**
+   * A CreateTable request for a limiter table. Streams, TTL, deletion protection, point-in-time
+   * recovery and tags are separate concerns the caller adds ({@code toBuilder()}) or sets later.
+   */
+  public static CreateTableRequest createTableRequest(String tableName, BillingSettings billing) {
+    CreateTableRequest.Builder request = CreateTableRequest.builder()
+        .tableName(tableName)
+        .keySchema(keySchema())
+        .attributeDefinitions(attributeDefinitions())
+        .globalSecondaryIndexes(globalSecondaryIndexes(billing));
+    if (billing instanceof BillingSettings.Provisioned p) {
+      request.billingMode(BillingMode.PROVISIONED)
+          .provisionedThroughput(throughput(p.readCapacityUnits(), p.writeCapacityUnits()));
+    } else if (billing instanceof BillingSettings.OnDemand o) {
+      request.billingMode(BillingMode.PAY_PER_REQUEST);
+      if (o.capped()) {
+        request.onDemandThroughput(onDemandThroughput(o));
+      }
+    }
+    return request.build();
+  }
+
+  /** Primary key of the bucket of {@code entityId} for {@code resource}. */
+  public static Map<String, AttributeValue> bucketKey(String entityId, String resource) {
+    return Map.of(
+        PARTITION_KEY, AttributeValue.fromS(ENTITY_PREFIX + Names.requireEntityId(entityId)),
+        SORT_KEY, AttributeValue.fromS(BUCKET_PREFIX + Names.requireResource(resource)));
+  }
+
+  /** Bucket attribute holding a limit's theoretical arrival time. */
+  public static String tatAttribute(String limitName) {
+    return TAT_PREFIX + limitName;
+  }
+
+  private static KeySchemaElement key(String attribute, KeyType type) {
+    return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
+  }
+
+  private static AttributeDefinition string(String attribute) {
+    return AttributeDefinition.builder().attributeName(attribute).attributeType(ScalarAttributeType.S).build();
+  }
+
+  private static ProvisionedThroughput throughput(long read, long write) {
+    return ProvisionedThroughput.builder().readCapacityUnits(read).writeCapacityUnits(write).build();
+  }
+
+  private static OnDemandThroughput onDemandThroughput(BillingSettings.OnDemand o) {
+    return OnDemandThroughput.builder()
+        .maxReadRequestUnits(o.maxReadRequestUnits())
+        .maxWriteRequestUnits(o.maxWriteRequestUnits())
+        .build();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.limiter.runtime;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation of the identifiers that end up in the limiter table's keys and attribute names.
+ *
+ * <p>{@code #} is the key separator of {@link LimiterTableSchema}, so no identifier may contain it.
+ */
+public final class Names {
+
+  /** Longest limit name. */
+  public static final int MAX_LIMIT_NAME_LENGTH = 64;
+  /** Longest resource name. */
+  public static final int MAX_RESOURCE_LENGTH = 128;
+  /** Longest entity id. */
+  public static final int MAX_ENTITY_ID_LENGTH = 256;
+
+  private static final Pattern LIMIT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
+
+  private Names() {}
+
+  /** A limit name: letters, digits, {@code _ . -}, at most 64 characters. */
+  public static String requireLimitName(String name) {
+    if (name == null || !LIMIT_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid limit name " + quote(name)
+          + ": use 1 to " + MAX_LIMIT_NAME_LENGTH + " letters, digits, '_', '.' or '-'");
+    }
+    return name;
+  }
+
+  /** A resource name: letters, digits, {@code _ . : / -}, at most 128 characters. */
+  public static String requireResource(String resource) {
+    if (resource == null || !RESOURCE.matcher(resource).matches()) {
+      throw new IllegalArgumentException("invalid resource " + quote(resource)
+          + ": use 1 to " + MAX_RESOURCE_LENGTH + " letters, digits, '_', '.', ':', '/' or '-'");
+    }
+    return resource;
+  }
+
+  /** An entity id: 1 to 256 characters, no {@code #} and no control characters. */
+  public static String requireEntityId(String entityId) {
+    if (entityId == null || entityId.isEmpty() || entityId.length() > MAX_ENTITY_ID_LENGTH
+        || entityId.chars().anyMatch(c -> c == '#' || Character.isISOControl(c))) {
+      throw new IllegalArgumentException("invalid entity id " + quote(entityId)
+          + ": use 1 to " + MAX_ENTITY_ID_LENGTH + " characters without '#' or control characters");
+    }
+    return entityId;
+  }
+
+  private static String quote(String value) {
+    return value == null ? "null" : "'" + value + "'";
+  }
+}

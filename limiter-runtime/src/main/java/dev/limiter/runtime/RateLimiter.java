@@ -1,0 +1,422 @@
+package dev.limiter.runtime;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+
+/**
+ * Distributed rate limiting against a limiter table (see {@link LimiterTableSchema}).
+ *
+ * <p>An admitted acquire is one conditional UpdateItem of the bucket item of (entity, resource):
+ * 1 WCU, 0 RCU, whatever the number of limits. A refusal is decided from the old item DynamoDB
+ * returns with the failed condition, without a read. Buckets refill implicitly with time (GCRA),
+ * so nothing ever writes refills.
+ *
+ * <p>Clock skew: each client decides with its own clock. A client whose clock runs ahead by
+ * {@code d} sees buckets {@code d} further refilled and may admit up to {@code d·refill/period}
+ * more tokens than a true clock would; a client behind admits correspondingly less. No skew ever
+ * makes a bucket exceed its capacity at the instant of a write, and the bound on admissions over
+ * a run grows by at most the largest skew's worth of refill. Keep clients NTP-synchronised.
+ *
+ * <p>Thread-safe; build one per table and share it.
+ */
+public final class RateLimiter implements AutoCloseable {
+
+  /** Default number of buckets whose last known state is kept to guess write branches. */
+  public static final int DEFAULT_CACHE_SIZE = 100_000;
+
+  private final String tableName;
+  private final OnUnavailable onUnavailable;
+  private final Clock clock;
+  private final DynamoDbGateway gateway;
+  private final BucketWriter writer;
+  private final OutageTracker outages;
+  private final List<AutoCloseable> owned;
+
+  private RateLimiter(Builder builder) {
+    this.tableName = Objects.requireNonNull(builder.tableName, "tableName");
+    if (tableName.length() < 3 || tableName.length() > 255 || !tableName.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("invalid DynamoDB table name '" + tableName + "'");
+    }
+    this.onUnavailable = Objects.requireNonNull(builder.onUnavailable, "onUnavailable");
+    this.clock = Objects.requireNonNull(builder.clock, "clock");
+    Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
+    this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
+    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
+    this.outages = new OutageTracker(tableName, onUnavailable,
+        Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
+    this.owned = List.copyOf(builder.owned);
+  }
+
+  /** A builder; a table name and at least one client are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A limiter configured from the process environment: {@code LIMITER_TABLE_NAME} (required),
+   * {@code AWS_REGION} (required), {@code LIMITER_ENDPOINT_URL} (optional, e.g. DynamoDB Local)
+   * and {@code LIMITER_ON_UNAVAILABLE} ({@code BLOCK} by default, or {@code ALLOW}). Credentials
+   * come from the SDK's default chain. The limiter owns the clients and closes them.
+   */
+  public static RateLimiter fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /** As {@link #fromEnvironment()}, reading the variables from {@code environment}. */
+  public static RateLimiter fromEnvironment(Map<String, String> environment) {
+    String table = required(environment, "LIMITER_TABLE_NAME");
+    Region region = Region.of(required(environment, "AWS_REGION"));
+    String endpoint = environment.get("LIMITER_ENDPOINT_URL");
+    String policy = environment.getOrDefault("LIMITER_ON_UNAVAILABLE", OnUnavailable.BLOCK.name());
+    OnUnavailable onUnavailable;
+    try {
+      onUnavailable = OnUnavailable.valueOf(policy.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("LIMITER_ON_UNAVAILABLE must be ALLOW or BLOCK, got '" + policy + "'", e);
+    }
+    // A limiter sits on every request's path: fail fast rather than wait out the SDK's defaults.
+    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.STANDARD)
+        .apiCallAttemptTimeout(Duration.ofSeconds(1))
+        .apiCallTimeout(Duration.ofSeconds(3))
+        .build();
+    DynamoDbClientBuilder sync = DynamoDbClient.builder().region(region).overrideConfiguration(overrides);
+    DynamoDbAsyncClientBuilder async = DynamoDbAsyncClient.builder().region(region).overrideConfiguration(overrides);
+    if (endpoint != null && !endpoint.isBlank()) {
+      URI uri;
+      try {
+        uri = URI.create(endpoint.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("LIMITER_ENDPOINT_URL is not a URL: '" + endpoint + "'", e);
+      }
+      sync.endpointOverride(uri);
+      async.endpointOverride(uri);
+    }
+    DynamoDbClient client = sync.build();
+    DynamoDbAsyncClient asyncClient = async.build();
+    Builder builder = builder().client(client).asyncClient(asyncClient).tableName(table).onUnavailable(onUnavailable);
+    builder.owned.add(client);
+    builder.owned.add(asyncClient);
+    return builder.build();
+  }
+
+  /**
+   * Takes {@code consume} tokens (per limit name) from the bucket of {@code entityId} for
+   * {@code resource}, limited by {@code limits}; all or nothing.
+   *
+   * @throws RateLimitExceededException when a limit lacks the tokens (nothing is taken)
+   * @throws RequestExceedsCapacityException when a request exceeds a limit's capacity
+   * @throws IllegalArgumentException for invalid names, amounts or limits
+   * @throws RateLimiterUnavailableException when DynamoDB is unavailable under {@link OnUnavailable#BLOCK}
+   * @throws MalformedItemException when the bucket's item is not a limiter bucket
+   */
+  public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+    BucketKey key = new BucketKey(entityId, resource);
+    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+    List<LimitOp> ops = Arguments.acquireOps(consume, byName);
+    BucketWrite.Outcome outcome;
+    try {
+      outcome = writer.write(key, ops, nowNanos());
+    } catch (RuntimeException e) {
+      return failed(e, UnenforcedLease.INSTANCE);
+    }
+    outages.succeeded();
+    return lease(outcome, key, byName, consume);
+  }
+
+  /**
+   * As {@link #acquire}, without blocking the caller. Invalid arguments throw immediately; every
+   * other failure completes the future exceptionally.
+   */
+  public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
+                                               List<Limit> limits) {
+    BucketKey key = new BucketKey(entityId, resource);
+    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+    List<LimitOp> ops = Arguments.acquireOps(consume, byName);
+    return writer.writeAsync(key, ops, nowNanos()).handle((outcome, failure) -> {
+      if (failure != null) {
+        return failed(DynamoDbGateway.unwrap(failure), UnenforcedLease.INSTANCE);
+      }
+      outages.succeeded();
+      return lease(outcome, key, byName, consume);
+    });
+  }
+
+  /**
+   * Acquires, runs {@code body} with the lease and closes it (writing adjustments); rolls the
+   * consumption back when {@code body} throws, and rethrows.
+   */
+  public <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
+                         Function<Lease, T> body) {
+    Objects.requireNonNull(body, "body");
+    Lease lease = acquire(entityId, resource, consume, limits);
+    T result;
+    try {
+      result = body.apply(lease);
+    } catch (RuntimeException | Error e) {
+      try {
+        lease.rollback();
+      } catch (RuntimeException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    }
+    lease.close();
+    return result;
+  }
+
+  /**
+   * Tokens available now per limit (negative while in debt), from one strongly consistent read.
+   * Under {@link OnUnavailable#ALLOW} an unavailable table reports every limit full.
+   */
+  public Map<String, Long> available(String entityId, String resource, List<Limit> limits) {
+    BucketKey key = new BucketKey(entityId, resource);
+    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+    Map<String, Long> full = new LinkedHashMap<>();
+    byName.values().forEach(limit -> full.put(limit.name(), limit.capacity()));
+    BucketState state;
+    try {
+      state = read(key, byName);
+    } catch (RuntimeException e) {
+      return failed(e, full);
+    }
+    long now = nowNanos();
+    Map<String, Long> available = new LinkedHashMap<>();
+    byName.values().forEach(limit -> available.put(limit.name(), limit.available(state.tat(limit.name()), now)));
+    return available;
+  }
+
+  /**
+   * How long until {@code needed} tokens (per limit name) could be acquired, given no other
+   * traffic; zero if now. Under {@link OnUnavailable#ALLOW} an unavailable table answers zero.
+   */
+  public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+    BucketKey key = new BucketKey(entityId, resource);
+    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+    List<LimitOp> ops = Arguments.acquireOps(needed, byName);
+    BucketState state;
+    try {
+      state = read(key, byName);
+    } catch (RuntimeException e) {
+      return failed(e, Duration.ZERO);
+    }
+    long now = nowNanos();
+    long wait = 0;
+    for (LimitOp op : ops) {
+      wait = Math.max(wait, op.limit().waitNanos(state.tat(op.name()), now, op.tokens()));
+    }
+    return Duration.ofNanos(wait);
+  }
+
+  /** The limiter table's name. */
+  public String tableName() {
+    return tableName;
+  }
+
+  /** What the limiter does when the table is unavailable. */
+  public OnUnavailable onUnavailable() {
+    return onUnavailable;
+  }
+
+  /** Closes the clients this limiter created ({@link #fromEnvironment()}); given clients stay open. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("closing the limiter's clients failed", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Writes a lease's adjustment or refund, under the unavailability policy. */
+  void writeAdjustment(BucketKey key, List<LimitOp> ops) {
+    BucketWrite.Outcome outcome;
+    try {
+      outcome = writer.write(key, ops, nowNanos());
+    } catch (RuntimeException e) {
+      failed(e, null);
+      return;
+    }
+    outages.succeeded();
+    if (!(outcome instanceof BucketWrite.Applied)) {
+      throw new IllegalStateException("an unconditional adjustment was refused: " + outcome);
+    }
+  }
+
+  private BucketState read(BucketKey key, Map<String, Limit> limits) {
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("#kind", LimiterTableSchema.KIND);
+    List<String> projection = new ArrayList<>(List.of("#kind"));
+    int i = 0;
+    for (String limit : limits.keySet()) {
+      names.put("#t" + i, LimiterTableSchema.tatAttribute(limit));
+      projection.add("#t" + i++);
+    }
+    GetItemRequest request = GetItemRequest.builder()
+        .tableName(tableName)
+        .key(key.attributes())
+        .consistentRead(true)
+        .projectionExpression(String.join(", ", projection))
+        .expressionAttributeNames(names)
+        .build();
+    BucketState state = BucketState.decodeItem(key, gateway.get(request).item());
+    outages.succeeded();
+    return state;
+  }
+
+  private Lease lease(BucketWrite.Outcome outcome, BucketKey key, Map<String, Limit> limits, Map<String, Long> consume) {
+    if (outcome instanceof BucketWrite.Rejected rejected) {
+      throw new RateLimitExceededException(rejected.violations());
+    }
+    return new BucketLease(this, key, limits, consume);
+  }
+
+  /**
+   * Applies the unavailability policy to a failure: {@code fallback} under ALLOW, a
+   * {@link RateLimiterUnavailableException} under BLOCK; other failures are rethrown.
+   */
+  private <T> T failed(Throwable failure, T fallback) {
+    Throwable cause = DynamoDbGateway.unwrap(failure);
+    if (DynamoDbGateway.isUnavailable(cause)) {
+      outages.failed(cause);
+      if (onUnavailable == OnUnavailable.ALLOW) {
+        return fallback;
+      }
+      throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable: " + cause.getMessage(), cause);
+    }
+    if (cause instanceof SdkException) {
+      throw new RateLimiterException("DynamoDB refused a request on limiter table " + tableName + ": " + cause.getMessage(), cause);
+    }
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    throw new RateLimiterException("limiter call failed", cause);
+  }
+
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+  }
+
+  private static String required(Map<String, String> environment, String name) {
+    String value = environment.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set");
+    }
+    return value.trim();
+  }
+
+  /** Runs blocking calls for {@link #acquireAsync} when only a synchronous client was given. */
+  private static final class DefaultExecutor {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Configuration of a {@link RateLimiter}. */
+  public static final class Builder {
+    private DynamoDbClient client;
+    private DynamoDbAsyncClient asyncClient;
+    private String tableName;
+    private OnUnavailable onUnavailable = OnUnavailable.BLOCK;
+    private Clock clock = Clock.systemUTC();
+    private AvailabilityListener availabilityListener = new LoggingAvailabilityListener();
+    private int cacheSize = DEFAULT_CACHE_SIZE;
+    private Executor executor;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Synchronous client, used by {@link #acquire} and lease writes. */
+    public Builder client(DynamoDbClient client) {
+      this.client = client;
+      return this;
+    }
+
+    /** Asynchronous client, used by {@link #acquireAsync}. */
+    public Builder asyncClient(DynamoDbAsyncClient asyncClient) {
+      this.asyncClient = asyncClient;
+      return this;
+    }
+
+    /** The limiter table. */
+    public Builder tableName(String tableName) {
+      this.tableName = tableName;
+      return this;
+    }
+
+    /** Fail closed ({@link OnUnavailable#BLOCK}, the default) or open. */
+    public Builder onUnavailable(OnUnavailable onUnavailable) {
+      this.onUnavailable = onUnavailable;
+      return this;
+    }
+
+    /** Clock that decides bucket time; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Told once per outage and recovery; logs by default. */
+    public Builder availabilityListener(AvailabilityListener availabilityListener) {
+      this.availabilityListener = availabilityListener;
+      return this;
+    }
+
+    /** Buckets whose last known state is kept to guess write branches; {@value #DEFAULT_CACHE_SIZE} by default. */
+    public Builder cacheSize(int cacheSize) {
+      this.cacheSize = cacheSize;
+      return this;
+    }
+
+    /** Runs {@link #acquireAsync} calls when only a synchronous client is given. */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /** The limiter. */
+    public RateLimiter build() {
+      return new RateLimiter(this);
+    }
+  }
+}
