@@ -8,10 +8,11 @@ import java.util.Objects;
  * A token bucket: {@code capacity} tokens, refilled by {@code refillAmount} tokens every
  * {@code refillPeriod}, continuously.
  *
- * <p>The limiter enforces it with GCRA in integer nanoseconds: each token costs the emission
- * interval {@code refillPeriod / refillAmount}; a request of {@code n} tokens is charged
- * {@code ⌈n·period/refill⌉} ns (less than 1 ns of rounding per call, always against the caller,
- * so a bucket never admits more than {@code capacity + refill·elapsed/period}).
+ * <p>The limiter enforces it with GCRA in integer nanoseconds, without floating point: a request
+ * of {@code n} tokens is charged {@code ⌈n·period/refill⌉} ns of bucket time and a full bucket
+ * holds {@code ⌈capacity·period/refill⌉} ns. Rounding is per call, never accumulates, and is
+ * always against the caller (under 1 ns per call), so over any interval of {@code e} ns a bucket
+ * admits at most {@code capacity + refill·(e + 1)/period} tokens.
  */
 public final class Limit {
 

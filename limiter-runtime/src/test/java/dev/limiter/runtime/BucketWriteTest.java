@@ -1,0 +1,100 @@
+package dev.limiter.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+class BucketWriteTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final long NOW = 1_795_000_000L * SECOND;
+  private static final BucketKey KEY = new BucketKey("key-1", "llm-api");
+  private static final Limit RPM = Limit.perMinute("rpm", 60);
+  private static final Limit TPM = Limit.perMinute("tpm", 6000);
+
+  private static BucketWrite write(BucketState guess, LimitOp... ops) {
+    return new BucketWrite("limits", KEY, List.of(ops), guess, NOW);
+  }
+
+  private static BucketState state(String limit, long tat) {
+    return new BucketState(Map.of(limit, tat));
+  }
+
+  @Test
+  void unknownBucketTakesTheIdleBranchForEveryLimit() {
+    UpdateItemRequest request = write(BucketState.EMPTY,
+        new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE), new LimitOp(TPM, 500, LimitOp.Kind.ACQUIRE)).request();
+    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = :v0, #t1 = :v1");
+    assertThat(request.conditionExpression()).isEqualTo("(attribute_not_exists(#pk) OR #kind = :kind)"
+        + " AND (attribute_not_exists(#t0) OR #t0 <= :now) AND (attribute_not_exists(#t1) OR #t1 <= :now)");
+    assertThat(request.expressionAttributeNames()).containsEntry("#t0", "t:rpm").containsEntry("#t1", "t:tpm");
+    assertThat(request.expressionAttributeValues())
+        .containsEntry(":v0", AttributeValue.fromN(Long.toString(NOW + SECOND)))
+        .containsEntry(":v1", AttributeValue.fromN(Long.toString(NOW + 5 * SECOND)));
+    assertThat(request.key()).isEqualTo(LimiterTableSchema.bucketKey("key-1", "llm-api"));
+  }
+
+  @Test
+  void busyBucketAddsTheCostUnderAnUpperBound() {
+    UpdateItemRequest request = write(state("rpm", NOW + 10 * SECOND), new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE)).request();
+    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = #t0 + :c0");
+    assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t0 <= :m0");
+    assertThat(request.expressionAttributeValues())
+        .containsEntry(":c0", AttributeValue.fromN(Long.toString(2 * SECOND)))
+        .containsEntry(":m0", AttributeValue.fromN(Long.toString(NOW + 60 * SECOND - 2 * SECOND)));
+  }
+
+  @Test
+  void chargesHaveNoUpperBoundAndRefundsSubtract() {
+    UpdateItemRequest request = write(state("rpm", NOW + SECOND),
+        new LimitOp(RPM, 100, LimitOp.Kind.CHARGE), new LimitOp(TPM, 10, LimitOp.Kind.REFUND)).request();
+    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
+    assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t1 > :now");
+  }
+
+  @Test
+  void failedConditionWithAnExhaustedLimitIsARejectionWithExactRetryAfter() {
+    // rpm: 60 tokens used 0.5 s ago => tat = now + 59.5 s; 2 tokens need 1.5 s more.
+    BucketState old = new BucketState(Map.of("rpm", NOW + 59 * SECOND + SECOND / 2, "tpm", 0L));
+    BucketWrite.Outcome outcome = write(BucketState.EMPTY,
+        new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE), new LimitOp(TPM, 100, LimitOp.Kind.ACQUIRE)).conditionFailed(old);
+    assertThat(outcome).isInstanceOf(BucketWrite.Rejected.class);
+    List<Violation> violations = ((BucketWrite.Rejected) outcome).violations();
+    assertThat(violations).singleElement().isEqualTo(
+        new Violation("key-1", "llm-api", "rpm", 60, 0, 2, Duration.ofMillis(1500)));
+  }
+
+  @Test
+  void failedConditionWithTokensLeftRetriesWithTheReturnedState() {
+    BucketState old = state("rpm", NOW + 5 * SECOND);
+    BucketWrite.Outcome outcome = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).conditionFailed(old);
+    assertThat(outcome).isInstanceOf(BucketWrite.Retry.class);
+    BucketWrite next = ((BucketWrite.Retry) outcome).next();
+    assertThat(next.guess()).isEqualTo(old);
+    assertThat(next.request().updateExpression()).contains("#t0 = #t0 + :c0");
+  }
+
+  @Test
+  void refundsToAFullBucketAreDropped() {
+    BucketWrite.Outcome outcome = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.REFUND))
+        .conditionFailed(state("rpm", NOW - SECOND));
+    assertThat(outcome).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY));
+
+    BucketWrite.Outcome mixed = write(BucketState.EMPTY,
+        new LimitOp(RPM, 1, LimitOp.Kind.REFUND), new LimitOp(TPM, 5, LimitOp.Kind.REFUND))
+        .conditionFailed(state("tpm", NOW + SECOND));
+    assertThat(((BucketWrite.Retry) mixed).next().ops()).extracting(LimitOp::name).containsExactly("tpm");
+  }
+
+  @Test
+  void successDecodesTheReturnedTimes() {
+    BucketWrite.Applied applied = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).succeeded(Map.of(
+        "kind", AttributeValue.fromS("bucket"), "t:rpm", AttributeValue.fromN(Long.toString(NOW + SECOND))));
+    assertThat(applied.state()).isEqualTo(state("rpm", NOW + SECOND));
+  }
+}
