@@ -70,10 +70,11 @@ record BucketState(Map<String, Long> tats) {
           + "' must be a number, found " + value);
     }
     try {
-      return Long.parseLong(value.n());
-    } catch (NumberFormatException e) {
+      // Any number is a time; only one beyond the range of epoch nanoseconds cannot be used.
+      return new java.math.BigDecimal(value.n()).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
       throw new MalformedItemException("bucket " + key + ": attribute '" + attribute
-          + "' must be an integer of epoch nanoseconds, found " + value.n());
+          + "' must be epoch nanoseconds within the range of a long, found " + value.n());
     }
   }
 }

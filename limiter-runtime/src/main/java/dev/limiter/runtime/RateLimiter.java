@@ -278,8 +278,10 @@ public final class RateLimiter implements AutoCloseable {
 
   private BucketState read(BucketKey key, Map<String, Limit> limits) {
     Map<String, String> names = new LinkedHashMap<>();
+    // The key is projected too, so that an existing item is never read as an absent one.
+    names.put("#pk", LimiterTableSchema.PARTITION_KEY);
     names.put("#kind", LimiterTableSchema.KIND);
-    List<String> projection = new ArrayList<>(List.of("#kind"));
+    List<String> projection = new ArrayList<>(List.of("#pk", "#kind"));
     int i = 0;
     for (String limit : limits.keySet()) {
       names.put("#t" + i, LimiterTableSchema.tatAttribute(limit));
