@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -28,7 +29,7 @@ public record Billing(
     @JsonPropertyDescription("Optional on-demand throughput caps")
     OnDemandCapacity onDemand,
     @JsonPropertyDescription("Minimum spacing between billing-mode switches (Go duration such as 24h or 90m); default 24h")
-    @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+    @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$") @Size(min = 2)
     @Default("24h")
     String switchCooldown) {
 }
