@@ -1,5 +1,6 @@
 package dev.limiter.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,6 @@ final class Arguments {
   }
 
   private static int utf8Length(String text) {
-    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 }
