@@ -10,8 +10,9 @@ import java.util.Locale;
  * Compares our limiter with Bucket4j on one DynamoDB Local server in one run.
  *
  * <p>The server runs in this JVM, so each engine first loads it for four warm-ups' time to let the
- * JIT settle. Throughput: then, for each engine and each scenario ({1, 16} threads × {one hot key, 10,000 keys
- * picked uniformly per call}), a fresh engine on a fresh table is warmed up, then measured; the
+ * JIT settle. Throughput: then, for each engine and each scenario ({1, 16} threads × {one hot key,
+ * 10,000 keys picked uniformly per call}, on loopback and again with a round trip added to every
+ * call as a real network has), a fresh engine on a fresh table is warmed up, then measured; the
  * report gives throughput, latency percentiles, DynamoDB calls and capacity units per acquire.
  * Both engines enforce the same generous limit (1,000,000 tokens, refilled 1,000,000/s) so that
  * the admitted path is what gets measured.
@@ -19,15 +20,14 @@ import java.util.Locale;
  * <p>Correctness: 16 threads on one hot key under a binding limit (100 tokens, refilled 200/s),
  * admissions compared with the most the limit allows over the elapsed time.
  *
- * <p>Phase lengths come from system properties {@code bench.warmup} and {@code bench.duration}
- * (seconds, 3 and 10 by default). Run with {@code mvn -Pbench -pl sandbox -am -DskipTests verify}.
+ * <p>System properties: {@code bench.warmup} and {@code bench.duration} (seconds, 3 and 8 by
+ * default), {@code bench.rttMillis} (added round trip, 2 by default; 0 runs loopback only).
+ * Run with {@code mvn -Pbench -pl sandbox -am -DskipTests verify}.
  */
 public final class Benchmark {
 
   private static final BucketSpec GENEROUS = new BucketSpec(1_000_000, 1_000_000, Duration.ofSeconds(1));
   private static final BucketSpec BINDING = new BucketSpec(100, 200, Duration.ofSeconds(1));
-  private static final List<Scenario> SCENARIOS = List.of(
-      new Scenario(1, 1), new Scenario(1, 10_000), new Scenario(16, 1), new Scenario(16, 10_000));
   private static final Scenario CONTENDED = new Scenario(16, 1);
   private static final Scenario SERVER_WARMUP = new Scenario(16, 10_000);
   private static final int SERVER_WARMUP_FACTOR = 4;
@@ -46,10 +46,11 @@ public final class Benchmark {
     int status = 0;
     try {
       Duration warmup = seconds("bench.warmup", 3, 0);
-      Duration measured = seconds("bench.duration", 10, 1);
+      Duration measured = seconds("bench.duration", 8, 1);
+      Duration roundTrip = Duration.ofMillis(Long.getLong("bench.rttMillis", 2));
       DynamoDbLocal local = DynamoDbLocal.start();
       try {
-        new Benchmark(local).run(warmup, measured);
+        new Benchmark(local).run(warmup, measured, scenarios(roundTrip));
       } finally {
         local.stop();
       }
@@ -62,12 +63,25 @@ public final class Benchmark {
     System.exit(status);
   }
 
-  private void run(Duration warmup, Duration measured) throws InterruptedException {
+  /** {1, 16} threads × {one hot key, 10,000 keys}, on loopback and with {@code roundTrip} added per call. */
+  private static List<Scenario> scenarios(Duration roundTrip) {
+    List<Scenario> scenarios = new ArrayList<>();
+    for (Duration network : roundTrip.isZero() ? List.of(Duration.ZERO) : List.of(Duration.ZERO, roundTrip)) {
+      for (int threads : new int[] {1, 16}) {
+        for (int keys : new int[] {1, 10_000}) {
+          scenarios.add(new Scenario(threads, keys, network));
+        }
+      }
+    }
+    return scenarios;
+  }
+
+  private void run(Duration warmup, Duration measured, List<Scenario> scenarios) throws InterruptedException {
     System.out.printf(Locale.ROOT, "DynamoDB Local at %s; warm-up %ds, measured %ds per run; limit: %s%n%n",
         local.endpoint(), warmup.toSeconds(), measured.toSeconds(), GENEROUS);
     warmUpServer(warmup.multipliedBy(SERVER_WARMUP_FACTOR));
     List<Measurement> measurements = new ArrayList<>();
-    for (Scenario scenario : SCENARIOS) {
+    for (Scenario scenario : scenarios) {
       for (Engine.Factory factory : ENGINES) {
         measurements.add(measure(factory, scenario, warmup, measured));
       }
@@ -91,7 +105,7 @@ public final class Benchmark {
    */
   private void warmUpServer(Duration perEngine) throws InterruptedException {
     for (Engine.Factory factory : ENGINES) {
-      try (Engine engine = open(factory, GENEROUS)) {
+      try (Engine engine = open(factory, GENEROUS, Duration.ZERO)) {
         System.out.printf(Locale.ROOT, "warming up the server with %s for %ds%n", engine.name(), perEngine.toSeconds());
         LoadGenerator.run(engine, SERVER_WARMUP, perEngine);
       }
@@ -100,7 +114,7 @@ public final class Benchmark {
 
   private Measurement measure(Engine.Factory factory, Scenario scenario, Duration warmup, Duration measured)
       throws InterruptedException {
-    try (Engine engine = open(factory, GENEROUS)) {
+    try (Engine engine = open(factory, GENEROUS, scenario.roundTrip())) {
       System.out.printf(Locale.ROOT, "running %-8s %s%n", engine.name(), scenario.label());
       LoadGenerator.run(engine, scenario, warmup);
       engine.recorder().reset();
@@ -111,15 +125,15 @@ public final class Benchmark {
 
   private CorrectnessRun checkCorrectness(Engine.Factory factory) throws InterruptedException {
     // No warm-up: the bucket must start full for the bound to hold from the first call.
-    try (Engine engine = open(factory, BINDING)) {
+    try (Engine engine = open(factory, BINDING, Duration.ZERO)) {
       System.out.printf(Locale.ROOT, "checking %-8s %s%n", engine.name(), CONTENDED.label());
       PhaseResult phase = LoadGenerator.run(engine, CONTENDED, CORRECTNESS_RUN);
       return new CorrectnessRun(engine.name(), phase, BINDING.admissionBound(phase.elapsedNanos()));
     }
   }
 
-  private Engine open(Engine.Factory factory, BucketSpec spec) {
-    return factory.open(local, "bench-" + ++tables, spec);
+  private Engine open(Engine.Factory factory, BucketSpec spec, Duration roundTrip) {
+    return factory.open(local, "bench-" + ++tables, spec, new NetworkDelay(roundTrip));
   }
 
   private static Duration seconds(String property, long fallback, long min) {

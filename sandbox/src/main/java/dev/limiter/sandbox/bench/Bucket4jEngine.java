@@ -18,8 +18,8 @@ final class Bucket4jEngine implements Engine {
   private final DynamoDbBucket4jProxyManager buckets;
   private final BucketConfiguration configuration;
 
-  Bucket4jEngine(DynamoDbLocal local, String tableName, BucketSpec spec) {
-    client = local.client(recorder);
+  Bucket4jEngine(DynamoDbLocal local, String tableName, BucketSpec spec, NetworkDelay network) {
+    client = local.client(recorder, network);
     this.tableName = tableName;
     DynamoDbBucket4jProxyManager.createTable(client, tableName);
     buckets = new DynamoDbBucket4jProxyManager(client, tableName, ClientSideConfig.getDefault());

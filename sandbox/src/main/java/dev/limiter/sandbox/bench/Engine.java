@@ -25,6 +25,6 @@ interface Engine extends AutoCloseable {
   /** Opens an engine on a new client and a new table named {@code tableName}, enforcing {@code spec}. */
   @FunctionalInterface
   interface Factory {
-    Engine open(DynamoDbLocal local, String tableName, BucketSpec spec);
+    Engine open(DynamoDbLocal local, String tableName, BucketSpec spec, NetworkDelay network);
   }
 }

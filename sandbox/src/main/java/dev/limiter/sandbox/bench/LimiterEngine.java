@@ -26,8 +26,8 @@ final class LimiterEngine implements Engine {
   private final List<Limit> limits;
   private final Map<String, Long> oneToken;
 
-  LimiterEngine(DynamoDbLocal local, String tableName, BucketSpec spec) {
-    client = local.client(recorder);
+  LimiterEngine(DynamoDbLocal local, String tableName, BucketSpec spec, NetworkDelay network) {
+    client = local.client(recorder, network);
     this.tableName = tableName;
     client.createTable(LimiterTableSchema.createTableRequest(tableName, BillingSettings.onDemand()));
     limiter = RateLimiter.builder().client(client).tableName(tableName).build();
