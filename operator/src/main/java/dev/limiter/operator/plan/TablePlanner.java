@@ -1,0 +1,242 @@
+package dev.limiter.operator.plan;
+
+import dev.limiter.operator.api.BillingModeSwitch;
+import dev.limiter.runtime.LimiterTableSchema;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * Plans one reconcile pass of a RateLimiterTable: {@code (desired, observed, history, now) →
+ * (actions, conditions, wake-up)}. Pure; every rule of the operator lives here or in the deciders
+ * it calls.
+ *
+ * <p>Rules: create a missing table; touch nothing that belongs to someone else (an existing table
+ * without the ownership tag is adopted only when asked); change nothing while the table is not
+ * ACTIVE; at most one UpdateTable per pass, capacity first, then the stream, then deletion
+ * protection; TTL, point-in-time recovery and tags are separate fast calls made in the same pass;
+ * deferrals are reported with their exact time and woken up for; a converged table gets no call.
+ */
+public final class TablePlanner {
+
+  /** Summary condition. */
+  public static final String READY = "Ready";
+  /** Whether the table exists and is ACTIVE. */
+  public static final String TABLE_READY = "TableReady";
+  /** Whether billing mode and throughput match the spec. */
+  public static final String CAPACITY_SYNCED = "CapacitySynced";
+  /** True while a requested billing-mode switch waits for the guard. */
+  public static final String BILLING_MODE_COOLDOWN = "BillingModeCooldown";
+
+  /** How soon to look again at a table that is being created or updated. */
+  public static final Duration BUSY_POLL = Duration.ofSeconds(10);
+
+  private TablePlanner() {}
+
+  /** Plans a pass. */
+  public static TablePlan plan(DesiredTable desired, Optional<ObservedTable> observed,
+                               List<BillingSwitchGuard.Switch> history, Instant now) {
+    if (observed.isEmpty()) {
+      return create(desired, now);
+    }
+    ObservedTable table = observed.get();
+    String owner = table.tags().get(DesiredTable.OWNER_TAG);
+    boolean foreign = owner == null ? !desired.adopt() : !owner.equals(desired.owner());
+    if (foreign) {
+      return conflict(desired, owner);
+    }
+    if (!table.active()) {
+      return busy(table, now);
+    }
+    return active(desired, table, history, now);
+  }
+
+  private static TablePlan create(DesiredTable desired, Instant now) {
+    String message = "creating table " + desired.name();
+    return new TablePlan(
+        List.of(new TableAction.Create(TableRequests.create(desired))),
+        List.of(ConditionStatus.isFalse(TABLE_READY, "Creating", message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, "Creating", "the table is being created"),
+            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            ConditionStatus.isFalse(READY, "Creating", message)),
+        Optional.empty(),
+        List.of("Creating DynamoDB table " + desired.name()),
+        Optional.of(now.plus(BUSY_POLL)),
+        false);
+  }
+
+  private static TablePlan conflict(DesiredTable desired, String owner) {
+    String message = owner == null
+        ? "table " + desired.name() + " already exists and was not created by this resource; annotate the resource with "
+            + "limiter.dev/adopt=\"true\" to take it over, or choose another tableName"
+        : "table " + desired.name() + " belongs to " + owner + ", not to " + desired.owner();
+    return new TablePlan(List.of(),
+        List.of(ConditionStatus.isFalse(TABLE_READY, "TableConflict", message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, "TableConflict", "the table is not managed by this resource"),
+            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            ConditionStatus.isFalse(READY, "TableConflict", message)),
+        Optional.empty(), List.of(message), Optional.empty(), true);
+  }
+
+  private static TablePlan busy(ObservedTable table, Instant now) {
+    String reason = pascal(table.status());
+    String message = "table " + table.name() + " is " + table.status() + "; changes wait until it is ACTIVE";
+    return new TablePlan(List.of(),
+        List.of(ConditionStatus.isFalse(TABLE_READY, reason, message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, reason, message),
+            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            ConditionStatus.isFalse(READY, reason, message)),
+        Optional.empty(), List.of(), Optional.of(now.plus(BUSY_POLL)), false);
+  }
+
+  private static TablePlan active(DesiredTable desired, ObservedTable table, List<BillingSwitchGuard.Switch> history,
+                                  Instant now) {
+    List<TableAction> actions = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
+    Optional<BillingModeSwitch> switchMade = Optional.empty();
+    Optional<Deferral> deferral = Optional.empty();
+    ConditionStatus cooldown = ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting");
+    ConditionStatus capacitySynced;
+
+    CapacityDecision decision = CapacityDecider.decide(desired.capacity(), table.capacity(), history, now);
+    if (decision instanceof CapacityDecision.SwitchBillingMode change) {
+      String purpose = "switch billing mode to " + change.to();
+      actions.add(new TableAction.Update(TableRequests.switchBillingMode(table.name(), change, desired.capacity()), purpose));
+      switchMade = Optional.of(new BillingModeSwitch(now.toString(), change.to(), "spec"));
+      capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, "Updating", purpose);
+    } else if (decision instanceof CapacityDecision.UpdateThroughput change) {
+      String purpose = "set provisioned throughput" + describe(change);
+      actions.add(new TableAction.Update(TableRequests.throughput(table.name(), change), purpose));
+      deferral = change.remaining();
+      capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, "Updating", purpose
+          + change.remaining().map(d -> "; " + d.message()).orElse(""));
+    } else if (decision instanceof CapacityDecision.UpdateOnDemandCaps change) {
+      String purpose = "set on-demand caps to " + change.maxReadRequestUnits() + " read / " + change.maxWriteRequestUnits() + " write";
+      actions.add(new TableAction.Update(TableRequests.onDemandCaps(table.name(), change), purpose));
+      capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, "Updating", purpose);
+    } else if (decision instanceof CapacityDecision.Deferred deferred) {
+      deferral = Optional.of(deferred.deferral());
+      capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, deferred.deferral().reason(), deferred.deferral().message());
+      if (!"DecreaseQuota".equals(deferred.deferral().reason())) {
+        cooldown = ConditionStatus.isTrue(BILLING_MODE_COOLDOWN, deferred.deferral().reason(), deferred.deferral().message());
+      }
+      events.add(deferred.deferral().message());
+    } else {
+      capacitySynced = ConditionStatus.isTrue(CAPACITY_SYNCED, "InSync", "billing mode and throughput match the spec");
+    }
+
+    boolean updatePlanned = !actions.isEmpty();
+    if (desired.stream() != table.streamEnabled()) {
+      if (updatePlanned) {
+        pending.add("stream");
+      } else {
+        actions.add(new TableAction.Update(TableRequests.stream(table.name(), desired.stream()),
+            (desired.stream() ? "enable" : "disable") + " the stream"));
+        updatePlanned = true;
+      }
+    }
+    if (desired.deletionProtection() != table.deletionProtection()) {
+      if (updatePlanned) {
+        pending.add("deletion protection");
+      } else {
+        actions.add(new TableAction.Update(TableRequests.deletionProtection(table.name(), desired.deletionProtection()),
+            (desired.deletionProtection() ? "enable" : "disable") + " deletion protection"));
+        updatePlanned = true;
+      }
+    }
+    boolean ttlSettled = table.timeToLive() == TimeToLiveStatus.ENABLED || table.timeToLive() == TimeToLiveStatus.DISABLED;
+    if (desired.timeToLive() != (table.timeToLive() == TimeToLiveStatus.ENABLED || table.timeToLive() == TimeToLiveStatus.ENABLING)) {
+      if (ttlSettled) {
+        actions.add(new TableAction.SetTimeToLive(desired.timeToLive()));
+      } else {
+        pending.add("time to live (" + table.timeToLive() + ")");
+      }
+    }
+    if (desired.pointInTimeRecovery() != table.pointInTimeRecovery()) {
+      actions.add(new TableAction.SetPointInTimeRecovery(desired.pointInTimeRecovery()));
+    }
+    Map<String, String> missingTags = missingTags(desired.tagsWithOwner(), table.tags());
+    if (!missingTags.isEmpty()) {
+      actions.add(new TableAction.Tag(missingTags));
+      if (!table.tags().containsKey(DesiredTable.OWNER_TAG)) {
+        events.add("Adopting existing table " + table.name());
+      }
+    }
+    actions.stream().filter(TableAction.Update.class::isInstance).map(a -> ((TableAction.Update) a).purpose())
+        .forEach(purpose -> events.add("Updating table " + table.name() + ": " + purpose));
+
+    ConditionStatus ready;
+    if (deferral.isPresent() && actions.isEmpty()) {
+      ready = ConditionStatus.isFalse(READY, deferral.get().reason(), deferral.get().message());
+    } else if (!actions.isEmpty() || !pending.isEmpty()) {
+      List<String> work = new ArrayList<>();
+      actions.forEach(a -> work.add(describe(a)));
+      pending.forEach(p -> work.add(p + " (next pass)"));
+      ready = ConditionStatus.isFalse(READY, "Reconciling", String.join("; ", work));
+    } else {
+      ready = ConditionStatus.isTrue(READY, "Ready", "table " + table.name() + " matches the spec");
+    }
+    Optional<Instant> wakeAt = updatePlanned || !pending.isEmpty()
+        ? Optional.of(now.plus(BUSY_POLL))
+        : deferral.map(Deferral::until);
+    return new TablePlan(actions,
+        List.of(ConditionStatus.isTrue(TABLE_READY, "Active", "table " + table.name() + " is ACTIVE"),
+            capacitySynced, cooldown, ready),
+        switchMade, events, wakeAt, false);
+  }
+
+  private static Map<String, String> missingTags(Map<String, String> wanted, Map<String, String> actual) {
+    Map<String, String> missing = new TreeMap<>();
+    wanted.forEach((key, value) -> {
+      if (!value.equals(actual.get(key))) {
+        missing.put(key, value);
+      }
+    });
+    return missing;
+  }
+
+  private static String describe(CapacityDecision.UpdateThroughput change) {
+    StringBuilder text = new StringBuilder();
+    if (change.table() != null) {
+      text.append(" of the table to ").append(change.table().read()).append(" read / ").append(change.table().write()).append(" write");
+    }
+    change.indexes().forEach((index, throughput) -> text.append(text.length() == 0 ? " of" : ",")
+        .append(" index ").append(index).append(" to ").append(throughput.read()).append(" read / ")
+        .append(throughput.write()).append(" write"));
+    return text.toString();
+  }
+
+  private static String describe(TableAction action) {
+    if (action instanceof TableAction.Update update) {
+      return update.purpose();
+    }
+    if (action instanceof TableAction.SetTimeToLive ttl) {
+      return (ttl.enabled() ? "enable" : "disable") + " time to live on " + LimiterTableSchema.TTL_ATTRIBUTE;
+    }
+    if (action instanceof TableAction.SetPointInTimeRecovery pitr) {
+      return (pitr.enabled() ? "enable" : "disable") + " point-in-time recovery";
+    }
+    if (action instanceof TableAction.Tag tag) {
+      return "tag " + tag.tags().keySet();
+    }
+    return "create the table";
+  }
+
+  /** CREATING → Creating, INACCESSIBLE_ENCRYPTION_CREDENTIALS → InaccessibleEncryptionCredentials. */
+  private static String pascal(String status) {
+    StringBuilder reason = new StringBuilder();
+    for (String word : status.toLowerCase(Locale.ROOT).split("_")) {
+      if (!word.isEmpty()) {
+        reason.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+      }
+    }
+    return reason.toString();
+  }
+}
