@@ -1,0 +1,98 @@
+package dev.limiter.operator.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+
+/**
+ * What a failed AWS call means for the reconcile pass. Pure.
+ *
+ * <ul>
+ *   <li>{@code ResourceInUseException} (table busy) and {@code LimitExceededException} (a quota,
+ *       e.g. billing-mode switches or throughput decreases) are deferrals with a computed time,
+ *       never hot loops; AWS's "Next update can be made at …" is used when the message has it;</li>
+ *   <li>validation errors are the spec's fault: terminal, reported as {@code InvalidSpec};</li>
+ *   <li>network errors, throttling and 5xx are transient: retried with backoff.</li>
+ * </ul>
+ */
+public final class AwsFailures {
+
+  /** Retry delay for a busy table. */
+  public static final Duration BUSY_RETRY = Duration.ofSeconds(30);
+  /** Retry delay for a quota whose message names no time. */
+  public static final Duration QUOTA_RETRY = Duration.ofMinutes(15);
+
+  private static final Pattern NEXT_UPDATE = Pattern.compile(
+      "[Nn]ext (?:update|decrease) can be made at (\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z)");
+
+  private AwsFailures() {}
+
+  /** The meaning of one failure. */
+  public sealed interface Failure {}
+
+  /** Try again at {@code deferral.until()}; not an error. */
+  public record Deferred(Deferral deferral) implements Failure {}
+
+  /** The spec asks for something AWS refuses; retrying will not help. */
+  public record Terminal(String reason, String message) implements Failure {}
+
+  /** AWS could not be reached or answered with a server-side error; retry with backoff. */
+  public record Transient(String reason, String message) implements Failure {}
+
+  /** Classifies {@code failure} of a call made for {@code what} at {@code now}. */
+  public static Failure classify(String what, Throwable failure, Instant now) {
+    if (failure instanceof ResourceInUseException) {
+      return new Deferred(new Deferral(now.plus(BUSY_RETRY), "TableBusy",
+          what + " deferred until " + now.plus(BUSY_RETRY) + ": the table is busy (" + failure.getMessage() + ")"));
+    }
+    if (failure instanceof LimitExceededException) {
+      Instant until = nextAllowed(failure.getMessage()).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
+      return new Deferred(new Deferral(until, "AwsQuota",
+          what + " deferred until " + until + ": AWS quota reached (" + failure.getMessage() + ")"));
+    }
+    if (failure instanceof AwsServiceException service) {
+      if (service.isThrottlingException() || service.statusCode() >= 500) {
+        return new Transient("AwsUnavailable", what + " failed, will retry: " + text(service));
+      }
+      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      if ("ValidationException".equals(code) || service.statusCode() == 400) {
+        return new Terminal("InvalidSpec", what + " was refused by AWS: " + text(service));
+      }
+      return new Transient("AwsError", what + " failed, will retry: " + text(service));
+    }
+    if (failure instanceof SdkClientException) {
+      return new Transient("AwsUnreachable", what + " failed, will retry: " + failure.getMessage());
+    }
+    return new Transient("InternalError", what + " failed, will retry: " + failure);
+  }
+
+  /** AWS's own error message, without the SDK's request details. */
+  private static String text(AwsServiceException service) {
+    AwsErrorDetails details = service.awsErrorDetails();
+    return details != null && details.errorMessage() != null ? details.errorMessage() : service.getMessage();
+  }
+
+  /** The time in AWS's "Next update can be made at …" wording, if present. */
+  static Optional<Instant> nextAllowed(String message) {
+    if (message == null) {
+      return Optional.empty();
+    }
+    Matcher matcher = NEXT_UPDATE.matcher(message);
+    if (!matcher.find()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(matcher.group(1)));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

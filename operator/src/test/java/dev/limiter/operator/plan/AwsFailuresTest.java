@@ -1,0 +1,70 @@
+package dev.limiter.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+
+class AwsFailuresTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+  @Test
+  void busyTableIsDeferredBriefly() {
+    AwsFailures.Failure failure = AwsFailures.classify("switch billing mode",
+        ResourceInUseException.builder().message("Table is being updated").build(), NOW);
+    assertThat(failure).isInstanceOfSatisfying(AwsFailures.Deferred.class, d -> {
+      assertThat(d.deferral().until()).isEqualTo(NOW.plusSeconds(30));
+      assertThat(d.deferral().reason()).isEqualTo("TableBusy");
+    });
+  }
+
+  @Test
+  void quotaIsDeferredToTheTimeAwsNames() {
+    String message = "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 24 hours."
+        + " Next update can be made at 2026-11-23T03:15:20.123Z";
+    AwsFailures.Failure failure = AwsFailures.classify("switch billing mode",
+        LimitExceededException.builder().message(message).build(), NOW);
+    assertThat(failure).isInstanceOfSatisfying(AwsFailures.Deferred.class, d -> {
+      assertThat(d.deferral().until()).isEqualTo(Instant.parse("2026-11-23T03:15:20.123Z"));
+      assertThat(d.deferral().message()).contains("switch billing mode deferred until 2026-11-23T03:15:20.123Z");
+    });
+  }
+
+  @Test
+  void quotaWithoutATimeOrWithAPastOneIsRetriedLater() {
+    AwsFailures.Failure noTime = AwsFailures.classify("decrease", LimitExceededException.builder().message("too many").build(), NOW);
+    assertThat(noTime).isInstanceOfSatisfying(AwsFailures.Deferred.class,
+        d -> assertThat(d.deferral().until()).isEqualTo(NOW.plus(AwsFailures.QUOTA_RETRY)));
+    AwsFailures.Failure past = AwsFailures.classify("decrease", LimitExceededException.builder()
+        .message("Next decrease can be made at 2026-11-22T11:00:00Z").build(), NOW);
+    assertThat(past).isInstanceOfSatisfying(AwsFailures.Deferred.class,
+        d -> assertThat(d.deferral().until()).isEqualTo(NOW.plus(AwsFailures.QUOTA_RETRY)));
+  }
+
+  @Test
+  void validationErrorsAreTerminal() {
+    DynamoDbException validation = (DynamoDbException) DynamoDbException.builder()
+        .message("One or more parameter values were invalid").statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException")
+            .errorMessage("One or more parameter values were invalid").build()).build();
+    assertThat(AwsFailures.classify("create table", validation, NOW))
+        .isEqualTo(new AwsFailures.Terminal("InvalidSpec", "create table was refused by AWS: One or more parameter values were invalid"));
+  }
+
+  @Test
+  void outagesAndThrottlingAreTransient() {
+    DynamoDbException throttled = (DynamoDbException) DynamoDbException.builder().message("slow down").statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+    assertThat(AwsFailures.classify("describe", throttled, NOW)).isInstanceOf(AwsFailures.Transient.class);
+    DynamoDbException serverError = (DynamoDbException) DynamoDbException.builder().message("oops").statusCode(500).build();
+    assertThat(AwsFailures.classify("describe", serverError, NOW)).isInstanceOf(AwsFailures.Transient.class);
+    assertThat(AwsFailures.classify("describe", SdkClientException.create("connection refused"), NOW))
+        .isInstanceOfSatisfying(AwsFailures.Transient.class, t -> assertThat(t.reason()).isEqualTo("AwsUnreachable"));
+  }
+}
