@@ -1,0 +1,97 @@
+package dev.limiter.operator.plan;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.OnDemandCapacity;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves a RateLimiterTable into the table it asks for: defaults applied, plan computed, and the
+ * semantic checks the CRD schema cannot express. Pure.
+ */
+public final class DesiredTables {
+
+  /** Annotation allowing the operator to take over an existing table it did not create. */
+  public static final String ADOPT_ANNOTATION = "limiter.dev/adopt";
+  /** Cooldown when the spec names none. */
+  public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(24);
+
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+
+  private DesiredTables() {}
+
+  /** The result: a desired table, or why the spec cannot be reconciled. */
+  public sealed interface Resolution {}
+
+  /** The spec resolved. */
+  public record Resolved(DesiredTable table, String region) implements Resolution {}
+
+  /** The spec is invalid; {@code message} says what to fix. */
+  public record Invalid(String message) implements Resolution {}
+
+  /**
+   * Resolves {@code resource}; {@code defaultRegion} is the operator's (may be null).
+   */
+  public static Resolution resolve(RateLimiterTable resource, String defaultRegion) {
+    RateLimiterTableSpec spec = resource.getSpec();
+    if (spec == null || spec.billing() == null || spec.billing().mode() == null) {
+      return new Invalid("spec.billing.mode is required");
+    }
+    String namespace = resource.getMetadata().getNamespace();
+    String name = spec.tableName() != null ? spec.tableName() : namespace + "-" + resource.getMetadata().getName();
+    if (!TABLE_NAME.matcher(name).matches()) {
+      return new Invalid("table name '" + name + "' is not a valid DynamoDB table name (3 to 255 letters, digits, '_', '.', '-')"
+          + (spec.tableName() == null ? "; set spec.tableName" : ""));
+    }
+    String current = resource.getStatus() == null ? null : resource.getStatus().tableName();
+    if (current != null && !current.equals(name)) {
+      return new Invalid("the table name cannot change: this resource manages table '" + current + "', the spec now names '"
+          + name + "'; create a new resource for a new table");
+    }
+    String region = spec.region() != null ? spec.region() : defaultRegion;
+    if (region == null || region.isBlank()) {
+      return new Invalid("spec.region is not set and the operator has no default region");
+    }
+    Duration cooldown;
+    try {
+      cooldown = spec.billing().switchCooldown() == null ? DEFAULT_COOLDOWN : GoDurations.parse(spec.billing().switchCooldown());
+    } catch (IllegalArgumentException e) {
+      return new Invalid("spec.billing.switchCooldown: " + e.getMessage());
+    }
+    Billing billing = spec.billing();
+    Throughput throughput = null;
+    Integer maxIncrease = null;
+    if (billing.mode() == BillingMode.Provisioned) {
+      if ((billing.provisioned() == null) == (billing.plan() == null)) {
+        return new Invalid("mode Provisioned needs exactly one of spec.billing.provisioned or spec.billing.plan");
+      }
+      if (billing.provisioned() != null) {
+        throughput = new Throughput(billing.provisioned().readCapacityUnits(), billing.provisioned().writeCapacityUnits());
+        maxIncrease = billing.provisioned().maxIncreasePercent();
+      } else {
+        throughput = CapacityPlanner.fromPlan(billing.plan());
+      }
+    }
+    OnDemandCapacity caps = billing.onDemand();
+    DesiredCapacity capacity = new DesiredCapacity(billing.mode(), throughput, maxIncrease,
+        caps == null || caps.maxReadRequestUnits() == null ? -1 : caps.maxReadRequestUnits(),
+        caps == null || caps.maxWriteRequestUnits() == null ? -1 : caps.maxWriteRequestUnits(),
+        cooldown, false);
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    boolean adopt = annotations != null && "true".equals(annotations.get(ADOPT_ANNOTATION));
+    return new Resolved(new DesiredTable(
+        name,
+        namespace + "/" + resource.getMetadata().getName(),
+        adopt,
+        capacity,
+        Boolean.TRUE.equals(spec.timeToLive()),
+        Boolean.TRUE.equals(spec.stream()),
+        Boolean.TRUE.equals(spec.pointInTimeRecovery()),
+        spec.deletionProtectionOrDefault(),
+        spec.tags() == null ? Map.of() : spec.tags()), region);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.limiter.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.OnDemandCapacity;
+import dev.limiter.operator.api.ProvisionedCapacity;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.api.RateLimiterTableStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DesiredTablesTest {
+
+  private static RateLimiterTable resource(RateLimiterTableSpec spec, Map<String, String> annotations) {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace("team-a").withName("llm-limits")
+        .withAnnotations(annotations).build());
+    table.setSpec(spec);
+    return table;
+  }
+
+  private static RateLimiterTableSpec spec(String tableName, String region, Billing billing) {
+    return new RateLimiterTableSpec(tableName, region, billing, null, true, null, null, null, Map.of("team", "a"));
+  }
+
+  private static Billing provisioned(long read, long write) {
+    return new Billing(BillingMode.Provisioned, new ProvisionedCapacity(read, write, 50), null, null, null);
+  }
+
+  @Test
+  void defaultsAreApplied() {
+    DesiredTables.Resolution resolution = DesiredTables.resolve(resource(spec(null, null, provisioned(10, 5)), null), "us-east-1");
+    assertThat(resolution).isInstanceOfSatisfying(DesiredTables.Resolved.class, resolved -> {
+      DesiredTable table = resolved.table();
+      assertThat(resolved.region()).isEqualTo("us-east-1");
+      assertThat(table.name()).isEqualTo("team-a-llm-limits");
+      assertThat(table.owner()).isEqualTo("team-a/llm-limits");
+      assertThat(table.adopt()).isFalse();
+      assertThat(table.deletionProtection()).isTrue();
+      assertThat(table.stream()).isTrue();
+      assertThat(table.timeToLive()).isFalse();
+      assertThat(table.capacity().throughput()).isEqualTo(new Throughput(10, 5));
+      assertThat(table.capacity().maxIncreasePercent()).isEqualTo(50);
+      assertThat(table.capacity().switchCooldown()).isEqualTo(Duration.ofHours(24));
+      assertThat(table.capacity().maxReadRequestUnits()).isEqualTo(-1);
+    });
+  }
+
+  @Test
+  void planAndOnDemandCapsAndAdoptionResolve() {
+    Billing plan = new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, "6h");
+    DesiredTables.Resolved resolved = (DesiredTables.Resolved) DesiredTables.resolve(
+        resource(spec("explicit-name", "eu-west-1", plan), Map.of("limiter.dev/adopt", "true")), null);
+    assertThat(resolved.table().capacity().throughput()).isEqualTo(new Throughput(30, 300));
+    assertThat(resolved.table().capacity().switchCooldown()).isEqualTo(Duration.ofHours(6));
+    assertThat(resolved.table().adopt()).isTrue();
+    assertThat(resolved.region()).isEqualTo("eu-west-1");
+
+    Billing onDemand = new Billing(BillingMode.OnDemand, null, null, new OnDemandCapacity(1000L, null), null);
+    DesiredTables.Resolved caps = (DesiredTables.Resolved) DesiredTables.resolve(resource(spec("t-1", "eu-west-1", onDemand), null), null);
+    assertThat(caps.table().capacity().maxReadRequestUnits()).isEqualTo(1000);
+    assertThat(caps.table().capacity().maxWriteRequestUnits()).isEqualTo(-1);
+    assertThat(caps.table().capacity().throughput()).isNull();
+  }
+
+  @Test
+  void semanticErrorsAreExplained() {
+    assertThat(DesiredTables.resolve(resource(spec(null, null, provisioned(1, 1)), null), null))
+        .isEqualTo(new DesiredTables.Invalid("spec.region is not set and the operator has no default region"));
+    assertThat(DesiredTables.resolve(resource(spec("t-1", "us-east-1",
+        new Billing(BillingMode.Provisioned, null, null, null, null)), null), null))
+        .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("exactly one of"));
+    assertThat(DesiredTables.resolve(resource(spec("t-1", "us-east-1",
+        new Billing(BillingMode.OnDemand, null, null, null, "1d")), null), null))
+        .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("switchCooldown"));
+    RateLimiterTable renamed = resource(spec("new-name", "us-east-1", provisioned(1, 1)), null);
+    renamed.setStatus(new RateLimiterTableStatus(1L, "team-a-llm-limits", null, null, null, null, null, null, null, null, null));
+    assertThat(DesiredTables.resolve(renamed, null))
+        .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("cannot change"));
+    RateLimiterTable longName = resource(spec(null, "us-east-1", provisioned(1, 1)), null);
+    longName.getMetadata().setName("x".repeat(250));
+    assertThat(DesiredTables.resolve(longName, null))
+        .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("set spec.tableName"));
+  }
+}
