@@ -2,7 +2,10 @@ package dev.limiter.operator.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +34,12 @@ public final class AwsFailures {
   public static final Duration QUOTA_RETRY = Duration.ofMinutes(15);
 
   private static final Pattern NEXT_UPDATE = Pattern.compile(
-      "[Nn]ext (?:update|decrease) can be made at (\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z)");
+      "[Nn]ext (?:update|decrease) can be made at (.+?)\\.?\\s*(?:\\(Service:.*)?$");
+  /** The forms AWS has used: ISO, Java's Date.toString, and a long English form. */
+  private static final List<DateTimeFormatter> AWS_TIMES = List.of(
+      DateTimeFormatter.ISO_INSTANT,
+      DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ENGLISH),
+      DateTimeFormatter.ofPattern("EEEE, MMMM d, yyyy 'at' h:mm:ss a zzzz", Locale.ENGLISH));
 
   private AwsFailures() {}
 
@@ -53,8 +61,8 @@ public final class AwsFailures {
       return new Deferred(new Deferral(now.plus(BUSY_RETRY), "TableBusy",
           what + " deferred until " + now.plus(BUSY_RETRY) + ": the table is busy (" + failure.getMessage() + ")"));
     }
-    if (failure instanceof LimitExceededException) {
-      Instant until = nextAllowed(failure.getMessage()).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
+    if (failure instanceof LimitExceededException quota) {
+      Instant until = nextAllowed(text(quota)).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
       return new Deferred(new Deferral(until, "AwsQuota",
           what + " deferred until " + until + ": AWS quota reached (" + failure.getMessage() + ")"));
     }
@@ -89,10 +97,14 @@ public final class AwsFailures {
     if (!matcher.find()) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Instant.parse(matcher.group(1)));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
+    String text = matcher.group(1).trim();
+    for (DateTimeFormatter format : AWS_TIMES) {
+      try {
+        return Optional.of(format.parse(text, Instant::from));
+      } catch (DateTimeParseException e) {
+        // try the next form
+      }
     }
+    return Optional.empty();
   }
 }

@@ -37,6 +37,23 @@ class AwsFailuresTest {
   }
 
   @Test
+  void awsHumanReadableTimesAreUnderstood() {
+    assertThat(AwsFailures.nextAllowed("Subscriber limit exceeded: Update to PayPerRequest mode are limited to once in"
+        + " 1 day(s). Last update at Sat Feb 23 03:07:45 UTC 2019. Next update can be made at Sun Feb 24 03:07:45 UTC 2019"))
+        .contains(Instant.parse("2019-02-24T03:07:45Z"));
+    assertThat(AwsFailures.nextAllowed("Subscriber limit exceeded: Provisioned throughput decreases are limited within a"
+        + " given UTC day. Number of decreases today: 4. Last decrease at Monday, February 13, 2023 at 10:25:39 AM"
+        + " Coordinated Universal Time. Next decrease can be made at Monday, February 13, 2023 at 11:25:39 AM"
+        + " Coordinated Universal Time"))
+        .contains(Instant.parse("2023-02-13T11:25:39Z"));
+    assertThat(AwsFailures.nextAllowed("Next update can be made at 2026-11-23T03:15:20Z.")).contains(Instant.parse("2026-11-23T03:15:20Z"));
+    assertThat(AwsFailures.nextAllowed("Next update can be made at some point")).isEmpty();
+    // The SDK appends request details to an exception's message.
+    assertThat(AwsFailures.nextAllowed("Next update can be made at 2026-11-23T03:15:20Z (Service: DynamoDb, Status Code: 400,"
+        + " Request ID: X)")).contains(Instant.parse("2026-11-23T03:15:20Z"));
+  }
+
+  @Test
   void quotaWithoutATimeOrWithAPastOneIsRetriedLater() {
     AwsFailures.Failure noTime = AwsFailures.classify("decrease", LimitExceededException.builder().message("too many").build(), NOW);
     assertThat(noTime).isInstanceOfSatisfying(AwsFailures.Deferred.class,
