@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A UTC clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
   private volatile Instant now;
 
@@ -15,18 +15,18 @@ final class MutableClock extends Clock {
     this.now = start;
   }
 
-  static MutableClock at(String isoInstant) {
+  public static MutableClock at(String isoInstant) {
     return new MutableClock(Instant.parse(isoInstant));
   }
 
   /** Moves the clock forward (or back, for a negative amount) and returns the new time. */
-  Instant advance(Duration amount) {
+  public Instant advance(Duration amount) {
     now = now.plus(amount);
     return now;
   }
 
   /** Sets the clock to {@code instant}. */
-  void set(Instant instant) {
+  public void set(Instant instant) {
     now = instant;
   }
 
