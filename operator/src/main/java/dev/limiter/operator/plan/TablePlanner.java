@@ -183,7 +183,8 @@ public final class TablePlanner {
     } else {
       ready = ConditionStatus.isTrue(READY, "Ready", "table " + table.name() + " matches the spec");
     }
-    Optional<Instant> wakeAt = updatePlanned || !pending.isEmpty()
+    // Any call made or waiting is checked again soon; otherwise only a deferral sets the time.
+    Optional<Instant> wakeAt = !actions.isEmpty() || !pending.isEmpty()
         ? Optional.of(now.plus(BUSY_POLL))
         : deferral.map(Deferral::until);
     return new TablePlan(actions,

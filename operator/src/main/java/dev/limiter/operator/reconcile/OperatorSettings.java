@@ -1,0 +1,39 @@
+package dev.limiter.operator.reconcile;
+
+import dev.limiter.operator.plan.GoDurations;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's own configuration.
+ *
+ * @param defaultRegion region of tables whose spec names none (may be null)
+ * @param endpoint DynamoDB endpoint override (DynamoDB Local); null for AWS
+ * @param resync how often a converged resource is looked at again (drift detection)
+ * @param namespaces namespaces to watch; empty for all
+ */
+public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
+
+  /** Default drift-detection period. */
+  public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
+
+  /**
+   * From {@code LIMITER_DEFAULT_REGION} (else {@code AWS_REGION}), {@code LIMITER_ENDPOINT_URL},
+   * {@code LIMITER_RESYNC} (e.g. {@code 5m}) and {@code LIMITER_WATCH_NAMESPACES} (comma-separated).
+   */
+  public static OperatorSettings fromEnvironment(Map<String, String> environment) {
+    String region = environment.getOrDefault("LIMITER_DEFAULT_REGION", environment.get("AWS_REGION"));
+    String endpoint = environment.get("LIMITER_ENDPOINT_URL");
+    String resync = environment.get("LIMITER_RESYNC");
+    String namespaces = environment.getOrDefault("LIMITER_WATCH_NAMESPACES", "");
+    return new OperatorSettings(
+        region == null || region.isBlank() ? null : region.trim(),
+        endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
+        resync == null || resync.isBlank() ? DEFAULT_RESYNC : GoDurations.parse(resync.trim()),
+        Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()));
+  }
+}

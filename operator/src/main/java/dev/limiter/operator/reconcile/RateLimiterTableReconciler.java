@@ -1,0 +1,177 @@
+package dev.limiter.operator.reconcile;
+
+import dev.limiter.operator.api.DeletionPolicy;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.plan.ConditionStatus;
+import dev.limiter.operator.plan.Conditions;
+import dev.limiter.operator.plan.DesiredTables;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * The Kubernetes side of a RateLimiterTable: runs a {@link TableReconciliation}, writes the status,
+ * the events and the workloads' ConfigMap, schedules the next pass, and on deletion applies the
+ * deletion policy.
+ */
+@ControllerConfiguration(name = "ratelimitertable")
+public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>, Cleaner<RateLimiterTable> {
+
+  /** Suffix of the ConfigMap that tells workloads how to reach the table. */
+  public static final String CONFIG_MAP_SUFFIX = "-limiter";
+  private static final Duration DELETION_POLL = Duration.ofSeconds(10);
+  private static final Duration MIN_DELAY = Duration.ofSeconds(1);
+
+  private final Function<String, DynamoDbTables> tablesInRegion;
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final TableReconciliation reconciliation;
+
+  /** A reconciler reaching each region through {@code tablesInRegion}. */
+  public RateLimiterTableReconciler(Function<String, DynamoDbTables> tablesInRegion, OperatorSettings settings, Clock clock) {
+    this.tablesInRegion = tablesInRegion;
+    this.settings = settings;
+    this.clock = clock;
+    this.reconciliation = new TableReconciliation(tablesInRegion, settings.defaultRegion());
+  }
+
+  @Override
+  public UpdateControl<RateLimiterTable> reconcile(RateLimiterTable resource, Context<RateLimiterTable> context) {
+    Instant now = clock.instant();
+    TableReconciliation.Result result = reconciliation.reconcile(resource, now);
+    KubernetesClient client = context.getClient();
+    result.events().forEach(event -> emit(client, resource, event, now));
+    result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
+    resource.setStatus(result.status());
+    UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
+    Duration delay = result.wakeAt().map(at -> Duration.between(now, at)).orElse(settings.resync());
+    return control.rescheduleAfter(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+  }
+
+  @Override
+  public DeleteControl cleanup(RateLimiterTable resource, Context<RateLimiterTable> context) {
+    Instant now = clock.instant();
+    KubernetesClient client = context.getClient();
+    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion());
+    boolean delete = resource.getSpec() != null && resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Delete;
+    if (!delete || !(resolution instanceof DesiredTables.Resolved resolved)) {
+      String table = resource.getStatus() == null ? null : resource.getStatus().tableName();
+      if (table != null) {
+        emit(client, resource, new TableReconciliation.Event(false, "Retained",
+            "table " + table + " is retained in AWS (deletionPolicy Retain)"), now);
+      }
+      return DeleteControl.defaultDelete();
+    }
+    String name = resolved.table().name();
+    DynamoDbTables tables = tablesInRegion.apply(resolved.region());
+    Optional<TableDescription> table = tables.describeTable(name);
+    if (table.isEmpty()) {
+      return DeleteControl.defaultDelete();
+    }
+    if (Boolean.TRUE.equals(table.get().deletionProtectionEnabled())) {
+      String message = "table " + name + " has deletion protection on; turn spec.deletionProtection off (or delete the table"
+          + " yourself) to let the resource go; nothing was deleted";
+      patchConditions(client, resource, List.of(ConditionStatus.isFalse("Ready", "DeletionBlocked", message)), now);
+      emit(client, resource, new TableReconciliation.Event(true, "DeletionBlocked", message), now);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.resync().toMillis());
+    }
+    if (!"DELETING".equals(table.get().tableStatusAsString())) {
+      tables.deleteTable(name);
+      emit(client, resource, new TableReconciliation.Event(false, "Deleting", "deleting table " + name + " (deletionPolicy Delete)"), now);
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
+  }
+
+  private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("LIMITER_TABLE_NAME", tableName);
+    data.put("AWS_REGION", region);
+    if (settings.endpoint() != null) {
+      data.put("LIMITER_ENDPOINT_URL", settings.endpoint().toString());
+    }
+    String name = resource.getMetadata().getName() + CONFIG_MAP_SUFFIX;
+    String namespace = resource.getMetadata().getNamespace();
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (existing != null && data.equals(existing.getData())) {
+      return;
+    }
+    ConfigMap configMap = new ConfigMapBuilder()
+        .withNewMetadata()
+          .withName(name)
+          .withNamespace(namespace)
+          .withLabels(Map.of("app.kubernetes.io/managed-by", "limiter-operator"))
+          .withOwnerReferences(new OwnerReferenceBuilder()
+              .withApiVersion(resource.getApiVersion())
+              .withKind(resource.getKind())
+              .withName(resource.getMetadata().getName())
+              .withUid(resource.getMetadata().getUid())
+              .withController(true)
+              .withBlockOwnerDeletion(true)
+              .build())
+        .endMetadata()
+        .withData(data)
+        .build();
+    if (existing == null) {
+      client.configMaps().inNamespace(namespace).resource(configMap).create();
+    } else {
+      client.configMaps().inNamespace(namespace).resource(configMap).update();
+    }
+  }
+
+  private static void patchConditions(KubernetesClient client, RateLimiterTable resource, List<ConditionStatus> conditions,
+                                      Instant now) {
+    RateLimiterTableStatus s = resource.getStatus();
+    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    RateLimiterTableStatus next = s == null
+        ? new RateLimiterTableStatus(generation, null, null, null, null, null, null, List.of(), null, null,
+            Conditions.merge(null, conditions, generation, now))
+        : new RateLimiterTableStatus(generation, s.tableName(), s.tableArn(), s.tableStatus(), s.billingMode(),
+            s.readCapacityUnits(), s.writeCapacityUnits(), s.billingModeSwitches(), s.nextBillingModeSwitchAllowedAt(),
+            s.decreases(), Conditions.merge(s.conditions(), conditions, generation, now));
+    resource.setStatus(next);
+    client.resource(resource).patchStatus();
+  }
+
+  private static void emit(KubernetesClient client, RateLimiterTable resource, TableReconciliation.Event event, Instant now) {
+    client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(new EventBuilder()
+        .withNewMetadata()
+          .withGenerateName(resource.getMetadata().getName() + ".")
+          .withNamespace(resource.getMetadata().getNamespace())
+        .endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder()
+            .withApiVersion(resource.getApiVersion())
+            .withKind(resource.getKind())
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .withUid(resource.getMetadata().getUid())
+            .build())
+        .withType(event.warning() ? "Warning" : "Normal")
+        .withReason(event.reason())
+        .withMessage(event.message())
+        .withFirstTimestamp(now.toString())
+        .withLastTimestamp(now.toString())
+        .withCount(1)
+        .withNewSource().withComponent("limiter-operator").endSource()
+        .build()).create();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.DeletionPolicy;
+import dev.limiter.operator.api.ProvisionedCapacity;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The operator against the fabric8 mock API server (CRUD mode, CRD registered) and DynamoDB Local. */
+@EnableKubernetesMockClient(crud = true)
+class RateLimiterTableReconcilerTest {
+
+  static KubernetesClient client;
+
+  private static DynamoDbClient dynamo;
+  private static AwsRulesDynamoDbTables aws;
+  private static Operator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    try (InputStream crd = Files.newInputStream(Path.of("../crds/ratelimitertables.limiter.dev-v1.yml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    dynamo = DynamoDbLocal.shared().client();
+    aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
+    OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of());
+    operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
+    operator.register(new RateLimiterTableReconciler(region -> aws, settings, Clock.systemUTC()));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    dynamo.close();
+  }
+
+  private static RateLimiterTable table(String namespace, String name, Billing billing, DeletionPolicy policy) {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    table.setSpec(new RateLimiterTableSpec(null, null, billing, true, true, false, false, policy, Map.of("team", "a")));
+    return table;
+  }
+
+  private static Optional<Condition> condition(RateLimiterTable table, String type) {
+    if (table == null || table.getStatus() == null || table.getStatus().conditions() == null) {
+      return Optional.empty();
+    }
+    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst();
+  }
+
+  private static RateLimiterTable get(String namespace, String name) {
+    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+  }
+
+  @Test
+  void tableIsCreatedConvergedAndPublishedThenRetainedOnDeletion() {
+    Billing billing = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null);
+    client.resource(table("team-a", "llm-limits", billing, null)).create();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      RateLimiterTable table = get("team-a", "llm-limits");
+      assertThat(condition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    });
+    RateLimiterTable table = get("team-a", "llm-limits");
+    assertThat(table.getStatus().tableName()).isEqualTo("team-a-llm-limits");
+    assertThat(table.getStatus().billingMode()).isEqualTo(BillingMode.Provisioned);
+    assertThat(table.getStatus().readCapacityUnits()).isEqualTo(10);
+    assertThat(table.getStatus().writeCapacityUnits()).isEqualTo(5);
+    assertThat(table.getStatus().observedGeneration()).isEqualTo(table.getMetadata().getGeneration());
+    assertThat(table.getStatus().conditions()).extracting(Condition::getType)
+        .contains("TableReady", "CapacitySynced", "BillingModeCooldown", "Ready", "Synced");
+    assertThat(aws.describeTable("team-a-llm-limits")).isPresent();
+
+    ConfigMap configMap = client.configMaps().inNamespace("team-a").withName("llm-limits-limiter").get();
+    assertThat(configMap.getData()).containsEntry("LIMITER_TABLE_NAME", "team-a-llm-limits")
+        .containsEntry("AWS_REGION", "us-east-1")
+        .containsEntry("LIMITER_ENDPOINT_URL", DynamoDbLocal.shared().endpoint().toString());
+    assertThat(configMap.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("RateLimiterTable"));
+    assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+        .anySatisfy(event -> assertThat(event.getMessage()).contains("Creating DynamoDB table team-a-llm-limits"));
+
+    client.resource(table).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("team-a", "llm-limits") == null);
+    assertThat(aws.describeTable("team-a-llm-limits")).as("Retain keeps the table").isPresent();
+  }
+
+  @Test
+  void semanticErrorsAreReportedAsInvalidSpec() {
+    // The API server's CEL rule refuses this; the mock server does not run CEL, the operator still reports it.
+    Billing both = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), new CapacityPlan(10L, null, null),
+        null, null);
+    client.resource(table("team-b", "broken", both, null)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(get("team-b", "broken"), "Ready")).hasValueSatisfying(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+          assertThat(c.getMessage()).contains("exactly one of");
+        }));
+    assertThat(aws.describeTable("team-b-broken")).isEmpty();
+  }
+}
