@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
 /**
  * The Kubernetes side of a RateLimiterTable: runs a {@link TableReconciliation}, writes the status,
@@ -87,6 +88,11 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     Optional<TableDescription> table = tables.describeTable(name);
     if (table.isEmpty()) {
       return DeleteControl.defaultDelete();
+    }
+    if (Boolean.TRUE.equals(table.get().deletionProtectionEnabled()) && !resolved.table().deletionProtection()) {
+      // The spec turned protection off after deletion began: reconcile no longer runs, so do it here.
+      tables.updateTable(UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
     }
     if (Boolean.TRUE.equals(table.get().deletionProtectionEnabled())) {
       String message = "table " + name + " has deletion protection on; turn spec.deletionProtection off (or delete the table"
@@ -148,8 +154,12 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         : new RateLimiterTableStatus(generation, s.tableName(), s.tableArn(), s.tableStatus(), s.billingMode(),
             s.readCapacityUnits(), s.writeCapacityUnits(), s.billingModeSwitches(), s.nextBillingModeSwitchAllowedAt(),
             s.decreases(), Conditions.merge(s.conditions(), conditions, generation, now));
-    resource.setStatus(next);
-    client.resource(resource).patchStatus();
+    client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
+        .withName(resource.getMetadata().getName())
+        .editStatus(current -> {
+          current.setStatus(next);
+          return current;
+        });
   }
 
   private static void emit(KubernetesClient client, RateLimiterTable resource, TableReconciliation.Event event, Instant now) {

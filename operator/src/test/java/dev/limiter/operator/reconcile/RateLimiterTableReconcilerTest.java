@@ -62,9 +62,15 @@ class RateLimiterTableReconcilerTest {
   }
 
   private static RateLimiterTable table(String namespace, String name, Billing billing, DeletionPolicy policy) {
+    return table(namespace, name, billing, policy, false);
+  }
+
+  private static RateLimiterTable table(String namespace, String name, Billing billing, DeletionPolicy policy,
+                                        boolean deletionProtection) {
     RateLimiterTable table = new RateLimiterTable();
     table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(null, null, billing, true, true, false, false, policy, Map.of("team", "a")));
+    table.setSpec(new RateLimiterTableSpec(null, null, billing, true, true, false, deletionProtection, policy,
+        Map.of("team", "a")));
     return table;
   }
 
@@ -125,5 +131,28 @@ class RateLimiterTableReconcilerTest {
           assertThat(c.getMessage()).contains("exactly one of");
         }));
     assertThat(aws.describeTable("team-b-broken")).isEmpty();
+  }
+
+  @Test
+  void deletePolicyIsBlockedByDeletionProtectionUntilTheSpecLiftsIt() {
+    Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
+    client.resource(table("team-c", "doomed", onDemand, DeletionPolicy.Delete, true)).create();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(condition(get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+    assertThat(aws.describeTable("team-c-doomed").orElseThrow().deletionProtectionEnabled()).isTrue();
+
+    client.resources(RateLimiterTable.class).inNamespace("team-c").withName("doomed").delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> {
+          assertThat(c.getReason()).isEqualTo("DeletionBlocked");
+          assertThat(c.getMessage()).contains("nothing was deleted");
+        }));
+    assertThat(aws.describeTable("team-c-doomed")).isPresent();
+
+    RateLimiterTable blocked = get("team-c", "doomed");
+    blocked.setSpec(new RateLimiterTableSpec(null, null, onDemand, true, true, false, false, DeletionPolicy.Delete, Map.of("team", "a")));
+    client.resource(blocked).update();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("team-c", "doomed") == null);
+    assertThat(aws.describeTable("team-c-doomed")).isEmpty();
   }
 }
