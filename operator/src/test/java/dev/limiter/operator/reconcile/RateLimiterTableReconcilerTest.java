@@ -3,6 +3,7 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
@@ -50,8 +51,7 @@ class RateLimiterTableReconcilerTest {
     dynamo = DynamoDbLocal.shared().client();
     aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
     OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of());
-    operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
-    operator.register(new RateLimiterTableReconciler(region -> aws, settings, Clock.systemUTC()));
+    operator = LimiterOperator.create(client, settings, region -> aws, Clock.systemUTC(), null);
     operator.start();
   }
 

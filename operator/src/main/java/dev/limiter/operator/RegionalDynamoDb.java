@@ -1,0 +1,36 @@
+package dev.limiter.operator;
+
+import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/** One DynamoDB client per region, created on first use (credentials from the SDK's default chain). */
+final class RegionalDynamoDb implements AutoCloseable {
+
+  private final URI endpoint;
+  private final Map<String, DynamoDbClient> clients = new ConcurrentHashMap<>();
+
+  RegionalDynamoDb(URI endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  DynamoDbTables tables(String region) {
+    return new SdkDynamoDbTables(clients.computeIfAbsent(region, r -> {
+      DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(r));
+      if (endpoint != null) {
+        builder.endpointOverride(endpoint);
+      }
+      return builder.build();
+    }));
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(DynamoDbClient::close);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OperatorSettingsTest {
+
+  @Test
+  void defaultsWithAnEmptyEnvironment() {
+    assertThat(OperatorSettings.fromEnvironment(Map.of()))
+        .isEqualTo(new OperatorSettings(null, null, OperatorSettings.DEFAULT_RESYNC, Set.of()));
+  }
+
+  @Test
+  void readsEveryVariable() {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
+        "AWS_REGION", "eu-west-1", "LIMITER_DEFAULT_REGION", "us-east-2",
+        "LIMITER_ENDPOINT_URL", "http://localhost:8000", "LIMITER_RESYNC", "90s",
+        "LIMITER_WATCH_NAMESPACES", "team-a, team-b,,"));
+    assertThat(settings).isEqualTo(new OperatorSettings("us-east-2", URI.create("http://localhost:8000"),
+        Duration.ofSeconds(90), Set.of("team-a", "team-b")));
+    assertThat(OperatorSettings.fromEnvironment(Map.of("AWS_REGION", "eu-west-1")).defaultRegion()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void badResyncIsRefused() {
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIMITER_RESYNC", "5 minutes")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration");
+  }
+}
