@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class CapacityCostTest {
       Limit.perMinute("tpm", 10_000_000), Limit.perDay("tpd", 1_000_000_000));
 
   private final ConsumedCapacityRecorder recorder = new ConsumedCapacityRecorder();
-  private final TestClock clock = TestClock.standard();
+  private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00.123456789Z");
   private DynamoDbClient client;
   private RateLimiter limiter;
   private String table;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class RateLimiterTest {
   private static DynamoDbClient client;
   private static DynamoDbAsyncClient asyncClient;
 
-  private final TestClock clock = TestClock.standard();
+  private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00.123456789Z");
   private RateLimiter limiter;
   private String table;
 

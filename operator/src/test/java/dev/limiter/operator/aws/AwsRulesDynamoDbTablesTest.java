@@ -9,6 +9,7 @@ import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class AwsRulesDynamoDbTablesTest {
   private static final Instant START = Instant.parse("2026-03-10T08:00:00Z");
 
   private final SdkDynamoDbTables local = new SdkDynamoDbTables(DynamoDbLocal.shared().client());
-  private final MutableClock clock = new MutableClock(START);
+  private final ManualClock clock = ManualClock.at(START.toString());
   private final List<String> created = new ArrayList<>();
   private AwsRulesDynamoDbTables tables = new AwsRulesDynamoDbTables(local, clock, Duration.ZERO);
 

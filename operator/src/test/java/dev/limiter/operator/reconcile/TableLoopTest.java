@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.MutableClock;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
@@ -18,6 +17,7 @@ import dev.limiter.operator.plan.TablePlan;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.Throughput;
 import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class TableLoopTest {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Throughput T10 = new Throughput(10, 5);
 
-  private final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
+  private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
   private final List<BillingSwitchGuard.Switch> history = new ArrayList<>();
   private DynamoDbClient client;
   private AwsRulesDynamoDbTables aws;
