@@ -29,8 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
 /**
@@ -178,10 +180,12 @@ class TableLoopTest {
     for (int i = 0; i < 4; i++) {
       aws.updateTable(UpdateTableRequest.builder().tableName(name).billingMode("PAY_PER_REQUEST").build());
       clock.advance(Duration.ofMinutes(10));
+      ProvisionedThroughput units = ProvisionedThroughput.builder().readCapacityUnits(10L).writeCapacityUnits(5L).build();
       aws.updateTable(UpdateTableRequest.builder().tableName(name).billingMode("PROVISIONED")
-          .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(10L).writeCapacityUnits(5L).build())
-          .globalSecondaryIndexUpdates(u -> u.update(g -> g.indexName("gsi1").provisionedThroughput(
-              ProvisionedThroughput.builder().readCapacityUnits(10L).writeCapacityUnits(5L).build())))
+          .provisionedThroughput(units)
+          .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
+              .update(UpdateGlobalSecondaryIndexAction.builder().indexName("gsi1").provisionedThroughput(units).build())
+              .build())
           .build());
       clock.advance(Duration.ofMinutes(10));
     }
