@@ -88,7 +88,7 @@ public final class TableReconciliation {
         plan.actions(), now);
 
     List<Event> events = new ArrayList<>();
-    plan.events().forEach(message -> events.add(new Event(false, plan.terminal() ? "TableConflict" : "Reconcile", message)));
+    plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
     List<ConditionStatus> conditions = new ArrayList<>(plan.conditions());
     Optional<Instant> wakeAt = plan.wakeAt();
     List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
