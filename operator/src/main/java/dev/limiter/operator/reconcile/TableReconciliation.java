@@ -2,12 +2,14 @@ package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
+import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.DecreaseQuotaStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
+import dev.limiter.operator.plan.CapacityPlanner;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.DecreaseQuota;
@@ -89,7 +91,9 @@ public final class TableReconciliation {
 
     List<Event> events = new ArrayList<>();
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
-    List<ConditionStatus> conditions = new ArrayList<>(plan.conditions());
+    List<ConditionStatus> conditions = new ArrayList<>(plan.conditions().stream()
+        .map(condition -> withCapacityBasis(condition, resource))
+        .toList());
     Optional<Instant> wakeAt = plan.wakeAt();
     List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
     if (outcome.complete()) {
@@ -105,6 +109,16 @@ public final class TableReconciliation {
     List<BillingSwitchGuard.Switch> kept = BillingSwitchGuard.prune(nextHistory, cooldown, now);
     RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, conditions, now);
     return new Result(status, events, wakeAt, Optional.of(desired), resolved.region());
+  }
+
+  /** Says where planned capacity comes from: the runtime's measured costs, not the runbook's estimate. */
+  private static ConditionStatus withCapacityBasis(ConditionStatus condition, RateLimiterTable resource) {
+    CapacityPlan plan = resource.getSpec().billing().plan();
+    if (plan == null || !condition.type().equals(TablePlanner.CAPACITY_SYNCED)) {
+      return condition;
+    }
+    return new ConditionStatus(condition.type(), condition.status(), condition.reason(),
+        condition.message() + " (" + CapacityPlanner.explain(plan) + ")");
   }
 
   private Result failed(RateLimiterTableStatus previous, long generation, DesiredTable desired, String region,

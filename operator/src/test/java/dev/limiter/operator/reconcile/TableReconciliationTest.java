@@ -1,0 +1,52 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+class TableReconciliationTest {
+
+  @Test
+  void plannedCapacityIsExplainedAndTheStatusCarriesTheFigures() {
+    ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
+    try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
+      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
+      TableReconciliation reconciliation = new TableReconciliation(region -> aws, "us-east-1");
+      RateLimiterTable resource = new RateLimiterTable();
+      resource.setMetadata(new ObjectMetaBuilder().withNamespace("plan-" + ProcessHandle.current().pid())
+          .withName("limits").withGeneration(3L).build());
+      resource.setSpec(new RateLimiterTableSpec(null, null,
+          new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null),
+          false, false, false, false, null, Map.of()));
+
+      TableReconciliation.Result created = reconciliation.reconcile(resource, clock.instant());
+      assertThat(created.events()).extracting(TableReconciliation.Event::message).anyMatch(m -> m.startsWith("Creating"));
+      resource.setStatus(created.status());
+      clock.advance(Duration.ofSeconds(10));
+
+      TableReconciliation.Result converged = reconciliation.reconcile(resource, clock.instant());
+      assertThat(converged.status().readCapacityUnits()).isEqualTo(30);
+      assertThat(converged.status().writeCapacityUnits()).isEqualTo(300);
+      assertThat(converged.status().observedGeneration()).isEqualTo(3);
+      assertThat(converged.status().conditions()).filteredOn(c -> c.getType().equals("CapacitySynced"))
+          .singleElement().extracting(Condition::getMessage).asString()
+          .contains("limiter-runtime's measured cost").contains("300 WCU, 30 RCU");
+      assertThat(converged.wakeAt()).isEmpty();
+      assertThat(converged.events()).isEmpty();
+    }
+  }
+}
