@@ -1,7 +1,6 @@
 package dev.limiter.operator.plan;
 
 import dev.limiter.operator.api.BillingModeSwitch;
-import dev.limiter.runtime.LimiterTableSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +33,9 @@ public final class TablePlanner {
   /** True while a requested billing-mode switch waits for the guard. */
   public static final String BILLING_MODE_COOLDOWN = "BillingModeCooldown";
 
+  private static final ConditionStatus NO_SWITCH_PENDING =
+      ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting");
+
   /** How soon to look again at a table that is being created or updated. */
   public static final Duration BUSY_POLL = Duration.ofSeconds(10);
 
@@ -63,7 +65,7 @@ public final class TablePlanner {
         List.of(new TableAction.Create(TableRequests.create(desired))),
         List.of(ConditionStatus.isFalse(TABLE_READY, "Creating", message),
             ConditionStatus.unknown(CAPACITY_SYNCED, "Creating", "the table is being created"),
-            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            NO_SWITCH_PENDING,
             ConditionStatus.isFalse(READY, "Creating", message)),
         Optional.empty(),
         List.of("Creating DynamoDB table " + desired.name()),
@@ -79,7 +81,7 @@ public final class TablePlanner {
     return new TablePlan(List.of(),
         List.of(ConditionStatus.isFalse(TABLE_READY, "TableConflict", message),
             ConditionStatus.unknown(CAPACITY_SYNCED, "TableConflict", "the table is not managed by this resource"),
-            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            NO_SWITCH_PENDING,
             ConditionStatus.isFalse(READY, "TableConflict", message)),
         Optional.empty(), List.of(message), Optional.empty(), true);
   }
@@ -90,7 +92,7 @@ public final class TablePlanner {
     return new TablePlan(List.of(),
         List.of(ConditionStatus.isFalse(TABLE_READY, reason, message),
             ConditionStatus.unknown(CAPACITY_SYNCED, reason, message),
-            ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting"),
+            NO_SWITCH_PENDING,
             ConditionStatus.isFalse(READY, reason, message)),
         Optional.empty(), List.of(), Optional.of(now.plus(BUSY_POLL)), false);
   }
@@ -102,7 +104,7 @@ public final class TablePlanner {
     List<String> pending = new ArrayList<>();
     Optional<BillingModeSwitch> switchMade = Optional.empty();
     Optional<Deferral> deferral = Optional.empty();
-    ConditionStatus cooldown = ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting");
+    ConditionStatus cooldown = NO_SWITCH_PENDING;
     ConditionStatus capacitySynced;
 
     CapacityDecision decision = CapacityDecider.decide(desired.capacity(), table.capacity(), history, now);
@@ -169,15 +171,15 @@ public final class TablePlanner {
         events.add("Adopting existing table " + table.name());
       }
     }
-    actions.stream().filter(TableAction.Update.class::isInstance).map(a -> ((TableAction.Update) a).purpose())
-        .forEach(purpose -> events.add("Updating table " + table.name() + ": " + purpose));
+    actions.stream().filter(TableAction.Update.class::isInstance)
+        .forEach(update -> events.add("Updating table " + table.name() + ": " + update.describe()));
 
     ConditionStatus ready;
     if (deferral.isPresent() && actions.isEmpty()) {
       ready = ConditionStatus.isFalse(READY, deferral.get().reason(), deferral.get().message());
     } else if (!actions.isEmpty() || !pending.isEmpty()) {
       List<String> work = new ArrayList<>();
-      actions.forEach(a -> work.add(describe(a)));
+      actions.forEach(a -> work.add(a.describe()));
       pending.forEach(p -> work.add(p + " (next pass)"));
       ready = ConditionStatus.isFalse(READY, "Reconciling", String.join("; ", work));
     } else {
@@ -212,22 +214,6 @@ public final class TablePlanner {
         .append(" index ").append(index).append(" to ").append(throughput.read()).append(" read / ")
         .append(throughput.write()).append(" write"));
     return text.toString();
-  }
-
-  private static String describe(TableAction action) {
-    if (action instanceof TableAction.Update update) {
-      return update.purpose();
-    }
-    if (action instanceof TableAction.SetTimeToLive ttl) {
-      return (ttl.enabled() ? "enable" : "disable") + " time to live on " + LimiterTableSchema.TTL_ATTRIBUTE;
-    }
-    if (action instanceof TableAction.SetPointInTimeRecovery pitr) {
-      return (pitr.enabled() ? "enable" : "disable") + " point-in-time recovery";
-    }
-    if (action instanceof TableAction.Tag tag) {
-      return "tag " + tag.tags().keySet();
-    }
-    return "create the table";
   }
 
   /** CREATING → Creating, INACCESSIBLE_ENCRYPTION_CREDENTIALS → InaccessibleEncryptionCredentials. */

@@ -5,7 +5,6 @@ import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.DesiredTables;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -146,14 +145,8 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
 
   private static void patchConditions(KubernetesClient client, RateLimiterTable resource, List<ConditionStatus> conditions,
                                       Instant now) {
-    RateLimiterTableStatus s = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-    RateLimiterTableStatus next = s == null
-        ? new RateLimiterTableStatus(generation, null, null, null, null, null, null, List.of(), null, null,
-            Conditions.merge(null, conditions, generation, now))
-        : new RateLimiterTableStatus(generation, s.tableName(), s.tableArn(), s.tableStatus(), s.billingMode(),
-            s.readCapacityUnits(), s.writeCapacityUnits(), s.billingModeSwitches(), s.nextBillingModeSwitchAllowedAt(),
-            s.decreases(), Conditions.merge(s.conditions(), conditions, generation, now));
+    RateLimiterTableStatus next = TableReconciliation.withConditions(resource.getStatus(), generation, conditions, now);
     client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
         .withName(resource.getMetadata().getName())
         .editStatus(current -> {

@@ -45,7 +45,7 @@ public final class TableActuator {
         run(tableName, tableArn, action);
         applied.add(action);
       } catch (SdkException e) {
-        return new Outcome(applied, Optional.of(AwsFailures.classify(what(action), e, now)));
+        return new Outcome(applied, Optional.of(AwsFailures.classify(action.describe(), e, now)));
       }
     }
     return new Outcome(applied, Optional.empty());
@@ -63,21 +63,5 @@ public final class TableActuator {
     } else if (action instanceof TableAction.Tag tag) {
       tables.tagResource(tableArn, tag.tags());
     }
-  }
-
-  private static String what(TableAction action) {
-    if (action instanceof TableAction.Create) {
-      return "create table";
-    }
-    if (action instanceof TableAction.Update update) {
-      return update.purpose();
-    }
-    if (action instanceof TableAction.SetTimeToLive) {
-      return "update time to live";
-    }
-    if (action instanceof TableAction.SetPointInTimeRecovery) {
-      return "update point-in-time recovery";
-    }
-    return "tag table";
   }
 }

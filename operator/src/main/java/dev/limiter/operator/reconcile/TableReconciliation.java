@@ -201,7 +201,8 @@ public final class TableReconciliation {
         merged);
   }
 
-  private static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
+  /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
+  static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
                                                        List<ConditionStatus> conditions, Instant now) {
     RateLimiterTableStatus base = previous != null ? previous
         : new RateLimiterTableStatus(null, null, null, null, null, null, null, List.of(), null, null, List.of());
