@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Clients talk to it over real HTTP through the AWS SDK, so network failures can be produced
  * by {@link #stop()} and healed by {@link #restart()} (same port, empty database: in-memory data
- * does not survive a restart).
+ * does not survive a restart). It keeps one database whatever region or credentials a client
+ * uses, as a sandbox whose operator and workloads are configured independently needs.
  */
 public final class DynamoDbLocal implements AutoCloseable {
 
@@ -86,7 +87,7 @@ public final class DynamoDbLocal implements AutoCloseable {
     }
     try {
       DynamoDBProxyServer created = ServerRunner.createServerFromCommandLineArgs(
-          new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+          new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
       created.start();
       server = created;
     } catch (Exception e) {

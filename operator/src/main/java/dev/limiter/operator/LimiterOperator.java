@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,8 @@ public final class LimiterOperator {
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "limiter-operator-leader";
+  /** Classpath locations of the CRDs this operator serves, as generated from the model classes. */
+  public static final List<String> CRD_RESOURCES = List.of("/META-INF/fabric8/ratelimitertables.limiter.dev-v1.yml");
 
   private LimiterOperator() {}
 
