@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The API discovery documents a real API server publishes ({@code /api}, {@code /api/v1},
  * {@code /apis}, {@code /apis/GROUP}, {@code /apis/GROUP/VERSION}), which the fabric8 mock server
  * lacks and {@code kubectl} needs before it can name a resource. It lists the built-in resources
- * the sandbox uses and every registered CRD.
+ * the sandbox uses and every registered CRD, and answers {@code /version}.
  */
 final class ApiDiscovery {
 
@@ -36,6 +37,10 @@ final class ApiDiscovery {
           resource("secrets", "Secret", true)),
       "apiextensions.k8s.io/v1", List.of(resource("customresourcedefinitions", "CustomResourceDefinition", false, "crd", "crds")),
       "coordination.k8s.io/v1", List.of(resource("leases", "Lease", true)));
+
+  /** The Kubernetes version the sandbox claims: the one whose API the mock server models. */
+  private static final String VERSION = """
+      {"major":"1","minor":"32","gitVersion":"v1.32.0-limiter-sandbox","platform":"linux/amd64"}""";
 
   private final List<CustomResourceDefinition> crds = new CopyOnWriteArrayList<>();
 
@@ -54,6 +59,9 @@ final class ApiDiscovery {
 
   /** The discovery document at {@code path} (no query string), if it is one. */
   Optional<String> document(String path) {
+    if (path.equals("/version")) {
+      return Optional.of(VERSION);
+    }
     if (path.equals("/api")) {
       return Optional.of(Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
     }
@@ -132,7 +140,7 @@ final class ApiDiscovery {
   private static APIResource resource(String plural, String kind, boolean namespaced, String... shortNames) {
     return new APIResourceBuilder()
         .withName(plural)
-        .withSingularName(kind.toLowerCase(java.util.Locale.ROOT))
+        .withSingularName(kind.toLowerCase(Locale.ROOT))
         .withKind(kind)
         .withNamespaced(namespaced)
         .withVerbs(VERBS)

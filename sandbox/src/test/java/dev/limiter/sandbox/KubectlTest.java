@@ -1,0 +1,88 @@
+package dev.limiter.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code kubectl} against the sandbox: the one named by {@code KUBECTL} (what {@code .ci/run}
+ * installs when the machine has none) or the first on the {@code PATH}. Skipped, saying so, when
+ * neither exists.
+ */
+class KubectlTest {
+
+  private static Sandbox sandbox;
+  private static Path kubectl;
+  private static Path kubeconfig;
+
+  @BeforeAll
+  static void start(@TempDir Path directory) {
+    Optional<Path> found = findKubectl();
+    assumeTrue(found.isPresent(), "no kubectl: set KUBECTL or put kubectl on the PATH (.ci/run installs one) to run this test");
+    kubectl = found.get();
+    sandbox = Sandbox.start(0);
+    kubeconfig = sandbox.writeKubeconfig(directory.resolve("kubeconfig"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  @Test
+  void appliedSampleIsListedWithItsPrinterColumns() throws Exception {
+    assertThat(kubectl("version", "-o", "json")).contains("v1.32.0-limiter-sandbox");
+    assertThat(kubectl("api-resources", "--api-group=limiter.dev")).contains("ratelimitertables", "rlt", "RateLimiterTable");
+
+    assertThat(kubectl("apply", "--validate=false", "-f", "../config/samples/ratelimitertable-provisioned.yaml"))
+        .contains("ratelimitertable.limiter.dev/llm-limits created");
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      List<String> lines = kubectl("get", "rlt", "-n", "team-a").lines().toList();
+      assertThat(lines.get(0).split("\\s+")).containsExactlyInAnyOrder("NAME", "AGE", "BILLING", "READY", "READ", "TABLE", "WRITE");
+      assertThat(lines.get(1).split("\\s+")).contains("llm-limits", "True", "team-a-llm-limits", "Provisioned", "30", "300");
+    });
+    assertThat(kubectl("get", "configmap", "llm-limits-limiter", "-n", "team-a", "-o", "jsonpath={.data.LIMITER_TABLE_NAME}"))
+        .isEqualTo("team-a-llm-limits");
+  }
+
+  private static String kubectl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    assertThat(process.exitValue()).as("kubectl %s: %s", String.join(" ", args), output).isZero();
+    return output;
+  }
+
+  private static Optional<Path> findKubectl() {
+    String named = System.getenv("KUBECTL");
+    if (named != null && !named.isBlank()) {
+      return Optional.of(Path.of(named)).filter(Files::isExecutable);
+    }
+    String path = System.getenv().getOrDefault("PATH", "");
+    return Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, "kubectl")).filter(Files::isExecutable).findFirst();
+  }
+}
