@@ -64,8 +64,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
     resource.setStatus(result.status());
     UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
-    Duration delay = result.wakeAt().map(at -> Duration.between(now, at)).orElse(settings.resync());
-    return control.rescheduleAfter(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+    return control.rescheduleAfter(nextPass(now, result.wakeAt(), settings.resync()));
   }
 
   @Override
@@ -105,6 +104,15 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
       emit(client, resource, new TableReconciliation.Event(false, "Deleting", "deleting table " + name + " (deletionPolicy Delete)"), now);
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
+  }
+
+  /**
+   * When to look again: at the wake-up time the plan asked for, but never later than the resync
+   * period (a deferral of hours must not suspend drift repair) nor sooner than a second.
+   */
+  static Duration nextPass(Instant now, Optional<Instant> wakeAt, Duration resync) {
+    Duration delay = wakeAt.map(at -> Duration.between(now, at)).filter(d -> d.compareTo(resync) < 0).orElse(resync);
+    return delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
   }
 
   private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {

@@ -1,0 +1,187 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.BillingModeSwitch;
+import dev.limiter.operator.api.ProvisionedCapacity;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.plan.DesiredTable;
+import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.runtime.BillingSettings;
+import dev.limiter.runtime.LimiterTableSchema;
+import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The operator on the mock API server and DynamoDB Local with an injected clock: the billing-mode
+ * cooldown deferred and applied later, and ownership (conflict, then adoption on request). A one
+ * second resync stands in for the wake-ups the operator schedules, so moving the clock is enough.
+ */
+@EnableKubernetesMockClient(crud = true)
+class GuardedReconcilerTest {
+
+  static KubernetesClient client;
+
+  private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+  private static final ManualClock CLOCK = ManualClock.at(START.toString());
+
+  private static DynamoDbClient dynamo;
+  private static AwsRulesDynamoDbTables aws;
+  private static Operator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    try (InputStream crd = Files.newInputStream(Path.of("../crds/ratelimitertables.limiter.dev-v1.yml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    dynamo = DynamoDbLocal.shared().client();
+    aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), CLOCK, Duration.ZERO);
+    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(1), Set.of());
+    operator = LimiterOperator.create(client, settings, region -> aws, CLOCK, null);
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    dynamo.close();
+  }
+
+  @Test
+  void switchBackIsDeferredByTheCooldownThenAppliedWhenItEnds() {
+    Billing provisioned = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null);
+    Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
+    client.resource(table("guard", "switcher", null, provisioned)).create();
+    awaitReady("guard", "switcher");
+
+    edit("guard", "switcher", t -> withBilling(t, onDemand));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      RateLimiterTable t = get("guard", "switcher");
+      assertThat(t.getStatus().billingMode()).isEqualTo(BillingMode.OnDemand);
+      assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
+    });
+    assertThat(get("guard", "switcher").getStatus().billingModeSwitches()).singleElement()
+        .satisfies(s -> assertThat(s).isEqualTo(new BillingModeSwitch(START.toString(), BillingMode.OnDemand, "spec")));
+
+    CLOCK.advance(Duration.ofHours(3));
+    edit("guard", "switcher", t -> withBilling(t, provisioned));
+    Instant allowedAt = START.plus(Duration.ofHours(24));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      RateLimiterTable t = get("guard", "switcher");
+      assertThat(t.getStatus().observedGeneration()).isEqualTo(t.getMetadata().getGeneration());
+      Condition cooldown = condition(t, "BillingModeCooldown");
+      assertThat(cooldown.getStatus()).isEqualTo("True");
+      assertThat(cooldown.getMessage()).contains(allowedAt.toString());
+      assertThat(t.getStatus().nextBillingModeSwitchAllowedAt()).isEqualTo(allowedAt.toString());
+      assertThat(condition(t, "Ready").getStatus()).isEqualTo("False");
+    });
+    assertThat(events("guard", "switcher")).anySatisfy(e -> assertThat(e.getMessage()).contains(allowedAt.toString()));
+    assertThat(aws.describeTable("guard-switcher").orElseThrow().billingModeSummary().billingMode())
+        .isEqualTo(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST);
+
+    CLOCK.set(allowedAt);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      RateLimiterTable t = get("guard", "switcher");
+      assertThat(t.getStatus().billingMode()).isEqualTo(BillingMode.Provisioned);
+      assertThat(condition(t, "BillingModeCooldown").getStatus()).isEqualTo("False");
+      assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
+    });
+    var table = aws.describeTable("guard-switcher").orElseThrow();
+    assertThat(table.provisionedThroughput().readCapacityUnits()).isEqualTo(10);
+    assertThat(table.provisionedThroughput().writeCapacityUnits()).isEqualTo(5);
+    // The switch to on-demand has left AWS's 24-hour window, so only the newest is kept.
+    assertThat(get("guard", "switcher").getStatus().billingModeSwitches())
+        .containsExactly(new BillingModeSwitch(allowedAt.toString(), BillingMode.Provisioned, "spec"));
+  }
+
+  @Test
+  void anExistingTableIsAConflictUntilTheAdoptAnnotationAsksForIt() {
+    aws.createTable(LimiterTableSchema.createTableRequest("someone-elses-table", BillingSettings.onDemand()));
+    Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
+    client.resource(table("owners", "adopter", "someone-elses-table", onDemand)).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition ready = condition(get("owners", "adopter"), "Ready");
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("TableConflict");
+      assertThat(ready.getMessage()).contains(DesiredTables.ADOPT_ANNOTATION);
+    });
+    assertThat(events("owners", "adopter")).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("TableConflict");
+    });
+    String arn = aws.describeTable("someone-elses-table").orElseThrow().tableArn();
+    assertThat(aws.listTags(arn)).doesNotContainKey(DesiredTable.OWNER_TAG);
+
+    edit("owners", "adopter", t -> {
+      t.getMetadata().setAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true"));
+      return t;
+    });
+    awaitReady("owners", "adopter");
+    assertThat(aws.listTags(arn)).containsEntry(DesiredTable.OWNER_TAG, "owners/adopter");
+  }
+
+  private static RateLimiterTable table(String namespace, String name, String tableName, Billing billing) {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    table.setSpec(new RateLimiterTableSpec(tableName, null, billing, false, false, false, false, null, Map.of()));
+    return table;
+  }
+
+  private static RateLimiterTable withBilling(RateLimiterTable table, Billing billing) {
+    RateLimiterTableSpec s = table.getSpec();
+    table.setSpec(new RateLimiterTableSpec(s.tableName(), s.region(), billing, s.timeToLive(), s.stream(), s.pointInTimeRecovery(),
+        s.deletionProtection(), s.deletionPolicy(), s.tags()));
+    return table;
+  }
+
+  private static void edit(String namespace, String name, UnaryOperator<RateLimiterTable> change) {
+    client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).edit(change);
+  }
+
+  private static void awaitReady(String namespace, String name) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(get(namespace, name), "Ready").getStatus()).isEqualTo("True"));
+  }
+
+  private static RateLimiterTable get(String namespace, String name) {
+    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static Condition condition(RateLimiterTable table, String type) {
+    assertThat(table.getStatus()).as("status of %s", table.getMetadata().getName()).isNotNull();
+    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private static List<Event> events(String namespace, String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
+  }
+}
