@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The operator process: configuration from the environment ({@link OperatorSettings}), leader
+ * The operator process: configuration from flags and the environment ({@link OperatorSettings}), leader
  * election through a Lease in {@code POD_NAMESPACE} when running in a cluster, and the
  * controllers.
  */
@@ -20,14 +20,14 @@ public final class LimiterOperator {
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "limiter-operator-leader";
-  /** Classpath locations of the CRDs this operator serves, as generated from the model classes. */
-  public static final List<String> CRD_RESOURCES = List.of("/META-INF/fabric8/ratelimitertables.limiter.dev-v1.yml");
+  /** Classpath locations of the CRDs this operator serves (the files of {@code crds/}). */
+  public static final List<String> CRD_RESOURCES = List.of("/META-INF/crds/ratelimitertables.limiter.dev-v1.yml");
 
   private LimiterOperator() {}
 
-  /** Starts the operator until the JVM is stopped. */
+  /** Starts the operator until the JVM is stopped; flags as in {@link OperatorSettings#fromArguments}. */
   public static void main(String[] args) {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    OperatorSettings settings = OperatorSettings.fromArguments(args, System.getenv());
     RegionalDynamoDb dynamoDb = new RegionalDynamoDb(settings.endpoint());
     Operator operator = create(new KubernetesClientBuilder().build(), settings, dynamoDb::tables, Clock.systemUTC(),
         System.getenv("POD_NAMESPACE"));

@@ -77,7 +77,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  *       on-demand (or of creation on-demand) is reported as
  *       {@code BillingModeSummary.LastUpdateToPayPerRequestDateTime}, overriding DynamoDB Local's
  *       wall-clock value; a table created provisioned through this class reports none until it
- *       switches.</li>
+ *       switches. A table created through this class reports its {@code CreationDateTime} on the
+ *       clock too, so that the two times compare as on AWS.</li>
  *   <li><b>Throughput decreases.</b> Counted per table and per global secondary index separately:
  *       an UpdateTable lowering the read or write units of a provisioned table or index is one
  *       decrease of it. {@value #FREE_DECREASES_PER_UTC_DAY} are allowed at any time of a UTC day,
@@ -190,6 +191,7 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
     Instant now = clock.instant();
     TableState state = new TableState(true);
     synchronized (state) {
+      state.createdAt = now;
       state.tags.putAll(tags);
       if (request.billingMode() == BillingMode.PAY_PER_REQUEST) {
         state.lastToOnDemand = now;
@@ -477,6 +479,9 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
       out.tableStatus(state.busyStatus);
     }
     BillingMode mode = billingMode(table);
+    if (state.createdHere) {
+      out.creationDateTime(state.createdAt);
+    }
     if (state.lastToOnDemand != null || state.createdHere) {
       BillingModeSummary summary = table.billingModeSummary();
       if (summary != null || state.lastToOnDemand != null) {
@@ -537,6 +542,8 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
     final Map<String, ThroughputHistory> indexes = new HashMap<>();
     /** Switches to on-demand, oldest first. */
     final Deque<Instant> switchesToOnDemand = new ArrayDeque<>();
+    /** When CreateTable was called, on the clock (set only when {@link #createdHere}). */
+    Instant createdAt;
     Instant lastToOnDemand;
     Instant pitrEnabledAt;
     TableStatus busyStatus;

@@ -1,6 +1,7 @@
 package dev.limiter.operator.plan;
 
 import dev.limiter.operator.api.BillingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,9 +41,27 @@ public record ObservedTable(
     boolean pointInTimeRecovery,
     Map<String, String> tags) {
 
+  /** How far after the creation time DynamoDB may stamp an on-demand table's creation as its last switch. */
+  private static final Duration CREATION_TOLERANCE = Duration.ofMinutes(1);
+
   /** Whether the table accepts updates. */
   public boolean active() {
     return "ACTIVE".equals(status);
+  }
+
+  /**
+   * DynamoDB's time of the last switch to on-demand. A table created on-demand carries its creation
+   * time there; creating is not switching (AWS allows on-demand to provisioned at any time), so that
+   * time does not start the cooldown.
+   */
+  static Instant lastSwitchToOnDemand(TableDescription table) {
+    BillingModeSummary summary = table.billingModeSummary();
+    Instant last = summary == null ? null : summary.lastUpdateToPayPerRequestDateTime();
+    Instant created = table.creationDateTime();
+    if (last == null || created == null || last.isAfter(created.plus(CREATION_TOLERANCE))) {
+      return last;
+    }
+    return null;
   }
 
   /** The snapshot of DescribeTable, DescribeTimeToLive, DescribeContinuousBackups and ListTagsOfResource. */
@@ -66,7 +85,7 @@ public record ObservedTable(
         indexDecreases,
         cap(caps == null ? null : caps.maxReadRequestUnits()),
         cap(caps == null ? null : caps.maxWriteRequestUnits()),
-        summary == null ? null : summary.lastUpdateToPayPerRequestDateTime());
+        lastSwitchToOnDemand(table));
     boolean stream = table.streamSpecification() != null && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
     return new ObservedTable(
         table.tableName(),

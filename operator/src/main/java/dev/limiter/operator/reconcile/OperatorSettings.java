@@ -4,6 +4,7 @@ import dev.limiter.operator.plan.GoDurations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,6 +21,32 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
 
   /** Default drift-detection period. */
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
+
+  /** Command-line flags and the environment variable each one overrides. */
+  private static final Map<String, String> FLAGS = Map.of(
+      "--default-region", "LIMITER_DEFAULT_REGION",
+      "--endpoint-url", "LIMITER_ENDPOINT_URL",
+      "--resync", "LIMITER_RESYNC",
+      "--watch-namespaces", "LIMITER_WATCH_NAMESPACES");
+
+  /**
+   * From flags ({@code --default-region=R}, {@code --endpoint-url=U}, {@code --resync=D},
+   * {@code --watch-namespaces=A,B}), each overriding its environment variable, then as
+   * {@link #fromEnvironment}. An unknown flag or one without {@code =value} is refused.
+   */
+  public static OperatorSettings fromArguments(String[] args, Map<String, String> environment) {
+    Map<String, String> merged = new HashMap<>(environment);
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      String variable = equals < 0 ? null : FLAGS.get(arg.substring(0, equals));
+      if (variable == null) {
+        throw new IllegalArgumentException("unknown flag '" + arg + "'; flags are " + String.join(", ", FLAGS.keySet().stream()
+            .sorted().map(f -> f + "=…").toList()));
+      }
+      merged.put(variable, arg.substring(equals + 1));
+    }
+    return fromEnvironment(merged);
+  }
 
   /**
    * From {@code LIMITER_DEFAULT_REGION} (else {@code AWS_REGION}), {@code LIMITER_ENDPOINT_URL},

@@ -37,10 +37,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
 /**
  * The operator on the mock API server and DynamoDB Local with an injected clock: the billing-mode
- * cooldown deferred and applied later, and ownership (conflict, then adoption on request). A one
+ * cooldown deferred and applied later, console drift put back, and ownership (conflict, then
+ * adoption on request). A one
  * second resync stands in for the wake-ups the operator schedules, so moving the clock is enough.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -118,6 +121,26 @@ class GuardedReconcilerTest {
     // The switch to on-demand has left AWS's 24-hour window, so only the newest is kept.
     assertThat(get("guard", "switcher").getStatus().billingModeSwitches())
         .containsExactly(new BillingModeSwitch(allowedAt.toString(), BillingMode.Provisioned, "spec"));
+  }
+
+  @Test
+  void capacityChangedInTheConsoleIsPutBack() {
+    Billing provisioned = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null);
+    client.resource(table("drift", "drifter", null, provisioned)).create();
+    awaitReady("drift", "drifter");
+
+    aws.updateTable(UpdateTableRequest.builder().tableName("drift-drifter")
+        .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(25L).writeCapacityUnits(5L).build()).build());
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(aws.describeTable("drift-drifter").orElseThrow().provisionedThroughput().readCapacityUnits()).isEqualTo(10));
+    assertThat(events("drift", "drifter")).anySatisfy(e -> assertThat(e.getMessage()).contains("Updating table drift-drifter"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      RateLimiterTable t = get("drift", "drifter");
+      assertThat(t.getStatus().readCapacityUnits()).isEqualTo(10);
+      assertThat(t.getStatus().decreases().numberOfDecreasesToday()).isEqualTo(1);
+      assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
+    });
   }
 
   @Test

@@ -33,4 +33,22 @@ class OperatorSettingsTest {
     assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIMITER_RESYNC", "5 minutes")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration");
   }
+
+  @Test
+  void flagsOverrideTheEnvironment() {
+    OperatorSettings settings = OperatorSettings.fromArguments(
+        new String[] {"--default-region=us-west-2", "--resync=1m", "--watch-namespaces=ops"},
+        Map.of("LIMITER_DEFAULT_REGION", "us-east-2", "LIMITER_ENDPOINT_URL", "http://localhost:8000", "LIMITER_RESYNC", "90s"));
+    assertThat(settings).isEqualTo(new OperatorSettings("us-west-2", URI.create("http://localhost:8000"),
+        Duration.ofMinutes(1), Set.of("ops")));
+  }
+
+  @Test
+  void unknownOrValuelessFlagsAreRefused() {
+    assertThatThrownBy(() -> OperatorSettings.fromArguments(new String[] {"--region=us-east-1"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown flag '--region=us-east-1'")
+        .hasMessageContaining("--default-region=…");
+    assertThatThrownBy(() -> OperatorSettings.fromArguments(new String[] {"--resync"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown flag '--resync'");
+  }
 }
