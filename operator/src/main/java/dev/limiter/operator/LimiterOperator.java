@@ -1,15 +1,29 @@
 package dev.limiter.operator;
 
 import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.metrics.AwsCallMetrics;
+import dev.limiter.operator.metrics.HealthAndMetricsEndpoints;
+import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.reconcile.OperatorSettings;
 import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator process: configuration from flags and the environment ({@link OperatorSettings}), leader
@@ -20,6 +34,9 @@ public final class LimiterOperator {
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "limiter-operator-leader";
+  /** Port of /metrics, /healthz and /readyz unless {@code LIMITER_HTTP_PORT} says otherwise. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  private static final Logger LOG = LoggerFactory.getLogger(LimiterOperator.class);
   /** Classpath locations of the CRDs this operator serves (the files of {@code crds/}). */
   public static final List<String> CRD_RESOURCES = List.of("/META-INF/crds/ratelimitertables.limiter.dev-v1.yml");
 
@@ -28,30 +45,41 @@ public final class LimiterOperator {
   /** Starts the operator until the JVM is stopped; flags as in {@link OperatorSettings#fromArguments}. */
   public static void main(String[] args) {
     OperatorSettings settings = OperatorSettings.fromArguments(args, System.getenv());
-    RegionalDynamoDb dynamoDb = new RegionalDynamoDb(settings.endpoint());
+    int httpPort = Integer.parseInt(System.getenv().getOrDefault("LIMITER_HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
+        .forEach(binder -> binder.bindTo(registry));
+    RegionalDynamoDb dynamoDb = new RegionalDynamoDb(settings.endpoint(), new AwsCallMetrics(registry));
     Operator operator = create(new KubernetesClientBuilder().build(), settings, dynamoDb::tables, Clock.systemUTC(),
-        System.getenv("POD_NAMESPACE"));
+        System.getenv("POD_NAMESPACE"), registry);
+    HealthAndMetricsEndpoints endpoints = HealthAndMetricsEndpoints.start(httpPort, registry,
+        () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(), () -> operator.getRuntimeInfo().isStarted());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
+      endpoints.close();
       dynamoDb.close();
     }, "limiter-operator-stop"));
+    LOG.info("limiter-operator starting: default region {}, resync {}, namespaces {}, health and metrics on port {}",
+        settings.defaultRegion(), settings.resync(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(), endpoints.port());
     operator.start();
   }
 
   /**
-   * An operator over {@code client}, not yet started. Status is patched without server-side apply
-   * so that production and the tests' mock API server behave alike; leader election is on when
-   * {@code leaseNamespace} is given.
+   * An operator over {@code client}, not yet started, recording metrics into {@code registry}.
+   * Status is patched without server-side apply so that production and the tests' mock API server
+   * behave alike; leader election is on when {@code leaseNamespace} is given.
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings,
-                                Function<String, DynamoDbTables> tablesInRegion, Clock clock, String leaseNamespace) {
+                                Function<String, DynamoDbTables> tablesInRegion, Clock clock, String leaseNamespace,
+                                MeterRegistry registry) {
     Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false);
+      o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (leaseNamespace != null && !leaseNamespace.isBlank()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
       }
     });
-    operator.register(new RateLimiterTableReconciler(tablesInRegion, settings, clock), overrider -> {
+    operator.register(new RateLimiterTableReconciler(tablesInRegion, settings, clock, new ReconcileMetrics(registry)), overrider -> {
       if (!settings.namespaces().isEmpty()) {
         overrider.settingNamespaces(settings.namespaces());
       }

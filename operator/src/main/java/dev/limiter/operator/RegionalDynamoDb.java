@@ -5,6 +5,7 @@ import dev.limiter.operator.aws.SdkDynamoDbTables;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -13,15 +14,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 final class RegionalDynamoDb implements AutoCloseable {
 
   private final URI endpoint;
+  private final ExecutionInterceptor interceptor;
   private final Map<String, DynamoDbClient> clients = new ConcurrentHashMap<>();
 
-  RegionalDynamoDb(URI endpoint) {
+  RegionalDynamoDb(URI endpoint, ExecutionInterceptor interceptor) {
     this.endpoint = endpoint;
+    this.interceptor = interceptor;
   }
 
   DynamoDbTables tables(String region) {
     return new SdkDynamoDbTables(clients.computeIfAbsent(region, r -> {
-      DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(r));
+      DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(r))
+          .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor));
       if (endpoint != null) {
         builder.endpointOverride(endpoint);
       }

@@ -23,13 +23,16 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code crds/} is generated from the model classes by the fabric8 CRD generator; this test
  * generates them again and fails when the committed files differ. Run it with
- * {@code -Dcrds.write=true} to rewrite {@code crds/}. The operator jar ships the committed files.
+ * {@code -Dcrds.write=true} to rewrite {@code crds/} and its copies in the Helm chart and the
+ * kustomize base. The operator jar ships the committed files.
  */
 class CrdsUpToDateTest {
 
   private static final List<Class<? extends HasMetadata>> RESOURCES = List.of(RateLimiterTable.class);
   private static final Path GENERATED = Path.of("target/generated-crds");
   private static final Path COMMITTED = Path.of("../crds");
+  /** Byte copies for the Helm chart and kustomize, which cannot reference files outside their folders. */
+  private static final List<Path> COPIES = List.of(Path.of("../charts/limiter-operator/crds"), Path.of("../config/crd/bases"));
   private static final String REGENERATE = "regenerate with: mvn -pl operator -am test -Dtest=CrdsUpToDateTest"
       + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.write=true";
 
@@ -46,7 +49,9 @@ class CrdsUpToDateTest {
     assertThat(generated).as("CRDs generated").hasSize(RESOURCES.size());
     if (Boolean.getBoolean("crds.write")) {
       for (Path file : generated) {
-        Files.copy(file, COMMITTED.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        for (Path directory : Stream.concat(Stream.of(COMMITTED), COPIES.stream()).toList()) {
+          Files.copy(file, directory.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
     assertThat(yamlFiles(COMMITTED).stream().map(Path::getFileName).map(Path::toString))
@@ -56,6 +61,11 @@ class CrdsUpToDateTest {
       assertThat(Files.readString(COMMITTED.resolve(file.getFileName().toString())))
           .as("crds/%s is stale; %s", file.getFileName(), REGENERATE)
           .isEqualTo(Files.readString(file));
+      for (Path directory : COPIES) {
+        assertThat(directory.resolve(file.getFileName().toString()))
+            .as("%s/%s differs from the generated CRD; %s", directory, file.getFileName(), REGENERATE)
+            .hasSameTextualContentAs(file);
+      }
     }
   }
 

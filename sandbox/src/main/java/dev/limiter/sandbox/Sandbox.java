@@ -8,6 +8,7 @@ import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -61,7 +62,8 @@ public final class Sandbox implements AutoCloseable {
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamoDbClient), Clock.systemUTC(),
         Duration.ofSeconds(1));
     OperatorSettings settings = new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
-    Operator operator = LimiterOperator.create(kubernetes.client(), settings, region -> aws, Clock.systemUTC(), null);
+    Operator operator = LimiterOperator.create(kubernetes.client(), settings, region -> aws, Clock.systemUTC(), null,
+        new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
   }

@@ -5,7 +5,9 @@ import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.ConditionStatus;
+import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.plan.TablePlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -46,12 +48,15 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   private final OperatorSettings settings;
   private final Clock clock;
   private final TableReconciliation reconciliation;
+  private final ReconcileMetrics metrics;
 
-  /** A reconciler reaching each region through {@code tablesInRegion}. */
-  public RateLimiterTableReconciler(Function<String, DynamoDbTables> tablesInRegion, OperatorSettings settings, Clock clock) {
+  /** A reconciler reaching each region through {@code tablesInRegion}, recording into {@code metrics}. */
+  public RateLimiterTableReconciler(Function<String, DynamoDbTables> tablesInRegion, OperatorSettings settings, Clock clock,
+                                    ReconcileMetrics metrics) {
     this.tablesInRegion = tablesInRegion;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
     this.reconciliation = new TableReconciliation(tablesInRegion, settings.defaultRegion());
   }
 
@@ -63,12 +68,15 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     result.events().forEach(event -> emit(client, resource, event, now));
     result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
     resource.setStatus(result.status());
+    metrics.switchDeferred(key(resource), result.status().conditions().stream().anyMatch(c ->
+        TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
     UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
     return control.rescheduleAfter(nextPass(now, result.wakeAt(), settings.resync()));
   }
 
   @Override
   public DeleteControl cleanup(RateLimiterTable resource, Context<RateLimiterTable> context) {
+    metrics.switchDeferred(key(resource), false);
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
     DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion());
@@ -163,7 +171,12 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         });
   }
 
-  private static void emit(KubernetesClient client, RateLimiterTable resource, TableReconciliation.Event event, Instant now) {
+  private static String key(RateLimiterTable resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+  }
+
+  private void emit(KubernetesClient client, RateLimiterTable resource, TableReconciliation.Event event, Instant now) {
+    metrics.event(event.warning(), event.reason());
     client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(new EventBuilder()
         .withNewMetadata()
           .withGenerateName(resource.getMetadata().getName() + ".")

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class GuardedReconcilerTest {
     dynamo = DynamoDbLocal.shared().client();
     aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), CLOCK, Duration.ZERO);
     OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(1), Set.of());
-    operator = LimiterOperator.create(client, settings, region -> aws, CLOCK, null);
+    operator = LimiterOperator.create(client, settings, region -> aws, CLOCK, null, new SimpleMeterRegistry());
     operator.start();
   }
 

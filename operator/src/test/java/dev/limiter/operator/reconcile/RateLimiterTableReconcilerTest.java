@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class RateLimiterTableReconcilerTest {
     dynamo = DynamoDbLocal.shared().client();
     aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
     OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of());
-    operator = LimiterOperator.create(client, settings, region -> aws, Clock.systemUTC(), null);
+    operator = LimiterOperator.create(client, settings, region -> aws, Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
   }
 
