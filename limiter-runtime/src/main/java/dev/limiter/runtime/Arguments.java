@@ -19,6 +19,18 @@ final class Arguments {
 
   /** The limits by name, refusing an empty list, duplicates and a bucket item of 1 KB or more. */
   static Map<String, Limit> limitsByName(BucketKey key, List<Limit> limits) {
+    Map<String, Limit> byName = requireDistinctLimits(limits);
+    int bytes = estimatedItemBytes(key, byName.keySet());
+    if (bytes >= MAX_BUCKET_ITEM_BYTES) {
+      throw new IllegalArgumentException("a bucket with limits " + byName.keySet() + " would be about "
+          + bytes + " bytes; one bucket item must stay under " + MAX_BUCKET_ITEM_BYTES
+          + " bytes to cost one write unit, so use fewer or shorter limit names");
+    }
+    return byName;
+  }
+
+  /** The limits by name, refusing null, an empty list and duplicate names. */
+  static Map<String, Limit> requireDistinctLimits(List<Limit> limits) {
     Objects.requireNonNull(limits, "limits");
     if (limits.isEmpty()) {
       throw new IllegalArgumentException("at least one limit is required");
@@ -29,12 +41,6 @@ final class Arguments {
       if (byName.putIfAbsent(limit.name(), limit) != null) {
         throw new IllegalArgumentException("limit '" + limit.name() + "' is given twice");
       }
-    }
-    int bytes = estimatedItemBytes(key, byName.keySet());
-    if (bytes >= MAX_BUCKET_ITEM_BYTES) {
-      throw new IllegalArgumentException("a bucket with limits " + byName.keySet() + " would be about "
-          + bytes + " bytes; one bucket item must stay under " + MAX_BUCKET_ITEM_BYTES
-          + " bytes to cost one write unit, so use fewer or shorter limit names");
     }
     return byName;
   }

@@ -8,8 +8,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -46,6 +50,32 @@ final class DynamoDbGateway {
 
   GetItemResponse get(GetItemRequest request) {
     return client != null ? client.getItem(request) : join(asyncClient.getItem(request));
+  }
+
+  BatchGetItemResponse batchGet(BatchGetItemRequest request) {
+    return client != null ? client.batchGetItem(request) : join(asyncClient.batchGetItem(request));
+  }
+
+  CompletableFuture<BatchGetItemResponse> batchGetAsync(BatchGetItemRequest request) {
+    return asyncClient != null
+        ? asyncClient.batchGetItem(request)
+        : CompletableFuture.supplyAsync(() -> client.batchGetItem(request), executor);
+  }
+
+  void put(PutItemRequest request) {
+    if (client != null) {
+      client.putItem(request);
+    } else {
+      join(asyncClient.putItem(request));
+    }
+  }
+
+  void delete(DeleteItemRequest request) {
+    if (client != null) {
+      client.deleteItem(request);
+    } else {
+      join(asyncClient.deleteItem(request));
+    }
   }
 
   /**

@@ -25,6 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       one number attribute {@code "t:<limit>"} per limit holding its GCRA theoretical arrival
  *       time in epoch nanoseconds. Buckets never carry index attributes, so an acquire's write is
  *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
+ *   <li>stored limits — {@code kind = "limits"} and a map attribute {@value #LIMITS_ATTRIBUTE}
+ *       ({@code name -> {c: capacity, r: refill amount, p: refill period in ns}}) under one of four
+ *       keys, most specific first: an entity's limits for a resource
+ *       ({@code "E#<entityId>"}, {@code "L#<resource>"}), an entity's defaults
+ *       ({@code "E#<entityId>"}, {@code "L#*"}), a resource's defaults ({@code "R#<resource>"},
+ *       {@code "L#*"}) and the system defaults ({@code "S#system"}, {@code "L#*"}). {@code *} is
+ *       not a valid resource name, so the keys cannot collide.</li>
  * </ul>
  * Index {@value #INDEX_NAME} ({@value #INDEX_PARTITION_KEY}, {@value #INDEX_SORT_KEY}) is sparse:
  * only entity items (parent/child lookups) carry its keys.
@@ -45,12 +52,20 @@ public final class LimiterTableSchema {
   public static final String KIND = "kind";
   /** {@link #KIND} of a bucket item. */
   public static final String KIND_BUCKET = "bucket";
+  /** {@link #KIND} of a stored-limits item. */
+  public static final String KIND_LIMITS = "limits";
+  /** Map attribute of a stored-limits item: limit name to its definition. */
+  public static final String LIMITS_ATTRIBUTE = "limits";
   /** Attribute DynamoDB time-to-live is enabled on, for items that may expire. */
   public static final String TTL_ATTRIBUTE = "ttl";
 
   static final String ENTITY_PREFIX = "E#";
   static final String BUCKET_PREFIX = "B#";
   static final String TAT_PREFIX = "t:";
+  static final String LIMITS_PREFIX = "L#";
+  static final String RESOURCE_PREFIX = "R#";
+  static final String SYSTEM_PARTITION = "S#system";
+  static final String ALL_RESOURCES = "*";
 
   private LimiterTableSchema() {}
 
@@ -107,9 +122,31 @@ public final class LimiterTableSchema {
 
   /** Primary key of the bucket of {@code entityId} for {@code resource}. */
   public static Map<String, AttributeValue> bucketKey(String entityId, String resource) {
-    return Map.of(
-        PARTITION_KEY, AttributeValue.fromS(ENTITY_PREFIX + Names.requireEntityId(entityId)),
-        SORT_KEY, AttributeValue.fromS(BUCKET_PREFIX + Names.requireResource(resource)));
+    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), BUCKET_PREFIX + Names.requireResource(resource));
+  }
+
+  /** Key of the limits {@code entityId} has for {@code resource}. */
+  public static Map<String, AttributeValue> entityResourceLimitsKey(String entityId, String resource) {
+    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), LIMITS_PREFIX + Names.requireResource(resource));
+  }
+
+  /** Key of {@code entityId}'s default limits, for resources it has no limits of its own for. */
+  public static Map<String, AttributeValue> entityDefaultLimitsKey(String entityId) {
+    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), LIMITS_PREFIX + ALL_RESOURCES);
+  }
+
+  /** Key of {@code resource}'s default limits, for entities without limits of their own. */
+  public static Map<String, AttributeValue> resourceDefaultLimitsKey(String resource) {
+    return key(RESOURCE_PREFIX + Names.requireResource(resource), LIMITS_PREFIX + ALL_RESOURCES);
+  }
+
+  /** Key of the system-wide default limits, the last resort. */
+  public static Map<String, AttributeValue> systemLimitsKey() {
+    return key(SYSTEM_PARTITION, LIMITS_PREFIX + ALL_RESOURCES);
+  }
+
+  private static Map<String, AttributeValue> key(String partition, String sort) {
+    return Map.of(PARTITION_KEY, AttributeValue.fromS(partition), SORT_KEY, AttributeValue.fromS(sort));
   }
 
   /** Bucket attribute holding a limit's theoretical arrival time. */

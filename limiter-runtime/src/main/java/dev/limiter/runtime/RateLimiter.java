@@ -53,6 +53,7 @@ public final class RateLimiter implements AutoCloseable {
   private final DynamoDbGateway gateway;
   private final BucketWriter writer;
   private final OutageTracker outages;
+  private final StoredLimits storedLimits;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -67,6 +68,11 @@ public final class RateLimiter implements AutoCloseable {
     this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
     this.outages = new OutageTracker(tableName, onUnavailable,
         Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
+    Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("limitsCacheTtl must not be negative, got " + ttl);
+    }
+    this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -148,6 +154,43 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
+   * As {@link #acquire}, with the limits stored in the table for {@code entityId} and
+   * {@code resource} ({@link #limits()}: the most specific level that has any).
+   *
+   * @throws NoLimitsConfiguredException when no level has limits (nothing is taken)
+   */
+  public Lease acquire(String entityId, String resource, Map<String, Long> consume) {
+    List<Limit> limits;
+    try {
+      limits = storedLimits.resolve(entityId, resource);
+    } catch (RuntimeException e) {
+      return failed(e, UnenforcedLease.INSTANCE);
+    }
+    return acquire(entityId, resource, consume, limits);
+  }
+
+  /** As {@link #acquire(String, String, Map)}, without blocking the caller. */
+  public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+    return storedLimits.resolveAsync(entityId, resource).handle((limits, failure) -> {
+      if (failure != null) {
+        return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+      }
+      return acquireAsync(entityId, resource, consume, limits);
+    }).thenCompose(lease -> lease);
+  }
+
+  /** As {@link #withLease(String, String, Map, List, Function)}, with the stored limits. */
+  public <T> T withLease(String entityId, String resource, Map<String, Long> consume, Function<Lease, T> body) {
+    Objects.requireNonNull(body, "body");
+    return runWithLease(acquire(entityId, resource, consume), body);
+  }
+
+  /** The limits stored in the table: set, read and delete them at each level. */
+  public StoredLimits limits() {
+    return storedLimits;
+  }
+
+  /**
    * As {@link #acquire}, without blocking the caller. Invalid arguments throw immediately; every
    * other failure completes the future exceptionally.
    */
@@ -172,7 +215,10 @@ public final class RateLimiter implements AutoCloseable {
   public <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
                          Function<Lease, T> body) {
     Objects.requireNonNull(body, "body");
-    Lease lease = acquire(entityId, resource, consume, limits);
+    return runWithLease(acquire(entityId, resource, consume, limits), body);
+  }
+
+  private static <T> T runWithLease(Lease lease, Function<Lease, T> body) {
     T result;
     try {
       result = body.apply(lease);
@@ -363,6 +409,7 @@ public final class RateLimiter implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private AvailabilityListener availabilityListener = new LoggingAvailabilityListener();
     private int cacheSize = DEFAULT_CACHE_SIZE;
+    private Duration limitsCacheTtl = StoredLimits.DEFAULT_TTL;
     private Executor executor;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
@@ -407,6 +454,16 @@ public final class RateLimiter implements AutoCloseable {
     /** Buckets whose last known state is kept to guess write branches; {@value #DEFAULT_CACHE_SIZE} by default. */
     public Builder cacheSize(int cacheSize) {
       this.cacheSize = cacheSize;
+      return this;
+    }
+
+    /**
+     * How long resolved stored limits are reused before being read again: the longest a change
+     * made by another process takes to apply here; {@link StoredLimits#DEFAULT_TTL} by default,
+     * zero to read on every call.
+     */
+    public Builder limitsCacheTtl(Duration limitsCacheTtl) {
+      this.limitsCacheTtl = limitsCacheTtl;
       return this;
     }
 

@@ -1,0 +1,186 @@
+package dev.limiter.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/**
+ * Limits stored in the limiter table at four levels ({@link LimitScope}), the admin API to set,
+ * read and delete them, and their resolution for acquires that pass no limits.
+ *
+ * <p>Resolution is cached per process for {@code ttl}: a change made by another process takes up
+ * to {@code ttl} to apply here (the documented propagation delay); a change made through this
+ * instance applies at once, because it empties the cache. A cache miss costs one BatchGetItem of
+ * the four candidate items (eventually consistent: 2 RCU at most). Absence is cached too, so an
+ * unconfigured entity does not cost a read per call.
+ */
+public final class StoredLimits {
+
+  /** Default time a resolution is reused. */
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+  private static final int BATCH_ATTEMPTS = 3;
+
+  private record Cached(Optional<List<Limit>> limits, long expiresAtNanos) {}
+
+  private record Key(String entityId, String resource) {}
+
+  private final String tableName;
+  private final DynamoDbGateway gateway;
+  private final Clock clock;
+  private final long ttlNanos;
+  private final int maxEntries;
+  private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
+
+  StoredLimits(String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
+    this.tableName = tableName;
+    this.gateway = gateway;
+    this.clock = clock;
+    this.ttlNanos = ttl.toNanos();
+    this.maxEntries = maxEntries;
+  }
+
+  /** Stores {@code limits} at {@code scope}, replacing what was there. */
+  public void set(LimitScope scope, List<Limit> limits) {
+    Objects.requireNonNull(scope, "scope");
+    Arguments.requireDistinctLimits(limits);
+    gateway.put(PutItemRequest.builder().tableName(tableName).item(LimitCodec.item(scope, limits)).build());
+    cache.clear();
+  }
+
+  /** The limits stored at {@code scope}, from a strongly consistent read. */
+  public Optional<List<Limit>> get(LimitScope scope) {
+    Objects.requireNonNull(scope, "scope");
+    Map<String, AttributeValue> item = gateway.get(GetItemRequest.builder()
+        .tableName(tableName).key(scope.key()).consistentRead(true).build()).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LimitCodec.limits(scope, item));
+  }
+
+  /** Deletes the limits stored at {@code scope}; nothing happens if there are none. */
+  public void delete(LimitScope scope) {
+    Objects.requireNonNull(scope, "scope");
+    gateway.delete(DeleteItemRequest.builder().tableName(tableName).key(scope.key()).build());
+    cache.clear();
+  }
+
+  /**
+   * The limits an acquire on {@code entityId} and {@code resource} uses: those of the most specific
+   * scope that has any.
+   *
+   * @throws NoLimitsConfiguredException when no scope has limits
+   */
+  public List<Limit> resolve(String entityId, String resource) {
+    List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
+    Key key = new Key(entityId, resource);
+    Optional<List<Limit>> limits = cached(key).orElseGet(() -> remember(key, mostSpecific(scopes, fetch(scopes))));
+    return limits.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+  }
+
+  /** As {@link #resolve}, without blocking. Invalid names throw at once. */
+  CompletableFuture<List<Limit>> resolveAsync(String entityId, String resource) {
+    List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
+    Key key = new Key(entityId, resource);
+    CompletableFuture<Optional<List<Limit>>> limits = cached(key).map(CompletableFuture::completedFuture)
+        .orElseGet(() -> fetchAsync(keysOf(scopes), new HashMap<>(), 1)
+            .thenApply(items -> remember(key, mostSpecific(scopes, items))));
+    return limits.thenApply(found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
+  }
+
+  private Optional<Optional<List<Limit>>> cached(Key key) {
+    if (ttlNanos <= 0) {
+      return Optional.empty();
+    }
+    Cached cached = cache.get(key);
+    return cached != null && nowNanos() < cached.expiresAtNanos() ? Optional.of(cached.limits()) : Optional.empty();
+  }
+
+  private Optional<List<Limit>> remember(Key key, Optional<List<Limit>> limits) {
+    if (ttlNanos > 0) {
+      if (cache.size() >= maxEntries) {
+        cache.clear(); // bounded memory; the next calls refill what is still used
+      }
+      cache.put(key, new Cached(limits, nowNanos() + ttlNanos));
+    }
+    return limits;
+  }
+
+  private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(List<LimitScope> scopes) {
+    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
+    List<Map<String, AttributeValue>> pending = keysOf(scopes);
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      pending = collect(gateway.batchGet(request(pending)), found, attempt);
+    }
+    return found;
+  }
+
+  private CompletableFuture<Map<Map<String, AttributeValue>, Map<String, AttributeValue>>> fetchAsync(
+      List<Map<String, AttributeValue>> pending,
+      Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found, int attempt) {
+    return gateway.batchGetAsync(request(pending)).thenCompose(response -> {
+      List<Map<String, AttributeValue>> unprocessed = collect(response, found, attempt);
+      return unprocessed.isEmpty() ? CompletableFuture.completedFuture(found) : fetchAsync(unprocessed, found, attempt + 1);
+    });
+  }
+
+  /** Adds the response's items to {@code found}; returns the keys DynamoDB left unprocessed (throttling). */
+  private List<Map<String, AttributeValue>> collect(BatchGetItemResponse response,
+                                                    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found,
+                                                    int attempt) {
+    for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+      found.put(Map.of(LimiterTableSchema.PARTITION_KEY, item.get(LimiterTableSchema.PARTITION_KEY),
+          LimiterTableSchema.SORT_KEY, item.get(LimiterTableSchema.SORT_KEY)), item);
+    }
+    KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+    if (unprocessed == null || unprocessed.keys().isEmpty()) {
+      return List.of();
+    }
+    if (attempt >= BATCH_ATTEMPTS) {
+      throw SdkClientException.create("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
+          + BATCH_ATTEMPTS + " attempts (throttled)");
+    }
+    return unprocessed.keys();
+  }
+
+  private BatchGetItemRequest request(List<Map<String, AttributeValue>> keys) {
+    return BatchGetItemRequest.builder()
+        .requestItems(Map.of(tableName, KeysAndAttributes.builder().keys(keys).build()))
+        .build();
+  }
+
+  private static List<Map<String, AttributeValue>> keysOf(List<LimitScope> scopes) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    scopes.forEach(scope -> keys.add(scope.key()));
+    return keys;
+  }
+
+  private static Optional<List<Limit>> mostSpecific(List<LimitScope> scopes,
+                                                    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
+    for (LimitScope scope : scopes) {
+      Map<String, AttributeValue> item = items.get(scope.key());
+      if (item != null) {
+        return Optional.of(LimitCodec.limits(scope, item));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}
