@@ -10,10 +10,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -50,6 +56,34 @@ final class DynamoDbGateway {
 
   GetItemResponse get(GetItemRequest request) {
     return client != null ? client.getItem(request) : join(asyncClient.getItem(request));
+  }
+
+  CompletableFuture<GetItemResponse> getAsync(GetItemRequest request) {
+    return asyncClient != null
+        ? asyncClient.getItem(request)
+        : CompletableFuture.supplyAsync(() -> client.getItem(request), executor);
+  }
+
+  QueryResponse query(QueryRequest request) {
+    return client != null ? client.query(request) : join(asyncClient.query(request));
+  }
+
+  BatchWriteItemResponse batchWrite(BatchWriteItemRequest request) {
+    return client != null ? client.batchWriteItem(request) : join(asyncClient.batchWriteItem(request));
+  }
+
+  void transactWrite(TransactWriteItemsRequest request) {
+    if (client != null) {
+      client.transactWriteItems(request);
+    } else {
+      join(asyncClient.transactWriteItems(request));
+    }
+  }
+
+  CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(TransactWriteItemsRequest request) {
+    return asyncClient != null
+        ? asyncClient.transactWriteItems(request)
+        : CompletableFuture.supplyAsync(() -> client.transactWriteItems(request), executor);
   }
 
   BatchGetItemResponse batchGet(BatchGetItemRequest request) {

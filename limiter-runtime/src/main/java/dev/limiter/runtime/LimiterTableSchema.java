@@ -25,6 +25,14 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       one number attribute {@code "t:<limit>"} per limit holding its GCRA theoretical arrival
  *       time in epoch nanoseconds. Buckets never carry index attributes, so an acquire's write is
  *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
+ *   <li>entity — {@code pk = "E#<entityId>"}, {@code sk = "M#"}, {@code kind = "entity"},
+ *       optional {@code parent} (an entity id) and {@code cascade} (boolean: an acquire on this
+ *       entity also consumes its parent). A child carries the index keys
+ *       {@code gsi1pk = "P#<parentId>"}, {@code gsi1sk = "E#<entityId>"}, so a parent's children
+ *       are one index query.</li>
+ *   <li>hierarchy marker — {@code pk = "S#system"}, {@code sk = "H#"}, {@code kind = "hierarchy"}:
+ *       written with the first entity, so that limiters on a table without entities never look
+ *       entities up.</li>
  *   <li>stored limits — {@code kind = "limits"} and a map attribute {@value #LIMITS_ATTRIBUTE}
  *       ({@code name -> {c: capacity, r: refill amount, p: refill period in ns}}) under one of four
  *       keys, most specific first: an entity's limits for a resource
@@ -52,6 +60,14 @@ public final class LimiterTableSchema {
   public static final String KIND = "kind";
   /** {@link #KIND} of a bucket item. */
   public static final String KIND_BUCKET = "bucket";
+  /** {@link #KIND} of an entity item. */
+  public static final String KIND_ENTITY = "entity";
+  /** Entity attribute naming its parent entity. */
+  public static final String PARENT_ATTRIBUTE = "parent";
+  /** Entity attribute: whether an acquire also consumes the parent. */
+  public static final String CASCADE_ATTRIBUTE = "cascade";
+  /** {@link #KIND} of the hierarchy marker. */
+  public static final String KIND_HIERARCHY = "hierarchy";
   /** {@link #KIND} of a stored-limits item. */
   public static final String KIND_LIMITS = "limits";
   /** Map attribute of a stored-limits item: limit name to its definition. */
@@ -63,6 +79,9 @@ public final class LimiterTableSchema {
   static final String BUCKET_PREFIX = "B#";
   static final String TAT_PREFIX = "t:";
   static final String LIMITS_PREFIX = "L#";
+  static final String ENTITY_SORT_KEY = "M#";
+  static final String HIERARCHY_SORT_KEY = "H#";
+  static final String PARENT_PREFIX = "P#";
   static final String RESOURCE_PREFIX = "R#";
   static final String SYSTEM_PARTITION = "S#system";
   static final String ALL_RESOURCES = "*";
@@ -125,6 +144,21 @@ public final class LimiterTableSchema {
     return key(ENTITY_PREFIX + Names.requireEntityId(entityId), BUCKET_PREFIX + Names.requireResource(resource));
   }
 
+  /** Key of {@code entityId}'s entity item. */
+  public static Map<String, AttributeValue> entityKey(String entityId) {
+    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), ENTITY_SORT_KEY);
+  }
+
+  /** Partition key value of every item of {@code entityId} (entity, limits, buckets). */
+  public static String entityPartition(String entityId) {
+    return ENTITY_PREFIX + Names.requireEntityId(entityId);
+  }
+
+  /** {@value #INDEX_PARTITION_KEY} value under which the children of {@code parentId} are indexed. */
+  public static String childrenIndexPartition(String parentId) {
+    return PARENT_PREFIX + Names.requireEntityId(parentId);
+  }
+
   /** Key of the limits {@code entityId} has for {@code resource}. */
   public static Map<String, AttributeValue> entityResourceLimitsKey(String entityId, String resource) {
     return key(ENTITY_PREFIX + Names.requireEntityId(entityId), LIMITS_PREFIX + Names.requireResource(resource));
@@ -138,6 +172,11 @@ public final class LimiterTableSchema {
   /** Key of {@code resource}'s default limits, for entities without limits of their own. */
   public static Map<String, AttributeValue> resourceDefaultLimitsKey(String resource) {
     return key(RESOURCE_PREFIX + Names.requireResource(resource), LIMITS_PREFIX + ALL_RESOURCES);
+  }
+
+  /** Key of the marker saying the table holds entities. */
+  public static Map<String, AttributeValue> hierarchyMarkerKey() {
+    return key(SYSTEM_PARTITION, HIERARCHY_SORT_KEY);
   }
 
   /** Key of the system-wide default limits, the last resort. */

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +56,7 @@ public final class RateLimiter implements AutoCloseable {
   private final BucketWriter writer;
   private final OutageTracker outages;
   private final StoredLimits storedLimits;
+  private final Entities entities;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -73,6 +76,7 @@ public final class RateLimiter implements AutoCloseable {
       throw new IllegalArgumentException("limitsCacheTtl must not be negative, got " + ttl);
     }
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
+    this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -140,17 +144,24 @@ public final class RateLimiter implements AutoCloseable {
    * @throws MalformedItemException when the bucket's item is not a limiter bucket
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
-    BucketKey key = new BucketKey(entityId, resource);
-    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-    List<LimitOp> ops = Arguments.acquireOps(consume, byName);
+    Take take = Take.of(entityId, resource, consume, limits);
+    Optional<Take> parent;
+    try {
+      parent = cascadeTarget(entityId, resource, consume);
+    } catch (RuntimeException e) {
+      return failed(e, UnenforcedLease.INSTANCE);
+    }
+    if (parent.isPresent()) {
+      return join(acquireBoth(take, parent.get()));
+    }
     BucketWrite.Outcome outcome;
     try {
-      outcome = writer.write(key, ops, nowNanos());
+      outcome = writer.write(take.key(), take.ops(), nowNanos());
     } catch (RuntimeException e) {
       return failed(e, UnenforcedLease.INSTANCE);
     }
     outages.succeeded();
-    return lease(outcome, key, byName, consume);
+    return lease(outcome, take);
   }
 
   /**
@@ -185,6 +196,11 @@ public final class RateLimiter implements AutoCloseable {
     return runWithLease(acquire(entityId, resource, consume), body);
   }
 
+  /** The entity hierarchy stored in the table: create, read, list and delete entities. */
+  public Entities entities() {
+    return entities;
+  }
+
   /** The limits stored in the table: set, read and delete them at each level. */
   public StoredLimits limits() {
     return storedLimits;
@@ -196,16 +212,22 @@ public final class RateLimiter implements AutoCloseable {
    */
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
                                                List<Limit> limits) {
-    BucketKey key = new BucketKey(entityId, resource);
-    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-    List<LimitOp> ops = Arguments.acquireOps(consume, byName);
-    return writer.writeAsync(key, ops, nowNanos()).handle((outcome, failure) -> {
+    Take take = Take.of(entityId, resource, consume, limits);
+    return cascadeTargetAsync(entityId, resource, consume).handle((parent, failure) -> {
       if (failure != null) {
-        return failed(DynamoDbGateway.unwrap(failure), UnenforcedLease.INSTANCE);
+        return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
       }
-      outages.succeeded();
-      return lease(outcome, key, byName, consume);
-    });
+      if (parent.isPresent()) {
+        return acquireBoth(take, parent.get());
+      }
+      return writer.writeAsync(take.key(), take.ops(), nowNanos()).handle((outcome, writeFailure) -> {
+        if (writeFailure != null) {
+          return failed(DynamoDbGateway.unwrap(writeFailure), (Lease) UnenforcedLease.INSTANCE);
+        }
+        outages.succeeded();
+        return lease(outcome, take);
+      });
+    }).thenCompose(lease -> lease);
   }
 
   /**
@@ -345,11 +367,133 @@ public final class RateLimiter implements AutoCloseable {
     return state;
   }
 
-  private Lease lease(BucketWrite.Outcome outcome, BucketKey key, Map<String, Limit> limits, Map<String, Long> consume) {
+  private Lease lease(BucketWrite.Outcome outcome, Take take) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       throw new RateLimitExceededException(rejected.violations());
     }
-    return new BucketLease(this, key, limits, consume);
+    return take.lease(this);
+  }
+
+  /** The parent's part of an acquire on {@code entityId} if it cascades and the parent has limits for it. */
+  private Optional<Take> cascadeTarget(String entityId, String resource, Map<String, Long> consume) {
+    Optional<Entity> entity = entities.lookup(entityId).filter(Entity::cascade);
+    if (entity.isEmpty()) {
+      return Optional.empty();
+    }
+    String parentId = entity.get().parentId();
+    return storedLimits.find(parentId, resource).flatMap(limits -> Take.forParent(parentId, resource, consume, limits));
+  }
+
+  private CompletableFuture<Optional<Take>> cascadeTargetAsync(String entityId, String resource, Map<String, Long> consume) {
+    return entities.lookupAsync(entityId).thenCompose(entity -> {
+      if (entity.isEmpty() || !entity.get().cascade()) {
+        return CompletableFuture.completedFuture(Optional.<Take>empty());
+      }
+      String parentId = entity.get().parentId();
+      return storedLimits.findAsync(parentId, resource)
+          .thenApply(limits -> limits.flatMap(found -> Take.forParent(parentId, resource, consume, found)));
+    });
+  }
+
+  /**
+   * Takes from a child's and its parent's buckets in parallel (2 WCU). When exactly one is
+   * admitted it is refunded, so a rejected acquire consumes neither; a refund that fails leaves
+   * tokens taken (the limiter errs towards admitting less, never more).
+   */
+  private CompletableFuture<Lease> acquireBoth(Take child, Take parent) {
+    long now = nowNanos();
+    CompletableFuture<Attempt> childAttempt = attempt(child, now);
+    CompletableFuture<Attempt> parentAttempt = attempt(parent, now);
+    return childAttempt.thenCombine(parentAttempt, List::of).thenCompose(attempts -> {
+      Attempt c = attempts.get(0);
+      Attempt p = attempts.get(1);
+      if (c.applied() && p.applied()) {
+        outages.succeeded();
+        return CompletableFuture.completedFuture(
+            (Lease) new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet()));
+      }
+      List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
+      for (Attempt attempt : attempts) {
+        if (attempt.applied()) {
+          refunds.add(writer.writeAsync(attempt.take().key(), attempt.take().refunds(), nowNanos()));
+        }
+      }
+      return CompletableFuture.allOf(refunds.toArray(CompletableFuture[]::new)).handle((done, refundFailure) -> {
+        Throwable failure = c.failure() != null ? c.failure() : p.failure();
+        if (failure != null) {
+          return failed(failure, (Lease) UnenforcedLease.INSTANCE);
+        }
+        List<Violation> violations = new ArrayList<>();
+        attempts.forEach(attempt -> violations.addAll(attempt.violations()));
+        RateLimitExceededException rejected = new RateLimitExceededException(violations);
+        if (refundFailure != null) {
+          rejected.addSuppressed(DynamoDbGateway.unwrap(refundFailure));
+        }
+        throw rejected;
+      });
+    });
+  }
+
+  private CompletableFuture<Attempt> attempt(Take take, long now) {
+    return writer.writeAsync(take.key(), take.ops(), now)
+        .handle((outcome, failure) -> new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)));
+  }
+
+  private static Lease join(CompletableFuture<Lease> lease) {
+    try {
+      return lease.join();
+    } catch (CompletionException e) {
+      Throwable cause = DynamoDbGateway.unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new RateLimiterException("limiter call failed", cause);
+    }
+  }
+
+  /** One bucket an acquire takes from: its key, limits, operations and the amounts asked for. */
+  private record Take(BucketKey key, Map<String, Limit> limits, List<LimitOp> ops, Map<String, Long> consume) {
+
+    static Take of(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+      BucketKey key = new BucketKey(entityId, resource);
+      Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+      return new Take(key, byName, Arguments.acquireOps(consume, byName), consume);
+    }
+
+    /** The parent's part: the amounts for the limits the parent has; empty if it has none of them. */
+    static Optional<Take> forParent(String parentId, String resource, Map<String, Long> consume, List<Limit> limits) {
+      BucketKey key = new BucketKey(parentId, resource);
+      Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+      Map<String, Long> known = new LinkedHashMap<>();
+      consume.forEach((name, tokens) -> {
+        if (byName.containsKey(name)) {
+          known.put(name, tokens);
+        }
+      });
+      return known.isEmpty() ? Optional.empty() : Optional.of(new Take(key, byName, Arguments.acquireOps(known, byName), known));
+    }
+
+    List<LimitOp> refunds() {
+      return ops.stream().map(op -> new LimitOp(op.limit(), op.tokens(), LimitOp.Kind.REFUND)).toList();
+    }
+
+    Lease lease(RateLimiter limiter) {
+      return new BucketLease(limiter, key, limits, consume);
+    }
+  }
+
+  /** How one side of a cascading acquire went: an outcome, or the failure that prevented one. */
+  private record Attempt(Take take, BucketWrite.Outcome outcome, Throwable failure) {
+    boolean applied() {
+      return outcome instanceof BucketWrite.Applied;
+    }
+
+    List<Violation> violations() {
+      return outcome instanceof BucketWrite.Rejected rejected ? rejected.violations() : List.of();
+    }
   }
 
   /**

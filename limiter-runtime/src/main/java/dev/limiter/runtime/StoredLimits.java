@@ -2,7 +2,6 @@ package dev.limiter.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -36,23 +34,16 @@ public final class StoredLimits {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
   private static final int BATCH_ATTEMPTS = 3;
 
-  private record Cached(Optional<List<Limit>> limits, long expiresAtNanos) {}
-
   private record Key(String entityId, String resource) {}
 
   private final String tableName;
   private final DynamoDbGateway gateway;
-  private final Clock clock;
-  private final long ttlNanos;
-  private final int maxEntries;
-  private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
+  private final TtlCache<Key, Optional<List<Limit>>> cache;
 
   StoredLimits(String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
     this.tableName = tableName;
     this.gateway = gateway;
-    this.clock = clock;
-    this.ttlNanos = ttl.toNanos();
-    this.maxEntries = maxEntries;
+    this.cache = new TtlCache<>(clock, ttl, maxEntries);
   }
 
   /** Stores {@code limits} at {@code scope}, replacing what was there. */
@@ -85,38 +76,29 @@ public final class StoredLimits {
    * @throws NoLimitsConfiguredException when no scope has limits
    */
   public List<Limit> resolve(String entityId, String resource) {
+    return find(entityId, resource).orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+  }
+
+  /** As {@link #resolve}, empty when no scope has limits. */
+  Optional<List<Limit>> find(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    Optional<List<Limit>> limits = cached(key).orElseGet(() -> remember(key, mostSpecific(scopes, fetch(scopes))));
-    return limits.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+    return cache.get(key).orElseGet(() -> cache.put(key, mostSpecific(scopes, fetch(scopes))));
   }
 
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
   CompletableFuture<List<Limit>> resolveAsync(String entityId, String resource) {
+    return findAsync(entityId, resource)
+        .thenApply(found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
+  }
+
+  /** As {@link #find}, without blocking. */
+  CompletableFuture<Optional<List<Limit>>> findAsync(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    CompletableFuture<Optional<List<Limit>>> limits = cached(key).map(CompletableFuture::completedFuture)
+    return cache.get(key).map(CompletableFuture::completedFuture)
         .orElseGet(() -> fetchAsync(keysOf(scopes), new HashMap<>(), 1)
-            .thenApply(items -> remember(key, mostSpecific(scopes, items))));
-    return limits.thenApply(found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
-  }
-
-  private Optional<Optional<List<Limit>>> cached(Key key) {
-    if (ttlNanos <= 0) {
-      return Optional.empty();
-    }
-    Cached cached = cache.get(key);
-    return cached != null && nowNanos() < cached.expiresAtNanos() ? Optional.of(cached.limits()) : Optional.empty();
-  }
-
-  private Optional<List<Limit>> remember(Key key, Optional<List<Limit>> limits) {
-    if (ttlNanos > 0) {
-      if (cache.size() >= maxEntries) {
-        cache.clear(); // bounded memory; the next calls refill what is still used
-      }
-      cache.put(key, new Cached(limits, nowNanos() + ttlNanos));
-    }
-    return limits;
+            .thenApply(items -> cache.put(key, mostSpecific(scopes, items))));
   }
 
   private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(List<LimitScope> scopes) {
@@ -177,10 +159,5 @@ public final class StoredLimits {
       }
     }
     return Optional.empty();
-  }
-
-  private long nowNanos() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

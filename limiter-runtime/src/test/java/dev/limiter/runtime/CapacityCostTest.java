@@ -34,7 +34,22 @@ class CapacityCostTest {
     client = DynamoDbLocal.shared().client(recorder);
     table = LimiterTables.create(client);
     limiter = RateLimiter.builder().client(client).tableName(table).clock(clock).build();
+    // Steady state: the limiter has checked once whether the table holds an entity hierarchy.
+    limiter.acquire("warm-up", "llm", Map.of("rps", 1L), FIVE_LIMITS);
     recorder.reset();
+  }
+
+  @Test
+  void onATableWithoutEntitiesTheHierarchyCheckIsOneReadPerCachePeriodNotOnePerAcquire() {
+    RateLimiter fresh = RateLimiter.builder().client(client).tableName(table).clock(clock).build();
+    for (int i = 0; i < 50; i++) {
+      fresh.acquire("key-" + i, "llm", Map.of("rps", 1L), FIVE_LIMITS).close();
+    }
+    assertThat(recorder.calls("GetItem")).as("one hierarchy check").isEqualTo(1);
+    assertThat(recorder.calls("UpdateItem")).isEqualTo(50);
+    clock.advance(StoredLimits.DEFAULT_TTL);
+    fresh.acquire("key-0", "llm", Map.of("rps", 1L), FIVE_LIMITS).close();
+    assertThat(recorder.calls("GetItem")).as("checked again after the cache period").isEqualTo(2);
   }
 
   @AfterEach
@@ -65,8 +80,9 @@ class CapacityCostTest {
       // Every other acquire finds the bucket refilled (idle), the others find it busy.
       clock.advance(Duration.ofMillis(i % 2 == 0 ? 10 : 1_000));
     }
-    assertThat(recorder.totalCalls()).isEqualTo(50);
+    assertThat(recorder.calls("UpdateItem")).isEqualTo(50);
     assertThat(recorder.writeUnits()).isEqualTo(50);
+    assertThat(recorder.failedConditionalWrites()).isZero();
   }
 
   @Test
@@ -103,8 +119,10 @@ class CapacityCostTest {
 
   @Test
   void bucketItemsStayUnderOneKilobyteAndOutOfTheIndex() {
-    limiter.acquire("an-entity-id-of-some-length-" + "x".repeat(60), "llm-api/v1/chat", Map.of("tpd", 1L), FIVE_LIMITS);
-    var items = client.scan(ScanRequest.builder().tableName(table).build()).items();
+    String entity = "an-entity-id-of-some-length-" + "x".repeat(60);
+    limiter.acquire(entity, "llm-api/v1/chat", Map.of("tpd", 1L), FIVE_LIMITS);
+    var items = client.scan(ScanRequest.builder().tableName(table).build()).items().stream()
+        .filter(item -> item.get(LimiterTableSchema.PARTITION_KEY).s().equals("E#" + entity)).toList();
     assertThat(items).singleElement().satisfies(item ->
         assertThat(ItemSize.bytes(item)).isLessThan(1024));
     var indexed = client.query(QueryRequest.builder().tableName(table).indexName(LimiterTableSchema.INDEX_NAME)
