@@ -8,6 +8,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -87,6 +89,34 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         .returnValues(ReturnValue.UPDATED_NEW)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
         .build();
+  }
+
+  /**
+   * The attempt succeeded inside a transaction, which returns no attributes: the new times as the
+   * guessed branches computed them ({@code max(tat, now) + cost}), good enough to guess the next
+   * branches.
+   */
+  Applied appliedWithoutAttributes() {
+    Map<String, Long> tats = new HashMap<>();
+    for (LimitOp op : ops) {
+      long base = Math.max(guess.tat(op.name()), nowNanos);
+      tats.put(op.name(), op.kind() == LimitOp.Kind.REFUND ? base - op.costNanos() : base + op.costNanos());
+    }
+    return new Applied(new BucketState(tats));
+  }
+
+  /** The request as one item of a TransactWriteItems call. */
+  TransactWriteItem transactItem() {
+    UpdateItemRequest request = request();
+    return TransactWriteItem.builder().update(Update.builder()
+        .tableName(request.tableName())
+        .key(request.key())
+        .updateExpression(request.updateExpression())
+        .conditionExpression(request.conditionExpression())
+        .expressionAttributeNames(request.expressionAttributeNames())
+        .expressionAttributeValues(request.expressionAttributeValues())
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build()).build();
   }
 
   /** The attempt succeeded and DynamoDB returned the updated attributes. */

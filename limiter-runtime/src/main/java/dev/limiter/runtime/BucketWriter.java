@@ -1,8 +1,12 @@
 package dev.limiter.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
@@ -65,6 +69,59 @@ final class BucketWriter {
           }
           return attemptAsync(retry.next(), number + 1);
         });
+  }
+
+  /**
+   * Writes several buckets all-or-nothing in one TransactWriteItems (2 WCU per item). A refusal of
+   * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
+   * corrected from the old items the cancellation returns, and transaction conflicts retried,
+   * within {@link #MAX_ATTEMPTS}.
+   */
+  CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
+    List<BucketWrite> attempts = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      attempts.add(first(keys.get(i), ops.get(i), nowNanos));
+    }
+    return transactAsync(attempts, 1);
+  }
+
+  private CompletableFuture<BucketWrite.Outcome> transactAsync(List<BucketWrite> attempts, int number) {
+    TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
+        .transactItems(attempts.stream().map(BucketWrite::transactItem).toList())
+        .build();
+    return gateway.transactWriteAsync(request).handle((response, failure) -> {
+      if (failure == null) {
+        attempts.forEach(attempt -> cache.merge(attempt.key(), attempt.appliedWithoutAttributes().state(), attempt.nowNanos()));
+        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY));
+      }
+      if (!(DynamoDbGateway.unwrap(failure) instanceof TransactionCanceledException cancelled)) {
+        return CompletableFuture.<BucketWrite.Outcome>failedFuture(DynamoDbGateway.unwrap(failure));
+      }
+      List<BucketWrite> next = new ArrayList<>();
+      List<Violation> violations = new ArrayList<>();
+      for (int i = 0; i < attempts.size(); i++) {
+        BucketWrite attempt = attempts.get(i);
+        CancellationReason reason = cancelled.cancellationReasons().get(i);
+        if (!"ConditionalCheckFailed".equals(reason.code())) {
+          next.add(attempt); // not the cause, or a conflict with another transaction: try it again as it was
+          continue;
+        }
+        BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
+        cache.replace(attempt.key(), old, attempt.nowNanos());
+        BucketWrite.Outcome outcome = attempt.conditionFailed(old);
+        if (outcome instanceof BucketWrite.Rejected rejected) {
+          violations.addAll(rejected.violations());
+        }
+        next.add(outcome instanceof BucketWrite.Retry retry ? retry.next() : attempt);
+      }
+      if (!violations.isEmpty()) {
+        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Rejected(violations));
+      }
+      if (number >= MAX_ATTEMPTS) {
+        return CompletableFuture.<BucketWrite.Outcome>failedFuture(contention(attempts.get(0).key()));
+      }
+      return transactAsync(next, number + 1);
+    }).thenCompose(outcome -> outcome);
   }
 
   private BucketWrite first(BucketKey key, List<LimitOp> ops, long nowNanos) {

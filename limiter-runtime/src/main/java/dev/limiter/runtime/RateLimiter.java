@@ -57,6 +57,7 @@ public final class RateLimiter implements AutoCloseable {
   private final OutageTracker outages;
   private final StoredLimits storedLimits;
   private final Entities entities;
+  private final CascadeMode cascadeMode;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -77,6 +78,7 @@ public final class RateLimiter implements AutoCloseable {
     }
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
+    this.cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -396,12 +398,26 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Takes from a child's and its parent's buckets in parallel (2 WCU). When exactly one is
-   * admitted it is refunded, so a rejected acquire consumes neither; a refund that fails leaves
-   * tokens taken (the limiter errs towards admitting less, never more).
+   * Takes from a child's and its parent's buckets: in one transaction, or (by default) in
+   * parallel (2 WCU), where the admitted side is refunded when the other refuses, so a rejected
+   * acquire consumes neither; a refund that fails leaves tokens taken (the limiter errs towards
+   * admitting less, never more).
    */
   private CompletableFuture<Lease> acquireBoth(Take child, Take parent) {
     long now = nowNanos();
+    if (cascadeMode == CascadeMode.TRANSACTION) {
+      return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
+          .handle((outcome, failure) -> {
+            if (failure != null) {
+              return failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE);
+            }
+            outages.succeeded();
+            if (outcome instanceof BucketWrite.Rejected rejected) {
+              throw new RateLimitExceededException(rejected.violations());
+            }
+            return new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet());
+          });
+    }
     CompletableFuture<Attempt> childAttempt = attempt(child, now);
     CompletableFuture<Attempt> parentAttempt = attempt(parent, now);
     return childAttempt.thenCombine(parentAttempt, List::of).thenCompose(attempts -> {
@@ -554,6 +570,7 @@ public final class RateLimiter implements AutoCloseable {
     private AvailabilityListener availabilityListener = new LoggingAvailabilityListener();
     private int cacheSize = DEFAULT_CACHE_SIZE;
     private Duration limitsCacheTtl = StoredLimits.DEFAULT_TTL;
+    private CascadeMode cascadeMode = CascadeMode.PARALLEL;
     private Executor executor;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
@@ -608,6 +625,12 @@ public final class RateLimiter implements AutoCloseable {
      */
     public Builder limitsCacheTtl(Duration limitsCacheTtl) {
       this.limitsCacheTtl = limitsCacheTtl;
+      return this;
+    }
+
+    /** How acquires on cascading children write both buckets; {@link CascadeMode#PARALLEL} by default. */
+    public Builder cascadeMode(CascadeMode cascadeMode) {
+      this.cascadeMode = cascadeMode;
       return this;
     }
 

@@ -156,4 +156,25 @@ class HierarchyTest {
     assertThat(recorder.writeUnits()).isEqualTo(40);
     assertThat(recorder.readUnits()).isZero();
   }
+
+  @Test
+  void theTransactionalModeIsAllOrNothingAtFourWriteUnits() {
+    RateLimiter strict = RateLimiter.builder().client(client).tableName(table).clock(clock)
+        .cascadeMode(CascadeMode.TRANSACTION).build();
+    strict.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
+    recorder.reset();
+    strict.acquire("key-2", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
+    assertThat(recorder.calls("TransactWriteItems")).isEqualTo(1);
+    assertThat(recorder.writeUnits()).isEqualTo(4);
+
+    strict.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
+    assertThatThrownBy(() -> strict.acquire("key-2", "llm-api", Map.of("rpm", 1L), KEY_LIMITS))
+        .isInstanceOfSatisfying(RateLimitExceededException.class,
+            e -> assertThat(e.violations()).extracting(Violation::entityId).containsExactly("project-1"));
+    assertThat(strict.available("key-2", "llm-api", KEY_LIMITS)).as("nothing written").containsEntry("rpm", 99L);
+    assertThat(strict.available("project-1", "llm-api", PROJECT_LIMITS)).containsEntry("rpm", 0L);
+
+    Lease lease = limiter.acquire("key-solo", "llm-api", Map.of("rpm", 1L), KEY_LIMITS);
+    assertThat(lease.enforced()).isTrue();
+  }
 }

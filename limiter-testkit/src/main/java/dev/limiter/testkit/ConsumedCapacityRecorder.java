@@ -10,6 +10,8 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
@@ -19,13 +21,16 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Counts DynamoDB calls per operation and sums the capacity units they consumed.
  *
- * <p>The interceptor asks every item operation for {@code ReturnConsumedCapacity=TOTAL} and adds
+ * <p>The interceptor asks every item operation, BatchGetItem and TransactWriteItems for
+ * {@code ReturnConsumedCapacity=TOTAL} and adds
  * up what the service reports. A write rejected by its condition expression carries no
  * consumed-capacity figure in the SDK's exception, yet AWS bills it like the write it would have
  * been; it is counted here as one write unit, which is exact for items under 1 KB.
@@ -52,6 +57,12 @@ public final class ConsumedCapacityRecorder implements ExecutionInterceptor {
     if (request instanceof DeleteItemRequest delete) {
       return delete.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
+    if (request instanceof BatchGetItemRequest batchGet) {
+      return batchGet.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+    }
+    if (request instanceof TransactWriteItemsRequest transaction) {
+      return transaction.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+    }
     return request;
   }
 
@@ -67,6 +78,10 @@ public final class ConsumedCapacityRecorder implements ExecutionInterceptor {
       writeUnits.add(units(put.consumedCapacity()));
     } else if (response instanceof DeleteItemResponse delete) {
       writeUnits.add(units(delete.consumedCapacity()));
+    } else if (response instanceof BatchGetItemResponse batchGet) {
+      batchGet.consumedCapacity().forEach(capacity -> readUnits.add(units(capacity)));
+    } else if (response instanceof TransactWriteItemsResponse transaction) {
+      transaction.consumedCapacity().forEach(capacity -> writeUnits.add(units(capacity)));
     }
   }
 
