@@ -58,6 +58,7 @@ public final class RateLimiter implements AutoCloseable {
   private final StoredLimits storedLimits;
   private final Entities entities;
   private final CascadeMode cascadeMode;
+  private final UsageListener usage;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -79,6 +80,7 @@ public final class RateLimiter implements AutoCloseable {
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
     this.cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
+    this.usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -344,6 +346,9 @@ public final class RateLimiter implements AutoCloseable {
     if (!(outcome instanceof BucketWrite.Applied)) {
       throw new IllegalStateException("an unconditional adjustment was refused: " + outcome);
     }
+    Map<String, Long> deltas = new LinkedHashMap<>();
+    ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Math::addExact));
+    usage.onAdjusted(key.entityId(), key.resource(), deltas);
   }
 
   private BucketState read(BucketKey key, Map<String, Limit> limits) {
@@ -371,9 +376,21 @@ public final class RateLimiter implements AutoCloseable {
 
   private Lease lease(BucketWrite.Outcome outcome, Take take) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
-      throw new RateLimitExceededException(rejected.violations());
+      throw rejection(rejected.violations());
     }
+    usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
     return take.lease(this);
+  }
+
+  private Lease cascadeLease(Take child, Take parent) {
+    usage.onAcquired(child.key().entityId(), child.key().resource(), child.consume());
+    usage.onAcquired(parent.key().entityId(), parent.key().resource(), parent.consume());
+    return new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet());
+  }
+
+  private RateLimitExceededException rejection(List<Violation> violations) {
+    usage.onRejected(violations);
+    return new RateLimitExceededException(violations);
   }
 
   /** The parent's part of an acquire on {@code entityId} if it cascades and the parent has limits for it. */
@@ -413,9 +430,9 @@ public final class RateLimiter implements AutoCloseable {
             }
             outages.succeeded();
             if (outcome instanceof BucketWrite.Rejected rejected) {
-              throw new RateLimitExceededException(rejected.violations());
+              throw rejection(rejected.violations());
             }
-            return new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet());
+            return cascadeLease(child, parent);
           });
     }
     CompletableFuture<Attempt> childAttempt = attempt(child, now);
@@ -425,8 +442,7 @@ public final class RateLimiter implements AutoCloseable {
       Attempt p = attempts.get(1);
       if (c.applied() && p.applied()) {
         outages.succeeded();
-        return CompletableFuture.completedFuture(
-            (Lease) new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet()));
+        return CompletableFuture.completedFuture(cascadeLease(child, parent));
       }
       List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
       for (Attempt attempt : attempts) {
@@ -441,7 +457,7 @@ public final class RateLimiter implements AutoCloseable {
         }
         List<Violation> violations = new ArrayList<>();
         attempts.forEach(attempt -> violations.addAll(attempt.violations()));
-        RateLimitExceededException rejected = new RateLimitExceededException(violations);
+        RateLimitExceededException rejected = rejection(violations);
         if (refundFailure != null) {
           rejected.addSuppressed(DynamoDbGateway.unwrap(refundFailure));
         }
@@ -571,6 +587,7 @@ public final class RateLimiter implements AutoCloseable {
     private int cacheSize = DEFAULT_CACHE_SIZE;
     private Duration limitsCacheTtl = StoredLimits.DEFAULT_TTL;
     private CascadeMode cascadeMode = CascadeMode.PARALLEL;
+    private UsageListener usageListener = UsageListener.NONE;
     private Executor executor;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
@@ -631,6 +648,12 @@ public final class RateLimiter implements AutoCloseable {
     /** How acquires on cascading children write both buckets; {@link CascadeMode#PARALLEL} by default. */
     public Builder cascadeMode(CascadeMode cascadeMode) {
       this.cascadeMode = cascadeMode;
+      return this;
+    }
+
+    /** Told what is admitted, adjusted and refused ({@link MicrometerUsageListener}); nothing by default. */
+    public Builder usageListener(UsageListener usageListener) {
+      this.usageListener = usageListener;
       return this;
     }
 

@@ -1,0 +1,24 @@
+package dev.limiter.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Told what the limiter admits, adjusts and refuses, for usage accounting (see
+ * {@link MicrometerUsageListener}). Called on the caller's or the SDK's thread after the write
+ * decided; implementations must be fast and must not throw.
+ */
+public interface UsageListener {
+
+  /** Ignores everything; the default. */
+  UsageListener NONE = new UsageListener() {};
+
+  /** {@code tokens} (per limit) were taken from the bucket of {@code entityId} for {@code resource}. */
+  default void onAcquired(String entityId, String resource, Map<String, Long> tokens) {}
+
+  /** A lease changed what it took: positive deltas charged more, negative ones gave back. */
+  default void onAdjusted(String entityId, String resource, Map<String, Long> deltas) {}
+
+  /** An acquire was refused for these reasons; nothing was taken. */
+  default void onRejected(List<Violation> violations) {}
+}
