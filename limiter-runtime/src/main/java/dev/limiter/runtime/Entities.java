@@ -2,6 +2,7 @@ package dev.limiter.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -37,12 +40,14 @@ public final class Entities {
 
   private final String tableName;
   private final DynamoDbGateway gateway;
-  private final TtlCache<String, Optional<Entity>> cache;
+  private final Clock clock;
+  private final TtlCache<String, Optional<EntityState>> cache;
   private final TtlCache<Boolean, Boolean> hierarchyPresent;
 
   Entities(String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
     this.tableName = tableName;
     this.gateway = gateway;
+    this.clock = clock;
     this.cache = new TtlCache<>(clock, ttl, maxEntries);
     this.hierarchyPresent = new TtlCache<>(clock, ttl, 1);
   }
@@ -54,11 +59,19 @@ public final class Entities {
    * @throws IllegalArgumentException when the parent does not exist, or for invalid ids
    */
   public Entity createEntity(String id, String parentId, boolean cascade) {
-    Entity entity = new Entity(id, parentId, cascade);
+    return createEntity(id, parentId, cascade, 1);
+  }
+
+  /**
+   * As {@link #createEntity(String, String, boolean)}, splitting each of the entity's limits over
+   * {@code shards} bucket items (see {@link Entity#shards()}).
+   */
+  public Entity createEntity(String id, String parentId, boolean cascade, int shards) {
+    Entity entity = new Entity(id, parentId, cascade, shards);
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(Put.builder()
         .tableName(tableName)
-        .item(item(entity))
+        .item(item(new EntityState(entity, shards, null)))
         .conditionExpression("attribute_not_exists(#pk)")
         .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
         .build()).build());
@@ -94,6 +107,46 @@ public final class Entities {
 
   /** Entity {@code id}, from a strongly consistent read. */
   public Optional<Entity> getEntity(String id) {
+    return state(id).map(EntityState::entity);
+  }
+
+  /**
+   * Changes how many shards entity {@code id}'s limits are split over. For
+   * {@link ShardLayout#TRANSITION} afterwards acquires use the shards both counts share, with the
+   * smaller shares, so that processes still using the old count never push the total over the
+   * limit; a second change waits until then.
+   *
+   * @throws IllegalArgumentException when the entity does not exist or {@code shards} is out of range
+   * @throws IllegalStateException while the previous change is still in transition
+   */
+  public Entity setShards(String id, int shards) {
+    EntityState current = state(id).orElseThrow(() -> new IllegalArgumentException("entity " + id + " does not exist"));
+    Entity changed = new Entity(id, current.entity().parentId(), current.entity().cascade(), shards);
+    if (shards == current.entity().shards()) {
+      return changed;
+    }
+    Instant now = clock.instant();
+    if (current.changingShards(now)) {
+      throw new IllegalStateException("entity " + id + " is still changing from " + current.previousShards() + " to "
+          + current.entity().shards() + " shards until " + current.shardsChangedAt().plus(ShardLayout.TRANSITION));
+    }
+    try {
+      gateway.put(PutItemRequest.builder()
+          .tableName(tableName)
+          .item(item(new EntityState(changed, current.entity().shards(), now)))
+          .conditionExpression("#shards = :current OR (attribute_not_exists(#shards) AND :current = :one)")
+          .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE))
+          .expressionAttributeValues(Map.of(":current", number(current.entity().shards()), ":one", number(1)))
+          .build());
+    } catch (ConditionalCheckFailedException e) {
+      throw new IllegalStateException("entity " + id + " changed while its shards were being set; read it and try again", e);
+    } finally {
+      cache.clear();
+    }
+    return changed;
+  }
+
+  private Optional<EntityState> state(String id) {
     return decode(id, gateway.get(GetItemRequest.builder()
         .tableName(tableName).key(LimiterTableSchema.entityKey(id)).consistentRead(true).build()).item());
   }
@@ -113,7 +166,7 @@ public final class Entities {
           .build());
       for (Map<String, AttributeValue> item : page.items()) {
         String childId = item.get(LimiterTableSchema.PARTITION_KEY).s().substring(LimiterTableSchema.ENTITY_PREFIX.length());
-        decode(childId, item).ifPresent(children::add);
+        decode(childId, item).map(EntityState::entity).ifPresent(children::add);
       }
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
@@ -130,6 +183,19 @@ public final class Entities {
     if (!children.isEmpty()) {
       throw new IllegalStateException("entity " + id + " has " + children.size() + " children; delete them first");
     }
+    int shards = state(id).map(s -> Math.max(s.entity().shards(), s.previousShards())).orElse(1);
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (int shard = 0; shard < shards; shard++) {
+      keys.addAll(partitionKeys(LimiterTableSchema.shardPartition(id, shard)));
+    }
+    for (int from = 0; from < keys.size(); from += BATCH_WRITE_LIMIT) {
+      deleteAll(keys.subList(from, Math.min(keys.size(), from + BATCH_WRITE_LIMIT)));
+    }
+    cache.clear();
+  }
+
+  /** The keys of every item in {@code partition}. */
+  private List<Map<String, AttributeValue>> partitionKeys(String partition) {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -137,7 +203,7 @@ public final class Entities {
           .tableName(tableName)
           .keyConditionExpression("#pk = :pk")
           .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY, "#sk", LimiterTableSchema.SORT_KEY))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(LimiterTableSchema.entityPartition(id))))
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
           .projectionExpression("#pk, #sk")
           .consistentRead(true)
           .exclusiveStartKey(start)
@@ -145,18 +211,15 @@ public final class Entities {
       keys.addAll(page.items());
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
-    for (int from = 0; from < keys.size(); from += BATCH_WRITE_LIMIT) {
-      deleteAll(keys.subList(from, Math.min(keys.size(), from + BATCH_WRITE_LIMIT)));
-    }
-    cache.clear();
+    return keys;
   }
 
   /**
    * Entity {@code id} as acquires see it: cached, eventually consistent, and not looked up at all
    * while the table holds no entity (one read of the hierarchy marker per cache period instead).
    */
-  Optional<Entity> lookup(String id) {
-    Optional<Optional<Entity>> cached = cache.get(id);
+  Optional<EntityState> lookup(String id) {
+    Optional<Optional<EntityState>> cached = cache.get(id);
     if (cached.isPresent()) {
       return cached.get();
     }
@@ -166,8 +229,8 @@ public final class Entities {
   }
 
   /** As {@link #lookup}, without blocking. */
-  CompletableFuture<Optional<Entity>> lookupAsync(String id) {
-    Optional<Optional<Entity>> cached = cache.get(id);
+  CompletableFuture<Optional<EntityState>> lookupAsync(String id) {
+    Optional<Optional<EntityState>> cached = cache.get(id);
     if (cached.isPresent()) {
       return CompletableFuture.completedFuture(cached.get());
     }
@@ -206,7 +269,8 @@ public final class Entities {
     }
   }
 
-  private static Map<String, AttributeValue> item(Entity entity) {
+  private static Map<String, AttributeValue> item(EntityState state) {
+    Entity entity = state.entity();
     Map<String, AttributeValue> item = new LinkedHashMap<>(LimiterTableSchema.entityKey(entity.id()));
     item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY));
     if (entity.parentId() != null) {
@@ -215,10 +279,15 @@ public final class Entities {
       item.put(LimiterTableSchema.INDEX_PARTITION_KEY, AttributeValue.fromS(LimiterTableSchema.childrenIndexPartition(entity.parentId())));
       item.put(LimiterTableSchema.INDEX_SORT_KEY, AttributeValue.fromS(LimiterTableSchema.entityPartition(entity.id())));
     }
+    item.put(LimiterTableSchema.SHARDS_ATTRIBUTE, number(entity.shards()));
+    if (state.shardsChangedAt() != null) {
+      item.put(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, number(state.previousShards()));
+      item.put(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE, number(state.shardsChangedAt().toEpochMilli()));
+    }
     return item;
   }
 
-  private static Optional<Entity> decode(String id, Map<String, AttributeValue> item) {
+  private static Optional<EntityState> decode(String id, Map<String, AttributeValue> item) {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
@@ -229,10 +298,23 @@ public final class Entities {
     AttributeValue parent = item.get(LimiterTableSchema.PARENT_ATTRIBUTE);
     AttributeValue cascade = item.get(LimiterTableSchema.CASCADE_ATTRIBUTE);
     try {
-      return Optional.of(new Entity(id, parent == null ? null : Objects.requireNonNull(parent.s(), "parent"),
-          cascade != null && Boolean.TRUE.equals(cascade.bool())));
+      int shards = intAttribute(item, LimiterTableSchema.SHARDS_ATTRIBUTE, 1);
+      Entity entity = new Entity(id, parent == null ? null : Objects.requireNonNull(parent.s(), "parent"),
+          cascade != null && Boolean.TRUE.equals(cascade.bool()), shards);
+      AttributeValue changedAt = item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
+      return Optional.of(new EntityState(entity, intAttribute(item, LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, shards),
+          changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n()))));
     } catch (RuntimeException e) {
       throw new MalformedItemException("entity " + id + " is malformed: " + e.getMessage());
     }
+  }
+
+  private static int intAttribute(Map<String, AttributeValue> item, String name, int absent) {
+    AttributeValue value = item.get(name);
+    return value == null ? absent : Integer.parseInt(value.n());
+  }
+
+  private static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
   }
 }

@@ -7,10 +7,15 @@ package dev.limiter.runtime;
  * @param parentId its parent's id, or null for a root
  * @param cascade whether an acquire on this entity also consumes its parent, with the parent's
  *     stored limits for the same resource
+ * @param shards how many bucket items share each of this entity's limits (1 to
+ *     {@value #MAX_SHARDS}): a high-fanout parent's writes spread over that many partitions
  */
-public record Entity(String id, String parentId, boolean cascade) {
+public record Entity(String id, String parentId, boolean cascade, int shards) {
 
-  /** Validates the ids; a root cannot cascade and no entity is its own parent. */
+  /** Most shards one entity may have. */
+  public static final int MAX_SHARDS = 256;
+
+  /** Validates the ids and the shard count; a root cannot cascade and no entity is its own parent. */
   public Entity {
     Names.requireEntityId(id);
     if (parentId != null) {
@@ -22,5 +27,13 @@ public record Entity(String id, String parentId, boolean cascade) {
     if (cascade && parentId == null) {
       throw new IllegalArgumentException("entity " + id + " cascades but has no parent");
     }
+    if (shards < 1 || shards > MAX_SHARDS) {
+      throw new IllegalArgumentException("entity " + id + ": shards must be between 1 and " + MAX_SHARDS + ", got " + shards);
+    }
+  }
+
+  /** An unsharded entity. */
+  public Entity(String id, String parentId, boolean cascade) {
+    this(id, parentId, cascade, 1);
   }
 }

@@ -27,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
  *   <li>entity — {@code pk = "E#<entityId>"}, {@code sk = "M#"}, {@code kind = "entity"},
  *       optional {@code parent} (an entity id) and {@code cascade} (boolean: an acquire on this
- *       entity also consumes its parent). A child carries the index keys
+ *       entity also consumes its parent), {@code shards} (N &gt; 1: each limit is split over N
+ *       bucket items, shard {@code k > 0} under {@code pk = "E#<entityId>#<k>"}, shard 0 under the
+ *       entity's own partition) with {@code previousShards} and {@code shardsChangedAt} for the
+ *       transition after a change. A child carries the index keys
  *       {@code gsi1pk = "P#<parentId>"}, {@code gsi1sk = "E#<entityId>"}, so a parent's children
  *       are one index query.</li>
  *   <li>hierarchy marker — {@code pk = "S#system"}, {@code sk = "H#"}, {@code kind = "hierarchy"}:
@@ -66,6 +69,12 @@ public final class LimiterTableSchema {
   public static final String PARENT_ATTRIBUTE = "parent";
   /** Entity attribute: whether an acquire also consumes the parent. */
   public static final String CASCADE_ATTRIBUTE = "cascade";
+  /** Entity attribute: how many bucket items share each of its limits (absent: one). */
+  public static final String SHARDS_ATTRIBUTE = "shards";
+  /** Entity attribute: the shard count before the last change, kept through the transition. */
+  public static final String PREVIOUS_SHARDS_ATTRIBUTE = "previousShards";
+  /** Entity attribute: when the shard count last changed (epoch milliseconds). */
+  public static final String SHARDS_CHANGED_AT_ATTRIBUTE = "shardsChangedAt";
   /** {@link #KIND} of the hierarchy marker. */
   public static final String KIND_HIERARCHY = "hierarchy";
   /** {@link #KIND} of a stored-limits item. */
@@ -141,7 +150,20 @@ public final class LimiterTableSchema {
 
   /** Primary key of the bucket of {@code entityId} for {@code resource}. */
   public static Map<String, AttributeValue> bucketKey(String entityId, String resource) {
-    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), BUCKET_PREFIX + Names.requireResource(resource));
+    return bucketKey(entityId, resource, 0);
+  }
+
+  /** Primary key of shard {@code shard} of the bucket of {@code entityId} for {@code resource}. */
+  public static Map<String, AttributeValue> bucketKey(String entityId, String resource, int shard) {
+    return key(shardPartition(entityId, shard), BUCKET_PREFIX + Names.requireResource(resource));
+  }
+
+  /**
+   * Partition key of shard {@code shard} of {@code entityId}'s buckets: shard 0 is the entity's
+   * own partition, so an entity's buckets stay where they are when it becomes sharded.
+   */
+  public static String shardPartition(String entityId, int shard) {
+    return shard == 0 ? entityPartition(entityId) : entityPartition(entityId) + "#" + shard;
   }
 
   /** Key of {@code entityId}'s entity item. */

@@ -46,6 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
  */
 public final class RateLimiter implements AutoCloseable {
 
+  /** Longest {@link Builder#limitsCacheTtl}: a shard-count change relies on every process refreshing within it. */
+  public static final Duration MAX_LIMITS_CACHE_TTL = Duration.ofMinutes(5);
+
   /** Default number of buckets whose last known state is kept to guess write branches. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
 
@@ -74,8 +77,8 @@ public final class RateLimiter implements AutoCloseable {
     this.outages = new OutageTracker(tableName, onUnavailable,
         Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
-    if (ttl.isNegative()) {
-      throw new IllegalArgumentException("limitsCacheTtl must not be negative, got " + ttl);
+    if (ttl.isNegative() || ttl.compareTo(MAX_LIMITS_CACHE_TTL) > 0) {
+      throw new IllegalArgumentException("limitsCacheTtl must be between 0 and " + MAX_LIMITS_CACHE_TTL + ", got " + ttl);
     }
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
@@ -148,16 +151,17 @@ public final class RateLimiter implements AutoCloseable {
    * @throws MalformedItemException when the bucket's item is not a limiter bucket
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
-    Take take = Take.of(entityId, resource, consume, limits);
-    Optional<Take> parent;
+    BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    Plan plan;
     try {
-      parent = cascadeTarget(entityId, resource, consume);
+      plan = join(planAsync(entityId, resource, consume, limits));
     } catch (RuntimeException e) {
       return failed(e, UnenforcedLease.INSTANCE);
     }
-    if (parent.isPresent()) {
-      return join(acquireBoth(take, parent.get()));
+    if (!plan.simple()) {
+      return join(execute(plan));
     }
+    BucketTake take = plan.own().get(0);
     BucketWrite.Outcome outcome;
     try {
       outcome = writer.write(take.key(), take.ops(), nowNanos());
@@ -216,21 +220,12 @@ public final class RateLimiter implements AutoCloseable {
    */
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
                                                List<Limit> limits) {
-    Take take = Take.of(entityId, resource, consume, limits);
-    return cascadeTargetAsync(entityId, resource, consume).handle((parent, failure) -> {
+    BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    return planAsync(entityId, resource, consume, limits).handle((plan, failure) -> {
       if (failure != null) {
         return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
       }
-      if (parent.isPresent()) {
-        return acquireBoth(take, parent.get());
-      }
-      return writer.writeAsync(take.key(), take.ops(), nowNanos()).handle((outcome, writeFailure) -> {
-        if (writeFailure != null) {
-          return failed(DynamoDbGateway.unwrap(writeFailure), (Lease) UnenforcedLease.INSTANCE);
-        }
-        outages.succeeded();
-        return lease(outcome, take);
-      });
+      return execute(plan);
     }).thenCompose(lease -> lease);
   }
 
@@ -374,7 +369,7 @@ public final class RateLimiter implements AutoCloseable {
     return state;
   }
 
-  private Lease lease(BucketWrite.Outcome outcome, Take take) {
+  private Lease lease(BucketWrite.Outcome outcome, BucketTake take) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       throw rejection(rejected.violations());
     }
@@ -382,7 +377,7 @@ public final class RateLimiter implements AutoCloseable {
     return take.lease(this);
   }
 
-  private Lease cascadeLease(Take child, Take parent) {
+  private Lease cascadeLease(BucketTake child, BucketTake parent) {
     usage.onAcquired(child.key().entityId(), child.key().resource(), child.consume());
     usage.onAcquired(parent.key().entityId(), parent.key().resource(), parent.consume());
     return new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet());
@@ -393,56 +388,62 @@ public final class RateLimiter implements AutoCloseable {
     return new RateLimitExceededException(violations);
   }
 
-  /** The parent's part of an acquire on {@code entityId} if it cascades and the parent has limits for it. */
-  private Optional<Take> cascadeTarget(String entityId, String resource, Map<String, Long> consume) {
-    Optional<Entity> entity = entities.lookup(entityId).filter(Entity::cascade);
-    if (entity.isEmpty()) {
-      return Optional.empty();
-    }
-    String parentId = entity.get().parentId();
-    return storedLimits.find(parentId, resource).flatMap(limits -> Take.forParent(parentId, resource, consume, limits));
-  }
-
-  private CompletableFuture<Optional<Take>> cascadeTargetAsync(String entityId, String resource, Map<String, Long> consume) {
-    return entities.lookupAsync(entityId).thenCompose(entity -> {
-      if (entity.isEmpty() || !entity.get().cascade()) {
-        return CompletableFuture.completedFuture(Optional.<Take>empty());
+  /**
+   * The buckets an acquire on {@code entityId} tries: its own (one, or shards of a sharded
+   * entity), and its parent's when it cascades and the parent has limits for the resource.
+   * Lookups come from the caches, so this completes at once in steady state.
+   */
+  private CompletableFuture<Plan> planAsync(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+    Instant now = clock.instant();
+    return entities.lookupAsync(entityId).thenCompose(state -> {
+      List<BucketTake> own = BucketTake.candidates(entityId, resource, consume, limits, layout(state, now));
+      if (state.isEmpty() || !state.get().entity().cascade()) {
+        return CompletableFuture.completedFuture(new Plan(own, List.of()));
       }
-      String parentId = entity.get().parentId();
-      return storedLimits.findAsync(parentId, resource)
-          .thenApply(limits -> limits.flatMap(found -> Take.forParent(parentId, resource, consume, found)));
+      String parentId = state.get().entity().parentId();
+      return storedLimits.findAsync(parentId, resource).thenCompose(parentLimits -> {
+        Map<String, Long> parentConsume = parentLimits.map(found -> BucketTake.known(consume, found)).orElse(Map.of());
+        if (parentConsume.isEmpty()) {
+          return CompletableFuture.completedFuture(new Plan(own, List.of()));
+        }
+        return entities.lookupAsync(parentId).thenApply(parent -> new Plan(own,
+            BucketTake.candidates(parentId, resource, parentConsume, parentLimits.get(), layout(parent, now))));
+      });
     });
   }
 
+  private static ShardLayout layout(Optional<EntityState> state, Instant now) {
+    return state.map(found -> found.layout(now)).orElse(ShardLayout.UNSHARDED);
+  }
+
   /**
-   * Takes from a child's and its parent's buckets: in one transaction, or (by default) in
-   * parallel (2 WCU), where the admitted side is refunded when the other refuses, so a rejected
-   * acquire consumes neither; a refund that fails leaves tokens taken (the limiter errs towards
-   * admitting less, never more).
+   * Runs a plan. Without a parent: the own buckets in order until one admits. With a parent: in
+   * one transaction, or (by default) both sides in parallel (2 WCU), where the admitted side is
+   * refunded when the other refuses, so a rejected acquire consumes neither; a refund that fails
+   * leaves tokens taken (the limiter errs towards admitting less, never more).
    */
-  private CompletableFuture<Lease> acquireBoth(Take child, Take parent) {
+  private CompletableFuture<Lease> execute(Plan plan) {
     long now = nowNanos();
-    if (cascadeMode == CascadeMode.TRANSACTION) {
-      return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
-          .handle((outcome, failure) -> {
-            if (failure != null) {
-              return failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE);
-            }
-            outages.succeeded();
-            if (outcome instanceof BucketWrite.Rejected rejected) {
-              throw rejection(rejected.violations());
-            }
-            return cascadeLease(child, parent);
-          });
+    if (plan.parent().isEmpty()) {
+      return firstAdmitting(plan.own(), 0, now).thenApply(attempt -> {
+        if (attempt.failure() != null) {
+          return failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
+        }
+        outages.succeeded();
+        return lease(attempt.outcome(), attempt.take());
+      });
     }
-    CompletableFuture<Attempt> childAttempt = attempt(child, now);
-    CompletableFuture<Attempt> parentAttempt = attempt(parent, now);
+    if (cascadeMode == CascadeMode.TRANSACTION) {
+      return transact(plan, 0, 0, now);
+    }
+    CompletableFuture<Attempt> childAttempt = firstAdmitting(plan.own(), 0, now);
+    CompletableFuture<Attempt> parentAttempt = firstAdmitting(plan.parent(), 0, now);
     return childAttempt.thenCombine(parentAttempt, List::of).thenCompose(attempts -> {
       Attempt c = attempts.get(0);
       Attempt p = attempts.get(1);
       if (c.applied() && p.applied()) {
         outages.succeeded();
-        return CompletableFuture.completedFuture(cascadeLease(child, parent));
+        return CompletableFuture.completedFuture(cascadeLease(c.take(), p.take()));
       }
       List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
       for (Attempt attempt : attempts) {
@@ -466,14 +467,43 @@ public final class RateLimiter implements AutoCloseable {
     });
   }
 
-  private CompletableFuture<Attempt> attempt(Take take, long now) {
+  /** Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise. */
+  private CompletableFuture<Attempt> firstAdmitting(List<BucketTake> candidates, int index, long now) {
+    BucketTake take = candidates.get(index);
     return writer.writeAsync(take.key(), take.ops(), now)
-        .handle((outcome, failure) -> new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)));
+        .handle((outcome, failure) -> new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)))
+        .thenCompose(attempt -> attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
+            ? firstAdmitting(candidates, index + 1, now)
+            : CompletableFuture.completedFuture(attempt));
   }
 
-  private static Lease join(CompletableFuture<Lease> lease) {
+  /** Child candidate {@code i} and parent candidate {@code j} in one transaction; another shard of the side that refused next. */
+  private CompletableFuture<Lease> transact(Plan plan, int i, int j, long now) {
+    BucketTake child = plan.own().get(i);
+    BucketTake parent = plan.parent().get(j);
+    return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
+        .handle((outcome, failure) -> {
+          if (failure != null) {
+            return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+          }
+          outages.succeeded();
+          if (!(outcome instanceof BucketWrite.Rejected rejected)) {
+            return CompletableFuture.completedFuture(cascadeLease(child, parent));
+          }
+          boolean childRefused = rejected.violations().stream().anyMatch(v -> v.entityId().equals(child.key().entityId()));
+          if (!childRefused && j + 1 < plan.parent().size()) {
+            return transact(plan, i, j + 1, now);
+          }
+          if (childRefused && i + 1 < plan.own().size()) {
+            return transact(plan, i + 1, j, now);
+          }
+          throw rejection(rejected.violations());
+        }).thenCompose(lease -> lease);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
     try {
-      return lease.join();
+      return future.join();
     } catch (CompletionException e) {
       Throwable cause = DynamoDbGateway.unwrap(e);
       if (cause instanceof RuntimeException runtime) {
@@ -486,39 +516,15 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
-  /** One bucket an acquire takes from: its key, limits, operations and the amounts asked for. */
-  private record Take(BucketKey key, Map<String, Limit> limits, List<LimitOp> ops, Map<String, Long> consume) {
-
-    static Take of(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
-      BucketKey key = new BucketKey(entityId, resource);
-      Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-      return new Take(key, byName, Arguments.acquireOps(consume, byName), consume);
-    }
-
-    /** The parent's part: the amounts for the limits the parent has; empty if it has none of them. */
-    static Optional<Take> forParent(String parentId, String resource, Map<String, Long> consume, List<Limit> limits) {
-      BucketKey key = new BucketKey(parentId, resource);
-      Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-      Map<String, Long> known = new LinkedHashMap<>();
-      consume.forEach((name, tokens) -> {
-        if (byName.containsKey(name)) {
-          known.put(name, tokens);
-        }
-      });
-      return known.isEmpty() ? Optional.empty() : Optional.of(new Take(key, byName, Arguments.acquireOps(known, byName), known));
-    }
-
-    List<LimitOp> refunds() {
-      return ops.stream().map(op -> new LimitOp(op.limit(), op.tokens(), LimitOp.Kind.REFUND)).toList();
-    }
-
-    Lease lease(RateLimiter limiter) {
-      return new BucketLease(limiter, key, limits, consume);
+  /** The buckets an acquire tries: its own candidates, and its parent's (empty when it does not cascade). */
+  private record Plan(List<BucketTake> own, List<BucketTake> parent) {
+    boolean simple() {
+      return own.size() == 1 && parent.isEmpty();
     }
   }
 
-  /** How one side of a cascading acquire went: an outcome, or the failure that prevented one. */
-  private record Attempt(Take take, BucketWrite.Outcome outcome, Throwable failure) {
+  /** How a write to one bucket went: an outcome, or the failure that prevented one. */
+  private record Attempt(BucketTake take, BucketWrite.Outcome outcome, Throwable failure) {
     boolean applied() {
       return outcome instanceof BucketWrite.Applied;
     }
@@ -638,7 +644,7 @@ public final class RateLimiter implements AutoCloseable {
     /**
      * How long resolved stored limits are reused before being read again: the longest a change
      * made by another process takes to apply here; {@link StoredLimits#DEFAULT_TTL} by default,
-     * zero to read on every call.
+     * zero to read on every call, at most {@link #MAX_LIMITS_CACHE_TTL}.
      */
     public Builder limitsCacheTtl(Duration limitsCacheTtl) {
       this.limitsCacheTtl = limitsCacheTtl;

@@ -1,0 +1,62 @@
+package dev.limiter.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One bucket an acquire takes from: its key, its limits by name, the operations and the amounts
+ * asked for.
+ */
+record BucketTake(BucketKey key, Map<String, Limit> limits, List<LimitOp> ops, Map<String, Long> consume) {
+
+  /** Shards of a sharded entity an acquire tries before it is refused: a random one and two more. */
+  static final int SHARD_TRIES = 3;
+
+  /** Validates {@code consume} against {@code limits} for the bucket at {@code key}. */
+  static BucketTake of(BucketKey key, Map<String, Long> consume, List<Limit> limits) {
+    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
+    return new BucketTake(key, byName, Arguments.acquireOps(consume, byName), consume);
+  }
+
+  /**
+   * The buckets to try, in order, for {@code entityId}: its one bucket, or for a sharded entity
+   * up to {@value #SHARD_TRIES} shards from a random one on, each with its share of the limits.
+   */
+  static List<BucketTake> candidates(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
+                                     ShardLayout layout) {
+    if (!layout.sharded()) {
+      return List.of(of(new BucketKey(entityId, resource), consume, limits));
+    }
+    int usable = layout.usableWith(limits);
+    int first = ThreadLocalRandom.current().nextInt(usable);
+    List<BucketTake> candidates = new ArrayList<>();
+    for (int i = 0; i < Math.min(SHARD_TRIES, usable); i++) {
+      int shard = (first + i) % usable;
+      candidates.add(of(new BucketKey(entityId, resource, shard), consume, layout.share(limits, shard)));
+    }
+    return candidates;
+  }
+
+  /** {@code consume} without the limits {@code limits} lacks (a parent is charged only for the limits it has). */
+  static Map<String, Long> known(Map<String, Long> consume, List<Limit> limits) {
+    Map<String, Long> known = new LinkedHashMap<>();
+    consume.forEach((name, tokens) -> {
+      if (limits.stream().anyMatch(limit -> limit.name().equals(name))) {
+        known.put(name, tokens);
+      }
+    });
+    return known;
+  }
+
+  /** Operations giving back what this take's acquire took. */
+  List<LimitOp> refunds() {
+    return ops.stream().map(op -> new LimitOp(op.limit(), op.tokens(), LimitOp.Kind.REFUND)).toList();
+  }
+
+  Lease lease(RateLimiter limiter) {
+    return new BucketLease(limiter, key, limits, consume);
+  }
+}
