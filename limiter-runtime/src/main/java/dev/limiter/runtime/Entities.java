@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,13 +70,11 @@ public final class Entities {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(Put.builder()
         .tableName(tableName)
-        .item(item(new EntityState(entity, shards, null)))
+        .item(LimiterItems.entity(entity, null))
         .conditionExpression("attribute_not_exists(#pk)")
         .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
         .build()).build());
-    Map<String, AttributeValue> marker = new LinkedHashMap<>(LimiterTableSchema.hierarchyMarkerKey());
-    marker.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_HIERARCHY));
-    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(marker).build()).build());
+    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(LimiterItems.hierarchyMarker()).build()).build());
     if (parentId != null) {
       writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
           .tableName(tableName)
@@ -133,7 +130,7 @@ public final class Entities {
     try {
       gateway.put(PutItemRequest.builder()
           .tableName(tableName)
-          .item(item(new EntityState(changed, current.entity().shards(), now)))
+          .item(LimiterItems.entity(changed, current.entity().shards(), now, null))
           .conditionExpression("#shards = :current OR (attribute_not_exists(#shards) AND :current = :one)")
           .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE))
           .expressionAttributeValues(Map.of(":current", number(current.entity().shards()), ":one", number(1)))
@@ -267,24 +264,6 @@ public final class Entities {
       pending.clear();
       pending.addAll(response.unprocessedItems().getOrDefault(tableName, List.of()));
     }
-  }
-
-  private static Map<String, AttributeValue> item(EntityState state) {
-    Entity entity = state.entity();
-    Map<String, AttributeValue> item = new LinkedHashMap<>(LimiterTableSchema.entityKey(entity.id()));
-    item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY));
-    if (entity.parentId() != null) {
-      item.put(LimiterTableSchema.PARENT_ATTRIBUTE, AttributeValue.fromS(entity.parentId()));
-      item.put(LimiterTableSchema.CASCADE_ATTRIBUTE, AttributeValue.fromBool(entity.cascade()));
-      item.put(LimiterTableSchema.INDEX_PARTITION_KEY, AttributeValue.fromS(LimiterTableSchema.childrenIndexPartition(entity.parentId())));
-      item.put(LimiterTableSchema.INDEX_SORT_KEY, AttributeValue.fromS(LimiterTableSchema.entityPartition(entity.id())));
-    }
-    item.put(LimiterTableSchema.SHARDS_ATTRIBUTE, number(entity.shards()));
-    if (state.shardsChangedAt() != null) {
-      item.put(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, number(state.previousShards()));
-      item.put(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE, number(state.shardsChangedAt().toEpochMilli()));
-    }
-    return item;
   }
 
   private static Optional<EntityState> decode(String id, Map<String, AttributeValue> item) {

@@ -2,35 +2,19 @@ package dev.limiter.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Stored limits to and from their item ({@link LimiterTableSchema}: {@code kind = limits}). */
+/** Stored limits from their item ({@link LimiterItems#limits} writes it). */
 final class LimitCodec {
 
-  private static final String CAPACITY = "c";
-  private static final String REFILL = "r";
-  private static final String PERIOD_NANOS = "p";
+  static final String CAPACITY = "c";
+  static final String REFILL = "r";
+  static final String PERIOD_NANOS = "p";
 
   private LimitCodec() {}
-
-  /** The item storing {@code limits} under {@code scope}. */
-  static Map<String, AttributeValue> item(LimitScope scope, List<Limit> limits) {
-    Map<String, AttributeValue> definitions = new LinkedHashMap<>();
-    for (Limit limit : limits) {
-      definitions.put(limit.name(), AttributeValue.fromM(Map.of(
-          CAPACITY, number(limit.capacity()),
-          REFILL, number(limit.refillAmount()),
-          PERIOD_NANOS, number(limit.refillPeriod().toNanos()))));
-    }
-    Map<String, AttributeValue> item = new LinkedHashMap<>(scope.key());
-    item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
-    item.put(LimiterTableSchema.LIMITS_ATTRIBUTE, AttributeValue.fromM(definitions));
-    return item;
-  }
 
   /** The limits in {@code item}, stored under {@code scope}, by name (DynamoDB keeps no map order). */
   static List<Limit> limits(LimitScope scope, Map<String, AttributeValue> item) {
@@ -55,9 +39,5 @@ final class LimitCodec {
       throw new MalformedItemException("the " + scope + " hold no limit");
     }
     return List.copyOf(limits);
-  }
-
-  private static AttributeValue number(long value) {
-    return AttributeValue.fromN(Long.toString(value));
   }
 }

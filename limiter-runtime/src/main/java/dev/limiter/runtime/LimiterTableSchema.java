@@ -75,6 +75,8 @@ public final class LimiterTableSchema {
   public static final String PREVIOUS_SHARDS_ATTRIBUTE = "previousShards";
   /** Entity attribute: when the shard count last changed (epoch milliseconds). */
   public static final String SHARDS_CHANGED_AT_ATTRIBUTE = "shardsChangedAt";
+  /** Attribute naming who manages an entity or stored-limits item (the operator's hierarchy), if anyone. */
+  public static final String OWNER_ATTRIBUTE = "owner";
   /** {@link #KIND} of the hierarchy marker. */
   public static final String KIND_HIERARCHY = "hierarchy";
   /** {@link #KIND} of a stored-limits item. */

@@ -49,8 +49,7 @@ public final class StoredLimits {
   /** Stores {@code limits} at {@code scope}, replacing what was there. */
   public void set(LimitScope scope, List<Limit> limits) {
     Objects.requireNonNull(scope, "scope");
-    Arguments.requireDistinctLimits(limits);
-    gateway.put(PutItemRequest.builder().tableName(tableName).item(LimitCodec.item(scope, limits)).build());
+    gateway.put(PutItemRequest.builder().tableName(tableName).item(LimiterItems.limits(scope, limits, null)).build());
     cache.clear();
   }
 

@@ -1,0 +1,35 @@
+package dev.limiter.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.testkit.DynamoDbLocal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Items written in bulk by other tools (the operator) read back exactly through the runtime. */
+class LimiterItemsTest {
+
+  @Test
+  void itemsWrittenDirectlyAreWhatTheRuntimeReads() {
+    try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
+      String table = LimiterTables.create(client);
+      RateLimiter limiter = RateLimiter.builder().client(client).tableName(table).build();
+      Entity project = new Entity("project-1", null, false, 4);
+      Entity key = new Entity("key-1", "project-1", true);
+      List<Limit> limits = List.of(Limit.perMinute("rpm", 600).withBurst(900));
+      client.putItem(b -> b.tableName(table).item(LimiterItems.hierarchyMarker()));
+      client.putItem(b -> b.tableName(table).item(LimiterItems.entity(project, 2, Instant.parse("2026-11-24T10:00:00Z"), "team-a/llm")));
+      client.putItem(b -> b.tableName(table).item(LimiterItems.entity(key, "team-a/llm")));
+      client.putItem(b -> b.tableName(table).item(LimiterItems.limits(new LimitScope.Entity("project-1"), limits, "team-a/llm")));
+
+      assertThat(limiter.entities().getEntity("project-1")).contains(project);
+      assertThat(limiter.entities().children("project-1")).containsExactly(key);
+      assertThat(limiter.limits().get(new LimitScope.Entity("project-1"))).contains(limits);
+      assertThat(LimiterItems.owner(client.getItem(b -> b.tableName(table).key(LimiterTableSchema.entityKey("key-1"))).item()))
+          .contains("team-a/llm");
+      assertThat(LimiterItems.owner(LimiterItems.entity(key, null))).isEmpty();
+    }
+  }
+}
