@@ -38,7 +38,8 @@ public final class LimiterOperator {
   public static final int DEFAULT_HTTP_PORT = 8080;
   private static final Logger LOG = LoggerFactory.getLogger(LimiterOperator.class);
   /** Classpath locations of the CRDs this operator serves (the files of {@code crds/}). */
-  public static final List<String> CRD_RESOURCES = List.of("/META-INF/crds/ratelimitertables.limiter.dev-v1.yml");
+  public static final List<String> CRD_RESOURCES = List.of("/META-INF/crds/ratelimitertables.limiter.dev-v1.yml",
+      "/META-INF/crds/entityhierarchies.limiter.dev-v1.yml");
 
   private LimiterOperator() {}
 

@@ -2,6 +2,7 @@ package dev.limiter.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.RateLimiterTable;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrdsUpToDateTest {
 
-  private static final List<Class<? extends HasMetadata>> RESOURCES = List.of(RateLimiterTable.class);
+  private static final List<Class<? extends HasMetadata>> RESOURCES = List.of(RateLimiterTable.class, EntityHierarchy.class);
   private static final Path GENERATED = Path.of("target/generated-crds");
   private static final Path COMMITTED = Path.of("../crds");
   /** Byte copies for the Helm chart and kustomize, which cannot reference files outside their folders. */

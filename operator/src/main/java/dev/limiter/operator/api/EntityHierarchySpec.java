@@ -1,0 +1,27 @@
+package dev.limiter.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * Desired entities and limits of one limiter table.
+ *
+ * @param tableRef the RateLimiterTable (same namespace) whose table holds them
+ * @param system the system defaults, used when nothing more specific applies
+ * @param resources per-resource defaults
+ * @param entities the root entities, each with its children (three levels at most)
+ */
+public record EntityHierarchySpec(
+    @JsonPropertyDescription("The RateLimiterTable in this namespace whose table holds the hierarchy")
+    @Required
+    TableRef tableRef,
+    @JsonPropertyDescription("System defaults: limits for any entity and resource without more specific ones")
+    SystemDefaults system,
+    @JsonPropertyDescription("Default limits per resource")
+    @Size(max = 1000)
+    List<ResourceDefaults> resources,
+    @JsonPropertyDescription("Root entities (e.g. tenants or projects), each with its children")
+    List<RootEntity> entities) {
+}

@@ -1,0 +1,33 @@
+package dev.limiter.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * Observed state of an entity hierarchy.
+ *
+ * @param observedGeneration the spec generation this status describes
+ * @param tableName the DynamoDB table the hierarchy is written to
+ * @param entities entities applied
+ * @param limits stored-limit items applied (system, resource, entity and entity-resource levels)
+ * @param shards bucket shards declared over all entities
+ * @param itemsWritten items written (created or changed) while applying this generation
+ * @param itemsDeleted items deleted while applying this generation
+ * @param itemsPending items still to write or delete for this generation
+ * @param appliedDigest digest of the spec last applied completely
+ * @param conditions Ready, Synced, TableReady, Conflict
+ */
+public record EntityHierarchyStatus(
+    Long observedGeneration,
+    String tableName,
+    Long entities,
+    Long limits,
+    Long shards,
+    Long itemsWritten,
+    Long itemsDeleted,
+    Long itemsPending,
+    @JsonPropertyDescription("Digest of the spec last applied completely; an unchanged spec is not re-applied")
+    String appliedDigest,
+    List<Condition> conditions) {
+}

@@ -1,0 +1,48 @@
+package dev.limiter.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * An entity at the third level (e.g. an API key under a project under a tenant).
+ *
+ * @param id the entity id (no {@code #}, no control characters)
+ * @param limits default limits for resources without limits of their own
+ * @param resources limits per resource
+ * @param shards split each limit over this many bucket items (a high-fanout parent)
+ * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code shards})
+ * @param cascade whether an acquire on it also consumes its parent
+ */
+public record LeafEntity(
+    @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
+    @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
+    String id,
+    @JsonPropertyDescription("An acquire on this entity also consumes its parent")
+    Boolean cascade,
+    @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
+    @Size(max = 20)
+    List<LimitSpec> limits,
+    @JsonPropertyDescription("Limits per resource")
+    @Size(max = 100)
+    List<ResourceDefaults> resources,
+    @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
+    @Min(1) @Max(256)
+    Integer shards,
+    @JsonPropertyDescription("Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
+    ShardsFor shardsFor) implements DeclaredEntity {
+
+  @Override
+  public boolean cascades() {
+    return Boolean.TRUE.equals(cascade);
+  }
+
+  @Override
+  public List<? extends DeclaredEntity> childEntities() {
+    return List.of();
+  }
+}

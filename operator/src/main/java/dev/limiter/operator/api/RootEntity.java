@@ -1,0 +1,49 @@
+package dev.limiter.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * A root entity of the hierarchy (e.g. a tenant or a project).
+ *
+ * @param id the entity id (no {@code #}, no control characters)
+ * @param limits default limits for resources without limits of their own
+ * @param resources limits per resource
+ * @param shards split each limit over this many bucket items (a high-fanout parent)
+ * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code shards})
+ * @param children its children
+ */
+public record RootEntity(
+    @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
+    @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
+    String id,
+    @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
+    @Size(max = 20)
+    List<LimitSpec> limits,
+    @JsonPropertyDescription("Limits per resource")
+    @Size(max = 100)
+    List<ResourceDefaults> resources,
+    @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
+    @Min(1) @Max(256)
+    Integer shards,
+    @JsonPropertyDescription("Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
+    ShardsFor shardsFor,
+    @JsonPropertyDescription("Its children")
+    @Size(max = 100000)
+    List<ChildEntity> children) implements DeclaredEntity {
+
+  @Override
+  public boolean cascades() {
+    return false;
+  }
+
+  @Override
+  public List<? extends DeclaredEntity> childEntities() {
+    return children == null ? List.of() : children;
+  }
+}
