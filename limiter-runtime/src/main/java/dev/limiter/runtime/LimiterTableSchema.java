@@ -36,6 +36,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *   <li>hierarchy marker — {@code pk = "S#system"}, {@code sk = "H#"}, {@code kind = "hierarchy"}:
  *       written with the first entity, so that limiters on a table without entities never look
  *       entities up.</li>
+ *   <li>manifest entry — {@code pk = "O#<owner>"}, {@code sk = "<item pk>␟<item sk>"} (U+001F,
+ *       which no key part may contain), {@code kind = "manifest"}, {@code digest}: one per item an
+ *       owner (the operator's EntityHierarchy) wrote, so that it knows what it owns and what
+ *       changed without scanning the table.</li>
  *   <li>stored limits — {@code kind = "limits"} and a map attribute {@value #LIMITS_ATTRIBUTE}
  *       ({@code name -> {c: capacity, r: refill amount, p: refill period in ns}}) under one of four
  *       keys, most specific first: an entity's limits for a resource
@@ -77,6 +81,10 @@ public final class LimiterTableSchema {
   public static final String SHARDS_CHANGED_AT_ATTRIBUTE = "shardsChangedAt";
   /** Attribute naming who manages an entity or stored-limits item (the operator's hierarchy), if anyone. */
   public static final String OWNER_ATTRIBUTE = "owner";
+  /** {@link #KIND} of an owner's manifest entry. */
+  public static final String KIND_MANIFEST = "manifest";
+  /** Manifest attribute: digest of the item as its owner last wrote it. */
+  public static final String DIGEST_ATTRIBUTE = "digest";
   /** {@link #KIND} of the hierarchy marker. */
   public static final String KIND_HIERARCHY = "hierarchy";
   /** {@link #KIND} of a stored-limits item. */
@@ -92,6 +100,9 @@ public final class LimiterTableSchema {
   static final String LIMITS_PREFIX = "L#";
   static final String ENTITY_SORT_KEY = "M#";
   static final String HIERARCHY_SORT_KEY = "H#";
+  static final String MANIFEST_PREFIX = "O#";
+  /** Separates an item's key parts in a manifest sort key; no key part can contain it. */
+  public static final char MANIFEST_SEPARATOR = '\u001f';
   static final String PARENT_PREFIX = "P#";
   static final String RESOURCE_PREFIX = "R#";
   static final String SYSTEM_PARTITION = "S#system";
@@ -196,6 +207,16 @@ public final class LimiterTableSchema {
   /** Key of {@code resource}'s default limits, for entities without limits of their own. */
   public static Map<String, AttributeValue> resourceDefaultLimitsKey(String resource) {
     return key(RESOURCE_PREFIX + Names.requireResource(resource), LIMITS_PREFIX + ALL_RESOURCES);
+  }
+
+  /** Partition key of {@code owner}'s manifest. */
+  public static String manifestPartition(String owner) {
+    return MANIFEST_PREFIX + owner;
+  }
+
+  /** Sort key of the manifest entry of the item at ({@code partition}, {@code sort}). */
+  public static String manifestSort(String partition, String sort) {
+    return partition + MANIFEST_SEPARATOR + sort;
   }
 
   /** Key of the marker saying the table holds entities. */

@@ -1,0 +1,81 @@
+package dev.limiter.operator.plan.hierarchy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HierarchyPlannerTest {
+
+  private static final String OWNER = "team-a/llm";
+  private final List<DesiredItem> desired = ((DesiredHierarchy.Resolved) DesiredHierarchy.resolve(HierarchySpecs.example(), OWNER)).items();
+
+  private Map<ItemKey, String> manifestOfEverything() {
+    Map<ItemKey, String> manifest = new HashMap<>();
+    desired.forEach(item -> manifest.put(item.key(), item.digest()));
+    return manifest;
+  }
+
+  @Test
+  void aFreshTableWritesEveryItem() {
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, Map.of(), Map.of(), OWNER, 100);
+    assertThat(plan.puts()).containsExactlyElementsOf(desired);
+    assertThat(plan.deletes()).isEmpty();
+    assertThat(plan.conflicts()).isEmpty();
+    assertThat(HierarchyPlanner.unlisted(desired, Map.of())).hasSize(desired.size());
+  }
+
+  @Test
+  void anUnchangedHierarchyWritesNothing() {
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, manifestOfEverything(), Map.of(), OWNER, 100);
+    assertThat(plan.converged()).isTrue();
+    assertThat(HierarchyPlanner.unlisted(desired, manifestOfEverything())).isEmpty();
+  }
+
+  @Test
+  void onlyTheChangedItemIsWrittenAndRemovedOnesAreDeleted() {
+    Map<ItemKey, String> manifest = manifestOfEverything();
+    ItemKey changed = desired.get(0).key();
+    manifest.put(changed, "older");
+    ItemKey removed = new ItemKey("E#gone", "M#");
+    manifest.put(removed, "whatever");
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, manifest, Map.of(), OWNER, 100);
+    assertThat(plan.puts()).extracting(DesiredItem::key).containsExactly(changed);
+    assertThat(plan.deletes()).containsExactly(removed);
+  }
+
+  @Test
+  void itemsHeldByOthersAreConflictsAndNeverWritten() {
+    ItemKey project = new ItemKey("E#project-123", "M#");
+    ItemKey system = new ItemKey("S#system", "L#*");
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, Map.of(),
+        Map.of(project, Optional.of("team-b/other"), system, Optional.empty()), OWNER, 100);
+    assertThat(plan.conflicts()).extracting(HierarchyPlan.Conflict::key).containsExactlyInAnyOrder(project, system);
+    assertThat(plan.conflicts()).extracting(Object::toString)
+        .contains("E#project-123/M# (owned by team-b/other)", "S#system/L#* (owned by no hierarchy)");
+    assertThat(plan.puts()).extracting(DesiredItem::key).doesNotContain(project, system).hasSize(desired.size() - 2);
+  }
+
+  @Test
+  void anItemItWroteBeforeACrashIsItsOwn() {
+    ItemKey project = new ItemKey("E#project-123", "M#");
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, Map.of(), Map.of(project, Optional.of(OWNER)), OWNER, 100);
+    assertThat(plan.conflicts()).isEmpty();
+    assertThat(plan.puts()).extracting(DesiredItem::key).contains(project);
+  }
+
+  @Test
+  void aPassStopsAtItsBudgetAndCountsWhatIsLeft() {
+    Map<ItemKey, String> manifest = new HashMap<>();
+    manifest.put(new ItemKey("E#gone-1", "M#"), "x");
+    manifest.put(new ItemKey("E#gone-2", "M#"), "x");
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, manifest, Map.of(), OWNER, 3);
+    assertThat(plan.puts()).hasSize(3);
+    assertThat(plan.deletes()).isEmpty();
+    assertThat(plan.pending()).isEqualTo(desired.size() - 3 + 2);
+    assertThat(plan.converged()).isFalse();
+  }
+}
