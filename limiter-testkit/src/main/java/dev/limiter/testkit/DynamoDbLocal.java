@@ -114,7 +114,10 @@ public final class DynamoDbLocal implements AutoCloseable {
     stop();
   }
 
-  /** A synchronous client for this server with the given interceptors. */
+  /**
+   * A synchronous client for this server with the given interceptors, after the
+   * {@linkplain AwsOperationLog#global() global operation log}.
+   */
   public DynamoDbClient client(ExecutionInterceptor... interceptors) {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint())
@@ -124,7 +127,10 @@ public final class DynamoDbLocal implements AutoCloseable {
         .build();
   }
 
-  /** An asynchronous client for this server with the given interceptors. */
+  /**
+   * An asynchronous client for this server with the given interceptors, after the
+   * {@linkplain AwsOperationLog#global() global operation log}.
+   */
   public DynamoDbAsyncClient asyncClient(ExecutionInterceptor... interceptors) {
     return DynamoDbAsyncClient.builder()
         .endpointOverride(endpoint())
@@ -134,12 +140,17 @@ public final class DynamoDbLocal implements AutoCloseable {
         .build();
   }
 
-  /** Short timeouts and few retries so that a stopped server is noticed within a second or two. */
+  /**
+   * Short timeouts and few retries so that a stopped server is noticed within a second or two; every
+   * client records its operations in the global log, so that what a test run calls can be compared
+   * with the IAM policy that would allow it.
+   */
   private static ClientOverrideConfiguration overrides(ExecutionInterceptor... interceptors) {
     ClientOverrideConfiguration.Builder builder = ClientOverrideConfiguration.builder()
         .retryStrategy(RetryMode.STANDARD)
         .apiCallAttemptTimeout(Duration.ofSeconds(2))
-        .apiCallTimeout(Duration.ofSeconds(5));
+        .apiCallTimeout(Duration.ofSeconds(5))
+        .addExecutionInterceptor(AwsOperationLog.global());
     for (ExecutionInterceptor interceptor : interceptors) {
       builder.addExecutionInterceptor(interceptor);
     }

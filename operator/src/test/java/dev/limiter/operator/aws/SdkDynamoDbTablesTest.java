@@ -142,6 +142,37 @@ class SdkDynamoDbTablesTest {
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
   }
 
+  /**
+   * TagResource and UntagResource reach the server (DynamoDB Local does not know them either): made
+   * for real so that the operation log behind {@code IamPolicyTest} sees the adapter use them.
+   */
+  @Test
+  void tagAndUntagAreSentAsTheyAre() {
+    String name = uniqueName();
+    TableDescription created = createProvisioned(name);
+
+    assertThatThrownBy(() -> tables.tagResource(created.tableArn(), Map.of("team", "a")))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(() -> tables.untagResource(created.tableArn(), List.of("team")))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+  }
+
+  /** As {@link #tagAndUntagAreSentAsTheyAre()}, for point-in-time recovery. */
+  @Test
+  void pointInTimeRecoveryCallsAreSentAsTheyAre() {
+    String name = uniqueName();
+    createProvisioned(name);
+
+    assertThatThrownBy(() -> tables.describeContinuousBackups(name))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(() -> tables.updatePointInTimeRecovery(name, true))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+  }
+
+  private static void isUnknownOperation(AwsServiceException e) {
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException");
+  }
+
   @Test
   void listTagsFollowsNextTokenAcrossPages() {
     List<ListTagsOfResourceRequest> requests = new ArrayList<>();

@@ -135,8 +135,8 @@ class GuardedReconcilerTest {
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(aws.describeTable("drift-drifter").orElseThrow().provisionedThroughput().readCapacityUnits()).isEqualTo(10));
-    assertThat(events("drift", "drifter")).anySatisfy(e -> assertThat(e.getMessage()).contains("Updating table drift-drifter"));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(events("drift", "drifter")).anySatisfy(e -> assertThat(e.getMessage()).contains("Updating table drift-drifter"));
       RateLimiterTable t = get("drift", "drifter");
       assertThat(t.getStatus().readCapacityUnits()).isEqualTo(10);
       assertThat(t.getStatus().decreases().numberOfDecreasesToday()).isEqualTo(1);
