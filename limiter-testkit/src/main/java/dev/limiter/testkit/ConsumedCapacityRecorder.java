@@ -12,6 +12,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * Counts DynamoDB calls per operation and sums the capacity units they consumed.
  *
- * <p>The interceptor asks every item operation, BatchGetItem and TransactWriteItems for
+ * <p>The interceptor asks every item operation, BatchGetItem, BatchWriteItem and TransactWriteItems for
  * {@code ReturnConsumedCapacity=TOTAL} and adds
  * up what the service reports. A write rejected by its condition expression carries no
  * consumed-capacity figure in the SDK's exception, yet AWS bills it like the write it would have
@@ -60,6 +62,9 @@ public final class ConsumedCapacityRecorder implements ExecutionInterceptor {
     if (request instanceof BatchGetItemRequest batchGet) {
       return batchGet.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
+    if (request instanceof BatchWriteItemRequest batchWrite) {
+      return batchWrite.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+    }
     if (request instanceof TransactWriteItemsRequest transaction) {
       return transaction.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
@@ -80,6 +85,8 @@ public final class ConsumedCapacityRecorder implements ExecutionInterceptor {
       writeUnits.add(units(delete.consumedCapacity()));
     } else if (response instanceof BatchGetItemResponse batchGet) {
       batchGet.consumedCapacity().forEach(capacity -> readUnits.add(units(capacity)));
+    } else if (response instanceof BatchWriteItemResponse batchWrite) {
+      batchWrite.consumedCapacity().forEach(capacity -> writeUnits.add(units(capacity)));
     } else if (response instanceof TransactWriteItemsResponse transaction) {
       transaction.consumedCapacity().forEach(capacity -> writeUnits.add(units(capacity)));
     }

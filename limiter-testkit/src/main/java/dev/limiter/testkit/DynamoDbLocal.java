@@ -128,6 +128,18 @@ public final class DynamoDbLocal implements AutoCloseable {
   }
 
   /**
+   * A client whose calls are not recorded in the global operation log: for a test to look at the
+   * table without its own reads counting as calls of the code under test.
+   */
+  public DynamoDbClient inspectionClient() {
+    return DynamoDbClient.builder()
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  /**
    * An asynchronous client for this server with the given interceptors, after the
    * {@linkplain AwsOperationLog#global() global operation log}.
    */

@@ -1,15 +1,17 @@
 package dev.limiter.operator;
 
-import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.metrics.AwsCallMetrics;
 import dev.limiter.operator.metrics.HealthAndMetricsEndpoints;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.reconcile.EntityHierarchyReconciler;
 import dev.limiter.operator.reconcile.OperatorSettings;
 import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -21,7 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,8 @@ public final class LimiterOperator {
     List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
         .forEach(binder -> binder.bindTo(registry));
     RegionalDynamoDb dynamoDb = new RegionalDynamoDb(settings.endpoint(), new AwsCallMetrics(registry));
-    Operator operator = create(new KubernetesClientBuilder().build(), settings, dynamoDb::tables, Clock.systemUTC(),
-        System.getenv("POD_NAMESPACE"), registry);
+    Operator operator = create(new KubernetesClientBuilder().build(), settings, new AwsAccess(dynamoDb::tables, dynamoDb::items),
+        Clock.systemUTC(), System.getenv("POD_NAMESPACE"), registry);
     HealthAndMetricsEndpoints endpoints = HealthAndMetricsEndpoints.start(httpPort, registry,
         () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(), () -> operator.getRuntimeInfo().isStarted());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,9 +72,8 @@ public final class LimiterOperator {
    * Status is patched without server-side apply so that production and the tests' mock API server
    * behave alike; leader election is on when {@code leaseNamespace} is given.
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings,
-                                Function<String, DynamoDbTables> tablesInRegion, Clock clock, String leaseNamespace,
-                                MeterRegistry registry) {
+  public static Operator create(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
+                                String leaseNamespace, MeterRegistry registry) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
@@ -80,11 +81,14 @@ public final class LimiterOperator {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
       }
     });
-    operator.register(new RateLimiterTableReconciler(tablesInRegion, settings, clock, new ReconcileMetrics(registry)), overrider -> {
+    ReconcileMetrics metrics = new ReconcileMetrics(registry);
+    Consumer<ControllerConfigurationOverrider<?>> namespaces = overrider -> {
       if (!settings.namespaces().isEmpty()) {
         overrider.settingNamespaces(settings.namespaces());
       }
-    });
+    };
+    operator.register(new RateLimiterTableReconciler(aws.tables(), settings, clock, metrics), namespaces::accept);
+    operator.register(new EntityHierarchyReconciler(aws.items(), settings, clock, metrics), namespaces::accept);
     return operator;
   }
 }

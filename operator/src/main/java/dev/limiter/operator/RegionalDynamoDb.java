@@ -1,7 +1,9 @@
 package dev.limiter.operator;
 
 import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +25,22 @@ final class RegionalDynamoDb implements AutoCloseable {
   }
 
   DynamoDbTables tables(String region) {
-    return new SdkDynamoDbTables(clients.computeIfAbsent(region, r -> {
+    return new SdkDynamoDbTables(client(region));
+  }
+
+  HierarchyItems items(String region) {
+    return new SdkHierarchyItems(client(region));
+  }
+
+  private DynamoDbClient client(String region) {
+    return clients.computeIfAbsent(region, r -> {
       DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(r))
           .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor));
       if (endpoint != null) {
         builder.endpointOverride(endpoint);
       }
       return builder.build();
-    }));
+    });
   }
 
   @Override

@@ -10,8 +10,6 @@ import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -49,6 +47,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   private final Clock clock;
   private final TableReconciliation reconciliation;
   private final ReconcileMetrics metrics;
+  private final KubernetesEvents events;
 
   /** A reconciler reaching each region through {@code tablesInRegion}, recording into {@code metrics}. */
   public RateLimiterTableReconciler(Function<String, DynamoDbTables> tablesInRegion, OperatorSettings settings, Clock clock,
@@ -57,6 +56,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
+    this.events = new KubernetesEvents(metrics);
     this.reconciliation = new TableReconciliation(tablesInRegion, settings.defaultRegion());
   }
 
@@ -176,26 +176,6 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   }
 
   private void emit(KubernetesClient client, RateLimiterTable resource, TableReconciliation.Event event, Instant now) {
-    metrics.event(event.warning(), event.reason());
-    client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(new EventBuilder()
-        .withNewMetadata()
-          .withGenerateName(resource.getMetadata().getName() + ".")
-          .withNamespace(resource.getMetadata().getNamespace())
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(resource.getApiVersion())
-            .withKind(resource.getKind())
-            .withName(resource.getMetadata().getName())
-            .withNamespace(resource.getMetadata().getNamespace())
-            .withUid(resource.getMetadata().getUid())
-            .build())
-        .withType(event.warning() ? "Warning" : "Normal")
-        .withReason(event.reason())
-        .withMessage(event.message())
-        .withFirstTimestamp(now.toString())
-        .withLastTimestamp(now.toString())
-        .withCount(1)
-        .withNewSource().withComponent("limiter-operator").endSource()
-        .build()).create();
+    events.emit(client, resource, event, now);
   }
 }

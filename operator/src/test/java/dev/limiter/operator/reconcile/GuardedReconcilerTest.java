@@ -10,8 +10,10 @@ import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.runtime.BillingSettings;
@@ -67,7 +69,8 @@ class GuardedReconcilerTest {
     dynamo = DynamoDbLocal.shared().client();
     aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), CLOCK, Duration.ZERO);
     OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(1), Set.of());
-    operator = LimiterOperator.create(client, settings, region -> aws, CLOCK, null, new SimpleMeterRegistry());
+    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)), CLOCK,
+        null, new SimpleMeterRegistry());
     operator.start();
   }
 

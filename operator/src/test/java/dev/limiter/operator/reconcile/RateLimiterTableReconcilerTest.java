@@ -11,8 +11,10 @@ import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -52,7 +54,8 @@ class RateLimiterTableReconcilerTest {
     dynamo = DynamoDbLocal.shared().client();
     aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
     OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of());
-    operator = LimiterOperator.create(client, settings, region -> aws, Clock.systemUTC(), null, new SimpleMeterRegistry());
+    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
+        Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
   }
 

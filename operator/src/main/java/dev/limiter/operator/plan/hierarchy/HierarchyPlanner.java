@@ -1,6 +1,8 @@
 package dev.limiter.operator.plan.hierarchy;
 
+import dev.limiter.runtime.LimiterTableSchema;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,9 @@ import java.util.Set;
  */
 public final class HierarchyPlanner {
 
+  /** Sort key of entity items ({@link LimiterTableSchema#entityKey}). */
+  private static final String ENTITY_SORT_KEY = ItemKey.of(LimiterTableSchema.entityKey("x")).sort();
+
   private HierarchyPlanner() {}
 
   /**
@@ -22,7 +27,8 @@ public final class HierarchyPlanner {
    * @param desired what the spec wants
    * @param manifest the owner's manifest: item key to the digest it was written with
    * @param holders for desired items missing from the manifest, who holds them now: absent when
-   *     no such item exists, an empty optional when it exists without an owner
+   *     no such item exists, an empty optional when it exists without an owner. An entity held
+   *     elsewhere makes every item under it a conflict too.
    * @param owner this hierarchy
    * @param budget most writes and deletes in this pass
    */
@@ -31,6 +37,14 @@ public final class HierarchyPlanner {
     List<DesiredItem> puts = new ArrayList<>();
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>();
     Set<ItemKey> wanted = new HashSet<>();
+    // An entity held elsewhere is left alone entirely: none of its limits are written either.
+    Map<String, String> foreignEntities = new HashMap<>();
+    for (DesiredItem item : desired) {
+      Optional<String> holder = manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
+      if (item.key().sort().equals(ENTITY_SORT_KEY) && holder != null && !holder.equals(Optional.of(owner))) {
+        foreignEntities.put(item.key().partition(), holder.orElse(null));
+      }
+    }
     long pending = 0;
     for (DesiredItem item : desired) {
       wanted.add(item.key());
@@ -38,6 +52,10 @@ public final class HierarchyPlanner {
         continue;
       }
       Optional<String> holder = manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
+      if (foreignEntities.containsKey(item.key().partition())) {
+        conflicts.add(new HierarchyPlan.Conflict(item.key(), foreignEntities.get(item.key().partition())));
+        continue;
+      }
       if (holder != null && !holder.equals(Optional.of(owner))) {
         conflicts.add(new HierarchyPlan.Conflict(item.key(), holder.orElse(null)));
         continue;

@@ -53,10 +53,12 @@ class HierarchyPlannerTest {
     ItemKey system = new ItemKey("S#system", "L#*");
     HierarchyPlan plan = HierarchyPlanner.plan(desired, Map.of(),
         Map.of(project, Optional.of("team-b/other"), system, Optional.empty()), OWNER, 100);
-    assertThat(plan.conflicts()).extracting(HierarchyPlan.Conflict::key).containsExactlyInAnyOrder(project, system);
+    ItemKey projectLimits = new ItemKey("E#project-123", "L#llm-api");
+    assertThat(plan.conflicts()).extracting(HierarchyPlan.Conflict::key).containsExactlyInAnyOrder(project, projectLimits, system);
     assertThat(plan.conflicts()).extracting(Object::toString)
-        .contains("E#project-123/M# (owned by team-b/other)", "S#system/L#* (owned by no hierarchy)");
-    assertThat(plan.puts()).extracting(DesiredItem::key).doesNotContain(project, system).hasSize(desired.size() - 2);
+        .contains("E#project-123/M# (owned by team-b/other)", "E#project-123/L#llm-api (owned by team-b/other)",
+            "S#system/L#* (owned by no hierarchy)");
+    assertThat(plan.puts()).extracting(DesiredItem::key).doesNotContain(project, projectLimits, system).hasSize(desired.size() - 3);
   }
 
   @Test

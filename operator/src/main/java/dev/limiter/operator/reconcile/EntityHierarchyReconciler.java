@@ -1,0 +1,118 @@
+package dev.limiter.operator.reconcile;
+
+import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.aws.HierarchyItems;
+import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.plan.hierarchy.ItemKey;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The Kubernetes side of an EntityHierarchy: finds the referenced RateLimiterTable, runs a
+ * {@link HierarchyReconciliation}, writes status and events, and on deletion removes the items
+ * the hierarchy owns (those its manifest lists).
+ */
+@ControllerConfiguration(name = "entityhierarchy")
+public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, Cleaner<EntityHierarchy> {
+
+  private static final Duration MIN_DELAY = Duration.ofMillis(200);
+
+  private final Function<String, HierarchyItems> itemsInRegion;
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final HierarchyReconciliation reconciliation;
+  private final KubernetesEvents events;
+
+  /** A reconciler reaching each region's table through {@code itemsInRegion}. */
+  public EntityHierarchyReconciler(Function<String, HierarchyItems> itemsInRegion, OperatorSettings settings, Clock clock,
+                                   ReconcileMetrics metrics) {
+    this.itemsInRegion = itemsInRegion;
+    this.settings = settings;
+    this.clock = clock;
+    this.reconciliation = new HierarchyReconciliation(itemsInRegion);
+    this.events = new KubernetesEvents(metrics);
+  }
+
+  @Override
+  public UpdateControl<EntityHierarchy> reconcile(EntityHierarchy resource, Context<EntityHierarchy> context) {
+    Instant now = clock.instant();
+    KubernetesClient client = context.getClient();
+    TableLookup lookup = table(client, resource);
+    HierarchyReconciliation.Result result = reconciliation.reconcile(resource, lookup.table(), lookup.notReady(), now);
+    result.events().forEach(event -> events.emit(client, resource, event, now));
+    resource.setStatus(result.status());
+    Duration delay = result.wakeAt().map(at -> Duration.between(now, at)).filter(d -> d.compareTo(settings.resync()) < 0)
+        .orElse(settings.resync());
+    return UpdateControl.patchStatus(resource).rescheduleAfter(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+  }
+
+  @Override
+  public DeleteControl cleanup(EntityHierarchy resource, Context<EntityHierarchy> context) {
+    Instant now = clock.instant();
+    KubernetesClient client = context.getClient();
+    TableLookup lookup = table(client, resource);
+    if (lookup.table().isEmpty()) {
+      events.emit(client, resource, new TableReconciliation.Event(true, "ItemsLeft",
+          "cannot remove the hierarchy's items: " + lookup.notReady()), now);
+      return DeleteControl.defaultDelete();
+    }
+    HierarchyReconciliation.Table table = lookup.table().get();
+    HierarchyItems items = itemsInRegion.apply(table.region());
+    String owner = HierarchyReconciliation.owner(resource);
+    try {
+      Map<ItemKey, String> manifest = items.manifest(table.name(), owner);
+      List<ItemKey> batch = manifest.keySet().stream().limit(HierarchyReconciliation.BUDGET).toList();
+      items.delete(table.name(), owner, batch);
+      if (manifest.size() > batch.size()) {
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(MIN_DELAY.toMillis());
+      }
+      events.emit(client, resource, new TableReconciliation.Event(false, "Removed",
+          "removed the hierarchy's " + manifest.size() + " items from table " + table.name()), now);
+      return DeleteControl.defaultDelete();
+    } catch (SdkException e) {
+      events.emit(client, resource, new TableReconciliation.Event(true, "AwsError",
+          "removing the hierarchy's items failed, will retry: " + e.getMessage()), now);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(HierarchyReconciliation.TABLE_POLL.toMillis());
+    }
+  }
+
+  /** The referenced table when its RateLimiterTable is Ready, else why not. */
+  private record TableLookup(Optional<HierarchyReconciliation.Table> table, String notReady) {}
+
+  private TableLookup table(KubernetesClient client, EntityHierarchy resource) {
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getSpec() == null || resource.getSpec().tableRef() == null ? null : resource.getSpec().tableRef().name();
+    if (name == null) {
+      return new TableLookup(Optional.empty(), "spec.tableRef.name is not set");
+    }
+    RateLimiterTable table = client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+    if (table == null) {
+      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " does not exist");
+    }
+    boolean ready = table.getStatus() != null && table.getStatus().conditions() != null && table.getStatus().conditions().stream()
+        .anyMatch(c -> HierarchyReconciliation.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!ready || table.getStatus().tableName() == null) {
+      String why = table.getStatus() == null || table.getStatus().conditions() == null ? "has no status yet"
+          : table.getStatus().conditions().stream().filter(c -> HierarchyReconciliation.READY.equals(c.getType()))
+              .map(Condition::getMessage).findFirst().orElse("is not Ready");
+      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " is not ready: " + why);
+    }
+    String region = table.getSpec() != null && table.getSpec().region() != null ? table.getSpec().region() : settings.defaultRegion();
+    return new TableLookup(Optional.of(new HierarchyReconciliation.Table(table.getStatus().tableName(), region)), null);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ChildEntity;
+import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.EntityHierarchySpec;
+import dev.limiter.operator.api.LeafEntity;
+import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.api.ResourceDefaults;
+import dev.limiter.operator.api.RootEntity;
+import dev.limiter.operator.api.SystemDefaults;
+import dev.limiter.operator.api.TableRef;
+import dev.limiter.operator.api.UnavailablePolicy;
+import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.runtime.LimiterTableSchema;
+import dev.limiter.testkit.ConsumedCapacityRecorder;
+import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * EntityHierarchy against the mock API server and DynamoDB Local: applied through the runtime's
+ * item encoding, one changed limit is one write, an unchanged spec costs none, removed entities
+ * go, two hierarchies never fight over an entity, and a table that is not ready is waited for.
+ */
+@EnableKubernetesMockClient(crud = true)
+class EntityHierarchyReconcilerTest {
+
+  static KubernetesClient client;
+
+  private static final ConsumedCapacityRecorder RECORDER = new ConsumedCapacityRecorder();
+  private static DynamoDbClient dynamo;
+  private static DynamoDbClient inspect;
+  private static Operator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (String crd : List.of("ratelimitertables", "entityhierarchies")) {
+      try (InputStream yaml = Files.newInputStream(Path.of("../crds/" + crd + ".limiter.dev-v1.yml"))) {
+        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
+      }
+    }
+    dynamo = DynamoDbLocal.shared().client(RECORDER);
+    inspect = DynamoDbLocal.shared().inspectionClient();
+    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
+    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(2), Set.of());
+    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
+        Clock.systemUTC(), null, new SimpleMeterRegistry());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    dynamo.close();
+    inspect.close();
+  }
+
+  private static LimitSpec rpm(long rate) {
+    return new LimitSpec("rpm", rate, "1m", null);
+  }
+
+  private static EntityHierarchySpec spec(String table, long projectRpm, List<ChildEntity> keys) {
+    return new EntityHierarchySpec(new TableRef(table),
+        new SystemDefaults(UnavailablePolicy.Block, List.of(rpm(1000))),
+        List.of(new ResourceDefaults("llm-api", List.of(new LimitSpec("rpm", 600L, "1m", 900L)))),
+        List.of(new RootEntity("project-123", null, List.of(new ResourceDefaults("llm-api", List.of(rpm(projectRpm)))), 8, null,
+            keys)));
+  }
+
+  private static ChildEntity key(String id) {
+    return new ChildEntity(id, true, null, null, null, null, List.<LeafEntity>of());
+  }
+
+  private static void createTable(String namespace, String name) {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
+        false, false, false, false, null, Map.of()));
+    client.resource(table).create();
+  }
+
+  private static void createHierarchy(String namespace, String name, EntityHierarchySpec spec) {
+    EntityHierarchy hierarchy = new EntityHierarchy();
+    hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    hierarchy.setSpec(spec);
+    client.resource(hierarchy).create();
+  }
+
+  private static EntityHierarchy get(String namespace, String name) {
+    return client.resources(EntityHierarchy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static void edit(String namespace, String name, UnaryOperator<EntityHierarchy> change) {
+    client.resources(EntityHierarchy.class).inNamespace(namespace).withName(name).edit(change);
+  }
+
+  private static Condition condition(EntityHierarchy hierarchy, String type) {
+    assertThat(hierarchy.getStatus()).as("status").isNotNull();
+    return hierarchy.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private static void awaitApplied(String namespace, String name) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      EntityHierarchy hierarchy = get(namespace, name);
+      assertThat(condition(hierarchy, "Ready").getStatus()).isEqualTo("True");
+      assertThat(hierarchy.getStatus().observedGeneration()).isEqualTo(hierarchy.getMetadata().getGeneration());
+    });
+  }
+
+  private static Map<String, AttributeValue> item(String table, Map<String, AttributeValue> key) {
+    return inspect.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
+  }
+
+  @Test
+  void appliedThenOneChangedLimitIsOneWriteAnUnchangedSpecNoneAndRemovedEntitiesGo() {
+    createTable("ops", "llm-limits");
+    createHierarchy("ops", "llm", spec("llm-limits", 5000, List.of(key("api-key-1"), key("api-key-2"))));
+    awaitApplied("ops", "llm");
+    EntityHierarchy applied = get("ops", "llm");
+    assertThat(applied.getStatus().entities()).isEqualTo(3);
+    assertThat(applied.getStatus().limits()).isEqualTo(3);
+    assertThat(applied.getStatus().shards()).isEqualTo(10);
+    assertThat(applied.getStatus().tableName()).isEqualTo("ops-llm-limits");
+    Map<String, AttributeValue> key1 = item("ops-llm-limits", LimiterTableSchema.entityKey("api-key-1"));
+    assertThat(key1.get(LimiterTableSchema.PARENT_ATTRIBUTE).s()).isEqualTo("project-123");
+    assertThat(key1.get(LimiterTableSchema.OWNER_ATTRIBUTE).s()).isEqualTo("ops/llm");
+    assertThat(item("ops-llm-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
+        .isEqualTo("8");
+
+    RECORDER.reset();
+    edit("ops", "llm", h -> {
+      h.setSpec(spec("llm-limits", 6000, List.of(key("api-key-1"), key("api-key-2"))));
+      return h;
+    });
+    awaitApplied("ops", "llm");
+    assertThat(get("ops", "llm").getStatus().itemsWritten()).as("the one changed limit item").isEqualTo(1);
+    assertThat(item("ops-llm-limits", LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api"))
+        .get(LimiterTableSchema.LIMITS_ATTRIBUTE).m().get("rpm").m().get("r").n()).isEqualTo("6000");
+
+    RECORDER.reset();
+    edit("ops", "llm", h -> {
+      h.getMetadata().setAnnotations(Map.of("touched", "yes"));
+      return h;
+    });
+    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(condition(get("ops", "llm"), "Ready").getStatus()).isEqualTo("True"));
+    assertThat(RECORDER.calls("BatchWriteItem")).as("an unchanged spec writes nothing").isZero();
+    assertThat(RECORDER.writeUnits()).isZero();
+
+    edit("ops", "llm", h -> {
+      h.setSpec(spec("llm-limits", 6000, List.of(key("api-key-1"))));
+      return h;
+    });
+    awaitApplied("ops", "llm");
+    assertThat(item("ops-llm-limits", LimiterTableSchema.entityKey("api-key-2"))).as("removed entity").isEmpty();
+    assertThat(get("ops", "llm").getStatus().itemsDeleted()).isEqualTo(1);
+  }
+
+  @Test
+  void twoHierarchiesClaimingOneEntityIsAConflictAndTheSecondWritesNothingOfIt() {
+    createTable("shared", "limits");
+    createHierarchy("shared", "first", spec("limits", 5000, List.of(key("api-key-1"))));
+    awaitApplied("shared", "first");
+    createHierarchy("shared", "second", new EntityHierarchySpec(new TableRef("limits"), null, null,
+        List.of(new RootEntity("project-123", List.of(rpm(1)), null, null, null, null))));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      EntityHierarchy second = get("shared", "second");
+      assertThat(condition(second, "Conflict").getStatus()).isEqualTo("True");
+      assertThat(condition(second, "Ready").getReason()).isEqualTo("Conflict");
+      assertThat(condition(second, "Conflict").getMessage()).contains("E#project-123/M# (owned by shared/first)");
+    });
+    assertThat(item("shared-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.OWNER_ATTRIBUTE).s())
+        .isEqualTo("shared/first");
+    assertThat(item("shared-limits", LimiterTableSchema.entityDefaultLimitsKey("project-123")))
+        .as("nothing under an entity held elsewhere is written").isEmpty();
+  }
+
+  @Test
+  void aTableThatIsNotReadyIsWaitedForThenTheHierarchyIsApplied() {
+    createHierarchy("late", "llm", spec("later", 5000, List.of(key("api-key-1"))));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      EntityHierarchy waiting = get("late", "llm");
+      assertThat(condition(waiting, "TableReady").getReason()).isEqualTo("TableNotReady");
+      assertThat(condition(waiting, "Ready").getMessage()).contains("RateLimiterTable late/later does not exist");
+    });
+    createTable("late", "later");
+    awaitApplied("late", "llm");
+    assertThat(item("late-later", LimiterTableSchema.entityKey("api-key-1"))).isNotEmpty();
+  }
+
+  @Test
+  void deletingTheHierarchyRemovesItsItems() {
+    createTable("gone", "limits");
+    createHierarchy("gone", "llm", spec("limits", 5000, List.of(key("api-key-1"))));
+    awaitApplied("gone", "llm");
+    client.resources(EntityHierarchy.class).inNamespace("gone").withName("llm").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("gone", "llm") == null);
+    assertThat(item("gone-limits", LimiterTableSchema.entityKey("api-key-1"))).isEmpty();
+    assertThat(item("gone-limits", LimiterTableSchema.systemLimitsKey())).isEmpty();
+  }
+
+  @Test
+  void semanticErrorsAreInvalidSpecWithTheirPaths() {
+    createTable("bad", "limits");
+    createHierarchy("bad", "llm", new EntityHierarchySpec(new TableRef("limits"), null, null,
+        List.of(new RootEntity("p", List.of(new LimitSpec("rpm", 10L, "1m", 5L)), null, null, null, null))));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition ready = condition(get("bad", "llm"), "Ready");
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).contains("entities[0].limits[0]: burst 5 is below the rate 10 per 1m");
+    });
+  }
+}
