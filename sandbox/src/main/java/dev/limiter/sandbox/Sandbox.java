@@ -1,8 +1,10 @@
 package dev.limiter.sandbox;
 
 import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.reconcile.OperatorSettings;
 import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -61,9 +63,10 @@ public final class Sandbox implements AutoCloseable {
     }
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamoDbClient), Clock.systemUTC(),
         Duration.ofSeconds(1));
+    SdkHierarchyItems items = new SdkHierarchyItems(dynamoDbClient);
     OperatorSettings settings = new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
-    Operator operator = LimiterOperator.create(kubernetes.client(), settings, region -> aws, Clock.systemUTC(), null,
-        new SimpleMeterRegistry());
+    Operator operator = LimiterOperator.create(kubernetes.client(), settings,
+        new AwsAccess(region -> aws, region -> items), Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
   }
