@@ -68,19 +68,22 @@ Namespace, else empty (all namespaces).
 
 {{/*
 The operator's permissions on watched namespaces, shared by the ClusterRole (scope Cluster) and
-each Role (scope Namespace). Status and finalizers are subresources and need their own rules; the
-ConfigMaps are the `<name>-limiter` ones it publishes for applications; events are recorded
-through both the core and the events.k8s.io API depending on the client.
+each Role (scope Namespace). It reconciles both kinds, RateLimiterTables and EntityHierarchies
+(which also read the RateLimiterTable they reference): patch/update to add and remove its
+finalizer. Status and finalizers are subresources and need their own rules (finalizers for the
+blockOwnerDeletion owner references, under OwnerReferencesPermissionEnforcement); the ConfigMaps
+are the `<name>-limiter` ones it publishes for applications; events are recorded through both the
+core and the events.k8s.io API depending on the client.
 */}}
 {{- define "limiter-operator.rules" -}}
 - apiGroups: [limiter.dev]
-  resources: [ratelimitertables]
+  resources: [ratelimitertables, entityhierarchies]
   verbs: [get, list, watch, patch, update]
 - apiGroups: [limiter.dev]
-  resources: [ratelimitertables/status]
+  resources: [ratelimitertables/status, entityhierarchies/status]
   verbs: [get, patch, update]
 - apiGroups: [limiter.dev]
-  resources: [ratelimitertables/finalizers]
+  resources: [ratelimitertables/finalizers, entityhierarchies/finalizers]
   verbs: [update]
 - apiGroups: [""]
   resources: [configmaps]

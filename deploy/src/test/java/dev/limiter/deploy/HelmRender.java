@@ -6,6 +6,7 @@ import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -34,11 +35,18 @@ final class HelmRender {
   /** helm-java's client-only default is Kubernetes 1.20, below the chart's kubeVersion floor. */
   static final String KUBE_VERSION = "1.30.0";
 
-  /** The operator's permissions on watched namespaces, as the contract states them. */
+  /**
+   * The operator's permissions on watched namespaces, as the contract states them: both kinds it
+   * reconciles, the ConfigMaps it publishes, its events. The chart's ClusterRole or Roles and the
+   * ClusterRole of {@code config/rbac} must grant exactly these.
+   */
   static final Set<Permission> OPERATOR_PERMISSIONS = Set.of(
       new Permission("limiter.dev", "ratelimitertables", Set.of("get", "list", "watch", "patch", "update")),
       new Permission("limiter.dev", "ratelimitertables/status", Set.of("get", "patch", "update")),
       new Permission("limiter.dev", "ratelimitertables/finalizers", Set.of("update")),
+      new Permission("limiter.dev", "entityhierarchies", Set.of("get", "list", "watch", "patch", "update")),
+      new Permission("limiter.dev", "entityhierarchies/status", Set.of("get", "patch", "update")),
+      new Permission("limiter.dev", "entityhierarchies/finalizers", Set.of("update")),
       new Permission("", "configmaps", Set.of("get", "list", "watch", "create", "update", "patch")),
       new Permission("", "events", Set.of("create", "patch")),
       new Permission("events.k8s.io", "events", Set.of("create", "patch")));
@@ -47,8 +55,47 @@ final class HelmRender {
 
   private HelmRender() {}
 
+  /** The CustomResourceDefinitions every install brings, one per kind the operator reconciles. */
+  static final List<CrdNames> CRDS = List.of(
+      new CrdNames("ratelimitertables.limiter.dev", "RateLimiterTable", "ratelimitertables", "rlt"),
+      new CrdNames("entityhierarchies.limiter.dev", "EntityHierarchy", "entityhierarchies", "eh"));
+
+  /** The generated CRDs, {@code crds/} at the root of the project, that the chart and kustomize copy. */
+  static final Path GENERATED_CRDS = Path.of("../crds");
+
   /** One verb set granted on one resource of one API group. */
   record Permission(String apiGroup, String resource, Set<String> verbs) {}
+
+  /** How a CRD of group limiter.dev names its kind. */
+  record CrdNames(String name, String kind, String plural, String shortName) {}
+
+  /** File names of the generated CRDs, sorted. */
+  static List<String> generatedCrdFiles() {
+    return fileNames(GENERATED_CRDS);
+  }
+
+  /** Names of the regular files in {@code directory}, sorted. */
+  static List<String> fileNames(Path directory) {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Asserts that {@code crds} are exactly {@link #CRDS}: namespaced, group limiter.dev, serving v1alpha1. */
+  static void assertTheOperatorsCrds(List<HasMetadata> crds) {
+    assertThat(crds).allSatisfy(crd -> assertThat(crd).isInstanceOf(CustomResourceDefinition.class));
+    assertThat(crds).map(CustomResourceDefinition.class::cast)
+        .map(crd -> new CrdNames(crd.getMetadata().getName(), crd.getSpec().getNames().getKind(),
+            crd.getSpec().getNames().getPlural(), String.join(",", crd.getSpec().getNames().getShortNames())))
+        .containsExactlyInAnyOrderElementsOf(CRDS);
+    assertThat(crds).map(CustomResourceDefinition.class::cast).allSatisfy(crd -> {
+      assertThat(crd.getSpec().getGroup()).isEqualTo("limiter.dev");
+      assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+      assertThat(crd.getSpec().getVersions()).extracting(v -> v.getName()).contains("v1alpha1");
+    });
+  }
 
   /** {@code helm template} of the chart with default values. */
   static Rendered defaults() {

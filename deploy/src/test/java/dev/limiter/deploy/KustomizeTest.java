@@ -3,6 +3,7 @@ package dev.limiter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.limiter.deploy.HelmRender.Permission;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -34,59 +34,82 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The kustomize bases under {@code config/} as {@code kubectl kustomize} renders them: that
- * {@code config/default} installs the CRD, least-privilege RBAC and a restricted, probed Deployment in
- * {@code limiter-system} (the same contract as the Helm chart), that the samples and CRD bases build,
- * and that {@code config/crd/bases/} is a byte copy of {@code crds/}, since kustomize cannot read
- * outside its root.
+ * {@code config/default} installs both CRDs, least-privilege RBAC and a restricted, probed Deployment
+ * in {@code limiter-system} (the same contract as the Helm chart), that the samples and CRD bases
+ * build, and that {@code config/crd/bases/} holds byte copies of {@code crds/}, since kustomize
+ * cannot read outside its root.
  *
  * <p>No API server runs here, so only the rendered manifests are checked, not their admission.
  * kubectl comes from {@code KUBECTL} or the {@code PATH}; without one the rendering tests are
- * skipped and say so, while the byte comparison of the CRD copy always runs.
+ * skipped and say so, while the byte comparison of the CRD copies always runs.
  */
 class KustomizeTest {
 
   private static final Path CONFIG = Path.of("../config");
   private static final String NAMESPACE = "limiter-system";
   private static final String NAME = "limiter-operator";
-  private static final String CRD_FILE = "ratelimitertables.limiter.dev-v1.yml";
+  private static final Path CRD_BASES = CONFIG.resolve("crd/bases");
   private static final String IMAGE = "ghcr.io/limiter-dev/limiter-operator";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  /** A rule reduced to what matters; resourceNames and nonResourceURLs are asserted empty separately. */
-  record Rule(List<String> apiGroups, List<String> resources, List<String> verbs) {
-    static Rule of(PolicyRule rule) {
-      return new Rule(rule.getApiGroups(), rule.getResources(), rule.getVerbs());
-    }
+  private static final Set<String> KINDS = Set.of("ratelimitertables", "entityhierarchies");
+
+  /** What config/rbac/limiter_editor_role.yaml lets namespace admins and editors do: all but write status. */
+  private static final Set<Permission> EDITOR_PERMISSIONS = KINDS.stream()
+      .flatMap(plural -> Stream.of(
+          new Permission("limiter.dev", plural,
+              Set.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")),
+          new Permission("limiter.dev", plural + "/status", Set.of("get"))))
+      .collect(Collectors.toSet());
+
+  /** What config/rbac/limiter_viewer_role.yaml lets namespace viewers do: read, status included. */
+  private static final Set<Permission> VIEWER_PERMISSIONS = KINDS.stream()
+      .flatMap(plural -> Stream.of(plural, plural + "/status"))
+      .map(resource -> new Permission("limiter.dev", resource, Set.of("get", "list", "watch")))
+      .collect(Collectors.toSet());
+
+  static List<String> generatedCrdFiles() {
+    return HelmRender.generatedCrdFiles();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("generatedCrdFiles")
+  void crdBaseIsAByteCopyOfTheGeneratedCrd(String file) throws IOException {
+    Path copy = CRD_BASES.resolve(file);
+
+    assertThat(copy).as("config/crd/bases/%s is missing: copy crds/%s to config/crd/bases/", file, file).isRegularFile();
+    assertThat(Files.readAllBytes(copy))
+        .as("config/crd/bases/%s differs from crds/%s: copy crds/%s to config/crd/bases/", file, file, file)
+        .isEqualTo(Files.readAllBytes(HelmRender.GENERATED_CRDS.resolve(file)));
   }
 
   @Test
-  void crdBaseIsAByteCopyOfTheGeneratedCrd() throws IOException {
-    byte[] generated = Files.readAllBytes(Path.of("../crds").resolve(CRD_FILE));
-    byte[] copy = Files.readAllBytes(CONFIG.resolve("crd/bases").resolve(CRD_FILE));
-
-    assertThat(copy)
-        .as("config/crd/bases/%s differs from crds/%s: copy crds/%s to config/crd/bases/", CRD_FILE, CRD_FILE, CRD_FILE)
-        .isEqualTo(generated);
+  void crdBasesHoldNothingButTheGeneratedCrds() {
+    assertThat(HelmRender.fileNames(CRD_BASES))
+        .as("config/crd/bases/ must hold exactly the files of crds/")
+        .containsExactlyElementsOf(HelmRender.generatedCrdFiles());
   }
 
   @Test
-  void crdBaseRendersTheCrdProtectedFromArgoCdPruning() {
+  void crdBaseRendersEveryCrdProtectedFromArgoCdPruning() {
     List<HasMetadata> rendered = kustomize("crd");
 
-    assertThat(rendered).singleElement().isInstanceOf(CustomResourceDefinition.class);
-    CustomResourceDefinition crd = (CustomResourceDefinition) rendered.get(0);
-    assertThat(crd.getMetadata().getName()).isEqualTo("ratelimitertables.limiter.dev");
-    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("rlt");
-    assertThat(crd.getMetadata().getAnnotations())
-        .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false");
+    HelmRender.assertTheOperatorsCrds(rendered);
+    assertThat(rendered).allSatisfy(crd -> assertThat(crd.getMetadata().getAnnotations())
+        .as("annotations of %s", crd.getMetadata().getName())
+        .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false"));
   }
 
   @Test
@@ -95,11 +118,12 @@ class KustomizeTest {
         .containsExactlyInAnyOrder(
             tuple("Namespace", NAMESPACE),
             tuple("CustomResourceDefinition", "ratelimitertables.limiter.dev"),
+            tuple("CustomResourceDefinition", "entityhierarchies.limiter.dev"),
             tuple("ServiceAccount", NAME),
             tuple("ClusterRole", NAME),
             tuple("ClusterRoleBinding", NAME),
-            tuple("ClusterRole", NAME + "-rlt-editor"),
-            tuple("ClusterRole", NAME + "-rlt-viewer"),
+            tuple("ClusterRole", NAME + "-editor"),
+            tuple("ClusterRole", NAME + "-viewer"),
             tuple("Role", NAME + "-leader-election"),
             tuple("RoleBinding", NAME + "-leader-election"),
             tuple("Deployment", NAME),
@@ -126,13 +150,8 @@ class KustomizeTest {
   void clusterRoleGrantsExactlyWhatTheOperatorUses() {
     ClusterRole role = named(kustomize("default"), ClusterRole.class, NAME);
 
-    assertThat(role.getRules()).map(Rule::of).containsExactly(
-        new Rule(List.of("limiter.dev"), List.of("ratelimitertables"), List.of("get", "list", "watch", "patch", "update")),
-        new Rule(List.of("limiter.dev"), List.of("ratelimitertables/status"), List.of("get", "patch", "update")),
-        new Rule(List.of("limiter.dev"), List.of("ratelimitertables/finalizers"), List.of("update")),
-        new Rule(List.of(""), List.of("configmaps"), List.of("get", "list", "watch", "create", "update", "patch")),
-        new Rule(List.of(""), List.of("events"), List.of("create", "patch")),
-        new Rule(List.of("events.k8s.io"), List.of("events"), List.of("create", "patch")));
+    assertThat(HelmRender.permissions(role.getRules())).as("the chart's contract, HelmRender.OPERATOR_PERMISSIONS")
+        .isEqualTo(HelmRender.OPERATOR_PERMISSIONS);
     assertThat(role.getRules()).allSatisfy(rule -> {
       assertThat(rule.getResourceNames()).isNullOrEmpty();
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
@@ -162,8 +181,8 @@ class KustomizeTest {
     RoleBinding binding = named(rendered, RoleBinding.class, NAME + "-leader-election");
 
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertThat(role.getRules()).map(Rule::of)
-        .containsExactly(new Rule(List.of("coordination.k8s.io"), List.of("leases"), List.of("get", "create", "update")));
+    assertThat(HelmRender.permissions(role.getRules()))
+        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update")));
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
@@ -175,18 +194,22 @@ class KustomizeTest {
   @Test
   void userRolesAggregateIntoTheBuiltInRoles() {
     List<HasMetadata> rendered = kustomize("default");
-    ClusterRole editor = named(rendered, ClusterRole.class, NAME + "-rlt-editor");
-    ClusterRole viewer = named(rendered, ClusterRole.class, NAME + "-rlt-viewer");
+    ClusterRole editor = named(rendered, ClusterRole.class, NAME + "-editor");
+    ClusterRole viewer = named(rendered, ClusterRole.class, NAME + "-viewer");
 
     assertThat(editor.getMetadata().getLabels())
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true")
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
         .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
-    assertThat(editor.getRules()).filteredOn(rule -> rule.getResources().contains("ratelimitertables"))
-        .singleElement().satisfies(rule -> assertThat(rule.getVerbs())
-            .containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"));
-    assertThat(viewer.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
-    assertThat(viewer.getRules()).flatExtracting(PolicyRule::getVerbs).containsOnly("get", "list", "watch");
+    assertThat(HelmRender.permissions(editor.getRules())).isEqualTo(EDITOR_PERMISSIONS);
+    assertThat(viewer.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-admin")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+    assertThat(HelmRender.permissions(viewer.getRules())).isEqualTo(VIEWER_PERMISSIONS);
+    assertThat(Stream.of(editor, viewer)).allSatisfy(role -> assertThat(role.getRules()).allSatisfy(rule -> {
+      assertThat(rule.getResourceNames()).isNullOrEmpty();
+      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+    }));
   }
 
   @Test
@@ -299,15 +322,31 @@ class KustomizeTest {
   }
 
   @Test
-  void samplesBuildIntoTheTwoRateLimiterTables() {
+  void samplesBuildIntoTheTwoRateLimiterTablesAndTheEntityHierarchy() {
     List<HasMetadata> rendered = kustomize("samples");
 
     assertThat(rendered).extracting(HasMetadata::getKind, resource -> resource.getMetadata().getNamespace(),
             resource -> resource.getMetadata().getName())
         .containsExactlyInAnyOrder(tuple("RateLimiterTable", "team-b", "api-limits"),
-            tuple("RateLimiterTable", "team-a", "llm-limits"));
+            tuple("RateLimiterTable", "team-a", "llm-limits"),
+            tuple("EntityHierarchy", "team-a", "llm-tenants"));
     assertThat(rendered).allSatisfy(resource -> assertThat(resource.getMetadata().getAnnotations())
+        .as("annotations of %s %s", resource.getKind(), resource.getMetadata().getName())
         .containsEntry("argocd.argoproj.io/sync-options", "SkipDryRunOnMissingResource=true,Delete=false"));
+  }
+
+  @Test
+  void sampleEntityHierarchyReferencesASampleRateLimiterTableInItsNamespace() {
+    List<HasMetadata> rendered = kustomize("samples");
+    GenericKubernetesResource hierarchy = rendered.stream()
+        .filter(resource -> resource.getKind().equals("EntityHierarchy"))
+        .map(GenericKubernetesResource.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no EntityHierarchy among the samples"));
+
+    assertThat(rendered).filteredOn(resource -> resource.getKind().equals("RateLimiterTable"))
+        .extracting(resource -> resource.getMetadata().getNamespace(), resource -> resource.getMetadata().getName())
+        .contains(tuple(hierarchy.getMetadata().getNamespace(), hierarchy.get("spec", "tableRef", "name")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.limiter.sandbox;
 
+import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
@@ -20,9 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The sandbox's demo: applies the manifests in {@code config/samples/} as {@code kubectl apply}
@@ -32,7 +36,7 @@ import java.util.stream.Stream;
 final class SandboxDemo {
 
   /** Reasons after which waiting longer cannot make a resource Ready. */
-  private static final Set<String> TERMINAL = Set.of("InvalidSpec", "TableConflict");
+  private static final Set<String> TERMINAL = Set.of("InvalidSpec", "TableConflict", "Conflict");
 
   private final Sandbox sandbox;
   private final PrintStream out;
@@ -47,26 +51,42 @@ final class SandboxDemo {
   /** Runs the demo; throws {@link IllegalStateException} when a resource does not become Ready. */
   void run(Path samples) throws IOException, InterruptedException {
     KubernetesClient client = sandbox.kubernetes();
-    List<ObjectMeta> tables = apply(client, samples);
+    List<HasMetadata> applied = apply(client, samples);
+    List<ObjectMeta> tables = ofKind(applied, RateLimiterTable.class);
     if (tables.isEmpty()) {
       throw new IllegalStateException("no RateLimiterTable in " + samples);
     }
     out.printf("%nWaiting for %d RateLimiterTable(s) to become Ready ...%n", tables.size());
     List<RateLimiterTable> ready = new ArrayList<>();
     for (ObjectMeta table : tables) {
-      ready.add(awaitReady(client, table.getNamespace(), table.getName()));
+      ready.add(awaitReady(client, RateLimiterTable.class, table, RateLimiterTable::getStatus,
+          status -> status.observedGeneration(), status -> status.conditions()));
     }
     printStatus(ready);
+    List<EntityHierarchy> hierarchies = new ArrayList<>();
+    for (ObjectMeta hierarchy : ofKind(applied, EntityHierarchy.class)) {
+      hierarchies.add(awaitReady(client, EntityHierarchy.class, hierarchy, EntityHierarchy::getStatus,
+          status -> status.observedGeneration(), status -> status.conditions()));
+    }
+    for (EntityHierarchy hierarchy : hierarchies) {
+      out.printf("%nEntityHierarchy %s/%s Ready in table %s: %d entities, %d limit sets, %d shards%n",
+          hierarchy.getMetadata().getNamespace(), hierarchy.getMetadata().getName(), hierarchy.getStatus().tableName(),
+          hierarchy.getStatus().entities(), hierarchy.getStatus().limits(), hierarchy.getStatus().shards());
+    }
 
     RateLimiterTable first = ready.get(0);
-    String configMapName = first.getMetadata().getName() + RateLimiterTableReconciler.CONFIG_MAP_SUFFIX;
-    ConfigMap configMap = client.configMaps().inNamespace(first.getMetadata().getNamespace()).withName(configMapName).get();
-    if (configMap == null) {
-      throw new IllegalStateException("the operator published no ConfigMap " + configMapName);
-    }
+    ConfigMap configMap = configMap(client, first.getMetadata().getNamespace(), first.getMetadata().getName());
     out.printf("%nConfigMap %s/%s, what a workload's envFrom sees: %s%n",
-        first.getMetadata().getNamespace(), configMapName, configMap.getData());
+        first.getMetadata().getNamespace(), configMap.getMetadata().getName(), configMap.getData());
     out.println("A workload builds its limiter with RateLimiter.fromEnvironment() from those variables.");
+    for (EntityHierarchy hierarchy : hierarchies) {
+      Map<String, String> environment = configMap(client, hierarchy.getMetadata().getNamespace(),
+          hierarchy.getSpec().tableRef().name()).getData();
+      try (RateLimiter limiter = RateLimiter.fromEnvironment(environment);
+           DynamoDbClient inspection = sandbox.dynamoDb().inspectionClient()) {
+        new HierarchyTour(out, inspection).run(hierarchy, limiter);
+      }
+    }
     // The outage step restarts DynamoDB Local; without the operator nothing recreates or adopts tables meanwhile.
     sandbox.stopOperator();
     try (RateLimiter limiter = RateLimiter.fromEnvironment(configMap.getData())) {
@@ -75,13 +95,28 @@ final class SandboxDemo {
     out.printf("%nDemo finished.%n");
   }
 
-  /** Applies every manifest in {@code samples}; returns the RateLimiterTables among them. */
-  private List<ObjectMeta> apply(KubernetesClient client, Path samples) throws IOException {
+  private static ConfigMap configMap(KubernetesClient client, String namespace, String tableResource) {
+    String name = tableResource + RateLimiterTableReconciler.CONFIG_MAP_SUFFIX;
+    ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (configMap == null) {
+      throw new IllegalStateException("the operator published no ConfigMap " + namespace + "/" + name);
+    }
+    return configMap;
+  }
+
+  private static List<ObjectMeta> ofKind(List<HasMetadata> applied, Class<? extends HasMetadata> type) {
+    return applied.stream()
+        .filter(item -> HasMetadata.getKind(type).equals(item.getKind()) && HasMetadata.getApiVersion(type).equals(item.getApiVersion()))
+        .map(HasMetadata::getMetadata).toList();
+  }
+
+  /** Applies every manifest in {@code samples}; returns what it applied. */
+  private List<HasMetadata> apply(KubernetesClient client, Path samples) throws IOException {
     List<Path> files;
     try (Stream<Path> list = Files.list(samples)) {
       files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
     }
-    List<ObjectMeta> tables = new ArrayList<>();
+    List<HasMetadata> applied = new ArrayList<>();
     for (Path file : files) {
       List<HasMetadata> items;
       try (InputStream in = Files.newInputStream(file)) {
@@ -93,33 +128,33 @@ final class SandboxDemo {
           client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
               .createOr(NonDeletingOperation::update);
         }
-        HasMetadata applied = client.resource(item).createOr(NonDeletingOperation::update);
-        out.printf("applied %s %s/%s (from %s)%n", applied.getKind(), namespace, applied.getMetadata().getName(), file.getFileName());
-        if (HasMetadata.getKind(RateLimiterTable.class).equals(applied.getKind())
-            && HasMetadata.getApiVersion(RateLimiterTable.class).equals(applied.getApiVersion())) {
-          tables.add(applied.getMetadata());
-        }
+        HasMetadata result = client.resource(item).createOr(NonDeletingOperation::update);
+        out.printf("applied %s %s/%s (from %s)%n", result.getKind(), namespace, result.getMetadata().getName(), file.getFileName());
+        applied.add(result);
       }
     }
-    return tables;
+    return applied;
   }
 
-  private RateLimiterTable awaitReady(KubernetesClient client, String namespace, String name) throws InterruptedException {
+  private <T extends HasMetadata, S> T awaitReady(KubernetesClient client, Class<T> type, ObjectMeta meta,
+                                                  Function<T, S> status, Function<S, Long> observedGeneration,
+                                                  Function<S, List<Condition>> conditions) throws InterruptedException {
+    String where = meta.getNamespace() + "/" + meta.getName();
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
-      RateLimiterTable table = client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
-      Optional<Condition> ready = condition(table, "Ready");
-      boolean current = table != null && table.getStatus() != null
-          && table.getMetadata().getGeneration().equals(table.getStatus().observedGeneration());
-      if (current && ready.isPresent() && "True".equals(ready.get().getStatus())) {
-        return table;
+      T resource = client.resources(type).inNamespace(meta.getNamespace()).withName(meta.getName()).get();
+      S current = resource == null ? null : status.apply(resource);
+      Optional<Condition> ready = current == null || conditions.apply(current) == null ? Optional.empty()
+          : conditions.apply(current).stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+      boolean observed = current != null && resource.getMetadata().getGeneration().equals(observedGeneration.apply(current));
+      if (observed && ready.isPresent() && "True".equals(ready.get().getStatus())) {
+        return resource;
       }
-      if (current && ready.isPresent() && TERMINAL.contains(ready.get().getReason())) {
-        throw new IllegalStateException(namespace + "/" + name + " cannot become Ready: " + ready.get().getReason()
-            + ": " + ready.get().getMessage());
+      if (observed && ready.isPresent() && TERMINAL.contains(ready.get().getReason())) {
+        throw new IllegalStateException(where + " cannot become Ready: " + ready.get().getReason() + ": " + ready.get().getMessage());
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(namespace + "/" + name + " is not Ready after " + timeout.toSeconds() + " s: "
+        throw new IllegalStateException(where + " is not Ready after " + timeout.toSeconds() + " s: "
             + ready.map(c -> c.getReason() + ": " + c.getMessage()).orElse("no Ready condition yet"));
       }
       Thread.sleep(200);

@@ -1,0 +1,119 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ChildEntity;
+import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.EntityHierarchySpec;
+import dev.limiter.operator.api.LeafEntity;
+import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.api.RootEntity;
+import dev.limiter.operator.api.SystemDefaults;
+import dev.limiter.operator.api.TableRef;
+import dev.limiter.operator.api.UnavailablePolicy;
+import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A 20,000-entity hierarchy is applied in passes of {@link HierarchyReconciliation#BUDGET} items,
+ * each visible in status as progress, so no pass holds or writes more than that.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LargeHierarchyTest {
+
+  static KubernetesClient client;
+
+  private static final int KEYS = 20_000;
+  private static DynamoDbClient dynamo;
+  private static Operator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (String crd : List.of("ratelimitertables", "entityhierarchies")) {
+      try (InputStream yaml = Files.newInputStream(Path.of("../crds/" + crd + ".limiter.dev-v1.yml"))) {
+        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
+      }
+    }
+    dynamo = DynamoDbLocal.shared().client();
+    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
+    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(2), Set.of());
+    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
+        Clock.systemUTC(), null, new SimpleMeterRegistry());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    dynamo.close();
+  }
+
+  @Test
+  void twentyThousandEntitiesAreAppliedInBoundedResumablePasses() {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace("big").withName("limits").build());
+    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
+        false, false, false, false, null, Map.of()));
+    client.resource(table).create();
+
+    List<ChildEntity> keys = new ArrayList<>(KEYS);
+    for (int i = 0; i < KEYS; i++) {
+      keys.add(new ChildEntity("key-" + i, true, null, null, null, null, List.<LeafEntity>of()));
+    }
+    EntityHierarchy hierarchy = new EntityHierarchy();
+    hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace("big").withName("keys").build());
+    hierarchy.setSpec(new EntityHierarchySpec(new TableRef("limits"),
+        new SystemDefaults(UnavailablePolicy.Block, List.of(new LimitSpec("rpm", 100L, "1m", null))), null,
+        List.of(new RootEntity("tenant", null, null, 16, null, keys))));
+    client.resource(hierarchy).create();
+
+    Set<Long> pendingSeen = new TreeSet<>();
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      EntityHierarchy current = client.resources(EntityHierarchy.class).inNamespace("big").withName("keys").get();
+      if (current.getStatus() != null && current.getStatus().itemsPending() != null) {
+        pendingSeen.add(current.getStatus().itemsPending());
+      }
+      assertThat(current.getStatus()).isNotNull();
+      assertThat(current.getStatus().conditions()).anySatisfy(c -> {
+        assertThat(c.getType()).isEqualTo("Ready");
+        assertThat(c.getStatus()).isEqualTo("True");
+      });
+    });
+    EntityHierarchy done = client.resources(EntityHierarchy.class).inNamespace("big").withName("keys").get();
+    assertThat(done.getStatus().entities()).isEqualTo(KEYS + 1);
+    assertThat(done.getStatus().itemsWritten()).as("every entity and the system limits").isEqualTo(KEYS + 2);
+    assertThat(done.getStatus().itemsPending()).isZero();
+    assertThat(pendingSeen).as("progress observed between passes")
+        .anySatisfy(pending -> assertThat(pending).isGreaterThan(0L).isLessThan((long) KEYS));
+    assertThat(pendingSeen.stream().filter(p -> p > 0).max(Long::compare).orElseThrow())
+        .as("the first pass wrote at most its budget").isGreaterThanOrEqualTo((long) KEYS + 2 - HierarchyReconciliation.BUDGET);
+  }
+}
