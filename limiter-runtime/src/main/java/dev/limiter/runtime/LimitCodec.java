@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -16,12 +17,21 @@ final class LimitCodec {
 
   private LimitCodec() {}
 
-  /** The limits in {@code item}, stored under {@code scope}, by name (DynamoDB keeps no map order). */
-  static List<Limit> limits(LimitScope scope, Map<String, AttributeValue> item) {
+  /**
+   * The limits in {@code item}, stored under {@code scope}, by name (DynamoDB keeps no map order);
+   * empty for system defaults that hold only a policy.
+   */
+  static Optional<List<Limit>> limits(LimitScope scope, Map<String, AttributeValue> item) {
     AttributeValue kind = item.get(LimiterTableSchema.KIND);
-    AttributeValue definitions = item.get(LimiterTableSchema.LIMITS_ATTRIBUTE);
-    if (kind == null || !LimiterTableSchema.KIND_LIMITS.equals(kind.s()) || definitions == null || !definitions.hasM()) {
+    if (kind == null || !LimiterTableSchema.KIND_LIMITS.equals(kind.s())) {
       throw new MalformedItemException("the item of the " + scope + " is not a stored-limits item");
+    }
+    AttributeValue definitions = item.get(LimiterTableSchema.LIMITS_ATTRIBUTE);
+    if (definitions == null && scope instanceof LimitScope.System) {
+      return Optional.empty(); // system defaults holding only the unavailability policy
+    }
+    if (definitions == null || !definitions.hasM()) {
+      throw new MalformedItemException("the item of the " + scope + " holds no limits map");
     }
     List<Limit> limits = new ArrayList<>();
     new TreeMap<>(definitions.m()).forEach((name, definition) -> {
@@ -38,6 +48,19 @@ final class LimitCodec {
     if (limits.isEmpty()) {
       throw new MalformedItemException("the " + scope + " hold no limit");
     }
-    return List.copyOf(limits);
+    return Optional.of(List.copyOf(limits));
+  }
+
+  /** The unavailability policy stored with the system defaults, if any. */
+  static Optional<OnUnavailable> policy(Map<String, AttributeValue> systemItem) {
+    AttributeValue policy = systemItem.get(LimiterTableSchema.ON_UNAVAILABLE_ATTRIBUTE);
+    if (policy == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OnUnavailable.valueOf(policy.s()));
+    } catch (RuntimeException e) {
+      throw new MalformedItemException("the system defaults hold an unknown onUnavailable policy " + policy.s());
+    }
   }
 }

@@ -60,6 +60,25 @@ public final class LimiterItems {
     return item;
   }
 
+  /**
+   * The system defaults: {@code limits} (may be empty) and the unavailability policy workloads
+   * default to ({@code null} for none), managed by {@code owner}.
+   */
+  public static Map<String, AttributeValue> systemDefaults(List<Limit> limits, OnUnavailable onUnavailable, String owner) {
+    Map<String, AttributeValue> item;
+    if (limits.isEmpty()) {
+      item = new LinkedHashMap<>(LimiterTableSchema.systemLimitsKey());
+      item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
+      withOwner(item, owner);
+    } else {
+      item = limits(new LimitScope.System(), limits, owner);
+    }
+    if (onUnavailable != null) {
+      item.put(LimiterTableSchema.ON_UNAVAILABLE_ATTRIBUTE, AttributeValue.fromS(onUnavailable.name()));
+    }
+    return item;
+  }
+
   /** The marker saying the table holds entities (written with the first one). */
   public static Map<String, AttributeValue> hierarchyMarker() {
     Map<String, AttributeValue> marker = new LinkedHashMap<>(LimiterTableSchema.hierarchyMarkerKey());

@@ -91,6 +91,8 @@ public final class LimiterTableSchema {
   public static final String KIND_LIMITS = "limits";
   /** Map attribute of a stored-limits item: limit name to its definition. */
   public static final String LIMITS_ATTRIBUTE = "limits";
+  /** System-defaults attribute: the unavailability policy workloads default to ({@code BLOCK} or {@code ALLOW}). */
+  public static final String ON_UNAVAILABLE_ATTRIBUTE = "onUnavailable";
   /** Attribute DynamoDB time-to-live is enabled on, for items that may expire. */
   public static final String TTL_ATTRIBUTE = "ttl";
 

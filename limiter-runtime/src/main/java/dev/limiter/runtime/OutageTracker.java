@@ -5,18 +5,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** Turns a stream of call outcomes into one outage and one recovery notification per outage. */
 final class OutageTracker {
 
   private final String tableName;
-  private final OnUnavailable policy;
+  private final Supplier<OnUnavailable> policy;
   private final AvailabilityListener listener;
   private final Clock clock;
   private final AtomicReference<Instant> outageStart = new AtomicReference<>();
   private final AtomicLong failedCalls = new AtomicLong();
 
-  OutageTracker(String tableName, OnUnavailable policy, AvailabilityListener listener, Clock clock) {
+  OutageTracker(String tableName, Supplier<OnUnavailable> policy, AvailabilityListener listener, Clock clock) {
     this.tableName = tableName;
     this.policy = policy;
     this.listener = listener;
@@ -26,7 +27,7 @@ final class OutageTracker {
   void failed(Throwable cause) {
     failedCalls.incrementAndGet();
     if (outageStart.compareAndSet(null, clock.instant())) {
-      listener.onOutage(tableName, policy, cause);
+      listener.onOutage(tableName, policy.get(), cause);
     }
   }
 

@@ -69,12 +69,12 @@ public final class RateLimiter implements AutoCloseable {
     if (tableName.length() < 3 || tableName.length() > 255 || !tableName.matches("[A-Za-z0-9_.-]+")) {
       throw new IllegalArgumentException("invalid DynamoDB table name '" + tableName + "'");
     }
-    this.onUnavailable = Objects.requireNonNull(builder.onUnavailable, "onUnavailable");
+    this.onUnavailable = builder.onUnavailable;
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
     this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
     this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
-    this.outages = new OutageTracker(tableName, onUnavailable,
+    this.outages = new OutageTracker(tableName, this::onUnavailable,
         Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
     if (ttl.isNegative() || ttl.compareTo(MAX_LIMITS_CACHE_TTL) > 0) {
@@ -107,12 +107,14 @@ public final class RateLimiter implements AutoCloseable {
     String table = required(environment, "LIMITER_TABLE_NAME");
     Region region = Region.of(required(environment, "AWS_REGION"));
     String endpoint = environment.get("LIMITER_ENDPOINT_URL");
-    String policy = environment.getOrDefault("LIMITER_ON_UNAVAILABLE", OnUnavailable.BLOCK.name());
-    OnUnavailable onUnavailable;
-    try {
-      onUnavailable = OnUnavailable.valueOf(policy.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("LIMITER_ON_UNAVAILABLE must be ALLOW or BLOCK, got '" + policy + "'", e);
+    String policy = environment.get("LIMITER_ON_UNAVAILABLE");
+    OnUnavailable onUnavailable = null;
+    if (policy != null && !policy.isBlank()) {
+      try {
+        onUnavailable = OnUnavailable.valueOf(policy.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("LIMITER_ON_UNAVAILABLE must be ALLOW or BLOCK, got '" + policy + "'", e);
+      }
     }
     // A limiter sits on every request's path: fail fast rather than wait out the SDK's defaults.
     ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
@@ -303,9 +305,12 @@ public final class RateLimiter implements AutoCloseable {
     return tableName;
   }
 
-  /** What the limiter does when the table is unavailable. */
+  /**
+   * What the limiter does when the table is unavailable: the policy it was built with, else the
+   * table's stored default (learnt with stored limits), else {@link OnUnavailable#BLOCK}.
+   */
   public OnUnavailable onUnavailable() {
-    return onUnavailable;
+    return onUnavailable != null ? onUnavailable : storedLimits.storedPolicy().orElse(OnUnavailable.BLOCK);
   }
 
   /** Closes the clients this limiter created ({@link #fromEnvironment()}); given clients stay open. */
@@ -542,7 +547,7 @@ public final class RateLimiter implements AutoCloseable {
     Throwable cause = DynamoDbGateway.unwrap(failure);
     if (DynamoDbGateway.isUnavailable(cause)) {
       outages.failed(cause);
-      if (onUnavailable == OnUnavailable.ALLOW) {
+      if (onUnavailable() == OnUnavailable.ALLOW) {
         return fallback;
       }
       throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable: " + cause.getMessage(), cause);
@@ -587,7 +592,7 @@ public final class RateLimiter implements AutoCloseable {
     private DynamoDbClient client;
     private DynamoDbAsyncClient asyncClient;
     private String tableName;
-    private OnUnavailable onUnavailable = OnUnavailable.BLOCK;
+    private OnUnavailable onUnavailable;
     private Clock clock = Clock.systemUTC();
     private AvailabilityListener availabilityListener = new LoggingAvailabilityListener();
     private int cacheSize = DEFAULT_CACHE_SIZE;
@@ -617,7 +622,11 @@ public final class RateLimiter implements AutoCloseable {
       return this;
     }
 
-    /** Fail closed ({@link OnUnavailable#BLOCK}, the default) or open. */
+    /**
+     * Fail closed ({@link OnUnavailable#BLOCK}) or open. Unset, the limiter follows the table's
+     * stored default (an EntityHierarchy's {@code system.onUnavailable}, learnt with stored limits)
+     * and blocks until it knows it.
+     */
     public Builder onUnavailable(OnUnavailable onUnavailable) {
       this.onUnavailable = onUnavailable;
       return this;

@@ -39,11 +39,21 @@ public final class StoredLimits {
   private final String tableName;
   private final DynamoDbGateway gateway;
   private final TtlCache<Key, Optional<List<Limit>>> cache;
+  /** The system defaults' unavailability policy, as last read with a resolution. */
+  private volatile OnUnavailable storedPolicy;
 
   StoredLimits(String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
     this.tableName = tableName;
     this.gateway = gateway;
     this.cache = new TtlCache<>(clock, ttl, maxEntries);
+  }
+
+  /**
+   * The unavailability policy stored with the system defaults (an EntityHierarchy's
+   * {@code system.onUnavailable}), as of the last resolution read from the table.
+   */
+  public Optional<OnUnavailable> storedPolicy() {
+    return Optional.ofNullable(storedPolicy);
   }
 
   /** Stores {@code limits} at {@code scope}, replacing what was there. */
@@ -58,7 +68,7 @@ public final class StoredLimits {
     Objects.requireNonNull(scope, "scope");
     Map<String, AttributeValue> item = gateway.get(GetItemRequest.builder()
         .tableName(tableName).key(scope.key()).consistentRead(true).build()).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(LimitCodec.limits(scope, item));
+    return item == null || item.isEmpty() ? Optional.empty() : LimitCodec.limits(scope, item);
   }
 
   /** Deletes the limits stored at {@code scope}; nothing happens if there are none. */
@@ -149,12 +159,15 @@ public final class StoredLimits {
     return keys;
   }
 
-  private static Optional<List<Limit>> mostSpecific(List<LimitScope> scopes,
-                                                    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
+  private Optional<List<Limit>> mostSpecific(List<LimitScope> scopes,
+                                             Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
+    Map<String, AttributeValue> system = items.get(LimiterTableSchema.systemLimitsKey());
+    storedPolicy = system == null ? null : LimitCodec.policy(system).orElse(null);
     for (LimitScope scope : scopes) {
       Map<String, AttributeValue> item = items.get(scope.key());
-      if (item != null) {
-        return Optional.of(LimitCodec.limits(scope, item));
+      Optional<List<Limit>> limits = item == null ? Optional.empty() : LimitCodec.limits(scope, item);
+      if (limits.isPresent()) {
+        return limits;
       }
     }
     return Optional.empty();

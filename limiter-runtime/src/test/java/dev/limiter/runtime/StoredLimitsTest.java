@@ -196,4 +196,43 @@ class StoredLimitsTest {
     assertThatThrownBy(() -> closed.acquireAsync("key-1", "llm-api", Map.of("rpm", 1L)).join())
         .isInstanceOf(CompletionException.class).hasCauseInstanceOf(RateLimiterUnavailableException.class);
   }
+
+  @Test
+  void theTablesStoredPolicyIsTheDefaultOfLimitersBuiltWithoutOne() {
+    client.putItem(b -> b.tableName(table).item(LimiterItems.systemDefaults(List.of(), OnUnavailable.ALLOW, null)));
+    limits.set(new LimitScope.Resource("llm-api"), RESOURCE);
+    assertThat(limiter.onUnavailable()).as("not known yet").isEqualTo(OnUnavailable.BLOCK);
+    assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(RESOURCE);
+    assertThat(limiter.onUnavailable()).as("learnt with the resolution").isEqualTo(OnUnavailable.ALLOW);
+    RateLimiter explicit = RateLimiter.builder().client(client).tableName(table).clock(clock).onUnavailable(OnUnavailable.BLOCK).build();
+    explicit.limits().resolve("key-1", "llm-api");
+    assertThat(explicit.onUnavailable()).as("an explicit policy wins").isEqualTo(OnUnavailable.BLOCK);
+  }
+
+  @Test
+  void systemDefaultsHoldingOnlyAPolicyAreNoLimits() {
+    client.putItem(b -> b.tableName(table).item(LimiterItems.systemDefaults(List.of(), OnUnavailable.BLOCK, null)));
+    assertThatThrownBy(() -> limits.resolve("key-1", "llm-api")).isInstanceOf(NoLimitsConfiguredException.class);
+    assertThat(limits.get(new LimitScope.System())).isEmpty();
+  }
+
+  @Test
+  void aLimiterFollowingTheStoredAllowPolicyFailsOpenDuringAnOutage() {
+    try (DynamoDbLocal server = DynamoDbLocal.start(); DynamoDbClient own = server.client()) {
+      String ownTable = LimiterTables.create(own);
+      own.putItem(b -> b.tableName(ownTable).item(LimiterItems.systemDefaults(List.of(Limit.perMinute("rpm", 10)),
+          OnUnavailable.ALLOW, null)));
+      RateLimiter follower = RateLimiter.builder().client(own).tableName(ownTable).clock(clock)
+          .availabilityListener(new AvailabilityListener() {
+            @Override
+            public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {}
+
+            @Override
+            public void onRecovery(String tableName, Duration duration, long failedCalls) {}
+          }).build();
+      assertThat(follower.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced()).isTrue();
+      server.stop();
+      assertThat(follower.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced()).as("admitted unenforced").isFalse();
+    }
+  }
 }

@@ -5,11 +5,14 @@ import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LimitSpec;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.api.ShardsFor;
+import dev.limiter.operator.api.SystemDefaults;
+import dev.limiter.operator.api.UnavailablePolicy;
 import dev.limiter.operator.plan.GoDurations;
 import dev.limiter.runtime.Entity;
 import dev.limiter.runtime.Limit;
 import dev.limiter.runtime.LimitScope;
 import dev.limiter.runtime.LimiterItems;
+import dev.limiter.runtime.OnUnavailable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,8 +59,8 @@ public final class DesiredHierarchy {
   /** Resolves {@code spec} into items owned by {@code owner} ({@code <namespace>/<name>}). */
   public static Resolution resolve(EntityHierarchySpec spec, String owner) {
     Walk walk = new Walk(owner);
-    if (spec.system() != null && spec.system().limits() != null) {
-      walk.limits("system.limits", new LimitScope.System(), spec.system().limits());
+    if (spec.system() != null) {
+      walk.system(spec.system());
     }
     Set<String> resources = new HashSet<>();
     List<ResourceDefaults> declared = spec.resources() == null ? List.of() : spec.resources();
@@ -162,7 +165,27 @@ public final class DesiredHierarchy {
       return derived;
     }
 
+    void system(SystemDefaults system) {
+      List<LimitSpec> specs = system.limits() == null ? List.of() : system.limits();
+      OnUnavailable policy = system.onUnavailable() == null ? null
+          : system.onUnavailable() == UnavailablePolicy.Allow ? OnUnavailable.ALLOW : OnUnavailable.BLOCK;
+      List<Limit> limits = valid("system.limits", specs);
+      if (limits.size() == specs.size() && (!limits.isEmpty() || policy != null)) {
+        limitItems++;
+        items.add(DesiredItem.of(() -> LimiterItems.systemDefaults(limits, policy, owner)));
+      }
+    }
+
     void limits(String path, LimitScope scope, List<LimitSpec> specs) {
+      List<Limit> limits = valid(path, specs);
+      if (limits.size() == specs.size() && !limits.isEmpty()) {
+        limitItems++;
+        items.add(DesiredItem.of(() -> LimiterItems.limits(scope, limits, owner)));
+      }
+    }
+
+    /** The limits {@code specs} declare that are valid; a problem for each that is not. */
+    private List<Limit> valid(String path, List<LimitSpec> specs) {
       List<Limit> limits = new ArrayList<>();
       Set<String> names = new HashSet<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -174,11 +197,7 @@ public final class DesiredHierarchy {
         }
         limit(limitPath, spec).ifPresent(limits::add);
       }
-      if (limits.size() == specs.size() && !limits.isEmpty()) {
-        List<Limit> valid = List.copyOf(limits);
-        limitItems++;
-        items.add(DesiredItem.of(() -> LimiterItems.limits(scope, valid, owner)));
-      }
+      return List.copyOf(limits);
     }
 
     private Optional<Limit> limit(String path, LimitSpec spec) {

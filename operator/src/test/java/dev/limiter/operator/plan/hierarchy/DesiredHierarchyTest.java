@@ -46,6 +46,8 @@ class DesiredHierarchyTest {
     DesiredItem key = resolved.items().stream().filter(i -> i.key().partition().equals("E#api-key-1")).findFirst().orElseThrow();
     assertThat(key.item().get().get(LimiterTableSchema.PARENT_ATTRIBUTE).s()).isEqualTo("project-123");
     assertThat(key.item().get().get(LimiterTableSchema.CASCADE_ATTRIBUTE).bool()).isTrue();
+    DesiredItem system = resolved.items().stream().filter(i -> i.key().partition().equals("S#system")).findFirst().orElseThrow();
+    assertThat(system.item().get().get(LimiterTableSchema.ON_UNAVAILABLE_ATTRIBUTE).s()).isEqualTo("BLOCK");
   }
 
   @Test
