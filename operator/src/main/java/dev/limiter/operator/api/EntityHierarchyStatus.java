@@ -12,9 +12,9 @@ import java.util.List;
  * @param entities entities applied
  * @param limits stored-limit items applied (system, resource, entity and entity-resource levels)
  * @param shards bucket shards declared over all entities
- * @param itemsWritten items written (created or changed) while applying this generation
- * @param itemsDeleted items deleted while applying this generation
- * @param itemsPending items still to write or delete for this generation
+ * @param itemsWritten items written (created or changed) by the last pass that changed anything
+ * @param itemsDeleted items deleted by the last pass that changed anything
+ * @param itemsPending items still to write or delete, as of the last pass
  * @param appliedDigest digest of the spec last applied completely
  * @param conditions Ready, Synced, TableReady, Conflict
  */

@@ -107,9 +107,11 @@ public final class HierarchyReconciliation {
           List.of(ConditionStatus.isFalse(SYNCED, reason, message))),
           List.of(new TableReconciliation.Event(true, reason, message)), Optional.of(now.plus(AwsFailures.BUSY_RETRY)));
     }
-    boolean sameGeneration = previous != null && previous.observedGeneration() != null && previous.observedGeneration() == generation;
-    long written = (sameGeneration && previous.itemsWritten() != null ? previous.itemsWritten() : 0) + plan.puts().size();
-    long deleted = (sameGeneration && previous.itemsDeleted() != null ? previous.itemsDeleted() : 0) + plan.deletes().size();
+    // Counts of the last pass that changed something: derived from this pass alone, never added to a
+    // status the informer cache may not have caught up with yet.
+    boolean changed = !plan.puts().isEmpty() || !plan.deletes().isEmpty();
+    Long written = changed ? Long.valueOf(plan.puts().size()) : previous == null ? null : previous.itemsWritten();
+    Long deleted = changed ? Long.valueOf(plan.deletes().size()) : previous == null ? null : previous.itemsDeleted();
     Counts counts = new Counts(desired.entities(), desired.limits(), desired.shards(), written, deleted, plan.pending());
     List<TableReconciliation.Event> events = new ArrayList<>();
     if (!plan.puts().isEmpty() || !plan.deletes().isEmpty()) {
@@ -127,7 +129,7 @@ public final class HierarchyReconciliation {
           plan.pending() > 0 ? Optional.of(now) : Optional.empty());
     }
     if (plan.pending() > 0) {
-      String message = plan.pending() + " items left to apply (" + written + " written, " + deleted + " deleted so far)";
+      String message = plan.pending() + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass)";
       conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
       conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));

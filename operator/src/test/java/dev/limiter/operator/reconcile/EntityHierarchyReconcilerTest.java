@@ -3,7 +3,6 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
@@ -18,10 +17,7 @@ import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.operator.plan.hierarchy.ItemKey;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -29,16 +25,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,30 +47,19 @@ class EntityHierarchyReconcilerTest {
   static KubernetesClient client;
 
   private static final ConsumedCapacityRecorder RECORDER = new ConsumedCapacityRecorder();
-  private static DynamoDbClient dynamo;
+  private static final WrittenItems WRITTEN = new WrittenItems();
+  private static OperatorHarness harness;
   private static DynamoDbClient inspect;
-  private static Operator operator;
 
   @BeforeAll
-  static void start() throws Exception {
-    for (String crd : List.of("ratelimitertables", "entityhierarchies")) {
-      try (InputStream yaml = Files.newInputStream(Path.of("../crds/" + crd + ".limiter.dev-v1.yml"))) {
-        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
-      }
-    }
-    dynamo = DynamoDbLocal.shared().client(RECORDER);
+  static void start() {
+    harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofSeconds(2), null, RECORDER, WRITTEN);
     inspect = DynamoDbLocal.shared().inspectionClient();
-    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
-    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(2), Set.of());
-    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
-        Clock.systemUTC(), null, new SimpleMeterRegistry());
-    operator.start();
   }
 
   @AfterAll
   static void stop() {
-    operator.stop();
-    dynamo.close();
+    harness.close();
     inspect.close();
   }
 
@@ -157,13 +136,15 @@ class EntityHierarchyReconcilerTest {
     assertThat(item("ops-llm-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
         .isEqualTo("8");
 
-    RECORDER.reset();
+    WRITTEN.reset();
     edit("ops", "llm", h -> {
       h.setSpec(spec("llm-limits", 6000, List.of(key("api-key-1"), key("api-key-2"))));
       return h;
     });
     awaitApplied("ops", "llm");
-    assertThat(get("ops", "llm").getStatus().itemsWritten()).as("the one changed limit item").isEqualTo(1);
+    assertThat(WRITTEN.puts()).as("the one changed limit item")
+        .containsExactly(ItemKey.of(LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api")));
+    assertThat(get("ops", "llm").getStatus().itemsWritten()).isEqualTo(1);
     assertThat(item("ops-llm-limits", LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api"))
         .get(LimiterTableSchema.LIMITS_ATTRIBUTE).m().get("rpm").m().get("r").n()).isEqualTo("6000");
 

@@ -3,43 +3,31 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
-import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
@@ -57,27 +45,18 @@ class GuardedReconcilerTest {
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   private static final ManualClock CLOCK = ManualClock.at(START.toString());
 
-  private static DynamoDbClient dynamo;
+  private static OperatorHarness harness;
   private static AwsRulesDynamoDbTables aws;
-  private static Operator operator;
 
   @BeforeAll
-  static void start() throws Exception {
-    try (InputStream crd = Files.newInputStream(Path.of("../crds/ratelimitertables.limiter.dev-v1.yml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
-    dynamo = DynamoDbLocal.shared().client();
-    aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), CLOCK, Duration.ZERO);
-    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(1), Set.of());
-    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)), CLOCK,
-        null, new SimpleMeterRegistry());
-    operator.start();
+  static void start() {
+    harness = OperatorHarness.start(client, CLOCK, Duration.ofSeconds(1), null);
+    aws = harness.aws();
   }
 
   @AfterAll
   static void stop() {
-    operator.stop();
-    dynamo.close();
+    harness.close();
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
@@ -17,19 +16,11 @@ import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * A 20,000-entity hierarchy is applied in passes of {@link HierarchyReconciliation#BUDGET} items,
@@ -52,28 +45,16 @@ class LargeHierarchyTest {
   static KubernetesClient client;
 
   private static final int KEYS = 20_000;
-  private static DynamoDbClient dynamo;
-  private static Operator operator;
+  private static OperatorHarness harness;
 
   @BeforeAll
-  static void start() throws Exception {
-    for (String crd : List.of("ratelimitertables", "entityhierarchies")) {
-      try (InputStream yaml = Files.newInputStream(Path.of("../crds/" + crd + ".limiter.dev-v1.yml"))) {
-        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
-      }
-    }
-    dynamo = DynamoDbLocal.shared().client();
-    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
-    OperatorSettings settings = new OperatorSettings("us-east-1", null, Duration.ofSeconds(2), Set.of());
-    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
-        Clock.systemUTC(), null, new SimpleMeterRegistry());
-    operator.start();
+  static void start() {
+    harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofSeconds(2), null);
   }
 
   @AfterAll
   static void stop() {
-    operator.stop();
-    dynamo.close();
+    harness.close();
   }
 
   @Test
@@ -109,11 +90,16 @@ class LargeHierarchyTest {
     });
     EntityHierarchy done = client.resources(EntityHierarchy.class).inNamespace("big").withName("keys").get();
     assertThat(done.getStatus().entities()).isEqualTo(KEYS + 1);
-    assertThat(done.getStatus().itemsWritten()).as("every entity and the system limits").isEqualTo(KEYS + 2);
     assertThat(done.getStatus().itemsPending()).isZero();
     assertThat(pendingSeen).as("progress observed between passes")
         .anySatisfy(pending -> assertThat(pending).isGreaterThan(0L).isLessThan((long) KEYS));
     assertThat(pendingSeen.stream().filter(p -> p > 0).max(Long::compare).orElseThrow())
         .as("the first pass wrote at most its budget").isGreaterThanOrEqualTo((long) KEYS + 2 - HierarchyReconciliation.BUDGET);
+    try (DynamoDbClient inspect = DynamoDbLocal.shared().inspectionClient()) {
+      int manifest = inspect.queryPaginator(q -> q.tableName("big-limits").keyConditionExpression("pk = :pk").select("COUNT")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(LimiterTableSchema.manifestPartition("big/keys")))))
+          .stream().mapToInt(QueryResponse::count).sum();
+      assertThat(manifest).as("every entity and the system limits, each written once").isEqualTo(KEYS + 2);
+    }
   }
 }

@@ -3,7 +3,6 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
@@ -11,30 +10,20 @@ import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The operator against the fabric8 mock API server (CRUD mode, CRD registered) and DynamoDB Local. */
 @EnableKubernetesMockClient(crud = true)
@@ -42,27 +31,18 @@ class RateLimiterTableReconcilerTest {
 
   static KubernetesClient client;
 
-  private static DynamoDbClient dynamo;
+  private static OperatorHarness harness;
   private static AwsRulesDynamoDbTables aws;
-  private static Operator operator;
 
   @BeforeAll
-  static void start() throws Exception {
-    try (InputStream crd = Files.newInputStream(Path.of("../crds/ratelimitertables.limiter.dev-v1.yml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
-    dynamo = DynamoDbLocal.shared().client();
-    aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), Clock.systemUTC(), Duration.ZERO);
-    OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of());
-    operator = LimiterOperator.create(client, settings, new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)),
-        Clock.systemUTC(), null, new SimpleMeterRegistry());
-    operator.start();
+  static void start() {
+    harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofMinutes(5), DynamoDbLocal.shared().endpoint());
+    aws = harness.aws();
   }
 
   @AfterAll
   static void stop() {
-    operator.stop();
-    dynamo.close();
+    harness.close();
   }
 
   private static RateLimiterTable table(String namespace, String name, Billing billing, DeletionPolicy policy) {

@@ -1,0 +1,73 @@
+package dev.limiter.operator.reconcile;
+
+import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The operator under test: both CRDs registered on the fabric8 mock API server, and the operator
+ * running against DynamoDB Local behind the fake of the AWS rules DynamoDB Local lacks.
+ */
+final class OperatorHarness implements AutoCloseable {
+
+  private final DynamoDbClient dynamo;
+  private final AwsRulesDynamoDbTables aws;
+  private final Operator operator;
+
+  private OperatorHarness(DynamoDbClient dynamo, AwsRulesDynamoDbTables aws, Operator operator) {
+    this.dynamo = dynamo;
+    this.aws = aws;
+    this.operator = operator;
+  }
+
+  /**
+   * Registers the CRDs on {@code client}'s server and starts the operator with {@code clock} and
+   * {@code resync}, publishing {@code endpoint} (may be null) to workloads; {@code interceptors}
+   * see every DynamoDB call the operator makes.
+   */
+  static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint,
+                               ExecutionInterceptor... interceptors) {
+    for (String crd : LimiterOperator.CRD_RESOURCES) {
+      try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
+        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    DynamoDbClient dynamo = DynamoDbLocal.shared().client(interceptors);
+    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
+    OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of());
+    Operator operator = LimiterOperator.create(client, settings,
+        new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)), clock, null, new SimpleMeterRegistry());
+    operator.start();
+    return new OperatorHarness(dynamo, aws, operator);
+  }
+
+  /** The AWS-rules fake the operator manages tables through. */
+  AwsRulesDynamoDbTables aws() {
+    return aws;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    dynamo.close();
+  }
+}
