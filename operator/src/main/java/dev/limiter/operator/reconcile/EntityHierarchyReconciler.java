@@ -49,9 +49,13 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
   }
 
   @Override
-  public UpdateControl<EntityHierarchy> reconcile(EntityHierarchy resource, Context<EntityHierarchy> context) {
+  public UpdateControl<EntityHierarchy> reconcile(EntityHierarchy cached, Context<EntityHierarchy> context) {
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
+    // The applied digest in status decides whether to read the table at all: read it from the API
+    // server, not from an informer cache that may not hold the previous pass's status yet.
+    EntityHierarchy resource = Optional.ofNullable(client.resources(EntityHierarchy.class)
+        .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
     TableLookup lookup = table(client, resource);
     HierarchyReconciliation.Result result = reconciliation.reconcile(resource, lookup.table(), lookup.notReady(), now);
     result.events().forEach(event -> events.emit(client, resource, event, now));

@@ -61,10 +61,14 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   }
 
   @Override
-  public UpdateControl<RateLimiterTable> reconcile(RateLimiterTable resource, Context<RateLimiterTable> context) {
+  public UpdateControl<RateLimiterTable> reconcile(RateLimiterTable cached, Context<RateLimiterTable> context) {
     Instant now = clock.instant();
-    TableReconciliation.Result result = reconciliation.reconcile(resource, now);
     KubernetesClient client = context.getClient();
+    // The guard decides from the switch history in status: read it from the API server, not from an
+    // informer cache that may not hold the previous pass's status yet.
+    RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
+        .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
+    TableReconciliation.Result result = reconciliation.reconcile(resource, now);
     result.events().forEach(event -> emit(client, resource, event, now));
     result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
     resource.setStatus(result.status());
