@@ -1,5 +1,7 @@
 package dev.limiter.runtime;
 
+import java.time.Duration;
+
 /**
  * A node of the limiter's hierarchy: an API key under a project, a project under a tenant.
  *
@@ -14,6 +16,12 @@ public record Entity(String id, String parentId, boolean cascade, int shards) {
 
   /** Most shards one entity may have. */
   public static final int MAX_SHARDS = 256;
+  /**
+   * How long after a shard-count change acquires keep to the shards both counts have, at the
+   * smaller shares: longer than any process caches an entity ({@link RateLimiter#MAX_LIMITS_CACHE_TTL})
+   * plus clock skew. Whoever changes the count writes the old count and the time with it.
+   */
+  public static final Duration SHARD_TRANSITION = Duration.ofMinutes(6);
 
   /** Validates the ids and the shard count; a root cannot cascade and no entity is its own parent. */
   public Entity {

@@ -16,16 +16,18 @@ import java.util.List;
  * its TTL). For {@link #TRANSITION} after a change, acquires use only the shards both counts have
  * ({@code min(old, new)}) with the shares of the larger count ({@code max(old, new)}): whatever
  * mix of old, transitional and new views is in use, no shard is ever used with more than its
- * share under some count that bounds the total, so the aggregate stays within the limit (at the
- * price of admitting less during the transition).
+ * share under some count that bounds the total, so the aggregate stays within the limit during
+ * the transition (at the price of admitting less). Shards that an increase adds start full: right
+ * after the transition the entity can admit up to their shares once more than a single bucket
+ * would, which matters only for limits whose period is long next to the transition.
  *
  * @param usable shards acquires may use: 0 to {@code usable − 1}
  * @param divisor the count whose shares they hold
  */
 record ShardLayout(int usable, int divisor) {
 
-  /** Longer than any process caches an entity ({@link RateLimiter#MAX_LIMITS_CACHE_TTL}) plus clock skew. */
-  static final Duration TRANSITION = Duration.ofMinutes(6);
+  /** See {@link Entity#SHARD_TRANSITION}. */
+  static final Duration TRANSITION = Entity.SHARD_TRANSITION;
   /** A single, unsplit bucket. */
   static final ShardLayout UNSHARDED = new ShardLayout(1, 1);
 

@@ -1,6 +1,7 @@
 package dev.limiter.operator.aws;
 
 import dev.limiter.operator.plan.hierarchy.DesiredItem;
+import dev.limiter.operator.plan.hierarchy.EntityShards;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +19,9 @@ public interface HierarchyItems {
    * optional when one exists without an owner.
    */
   Map<ItemKey, Optional<String>> holders(String table, Collection<ItemKey> keys);
+
+  /** The shard state of the entity items at {@code keys} that exist. */
+  Map<ItemKey, EntityShards> shards(String table, Collection<ItemKey> keys);
 
   /** Writes {@code items} (and the hierarchy marker), then records them in {@code owner}'s manifest. */
   void put(String table, String owner, List<DesiredItem> items);

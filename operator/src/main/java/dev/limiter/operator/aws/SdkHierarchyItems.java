@@ -1,9 +1,11 @@
 package dev.limiter.operator.aws;
 
 import dev.limiter.operator.plan.hierarchy.DesiredItem;
+import dev.limiter.operator.plan.hierarchy.EntityShards;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
 import dev.limiter.runtime.LimiterItems;
 import dev.limiter.runtime.LimiterTableSchema;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -66,6 +68,33 @@ public final class SdkHierarchyItems implements HierarchyItems {
   @Override
   public Map<ItemKey, Optional<String>> holders(String table, Collection<ItemKey> keys) {
     Map<ItemKey, Optional<String>> holders = new HashMap<>();
+    read(table, keys, List.of(LimiterTableSchema.OWNER_ATTRIBUTE))
+        .forEach(item -> holders.put(ItemKey.of(item), LimiterItems.owner(item)));
+    return holders;
+  }
+
+  @Override
+  public Map<ItemKey, EntityShards> shards(String table, Collection<ItemKey> keys) {
+    Map<ItemKey, EntityShards> shards = new HashMap<>();
+    for (Map<String, AttributeValue> item : read(table, keys, List.of(LimiterTableSchema.SHARDS_ATTRIBUTE,
+        LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE))) {
+      int current = number(item, LimiterTableSchema.SHARDS_ATTRIBUTE, 1);
+      AttributeValue changedAt = item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
+      shards.put(ItemKey.of(item), new EntityShards(current, number(item, LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, current),
+          changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n()))));
+    }
+    return shards;
+  }
+
+  /** The items at {@code keys} that exist, with their key and {@code attributes}: strongly consistent, 100 keys a call. */
+  private List<Map<String, AttributeValue>> read(String table, Collection<ItemKey> keys, List<String> attributes) {
+    Map<String, String> names = new HashMap<>(Map.of("#pk", LimiterTableSchema.PARTITION_KEY, "#sk", LimiterTableSchema.SORT_KEY));
+    List<String> projection = new ArrayList<>(List.of("#pk", "#sk"));
+    for (int i = 0; i < attributes.size(); i++) {
+      names.put("#a" + i, attributes.get(i));
+      projection.add("#a" + i);
+    }
+    List<Map<String, AttributeValue>> found = new ArrayList<>();
     List<ItemKey> all = List.copyOf(keys);
     for (int from = 0; from < all.size(); from += GET_BATCH) {
       List<Map<String, AttributeValue>> pending = all.subList(from, Math.min(all.size(), from + GET_BATCH)).stream()
@@ -75,17 +104,20 @@ public final class SdkHierarchyItems implements HierarchyItems {
         List<Map<String, AttributeValue>> batch = pending;
         BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
             .keys(batch).consistentRead(true)
-            .projectionExpression("#pk, #sk, #owner")
-            .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY, "#sk", LimiterTableSchema.SORT_KEY,
-                "#owner", LimiterTableSchema.OWNER_ATTRIBUTE))
+            .projectionExpression(String.join(", ", projection))
+            .expressionAttributeNames(names)
             .build())));
-        response.responses().getOrDefault(table, List.of())
-            .forEach(item -> holders.put(ItemKey.of(item), LimiterItems.owner(item)));
+        found.addAll(response.responses().getOrDefault(table, List.of()));
         KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
         pending = unprocessed == null ? List.of() : unprocessed.keys();
       }
     }
-    return holders;
+    return found;
+  }
+
+  private static int number(Map<String, AttributeValue> item, String attribute, int absent) {
+    AttributeValue value = item.get(attribute);
+    return value == null ? absent : Integer.parseInt(value.n());
   }
 
   @Override

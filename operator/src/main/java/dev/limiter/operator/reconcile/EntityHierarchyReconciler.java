@@ -71,6 +71,10 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
     KubernetesClient client = context.getClient();
     TableLookup lookup = table(client, resource);
     if (lookup.table().isEmpty()) {
+      if (lookup.tableResourceExists()) {
+        // The table comes back (it is being created or updated): remove the items then, not never.
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(HierarchyReconciliation.TABLE_POLL.toMillis());
+      }
       events.emit(client, resource, new TableReconciliation.Event(true, "ItemsLeft",
           "cannot remove the hierarchy's items: " + lookup.notReady()), now);
       return DeleteControl.defaultDelete();
@@ -96,27 +100,28 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
   }
 
   /** The referenced table when its RateLimiterTable is Ready, else why not. */
-  private record TableLookup(Optional<HierarchyReconciliation.Table> table, String notReady) {}
+  private record TableLookup(Optional<HierarchyReconciliation.Table> table, String notReady, boolean tableResourceExists) {}
 
   private TableLookup table(KubernetesClient client, EntityHierarchy resource) {
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getSpec() == null || resource.getSpec().tableRef() == null ? null : resource.getSpec().tableRef().name();
     if (name == null) {
-      return new TableLookup(Optional.empty(), "spec.tableRef.name is not set");
+      return new TableLookup(Optional.empty(), "spec.tableRef.name is not set", false);
     }
     RateLimiterTable table = client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
     if (table == null) {
-      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " does not exist");
+      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " does not exist", false);
     }
+    // TableReady, not Ready: a table whose billing switch waits out its cooldown serves items all the while.
     boolean ready = table.getStatus() != null && table.getStatus().conditions() != null && table.getStatus().conditions().stream()
-        .anyMatch(c -> HierarchyReconciliation.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+        .anyMatch(c -> HierarchyReconciliation.TABLE_READY.equals(c.getType()) && "True".equals(c.getStatus()));
     if (!ready || table.getStatus().tableName() == null) {
       String why = table.getStatus() == null || table.getStatus().conditions() == null ? "has no status yet"
-          : table.getStatus().conditions().stream().filter(c -> HierarchyReconciliation.READY.equals(c.getType()))
-              .map(Condition::getMessage).findFirst().orElse("is not Ready");
-      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " is not ready: " + why);
+          : table.getStatus().conditions().stream().filter(c -> HierarchyReconciliation.TABLE_READY.equals(c.getType()))
+              .map(Condition::getMessage).findFirst().orElse("its table is not ready");
+      return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " is not ready: " + why, true);
     }
     String region = table.getSpec() != null && table.getSpec().region() != null ? table.getSpec().region() : settings.defaultRegion();
-    return new TableLookup(Optional.of(new HierarchyReconciliation.Table(table.getStatus().tableName(), region)), null);
+    return new TableLookup(Optional.of(new HierarchyReconciliation.Table(table.getStatus().tableName(), region)), null, true);
   }
 }

@@ -88,16 +88,19 @@ public final class HierarchyReconciliation {
     String digest = digest(desired.items());
     List<ConditionStatus> tableReady = List.of(ConditionStatus.isTrue(TABLE_READY, "Ready", "table " + table.get().name() + " is ready"));
     if (previous != null && digest.equals(previous.appliedDigest()) && table.get().name().equals(previous.tableName())) {
-      return new Result(status(previous, generation, table.get().name(), counts(desired, previous), now,
-          converged(tableReady, desired)), List.of(), Optional.empty());
+      return new Result(withDigest(status(previous, generation, table.get().name(), counts(desired, previous), now,
+          converged(tableReady, desired)), digest), List.of(), Optional.empty());
     }
     HierarchyItems items = itemsInRegion.apply(table.get().region());
     HierarchyPlan plan;
+    HierarchyPlanner.ShardTransitions transitions;
     try {
       Map<ItemKey, String> manifest = items.manifest(table.get().name(), owner);
       plan = HierarchyPlanner.plan(desired.items(), manifest,
           items.holders(table.get().name(), HierarchyPlanner.unlisted(desired.items(), manifest)), owner, BUDGET);
-      items.put(table.get().name(), owner, plan.puts());
+      List<ItemKey> entityKeys = plan.puts().stream().filter(put -> put.entity() != null).map(DesiredItem::key).toList();
+      transitions = HierarchyPlanner.withShardTransitions(plan.puts(), items.shards(table.get().name(), entityKeys), owner, now);
+      items.put(table.get().name(), owner, transitions.puts());
       items.delete(table.get().name(), owner, plan.deletes());
     } catch (SdkException e) {
       AwsFailures.Failure failure = AwsFailures.classify("apply hierarchy to table " + table.get().name(), e, now);
@@ -109,14 +112,15 @@ public final class HierarchyReconciliation {
     }
     // Counts of the last pass that changed something: derived from this pass alone, never added to a
     // status the informer cache may not have caught up with yet.
-    boolean changed = !plan.puts().isEmpty() || !plan.deletes().isEmpty();
-    Long written = changed ? Long.valueOf(plan.puts().size()) : previous == null ? null : previous.itemsWritten();
+    boolean changed = !transitions.puts().isEmpty() || !plan.deletes().isEmpty();
+    Long written = changed ? Long.valueOf(transitions.puts().size()) : previous == null ? null : previous.itemsWritten();
     Long deleted = changed ? Long.valueOf(plan.deletes().size()) : previous == null ? null : previous.itemsDeleted();
-    Counts counts = new Counts(desired.entities(), desired.limits(), desired.shards(), written, deleted, plan.pending());
+    long pending = plan.pending() + transitions.deferred();
+    Counts counts = new Counts(desired.entities(), desired.limits(), desired.shards(), written, deleted, pending);
     List<TableReconciliation.Event> events = new ArrayList<>();
-    if (!plan.puts().isEmpty() || !plan.deletes().isEmpty()) {
-      events.add(new TableReconciliation.Event(false, "Applied", "wrote " + plan.puts().size() + " and deleted "
-          + plan.deletes().size() + " items in table " + table.get().name() + (plan.pending() > 0 ? ", " + plan.pending() + " left" : "")));
+    if (changed) {
+      events.add(new TableReconciliation.Event(false, "Applied", "wrote " + transitions.puts().size() + " and deleted "
+          + plan.deletes().size() + " items in table " + table.get().name() + (pending > 0 ? ", " + pending + " left" : "")));
     }
     List<ConditionStatus> conditions = new ArrayList<>(tableReady);
     if (!plan.conflicts().isEmpty()) {
@@ -126,7 +130,7 @@ public final class HierarchyReconciliation {
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
       events.add(new TableReconciliation.Event(true, "Conflict", message));
       return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events,
-          plan.pending() > 0 ? Optional.of(now) : Optional.empty());
+          plan.pending() > 0 ? Optional.of(now) : transitions.retryAt());
     }
     if (plan.pending() > 0) {
       String message = plan.pending() + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass)";
@@ -134,6 +138,14 @@ public final class HierarchyReconciliation {
       conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
       return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events, Optional.of(now));
+    }
+    if (transitions.deferred() > 0) {
+      String message = transitions.deferred() + " shard-count changes wait until " + transitions.retryAt().orElseThrow()
+          + ", when the previous change's transition ends (processes may still use the old count until then)";
+      conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+      conditions.add(ConditionStatus.isFalse(READY, "ShardTransition", message));
+      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
+      return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events, transitions.retryAt());
     }
     EntityHierarchyStatus applied = status(previous, generation, table.get().name(), counts, now, converged(tableReady, desired));
     return new Result(withDigest(applied, digest), events, Optional.empty());
@@ -185,7 +197,7 @@ public final class HierarchyReconciliation {
     return new EntityHierarchyStatus(generation, tableName,
         counts == null ? null : counts.entities(), counts == null ? null : counts.limits(), counts == null ? null : counts.shards(),
         counts == null ? null : counts.written(), counts == null ? null : counts.deleted(), counts == null ? null : counts.pending(),
-        previous == null ? null : previous.appliedDigest(),
+        null, // only a converged pass vouches for a digest: anything else may have left the table half-applied
         Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now));
   }
 

@@ -68,10 +68,14 @@ class EntityHierarchyReconcilerTest {
   }
 
   private static EntityHierarchySpec spec(String table, long projectRpm, List<ChildEntity> keys) {
+    return spec(table, projectRpm, 8, keys);
+  }
+
+  private static EntityHierarchySpec spec(String table, long projectRpm, int shards, List<ChildEntity> keys) {
     return new EntityHierarchySpec(new TableRef(table),
         new SystemDefaults(UnavailablePolicy.Block, List.of(rpm(1000))),
         List.of(new ResourceDefaults("llm-api", List.of(new LimitSpec("rpm", 600L, "1m", 900L)))),
-        List.of(new RootEntity("project-123", null, List.of(new ResourceDefaults("llm-api", List.of(rpm(projectRpm)))), 8, null,
+        List.of(new RootEntity("project-123", null, List.of(new ResourceDefaults("llm-api", List.of(rpm(projectRpm)))), shards, null,
             keys)));
   }
 
@@ -99,7 +103,7 @@ class EntityHierarchyReconcilerTest {
   }
 
   private static void edit(String namespace, String name, UnaryOperator<EntityHierarchy> change) {
-    client.resources(EntityHierarchy.class).inNamespace(namespace).withName(name).edit(change);
+    client.resource(change.apply(get(namespace, name))).update();
   }
 
   private static Condition condition(EntityHierarchy hierarchy, String type) {
@@ -220,5 +224,35 @@ class EntityHierarchyReconcilerTest {
       assertThat(ready.getReason()).isEqualTo("InvalidSpec");
       assertThat(ready.getMessage()).contains("entities[0].limits[0]: burst 5 is below the rate 10 per 1m");
     });
+  }
+
+  @Test
+  void aShardCountChangeCarriesTheRuntimesTransitionAndASecondOneWaitsForItsEnd() {
+    createTable("shards", "limits");
+    createHierarchy("shards", "llm", spec("limits", 5000, 8, List.of(key("api-key-1"))));
+    awaitApplied("shards", "llm");
+    edit("shards", "llm", h -> {
+      h.setSpec(spec("limits", 5000, 4, List.of(key("api-key-1"))));
+      return h;
+    });
+    assertThat(get("shards", "llm").getSpec().entities().get(0).shards()).as("the edit reached the API server").isEqualTo(4);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        item("shards-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
+        .as("status %s", get("shards", "llm").getStatus()).isEqualTo("4"));
+    Map<String, AttributeValue> project = item("shards-limits", LimiterTableSchema.entityKey("project-123"));
+    assertThat(project.get(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
+    assertThat(project).containsKey(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
+
+    edit("shards", "llm", h -> {
+      h.setSpec(spec("limits", 5000, 2, List.of(key("api-key-1"))));
+      return h;
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition ready = condition(get("shards", "llm"), "Ready");
+      assertThat(ready.getReason()).isEqualTo("ShardTransition");
+      assertThat(ready.getMessage()).contains("1 shard-count changes wait until");
+    });
+    assertThat(item("shards-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
+        .as("not written during the previous transition").isEqualTo("4");
   }
 }

@@ -75,7 +75,7 @@ public final class DesiredHierarchy {
     }
     List<? extends DeclaredEntity> roots = spec.entities() == null ? List.of() : spec.entities();
     for (int i = 0; i < roots.size(); i++) {
-      walk.entity("entities[" + i + "]", roots.get(i), null);
+      walk.entity("entities[" + i + "]", roots.get(i), null, false);
     }
     if (!walk.problems.isEmpty()) {
       return new Invalid(List.copyOf(walk.problems));
@@ -102,10 +102,15 @@ public final class DesiredHierarchy {
       this.owner = owner;
     }
 
-    void entity(String path, DeclaredEntity declared, String parentId) {
+    void entity(String path, DeclaredEntity declared, String parentId, boolean parentCascades) {
       if (!ids.add(declared.id())) {
         problems.add(path + ": entity " + declared.id() + " is declared more than once (an entity has one parent)");
         return;
+      }
+      if (declared.cascades() && parentCascades) {
+        // The runtime consumes the direct parent only; a chain would silently skip the grandparent's limits.
+        problems.add(path + ": " + declared.id() + " cascades to " + parentId + ", which cascades too; cascade reaches one"
+            + " level, so declare limits on " + parentId + " that cover its children or do not cascade both");
       }
       Integer shardCount = shards(path, declared);
       Entity entity;
@@ -117,7 +122,7 @@ public final class DesiredHierarchy {
       }
       entities++;
       shards += entity.shards();
-      items.add(DesiredItem.of(() -> LimiterItems.entity(entity, owner)));
+      items.add(DesiredItem.ofEntity(entity, owner));
       if (declared.limits() != null && !declared.limits().isEmpty()) {
         limits(path + ".limits", new LimitScope.Entity(entity.id()), declared.limits());
       }
@@ -134,7 +139,7 @@ public final class DesiredHierarchy {
       }
       List<? extends DeclaredEntity> children = declared.childEntities();
       for (int i = 0; i < children.size(); i++) {
-        entity(path + ".children[" + i + "]", children.get(i), entity.id());
+        entity(path + ".children[" + i + "]", children.get(i), entity.id(), entity.cascade());
       }
     }
 

@@ -1,5 +1,7 @@
 package dev.limiter.operator.plan.hierarchy;
 
+import dev.limiter.runtime.Entity;
+import dev.limiter.runtime.LimiterItems;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,13 +19,25 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param key the item's key
  * @param digest SHA-256 of the item's content, in hex
  * @param item builds the item
+ * @param entity the entity, for an entity item (its shard changes need care); null otherwise
  */
-public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, AttributeValue>> item) {
+public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, AttributeValue>> item, Entity entity) {
 
   /** The desired item built by {@code item}. */
   public static DesiredItem of(Supplier<Map<String, AttributeValue>> item) {
     Map<String, AttributeValue> built = item.get();
-    return new DesiredItem(ItemKey.of(built), digest(built), item);
+    return new DesiredItem(ItemKey.of(built), digest(built), item, null);
+  }
+
+  /** The item of {@code entity}, owned by {@code owner}. */
+  public static DesiredItem ofEntity(Entity entity, String owner) {
+    DesiredItem item = of(() -> LimiterItems.entity(entity, owner));
+    return new DesiredItem(item.key(), item.digest(), item.item(), entity);
+  }
+
+  /** The same item (same key and digest: the same declaration) written as {@code item} builds it. */
+  public DesiredItem writtenAs(Supplier<Map<String, AttributeValue>> item) {
+    return new DesiredItem(key, digest, item, entity);
   }
 
   /** A digest of {@code item} that does not depend on attribute order. */

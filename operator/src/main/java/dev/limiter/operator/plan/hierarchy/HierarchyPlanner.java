@@ -1,6 +1,9 @@
 package dev.limiter.operator.plan.hierarchy;
 
+import dev.limiter.runtime.Entity;
+import dev.limiter.runtime.LimiterItems;
 import dev.limiter.runtime.LimiterTableSchema;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,4 +87,49 @@ public final class HierarchyPlanner {
   public static List<ItemKey> unlisted(List<DesiredItem> desired, Map<ItemKey, String> manifest) {
     return desired.stream().map(DesiredItem::key).filter(key -> !manifest.containsKey(key)).toList();
   }
+
+  /**
+   * Entity items to write, carrying the runtime's shard-count transition: a changed count is
+   * written with the old count and {@code now}, so that processes still on the old count never
+   * push the total over the limit; a change while the previous one is in transition waits; an
+   * unchanged count keeps a running transition. Pure.
+   *
+   * @param puts the pass's writes
+   * @param current shard state of the entity items among them that exist
+   */
+  public static ShardTransitions withShardTransitions(List<DesiredItem> puts, Map<ItemKey, EntityShards> current, String owner,
+                                                      Instant now) {
+    List<DesiredItem> ready = new ArrayList<>();
+    long deferred = 0;
+    Instant retryAt = null;
+    for (DesiredItem put : puts) {
+      EntityShards state = put.entity() == null ? null : current.get(put.key());
+      if (state == null) {
+        ready.add(put);
+        continue;
+      }
+      Entity entity = put.entity();
+      Optional<Instant> running = state.transitionEnd(now);
+      if (entity.shards() == state.shards()) {
+        ready.add(running.isPresent()
+            ? put.writtenAs(() -> LimiterItems.entity(entity, state.previousShards(), state.changedAt(), owner))
+            : put);
+      } else if (running.isPresent()) {
+        deferred++;
+        retryAt = retryAt == null || running.get().isBefore(retryAt) ? running.get() : retryAt;
+      } else {
+        ready.add(put.writtenAs(() -> LimiterItems.entity(entity, state.shards(), now, owner)));
+      }
+    }
+    return new ShardTransitions(ready, deferred, Optional.ofNullable(retryAt));
+  }
+
+  /**
+   * Entity writes after shard-transition handling.
+   *
+   * @param puts what to write now
+   * @param deferred shard changes waiting for the previous change's transition to end
+   * @param retryAt when the first of them may be written
+   */
+  public record ShardTransitions(List<DesiredItem> puts, long deferred, Optional<Instant> retryAt) {}
 }

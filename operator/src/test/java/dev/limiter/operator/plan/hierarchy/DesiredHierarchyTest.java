@@ -93,4 +93,13 @@ class DesiredHierarchyTest {
         "entities[1]: invalid entity id 'rooted#bad': use 1 to 256 characters without '#' or control characters",
         "entities[2].shardsFor: 1000000 writes per second need 1250 shards, more than 256");
   }
+
+  @Test
+  void aCascadeChainIsRefusedBecauseCascadeReachesOneLevel() {
+    EntityHierarchySpec spec = new EntityHierarchySpec(new TableRef("t"), null, null, List.of(
+        new RootEntity("tenant", null, null, null, null, List.of(
+            new ChildEntity("project", true, null, null, null, null, List.of(new LeafEntity("key", true, null, null, null, null)))))));
+    assertThat(problems(spec)).containsExactly("entities[0].children[0].children[0]: key cascades to project, which cascades"
+        + " too; cascade reaches one level, so declare limits on project that cover its children or do not cascade both");
+  }
 }

@@ -2,11 +2,14 @@ package dev.limiter.operator.plan.hierarchy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.runtime.LimiterTableSchema;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class HierarchyPlannerTest {
 
@@ -79,5 +82,42 @@ class HierarchyPlannerTest {
     assertThat(plan.deletes()).isEmpty();
     assertThat(plan.pending()).isEqualTo(desired.size() - 3 + 2);
     assertThat(plan.converged()).isFalse();
+  }
+
+  @Test
+  void aShardCountChangeIsWrittenWithTheOldCountAndItsTime() {
+    DesiredItem project = desired.stream().filter(i -> i.entity() != null && i.entity().id().equals("project-123")).findFirst()
+        .orElseThrow();
+    Instant now = Instant.parse("2026-11-24T10:00:00Z");
+    HierarchyPlanner.ShardTransitions changed = HierarchyPlanner.withShardTransitions(List.of(project),
+        Map.of(project.key(), new EntityShards(4, 4, null)), OWNER, now);
+    assertThat(changed.deferred()).isZero();
+    Map<String, AttributeValue> item = changed.puts().get(0).item().get();
+    assertThat(item.get(LimiterTableSchema.SHARDS_ATTRIBUTE).n()).isEqualTo("8");
+    assertThat(item.get(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE).n()).isEqualTo("4");
+    assertThat(item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE).n()).isEqualTo(Long.toString(now.toEpochMilli()));
+    assertThat(changed.puts().get(0).digest()).as("the declaration's digest, not the transition's").isEqualTo(project.digest());
+  }
+
+  @Test
+  void aChangeDuringThePreviousTransitionWaitsForItsEnd() {
+    DesiredItem project = desired.stream().filter(i -> i.entity() != null && i.entity().id().equals("project-123")).findFirst()
+        .orElseThrow();
+    Instant changedAt = Instant.parse("2026-11-24T10:00:00Z");
+    HierarchyPlanner.ShardTransitions waiting = HierarchyPlanner.withShardTransitions(List.of(project),
+        Map.of(project.key(), new EntityShards(2, 4, changedAt)), OWNER, changedAt.plusSeconds(60));
+    assertThat(waiting.puts()).isEmpty();
+    assertThat(waiting.deferred()).isEqualTo(1);
+    assertThat(waiting.retryAt()).contains(changedAt.plus(EntityShards.TRANSITION));
+
+    HierarchyPlanner.ShardTransitions keeping = HierarchyPlanner.withShardTransitions(List.of(project),
+        Map.of(project.key(), new EntityShards(8, 4, changedAt)), OWNER, changedAt.plusSeconds(60));
+    assertThat(keeping.puts().get(0).item().get().get(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE).n())
+        .as("a rewrite with the same count keeps the running transition").isEqualTo("4");
+
+    HierarchyPlanner.ShardTransitions later = HierarchyPlanner.withShardTransitions(List.of(project),
+        Map.of(project.key(), new EntityShards(2, 4, changedAt)), OWNER, changedAt.plus(EntityShards.TRANSITION));
+    assertThat(later.puts()).hasSize(1);
+    assertThat(later.deferred()).isZero();
   }
 }
