@@ -215,17 +215,6 @@ public final class Entities {
    * Entity {@code id} as acquires see it: cached, eventually consistent, and not looked up at all
    * while the table holds no entity (one read of the hierarchy marker per cache period instead).
    */
-  Optional<EntityState> lookup(String id) {
-    Optional<Optional<EntityState>> cached = cache.get(id);
-    if (cached.isPresent()) {
-      return cached.get();
-    }
-    boolean present = hierarchyPresent.get(Boolean.TRUE)
-        .orElseGet(() -> hierarchyPresent.put(Boolean.TRUE, hasMarker(gateway.get(markerRequest()).item())));
-    return cache.put(id, present ? decode(id, gateway.get(lookupRequest(id)).item()) : Optional.empty());
-  }
-
-  /** As {@link #lookup}, without blocking. */
   CompletableFuture<Optional<EntityState>> lookupAsync(String id) {
     Optional<Optional<EntityState>> cached = cache.get(id);
     if (cached.isPresent()) {
