@@ -14,7 +14,6 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 @ControllerConfiguration(name = "entityhierarchy")
 public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, Cleaner<EntityHierarchy> {
-
-  private static final Duration MIN_DELAY = Duration.ofMillis(200);
 
   private final Function<String, HierarchyItems> itemsInRegion;
   private final OperatorSettings settings;
@@ -60,9 +57,7 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
     HierarchyReconciliation.Result result = reconciliation.reconcile(resource, lookup.table(), lookup.notReady(), now);
     result.events().forEach(event -> events.emit(client, resource, event, now));
     resource.setStatus(result.status());
-    Duration delay = result.wakeAt().map(at -> Duration.between(now, at)).filter(d -> d.compareTo(settings.resync()) < 0)
-        .orElse(settings.resync());
-    return UpdateControl.patchStatus(resource).rescheduleAfter(delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay);
+    return UpdateControl.patchStatus(resource).rescheduleAfter(NextPass.after(now, result.wakeAt(), settings.resync()));
   }
 
   @Override
@@ -87,7 +82,7 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
       List<ItemKey> batch = manifest.keySet().stream().limit(HierarchyReconciliation.BUDGET).toList();
       items.delete(table.name(), owner, batch);
       if (manifest.size() > batch.size()) {
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(MIN_DELAY.toMillis());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(NextPass.MIN_DELAY.toMillis());
       }
       events.emit(client, resource, new TableReconciliation.Event(false, "Removed",
           "removed the hierarchy's " + manifest.size() + " items from table " + table.name()), now);

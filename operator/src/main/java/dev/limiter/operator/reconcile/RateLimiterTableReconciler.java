@@ -40,7 +40,6 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   /** Suffix of the ConfigMap that tells workloads how to reach the table. */
   public static final String CONFIG_MAP_SUFFIX = "-limiter";
   private static final Duration DELETION_POLL = Duration.ofSeconds(10);
-  private static final Duration MIN_DELAY = Duration.ofSeconds(1);
 
   private final Function<String, DynamoDbTables> tablesInRegion;
   private final OperatorSettings settings;
@@ -75,7 +74,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     metrics.switchDeferred(key(resource), result.status().conditions().stream().anyMatch(c ->
         TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
     UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
-    return control.rescheduleAfter(nextPass(now, result.wakeAt(), settings.resync()));
+    return control.rescheduleAfter(NextPass.after(now, result.wakeAt(), settings.resync()));
   }
 
   @Override
@@ -118,14 +117,6 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
   }
 
-  /**
-   * When to look again: at the wake-up time the plan asked for, but never later than the resync
-   * period (a deferral of hours must not suspend drift repair) nor sooner than a second.
-   */
-  static Duration nextPass(Instant now, Optional<Instant> wakeAt, Duration resync) {
-    Duration delay = wakeAt.map(at -> Duration.between(now, at)).filter(d -> d.compareTo(resync) < 0).orElse(resync);
-    return delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
-  }
 
   private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
     Map<String, String> data = new LinkedHashMap<>();

@@ -14,21 +14,21 @@ class NextPassTest {
 
   @Test
   void wakesAtTheRequestedTimeWithinTheResyncPeriod() {
-    assertThat(RateLimiterTableReconciler.nextPass(NOW, Optional.of(NOW.plusSeconds(10)), RESYNC)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(NextPass.after(NOW, Optional.of(NOW.plusSeconds(10)), RESYNC)).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void aLongDeferralStillResyncsForDrift() {
-    assertThat(RateLimiterTableReconciler.nextPass(NOW, Optional.of(NOW.plus(Duration.ofHours(24))), RESYNC)).isEqualTo(RESYNC);
+    assertThat(NextPass.after(NOW, Optional.of(NOW.plus(Duration.ofHours(24))), RESYNC)).isEqualTo(RESYNC);
   }
 
   @Test
   void noWakeUpMeansTheResyncPeriod() {
-    assertThat(RateLimiterTableReconciler.nextPass(NOW, Optional.empty(), RESYNC)).isEqualTo(RESYNC);
+    assertThat(NextPass.after(NOW, Optional.empty(), RESYNC)).isEqualTo(RESYNC);
   }
 
   @Test
   void aWakeUpInThePastWaitsOneSecondNotZero() {
-    assertThat(RateLimiterTableReconciler.nextPass(NOW, Optional.of(NOW.minusSeconds(3)), RESYNC)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(NextPass.after(NOW, Optional.of(NOW.minusSeconds(3)), RESYNC)).isEqualTo(Duration.ofSeconds(1));
   }
 }
