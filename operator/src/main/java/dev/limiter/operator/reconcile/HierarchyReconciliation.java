@@ -11,14 +11,10 @@ import dev.limiter.operator.plan.hierarchy.DesiredItem;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlan;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlanner;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,15 +169,9 @@ public final class HierarchyReconciliation {
 
   /** A digest of every desired item, in key order: equal digests mean nothing to apply. */
   static String digest(List<DesiredItem> items) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      items.stream().sorted(Comparator.comparing((DesiredItem item) -> item.key().partition()).thenComparing(item -> item.key().sort()))
-          .forEach(item -> sha.update((item.key().partition() + "\u001f" + item.key().sort() + "=" + item.digest() + "\n")
-              .getBytes(StandardCharsets.UTF_8)));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
+    return DesiredItem.sha256(items.stream()
+        .sorted(Comparator.comparing((DesiredItem item) -> item.key().partition()).thenComparing(item -> item.key().sort()))
+        .map(item -> item.key().partition() + "\u001f" + item.key().sort() + "=" + item.digest() + "\n"));
   }
 
   private record Counts(long entities, long limits, long shards, Long written, Long deleted, Long pending) {}

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -42,9 +43,14 @@ public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, Attri
 
   /** A digest of {@code item} that does not depend on attribute order. */
   static String digest(Map<String, AttributeValue> item) {
+    return sha256(Stream.of(canonical(item)));
+  }
+
+  /** SHA-256 of {@code parts} in order, in hex: the digest of items and of whole hierarchies. */
+  public static String sha256(Stream<String> parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(canonical(item).getBytes(StandardCharsets.UTF_8));
+      parts.forEach(part -> sha.update(part.getBytes(StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);
