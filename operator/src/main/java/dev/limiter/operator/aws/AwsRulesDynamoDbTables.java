@@ -26,7 +26,11 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsStatus;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsStatus;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
@@ -341,6 +345,52 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
     }
   }
 
+  // ---------------------------------------------------------------- Contributor Insights
+
+  /**
+   * DescribeContributorInsights from memory (DynamoDB Local has none): DISABLED until enabled;
+   * {@code ResourceNotFoundException} for a missing table or index. The ENABLING and DISABLING
+   * transitions AWS passes through are not reproduced.
+   */
+  @Override
+  public DescribeContributorInsightsResponse describeContributorInsights(String tableName, String indexName) {
+    requireTableOrIndex(tableName, indexName);
+    TableState state = state(tableName);
+    synchronized (state) {
+      ContributorInsightsMode mode = state.insights.get(indexName == null ? "" : indexName);
+      DescribeContributorInsightsResponse.Builder response = DescribeContributorInsightsResponse.builder()
+          .tableName(tableName).indexName(indexName)
+          .contributorInsightsStatus(mode == null ? ContributorInsightsStatus.DISABLED : ContributorInsightsStatus.ENABLED);
+      return mode == null ? response.build() : response.contributorInsightsMode(mode).build();
+    }
+  }
+
+  /** UpdateContributorInsights in memory; ENABLE without a mode means ACCESSED_AND_THROTTLED_KEYS, as on AWS. */
+  @Override
+  public void updateContributorInsights(String tableName, String indexName, ContributorInsightsAction action,
+                                        ContributorInsightsMode mode) {
+    requireTableOrIndex(tableName, indexName);
+    TableState state = state(tableName);
+    synchronized (state) {
+      String key = indexName == null ? "" : indexName;
+      if (action == ContributorInsightsAction.ENABLE) {
+        state.insights.put(key, mode == null ? ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS : mode);
+      } else {
+        state.insights.remove(key);
+      }
+    }
+  }
+
+  private void requireTableOrIndex(String tableName, String indexName) {
+    Optional<TableDescription> table = delegate.describeTable(tableName);
+    boolean found = table.isPresent() && (indexName == null
+        || table.get().globalSecondaryIndexes().stream().anyMatch(index -> index.indexName().equals(indexName)));
+    if (!found) {
+      throw error(ResourceNotFoundException.builder(), "ResourceNotFoundException",
+          "Requested resource not found: " + (indexName == null ? "Table: " + tableName : "Index: " + indexName + " of table " + tableName));
+    }
+  }
+
   // ---------------------------------------------------------------- rules
 
   private TableState state(String tableName) {
@@ -540,6 +590,8 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
     final Map<String, String> tags = new LinkedHashMap<>();
     final ThroughputHistory table = new ThroughputHistory();
     final Map<String, ThroughputHistory> indexes = new HashMap<>();
+    /** Contributor Insights modes by index name, "" for the table; absent means disabled. */
+    final Map<String, ContributorInsightsMode> insights = new HashMap<>();
     /** Switches to on-demand, oldest first. */
     final Deque<Instant> switchesToOnDemand = new ArrayDeque<>();
     /** When CreateTable was called, on the clock (set only when {@link #createdHere}). */

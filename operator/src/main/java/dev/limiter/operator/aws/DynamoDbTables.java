@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
@@ -48,4 +51,14 @@ public interface DynamoDbTables {
 
   /** DeleteTable. */
   void deleteTable(String tableName);
+
+  /** DescribeContributorInsights of the table ({@code indexName} null) or one of its GSIs. */
+  DescribeContributorInsightsResponse describeContributorInsights(String tableName, String indexName);
+
+  /**
+   * UpdateContributorInsights of the table ({@code indexName} null) or one of its GSIs; {@code mode}
+   * is sent with ENABLE only.
+   */
+  void updateContributorInsights(String tableName, String indexName, ContributorInsightsAction action,
+                                 ContributorInsightsMode mode);
 }

@@ -8,7 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoverySpecification;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -112,5 +115,17 @@ public final class SdkDynamoDbTables implements DynamoDbTables {
   @Override
   public void deleteTable(String tableName) {
     client.deleteTable(r -> r.tableName(tableName));
+  }
+
+  @Override
+  public DescribeContributorInsightsResponse describeContributorInsights(String tableName, String indexName) {
+    return client.describeContributorInsights(r -> r.tableName(tableName).indexName(indexName));
+  }
+
+  @Override
+  public void updateContributorInsights(String tableName, String indexName, ContributorInsightsAction action,
+                                        ContributorInsightsMode mode) {
+    client.updateContributorInsights(r -> r.tableName(tableName).indexName(indexName).contributorInsightsAction(action)
+        .contributorInsightsMode(action == ContributorInsightsAction.ENABLE ? mode : null));
   }
 }
