@@ -87,7 +87,7 @@ public final class LimiterOperator {
         overrider.settingNamespaces(settings.namespaces());
       }
     };
-    operator.register(new RateLimiterTableReconciler(aws.tables(), settings, clock, metrics), namespaces::accept);
+    operator.register(new RateLimiterTableReconciler(aws, settings, clock, metrics), namespaces::accept);
     operator.register(new EntityHierarchyReconciler(aws.items(), settings, clock, metrics), namespaces::accept);
     return operator;
   }

@@ -20,6 +20,11 @@ import java.util.Map;
  * @param deletionProtection refuse table deletion in AWS; default true
  * @param deletionPolicy what deleting the resource does to the table; default Retain
  * @param tags AWS tags applied to the table
+ * @param autoscaling target-tracking autoscaling (Provisioned mode)
+ * @param alarms the runbook's CloudWatch alarms
+ * @param contributorInsights Contributor Insights on the table and its GSIs
+ * @param emergency what to do when the table throttles
+ * @param diagnosis how often throttling is diagnosed from CloudWatch metrics
  */
 @ValidationRule(value = "!has(oldSelf.tableName) || (has(self.tableName) && self.tableName == oldSelf.tableName)",
     message = "tableName is immutable once set")
@@ -47,7 +52,17 @@ public record RateLimiterTableSpec(
     DeletionPolicy deletionPolicy,
     @JsonPropertyDescription("AWS tags applied to the table")
     @Size(max = 50)
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    @JsonPropertyDescription("Target-tracking autoscaling; applies in Provisioned mode, and owns the units while set")
+    Autoscaling autoscaling,
+    @JsonPropertyDescription("CloudWatch alarms on throttling and capacity")
+    Alarms alarms,
+    @JsonPropertyDescription("DynamoDB Contributor Insights (finds hot keys)")
+    ContributorInsights contributorInsights,
+    @JsonPropertyDescription("The emergency runbook: what to do when the table throttles")
+    Emergency emergency,
+    @JsonPropertyDescription("Throttling diagnosis from CloudWatch metrics")
+    Diagnosis diagnosis) {
 
   /** Whether the table is protected from deletion (the default). */
   public boolean deletionProtectionOrDefault() {

@@ -17,7 +17,13 @@ import java.util.List;
  * @param billingModeSwitches switches the operator made, newest last, kept for the cooldown guard
  * @param nextBillingModeSwitchAllowedAt earliest time the guard allows the next switch
  * @param decreases throughput-decrease quota state
- * @param conditions Ready, Synced, TableReady, CapacitySynced, BillingModeCooldown
+ * @param observed the last throttling diagnosis reading
+ * @param emergency the running emergency episode, if any
+ * @param capacityFloor capacity an emergency returned the table to, held until the spec changes
+ * @param partitions the estimated partitions and per-partition capacity
+ * @param alarmNames the CloudWatch alarms the operator manages for the table
+ * @param conditions Ready, Synced, TableReady, CapacitySynced, BillingModeCooldown, AutoscalingSynced,
+ *     AlarmsSynced, ContributorInsightsSynced, Throttling, HotPartitionRisk
  */
 public record RateLimiterTableStatus(
     Long observedGeneration,
@@ -31,5 +37,10 @@ public record RateLimiterTableStatus(
     List<BillingModeSwitch> billingModeSwitches,
     String nextBillingModeSwitchAllowedAt,
     DecreaseQuotaStatus decreases,
+    ThrottleReading observed,
+    EmergencyStatus emergency,
+    CapacityFloor capacityFloor,
+    PartitionStatus partitions,
+    List<String> alarmNames,
     List<Condition> conditions) {
 }

@@ -33,7 +33,8 @@ public final class Conditions {
     }
     for (ConditionStatus next : planned) {
       if (!seen.contains(next.type())) {
-        merged.add(condition(next, null, generation, now));
+        merged.add(condition(byType.get(next.type()), null, generation, now));
+        seen.add(next.type());
       }
     }
     return merged;

@@ -1,5 +1,6 @@
 package dev.limiter.operator.plan;
 
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * @param pointInTimeRecovery continuous backups
  * @param deletionProtection deletion protection
  * @param tags user tags (the ownership tag is added on top)
+ * @param automation autoscaling, alarms, Contributor Insights, emergency runbook and diagnosis
  */
 public record DesiredTable(
     String name,
@@ -25,10 +27,17 @@ public record DesiredTable(
     boolean stream,
     boolean pointInTimeRecovery,
     boolean deletionProtection,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    DesiredAutomation automation) {
 
   /** Tag marking the resource that owns a table. */
   public static final String OWNER_TAG = "limiter.dev/owner";
+
+  /** This table with {@code capacity} instead (what an emergency or a held floor asks for). */
+  public DesiredTable withCapacity(DesiredCapacity capacity) {
+    return new DesiredTable(name, owner, adopt, capacity, timeToLive, stream, pointInTimeRecovery, deletionProtection, tags,
+        automation);
+  }
 
   /** The tags the table must carry: the user's plus the ownership tag. */
   public Map<String, String> tagsWithOwner() {

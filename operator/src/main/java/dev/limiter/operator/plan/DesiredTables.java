@@ -1,13 +1,22 @@
 package dev.limiter.operator.plan;
 
+import dev.limiter.operator.api.Alarms;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ContributorInsights;
+import dev.limiter.operator.api.Emergency;
 import dev.limiter.operator.api.OnDemandCapacity;
+import dev.limiter.operator.api.OnThrottle;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.api.ScalingBounds;
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 
 /**
  * Resolves a RateLimiterTable into the table it asks for: defaults applied, plan computed, and the
@@ -76,11 +85,17 @@ public final class DesiredTables {
         throughput = CapacityPlanner.fromPlan(billing.plan());
       }
     }
+    DesiredAutomation automation;
+    try {
+      automation = automation(spec);
+    } catch (IllegalArgumentException e) {
+      return new Invalid(e.getMessage());
+    }
     OnDemandCapacity caps = billing.onDemand();
     DesiredCapacity capacity = new DesiredCapacity(billing.mode(), throughput, maxIncrease,
         caps == null || caps.maxReadRequestUnits() == null ? -1 : caps.maxReadRequestUnits(),
         caps == null || caps.maxWriteRequestUnits() == null ? -1 : caps.maxWriteRequestUnits(),
-        cooldown, false);
+        cooldown, automation.autoscaling().isPresent());
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
     boolean adopt = annotations != null && "true".equals(annotations.get(ADOPT_ANNOTATION));
     return new Resolved(new DesiredTable(
@@ -92,6 +107,69 @@ public final class DesiredTables {
         Boolean.TRUE.equals(spec.stream()),
         Boolean.TRUE.equals(spec.pointInTimeRecovery()),
         spec.deletionProtectionOrDefault(),
-        spec.tags() == null ? Map.of() : spec.tags()), region);
+        spec.tags() == null ? Map.of() : spec.tags(),
+        automation), region);
+  }
+
+  /** The automation settings with defaults; IllegalArgumentException names the field at fault. */
+  private static DesiredAutomation automation(RateLimiterTableSpec spec) {
+    Optional<DesiredAutomation.ScalingGoal> scaling = Optional.ofNullable(spec.autoscaling()).map(a -> {
+      if (a.read() == null || a.write() == null) {
+        throw new IllegalArgumentException("spec.autoscaling needs read and write");
+      }
+      return new DesiredAutomation.ScalingGoal(bounds("spec.autoscaling.read", a.read()), bounds("spec.autoscaling.write", a.write()),
+          a.scalesIndexes());
+    });
+    Alarms alarms = spec.alarms();
+    Optional<DesiredAutomation.AlarmGoal> alarmGoal = alarms == null || !Boolean.TRUE.equals(alarms.enabled())
+        ? Optional.empty()
+        : Optional.of(new DesiredAutomation.AlarmGoal(alarms.actions() == null ? List.of() : alarms.actions(),
+            alarms.throttleEventsThreshold() == null ? 1 : alarms.throttleEventsThreshold(),
+            alarms.capacityUtilizationPercent() == null ? 80 : alarms.capacityUtilizationPercent()));
+    Optional<ContributorInsightsMode> insights = Optional.ofNullable(spec.contributorInsights())
+        .map(ContributorInsights::mode)
+        .flatMap(mode -> switch (mode) {
+          case ThrottledKeys -> Optional.of(ContributorInsightsMode.THROTTLED_KEYS);
+          case AccessedAndThrottledKeys -> Optional.of(ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS);
+          case Disabled -> Optional.empty();
+        });
+    Emergency emergency = spec.emergency();
+    Optional<DesiredAutomation.EmergencyGoal> emergencyGoal = emergency == null || emergency.onThrottle() == null
+        || emergency.onThrottle() == OnThrottle.None
+        ? Optional.empty()
+        : Optional.of(new DesiredAutomation.EmergencyGoal(emergency.onThrottle(),
+            emergency.throttleEventsThreshold() == null ? 100 : emergency.throttleEventsThreshold(),
+            duration("spec.emergency.revertAfter", emergency.revertAfter(), Duration.ofHours(24)),
+            emergency.headroomPercent() == null ? 20 : emergency.headroomPercent(),
+            emergency.raiseStepPercent() == null ? 50 : emergency.raiseStepPercent(),
+            Optional.ofNullable(emergency.maxReadCapacityUnits()), Optional.ofNullable(emergency.maxWriteCapacityUnits())));
+    Duration interval = duration("spec.diagnosis.interval", spec.diagnosis() == null ? null : spec.diagnosis().interval(),
+        DesiredAutomation.DEFAULT_INTERVAL);
+    if (interval.compareTo(Duration.ofMinutes(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("spec.diagnosis.interval: " + spec.diagnosis().interval() + " is outside 1m to 1h");
+    }
+    return new DesiredAutomation(scaling, alarmGoal, insights, emergencyGoal, interval);
+  }
+
+  private static DesiredAutomation.Bounds bounds(String path, ScalingBounds bounds) {
+    if (bounds.min() == null || bounds.max() == null || bounds.min() < 1 || bounds.min() > bounds.max()) {
+      throw new IllegalArgumentException(path + ": min must be at least 1 and not exceed max");
+    }
+    int target = bounds.targetOrDefault();
+    if (target < 20 || target > 90) {
+      throw new IllegalArgumentException(path + ".targetUtilizationPercent: " + target + " is outside 20 to 90");
+    }
+    return new DesiredAutomation.Bounds(bounds.min(), bounds.max(), target);
+  }
+
+  private static Duration duration(String path, String value, Duration fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return GoDurations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -30,6 +30,21 @@ public final class GoDurations {
     }
   }
 
+  /** {@code duration} in the spec's form, e.g. {@code 1h30m}, {@code 5m}, {@code 0s}. */
+  public static String format(Duration duration) {
+    StringBuilder text = new StringBuilder();
+    if (duration.toHours() > 0) {
+      text.append(duration.toHours()).append('h');
+    }
+    if (duration.toMinutesPart() > 0) {
+      text.append(duration.toMinutesPart()).append('m');
+    }
+    if (duration.toSecondsPart() > 0 || text.length() == 0) {
+      text.append(duration.toSecondsPart()).append('s');
+    }
+    return text.toString();
+  }
+
   private static long part(String digits) {
     return digits == null ? 0 : Long.parseLong(digits);
   }

@@ -4,6 +4,7 @@ import dev.limiter.operator.api.BillingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * @param timeToLive TTL status (ENABLED, DISABLED, ENABLING, DISABLING)
  * @param pointInTimeRecovery whether continuous backups are on
  * @param tags the table's tags
+ * @param sizeBytes the table's size (DescribeTable updates it about every six hours)
  */
 public record ObservedTable(
     String name,
@@ -39,10 +41,16 @@ public record ObservedTable(
     boolean deletionProtection,
     TimeToLiveStatus timeToLive,
     boolean pointInTimeRecovery,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    long sizeBytes) {
 
   /** How far after the creation time DynamoDB may stamp an on-demand table's creation as its last switch. */
   private static final Duration CREATION_TOLERANCE = Duration.ofMinutes(1);
+
+  /** Names of the table's GSIs, sorted. */
+  public List<String> indexNames() {
+    return capacity.indexes().keySet().stream().sorted().toList();
+  }
 
   /** Whether the table accepts updates. */
   public boolean active() {
@@ -98,7 +106,8 @@ public record ObservedTable(
         ttl == null || ttl.timeToLiveStatus() == null ? TimeToLiveStatus.DISABLED : ttl.timeToLiveStatus(),
         backups != null && backups.pointInTimeRecoveryDescription() != null
             && backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED,
-        Map.copyOf(tags));
+        Map.copyOf(tags),
+        table.tableSizeBytes() == null ? 0 : table.tableSizeBytes());
   }
 
   private static Throughput throughput(ProvisionedThroughputDescription description) {

@@ -41,22 +41,32 @@ public final class TablePlanner {
 
   private TablePlanner() {}
 
-  /** Plans a pass. */
+  /** Plans a pass whose billing-mode switch, if any, the spec asks for. */
   public static TablePlan plan(DesiredTable desired, Optional<ObservedTable> observed,
                                List<BillingSwitchGuard.Switch> history, Instant now) {
+    return plan(desired, observed, history, now, "spec");
+  }
+
+  /** Plans a pass; a billing-mode switch is recorded with {@code switchReason}. */
+  public static TablePlan plan(DesiredTable desired, Optional<ObservedTable> observed,
+                               List<BillingSwitchGuard.Switch> history, Instant now, String switchReason) {
     if (observed.isEmpty()) {
       return create(desired, now);
     }
     ObservedTable table = observed.get();
-    String owner = table.tags().get(DesiredTable.OWNER_TAG);
-    boolean foreign = owner == null ? !desired.adopt() : !owner.equals(desired.owner());
-    if (foreign) {
-      return conflict(desired, owner);
+    if (!manages(desired, table)) {
+      return conflict(desired, table.tags().get(DesiredTable.OWNER_TAG));
     }
     if (!table.active()) {
       return busy(table, now);
     }
-    return active(desired, table, history, now);
+    return active(desired, table, history, now, switchReason);
+  }
+
+  /** Whether the resource may manage {@code table}: it owns it, or may adopt it. */
+  public static boolean manages(DesiredTable desired, ObservedTable table) {
+    String owner = table.tags().get(DesiredTable.OWNER_TAG);
+    return owner == null ? desired.adopt() : owner.equals(desired.owner());
   }
 
   private static TablePlan create(DesiredTable desired, Instant now) {
@@ -98,7 +108,7 @@ public final class TablePlanner {
   }
 
   private static TablePlan active(DesiredTable desired, ObservedTable table, List<BillingSwitchGuard.Switch> history,
-                                  Instant now) {
+                                  Instant now, String switchReason) {
     List<TableAction> actions = new ArrayList<>();
     List<String> events = new ArrayList<>();
     List<String> pending = new ArrayList<>();
@@ -111,7 +121,7 @@ public final class TablePlanner {
     if (decision instanceof CapacityDecision.SwitchBillingMode change) {
       String purpose = "switch billing mode to " + change.to();
       actions.add(new TableAction.Update(TableRequests.switchBillingMode(table.name(), change, desired.capacity()), purpose));
-      switchMade = Optional.of(new BillingModeSwitch(now.toString(), change.to(), "spec"));
+      switchMade = Optional.of(new BillingModeSwitch(now.toString(), change.to(), switchReason));
       capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, "Updating", purpose);
     } else if (decision instanceof CapacityDecision.UpdateThroughput change) {
       String purpose = "set provisioned throughput" + describe(change);

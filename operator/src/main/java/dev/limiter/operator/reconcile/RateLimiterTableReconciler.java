@@ -1,13 +1,18 @@
 package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.api.DeletionPolicy;
+import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.automation.EntityDemand;
+import dev.limiter.operator.plan.automation.EntityDemands;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -21,11 +26,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
@@ -41,22 +46,21 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   public static final String CONFIG_MAP_SUFFIX = "-limiter";
   private static final Duration DELETION_POLL = Duration.ofSeconds(10);
 
-  private final Function<String, DynamoDbTables> tablesInRegion;
+  private final AwsAccess aws;
   private final OperatorSettings settings;
   private final Clock clock;
   private final TableReconciliation reconciliation;
   private final ReconcileMetrics metrics;
   private final KubernetesEvents events;
 
-  /** A reconciler reaching each region through {@code tablesInRegion}, recording into {@code metrics}. */
-  public RateLimiterTableReconciler(Function<String, DynamoDbTables> tablesInRegion, OperatorSettings settings, Clock clock,
-                                    ReconcileMetrics metrics) {
-    this.tablesInRegion = tablesInRegion;
+  /** A reconciler reaching each region through {@code aws}, recording into {@code metrics}. */
+  public RateLimiterTableReconciler(AwsAccess aws, OperatorSettings settings, Clock clock, ReconcileMetrics metrics) {
+    this.aws = aws;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
     this.events = new KubernetesEvents(metrics);
-    this.reconciliation = new TableReconciliation(tablesInRegion, settings.defaultRegion());
+    this.reconciliation = new TableReconciliation(aws, settings.defaultRegion());
   }
 
   @Override
@@ -67,7 +71,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     // informer cache that may not hold the previous pass's status yet.
     RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
         .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
-    TableReconciliation.Result result = reconciliation.reconcile(resource, now);
+    TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource), now);
     result.events().forEach(event -> emit(client, resource, event, now));
     result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
     resource.setStatus(result.status());
@@ -93,7 +97,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
       return DeleteControl.defaultDelete();
     }
     String name = resolved.table().name();
-    DynamoDbTables tables = tablesInRegion.apply(resolved.region());
+    DynamoDbTables tables = aws.tables().apply(resolved.region());
     Optional<TableDescription> table = tables.describeTable(name);
     if (table.isEmpty()) {
       return DeleteControl.defaultDelete();
@@ -164,6 +168,20 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
           current.setStatus(next);
           return current;
         });
+  }
+
+  /** The declared traffic of the entities of every EntityHierarchy that uses this table. */
+  private static List<EntityDemand> demands(KubernetesClient client, RateLimiterTable resource) {
+    String name = resource.getMetadata().getName();
+    List<EntityDemand> demands = new ArrayList<>();
+    for (EntityHierarchy hierarchy : client.resources(EntityHierarchy.class).inNamespace(resource.getMetadata().getNamespace())
+        .list().getItems()) {
+      EntityHierarchySpec spec = hierarchy.getSpec();
+      if (spec != null && spec.tableRef() != null && name.equals(spec.tableRef().name())) {
+        demands.addAll(EntityDemands.of(hierarchy.getMetadata().getName(), spec));
+      }
+    }
+    return demands;
   }
 
   private static String key(RateLimiterTable resource) {

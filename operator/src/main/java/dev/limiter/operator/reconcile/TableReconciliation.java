@@ -6,6 +6,9 @@ import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.DecreaseQuotaStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.api.PartitionStatus;
+import dev.limiter.operator.api.ThrottleReading;
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
@@ -19,11 +22,26 @@ import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.TablePlan;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.Throughput;
+import dev.limiter.operator.plan.automation.AlarmPlanner;
+import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.plan.automation.EmergencyPlan;
+import dev.limiter.operator.plan.automation.EmergencyPlanner;
+import dev.limiter.operator.plan.automation.EntityDemand;
+import dev.limiter.operator.plan.automation.InsightsPlanner;
+import dev.limiter.operator.plan.automation.ObservedAutomation;
+import dev.limiter.operator.plan.automation.PartitionInsight;
+import dev.limiter.operator.plan.automation.Reading;
+import dev.limiter.operator.plan.automation.ScalingPlanner;
+import dev.limiter.operator.plan.automation.Section;
+import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -37,12 +55,12 @@ public final class TableReconciliation {
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
-  private final Function<String, DynamoDbTables> tablesInRegion;
+  private final AwsAccess aws;
   private final String defaultRegion;
 
-  /** A reconciliation reaching each region's DynamoDB through {@code tablesInRegion}. */
-  public TableReconciliation(Function<String, DynamoDbTables> tablesInRegion, String defaultRegion) {
-    this.tablesInRegion = tablesInRegion;
+  /** A reconciliation reaching each region's services through {@code aws}. */
+  public TableReconciliation(AwsAccess aws, String defaultRegion) {
+    this.aws = aws;
     this.defaultRegion = defaultRegion;
   }
 
@@ -61,8 +79,16 @@ public final class TableReconciliation {
   /** A Kubernetes event to emit. */
   public record Event(boolean warning, String reason, String message) {}
 
-  /** Runs the pass for {@code resource} at {@code now}. */
+  /** Runs the pass for {@code resource} at {@code now}, with no entity declaring traffic on the table. */
   public Result reconcile(RateLimiterTable resource, Instant now) {
+    return reconcile(resource, List.of(), now);
+  }
+
+  /**
+   * Runs the pass for {@code resource} at {@code now}; {@code demands} are the entities the
+   * table's hierarchies declare, for the hot-partition check.
+   */
+  public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, Instant now) {
     RateLimiterTableStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
     DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion);
@@ -77,38 +103,165 @@ public final class TableReconciliation {
     DesiredTable desired = resolved.table();
     List<BillingSwitchGuard.Switch> history = history(previous);
 
-    DynamoDbTables tables = tablesInRegion.apply(resolved.region());
+    String region = resolved.region();
+    DynamoDbTables tables = aws.tables().apply(region);
     Optional<ObservedTable> observed;
     try {
       observed = new TableObserver(tables).observe(desired.name());
     } catch (SdkException e) {
       AwsFailures.Failure failure = AwsFailures.classify("describe table " + desired.name(), e, now);
-      return failed(previous, generation, desired, resolved.region(), failure, now);
+      return failed(previous, generation, desired, region, failure, now);
     }
-    TablePlan plan = TablePlanner.plan(desired, observed, history, now);
-    TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
-        plan.actions(), now);
+    Optional<ObservedTable> managed = observed.filter(t -> t.active() && TablePlanner.manages(desired, t));
+    Automation automation = managed
+        .map(table -> observeAutomation(desired, table, previous, generation, history, region, now))
+        .orElse(null);
+    DesiredTable effective = automation == null ? desired : desired.withCapacity(automation.emergency().capacity());
+    TablePlan plan = TablePlanner.plan(effective, observed, history, now,
+        automation == null ? "spec" : automation.emergency().switchReason());
 
     List<Event> events = new ArrayList<>();
-    plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
     List<ConditionStatus> conditions = new ArrayList<>(plan.conditions().stream()
         .map(condition -> withCapacityBasis(condition, resource))
         .toList());
     Optional<Instant> wakeAt = plan.wakeAt();
+    List<AwsFailures.Failure> failures = new ArrayList<>();
+    List<Section> sections = List.of();
+    if (automation != null) {
+      sections = automation.sections(effective);
+      automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
+      wakeAt = earliest(wakeAt, automation.wakeAt(now));
+    }
+    AutomationActuator automationActuator = new AutomationActuator(tables, aws.scaling().apply(region), aws.alarms().apply(region));
+    // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
+    Section scaling = sections.isEmpty() ? null : sections.get(0);
+    if (scaling != null) {
+      act(automationActuator, scaling, conditions, failures, events, now);
+    }
+    plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
+    TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
+        plan.actions(), now);
+    for (Section section : sections.subList(Math.min(1, sections.size()), sections.size())) {
+      act(automationActuator, section, conditions, failures, events, now);
+    }
+    if (automation != null) {
+      conditions.addAll(automation.observations(demands));
+    }
     List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
-    if (outcome.complete()) {
-      plan.switchMade().ifPresent(s -> nextHistory.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
-      conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
-    } else {
-      AwsFailures.Failure failure = outcome.failure().orElseThrow();
-      wakeAt = Optional.of(retryAt(failure, now));
+    outcome.failure().ifPresent(failure -> {
+      failures.add(0, failure);
       conditions.addAll(failureConditions(failure));
       events.add(event(failure));
+    });
+    if (outcome.complete()) {
+      plan.switchMade().ifPresent(s -> nextHistory.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
     }
+    if (failures.isEmpty()) {
+      conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
+    } else {
+      wakeAt = Optional.of(retryAt(failures.get(0), now));
+      if (outcome.complete()) {
+        conditions.add(synced(failures.get(0)));
+      }
+    }
+    if (automation != null && sections.stream().anyMatch(section -> !section.condition().holds())) {
+      wakeAt = earliest(wakeAt, Optional.of(now.plus(TablePlanner.BUSY_POLL)));
+    }
+    conditions = ReadyFolding.fold(conditions);
     Duration cooldown = desired.capacity().switchCooldown();
     List<BillingSwitchGuard.Switch> kept = BillingSwitchGuard.prune(nextHistory, cooldown, now);
-    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, conditions, now);
-    return new Result(status, events, wakeAt, Optional.of(desired), resolved.region());
+    Map<Instant, String> reasons = reasons(previous);
+    plan.switchMade().ifPresent(s -> reasons.put(Instant.parse(s.at()), s.reason()));
+    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, reasons, cooldown, conditions,
+        automation, now);
+    return new Result(status, events, wakeAt, Optional.of(desired), region);
+  }
+
+  private Automation observeAutomation(DesiredTable desired, ObservedTable table, RateLimiterTableStatus previous,
+                                       long generation, List<BillingSwitchGuard.Switch> history, String region, Instant now) {
+    DesiredAutomation goal = desired.automation();
+    ThrottleReading last = previous == null ? null : previous.observed();
+    Instant nextReading = last == null || last.at() == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
+    ObservedAutomation observed = new AutomationObserver(aws.tables().apply(region), aws.scaling().apply(region),
+        aws.alarms().apply(region), aws.metrics().apply(region))
+        .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
+    EmergencyPlan emergency = EmergencyPlanner.plan(desired.capacity(), goal.autoscaling(), goal.emergency(), table,
+        observed.freshReading(), previous == null ? null : previous.emergency(),
+        previous == null ? null : previous.capacityFloor(), generation, history, now);
+    return new Automation(desired, table, observed, emergency, observed.freshReading().orElse(last),
+        PartitionInsight.estimate(previous == null ? null : previous.partitions(), table, observed.freshReading()));
+  }
+
+  /** Runs one area's calls; a failure turns its condition False and is reported. */
+  private static void act(AutomationActuator actuator, Section section, List<ConditionStatus> conditions,
+                          List<AwsFailures.Failure> failures, List<Event> events, Instant now) {
+    Optional<AwsFailures.Failure> failure = actuator.apply(section.actions(), now);
+    if (failure.isEmpty()) {
+      section.actions().forEach(action -> events.add(new Event(false, "Reconcile", action.describe())));
+      conditions.add(section.condition());
+      return;
+    }
+    failures.add(failure.get());
+    events.add(event(failure.get()));
+    conditions.add(ConditionStatus.isFalse(section.condition().type(), reason(failure.get()), message(failure.get())));
+  }
+
+  /**
+   * A pass's automation: what was observed, what the emergency runbook decided, the diagnosis
+   * reading in effect and the partition estimate.
+   */
+  private record Automation(DesiredTable desired, ObservedTable table, ObservedAutomation observed, EmergencyPlan emergency,
+                            ThrottleReading reading, PartitionStatus partitions) {
+
+    /** Autoscaling, alarms and Contributor Insights, in that order; an area that could not be observed plans nothing. */
+    List<Section> sections(DesiredTable effective) {
+      String name = table.name();
+      List<String> indexes = table.indexNames();
+      boolean provisioned = provisioned(effective);
+      return List.of(
+          section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
+              s -> ScalingPlanner.plan(name, indexes, emergency.scaling(), provisioned, s)),
+          section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED,
+              a -> AlarmPlanner.plan(name, desired.owner(), indexes, desired.automation().alarms(), provisioned, a)),
+          section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
+              i -> InsightsPlanner.plan(name, indexes, desired.automation().insights(), i)));
+    }
+
+    /** Whether the table is provisioned and stays so in this pass. */
+    boolean provisioned(DesiredTable effective) {
+      return table.capacity().mode() == BillingMode.Provisioned && effective.capacity().mode() == BillingMode.Provisioned;
+    }
+
+    /** Throttling and HotPartitionRisk. */
+    List<ConditionStatus> observations(List<EntityDemand> demands) {
+      return List.of(throttling(), PartitionInsight.risk(partitions, demands));
+    }
+
+    /** The next diagnosis reading or the emergency's next step, whichever comes first. */
+    Optional<Instant> wakeAt(Instant now) {
+      Instant nextReading = reading == null ? now.plus(desired.automation().diagnosisInterval())
+          : Instant.parse(reading.at()).plus(desired.automation().diagnosisInterval());
+      return earliest(emergency.wakeAt(), Optional.of(nextReading));
+    }
+
+    private ConditionStatus throttling() {
+      Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
+      if (reading == null) {
+        return failed.map(f -> ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, reason(f), message(f)))
+            .orElse(ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, "NoReading", "no CloudWatch reading yet"));
+      }
+      Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
+      ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
+      String stale = failed.map(f -> " (the last reading; the newest failed: " + message(f) + ")").orElse("");
+      String note = emergency.note().map(n -> ". Emergency runbook: " + n).orElse("");
+      return new ConditionStatus(diagnosis.type(), diagnosis.status(), diagnosis.reason(), diagnosis.message() + stale + note);
+    }
+
+    private static <T> Section section(Reading<T> reading, String type, Function<T, Section> plan) {
+      return reading.failed()
+          .map(f -> new Section(List.of(), ConditionStatus.isFalse(type, reason(f), message(f))))
+          .orElseGet(() -> plan.apply(reading.value()));
+    }
   }
 
   /** Says where planned capacity comes from: the runtime's measured costs, not the runbook's estimate. */
@@ -131,15 +284,33 @@ public final class TableReconciliation {
     if (failure instanceof AwsFailures.Deferred deferred) {
       Deferral d = deferred.deferral();
       return List.of(ConditionStatus.isFalse(TablePlanner.CAPACITY_SYNCED, d.reason(), d.message()),
-          ConditionStatus.isFalse(TablePlanner.READY, d.reason(), d.message()),
-          ConditionStatus.isTrue("Synced", "Deferred", d.message()));
+          ConditionStatus.isFalse(TablePlanner.READY, d.reason(), d.message()), synced(failure));
     }
-    if (failure instanceof AwsFailures.Terminal terminal) {
-      return List.of(ConditionStatus.isFalse(TablePlanner.READY, terminal.reason(), terminal.message()),
-          ConditionStatus.isFalse("Synced", terminal.reason(), terminal.message()));
+    if (failure instanceof AwsFailures.Terminal) {
+      return List.of(ConditionStatus.isFalse(TablePlanner.READY, reason(failure), message(failure)), synced(failure));
     }
-    AwsFailures.Transient problem = (AwsFailures.Transient) failure;
-    return List.of(ConditionStatus.isFalse("Synced", problem.reason(), problem.message()));
+    return List.of(synced(failure));
+  }
+
+  /** The Synced condition after {@code failure}: a deferral is not a failed reconcile. */
+  private static ConditionStatus synced(AwsFailures.Failure failure) {
+    return failure instanceof AwsFailures.Deferred
+        ? ConditionStatus.isTrue("Synced", "Deferred", message(failure))
+        : ConditionStatus.isFalse("Synced", reason(failure), message(failure));
+  }
+
+  private static String reason(AwsFailures.Failure failure) {
+    if (failure instanceof AwsFailures.Deferred deferred) {
+      return deferred.deferral().reason();
+    }
+    return failure instanceof AwsFailures.Terminal terminal ? terminal.reason() : ((AwsFailures.Transient) failure).reason();
+  }
+
+  private static String message(AwsFailures.Failure failure) {
+    if (failure instanceof AwsFailures.Deferred deferred) {
+      return deferred.deferral().message();
+    }
+    return failure instanceof AwsFailures.Terminal terminal ? terminal.message() : ((AwsFailures.Transient) failure).message();
   }
 
   private static Instant retryAt(AwsFailures.Failure failure, Instant now) {
@@ -151,14 +322,11 @@ public final class TableReconciliation {
   }
 
   private static Event event(AwsFailures.Failure failure) {
-    if (failure instanceof AwsFailures.Deferred deferred) {
-      return new Event(false, deferred.deferral().reason(), deferred.deferral().message());
-    }
-    if (failure instanceof AwsFailures.Terminal terminal) {
-      return new Event(true, terminal.reason(), terminal.message());
-    }
-    AwsFailures.Transient problem = (AwsFailures.Transient) failure;
-    return new Event(true, problem.reason(), problem.message());
+    return new Event(!(failure instanceof AwsFailures.Deferred), reason(failure), message(failure));
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
   }
 
   private static List<BillingSwitchGuard.Switch> history(RateLimiterTableStatus status) {
@@ -170,9 +338,19 @@ public final class TableReconciliation {
         .toList();
   }
 
+  /** Why each recorded switch was made, by its time. */
+  private static Map<Instant, String> reasons(RateLimiterTableStatus status) {
+    Map<Instant, String> reasons = new HashMap<>();
+    if (status != null && status.billingModeSwitches() != null) {
+      status.billingModeSwitches().forEach(s -> reasons.put(Instant.parse(s.at()), s.reason()));
+    }
+    return reasons;
+  }
+
   private static RateLimiterTableStatus status(RateLimiterTableStatus previous, long generation, DesiredTable desired,
                                                Optional<ObservedTable> observed, List<BillingSwitchGuard.Switch> history,
-                                               Duration cooldown, List<ConditionStatus> conditions, Instant now) {
+                                               Map<Instant, String> reasons, Duration cooldown, List<ConditionStatus> conditions,
+                                               Automation automation, Instant now) {
     List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now);
     ObservedTable table = observed.orElse(null);
     BillingMode mode = table == null ? null : table.capacity().mode();
@@ -187,6 +365,7 @@ public final class TableReconciliation {
           tableDecreases.last() == null ? null : tableDecreases.last().toString(),
           DecreaseQuota.check("table", tableDecreases.today(), tableDecreases.last(), now).map(d -> d.until().toString()).orElse(null));
     }
+    Optional<RateLimiterTableStatus> last = Optional.ofNullable(previous);
     return new RateLimiterTableStatus(
         generation,
         desired.name(),
@@ -195,19 +374,28 @@ public final class TableReconciliation {
         mode,
         table == null || table.capacity().table() == null ? null : table.capacity().table().read(),
         table == null || table.capacity().table() == null ? null : table.capacity().table().write(),
-        history.stream().map(s -> new BillingModeSwitch(s.at().toString(), s.to(), "spec")).toList(),
+        history.stream().map(s -> new BillingModeSwitch(s.at().toString(), s.to(), reasons.getOrDefault(s.at(), "spec"))).toList(),
         nextSwitch,
         decreases,
+        automation == null ? last.map(RateLimiterTableStatus::observed).orElse(null) : automation.reading(),
+        automation == null ? last.map(RateLimiterTableStatus::emergency).orElse(null) : automation.emergency().episode(),
+        automation == null ? last.map(RateLimiterTableStatus::capacityFloor).orElse(null) : automation.emergency().floor(),
+        automation == null ? last.map(RateLimiterTableStatus::partitions).orElse(null) : automation.partitions(),
+        automation == null ? last.map(RateLimiterTableStatus::alarmNames).orElse(null)
+            : AlarmPlanner.names(table.name(), desired.owner(), table.indexNames(), desired.automation().alarms(),
+                automation.provisioned(desired.withCapacity(automation.emergency().capacity()))),
         merged);
   }
 
   /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
   static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
-                                                       List<ConditionStatus> conditions, Instant now) {
+                                               List<ConditionStatus> conditions, Instant now) {
     RateLimiterTableStatus base = previous != null ? previous
-        : new RateLimiterTableStatus(null, null, null, null, null, null, null, List.of(), null, null, List.of());
+        : new RateLimiterTableStatus(null, null, null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
+            List.of());
     return new RateLimiterTableStatus(generation, base.tableName(), base.tableArn(), base.tableStatus(), base.billingMode(),
         base.readCapacityUnits(), base.writeCapacityUnits(), base.billingModeSwitches(), base.nextBillingModeSwitchAllowedAt(),
-        base.decreases(), Conditions.merge(base.conditions(), conditions, generation, now));
+        base.decreases(), base.observed(), base.emergency(), base.capacityFloor(), base.partitions(), base.alarmNames(),
+        Conditions.merge(base.conditions(), conditions, generation, now));
   }
 }

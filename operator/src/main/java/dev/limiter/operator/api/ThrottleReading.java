@@ -1,0 +1,26 @@
+package dev.limiter.operator.api;
+
+/**
+ * The last reading of the table's CloudWatch metrics, over one diagnosis window.
+ *
+ * @param at when the window ended (RFC 3339)
+ * @param window the window's length (Go duration)
+ * @param readThrottleEvents ReadThrottleEvents of the table
+ * @param writeThrottleEvents WriteThrottleEvents of the table
+ * @param keyRangeThrottleEvents read and write KeyRangeThroughputThrottleEvents (a hot partition key)
+ * @param provisionedThroughputThrottleEvents read and write ProvisionedThroughputThrottleEvents (the table's capacity)
+ * @param indexThrottleEvents read and write throttle events of all GSIs
+ * @param peakConsumedReadPerSecond highest consumed read units per second in a minute of the window
+ * @param peakConsumedWritePerSecond highest consumed write units per second in a minute of the window
+ */
+public record ThrottleReading(
+    String at,
+    String window,
+    Long readThrottleEvents,
+    Long writeThrottleEvents,
+    Long keyRangeThrottleEvents,
+    Long provisionedThroughputThrottleEvents,
+    Long indexThrottleEvents,
+    Long peakConsumedReadPerSecond,
+    Long peakConsumedWritePerSecond) {
+}

@@ -1,0 +1,70 @@
+package dev.limiter.operator.plan.automation;
+
+import dev.limiter.operator.plan.ConditionStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsStatus;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
+
+/**
+ * Plans Contributor Insights of a table and each of its GSIs. Pure.
+ *
+ * <p>Rules: the table and every GSI get the spec's mode; a mode change is one ENABLE with the new
+ * mode; without a mode (or with Disabled) Contributor Insights is disabled; a target that is
+ * ENABLING or DISABLING is waited for, not called again.
+ */
+public final class InsightsPlanner {
+
+  /** Whether Contributor Insights matches the spec. */
+  public static final String CONTRIBUTOR_INSIGHTS_SYNCED = "ContributorInsightsSynced";
+
+  private InsightsPlanner() {}
+
+  /**
+   * The plan.
+   *
+   * @param table the table
+   * @param indexes its GSIs
+   * @param mode the wanted mode, empty for disabled
+   * @param observed DescribeContributorInsights of the table (key {@code ""}) and of each GSI (key: its name)
+   */
+  public static Section plan(String table, List<String> indexes, Optional<ContributorInsightsMode> mode,
+                             Map<String, DescribeContributorInsightsResponse> observed) {
+    List<AutomationAction> actions = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    targets.add("");
+    indexes.stream().sorted().forEach(targets::add);
+    for (String target : targets) {
+      String index = target.isEmpty() ? null : target;
+      DescribeContributorInsightsResponse current = observed.get(target);
+      ContributorInsightsStatus status = current == null ? ContributorInsightsStatus.DISABLED : current.contributorInsightsStatus();
+      if (status == ContributorInsightsStatus.ENABLING || status == ContributorInsightsStatus.DISABLING) {
+        waiting.add((index == null ? "the table" : "index " + index) + " is " + status);
+        continue;
+      }
+      boolean enabled = status == ContributorInsightsStatus.ENABLED;
+      if (mode.isPresent() && (!enabled || current.contributorInsightsMode() != mode.get())) {
+        actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.ENABLE, mode.get()));
+      } else if (mode.isEmpty() && (enabled || status == ContributorInsightsStatus.FAILED)) {
+        actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.DISABLE, null));
+      }
+    }
+    ConditionStatus condition;
+    if (!actions.isEmpty() || !waiting.isEmpty()) {
+      List<String> work = new ArrayList<>(actions.stream().map(AutomationAction::describe).toList());
+      work.addAll(waiting);
+      condition = ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, actions.isEmpty() ? "Waiting" : "Updating",
+          String.join("; ", work));
+    } else {
+      condition = ConditionStatus.isTrue(CONTRIBUTOR_INSIGHTS_SYNCED, mode.isPresent() ? "InSync" : "Disabled",
+          mode.map(m -> "Contributor Insights records " + m + " on the table and " + indexes.size() + " indexes")
+              .orElse("Contributor Insights is disabled on the table and its indexes"));
+    }
+    return new Section(actions, condition);
+  }
+}
