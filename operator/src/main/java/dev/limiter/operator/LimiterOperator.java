@@ -52,15 +52,15 @@ public final class LimiterOperator {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
         .forEach(binder -> binder.bindTo(registry));
-    RegionalDynamoDb dynamoDb = new RegionalDynamoDb(settings.endpoint(), new AwsCallMetrics(registry));
-    Operator operator = create(new KubernetesClientBuilder().build(), settings, new AwsAccess(dynamoDb::tables, dynamoDb::items),
+    RegionalAws aws = new RegionalAws(settings.endpoint(), new AwsCallMetrics(registry));
+    Operator operator = create(new KubernetesClientBuilder().build(), settings, new AwsAccess(aws::tables, aws::items),
         Clock.systemUTC(), System.getenv("POD_NAMESPACE"), registry);
     HealthAndMetricsEndpoints endpoints = HealthAndMetricsEndpoints.start(httpPort, registry,
         () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(), () -> operator.getRuntimeInfo().isStarted());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
       endpoints.close();
-      dynamoDb.close();
+      aws.close();
     }, "limiter-operator-stop"));
     LOG.info("limiter-operator starting: default region {}, resync {}, namespaces {}, health and metrics on port {}",
         settings.defaultRegion(), settings.resync(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(), endpoints.port());

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * (the operator would fail with {@code AccessDeniedException} on AWS) and none unused (the role
  * would hold more than it needs).
  *
- * <p>What the operator calls is what this module's tests made it call: every DynamoDB client they
- * build comes from {@code DynamoDbLocal}, which is the peer of every AWS call in these tests and
- * adds the JVM-wide {@link AwsOperationLog} to each client. The log records at the SDK client, so
+ * <p>What the operator calls is what this module's tests made it call: every AWS client they build
+ * comes from {@code DynamoDbLocal} (DynamoDB) or {@code AwsWireStub} (Application Auto Scaling and
+ * CloudWatch, which have no local emulator), the peers of every AWS call in these tests, and both
+ * add the JVM-wide {@link AwsOperationLog} to each client. The log records at the SDK client, so
  * it sees only real calls: the {@code AwsRulesDynamoDbTables} fake answers tags and point-in-time
  * recovery from memory without calling DynamoDB Local, which is why {@code SdkDynamoDbTablesTest}
  * drives every method of the production adapter against DynamoDB Local (whose

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * The operator's own configuration.
  *
  * @param defaultRegion region of tables whose spec names none (may be null)
- * @param endpoint DynamoDB endpoint override (DynamoDB Local); null for AWS
+ * @param endpoint DynamoDB endpoint override (DynamoDB Local); null for AWS. Application Auto Scaling
+ *     and CloudWatch always go to AWS: DynamoDB Local has neither
  * @param resync how often a converged resource is looked at again (drift detection)
  * @param namespaces namespaces to watch; empty for all
  */

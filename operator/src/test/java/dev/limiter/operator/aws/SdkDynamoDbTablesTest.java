@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
@@ -166,6 +168,24 @@ class SdkDynamoDbTablesTest {
     assertThatThrownBy(() -> tables.describeContinuousBackups(name))
         .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
     assertThatThrownBy(() -> tables.updatePointInTimeRecovery(name, true))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+  }
+
+  /** As {@link #tagAndUntagAreSentAsTheyAre()}, for Contributor Insights on the table and its index. */
+  @Test
+  void contributorInsightsCallsAreSentAsTheyAre() {
+    String name = uniqueName();
+    createProvisioned(name);
+
+    assertThatThrownBy(() -> tables.describeContributorInsights(name, null))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(() -> tables.describeContributorInsights(name, LimiterTableSchema.INDEX_NAME))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(() -> tables.updateContributorInsights(name, null, ContributorInsightsAction.ENABLE,
+        ContributorInsightsMode.THROTTLED_KEYS))
+        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(() -> tables.updateContributorInsights(name, LimiterTableSchema.INDEX_NAME,
+        ContributorInsightsAction.DISABLE, null))
         .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
   }
 
