@@ -53,7 +53,7 @@ public final class LimiterOperator {
     List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
         .forEach(binder -> binder.bindTo(registry));
     RegionalAws aws = new RegionalAws(settings.endpoint(), new AwsCallMetrics(registry));
-    Operator operator = create(new KubernetesClientBuilder().build(), settings, new AwsAccess(aws::tables, aws::items),
+    Operator operator = create(new KubernetesClientBuilder().build(), settings, new AwsAccess(aws::tables, aws::items, aws::scaling, aws::alarms, aws::metrics),
         Clock.systemUTC(), System.getenv("POD_NAMESPACE"), registry);
     HealthAndMetricsEndpoints endpoints = HealthAndMetricsEndpoints.start(httpPort, registry,
         () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(), () -> operator.getRuntimeInfo().isStarted());

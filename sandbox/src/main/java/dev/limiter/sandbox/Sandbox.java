@@ -2,7 +2,9 @@ package dev.limiter.sandbox;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.reconcile.OperatorSettings;
@@ -64,9 +66,12 @@ public final class Sandbox implements AutoCloseable {
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamoDbClient), Clock.systemUTC(),
         Duration.ofSeconds(1));
     SdkHierarchyItems items = new SdkHierarchyItems(dynamoDbClient);
+    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(Clock.systemUTC());
+    AwsRulesTableScaling scaling = new AwsRulesTableScaling(Clock.systemUTC(), cloudWatch);
     OperatorSettings settings = new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
     Operator operator = LimiterOperator.create(kubernetes.client(), settings,
-        new AwsAccess(region -> aws, region -> items), Clock.systemUTC(), null, new SimpleMeterRegistry());
+        new AwsAccess(region -> aws, region -> items, region -> scaling, region -> cloudWatch, region -> cloudWatch),
+        Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
   }

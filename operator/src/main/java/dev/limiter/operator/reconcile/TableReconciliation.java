@@ -148,11 +148,12 @@ public final class TableReconciliation {
       conditions.addAll(automation.observations(demands));
     }
     List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
-    outcome.failure().ifPresent(failure -> {
+    if (outcome.failure().isPresent()) {
+      AwsFailures.Failure failure = outcome.failure().get();
       failures.add(0, failure);
       conditions.addAll(failureConditions(failure));
       events.add(event(failure));
-    });
+    }
     if (outcome.complete()) {
       plan.switchMade().ifPresent(s -> nextHistory.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
     }

@@ -26,7 +26,7 @@ class DesiredTablesTest {
   }
 
   private static RateLimiterTableSpec spec(String tableName, String region, Billing billing) {
-    return new RateLimiterTableSpec(tableName, region, billing, null, true, null, null, null, Map.of("team", "a"));
+    return new RateLimiterTableSpec(tableName, region, billing, null, true, null, null, null, Map.of("team", "a"), null, null, null, null, null);
   }
 
   private static Billing provisioned(long read, long write) {
@@ -80,7 +80,7 @@ class DesiredTablesTest {
         new Billing(BillingMode.OnDemand, null, null, null, "1d")), null), null))
         .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("switchCooldown"));
     RateLimiterTable renamed = resource(spec("new-name", "us-east-1", provisioned(1, 1)), null);
-    renamed.setStatus(new RateLimiterTableStatus(1L, "team-a-llm-limits", null, null, null, null, null, null, null, null, null));
+    renamed.setStatus(new RateLimiterTableStatus(1L, "team-a-llm-limits", null, null, null, null, null, null, null, null, null, null, null, null, null, null));
     assertThat(DesiredTables.resolve(renamed, null))
         .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("cannot change"));
     RateLimiterTable longName = resource(spec(null, "us-east-1", provisioned(1, 1)), null);

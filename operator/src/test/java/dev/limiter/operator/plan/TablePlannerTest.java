@@ -5,6 +5,7 @@ import static dev.limiter.operator.api.BillingMode.Provisioned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.plan.ObservedCapacity.Decreases;
@@ -30,7 +31,7 @@ class TablePlannerTest {
   private static DesiredTable desired(BillingMode mode, boolean adopt) {
     DesiredCapacity capacity = new DesiredCapacity(mode, mode == Provisioned ? T100 : null, null, -1, -1,
         Duration.ofHours(24), false);
-    return new DesiredTable("team-a-llm-limits", OWNER, adopt, capacity, true, true, true, true, Map.of("team", "a"));
+    return new DesiredTable("team-a-llm-limits", OWNER, adopt, capacity, true, true, true, true, Map.of("team", "a"), DesiredAutomation.NONE);
   }
 
   private static ObservedTable observed(String status, BillingMode mode, Map<String, String> tags) {
@@ -40,7 +41,7 @@ class TablePlannerTest {
       capacity.indexes().put("gsi1", null);
     }
     return new ObservedTable("team-a-llm-limits", "arn:aws:dynamodb:us-east-1:123456789012:table/team-a-llm-limits",
-        status, capacity, true, "NEW_AND_OLD_IMAGES", true, TimeToLiveStatus.ENABLED, true, tags);
+        status, capacity, true, "NEW_AND_OLD_IMAGES", true, TimeToLiveStatus.ENABLED, true, tags, 0L);
   }
 
   private static Map<String, String> ownedTags() {
@@ -113,7 +114,7 @@ class TablePlannerTest {
   void allowedSwitchIsTheOnlyUpdateAndIsRecorded() {
     ObservedTable onDemand = observed("ACTIVE", OnDemand, ownedTags());
     DesiredTable wanted = new DesiredTable("team-a-llm-limits", OWNER, false, desired(Provisioned, false).capacity(),
-        true, false, false, true, Map.of("team", "a"));
+        true, false, false, true, Map.of("team", "a"), DesiredAutomation.NONE);
     TablePlan plan = TablePlanner.plan(wanted, Optional.of(onDemand), List.of(), NOW);
     assertThat(plan.actions()).hasSize(2);
     assertThat(plan.actions().get(0)).isInstanceOfSatisfying(TableAction.Update.class, update -> {
@@ -152,7 +153,7 @@ class TablePlannerTest {
   @Test
   void streamAndDeletionProtectionAreSeparateUpdatesInLaterPasses() {
     DesiredTable noStream = new DesiredTable("team-a-llm-limits", OWNER, false, desired(Provisioned, false).capacity(),
-        true, false, true, false, Map.of("team", "a"));
+        true, false, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
     TablePlan first = TablePlanner.plan(noStream, Optional.of(observed("ACTIVE", Provisioned, ownedTags())), List.of(), NOW);
     assertThat(first.actions()).singleElement().isInstanceOfSatisfying(TableAction.Update.class,
         update -> assertThat(update.request().streamSpecification().streamEnabled()).isFalse());
@@ -164,7 +165,7 @@ class TablePlannerTest {
   void ttlInTransitionIsWaitedForAndTagsAreAddedNotRemoved() {
     ObservedTable table = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE",
         observed("ACTIVE", Provisioned, Map.of()).capacity(), true, "NEW_AND_OLD_IMAGES", true,
-        TimeToLiveStatus.DISABLING, true, Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "b", "cost-center", "42"));
+        TimeToLiveStatus.DISABLING, true, Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "b", "cost-center", "42"), 0L);
     TablePlan plan = TablePlanner.plan(desired(Provisioned, false), Optional.of(table), List.of(), NOW);
     assertThat(plan.actions()).containsExactly(new TableAction.Tag(Map.of("team", "a")));
     assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c ->

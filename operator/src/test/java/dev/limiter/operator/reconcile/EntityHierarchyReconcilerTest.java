@@ -87,7 +87,7 @@ class EntityHierarchyReconcilerTest {
     RateLimiterTable table = new RateLimiterTable();
     table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-        false, false, false, false, null, Map.of()));
+        false, false, false, false, null, Map.of(), null, null, null, null, null));
     client.resource(table).create();
   }
 

@@ -156,14 +156,14 @@ class GuardedReconcilerTest {
   private static RateLimiterTable table(String namespace, String name, String tableName, Billing billing) {
     RateLimiterTable table = new RateLimiterTable();
     table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(tableName, null, billing, false, false, false, false, null, Map.of()));
+    table.setSpec(new RateLimiterTableSpec(tableName, null, billing, false, false, false, false, null, Map.of(), null, null, null, null, null));
     return table;
   }
 
   private static RateLimiterTable withBilling(RateLimiterTable table, Billing billing) {
     RateLimiterTableSpec s = table.getSpec();
     table.setSpec(new RateLimiterTableSpec(s.tableName(), s.region(), billing, s.timeToLive(), s.stream(), s.pointInTimeRecovery(),
-        s.deletionProtection(), s.deletionPolicy(), s.tags()));
+        s.deletionProtection(), s.deletionPolicy(), s.tags(), null, null, null, null, null));
     return table;
   }
 

@@ -62,7 +62,7 @@ class LargeHierarchyTest {
     RateLimiterTable table = new RateLimiterTable();
     table.setMetadata(new ObjectMetaBuilder().withNamespace("big").withName("limits").build());
     table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-        false, false, false, false, null, Map.of()));
+        false, false, false, false, null, Map.of(), null, null, null, null, null));
     client.resource(table).create();
 
     List<ChildEntity> keys = new ArrayList<>(KEYS);

@@ -2,7 +2,9 @@ package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -23,17 +25,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The operator under test: both CRDs registered on the fabric8 mock API server, and the operator
- * running against DynamoDB Local behind the fake of the AWS rules DynamoDB Local lacks.
+ * running against DynamoDB Local behind the fake of the AWS rules DynamoDB Local lacks, and against
+ * the fakes of Application Auto Scaling and CloudWatch.
  */
 final class OperatorHarness implements AutoCloseable {
 
   private final DynamoDbClient dynamo;
   private final AwsRulesDynamoDbTables aws;
+  private final AwsRulesTableScaling scaling;
+  private final AwsRulesCloudWatch cloudWatch;
   private final Operator operator;
 
-  private OperatorHarness(DynamoDbClient dynamo, AwsRulesDynamoDbTables aws, Operator operator) {
+  private OperatorHarness(DynamoDbClient dynamo, AwsRulesDynamoDbTables aws, AwsRulesTableScaling scaling,
+                          AwsRulesCloudWatch cloudWatch, Operator operator) {
     this.dynamo = dynamo;
     this.aws = aws;
+    this.scaling = scaling;
+    this.cloudWatch = cloudWatch;
     this.operator = operator;
   }
 
@@ -53,11 +61,25 @@ final class OperatorHarness implements AutoCloseable {
     }
     DynamoDbClient dynamo = DynamoDbLocal.shared().client(interceptors);
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
+    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+    AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
     OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of());
     Operator operator = LimiterOperator.create(client, settings,
-        new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo)), clock, null, new SimpleMeterRegistry());
+        new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
+            region -> cloudWatch),
+        clock, null, new SimpleMeterRegistry());
     operator.start();
-    return new OperatorHarness(dynamo, aws, operator);
+    return new OperatorHarness(dynamo, aws, scaling, cloudWatch, operator);
+  }
+
+  /** The Application Auto Scaling fake. */
+  AwsRulesTableScaling scaling() {
+    return scaling;
+  }
+
+  /** The CloudWatch fake (alarms and the scripted metrics feed). */
+  AwsRulesCloudWatch cloudWatch() {
+    return cloudWatch;
   }
 
   /** The AWS-rules fake the operator manages tables through. */

@@ -54,7 +54,7 @@ class RateLimiterTableReconcilerTest {
     RateLimiterTable table = new RateLimiterTable();
     table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     table.setSpec(new RateLimiterTableSpec(null, null, billing, true, true, false, deletionProtection, policy,
-        Map.of("team", "a")));
+        Map.of("team", "a"), null, null, null, null, null));
     return table;
   }
 
@@ -134,7 +134,7 @@ class RateLimiterTableReconcilerTest {
     assertThat(aws.describeTable("team-c-doomed")).isPresent();
 
     RateLimiterTable blocked = get("team-c", "doomed");
-    blocked.setSpec(new RateLimiterTableSpec(null, null, onDemand, true, true, false, false, DeletionPolicy.Delete, Map.of("team", "a")));
+    blocked.setSpec(new RateLimiterTableSpec(null, null, onDemand, true, true, false, false, DeletionPolicy.Delete, Map.of("team", "a"), null, null, null, null, null));
     client.resource(blocked).update();
     await().atMost(Duration.ofSeconds(60)).until(() -> get("team-c", "doomed") == null);
     assertThat(aws.describeTable("team-c-doomed")).isEmpty();

@@ -4,6 +4,7 @@ import static dev.limiter.operator.api.BillingMode.OnDemand;
 import static dev.limiter.operator.api.BillingMode.Provisioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
@@ -68,7 +69,7 @@ class TableLoopTest {
 
   private DesiredTable desired(BillingMode mode, Throughput throughput) {
     DesiredCapacity capacity = new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false);
-    return new DesiredTable(name, "team-a/limits", false, capacity, true, true, true, false, Map.of("team", "a"));
+    return new DesiredTable(name, "team-a/limits", false, capacity, true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
   }
 
   /** One reconcile pass; returns the plan and records a switch that was applied. */
@@ -191,7 +192,7 @@ class TableLoopTest {
     }
     // A short cooldown lets the planner try; AWS (the fake) refuses and names the time.
     DesiredTable wanted = new DesiredTable(name, "team-a/limits", false,
-        new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false), true, true, true, false, Map.of("team", "a"));
+        new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false), true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
     Pass refused = pass(wanted);
     assertThat(refused.plan().actions()).singleElement().isInstanceOf(TableAction.Update.class);
     assertThat(refused.outcome().failure()).hasValueSatisfying(failure ->

@@ -7,7 +7,10 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
@@ -25,13 +28,16 @@ class TableReconciliationTest {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
       AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      TableReconciliation reconciliation = new TableReconciliation(region -> aws, "us-east-1");
+      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+      AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
+      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
+          region -> scaling, region -> cloudWatch, region -> cloudWatch), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("plan-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(3L).build());
       resource.setSpec(new RateLimiterTableSpec(null, null,
           new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null),
-          false, false, false, false, null, Map.of()));
+          false, false, false, false, null, Map.of(), null, null, null, null, null));
 
       TableReconciliation.Result created = reconciliation.reconcile(resource, clock.instant());
       assertThat(created.events()).extracting(TableReconciliation.Event::message).anyMatch(m -> m.startsWith("Creating"));
@@ -45,7 +51,7 @@ class TableReconciliationTest {
       assertThat(converged.status().conditions()).filteredOn(c -> c.getType().equals("CapacitySynced"))
           .singleElement().extracting(Condition::getMessage).asString()
           .contains("limiter-runtime's measured cost").contains("300 WCU, 30 RCU");
-      assertThat(converged.wakeAt()).isEmpty();
+      assertThat(converged.wakeAt()).as("the next throttling diagnosis").contains(clock.instant().plus(Duration.ofMinutes(5)));
       assertThat(converged.events()).isEmpty();
     }
   }
