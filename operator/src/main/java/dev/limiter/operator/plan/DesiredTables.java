@@ -91,6 +91,11 @@ public final class DesiredTables {
     } catch (IllegalArgumentException e) {
       return new Invalid(e.getMessage());
     }
+    if (throughput != null && automation.autoscaling().isPresent()) {
+      // The starting units (creation, return to provisioned) stay within what autoscaling may set.
+      DesiredAutomation.ScalingGoal scaling = automation.autoscaling().get();
+      throughput = new Throughput(scaling.read().clamp(throughput.read()), scaling.write().clamp(throughput.write()));
+    }
     OnDemandCapacity caps = billing.onDemand();
     DesiredCapacity capacity = new DesiredCapacity(billing.mode(), throughput, maxIncrease,
         caps == null || caps.maxReadRequestUnits() == null ? -1 : caps.maxReadRequestUnits(),

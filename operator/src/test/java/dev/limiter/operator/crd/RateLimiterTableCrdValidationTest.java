@@ -59,6 +59,27 @@ class RateLimiterTableCrdValidationTest {
         tags:
           team: a
           cost-center: "4711"
+        autoscaling:
+          read: {min: 5, max: 1000, targetUtilizationPercent: 20}
+          write: {min: 5, max: 5, targetUtilizationPercent: 90}
+          indexes: None
+        alarms:
+          enabled: true
+          actions: [arn:aws:sns:us-east-1:123456789012:alerts]
+          throttleEventsThreshold: 1
+          capacityUtilizationPercent: 100
+        contributorInsights:
+          mode: AccessedAndThrottledKeys
+        emergency:
+          onThrottle: RaiseCapacity
+          throttleEventsThreshold: 100
+          revertAfter: 24h
+          headroomPercent: 0
+          raiseStepPercent: 400
+          maxReadCapacityUnits: 100
+          maxWriteCapacityUnits: 1000000
+        diagnosis:
+          interval: 5m
       """;
 
   private static CrdValidator validator;
@@ -203,7 +224,29 @@ class RateLimiterTableCrdValidationTest {
             "spec.billing.provisioned.writeCapacityUnits", "Required value"),
         violation("plan without requests", usePlan().then(remove("/spec/billing/plan/requestsPerSecond")),
             "spec.billing.plan.requestsPerSecond", "Required value"),
-        violation("misspelt field", set("/spec/tabelName", "a-b-c"), "spec.tabelName", "unknown field"));
+        violation("misspelt field", set("/spec/tabelName", "a-b-c"), "spec.tabelName", "unknown field"),
+        violation("autoscaling min above max", set("/spec/autoscaling/read/min", 1001),
+            "spec.autoscaling.read", "min must not exceed max"),
+        violation("target utilization below AWS's 20%", set("/spec/autoscaling/write/targetUtilizationPercent", 19),
+            "spec.autoscaling.write.targetUtilizationPercent", "minimum value"),
+        violation("target utilization above AWS's 90%", set("/spec/autoscaling/read/targetUtilizationPercent", 91),
+            "spec.autoscaling.read.targetUtilizationPercent", "maximum value"),
+        violation("autoscaling without write", remove("/spec/autoscaling/write"), "spec.autoscaling.write", "Required value"),
+        violation("unknown index scaling", set("/spec/autoscaling/indexes", "Some"), "spec.autoscaling.indexes", "enumeration"),
+        violation("alarm action that is no ARN", set("/spec/alarms/actions", java.util.List.of("mailto:ops@example.com")),
+            "spec.alarms.actions[0]", "regex pattern"),
+        violation("six alarm actions", set("/spec/alarms/actions",
+            java.util.Collections.nCopies(6, "arn:aws:sns:us-east-1:123456789012:alerts")), "spec.alarms.actions", "at most 5"),
+        violation("alarms without enabled", remove("/spec/alarms/enabled"), "spec.alarms.enabled", "Required value"),
+        violation("utilization above 100%", set("/spec/alarms/capacityUtilizationPercent", 101),
+            "spec.alarms.capacityUtilizationPercent", "maximum value"),
+        violation("unknown Contributor Insights mode", set("/spec/contributorInsights/mode", "AllKeys"),
+            "spec.contributorInsights.mode", "enumeration"),
+        violation("unknown emergency action", set("/spec/emergency/onThrottle", "Panic"), "spec.emergency.onThrottle", "enumeration"),
+        violation("zero emergency threshold", set("/spec/emergency/throttleEventsThreshold", 0),
+            "spec.emergency.throttleEventsThreshold", "minimum value"),
+        violation("revert in days", set("/spec/emergency/revertAfter", "2d"), "spec.emergency.revertAfter", "regex pattern"),
+        violation("diagnosis interval in days", set("/spec/diagnosis/interval", "1d"), "spec.diagnosis.interval", "regex pattern"));
   }
 
   @ParameterizedTest(name = "{0}")

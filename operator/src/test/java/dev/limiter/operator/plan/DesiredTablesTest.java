@@ -2,14 +2,23 @@ package dev.limiter.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.operator.api.Alarms;
+import dev.limiter.operator.api.Autoscaling;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.ContributorInsights;
+import dev.limiter.operator.api.Diagnosis;
+import dev.limiter.operator.api.Emergency;
+import dev.limiter.operator.api.InsightsMode;
+import dev.limiter.operator.api.OnThrottle;
 import dev.limiter.operator.api.OnDemandCapacity;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.api.ScalingBounds;
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.Map;
@@ -87,5 +96,38 @@ class DesiredTablesTest {
     longName.getMetadata().setName("x".repeat(250));
     assertThat(DesiredTables.resolve(longName, null))
         .isInstanceOfSatisfying(DesiredTables.Invalid.class, i -> assertThat(i.message()).contains("set spec.tableName"));
+  }
+
+  @Test
+  void automationDefaultsAreAppliedAndAutoscalingOwnsTheUnits() {
+    RateLimiterTableSpec spec = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
+        new Autoscaling(new ScalingBounds(5L, 100L, null), new ScalingBounds(5L, 50L, 60), null),
+        new Alarms(true, null, null, null),
+        new ContributorInsights(InsightsMode.ThrottledKeys),
+        new Emergency(OnThrottle.SwitchToOnDemand, null, "2h", null, null, null, null),
+        null);
+    DesiredTables.Resolved resolved = (DesiredTables.Resolved) DesiredTables.resolve(resource(spec, null), "us-east-1");
+    DesiredAutomation automation = resolved.table().automation();
+    assertThat(resolved.table().capacity().autoscalingOwnsThroughput()).isTrue();
+    assertThat(automation.autoscaling().orElseThrow().read()).isEqualTo(new DesiredAutomation.Bounds(5, 100, 70));
+    assertThat(automation.autoscaling().orElseThrow().indexes()).isTrue();
+    assertThat(automation.alarms().orElseThrow()).isEqualTo(new DesiredAutomation.AlarmGoal(java.util.List.of(), 1, 80));
+    assertThat(automation.insights()).contains(software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode.THROTTLED_KEYS);
+    assertThat(automation.emergency().orElseThrow().revertAfter()).isEqualTo(Duration.ofHours(2));
+    assertThat(automation.emergency().orElseThrow().throttleEventsThreshold()).isEqualTo(100);
+    assertThat(automation.diagnosisInterval()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void automationSettingsTheSchemaCannotCheckAreReported() {
+    RateLimiterTableSpec badInterval = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
+        null, null, null, null, new Diagnosis("10s"));
+    assertThat(DesiredTables.resolve(resource(badInterval, null), "us-east-1")).isInstanceOfSatisfying(DesiredTables.Invalid.class,
+        invalid -> assertThat(invalid.message()).isEqualTo("spec.diagnosis.interval: 10s is outside 1m to 1h"));
+    RateLimiterTableSpec disabled = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
+        null, new Alarms(false, null, null, null), new ContributorInsights(InsightsMode.Disabled),
+        new Emergency(OnThrottle.None, null, null, null, null, null, null), null);
+    DesiredAutomation off = ((DesiredTables.Resolved) DesiredTables.resolve(resource(disabled, null), "us-east-1")).table().automation();
+    assertThat(off).isEqualTo(DesiredAutomation.NONE);
   }
 }

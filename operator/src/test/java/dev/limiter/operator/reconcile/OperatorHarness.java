@@ -5,6 +5,7 @@ import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
+import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -14,12 +15,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -34,14 +39,16 @@ final class OperatorHarness implements AutoCloseable {
   private final AwsRulesDynamoDbTables aws;
   private final AwsRulesTableScaling scaling;
   private final AwsRulesCloudWatch cloudWatch;
+  private final List<String> tableMutations;
   private final Operator operator;
 
   private OperatorHarness(DynamoDbClient dynamo, AwsRulesDynamoDbTables aws, AwsRulesTableScaling scaling,
-                          AwsRulesCloudWatch cloudWatch, Operator operator) {
+                          AwsRulesCloudWatch cloudWatch, List<String> tableMutations, Operator operator) {
     this.dynamo = dynamo;
     this.aws = aws;
     this.scaling = scaling;
     this.cloudWatch = cloudWatch;
+    this.tableMutations = tableMutations;
     this.operator = operator;
   }
 
@@ -63,13 +70,38 @@ final class OperatorHarness implements AutoCloseable {
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
     AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
     AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
+    List<String> tableMutations = new CopyOnWriteArrayList<>();
+    DynamoDbTables recorded = recording(aws, tableMutations);
     OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of());
     Operator operator = LimiterOperator.create(client, settings,
-        new AwsAccess(region -> aws, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
+        new AwsAccess(region -> recorded, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
             region -> cloudWatch),
         clock, null, new SimpleMeterRegistry());
     operator.start();
-    return new OperatorHarness(dynamo, aws, scaling, cloudWatch, operator);
+    return new OperatorHarness(dynamo, aws, scaling, cloudWatch, tableMutations, operator);
+  }
+
+  /**
+   * {@code tables} recording the name and first argument of every call the operator makes that
+   * changes something (any method but the describe and list calls).
+   */
+  private static DynamoDbTables recording(DynamoDbTables tables, List<String> mutations) {
+    return (DynamoDbTables) Proxy.newProxyInstance(DynamoDbTables.class.getClassLoader(), new Class<?>[] {DynamoDbTables.class},
+        (proxy, method, args) -> {
+          if (!method.getName().startsWith("describe") && !method.getName().startsWith("list")) {
+            mutations.add(method.getName() + " " + args[0]);
+          }
+          try {
+            return method.invoke(tables, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /** The DynamoDB control-plane calls the operator made that change something, e.g. {@code updateTable …}. */
+  List<String> tableMutations() {
+    return tableMutations;
   }
 
   /** The Application Auto Scaling fake. */

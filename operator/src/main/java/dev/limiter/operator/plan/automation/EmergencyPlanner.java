@@ -125,21 +125,23 @@ public final class EmergencyPlanner {
       Throughput spec = plan.desired.throughput();
       long ceilingRead = runbook.maxRead().orElse(spec.read() * DEFAULT_CEILING_FACTOR);
       long ceilingWrite = runbook.maxWrite().orElse(spec.write() * DEFAULT_CEILING_FACTOR);
-      long fromRead = Math.max(current.read(), episode == null ? 0 : episode.raisedReadCapacityUnits());
-      long fromWrite = Math.max(current.write(), episode == null ? 0 : episode.raisedWriteCapacityUnits());
-      long read = reading.readThrottleEvents() > 0 ? step(fromRead, runbook.raiseStepPercent(), ceilingRead) : fromRead;
-      long write = reading.writeThrottleEvents() > 0 ? step(fromWrite, runbook.raiseStepPercent(), ceilingWrite) : fromWrite;
-      boolean raised = episode == null ? read > current.read() || write > current.write()
-          : read > episode.raisedReadCapacityUnits() || write > episode.raisedWriteCapacityUnits();
+      Long lastRead = episode == null ? null : episode.raisedReadCapacityUnits();
+      Long lastWrite = episode == null ? null : episode.raisedWriteCapacityUnits();
+      Long read = reading.readThrottleEvents() > 0
+          ? step(Math.max(current.read(), orZero(lastRead)), runbook.raiseStepPercent(), ceilingRead) : lastRead;
+      Long write = reading.writeThrottleEvents() > 0
+          ? step(Math.max(current.write(), orZero(lastWrite)), runbook.raiseStepPercent(), ceilingWrite) : lastWrite;
+      boolean raised = orZero(read) > Math.max(current.read(), orZero(lastRead))
+          || orZero(write) > Math.max(current.write(), orZero(lastWrite));
       if (raised) {
         Instant revertAt = now.plus(runbook.revertAfter());
         episode = new EmergencyStatus(OnThrottle.RaiseCapacity, episode == null ? now.toString() : episode.since(),
             reason(reading, runbook), revertAt.toString(), read, write,
-            Math.max(reading.peakConsumedReadPerSecond(), episode == null ? 0 : episode.peakConsumedReadPerSecond()),
-            Math.max(reading.peakConsumedWritePerSecond(), episode == null ? 0 : episode.peakConsumedWritePerSecond()));
-        plan.events.add("Emergency: raising table " + table.name() + " to " + read + " read / " + write + " write units ("
-            + (plan.scaling.isPresent() ? "as the autoscaling minimum; " : "") + episode.reason() + "); back after " + revertAt
-            + " without throttling");
+            Math.max(reading.peakConsumedReadPerSecond(), episode == null ? 0 : orZero(episode.peakConsumedReadPerSecond())),
+            Math.max(reading.peakConsumedWritePerSecond(), episode == null ? 0 : orZero(episode.peakConsumedWritePerSecond())));
+        plan.events.add("Emergency: raising table " + table.name() + " to " + describe(read, write)
+            + (plan.scaling.isPresent() ? " as the autoscaling minimum" : "") + " (" + episode.reason() + "); back after "
+            + revertAt + " without throttling");
       } else {
         plan.note = Optional.of(reason(reading, runbook) + "; capacity is at the emergency ceiling (" + ceilingRead + " read / "
             + ceilingWrite + " write units)");
@@ -150,17 +152,21 @@ public final class EmergencyPlanner {
     }
     Instant revertAt = Instant.parse(episode.revertAt());
     if (now.isBefore(revertAt)) {
-      Throughput raised = new Throughput(episode.raisedReadCapacityUnits(), episode.raisedWriteCapacityUnits());
+      Long read = episode.raisedReadCapacityUnits();
+      Long write = episode.raisedWriteCapacityUnits();
       if (plan.scaling.isPresent()) {
         DesiredAutomation.ScalingGoal goal = plan.scaling.get();
-        plan.scaling = Optional.of(new DesiredAutomation.ScalingGoal(goal.read().withFloor(raised.read()),
-            goal.write().withFloor(raised.write()), goal.indexes()));
+        plan.scaling = Optional.of(new DesiredAutomation.ScalingGoal(
+            read == null ? goal.read() : goal.read().withFloor(read),
+            write == null ? goal.write() : goal.write().withFloor(write), goal.indexes()));
       } else {
-        plan.capacity = withThroughput(plan.desired, max(plan.capacity.throughput(), raised));
+        Throughput base = plan.capacity.throughput();
+        plan.capacity = withThroughput(plan.desired, new Throughput(Math.max(base.read(), orZero(read)),
+            Math.max(base.write(), orZero(write))));
       }
       String since = episode.since();
-      plan.note = plan.note.or(() -> Optional.of("emergency: raised to " + raised.read() + " read / " + raised.write()
-          + " write units since " + since + "; back at " + revertAt + " unless throttling continues"));
+      plan.note = plan.note.or(() -> Optional.of("emergency: raised to " + describe(read, write) + " since " + since + "; back at "
+          + revertAt + " unless throttling continues"));
       plan.wakeAt = Optional.of(revertAt);
       return plan.result(episode);
     }
@@ -186,6 +192,11 @@ public final class EmergencyPlanner {
 
   private static long step(long from, int stepPercent, long ceiling) {
     return Math.min(ceiling, Math.max(from + 1, (from * (100 + stepPercent) + 99) / 100));
+  }
+
+  private static String describe(Long read, Long write) {
+    return (read == null ? "" : read + " read units") + (read != null && write != null ? " / " : "")
+        + (write == null ? "" : write + " write units");
   }
 
   private static long events(ThrottleReading reading) {
