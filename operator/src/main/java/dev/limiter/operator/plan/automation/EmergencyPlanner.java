@@ -128,9 +128,9 @@ public final class EmergencyPlanner {
       Long lastRead = episode == null ? null : episode.raisedReadCapacityUnits();
       Long lastWrite = episode == null ? null : episode.raisedWriteCapacityUnits();
       Long read = reading.readThrottleEvents() > 0
-          ? step(Math.max(current.read(), orZero(lastRead)), runbook.raiseStepPercent(), ceilingRead) : lastRead;
+          ? Long.valueOf(step(Math.max(current.read(), orZero(lastRead)), runbook.raiseStepPercent(), ceilingRead)) : lastRead;
       Long write = reading.writeThrottleEvents() > 0
-          ? step(Math.max(current.write(), orZero(lastWrite)), runbook.raiseStepPercent(), ceilingWrite) : lastWrite;
+          ? Long.valueOf(step(Math.max(current.write(), orZero(lastWrite)), runbook.raiseStepPercent(), ceilingWrite)) : lastWrite;
       boolean raised = orZero(read) > Math.max(current.read(), orZero(lastRead))
           || orZero(write) > Math.max(current.write(), orZero(lastWrite));
       if (raised) {
