@@ -1,10 +1,13 @@
 -- Argo CD health of limiter.dev resources (RateLimiterTable, EntityHierarchy), read from the
 -- operator's status. Installed inline in argocd-cm (see argocd-cm.yaml) for both kinds.
---   Degraded     needs a person: invalid spec, a conflict, a deletion blocked by protection
+--   Degraded     needs a person: invalid spec, a conflict, a deletion blocked by protection, a table
+--                that throttles, an entity at risk of a hot partition
 --   Healthy      Ready, or serving while a change waits for an AWS or user quota ("deferred: ...")
 --   Progressing  anything the operator is still working on, including transient AWS errors
 local TERMINAL = { InvalidSpec = true, TableConflict = true, DeletionBlocked = true, Conflict = true }
 local DEFERRED = { SwitchCooldown = true, AwsSwitchQuota = true, DecreaseQuota = true, AwsQuota = true }
+-- The table works but its traffic does not fit: the Throttling diagnosis and HotPartitionRisk.
+local ATTENTION = { CapacityExceeded = true, HotPartition = true, IndexThrottling = true, EntityNeedsShards = true }
 
 local function findCondition(status, conditionType)
   if type(status) ~= "table" or type(status.conditions) ~= "table" then
@@ -76,7 +79,7 @@ local function health(resource)
     end
     return "Healthy", describe(ready)
   end
-  if ready.status == "False" and TERMINAL[ready.reason] then
+  if ready.status == "False" and (TERMINAL[ready.reason] or ATTENTION[ready.reason]) then
     return "Degraded", describe(ready)
   end
   if ready.status == "False" and DEFERRED[ready.reason] then

@@ -68,6 +68,9 @@ class ArgoCdHealthTest {
         Arguments.of("deferred-aws-quota.yaml", "Healthy", "deferred: set provisioned throughput"),
         Arguments.of("deleting.yaml", "Progressing", "deleting: table team-a-llm-limits matches the spec"),
         Arguments.of("deletion-blocked.yaml", "Degraded", "has deletion protection on; turn spec.deletionProtection off"),
+        Arguments.of("throttling.yaml", "Degraded", "Runbook: the table used its capacity"),
+        Arguments.of("hot-partition-risk.yaml", "Degraded", "set shards: 5 on it"),
+        Arguments.of("automation-updating.yaml", "Progressing", "AutoscalingSynced: register dynamodb:table:ReadCapacityUnits"),
         Arguments.of("entityhierarchy-ready.yaml", "Healthy", "3 entities written to table team-a-llm-limits"),
         Arguments.of("entityhierarchy-conflict.yaml", "Degraded", "entity api-key-2 already belongs to"));
   }

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -23,7 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  *       e.g. billing-mode switches or throughput decreases) are deferrals with a computed time,
  *       never hot loops; AWS's "Next update can be made at …" is used when the message has it;</li>
  *   <li>validation errors are the spec's fault: terminal, reported as {@code InvalidSpec};</li>
- *   <li>network errors, throttling and 5xx are transient: retried with backoff.</li>
+ *   <li>network errors, throttling and 5xx are transient: retried with backoff, as are
+ *       Application Auto Scaling's {@code ConcurrentUpdateException} and
+ *       {@code ObjectNotFoundException} (someone changed the target between observe and act; the
+ *       next pass observes again).</li>
  * </ul>
  */
 public final class AwsFailures {
@@ -40,6 +44,9 @@ public final class AwsFailures {
       DateTimeFormatter.ISO_INSTANT,
       DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ENGLISH),
       DateTimeFormatter.ofPattern("EEEE, MMMM d, yyyy 'at' h:mm:ss a zzzz", Locale.ENGLISH));
+
+  /** Error codes of a change that raced another one; observing again resolves them. */
+  private static final Set<String> RACES = Set.of("ConcurrentUpdateException", "ObjectNotFoundException");
 
   private AwsFailures() {}
 
@@ -71,6 +78,9 @@ public final class AwsFailures {
         return new Transient("AwsUnavailable", what + " failed, will retry: " + text(service));
       }
       String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      if (RACES.contains(code)) {
+        return new Transient("AwsConflict", what + " raced another change, will retry: " + text(service));
+      }
       if ("ValidationException".equals(code) || service.statusCode() == 400) {
         return new Terminal("InvalidSpec", what + " was refused by AWS: " + text(service));
       }

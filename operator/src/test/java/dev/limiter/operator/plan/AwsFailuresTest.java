@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
@@ -83,5 +84,14 @@ class AwsFailuresTest {
     assertThat(AwsFailures.classify("describe", serverError, NOW)).isInstanceOf(AwsFailures.Transient.class);
     assertThat(AwsFailures.classify("describe", SdkClientException.create("connection refused"), NOW))
         .isInstanceOfSatisfying(AwsFailures.Transient.class, t -> assertThat(t.reason()).isEqualTo("AwsUnreachable"));
+  }
+
+  @Test
+  void aScalingTargetChangedBetweenObserveAndActIsRetried() {
+    AwsFailures.Failure failure = AwsFailures.classify("deregister", ObjectNotFoundException.builder().statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ObjectNotFoundException").errorMessage("No scalable target registered")
+            .build()).build(), Instant.parse("2026-11-24T12:00:00Z"));
+    assertThat(failure).isEqualTo(new AwsFailures.Transient("AwsConflict",
+        "deregister raced another change, will retry: No scalable target registered"));
   }
 }

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -383,8 +384,10 @@ class CapacityAutomationTest {
     return table;
   }
 
+  /** Edits the spec, again on a conflict with a status patch the operator made in between (as kubectl would). */
   private static void edit(String namespace, String name, UnaryOperator<RateLimiterTable> change) {
-    client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).edit(change);
+    await().atMost(WAIT).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(() -> client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).edit(change) != null);
   }
 
   private static void awaitReady(String namespace, String name) {
