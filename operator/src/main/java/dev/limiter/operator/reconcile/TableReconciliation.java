@@ -126,22 +126,27 @@ public final class TableReconciliation {
         .toList());
     Optional<Instant> wakeAt = plan.wakeAt();
     List<AwsFailures.Failure> failures = new ArrayList<>();
-    List<Section> sections = List.of();
+    Section scaling = null;
+    List<Section> laterSections = List.of();
     if (automation != null) {
-      sections = automation.sections(effective);
+      scaling = automation.scaling(effective);
+      laterSections = automation.alarmsAndInsights(effective);
+      automation.observationFailures().forEach(failure -> {
+        failures.add(failure);
+        events.add(event(failure));
+      });
       automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
       wakeAt = earliest(wakeAt, automation.wakeAt(now));
     }
     AutomationActuator automationActuator = new AutomationActuator(tables, aws.scaling().apply(region), aws.alarms().apply(region));
     // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
-    Section scaling = sections.isEmpty() ? null : sections.get(0);
     if (scaling != null) {
       act(automationActuator, scaling, conditions, failures, events, now);
     }
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
-    for (Section section : sections.subList(Math.min(1, sections.size()), sections.size())) {
+    for (Section section : laterSections) {
       act(automationActuator, section, conditions, failures, events, now);
     }
     if (automation != null) {
@@ -165,7 +170,9 @@ public final class TableReconciliation {
         conditions.add(synced(failures.get(0)));
       }
     }
-    if (automation != null && sections.stream().anyMatch(section -> !section.condition().holds())) {
+    boolean automationPending = scaling != null && !scaling.condition().holds()
+        || laterSections.stream().anyMatch(section -> !section.condition().holds());
+    if (automationPending) {
       wakeAt = earliest(wakeAt, Optional.of(now.plus(TablePlanner.BUSY_POLL)));
     }
     conditions = ReadyFolding.fold(conditions);
@@ -214,18 +221,29 @@ public final class TableReconciliation {
   private record Automation(DesiredTable desired, ObservedTable table, ObservedAutomation observed, EmergencyPlan emergency,
                             ThrottleReading reading, PartitionStatus partitions) {
 
-    /** Autoscaling, alarms and Contributor Insights, in that order; an area that could not be observed plans nothing. */
-    List<Section> sections(DesiredTable effective) {
-      String name = table.name();
-      List<String> indexes = table.indexNames();
-      boolean provisioned = provisioned(effective);
+    /** Autoscaling's plan; an area that could not be observed plans nothing. */
+    Section scaling(DesiredTable effective) {
+      return section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
+          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned(effective), s));
+    }
+
+    /** The alarms' and Contributor Insights' plans. */
+    List<Section> alarmsAndInsights(DesiredTable effective) {
       return List.of(
-          section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
-              s -> ScalingPlanner.plan(name, indexes, emergency.scaling(), provisioned, s)),
-          section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED,
-              a -> AlarmPlanner.plan(name, desired.owner(), indexes, desired.automation().alarms(), provisioned, a)),
+          section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
+              table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
           section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
-              i -> InsightsPlanner.plan(name, indexes, desired.automation().insights(), i)));
+              i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i)));
+    }
+
+    /** Why parts of the automation could not be observed: the pass is not Synced and is retried. */
+    List<AwsFailures.Failure> observationFailures() {
+      List<AwsFailures.Failure> failed = new ArrayList<>();
+      observed.scaling().failed().ifPresent(failed::add);
+      observed.alarms().failed().ifPresent(failed::add);
+      observed.insights().failed().ifPresent(failed::add);
+      observed.metrics().flatMap(Reading::failed).ifPresent(failed::add);
+      return failed;
     }
 
     /** Whether the table is provisioned and stays so in this pass. */

@@ -12,6 +12,7 @@ import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
+import dev.limiter.operator.aws.TableMetrics;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class TableReconciliationTest {
@@ -53,6 +55,41 @@ class TableReconciliationTest {
           .contains("limiter-runtime's measured cost").contains("300 WCU, 30 RCU");
       assertThat(converged.wakeAt()).as("the next throttling diagnosis").contains(clock.instant().plus(Duration.ofMinutes(5)));
       assertThat(converged.events()).isEmpty();
+    }
+  }
+
+  @Test
+  void unreachableCloudWatchIsReportedAndRetriedWithoutHoldingTheTableBack() {
+    ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
+    try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
+      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
+      AwsRulesCloudWatch alarms = new AwsRulesCloudWatch(clock);
+      TableMetrics unreachable = (queries, start, end) -> {
+        throw SdkClientException.create("Unable to execute HTTP request: monitoring.us-east-1.amazonaws.com");
+      };
+      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
+          region -> new AwsRulesTableScaling(clock, alarms), region -> alarms, region -> unreachable), "us-east-1");
+      RateLimiterTable resource = new RateLimiterTable();
+      resource.setMetadata(new ObjectMetaBuilder().withNamespace("blind-" + ProcessHandle.current().pid())
+          .withName("limits").withGeneration(1L).build());
+      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
+          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
+
+      TableReconciliation.Result blind = reconciliation.reconcile(resource, clock.instant());
+
+      assertThat(blind.wakeAt()).as("retried like any AWS outage, not on every pass")
+          .contains(clock.instant().plus(TableReconciliation.TRANSIENT_RETRY));
+      assertThat(blind.status().conditions()).filteredOn(c -> c.getType().equals("Synced")).singleElement()
+          .satisfies(c -> assertThat(c.getReason()).isEqualTo("AwsUnreachable"));
+      assertThat(blind.status().conditions()).filteredOn(c -> c.getType().equals("Throttling")).singleElement()
+          .satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("Unknown");
+            assertThat(c.getMessage()).contains("read CloudWatch metrics").contains("Unable to execute HTTP request");
+          });
+      assertThat(blind.status().conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+      assertThat(blind.events()).anySatisfy(e -> assertThat(e.warning()).isTrue());
     }
   }
 }
