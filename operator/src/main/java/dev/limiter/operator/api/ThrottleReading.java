@@ -23,4 +23,19 @@ public record ThrottleReading(
     Long indexThrottleEvents,
     Long peakConsumedReadPerSecond,
     Long peakConsumedWritePerSecond) {
+
+  /** Counts a status written by an older operator may lack read as zero. */
+  public ThrottleReading {
+    readThrottleEvents = orZero(readThrottleEvents);
+    writeThrottleEvents = orZero(writeThrottleEvents);
+    keyRangeThrottleEvents = orZero(keyRangeThrottleEvents);
+    provisionedThroughputThrottleEvents = orZero(provisionedThroughputThrottleEvents);
+    indexThrottleEvents = orZero(indexThrottleEvents);
+    peakConsumedReadPerSecond = orZero(peakConsumedReadPerSecond);
+    peakConsumedWritePerSecond = orZero(peakConsumedWritePerSecond);
+  }
+
+  private static Long orZero(Long value) {
+    return value == null ? 0L : value;
+  }
 }

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  *
  * <p>Order: a billing-mode switch first (through {@link BillingSwitchGuard}); in provisioned mode,
  * throughput of the table and its GSIs (increases stepped by {@code maxIncreasePercent}, decreases
- * through {@link DecreaseQuota}, nothing at all while autoscaling owns the units); in on-demand
+ * through {@link DecreaseQuota}, nothing for the table or GSIs whose units autoscaling owns); in on-demand
  * mode, the caps only.
  */
 public final class CapacityDecider {
@@ -45,9 +45,6 @@ public final class CapacityDecider {
           ? new CapacityDecision.UpdateOnDemandCaps(desired.maxReadRequestUnits(), desired.maxWriteRequestUnits())
           : new CapacityDecision.InSync();
     }
-    if (desired.autoscalingOwnsThroughput()) {
-      return new CapacityDecision.InSync();
-    }
     return throughput(desired, observed, now);
   }
 
@@ -55,14 +52,16 @@ public final class CapacityDecider {
     Throughput target = desired.throughput();
     Optional<Deferral> held = Optional.empty();
     Throughput table = null;
-    Change tableChange = next("table", observed.table(), target, desired.maxIncreasePercent(), observed.tableDecreases(), now);
+    Change tableChange = desired.autoscalingOwnsThroughput() ? new Change(null, Optional.empty())
+        : next("table", observed.table(), target, desired.maxIncreasePercent(), observed.tableDecreases(), now);
     if (tableChange.deferral().isPresent()) {
       held = tableChange.deferral();
     } else if (tableChange.next() != null) {
       table = tableChange.next();
     }
     Map<String, Throughput> indexes = new LinkedHashMap<>();
-    for (Map.Entry<String, Throughput> index : new TreeMap<>(observed.indexes()).entrySet()) {
+    Map<String, Throughput> unowned = desired.autoscalingOwnsIndexes() ? Map.of() : observed.indexes();
+    for (Map.Entry<String, Throughput> index : new TreeMap<>(unowned).entrySet()) {
       Change change = next("index " + index.getKey(), index.getValue(), target, desired.maxIncreasePercent(),
           observed.decreasesOf(index.getKey()), now);
       if (change.deferral().isPresent()) {

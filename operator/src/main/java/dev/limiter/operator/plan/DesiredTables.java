@@ -100,7 +100,8 @@ public final class DesiredTables {
     DesiredCapacity capacity = new DesiredCapacity(billing.mode(), throughput, maxIncrease,
         caps == null || caps.maxReadRequestUnits() == null ? -1 : caps.maxReadRequestUnits(),
         caps == null || caps.maxWriteRequestUnits() == null ? -1 : caps.maxWriteRequestUnits(),
-        cooldown, automation.autoscaling().isPresent());
+        cooldown, automation.autoscaling().isPresent(),
+        automation.autoscaling().map(DesiredAutomation.ScalingGoal::indexes).orElse(false));
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
     boolean adopt = annotations != null && "true".equals(annotations.get(ADOPT_ANNOTATION));
     return new Resolved(new DesiredTable(

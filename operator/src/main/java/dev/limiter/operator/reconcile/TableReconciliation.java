@@ -124,7 +124,7 @@ public final class TableReconciliation {
     List<ConditionStatus> conditions = new ArrayList<>(plan.conditions().stream()
         .map(condition -> withCapacityBasis(condition, resource))
         .toList());
-    Optional<Instant> wakeAt = plan.wakeAt();
+    Optional<Instant> wakeAt = Optional.empty();
     List<AwsFailures.Failure> failures = new ArrayList<>();
     Section scaling = null;
     List<Section> laterSections = List.of();
@@ -139,15 +139,19 @@ public final class TableReconciliation {
       wakeAt = earliest(wakeAt, automation.wakeAt(now));
     }
     AutomationActuator automationActuator = new AutomationActuator(tables, aws.scaling().apply(region), aws.alarms().apply(region));
+    boolean automationPending = false;
     // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
     if (scaling != null) {
-      act(automationActuator, scaling, conditions, failures, events, now);
+      automationPending = act(automationActuator, scaling, conditions, failures, events, now);
     }
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
     for (Section section : laterSections) {
-      act(automationActuator, section, conditions, failures, events, now);
+      automationPending |= act(automationActuator, section, conditions, failures, events, now);
+    }
+    if (outcome.complete()) {
+      wakeAt = earliest(wakeAt, plan.wakeAt());
     }
     if (automation != null) {
       conditions.addAll(automation.observations(demands));
@@ -165,13 +169,13 @@ public final class TableReconciliation {
     if (failures.isEmpty()) {
       conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
     } else {
-      wakeAt = Optional.of(retryAt(failures.get(0), now));
+      for (AwsFailures.Failure failure : failures) {
+        wakeAt = earliest(wakeAt, Optional.of(retryAt(failure, now)));
+      }
       if (outcome.complete()) {
         conditions.add(synced(failures.get(0)));
       }
     }
-    boolean automationPending = scaling != null && !scaling.condition().holds()
-        || laterSections.stream().anyMatch(section -> !section.condition().holds());
     if (automationPending) {
       wakeAt = earliest(wakeAt, Optional.of(now.plus(TablePlanner.BUSY_POLL)));
     }
@@ -188,8 +192,9 @@ public final class TableReconciliation {
   private Automation observeAutomation(DesiredTable desired, ObservedTable table, RateLimiterTableStatus previous,
                                        long generation, List<BillingSwitchGuard.Switch> history, String region, Instant now) {
     DesiredAutomation goal = desired.automation();
-    ThrottleReading last = previous == null ? null : previous.observed();
-    Instant nextReading = last == null || last.at() == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
+    ThrottleReading last = previous == null || previous.observed() == null || previous.observed().at() == null ? null
+        : previous.observed();
+    Instant nextReading = last == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
     ObservedAutomation observed = new AutomationObserver(aws.tables().apply(region), aws.scaling().apply(region),
         aws.alarms().apply(region), aws.metrics().apply(region))
         .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
@@ -200,18 +205,23 @@ public final class TableReconciliation {
         PartitionInsight.estimate(previous == null ? null : previous.partitions(), table, observed.freshReading()));
   }
 
-  /** Runs one area's calls; a failure turns its condition False and is reported. */
-  private static void act(AutomationActuator actuator, Section section, List<ConditionStatus> conditions,
-                          List<AwsFailures.Failure> failures, List<Event> events, Instant now) {
+  /**
+   * Runs one area's calls; a failure turns its condition False and is reported (and retried as its
+   * kind says). Returns whether the area should be looked at again soon: its calls succeeded and
+   * need confirming, or it waits for AWS to finish a transition.
+   */
+  private static boolean act(AutomationActuator actuator, Section section, List<ConditionStatus> conditions,
+                             List<AwsFailures.Failure> failures, List<Event> events, Instant now) {
     Optional<AwsFailures.Failure> failure = actuator.apply(section.actions(), now);
     if (failure.isEmpty()) {
       section.actions().forEach(action -> events.add(new Event(false, "Reconcile", action.describe())));
       conditions.add(section.condition());
-      return;
+      return section.pending();
     }
     failures.add(failure.get());
     events.add(event(failure.get()));
     conditions.add(ConditionStatus.isFalse(section.condition().type(), reason(failure.get()), message(failure.get())));
+    return false;
   }
 
   /**
@@ -260,7 +270,8 @@ public final class TableReconciliation {
     Optional<Instant> wakeAt(Instant now) {
       Instant nextReading = reading == null ? now.plus(desired.automation().diagnosisInterval())
           : Instant.parse(reading.at()).plus(desired.automation().diagnosisInterval());
-      return earliest(emergency.wakeAt(), Optional.of(nextReading));
+      // A reading already due failed in this pass; its failure schedules the retry.
+      return earliest(emergency.wakeAt(), nextReading.isAfter(now) ? Optional.of(nextReading) : Optional.empty());
     }
 
     private ConditionStatus throttling() {

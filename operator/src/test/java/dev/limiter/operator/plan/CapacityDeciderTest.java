@@ -22,11 +22,11 @@ class CapacityDeciderTest {
   private static final Throughput T100 = new Throughput(100, 50);
 
   private static DesiredCapacity provisioned(Throughput throughput, Integer maxIncreasePercent) {
-    return new DesiredCapacity(Provisioned, throughput, maxIncreasePercent, -1, -1, DAY, false);
+    return new DesiredCapacity(Provisioned, throughput, maxIncreasePercent, -1, -1, DAY, false, false);
   }
 
   private static DesiredCapacity onDemand(long maxRead, long maxWrite) {
-    return new DesiredCapacity(OnDemand, null, null, maxRead, maxWrite, DAY, false);
+    return new DesiredCapacity(OnDemand, null, null, maxRead, maxWrite, DAY, false, false);
   }
 
   private static ObservedCapacity observed(BillingMode mode, Throughput table, Throughput index) {
@@ -89,9 +89,16 @@ class CapacityDeciderTest {
 
   @Test
   void autoscalingOwnedThroughputIsNeverWritten() {
-    DesiredCapacity desired = new DesiredCapacity(Provisioned, T100, null, -1, -1, DAY, true);
+    DesiredCapacity desired = new DesiredCapacity(Provisioned, T100, null, -1, -1, DAY, true, true);
     assertThat(CapacityDecider.decide(desired, observed(Provisioned, new Throughput(700, 300), T100), List.of(), NOW))
         .isInstanceOf(CapacityDecision.InSync.class);
+  }
+
+  @Test
+  void autoscalingOfTheTableOnlyLeavesTheIndexesToTheSpec() {
+    DesiredCapacity desired = new DesiredCapacity(Provisioned, T100, null, -1, -1, DAY, true, false);
+    assertThat(CapacityDecider.decide(desired, observed(Provisioned, new Throughput(700, 300), new Throughput(5, 5)), List.of(), NOW))
+        .isEqualTo(new CapacityDecision.UpdateThroughput(null, Map.of("gsi1", T100), Optional.empty()));
   }
 
   @Test

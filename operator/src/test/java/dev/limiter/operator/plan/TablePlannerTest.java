@@ -30,7 +30,7 @@ class TablePlannerTest {
 
   private static DesiredTable desired(BillingMode mode, boolean adopt) {
     DesiredCapacity capacity = new DesiredCapacity(mode, mode == Provisioned ? T100 : null, null, -1, -1,
-        Duration.ofHours(24), false);
+        Duration.ofHours(24), false, false);
     return new DesiredTable("team-a-llm-limits", OWNER, adopt, capacity, true, true, true, true, Map.of("team", "a"), DesiredAutomation.NONE);
   }
 

@@ -68,7 +68,7 @@ class TableLoopTest {
   }
 
   private DesiredTable desired(BillingMode mode, Throughput throughput) {
-    DesiredCapacity capacity = new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false);
+    DesiredCapacity capacity = new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false, false);
     return new DesiredTable(name, "team-a/limits", false, capacity, true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
   }
 
@@ -192,7 +192,7 @@ class TableLoopTest {
     }
     // A short cooldown lets the planner try; AWS (the fake) refuses and names the time.
     DesiredTable wanted = new DesiredTable(name, "team-a/limits", false,
-        new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false), true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
+        new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false, false), true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
     Pass refused = pass(wanted);
     assertThat(refused.plan().actions()).singleElement().isInstanceOf(TableAction.Update.class);
     assertThat(refused.outcome().failure()).hasValueSatisfying(failure ->

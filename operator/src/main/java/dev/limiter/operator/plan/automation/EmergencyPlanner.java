@@ -54,6 +54,10 @@ public final class EmergencyPlanner {
                                    Optional<ThrottleReading> fresh, EmergencyStatus episode, CapacityFloor floor,
                                    long generation, List<BillingSwitchGuard.Switch> history, Instant now) {
     Plan plan = new Plan(desired, scaling, floor, generation);
+    if (episode != null && (episode.action() == null || episode.since() == null || episode.revertAt() == null)) {
+      plan.events.add("Emergency ended: its record in status is incomplete (" + episode + ")");
+      episode = null;
+    }
     boolean applies = goal.isPresent() && desired.mode() == BillingMode.Provisioned;
     if (episode != null && (!applies || goal.get().onThrottle() != episode.action())) {
       plan.events.add("Emergency " + episode.action() + " ended: the spec no longer asks for it");
@@ -75,8 +79,7 @@ public final class EmergencyPlanner {
                                                 Optional<ThrottleReading> fresh, EmergencyStatus episode,
                                                 List<BillingSwitchGuard.Switch> history, Instant now) {
     if (episode == null) {
-      Optional<ThrottleReading> trigger = fresh.filter(r -> events(r) >= runbook.throttleEventsThreshold())
-          .filter(r -> table.capacity().mode() == BillingMode.Provisioned);
+      Optional<ThrottleReading> trigger = trigger(plan, runbook, table, fresh);
       if (trigger.isEmpty()) {
         return plan.result(null);
       }
@@ -85,6 +88,8 @@ public final class EmergencyPlanner {
       if (wait.isPresent()) {
         plan.note = Optional.of(reason(trigger.get(), runbook) + "; the emergency switch to on-demand waits for the billing-mode"
             + " guard until " + wait.get().until());
+        plan.events.add("Emergency: table " + table.name() + " throttles (" + reason(trigger.get(), runbook) + ") but the switch"
+            + " to on-demand waits for the billing-mode guard until " + wait.get().until());
         return plan.result(null);
       }
       Instant revertAt = now.plus(runbook.revertAfter());
@@ -118,8 +123,7 @@ public final class EmergencyPlanner {
   private static EmergencyPlan raiseCapacity(Plan plan, DesiredAutomation.EmergencyGoal runbook, ObservedTable table,
                                              Optional<ThrottleReading> fresh, EmergencyStatus episode, Instant now) {
     Throughput current = table.capacity().table();
-    Optional<ThrottleReading> trigger = fresh.filter(r -> events(r) >= runbook.throttleEventsThreshold())
-        .filter(r -> table.capacity().mode() == BillingMode.Provisioned && current != null);
+    Optional<ThrottleReading> trigger = current == null ? Optional.empty() : trigger(plan, runbook, table, fresh);
     if (trigger.isPresent()) {
       ThrottleReading reading = trigger.get();
       Throughput spec = plan.desired.throughput();
@@ -133,12 +137,15 @@ public final class EmergencyPlanner {
           ? Long.valueOf(step(Math.max(current.write(), orZero(lastWrite)), runbook.raiseStepPercent(), ceilingWrite)) : lastWrite;
       boolean raised = orZero(read) > Math.max(current.read(), orZero(lastRead))
           || orZero(write) > Math.max(current.write(), orZero(lastWrite));
-      if (raised) {
-        Instant revertAt = now.plus(runbook.revertAfter());
+      // Every throttling reading restarts the wait: the episode ends only after revertAfter without throttling.
+      Instant revertAt = now.plus(runbook.revertAfter());
+      if (raised || episode != null) {
         episode = new EmergencyStatus(OnThrottle.RaiseCapacity, episode == null ? now.toString() : episode.since(),
             reason(reading, runbook), revertAt.toString(), read, write,
-            Math.max(reading.peakConsumedReadPerSecond(), episode == null ? 0 : orZero(episode.peakConsumedReadPerSecond())),
-            Math.max(reading.peakConsumedWritePerSecond(), episode == null ? 0 : orZero(episode.peakConsumedWritePerSecond())));
+            episode == null ? reading.peakConsumedReadPerSecond() : episode.peakConsumedReadPerSecond(),
+            episode == null ? reading.peakConsumedWritePerSecond() : episode.peakConsumedWritePerSecond());
+      }
+      if (raised) {
         plan.events.add("Emergency: raising table " + table.name() + " to " + describe(read, write)
             + (plan.scaling.isPresent() ? " as the autoscaling minimum" : "") + " (" + episode.reason() + "); back after "
             + revertAt + " without throttling");
@@ -194,6 +201,27 @@ public final class EmergencyPlanner {
     return Math.min(ceiling, Math.max(from + 1, (from * (100 + stepPercent) + 99) / 100));
   }
 
+  /**
+   * The fresh reading that starts or continues an episode: at or above the threshold on a
+   * provisioned table, and a case more capacity helps (the table's or an index's capacity; a hot
+   * key is not helped, and the note says so).
+   */
+  private static Optional<ThrottleReading> trigger(Plan plan, DesiredAutomation.EmergencyGoal runbook, ObservedTable table,
+                                                   Optional<ThrottleReading> fresh) {
+    Optional<ThrottleReading> over = fresh.filter(r -> events(r) >= runbook.throttleEventsThreshold())
+        .filter(r -> table.capacity().mode() == BillingMode.Provisioned);
+    if (over.isEmpty()) {
+      return over;
+    }
+    ThrottleDiagnosis.Case found = ThrottleDiagnosis.diagnose(over.get(), table.capacity().table());
+    if (found == ThrottleDiagnosis.Case.HotPartition) {
+      plan.note = Optional.of(reason(over.get(), runbook) + ", but on a hot key: more capacity does not help, so the emergency"
+          + " runbook does not act");
+      return Optional.empty();
+    }
+    return over;
+  }
+
   private static String describe(Long read, Long write) {
     return (read == null ? "" : read + " read units") + (read != null && write != null ? " / " : "")
         + (write == null ? "" : write + " write units");
@@ -228,12 +256,12 @@ public final class EmergencyPlanner {
 
   private static DesiredCapacity onDemand(DesiredCapacity spec) {
     return new DesiredCapacity(BillingMode.OnDemand, null, null, spec.maxReadRequestUnits(), spec.maxWriteRequestUnits(),
-        spec.switchCooldown(), false);
+        spec.switchCooldown(), false, false);
   }
 
   private static DesiredCapacity withThroughput(DesiredCapacity spec, Throughput throughput) {
     return new DesiredCapacity(BillingMode.Provisioned, throughput, spec.maxIncreasePercent(), spec.maxReadRequestUnits(),
-        spec.maxWriteRequestUnits(), spec.switchCooldown(), spec.autoscalingOwnsThroughput());
+        spec.maxWriteRequestUnits(), spec.switchCooldown(), spec.autoscalingOwnsThroughput(), spec.autoscalingOwnsIndexes());
   }
 
   /** The plan being built. */
@@ -253,6 +281,7 @@ public final class EmergencyPlanner {
       this.scaling = scaling;
       this.generation = generation;
       boolean holds = floor != null && floor.generation() != null && floor.generation() == generation
+          && floor.readCapacityUnits() != null && floor.writeCapacityUnits() != null
           && desired.mode() == BillingMode.Provisioned && scaling.isEmpty();
       this.floor = holds ? floor : null;
       this.capacity = holds

@@ -58,7 +58,7 @@ public final class InsightsPlanner {
     if (!actions.isEmpty() || !waiting.isEmpty()) {
       List<String> work = new ArrayList<>(actions.stream().map(AutomationAction::describe).toList());
       work.addAll(waiting);
-      condition = ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, actions.isEmpty() ? "Waiting" : "Updating",
+      condition = ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, actions.isEmpty() ? Section.WAITING : "Updating",
           String.join("; ", work));
     } else {
       condition = ConditionStatus.isTrue(CONTRIBUTOR_INSIGHTS_SYNCED, mode.isPresent() ? "InSync" : "Disabled",

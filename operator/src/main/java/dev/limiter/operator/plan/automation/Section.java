@@ -12,8 +12,16 @@ import java.util.List;
  */
 public record Section(List<AutomationAction> actions, ConditionStatus condition) {
 
+  /** Reason of an area waiting for AWS to finish a transition it started. */
+  public static final String WAITING = "Waiting";
+
   /** Copies the actions. */
   public Section {
     actions = List.copyOf(actions);
+  }
+
+  /** Whether to look again soon: calls to confirm, or a transition in AWS to wait out. */
+  public boolean pending() {
+    return !actions.isEmpty() || WAITING.equals(condition.reason());
   }
 }

@@ -22,7 +22,7 @@ class EmergencyPlannerTest {
 
   private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
   private static final DesiredCapacity SPEC = new DesiredCapacity(BillingMode.Provisioned, new Throughput(10, 100), null, -1, -1,
-      Duration.ofHours(24), false);
+      Duration.ofHours(24), false, false);
   private static final DesiredAutomation.EmergencyGoal SWITCH = new DesiredAutomation.EmergencyGoal(OnThrottle.SwitchToOnDemand,
       100, Duration.ofHours(2), 20, 50, Optional.empty(), Optional.empty());
   private static final DesiredAutomation.EmergencyGoal RAISE = new DesiredAutomation.EmergencyGoal(OnThrottle.RaiseCapacity,
@@ -60,6 +60,17 @@ class EmergencyPlannerTest {
   }
 
   @Test
+  void aHotKeyDoesNotTriggerTheRunbookBecauseCapacityDoesNotHelp() {
+    ThrottleReading hotKey = reading(T0, 0, 150, 150, 0, 0, 5, 20);
+    for (DesiredAutomation.EmergencyGoal goal : List.of(SWITCH, RAISE)) {
+      EmergencyPlan plan = plan(goal, Tables.provisioned(10, 100), Optional.of(hotKey), null, null, List.of(), T0);
+      assertThat(plan.capacity()).isEqualTo(SPEC);
+      assertThat(plan.episode()).isNull();
+      assertThat(plan.note()).get().asString().contains("hot key");
+    }
+  }
+
+  @Test
   void theCooldownGuardHoldsTheSwitchAndTheNoteSaysUntilWhen() {
     List<BillingSwitchGuard.Switch> history = List.of(new BillingSwitchGuard.Switch(T0.minus(Duration.ofHours(3)),
         BillingMode.Provisioned));
@@ -68,6 +79,7 @@ class EmergencyPlannerTest {
     assertThat(plan.capacity()).isEqualTo(SPEC);
     assertThat(plan.episode()).isNull();
     assertThat(plan.note()).get().asString().contains("waits for the billing-mode guard until " + T0.plus(Duration.ofHours(21)));
+    assertThat(plan.events()).singleElement().asString().contains("waits for the billing-mode guard");
   }
 
   @Test
@@ -144,7 +156,9 @@ class EmergencyPlannerTest {
     assertThat(atCeiling.note()).get().asString().contains("at the emergency ceiling");
     assertThat(atCeiling.episode().peakConsumedWritePerSecond()).isEqualTo(240);
 
-    Instant back = Instant.parse(ceiling.episode().revertAt());
+    assertThat(atCeiling.episode().revertAt()).as("throttling at the ceiling restarts the wait")
+        .isEqualTo(t2.plusSeconds(300).plus(Duration.ofHours(2)).toString());
+    Instant back = Instant.parse(atCeiling.episode().revertAt());
     EmergencyPlan over = plan(RAISE, Tables.provisioned(10, 300), Optional.empty(), atCeiling.episode(), null, List.of(), back);
     assertThat(over.episode()).isNull();
     assertThat(over.capacity().throughput()).as("peak 240 + 20%%").isEqualTo(new Throughput(10, 288));
