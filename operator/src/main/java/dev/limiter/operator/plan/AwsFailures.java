@@ -45,16 +45,34 @@ public final class AwsFailures {
       DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ENGLISH),
       DateTimeFormatter.ofPattern("EEEE, MMMM d, yyyy 'at' h:mm:ss a zzzz", Locale.ENGLISH));
 
+  /** Quota error codes of Application Auto Scaling and CloudWatch (DynamoDB's has its own type above). */
+  private static final Set<String> QUOTAS = Set.of("LimitExceededException", "LimitExceeded");
   /** Error codes of a change that raced another one; observing again resolves them. */
   private static final Set<String> RACES = Set.of("ConcurrentUpdateException", "ObjectNotFoundException");
 
   private AwsFailures() {}
 
   /** The meaning of one failure. */
-  public sealed interface Failure {}
+  public sealed interface Failure {
+    /** A CamelCase reason for conditions and events. */
+    String reason();
+
+    /** What failed and why, for people. */
+    String message();
+  }
 
   /** Try again at {@code deferral.until()}; not an error. */
-  public record Deferred(Deferral deferral) implements Failure {}
+  public record Deferred(Deferral deferral) implements Failure {
+    @Override
+    public String reason() {
+      return deferral.reason();
+    }
+
+    @Override
+    public String message() {
+      return deferral.message();
+    }
+  }
 
   /** The spec asks for something AWS refuses; retrying will not help. */
   public record Terminal(String reason, String message) implements Failure {}
@@ -78,6 +96,11 @@ public final class AwsFailures {
         return new Transient("AwsUnavailable", what + " failed, will retry: " + text(service));
       }
       String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      if (QUOTAS.contains(code)) {
+        Instant until = now.plus(QUOTA_RETRY);
+        return new Deferred(new Deferral(until, "AwsQuota", what + " deferred until " + until + ": AWS quota reached ("
+            + text(service) + ")"));
+      }
       if (RACES.contains(code)) {
         return new Transient("AwsConflict", what + " raced another change, will retry: " + text(service));
       }

@@ -11,8 +11,14 @@ import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.AwsFailures;
+import dev.limiter.operator.plan.ObservedTable;
+import dev.limiter.operator.plan.automation.AlarmPlanner;
+import dev.limiter.operator.plan.automation.AutomationAction;
 import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.EntityDemands;
+import dev.limiter.operator.plan.automation.ObservedAutomation;
+import dev.limiter.operator.plan.automation.ScalingPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -115,6 +121,13 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.resync().toMillis());
     }
     if (!"DELETING".equals(table.get().tableStatusAsString())) {
+      // Deleting a table leaves its scalable targets, policies and alarms behind in AWS; remove the operator's first.
+      Optional<AwsFailures.Failure> left = removeAutomation(resolved.region(), resolved.table().owner(), table.get(), now);
+      if (left.isPresent()) {
+        emit(client, resource, new TableReconciliation.Event(true, "DeletionWaiting",
+            "the table is deleted once its autoscaling and alarms are removed: " + left.get().message()), now);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(TableReconciliation.TRANSIENT_RETRY.toMillis());
+      }
       tables.deleteTable(name);
       emit(client, resource, new TableReconciliation.Event(false, "Deleting", "deleting table " + name + " (deletionPolicy Delete)"), now);
     }
@@ -168,6 +181,23 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
           current.setStatus(next);
           return current;
         });
+  }
+
+  /** Deregisters the table's scalable targets and deletes the operator's alarms; the failure that stopped it, if any. */
+  private Optional<AwsFailures.Failure> removeAutomation(String region, String owner, TableDescription description, Instant now) {
+    ObservedTable table = ObservedTable.of(description, null, null, Map.of());
+    ObservedAutomation observed = new AutomationObserver(aws.tables().apply(region), aws.scaling().apply(region),
+        aws.alarms().apply(region), aws.metrics().apply(region)).observe(table, false, Duration.ZERO, now);
+    Optional<AwsFailures.Failure> unobserved = observed.scaling().failed().or(() -> observed.alarms().failed());
+    if (unobserved.isPresent()) {
+      return unobserved;
+    }
+    List<AutomationAction> actions = new ArrayList<>(ScalingPlanner.plan(table.name(), table.indexNames(), Optional.empty(), false,
+        observed.scaling().value()).actions());
+    actions.addAll(AlarmPlanner.plan(table.name(), owner, table.indexNames(), Optional.empty(), false, observed.alarms().value())
+        .actions());
+    return new AutomationActuator(aws.tables().apply(region), aws.scaling().apply(region), aws.alarms().apply(region))
+        .apply(actions, now);
   }
 
   /** The declared traffic of the entities of every EntityHierarchy that uses this table. */

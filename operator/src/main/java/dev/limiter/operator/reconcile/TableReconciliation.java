@@ -52,6 +52,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class TableReconciliation {
 
+  private static final List<String> AUTOMATION_CONDITIONS = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
+      InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED, ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
@@ -155,6 +158,8 @@ public final class TableReconciliation {
     }
     if (automation != null) {
       conditions.addAll(automation.observations(demands));
+    } else {
+      conditions.addAll(firstVisit(previous));
     }
     List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
     if (outcome.failure().isPresent()) {
@@ -205,6 +210,15 @@ public final class TableReconciliation {
         PartitionInsight.estimate(previous == null ? null : previous.partitions(), table, observed.freshReading()));
   }
 
+  /** The automation conditions a status does not have yet, as Unknown until the table is ACTIVE and managed. */
+  private static List<ConditionStatus> firstVisit(RateLimiterTableStatus previous) {
+    List<String> known = previous == null || previous.conditions() == null ? List.of()
+        : previous.conditions().stream().map(Condition::getType).toList();
+    return AUTOMATION_CONDITIONS.stream().filter(type -> !known.contains(type))
+        .map(type -> ConditionStatus.unknown(type, "TableNotManaged", "checked once the table is ACTIVE and managed"))
+        .toList();
+  }
+
   /**
    * Runs one area's calls; a failure turns its condition False and is reported (and retried as its
    * kind says). Returns whether the area should be looked at again soon: its calls succeeded and
@@ -220,7 +234,7 @@ public final class TableReconciliation {
     }
     failures.add(failure.get());
     events.add(event(failure.get()));
-    conditions.add(ConditionStatus.isFalse(section.condition().type(), reason(failure.get()), message(failure.get())));
+    conditions.add(ConditionStatus.isFalse(section.condition().type(), failure.get().reason(), failure.get().message()));
     return false;
   }
 
@@ -277,19 +291,19 @@ public final class TableReconciliation {
     private ConditionStatus throttling() {
       Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
       if (reading == null) {
-        return failed.map(f -> ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, reason(f), message(f)))
+        return failed.map(f -> ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, f.reason(), f.message()))
             .orElse(ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, "NoReading", "no CloudWatch reading yet"));
       }
       Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
       ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
-      String stale = failed.map(f -> " (the last reading; the newest failed: " + message(f) + ")").orElse("");
+      String stale = failed.map(f -> " (the last reading; the newest failed: " + f.message() + ")").orElse("");
       String note = emergency.note().map(n -> ". Emergency runbook: " + n).orElse("");
       return new ConditionStatus(diagnosis.type(), diagnosis.status(), diagnosis.reason(), diagnosis.message() + stale + note);
     }
 
     private static <T> Section section(Reading<T> reading, String type, Function<T, Section> plan) {
       return reading.failed()
-          .map(f -> new Section(List.of(), ConditionStatus.isFalse(type, reason(f), message(f))))
+          .map(f -> new Section(List.of(), ConditionStatus.isFalse(type, f.reason(), f.message())))
           .orElseGet(() -> plan.apply(reading.value()));
     }
   }
@@ -317,7 +331,7 @@ public final class TableReconciliation {
           ConditionStatus.isFalse(TablePlanner.READY, d.reason(), d.message()), synced(failure));
     }
     if (failure instanceof AwsFailures.Terminal) {
-      return List.of(ConditionStatus.isFalse(TablePlanner.READY, reason(failure), message(failure)), synced(failure));
+      return List.of(ConditionStatus.isFalse(TablePlanner.READY, failure.reason(), failure.message()), synced(failure));
     }
     return List.of(synced(failure));
   }
@@ -325,22 +339,8 @@ public final class TableReconciliation {
   /** The Synced condition after {@code failure}: a deferral is not a failed reconcile. */
   private static ConditionStatus synced(AwsFailures.Failure failure) {
     return failure instanceof AwsFailures.Deferred
-        ? ConditionStatus.isTrue("Synced", "Deferred", message(failure))
-        : ConditionStatus.isFalse("Synced", reason(failure), message(failure));
-  }
-
-  private static String reason(AwsFailures.Failure failure) {
-    if (failure instanceof AwsFailures.Deferred deferred) {
-      return deferred.deferral().reason();
-    }
-    return failure instanceof AwsFailures.Terminal terminal ? terminal.reason() : ((AwsFailures.Transient) failure).reason();
-  }
-
-  private static String message(AwsFailures.Failure failure) {
-    if (failure instanceof AwsFailures.Deferred deferred) {
-      return deferred.deferral().message();
-    }
-    return failure instanceof AwsFailures.Terminal terminal ? terminal.message() : ((AwsFailures.Transient) failure).message();
+        ? ConditionStatus.isTrue("Synced", "Deferred", failure.message())
+        : ConditionStatus.isFalse("Synced", failure.reason(), failure.message());
   }
 
   private static Instant retryAt(AwsFailures.Failure failure, Instant now) {
@@ -352,7 +352,7 @@ public final class TableReconciliation {
   }
 
   private static Event event(AwsFailures.Failure failure) {
-    return new Event(!(failure instanceof AwsFailures.Deferred), reason(failure), message(failure));
+    return new Event(!(failure instanceof AwsFailures.Deferred), failure.reason(), failure.message());
   }
 
   private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {

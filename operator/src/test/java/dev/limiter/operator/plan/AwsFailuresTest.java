@@ -94,4 +94,16 @@ class AwsFailuresTest {
     assertThat(failure).isEqualTo(new AwsFailures.Transient("AwsConflict",
         "deregister raced another change, will retry: No scalable target registered"));
   }
+
+  @Test
+  void aCloudWatchQuotaIsADeferralNotAnInvalidSpec() {
+    AwsFailures.Failure failure = AwsFailures.classify("put alarm x", software.amazon.awssdk.services.cloudwatch.model
+        .LimitExceededException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode("LimitExceeded")
+            .errorMessage("The maximum allowed number of alarms has been reached").build()).build(),
+        Instant.parse("2026-11-24T12:00:00Z"));
+    assertThat(failure).isInstanceOfSatisfying(AwsFailures.Deferred.class, deferred -> {
+      assertThat(deferred.deferral().reason()).isEqualTo("AwsQuota");
+      assertThat(deferred.deferral().until()).isEqualTo(Instant.parse("2026-11-24T12:15:00Z"));
+    });
+  }
 }

@@ -8,6 +8,7 @@ import dev.limiter.operator.api.Autoscaling;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ContributorInsights;
+import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.Emergency;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
@@ -289,6 +290,23 @@ class CapacityAutomationTest {
     assertThat(condition(get("quiet", "steady"), "Ready").getStatus()).isEqualTo("True");
   }
 
+  @Test
+  void deletingTheTableRemovesItsAutoscalingAndTheOperatorsAlarmsFirst() {
+    client.resource(table("gone", "soon", spec(provisioned(10, 10)).autoscaling(SCALING)
+        .alarms(new Alarms(true, List.of(), null, null)).deletionPolicy(DeletionPolicy.Delete).build())).create();
+    awaitReady("gone", "soon");
+    assertThat(targets("gone-soon")).hasSize(4);
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("gone-soon-by-hand").alarmDescription("someone's")
+        .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
+        .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
+
+    client.resources(RateLimiterTable.class).inNamespace("gone").withName("soon").delete();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(tables.describeTable("gone-soon")).isEmpty());
+    assertThat(targets("gone-soon")).isEmpty();
+    assertThat(cloudWatch.describeAlarms("gone-soon-")).extracting(MetricAlarm::alarmName).containsExactly("gone-soon-by-hand");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Every mutating call made for {@code table} so far, in AWS and its fakes. */
@@ -336,6 +354,7 @@ class CapacityAutomationTest {
     private Alarms alarms;
     private ContributorInsights insights;
     private Emergency emergency;
+    private DeletionPolicy deletionPolicy;
 
     Spec(Billing billing) {
       this.billing = billing;
@@ -361,13 +380,19 @@ class CapacityAutomationTest {
       return this;
     }
 
+    Spec deletionPolicy(DeletionPolicy value) {
+      deletionPolicy = value;
+      return this;
+    }
+
     Spec cooldown(String cooldown) {
       billing = new Billing(billing.mode(), billing.provisioned(), billing.plan(), billing.onDemand(), cooldown);
       return this;
     }
 
     RateLimiterTableSpec build() {
-      return new RateLimiterTableSpec(null, null, billing, false, false, false, false, null, Map.of(), autoscaling, alarms, insights,
+      return new RateLimiterTableSpec(null, null, billing, false, false, false, false, deletionPolicy, Map.of(), autoscaling, alarms,
+          insights,
           emergency, null);
     }
   }
