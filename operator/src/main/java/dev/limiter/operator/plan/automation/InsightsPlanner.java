@@ -48,7 +48,13 @@ public final class InsightsPlanner {
         continue;
       }
       boolean enabled = status == ContributorInsightsStatus.ENABLED;
-      if (mode.isPresent() && (!enabled || current.contributorInsightsMode() != mode.get())) {
+      // A target enabled before modes existed reports none: it records accessed and throttled keys.
+      ContributorInsightsMode currentMode = null;
+      if (enabled) {
+        currentMode = current.contributorInsightsMode() != null ? current.contributorInsightsMode()
+            : ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS;
+      }
+      if (mode.isPresent() && currentMode != mode.get()) {
         actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.ENABLE, mode.get()));
       } else if (mode.isEmpty() && (enabled || status == ContributorInsightsStatus.FAILED)) {
         actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.DISABLE, null));

@@ -49,6 +49,16 @@ class InsightsPlannerTest {
     assertThat(quiet.condition().reason()).isEqualTo("Disabled");
   }
 
+  @Test
+  void anEnabledTargetWithoutAModeRecordsAccessedAndThrottledKeys() {
+    Map<String, DescribeContributorInsightsResponse> legacy = Map.of("", DescribeContributorInsightsResponse.builder()
+        .contributorInsightsStatus(ContributorInsightsStatus.ENABLED).build());
+    assertThat(InsightsPlanner.plan("orders", List.of(), Optional.of(ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS), legacy)
+        .actions()).isEmpty();
+    assertThat(InsightsPlanner.plan("orders", List.of(), Optional.of(ContributorInsightsMode.THROTTLED_KEYS), legacy).actions())
+        .hasSize(1);
+  }
+
   private static DescribeContributorInsightsResponse state(ContributorInsightsStatus status, ContributorInsightsMode mode) {
     return DescribeContributorInsightsResponse.builder().contributorInsightsStatus(status).contributorInsightsMode(mode).build();
   }
