@@ -277,7 +277,9 @@ public final class TableReconciliation {
 
     /** Throttling and HotPartitionRisk. */
     List<ConditionStatus> observations(List<EntityDemand> demands) {
-      return List.of(throttling(), PartitionInsight.risk(partitions, demands));
+      Optional<Long> scalable = table.capacity().mode() == BillingMode.Provisioned
+          ? emergency.scaling().map(goal -> goal.write().max()) : Optional.empty();
+      return List.of(throttling(), PartitionInsight.risk(partitions, demands, scalable));
     }
 
     /** The next diagnosis reading or the emergency's next step, whichever comes first. */

@@ -52,7 +52,17 @@ public final class PartitionInsight {
 
   /** The HotPartitionRisk condition for the entities' demands on a table with {@code partitions}. */
   public static ConditionStatus risk(PartitionStatus partitions, List<EntityDemand> demands) {
-    long perKey = Math.max(1, partitions.writeCapacityPerPartition());
+    return risk(partitions, demands, Optional.empty());
+  }
+
+  /**
+   * The HotPartitionRisk condition; with {@code scalableWriteUnits} (autoscaling's maximum), a key
+   * is judged by what autoscaling may give it, not by today's units, which follow the traffic.
+   */
+  public static ConditionStatus risk(PartitionStatus partitions, List<EntityDemand> demands, Optional<Long> scalableWriteUnits) {
+    long perKey = Math.max(1, scalableWriteUnits
+        .map(units -> Math.min(PARTITION_WRITE_UNITS, units / Math.max(1, partitions.estimated())))
+        .orElse(partitions.writeCapacityPerPartition()));
     Optional<EntityDemand> worst = demands.stream()
         .filter(d -> perShard(d) > perKey)
         .max(Comparator.comparingLong(EntityDemand::writesPerSecond));

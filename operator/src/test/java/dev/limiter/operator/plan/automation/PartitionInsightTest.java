@@ -56,6 +56,16 @@ class PartitionInsightTest {
   }
 
   @Test
+  void underAutoscalingAKeyIsJudgedByTheMaximumNotTodaysUnits() {
+    PartitionStatus estimate = PartitionInsight.estimate(null, Tables.provisioned(5, 5), Optional.empty());
+    List<EntityDemand> demands = List.of(new EntityDemand("tenants", "project-123", 400, 1));
+    assertThat(PartitionInsight.risk(estimate, demands).holds()).isTrue();
+    assertThat(PartitionInsight.risk(estimate, demands, Optional.of(500L)).holds()).isFalse();
+    assertThat(PartitionInsight.risk(estimate, demands, Optional.of(300L)).message()).contains("300 write units per partition key")
+        .contains("set shards: 2");
+  }
+
+  @Test
   void beyondTheShardLimitTheFixSaysSo() {
     PartitionStatus tiny = new PartitionStatus(100L, 0L, 0L, 100L, 1L, 1L);
     ConditionStatus risk = PartitionInsight.risk(tiny, List.of(new EntityDemand("h", "e", 10_000, 1)));
