@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -119,7 +117,6 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
   public static final String ACCOUNT = "000000000000";
 
   private static final String SERVICE_NAME = "CloudWatch";
-  private static final int BAD_REQUEST = 400;
   private static final Pattern QUERY_ID = Pattern.compile("^[a-z][a-zA-Z0-9_]*$");
 
   private final Clock clock;
@@ -487,16 +484,7 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
   }
 
   private static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
-    return builder
-        .message(message)
-        .statusCode(BAD_REQUEST)
-        .requestId(UUID.randomUUID().toString())
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .serviceName(SERVICE_NAME)
-            .errorCode(code)
-            .errorMessage(message)
-            .build())
-        .build();
+    return AwsErrors.badRequest(builder, SERVICE_NAME, code, message);
   }
 
   // ---------------------------------------------------------------- state

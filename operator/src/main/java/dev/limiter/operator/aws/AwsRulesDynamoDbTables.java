@@ -17,10 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
@@ -141,7 +139,6 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
   public static final int PITR_RECOVERY_PERIOD_DAYS = 35;
 
   private static final String SERVICE_NAME = "DynamoDb";
-  private static final int BAD_REQUEST = 400;
 
   private final DynamoDbTables delegate;
   private final Clock clock;
@@ -566,16 +563,7 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
   }
 
   private static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
-    return builder
-        .message(message)
-        .statusCode(BAD_REQUEST)
-        .requestId(UUID.randomUUID().toString())
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .serviceName(SERVICE_NAME)
-            .errorCode(code)
-            .errorMessage(message)
-            .build())
-        .build();
+    return AwsErrors.badRequest(builder, SERVICE_NAME, code, message);
   }
 
   // ---------------------------------------------------------------- state

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.applicationautoscaling.model.Alarm;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeleteScalingPolicyRequest;
@@ -104,7 +103,6 @@ public final class AwsRulesTableScaling implements TableScaling {
   public static final double MAX_TARGET_VALUE = 90.0;
 
   private static final String SERVICE_NAME = "ApplicationAutoScaling";
-  private static final int BAD_REQUEST = 400;
   private static final String NAMESPACE = ServiceNamespace.DYNAMODB.toString();
   private static final Pattern RESOURCE_ID =
       Pattern.compile("table/([A-Za-z0-9_.-]{3,255})(?:/index/([A-Za-z0-9_.-]{3,255}))?");
@@ -358,16 +356,7 @@ public final class AwsRulesTableScaling implements TableScaling {
   }
 
   private static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
-    return builder
-        .message(message)
-        .statusCode(BAD_REQUEST)
-        .requestId(UUID.randomUUID().toString())
-        .awsErrorDetails(AwsErrorDetails.builder()
-            .serviceName(SERVICE_NAME)
-            .errorCode(code)
-            .errorMessage(message)
-            .build())
-        .build();
+    return AwsErrors.badRequest(builder, SERVICE_NAME, code, message);
   }
 
   // ---------------------------------------------------------------- state

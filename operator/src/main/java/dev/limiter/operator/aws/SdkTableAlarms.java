@@ -1,12 +1,10 @@
 package dev.limiter.operator.aws;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
-import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 
@@ -39,16 +37,8 @@ public final class SdkTableAlarms implements TableAlarms {
    */
   @Override
   public List<MetricAlarm> describeAlarms(String alarmNamePrefix) {
-    List<MetricAlarm> alarms = new ArrayList<>();
-    String nextToken = null;
-    do {
-      String token = nextToken;
-      DescribeAlarmsResponse page = client.describeAlarms(r -> r
-          .alarmNamePrefix(alarmNamePrefix).alarmTypes(AlarmType.METRIC_ALARM).nextToken(token));
-      alarms.addAll(page.metricAlarms());
-      nextToken = page.nextToken();
-    } while (nextToken != null && !nextToken.isEmpty());
-    return alarms;
+    return client.describeAlarmsPaginator(r -> r.alarmNamePrefix(alarmNamePrefix).alarmTypes(AlarmType.METRIC_ALARM))
+        .metricAlarms().stream().toList();
   }
 
   @Override

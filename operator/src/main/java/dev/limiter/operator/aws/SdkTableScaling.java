@@ -7,8 +7,6 @@ import java.util.Objects;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeleteScalingPolicyRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeregisterScalableTargetRequest;
-import software.amazon.awssdk.services.applicationautoscaling.model.DescribeScalableTargetsResponse;
-import software.amazon.awssdk.services.applicationautoscaling.model.DescribeScalingPoliciesResponse;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
@@ -50,14 +48,8 @@ public final class SdkTableScaling implements TableScaling {
     List<ScalableTarget> targets = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += RESOURCE_IDS_PER_CALL) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + RESOURCE_IDS_PER_CALL));
-      String nextToken = null;
-      do {
-        String token = nextToken;
-        DescribeScalableTargetsResponse page = client.describeScalableTargets(r -> r
-            .serviceNamespace(ServiceNamespace.DYNAMODB).resourceIds(chunk).nextToken(token));
-        targets.addAll(page.scalableTargets());
-        nextToken = page.nextToken();
-      } while (nextToken != null && !nextToken.isEmpty());
+      client.describeScalableTargetsPaginator(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceIds(chunk))
+          .scalableTargets().forEach(targets::add);
     }
     return targets;
   }
@@ -65,16 +57,8 @@ public final class SdkTableScaling implements TableScaling {
   /** DescribeScalingPolicies of {@code resourceId}, following {@code NextToken}; AWS's order. */
   @Override
   public List<ScalingPolicy> describeScalingPolicies(String resourceId) {
-    List<ScalingPolicy> policies = new ArrayList<>();
-    String nextToken = null;
-    do {
-      String token = nextToken;
-      DescribeScalingPoliciesResponse page = client.describeScalingPolicies(r -> r
-          .serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId).nextToken(token));
-      policies.addAll(page.scalingPolicies());
-      nextToken = page.nextToken();
-    } while (nextToken != null && !nextToken.isEmpty());
-    return policies;
+    return client.describeScalingPoliciesPaginator(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId))
+        .scalingPolicies().stream().toList();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.aws.TableAlarms;
 import dev.limiter.operator.aws.TableScaling;
@@ -17,11 +18,11 @@ public final class AutomationActuator {
   private final TableScaling scaling;
   private final TableAlarms alarms;
 
-  /** An actuator over the region's services. */
-  public AutomationActuator(DynamoDbTables tables, TableScaling scaling, TableAlarms alarms) {
-    this.tables = tables;
-    this.scaling = scaling;
-    this.alarms = alarms;
+  /** An actuator over {@code region}'s services. */
+  public AutomationActuator(AwsAccess aws, String region) {
+    this.tables = aws.tables().apply(region);
+    this.scaling = aws.scaling().apply(region);
+    this.alarms = aws.alarms().apply(region);
   }
 
   /** Applies {@code actions}; the first failure, classified, or empty when all succeeded. */

@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.aws.TableAlarms;
 import dev.limiter.operator.aws.TableMetrics;
@@ -36,12 +37,12 @@ public final class AutomationObserver {
   private final TableAlarms alarms;
   private final TableMetrics metrics;
 
-  /** An observer over the region's services. */
-  public AutomationObserver(DynamoDbTables tables, TableScaling scaling, TableAlarms alarms, TableMetrics metrics) {
-    this.tables = tables;
-    this.scaling = scaling;
-    this.alarms = alarms;
-    this.metrics = metrics;
+  /** An observer over {@code region}'s services. */
+  public AutomationObserver(AwsAccess aws, String region) {
+    this.tables = aws.tables().apply(region);
+    this.scaling = aws.scaling().apply(region);
+    this.alarms = aws.alarms().apply(region);
+    this.metrics = aws.metrics().apply(region);
   }
 
   /** The snapshot of {@code table}; metrics over {@code [now - window, now)} are read only when {@code metricsDue}. */

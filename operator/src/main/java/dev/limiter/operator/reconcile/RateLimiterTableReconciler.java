@@ -186,8 +186,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   /** Deregisters the table's scalable targets and deletes the operator's alarms; the failure that stopped it, if any. */
   private Optional<AwsFailures.Failure> removeAutomation(String region, String owner, TableDescription description, Instant now) {
     ObservedTable table = ObservedTable.of(description, null, null, Map.of());
-    ObservedAutomation observed = new AutomationObserver(aws.tables().apply(region), aws.scaling().apply(region),
-        aws.alarms().apply(region), aws.metrics().apply(region)).observe(table, false, Duration.ZERO, now);
+    ObservedAutomation observed = new AutomationObserver(aws, region).observe(table, false, Duration.ZERO, now);
     Optional<AwsFailures.Failure> unobserved = observed.scaling().failed().or(() -> observed.alarms().failed());
     if (unobserved.isPresent()) {
       return unobserved;
@@ -196,8 +195,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         observed.scaling().value()).actions());
     actions.addAll(AlarmPlanner.plan(table.name(), owner, table.indexNames(), Optional.empty(), false, observed.alarms().value())
         .actions());
-    return new AutomationActuator(aws.tables().apply(region), aws.scaling().apply(region), aws.alarms().apply(region))
-        .apply(actions, now);
+    return new AutomationActuator(aws, region).apply(actions, now);
   }
 
   /** The declared traffic of the entities of every EntityHierarchy that uses this table. */

@@ -141,7 +141,7 @@ public final class TableReconciliation {
       automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
       wakeAt = earliest(wakeAt, automation.wakeAt(now));
     }
-    AutomationActuator automationActuator = new AutomationActuator(tables, aws.scaling().apply(region), aws.alarms().apply(region));
+    AutomationActuator automationActuator = new AutomationActuator(aws, region);
     boolean automationPending = false;
     // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
     if (scaling != null) {
@@ -200,8 +200,7 @@ public final class TableReconciliation {
     ThrottleReading last = previous == null || previous.observed() == null || previous.observed().at() == null ? null
         : previous.observed();
     Instant nextReading = last == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
-    ObservedAutomation observed = new AutomationObserver(aws.tables().apply(region), aws.scaling().apply(region),
-        aws.alarms().apply(region), aws.metrics().apply(region))
+    ObservedAutomation observed = new AutomationObserver(aws, region)
         .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
     EmergencyPlan emergency = EmergencyPlanner.plan(desired.capacity(), goal.autoscaling(), goal.emergency(), table,
         observed.freshReading(), previous == null ? null : previous.emergency(),
