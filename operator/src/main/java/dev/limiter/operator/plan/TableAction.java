@@ -43,6 +43,14 @@ public sealed interface TableAction {
     }
   }
 
+  /** DeleteTable. */
+  record Delete() implements TableAction {
+    @Override
+    public String describe() {
+      return "delete the table";
+    }
+  }
+
   /** TagResource. */
   record Tag(Map<String, String> tags) implements TableAction {
     @Override

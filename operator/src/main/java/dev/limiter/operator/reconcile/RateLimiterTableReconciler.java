@@ -6,19 +6,18 @@ import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.plan.DeletionPlan;
+import dev.limiter.operator.plan.DeletionPlanner;
+import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ObservedTable;
-import dev.limiter.operator.plan.automation.AlarmPlanner;
-import dev.limiter.operator.plan.automation.AutomationAction;
 import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.EntityDemands;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
-import dev.limiter.operator.plan.automation.ScalingPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -37,8 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The Kubernetes side of a RateLimiterTable: runs a {@link TableReconciliation}, writes the status,
@@ -50,7 +48,6 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
 
   /** Suffix of the ConfigMap that tells workloads how to reach the table. */
   public static final String CONFIG_MAP_SUFFIX = "-limiter";
-  private static final Duration DELETION_POLL = Duration.ofSeconds(10);
 
   private final AwsAccess aws;
   private final OperatorSettings settings;
@@ -92,48 +89,58 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     metrics.switchDeferred(key(resource), false);
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
+    DeletionPolicy policy = resource.getSpec() == null ? DeletionPolicy.Retain : resource.getSpec().deletionPolicyOrDefault();
     DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion());
-    boolean delete = resource.getSpec() != null && resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Delete;
-    if (!delete || !(resolution instanceof DesiredTables.Resolved resolved)) {
+    if (resolution instanceof DesiredTables.Invalid invalid) {
       String table = resource.getStatus() == null ? null : resource.getStatus().tableName();
-      if (table != null) {
-        emit(client, resource, new TableReconciliation.Event(false, "Retained",
-            "table " + table + " is retained in AWS (deletionPolicy Retain)"), now);
+      return execute(client, resource, DeletionPlanner.unresolved(table, policy, invalid.message()), null, null, null, now);
+    }
+    DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
+    DesiredTable desired = resolved.table();
+    DeletionPlan plan;
+    Optional<ObservedTable> observed = Optional.empty();
+    try {
+      if (policy == DeletionPolicy.Delete) {
+        observed = new TableObserver(aws.tables().apply(resolved.region())).observe(desired.name());
       }
-      return DeleteControl.defaultDelete();
+      Optional<ObservedAutomation> automation = DeletionPlanner.needsAutomation(desired, policy, observed)
+          ? Optional.of(new AutomationObserver(aws, resolved.region()).observe(observed.get(), false, Duration.ZERO, now))
+          : Optional.empty();
+      plan = DeletionPlanner.plan(desired, policy, observed, automation);
+    } catch (SdkException e) {
+      AwsFailures.Failure failure = AwsFailures.classify("describe table " + desired.name(), e, now);
+      emit(client, resource, new TableReconciliation.Event(true, failure.reason(), failure.message()), now);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DeletionPlanner.RETRY.toMillis());
     }
-    String name = resolved.table().name();
-    DynamoDbTables tables = aws.tables().apply(resolved.region());
-    Optional<TableDescription> table = tables.describeTable(name);
-    if (table.isEmpty()) {
-      return DeleteControl.defaultDelete();
-    }
-    if (Boolean.TRUE.equals(table.get().deletionProtectionEnabled()) && !resolved.table().deletionProtection()) {
-      // The spec turned protection off after deletion began: reconcile no longer runs, so do it here.
-      tables.updateTable(UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
-    }
-    if (Boolean.TRUE.equals(table.get().deletionProtectionEnabled())) {
-      String message = "table " + name + " has deletion protection on; turn spec.deletionProtection off (or delete the table"
-          + " yourself) to let the resource go; nothing was deleted";
-      patchConditions(client, resource, List.of(ConditionStatus.isFalse("Ready", "DeletionBlocked", message)), now);
-      emit(client, resource, new TableReconciliation.Event(true, "DeletionBlocked", message), now);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.resync().toMillis());
-    }
-    if (!"DELETING".equals(table.get().tableStatusAsString())) {
-      // Deleting a table leaves its scalable targets, policies and alarms behind in AWS; remove the operator's first.
-      Optional<AwsFailures.Failure> left = removeAutomation(resolved.region(), resolved.table().owner(), table.get(), now);
-      if (left.isPresent()) {
-        emit(client, resource, new TableReconciliation.Event(true, "DeletionWaiting",
-            "the table is deleted once its autoscaling and alarms are removed: " + left.get().message()), now);
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(TableReconciliation.TRANSIENT_RETRY.toMillis());
-      }
-      tables.deleteTable(name);
-      emit(client, resource, new TableReconciliation.Event(false, "Deleting", "deleting table " + name + " (deletionPolicy Delete)"), now);
-    }
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_POLL.toMillis());
+    return execute(client, resource, plan, resolved.region(), desired.name(), observed.map(ObservedTable::arn).orElse(null), now);
   }
 
+  /** Act on a deletion plan: automation first, then the table; events and conditions once the calls succeeded. */
+  private DeleteControl execute(KubernetesClient client, RateLimiterTable resource, DeletionPlan plan, String region,
+                                String tableName, String arn, Instant now) {
+    Optional<AwsFailures.Failure> failure = Optional.empty();
+    if (!plan.automation().isEmpty()) {
+      failure = new AutomationActuator(aws, region).apply(plan.automation(), now).map(f -> new AwsFailures.Transient(
+          "DeletionWaiting", "the table is deleted once its autoscaling and alarms are removed: " + f.message()));
+    }
+    if (failure.isEmpty() && !plan.table().isEmpty()) {
+      failure = new TableActuator(aws.tables().apply(region)).apply(tableName, arn, plan.table(), now).failure();
+    }
+    if (failure.isPresent()) {
+      emit(client, resource, new TableReconciliation.Event(true, failure.get().reason(), failure.get().message()), now);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DeletionPlanner.RETRY.toMillis());
+    }
+    plan.events().forEach(event -> emit(client, resource, new TableReconciliation.Event(event.warning(), event.reason(),
+        event.message()), now));
+    if (!plan.conditions().isEmpty()) {
+      patchConditions(client, resource, plan.conditions(), now);
+    }
+    if (plan.release()) {
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval()
+        .rescheduleAfter(plan.checkAgainIn().orElse(settings.resync()).toMillis());
+  }
 
   private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
     Map<String, String> data = new LinkedHashMap<>();
@@ -181,21 +188,6 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
           current.setStatus(next);
           return current;
         });
-  }
-
-  /** Deregisters the table's scalable targets and deletes the operator's alarms; the failure that stopped it, if any. */
-  private Optional<AwsFailures.Failure> removeAutomation(String region, String owner, TableDescription description, Instant now) {
-    ObservedTable table = ObservedTable.of(description, null, null, Map.of());
-    ObservedAutomation observed = new AutomationObserver(aws, region).observe(table, false, Duration.ZERO, now);
-    Optional<AwsFailures.Failure> unobserved = observed.scaling().failed().or(() -> observed.alarms().failed());
-    if (unobserved.isPresent()) {
-      return unobserved;
-    }
-    List<AutomationAction> actions = new ArrayList<>(ScalingPlanner.plan(table.name(), table.indexNames(), Optional.empty(), false,
-        observed.scaling().value()).actions());
-    actions.addAll(AlarmPlanner.plan(table.name(), owner, table.indexNames(), Optional.empty(), false, observed.alarms().value())
-        .actions());
-    return new AutomationActuator(aws, region).apply(actions, now);
   }
 
   /** The declared traffic of the entities of every EntityHierarchy that uses this table. */

@@ -62,6 +62,8 @@ public final class TableActuator {
       tables.updatePointInTimeRecovery(tableName, pitr.enabled());
     } else if (action instanceof TableAction.Tag tag) {
       tables.tagResource(tableArn, tag.tags());
+    } else if (action instanceof TableAction.Delete) {
+      tables.deleteTable(tableName);
     }
   }
 }

@@ -11,19 +11,27 @@ import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.plan.DesiredTable;
+import dev.limiter.runtime.BillingSettings;
+import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.Tag;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** The operator against the fabric8 mock API server (CRUD mode, CRD registered) and DynamoDB Local. */
 @EnableKubernetesMockClient(crud = true)
@@ -138,5 +146,56 @@ class RateLimiterTableReconcilerTest {
     client.resource(blocked).update();
     await().atMost(Duration.ofSeconds(60)).until(() -> get("team-c", "doomed") == null);
     assertThat(aws.describeTable("team-c-doomed")).isEmpty();
+  }
+
+  @Test
+  void deletingAResourceInConflictWithAnotherOwnersTableReleasesItAndLeavesTheTableUntouched() {
+    assertConflictIsReleasedUntouched("team-d", "thief", "their-limits", Map.of(DesiredTable.OWNER_TAG, "team-x/theirs"));
+  }
+
+  @Test
+  void deletingAResourceInConflictWithAnUntaggedTableReleasesItAndLeavesTheTableUntouched() {
+    assertConflictIsReleasedUntouched("team-e", "thief", "hand-made-limits", Map.of("team", "x"));
+  }
+
+  /**
+   * A foreign table, protected, and a resource naming it with deletionPolicy Delete and protection
+   * off: deleting the resource releases it, and the table keeps its protection, tags and existence.
+   */
+  private static void assertConflictIsReleasedUntouched(String namespace, String name, String tableName, Map<String, String> tags) {
+    aws.createTable(LimiterTableSchema.createTableRequest(tableName, BillingSettings.onDemand()).toBuilder()
+        .deletionProtectionEnabled(true)
+        .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
+        .build());
+    Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
+    RateLimiterTable resource = table(namespace, name, onDemand, DeletionPolicy.Delete, false);
+    resource.setSpec(named(resource.getSpec(), tableName));
+    client.resource(resource).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(get(namespace, name), "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("TableConflict")));
+
+    client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(namespace, name) == null);
+
+    TableDescription after = aws.describeTable(tableName).orElseThrow(() -> new AssertionError("the foreign table was deleted"));
+    assertThat(after.deletionProtectionEnabled()).as("deletion protection of the foreign table").isTrue();
+    assertThat(new HashMap<>(aws.listTags(after.tableArn()))).isEqualTo(tags);
+    assertThat(harness.tableMutations()).as("calls that change the foreign table").noneMatch(call -> call.contains(tableName));
+    assertThat(events(namespace, name)).anySatisfy(event -> {
+      assertThat(event.getType()).isEqualTo("Warning");
+      assertThat(event.getMessage()).contains("table " + tableName + " is not owned by this resource")
+          .contains("released, nothing deleted");
+    });
+  }
+
+  private static RateLimiterTableSpec named(RateLimiterTableSpec s, String tableName) {
+    return new RateLimiterTableSpec(tableName, s.region(), s.billing(), s.timeToLive(), s.stream(), s.pointInTimeRecovery(),
+        s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(), s.contributorInsights(), s.emergency(),
+        s.diagnosis());
+  }
+
+  private static List<Event> events(String namespace, String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
   }
 }
