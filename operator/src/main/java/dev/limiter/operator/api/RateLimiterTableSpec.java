@@ -64,11 +64,6 @@ public record RateLimiterTableSpec(
     @JsonPropertyDescription("Throttling diagnosis from CloudWatch metrics")
     Diagnosis diagnosis) {
 
-  /** Whether the table is protected from deletion (the default). */
-  public boolean deletionProtectionOrDefault() {
-    return deletionProtection == null || deletionProtection;
-  }
-
   /** The deletion policy, Retain by default. */
   public DeletionPolicy deletionPolicyOrDefault() {
     return deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;

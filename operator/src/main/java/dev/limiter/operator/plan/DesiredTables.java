@@ -42,16 +42,27 @@ public final class DesiredTables {
   /** The spec is invalid; {@code message} says what to fix. */
   public record Invalid(String message) implements Resolution {}
 
-  /**
-   * Resolves {@code resource}; {@code defaultRegion} is the operator's (may be null).
-   */
+  /** Resolves {@code resource} under an operator without table-name prefix and adoption grants. */
   public static Resolution resolve(RateLimiterTable resource, String defaultRegion) {
+    return resolve(resource, defaultRegion, TablePolicy.NONE);
+  }
+
+  /**
+   * Resolves {@code resource}; {@code defaultRegion} is the operator's (may be null), {@code policy}
+   * its table-name prefix and adoption grants.
+   */
+  public static Resolution resolve(RateLimiterTable resource, String defaultRegion, TablePolicy policy) {
     RateLimiterTableSpec spec = resource.getSpec();
     if (spec == null || spec.billing() == null || spec.billing().mode() == null) {
       return new Invalid("spec.billing.mode is required");
     }
     String namespace = resource.getMetadata().getNamespace();
-    String name = spec.tableName() != null ? spec.tableName() : namespace + "-" + resource.getMetadata().getName();
+    String name = spec.tableName() != null ? spec.tableName()
+        : policy.namePrefix() + namespace + "-" + resource.getMetadata().getName();
+    if (!name.startsWith(policy.namePrefix())) {
+      return new Invalid("spec.tableName '" + name + "' does not start with '" + policy.namePrefix() + "', the prefix this"
+          + " operator's tables must carry (operator flag --table-name-prefix)");
+    }
     if (!TABLE_NAME.matcher(name).matches()) {
       return new Invalid("table name '" + name + "' is not a valid DynamoDB table name (3 to 255 letters, digits, '_', '.', '-')"
           + (spec.tableName() == null ? "; set spec.tableName" : ""));
@@ -103,16 +114,18 @@ public final class DesiredTables {
         cooldown, automation.autoscaling().isPresent(),
         automation.autoscaling().map(DesiredAutomation.ScalingGoal::indexes).orElse(false));
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    boolean adopt = annotations != null && "true".equals(annotations.get(ADOPT_ANNOTATION));
+    DesiredTable.Adoption adoption = annotations == null || !"true".equals(annotations.get(ADOPT_ANNOTATION))
+        ? DesiredTable.Adoption.NOT_ASKED
+        : policy.allowsAdoption(namespace, name) ? DesiredTable.Adoption.GRANTED : DesiredTable.Adoption.NOT_GRANTED;
     return new Resolved(new DesiredTable(
         name,
         namespace + "/" + resource.getMetadata().getName(),
-        adopt,
+        adoption,
         capacity,
-        Boolean.TRUE.equals(spec.timeToLive()),
-        Boolean.TRUE.equals(spec.stream()),
-        Boolean.TRUE.equals(spec.pointInTimeRecovery()),
-        spec.deletionProtectionOrDefault(),
+        spec.timeToLive(),
+        spec.stream(),
+        spec.pointInTimeRecovery(),
+        spec.deletionProtection(),
         spec.tags() == null ? Map.of() : spec.tags(),
         automation), region);
   }

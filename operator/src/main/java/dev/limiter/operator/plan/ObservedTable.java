@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * @param pointInTimeRecovery whether continuous backups are on
  * @param tags the table's tags
  * @param sizeBytes the table's size (DescribeTable updates it about every six hours)
+ * @param schema its key schema and indexes
  */
 public record ObservedTable(
     String name,
@@ -42,7 +43,8 @@ public record ObservedTable(
     TimeToLiveStatus timeToLive,
     boolean pointInTimeRecovery,
     Map<String, String> tags,
-    long sizeBytes) {
+    long sizeBytes,
+    ObservedSchema schema) {
 
   /** How far after the creation time DynamoDB may stamp an on-demand table's creation as its last switch. */
   private static final Duration CREATION_TOLERANCE = Duration.ofMinutes(1);
@@ -107,7 +109,8 @@ public record ObservedTable(
         backups != null && backups.pointInTimeRecoveryDescription() != null
             && backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED,
         Map.copyOf(tags),
-        table.tableSizeBytes() == null ? 0 : table.tableSizeBytes());
+        table.tableSizeBytes() == null ? 0 : table.tableSizeBytes(),
+        ObservedSchema.of(table));
   }
 
   private static Throughput throughput(ProvisionedThroughputDescription description) {

@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * it calls.
  *
  * <p>Rules: create a missing table; touch nothing that belongs to someone else (an existing table
- * without the ownership tag is adopted only when asked); change nothing while the table is not
- * ACTIVE; at most one UpdateTable per pass, capacity first, then the stream, then deletion
+ * without the ownership tag is adopted only when the resource asks and the operator's adoption grants
+ * allow it) or that lacks the limiter's key schema and indexes; change nothing while the table is not
+ * ACTIVE; a setting the spec leaves unset is left as the table has it; at most one UpdateTable per pass, capacity first, then the stream, then deletion
  * protection; TTL, point-in-time recovery and tags are separate fast calls made in the same pass;
  * deferrals are reported with their exact time and woken up for; a converged table gets no call.
  */
@@ -54,8 +55,12 @@ public final class TablePlanner {
       return create(desired, now);
     }
     ObservedTable table = observed.get();
-    if (!manages(desired, table)) {
+    if (!ownsOrMayAdopt(desired, table)) {
       return conflict(desired, table.tags().get(DesiredTable.OWNER_TAG));
+    }
+    List<String> differences = TableCompatibility.differences(table.schema());
+    if (!differences.isEmpty()) {
+      return incompatible(TableCompatibility.message(table.name(), differences));
     }
     if (!table.active()) {
       return busy(table, now);
@@ -63,10 +68,17 @@ public final class TablePlanner {
     return active(desired, table, history, now, switchReason);
   }
 
-  /** Whether the resource may manage {@code table}: it owns it, or may adopt it. */
+  /**
+   * Whether the resource may manage {@code table}: it owns it or may adopt it, and the limiter can
+   * use it. Nothing else (automation, items) is changed on a table this refuses.
+   */
   public static boolean manages(DesiredTable desired, ObservedTable table) {
+    return ownsOrMayAdopt(desired, table) && TableCompatibility.differences(table.schema()).isEmpty();
+  }
+
+  private static boolean ownsOrMayAdopt(DesiredTable desired, ObservedTable table) {
     String owner = table.tags().get(DesiredTable.OWNER_TAG);
-    return owner == null ? desired.adopt() : owner.equals(desired.owner());
+    return owner == null ? desired.adoption() == DesiredTable.Adoption.GRANTED : owner.equals(desired.owner());
   }
 
   private static TablePlan create(DesiredTable desired, Instant now) {
@@ -84,15 +96,33 @@ public final class TablePlanner {
   }
 
   private static TablePlan conflict(DesiredTable desired, String owner) {
-    String message = owner == null
-        ? "table " + desired.name() + " already exists and was not created by this resource; annotate the resource with "
-            + "limiter.dev/adopt=\"true\" to take it over, or choose another tableName"
-        : "table " + desired.name() + " belongs to " + owner + ", not to " + desired.owner();
+    String exists = "table " + desired.name() + " already exists and was not created by this resource; ";
+    String message;
+    if (owner != null) {
+      message = "table " + desired.name() + " belongs to " + owner + ", not to " + desired.owner();
+    } else if (desired.adoption() == DesiredTable.Adoption.NOT_GRANTED) {
+      String namespace = desired.owner().substring(0, desired.owner().indexOf('/'));
+      message = exists + "the operator does not let namespace " + namespace + " adopt it (its --adopt grants list which"
+          + " namespaces may adopt which tables); choose another tableName or ask the platform team";
+    } else {
+      message = exists + "annotate the resource with " + DesiredTables.ADOPT_ANNOTATION + "=\"true\" to take it over (the"
+          + " operator must also grant it), or choose another tableName";
+    }
     return new TablePlan(List.of(),
         List.of(ConditionStatus.isFalse(TABLE_READY, "TableConflict", message),
             ConditionStatus.unknown(CAPACITY_SYNCED, "TableConflict", "the table is not managed by this resource"),
             NO_SWITCH_PENDING,
             ConditionStatus.isFalse(READY, "TableConflict", message)),
+        Optional.empty(), List.of(message), Optional.empty(), true);
+  }
+
+  private static TablePlan incompatible(String message) {
+    String reason = TableCompatibility.INCOMPATIBLE;
+    return new TablePlan(List.of(),
+        List.of(ConditionStatus.isFalse(TABLE_READY, reason, message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, reason, "the table is not managed by this resource"),
+            NO_SWITCH_PENDING,
+            ConditionStatus.isFalse(READY, reason, message)),
         Optional.empty(), List.of(message), Optional.empty(), true);
   }
 
@@ -145,7 +175,7 @@ public final class TablePlanner {
     }
 
     boolean updatePlanned = !actions.isEmpty();
-    if (desired.stream() != table.streamEnabled()) {
+    if (desired.stream() != null && desired.stream() != table.streamEnabled()) {
       if (updatePlanned) {
         pending.add("stream");
       } else {
@@ -154,7 +184,7 @@ public final class TablePlanner {
         updatePlanned = true;
       }
     }
-    if (desired.deletionProtection() != table.deletionProtection()) {
+    if (desired.deletionProtection() != null && desired.deletionProtection() != table.deletionProtection()) {
       if (updatePlanned) {
         pending.add("deletion protection");
       } else {
@@ -164,14 +194,15 @@ public final class TablePlanner {
       }
     }
     boolean ttlSettled = table.timeToLive() == TimeToLiveStatus.ENABLED || table.timeToLive() == TimeToLiveStatus.DISABLED;
-    if (desired.timeToLive() != (table.timeToLive() == TimeToLiveStatus.ENABLED || table.timeToLive() == TimeToLiveStatus.ENABLING)) {
+    if (desired.timeToLive() != null
+        && desired.timeToLive() != (table.timeToLive() == TimeToLiveStatus.ENABLED || table.timeToLive() == TimeToLiveStatus.ENABLING)) {
       if (ttlSettled) {
         actions.add(new TableAction.SetTimeToLive(desired.timeToLive()));
       } else {
         pending.add("time to live (" + table.timeToLive() + ")");
       }
     }
-    if (desired.pointInTimeRecovery() != table.pointInTimeRecovery()) {
+    if (desired.pointInTimeRecovery() != null && desired.pointInTimeRecovery() != table.pointInTimeRecovery()) {
       actions.add(new TableAction.SetPointInTimeRecovery(desired.pointInTimeRecovery()));
     }
     Map<String, String> missingTags = missingTags(desired.tagsWithOwner(), table.tags());

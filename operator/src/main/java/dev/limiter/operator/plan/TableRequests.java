@@ -31,11 +31,11 @@ final class TableRequests {
         ? BillingSettings.provisioned(capacity.throughput().read(), capacity.throughput().write())
         : BillingSettings.onDemand(capacity.maxReadRequestUnits(), capacity.maxWriteRequestUnits());
     CreateTableRequest.Builder request = LimiterTableSchema.createTableRequest(desired.name(), billing).toBuilder()
-        .deletionProtectionEnabled(desired.deletionProtection())
+        .deletionProtectionEnabled(!Boolean.FALSE.equals(desired.deletionProtection()))
         .tags(desired.tagsWithOwner().entrySet().stream()
             .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build())
             .toList());
-    if (desired.stream()) {
+    if (Boolean.TRUE.equals(desired.stream())) {
       request.streamSpecification(stream(true));
     }
     return request.build();

@@ -1,6 +1,7 @@
 package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.plan.GoDurations;
+import dev.limiter.operator.plan.TablePolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,8 +18,10 @@ import java.util.stream.Collectors;
  *     and CloudWatch always go to AWS: DynamoDB Local has neither
  * @param resync how often a converged resource is looked at again (drift detection)
  * @param namespaces namespaces to watch; empty for all
+ * @param tablePolicy the table-name prefix every managed table carries and who may adopt which table
  */
-public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
+public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces,
+                               TablePolicy tablePolicy) {
 
   /** Default drift-detection period. */
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
@@ -28,11 +31,19 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
       "--default-region", "LIMITER_DEFAULT_REGION",
       "--endpoint-url", "LIMITER_ENDPOINT_URL",
       "--resync", "LIMITER_RESYNC",
-      "--watch-namespaces", "LIMITER_WATCH_NAMESPACES");
+      "--watch-namespaces", "LIMITER_WATCH_NAMESPACES",
+      "--table-name-prefix", "LIMITER_TABLE_NAME_PREFIX",
+      "--adopt", "LIMITER_ADOPT");
+
+  /** Settings without a table-name prefix and without adoption. */
+  public OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
+    this(defaultRegion, endpoint, resync, namespaces, TablePolicy.NONE);
+  }
 
   /**
    * From flags ({@code --default-region=R}, {@code --endpoint-url=U}, {@code --resync=D},
-   * {@code --watch-namespaces=A,B}), each overriding its environment variable, then as
+   * {@code --watch-namespaces=A,B}, {@code --table-name-prefix=P}, {@code --adopt=NS:PATTERN,…}), each
+   * overriding its environment variable, then as
    * {@link #fromEnvironment}. An unknown flag or one without {@code =value} is refused.
    */
   public static OperatorSettings fromArguments(String[] args, Map<String, String> environment) {
@@ -51,7 +62,9 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
 
   /**
    * From {@code LIMITER_DEFAULT_REGION} (else {@code AWS_REGION}), {@code LIMITER_ENDPOINT_URL},
-   * {@code LIMITER_RESYNC} (e.g. {@code 5m}) and {@code LIMITER_WATCH_NAMESPACES} (comma-separated).
+   * {@code LIMITER_RESYNC} (e.g. {@code 5m}), {@code LIMITER_WATCH_NAMESPACES} (comma-separated),
+   * {@code LIMITER_TABLE_NAME_PREFIX} and {@code LIMITER_ADOPT} ({@code namespace:table-pattern} grants,
+   * comma-separated; none by default).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> environment) {
     String region = environment.getOrDefault("LIMITER_DEFAULT_REGION", environment.get("AWS_REGION"));
@@ -62,6 +75,8 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
         region == null || region.isBlank() ? null : region.trim(),
         endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
         resync == null || resync.isBlank() ? DEFAULT_RESYNC : GoDurations.parse(resync.trim()),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()));
+        Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+        new TablePolicy(environment.getOrDefault("LIMITER_TABLE_NAME_PREFIX", "").trim(),
+            TablePolicy.parseGrants(environment.getOrDefault("LIMITER_ADOPT", ""))));
   }
 }

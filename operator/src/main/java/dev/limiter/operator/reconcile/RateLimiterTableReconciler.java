@@ -63,7 +63,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     this.clock = clock;
     this.metrics = metrics;
     this.events = new KubernetesEvents(metrics);
-    this.reconciliation = new TableReconciliation(aws, settings.defaultRegion());
+    this.reconciliation = new TableReconciliation(aws, settings.defaultRegion(), settings.tablePolicy());
   }
 
   @Override
@@ -90,7 +90,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
     DeletionPolicy policy = resource.getSpec() == null ? DeletionPolicy.Retain : resource.getSpec().deletionPolicyOrDefault();
-    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion());
+    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion(), settings.tablePolicy());
     if (resolution instanceof DesiredTables.Invalid invalid) {
       String table = resource.getStatus() == null ? null : resource.getStatus().tableName();
       return execute(client, resource, DeletionPlanner.unresolved(table, policy, invalid.message()), null, null, null, now);

@@ -22,6 +22,7 @@ import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.TablePlan;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.plan.Throughput;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
@@ -60,11 +61,18 @@ public final class TableReconciliation {
 
   private final AwsAccess aws;
   private final String defaultRegion;
+  private final TablePolicy policy;
 
   /** A reconciliation reaching each region's services through {@code aws}. */
   public TableReconciliation(AwsAccess aws, String defaultRegion) {
+    this(aws, defaultRegion, TablePolicy.NONE);
+  }
+
+  /** A reconciliation under the operator's table-name prefix and adoption grants ({@code policy}). */
+  public TableReconciliation(AwsAccess aws, String defaultRegion, TablePolicy policy) {
     this.aws = aws;
     this.defaultRegion = defaultRegion;
+    this.policy = policy;
   }
 
   /**
@@ -73,7 +81,9 @@ public final class TableReconciliation {
    * @param status the status to write
    * @param events messages for Kubernetes events ({@code warning} marks failures)
    * @param wakeAt when to reconcile again at the latest; empty for the regular resync
-   * @param table the resolved table, empty when the spec is invalid
+   * @param table the resolved table, empty when the spec is invalid or the table is not one this
+   *     resource may use (another owner's, not adoptable, not the limiter's schema): workloads are
+   *     pointed only at a table they can use
    * @param region the resolved region
    */
   public record Result(RateLimiterTableStatus status, List<Event> events, Optional<Instant> wakeAt,
@@ -94,7 +104,7 @@ public final class TableReconciliation {
   public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, Instant now) {
     RateLimiterTableStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion);
+    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion, policy);
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions = List.of(
           ConditionStatus.isFalse(TablePlanner.READY, "InvalidSpec", invalid.message()),
@@ -147,7 +157,9 @@ public final class TableReconciliation {
     if (scaling != null) {
       automationPending = act(automationActuator, scaling, conditions, failures, events, now);
     }
-    plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
+    String planReason = plan.terminal() ? plan.condition(TablePlanner.READY).map(ConditionStatus::reason).orElse("TableConflict")
+        : "Reconcile";
+    plan.events().forEach(message -> events.add(new Event(plan.terminal(), planReason, message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
     for (Section section : laterSections) {
@@ -191,7 +203,7 @@ public final class TableReconciliation {
     plan.switchMade().ifPresent(s -> reasons.put(Instant.parse(s.at()), s.reason()));
     RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, reasons, cooldown, conditions,
         automation, now);
-    return new Result(status, events, wakeAt, Optional.of(desired), region);
+    return new Result(status, events, wakeAt, plan.terminal() ? Optional.empty() : Optional.of(desired), region);
   }
 
   private Automation observeAutomation(DesiredTable desired, ObservedTable table, RateLimiterTableStatus previous,

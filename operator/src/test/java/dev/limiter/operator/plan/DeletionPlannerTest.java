@@ -27,16 +27,16 @@ class DeletionPlannerTest {
   private static final String NAME = "team-a-limits";
   private static final String OWNER = "team-a/limits";
 
-  private static DesiredTable desired(boolean deletionProtection) {
+  private static DesiredTable desired(Boolean deletionProtection) {
     DesiredCapacity capacity = new DesiredCapacity(BillingMode.OnDemand, null, null, -1, -1, Duration.ofHours(24), false, false);
-    return new DesiredTable(NAME, OWNER, false, capacity, false, false, false, deletionProtection, Map.of(), DesiredAutomation.NONE);
+    return new DesiredTable(NAME, OWNER, DesiredTable.Adoption.NOT_ASKED, capacity, false, false, false, deletionProtection, Map.of(), DesiredAutomation.NONE);
   }
 
   private static Optional<ObservedTable> table(String status, boolean protection, Map<String, String> tags) {
     ObservedCapacity capacity = new ObservedCapacity(BillingMode.OnDemand, null, ObservedCapacity.Decreases.NONE,
         new HashMap<>(Collections.singletonMap("gsi1", null)), Map.of(), -1, -1, null);
     return Optional.of(new ObservedTable(NAME, "arn:aws:dynamodb:us-east-1:123456789012:table/" + NAME, status, capacity, false, null,
-        protection, TimeToLiveStatus.DISABLED, false, tags, 0L));
+        protection, TimeToLiveStatus.DISABLED, false, tags, 0L, ObservedSchemas.limiter()));
   }
 
   private static Map<String, String> owned() {
@@ -80,7 +80,7 @@ class DeletionPlannerTest {
 
   @Test
   void anUntaggedTableIsNotOwnedEvenWhenAdoptionWasAsked() {
-    DesiredTable adopter = new DesiredTable(NAME, OWNER, true, desired(false).capacity(), false, false, false, false, Map.of(),
+    DesiredTable adopter = new DesiredTable(NAME, OWNER, DesiredTable.Adoption.GRANTED, desired(false).capacity(), false, false, false, false, Map.of(),
         DesiredAutomation.NONE);
     DeletionPlan plan = DeletionPlanner.plan(adopter, DeletionPolicy.Delete, table("ACTIVE", false, Map.of("team", "x")),
         nothingAutomated());
@@ -116,6 +116,9 @@ class DeletionPlannerTest {
       assertThat(c.message()).contains("nothing was deleted");
     });
     assertThat(plan.events()).singleElement().satisfies(e -> assertThat(e.warning()).isTrue());
+
+    DeletionPlan unset = DeletionPlanner.plan(desired(null), DeletionPolicy.Delete, table("ACTIVE", true, owned()), Optional.empty());
+    assertThat(unset.table()).as("an unset field lifts nothing").isEmpty();
   }
 
   @Test

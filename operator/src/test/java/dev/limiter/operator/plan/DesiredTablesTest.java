@@ -50,10 +50,10 @@ class DesiredTablesTest {
       assertThat(resolved.region()).isEqualTo("us-east-1");
       assertThat(table.name()).isEqualTo("team-a-llm-limits");
       assertThat(table.owner()).isEqualTo("team-a/llm-limits");
-      assertThat(table.adopt()).isFalse();
-      assertThat(table.deletionProtection()).isTrue();
+      assertThat(table.adoption()).isEqualTo(DesiredTable.Adoption.NOT_ASKED);
+      assertThat(table.deletionProtection()).as("unset: a created table is protected, an existing one keeps its setting").isNull();
       assertThat(table.stream()).isTrue();
-      assertThat(table.timeToLive()).isFalse();
+      assertThat(table.timeToLive()).as("unset: left as the table has it").isNull();
       assertThat(table.capacity().throughput()).isEqualTo(new Throughput(10, 5));
       assertThat(table.capacity().maxIncreasePercent()).isEqualTo(50);
       assertThat(table.capacity().switchCooldown()).isEqualTo(Duration.ofHours(24));
@@ -68,7 +68,7 @@ class DesiredTablesTest {
         resource(spec("explicit-name", "eu-west-1", plan), Map.of("limiter.dev/adopt", "true")), null);
     assertThat(resolved.table().capacity().throughput()).isEqualTo(new Throughput(30, 300));
     assertThat(resolved.table().capacity().switchCooldown()).isEqualTo(Duration.ofHours(6));
-    assertThat(resolved.table().adopt()).isTrue();
+    assertThat(resolved.table().adoption()).as("the annotation without the operator's grant").isEqualTo(DesiredTable.Adoption.NOT_GRANTED);
     assertThat(resolved.region()).isEqualTo("eu-west-1");
 
     Billing onDemand = new Billing(BillingMode.OnDemand, null, null, new OnDemandCapacity(1000L, null), null);
@@ -76,6 +76,37 @@ class DesiredTablesTest {
     assertThat(caps.table().capacity().maxReadRequestUnits()).isEqualTo(1000);
     assertThat(caps.table().capacity().maxWriteRequestUnits()).isEqualTo(-1);
     assertThat(caps.table().capacity().throughput()).isNull();
+  }
+
+  @Test
+  void adoptionNeedsTheAnnotationAndAGrantForTheNamespaceAndTable() {
+    TablePolicy policy = new TablePolicy("", TablePolicy.parseGrants("team-a:legacy-*, ops:exact-name"));
+    Map<String, String> adopt = Map.of(DesiredTables.ADOPT_ANNOTATION, "true");
+    assertThat(adoption(resource(spec("legacy-limits", "us-east-1", provisioned(1, 1)), adopt), policy))
+        .isEqualTo(DesiredTable.Adoption.GRANTED);
+    assertThat(adoption(resource(spec("legacy-limits", "us-east-1", provisioned(1, 1)), null), policy))
+        .isEqualTo(DesiredTable.Adoption.NOT_ASKED);
+    assertThat(adoption(resource(spec("exact-name", "us-east-1", provisioned(1, 1)), adopt), policy))
+        .as("granted to another namespace").isEqualTo(DesiredTable.Adoption.NOT_GRANTED);
+    assertThat(adoption(resource(spec("other-limits", "us-east-1", provisioned(1, 1)), adopt), policy))
+        .isEqualTo(DesiredTable.Adoption.NOT_GRANTED);
+  }
+
+  private static DesiredTable.Adoption adoption(RateLimiterTable resource, TablePolicy policy) {
+    return ((DesiredTables.Resolved) DesiredTables.resolve(resource, null, policy)).table().adoption();
+  }
+
+  @Test
+  void theOperatorsPrefixIsTheDefaultNamesStartAndAnInvalidSpecElsewhere() {
+    TablePolicy prefixed = new TablePolicy("prod-", java.util.List.of());
+    DesiredTables.Resolution named = DesiredTables.resolve(resource(spec(null, "us-east-1", provisioned(1, 1)), null), null, prefixed);
+    assertThat(named).isInstanceOfSatisfying(DesiredTables.Resolved.class,
+        r -> assertThat(r.table().name()).isEqualTo("prod-team-a-llm-limits"));
+    assertThat(DesiredTables.resolve(resource(spec("prod-limits", "us-east-1", provisioned(1, 1)), null), null, prefixed))
+        .isInstanceOf(DesiredTables.Resolved.class);
+    assertThat(DesiredTables.resolve(resource(spec("payments", "us-east-1", provisioned(1, 1)), null), null, prefixed))
+        .isEqualTo(new DesiredTables.Invalid("spec.tableName 'payments' does not start with 'prod-', the prefix this operator's"
+            + " tables must carry (operator flag --table-name-prefix)"));
   }
 
   @Test

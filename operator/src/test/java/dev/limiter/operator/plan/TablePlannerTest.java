@@ -2,6 +2,8 @@ package dev.limiter.operator.plan;
 
 import static dev.limiter.operator.api.BillingMode.OnDemand;
 import static dev.limiter.operator.api.BillingMode.Provisioned;
+import static dev.limiter.operator.plan.DesiredTable.Adoption.GRANTED;
+import static dev.limiter.operator.plan.DesiredTable.Adoption.NOT_ASKED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -28,7 +30,7 @@ class TablePlannerTest {
   private static final Throughput T100 = new Throughput(100, 50);
   private static final String OWNER = "team-a/llm-limits";
 
-  private static DesiredTable desired(BillingMode mode, boolean adopt) {
+  private static DesiredTable desired(BillingMode mode, DesiredTable.Adoption adopt) {
     DesiredCapacity capacity = new DesiredCapacity(mode, mode == Provisioned ? T100 : null, null, -1, -1,
         Duration.ofHours(24), false, false);
     return new DesiredTable("team-a-llm-limits", OWNER, adopt, capacity, true, true, true, true, Map.of("team", "a"), DesiredAutomation.NONE);
@@ -41,7 +43,7 @@ class TablePlannerTest {
       capacity.indexes().put("gsi1", null);
     }
     return new ObservedTable("team-a-llm-limits", "arn:aws:dynamodb:us-east-1:123456789012:table/team-a-llm-limits",
-        status, capacity, true, "NEW_AND_OLD_IMAGES", true, TimeToLiveStatus.ENABLED, true, tags, 0L);
+        status, capacity, true, "NEW_AND_OLD_IMAGES", true, TimeToLiveStatus.ENABLED, true, tags, 0L, ObservedSchemas.limiter());
   }
 
   private static Map<String, String> ownedTags() {
@@ -50,7 +52,7 @@ class TablePlannerTest {
 
   @Test
   void missingTableIsCreatedWithEverythingTheSpecAsks() {
-    TablePlan plan = TablePlanner.plan(desired(Provisioned, false), Optional.empty(), List.of(), NOW);
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.empty(), List.of(), NOW);
     assertThat(plan.actions()).singleElement().isInstanceOfSatisfying(TableAction.Create.class, create -> {
       CreateTableRequest request = create.request();
       assertThat(request.tableName()).isEqualTo("team-a-llm-limits");
@@ -70,7 +72,7 @@ class TablePlannerTest {
 
   @Test
   void convergedTableMakesNoCall() {
-    TablePlan plan = TablePlanner.plan(desired(Provisioned, false),
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED),
         Optional.of(observed("ACTIVE", Provisioned, ownedTags())), List.of(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.events()).isEmpty();
@@ -83,7 +85,7 @@ class TablePlannerTest {
   @Test
   void foreignTableIsAConflictUnlessAdoptionIsAsked() {
     Optional<ObservedTable> foreign = Optional.of(observed("ACTIVE", Provisioned, Map.of()));
-    TablePlan conflict = TablePlanner.plan(desired(Provisioned, false), foreign, List.of(), NOW);
+    TablePlan conflict = TablePlanner.plan(desired(Provisioned, NOT_ASKED), foreign, List.of(), NOW);
     assertThat(conflict.actions()).isEmpty();
     assertThat(conflict.terminal()).isTrue();
     assertThat(conflict.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
@@ -91,11 +93,11 @@ class TablePlannerTest {
       assertThat(c.message()).contains("limiter.dev/adopt");
     });
 
-    TablePlan adopted = TablePlanner.plan(desired(Provisioned, true), foreign, List.of(), NOW);
+    TablePlan adopted = TablePlanner.plan(desired(Provisioned, GRANTED), foreign, List.of(), NOW);
     assertThat(adopted.actions()).containsExactly(new TableAction.Tag(Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "a")));
     assertThat(adopted.events()).contains("Adopting existing table team-a-llm-limits");
 
-    TablePlan otherOwner = TablePlanner.plan(desired(Provisioned, true),
+    TablePlan otherOwner = TablePlanner.plan(desired(Provisioned, GRANTED),
         Optional.of(observed("ACTIVE", Provisioned, Map.of(DesiredTable.OWNER_TAG, "team-b/limits"))), List.of(), NOW);
     assertThat(otherOwner.terminal()).isTrue();
     assertThat(otherOwner.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.message()).contains("team-b/limits"));
@@ -104,7 +106,7 @@ class TablePlannerTest {
   @Test
   void nothingChangesWhileTheTableIsBusy() {
     ObservedTable updating = observed("UPDATING", OnDemand, ownedTags());
-    TablePlan plan = TablePlanner.plan(desired(Provisioned, false), Optional.of(updating), List.of(), NOW);
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(updating), List.of(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
     assertThat(plan.wakeAt()).contains(NOW.plusSeconds(10));
@@ -113,7 +115,7 @@ class TablePlannerTest {
   @Test
   void allowedSwitchIsTheOnlyUpdateAndIsRecorded() {
     ObservedTable onDemand = observed("ACTIVE", OnDemand, ownedTags());
-    DesiredTable wanted = new DesiredTable("team-a-llm-limits", OWNER, false, desired(Provisioned, false).capacity(),
+    DesiredTable wanted = new DesiredTable("team-a-llm-limits", OWNER, NOT_ASKED, desired(Provisioned, NOT_ASKED).capacity(),
         true, false, false, true, Map.of("team", "a"), DesiredAutomation.NONE);
     TablePlan plan = TablePlanner.plan(wanted, Optional.of(onDemand), List.of(), NOW);
     assertThat(plan.actions()).hasSize(2);
@@ -137,7 +139,7 @@ class TablePlannerTest {
   void deferredSwitchSetsTheCooldownConditionAndWakesAtTheExactTime() {
     ObservedTable onDemand = observed("ACTIVE", OnDemand, ownedTags());
     List<BillingSwitchGuard.Switch> history = List.of(new BillingSwitchGuard.Switch(NOW.minus(Duration.ofHours(5)), OnDemand));
-    TablePlan plan = TablePlanner.plan(desired(Provisioned, false), Optional.of(onDemand), history, NOW);
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(onDemand), history, NOW);
     assertThat(plan.actions()).isEmpty();
     Instant allowed = NOW.plus(Duration.ofHours(19));
     assertThat(plan.condition(TablePlanner.BILLING_MODE_COOLDOWN)).hasValueSatisfying(c -> {
@@ -152,7 +154,7 @@ class TablePlannerTest {
 
   @Test
   void streamAndDeletionProtectionAreSeparateUpdatesInLaterPasses() {
-    DesiredTable noStream = new DesiredTable("team-a-llm-limits", OWNER, false, desired(Provisioned, false).capacity(),
+    DesiredTable noStream = new DesiredTable("team-a-llm-limits", OWNER, NOT_ASKED, desired(Provisioned, NOT_ASKED).capacity(),
         true, false, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
     TablePlan first = TablePlanner.plan(noStream, Optional.of(observed("ACTIVE", Provisioned, ownedTags())), List.of(), NOW);
     assertThat(first.actions()).singleElement().isInstanceOfSatisfying(TableAction.Update.class,
@@ -165,10 +167,69 @@ class TablePlannerTest {
   void ttlInTransitionIsWaitedForAndTagsAreAddedNotRemoved() {
     ObservedTable table = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE",
         observed("ACTIVE", Provisioned, Map.of()).capacity(), true, "NEW_AND_OLD_IMAGES", true,
-        TimeToLiveStatus.DISABLING, true, Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "b", "cost-center", "42"), 0L);
-    TablePlan plan = TablePlanner.plan(desired(Provisioned, false), Optional.of(table), List.of(), NOW);
+        TimeToLiveStatus.DISABLING, true, Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "b", "cost-center", "42"), 0L, ObservedSchemas.limiter());
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(table), List.of(), NOW);
     assertThat(plan.actions()).containsExactly(new TableAction.Tag(Map.of("team", "a")));
     assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c ->
         assertThat(c.message()).contains("time to live (DISABLING) (next pass)"));
+  }
+
+  @Test
+  void settingsTheSpecLeavesUnsetAreLeftAsTheTableHasThem() {
+    DesiredTable unset = new DesiredTable("team-a-llm-limits", OWNER, GRANTED, desired(Provisioned, NOT_ASKED).capacity(),
+        null, null, null, null, Map.of("team", "a"), DesiredAutomation.NONE);
+    // The observed table has a stream, TTL, point-in-time recovery and deletion protection on; nothing turns them off.
+    TablePlan adopted = TablePlanner.plan(unset, Optional.of(observed("ACTIVE", Provisioned, Map.of("team", "a"))), List.of(), NOW);
+    assertThat(adopted.actions()).containsExactly(new TableAction.Tag(Map.of(DesiredTable.OWNER_TAG, OWNER)));
+
+    ObservedTable bare = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE", observed("ACTIVE", Provisioned, Map.of()).capacity(),
+        false, null, false, TimeToLiveStatus.DISABLED, false, ownedTags(), 0L, ObservedSchemas.limiter());
+    assertThat(TablePlanner.plan(unset, Optional.of(bare), List.of(), NOW).actions()).as("nor on").isEmpty();
+  }
+
+  @Test
+  void aCreatedTableWithUnsetSettingsIsProtectedAndHasNoStream() {
+    DesiredTable unset = new DesiredTable("team-a-llm-limits", OWNER, NOT_ASKED, desired(Provisioned, NOT_ASKED).capacity(),
+        null, null, null, null, Map.of(), DesiredAutomation.NONE);
+    TablePlan plan = TablePlanner.plan(unset, Optional.empty(), List.of(), NOW);
+    assertThat(plan.actions()).singleElement().isInstanceOfSatisfying(TableAction.Create.class, create -> {
+      assertThat(create.request().deletionProtectionEnabled()).isTrue();
+      assertThat(create.request().streamSpecification()).isNull();
+    });
+  }
+
+  @Test
+  void aTableWithoutTheLimitersKeySchemaIsNeverChangedNorAdopted() {
+    ObservedSchema byId = ObservedSchema.of(software.amazon.awssdk.services.dynamodb.model.TableDescription.builder()
+        .keySchema(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName("id").keyType("HASH").build())
+        .attributeDefinitions(software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName("id")
+            .attributeType("S").build())
+        .build());
+    ObservedTable legacy = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE", observed("ACTIVE", Provisioned, Map.of()).capacity(),
+        true, "KEYS_ONLY", false, TimeToLiveStatus.DISABLED, true, Map.of(), 0L, byId);
+    DesiredTable adopter = new DesiredTable("team-a-llm-limits", OWNER, GRANTED, desired(Provisioned, NOT_ASKED).capacity(),
+        false, false, false, true, Map.of(), DesiredAutomation.NONE);
+    TablePlan plan = TablePlanner.plan(adopter, Optional.of(legacy), List.of(), NOW);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.terminal()).isTrue();
+    assertThat(TablePlanner.manages(adopter, legacy)).isFalse();
+    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo(TableCompatibility.INCOMPATIBLE);
+      assertThat(c.message()).contains("partition key is id (S), the limiter needs pk (S)");
+    });
+    assertThat(plan.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("IncompatibleTable"));
+  }
+
+  @Test
+  void theAnnotationWithoutTheOperatorsGrantIsAConflictThatSaysSo() {
+    DesiredTable refused = new DesiredTable("team-a-llm-limits", OWNER, DesiredTable.Adoption.NOT_GRANTED,
+        desired(Provisioned, NOT_ASKED).capacity(), true, true, true, true, Map.of(), DesiredAutomation.NONE);
+    TablePlan plan = TablePlanner.plan(refused, Optional.of(observed("ACTIVE", Provisioned, Map.of())), List.of(), NOW);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
+      assertThat(c.reason()).isEqualTo("TableConflict");
+      assertThat(c.message()).contains("the operator does not let namespace team-a adopt it");
+    });
   }
 }

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 /**
  * The operator on the mock API server and DynamoDB Local with an injected clock: the billing-mode
  * cooldown deferred and applied later, console drift put back, and ownership (conflict, then
- * adoption on request). A one
+ * adoption on request, which the operator grants namespace {@code owners}). A one
  * second resync stands in for the wake-ups the operator schedules, so moving the clock is enough.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -50,7 +50,8 @@ class GuardedReconcilerTest {
 
   @BeforeAll
   static void start() {
-    harness = OperatorHarness.start(client, CLOCK, Duration.ofSeconds(1), null);
+    harness = OperatorHarness.start(client, CLOCK, OperatorSettings.fromEnvironment(Map.of("LIMITER_DEFAULT_REGION", "us-east-1",
+        "LIMITER_RESYNC", "1s", "LIMITER_ADOPT", "owners:someone-elses-*")));
     aws = harness.aws();
   }
 

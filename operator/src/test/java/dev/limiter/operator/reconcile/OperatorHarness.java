@@ -59,6 +59,11 @@ final class OperatorHarness implements AutoCloseable {
    */
   static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint,
                                ExecutionInterceptor... interceptors) {
+    return start(client, clock, new OperatorSettings("us-east-1", endpoint, resync, Set.of()), interceptors);
+  }
+
+  /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, with the operator's {@code settings}. */
+  static OperatorHarness start(KubernetesClient client, Clock clock, OperatorSettings settings, ExecutionInterceptor... interceptors) {
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
@@ -72,7 +77,6 @@ final class OperatorHarness implements AutoCloseable {
     AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
     List<String> tableMutations = new CopyOnWriteArrayList<>();
     DynamoDbTables recorded = recording(aws, tableMutations);
-    OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of());
     Operator operator = LimiterOperator.create(client, settings,
         new AwsAccess(region -> recorded, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
             region -> cloudWatch),

@@ -3,8 +3,10 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limiter.operator.plan.TablePolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,18 @@ class OperatorSettingsTest {
         Map.of("LIMITER_DEFAULT_REGION", "us-east-2", "LIMITER_ENDPOINT_URL", "http://localhost:8000", "LIMITER_RESYNC", "90s"));
     assertThat(settings).isEqualTo(new OperatorSettings("us-west-2", URI.create("http://localhost:8000"),
         Duration.ofMinutes(1), Set.of("ops")));
+  }
+
+  @Test
+  void theTablePrefixAndAdoptionGrantsComeFromFlagsOrTheEnvironment() {
+    OperatorSettings settings = OperatorSettings.fromArguments(new String[] {"--table-name-prefix=prod-", "--adopt=ops:prod-legacy-*"},
+        Map.of("LIMITER_ADOPT", "team-a:x"));
+    assertThat(settings.tablePolicy()).isEqualTo(new TablePolicy("prod-", List.of(new TablePolicy.AdoptionGrant("ops", "prod-legacy-*"))));
+    assertThat(OperatorSettings.fromEnvironment(Map.of("LIMITER_TABLE_NAME_PREFIX", "dev-", "LIMITER_ADOPT", "a:b,c:d*"))
+        .tablePolicy().grants()).hasSize(2);
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).tablePolicy()).isEqualTo(TablePolicy.NONE);
+    assertThatThrownBy(() -> OperatorSettings.fromArguments(new String[] {"--adopt=everything"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adoption grant 'everything'");
   }
 
   @Test

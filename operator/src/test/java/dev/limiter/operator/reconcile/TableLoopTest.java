@@ -69,7 +69,7 @@ class TableLoopTest {
 
   private DesiredTable desired(BillingMode mode, Throughput throughput) {
     DesiredCapacity capacity = new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false, false);
-    return new DesiredTable(name, "team-a/limits", false, capacity, true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
+    return new DesiredTable(name, "team-a/limits", DesiredTable.Adoption.NOT_ASKED, capacity, true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
   }
 
   /** One reconcile pass; returns the plan and records a switch that was applied. */
@@ -191,7 +191,7 @@ class TableLoopTest {
       clock.advance(Duration.ofMinutes(10));
     }
     // A short cooldown lets the planner try; AWS (the fake) refuses and names the time.
-    DesiredTable wanted = new DesiredTable(name, "team-a/limits", false,
+    DesiredTable wanted = new DesiredTable(name, "team-a/limits", DesiredTable.Adoption.NOT_ASKED,
         new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false, false), true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
     Pass refused = pass(wanted);
     assertThat(refused.plan().actions()).singleElement().isInstanceOf(TableAction.Update.class);

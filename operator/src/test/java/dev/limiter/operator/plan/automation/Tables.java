@@ -4,6 +4,7 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ThrottleReading;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.ObservedCapacity;
+import dev.limiter.operator.plan.ObservedSchemas;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.Throughput;
 import java.time.Instant;
@@ -40,7 +41,7 @@ final class Tables {
     ObservedCapacity capacity = new ObservedCapacity(mode, throughput, ObservedCapacity.Decreases.NONE, indexes, Map.of(), -1, -1,
         lastToOnDemand);
     return new ObservedTable(NAME, "arn:aws:dynamodb:us-east-1:123456789012:table/" + NAME, "ACTIVE", capacity, false, null,
-        true, TimeToLiveStatus.DISABLED, false, Map.of(DesiredTable.OWNER_TAG, OWNER), sizeBytes);
+        true, TimeToLiveStatus.DISABLED, false, Map.of(DesiredTable.OWNER_TAG, OWNER), sizeBytes, ObservedSchemas.limiter());
   }
 
   /** A reading at {@code at} over 5 minutes. */

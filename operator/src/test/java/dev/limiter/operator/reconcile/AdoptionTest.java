@@ -1,0 +1,145 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
+import dev.limiter.operator.plan.DesiredTable;
+import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.runtime.BillingSettings;
+import dev.limiter.runtime.LimiterTableSchema;
+import dev.limiter.testkit.ManualClock;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * Adoption on the mock API server and DynamoDB Local, with an operator that grants namespace
+ * {@code adopters} the tables {@code legacy-*}: what an adopted table keeps, what cannot be adopted,
+ * and that the annotation alone adopts nothing.
+ */
+@EnableKubernetesMockClient(crud = true)
+class AdoptionTest {
+
+  static KubernetesClient client;
+
+  private static OperatorHarness harness;
+  private static AwsRulesDynamoDbTables aws;
+
+  @BeforeAll
+  static void start() {
+    harness = OperatorHarness.start(client, ManualClock.at("2026-12-01T08:00:00Z"), OperatorSettings.fromEnvironment(Map.of(
+        "LIMITER_DEFAULT_REGION", "us-east-1", "LIMITER_RESYNC", "1s", "LIMITER_ADOPT", "adopters:legacy-*")));
+    aws = harness.aws();
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  @Test
+  void aTableWithAnotherKeySchemaIsNotAdoptedAndKeepsEverything() {
+    aws.createTable(CreateTableRequest.builder().tableName("legacy-by-id")
+        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+        .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY).build())
+        .build());
+    aws.updatePointInTimeRecovery("legacy-by-id", true);
+    client.resource(adopting("adopters", "by-id", "legacy-by-id")).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition ready = condition(get("adopters", "by-id"), "Ready");
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("IncompatibleTable");
+      assertThat(ready.getMessage()).contains("partition key is id (S), the limiter needs pk (S)");
+      assertThat(condition(get("adopters", "by-id"), "TableReady").getStatus()).isEqualTo("False");
+    });
+    TableDescription table = aws.describeTable("legacy-by-id").orElseThrow();
+    assertThat(table.streamSpecification()).as("the stream").isNotNull()
+        .satisfies(stream -> assertThat(stream.streamEnabled()).isTrue());
+    assertThat(aws.describeContinuousBackups("legacy-by-id").pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString())
+        .isEqualTo("ENABLED");
+    assertThat(aws.listTags(table.tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
+    assertThat(harness.tableMutations()).as("calls that change the incompatible table").noneMatch(c -> c.contains("legacy-by-id"));
+    assertThat(client.configMaps().inNamespace("adopters").withName("by-id" + RateLimiterTableReconciler.CONFIG_MAP_SUFFIX).get())
+        .as("no ConfigMap points workloads at a table they cannot use").isNull();
+  }
+
+  @Test
+  void anAdoptedTableKeepsWhatTheSpecLeavesUnset() {
+    aws.createTable(LimiterTableSchema.createTableRequest("legacy-limits", BillingSettings.onDemand()).toBuilder()
+        .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build())
+        .build());
+    aws.updatePointInTimeRecovery("legacy-limits", true);
+    aws.updateTimeToLive("legacy-limits", LimiterTableSchema.TTL_ATTRIBUTE, true);
+    client.resource(adopting("adopters", "limits", "legacy-limits")).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(get("adopters", "limits"), "Ready").getStatus()).isEqualTo("True"));
+    TableDescription table = aws.describeTable("legacy-limits").orElseThrow();
+    assertThat(aws.listTags(table.tableArn())).containsEntry(DesiredTable.OWNER_TAG, "adopters/limits");
+    assertThat(table.streamSpecification()).as("the stream").isNotNull()
+        .satisfies(stream -> assertThat(stream.streamEnabled()).isTrue());
+    assertThat(aws.describeContinuousBackups("legacy-limits").pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString())
+        .isEqualTo("ENABLED");
+    assertThat(aws.describeTimeToLive("legacy-limits").timeToLiveStatusAsString()).isEqualTo("ENABLED");
+  }
+
+  @Test
+  void theAnnotationAloneAdoptsNothing() {
+    aws.createTable(LimiterTableSchema.createTableRequest("other-limits", BillingSettings.onDemand()));
+    client.resource(adopting("adopters", "other", "other-limits")).create();
+    aws.createTable(LimiterTableSchema.createTableRequest("legacy-elsewhere", BillingSettings.onDemand()));
+    client.resource(adopting("elsewhere", "legacy", "legacy-elsewhere")).create();
+
+    for (String[] resource : new String[][] {{"adopters", "other"}, {"elsewhere", "legacy"}}) {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Condition ready = condition(get(resource[0], resource[1]), "Ready");
+        assertThat(ready.getReason()).isEqualTo("TableConflict");
+        assertThat(ready.getMessage()).contains("the operator does not let namespace " + resource[0] + " adopt");
+      });
+    }
+    assertThat(aws.listTags(aws.describeTable("other-limits").orElseThrow().tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
+    assertThat(aws.listTags(aws.describeTable("legacy-elsewhere").orElseThrow().tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
+  }
+
+  /** A RateLimiterTable naming {@code tableName}, annotated for adoption, leaving stream, TTL and PITR unset. */
+  private static RateLimiterTable adopting(String namespace, String name, String tableName) {
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+        .withAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true")).build());
+    table.setSpec(new RateLimiterTableSpec(tableName, null, new Billing(dev.limiter.operator.api.BillingMode.OnDemand, null, null, null,
+        null), null, null, null, false, null, Map.of(), null, null, null, null, null));
+    return table;
+  }
+
+  private static RateLimiterTable get(String namespace, String name) {
+    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static Condition condition(RateLimiterTable table, String type) {
+    assertThat(table.getStatus()).as("status of %s", table.getMetadata().getName()).isNotNull();
+    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+}
