@@ -95,3 +95,14 @@ core and the events.k8s.io API depending on the client.
   resources: [events]
   verbs: [create, patch]
 {{- end }}
+
+{{/*
+The adoption grants as LIMITER_ADOPT reads them: namespace:tables, comma-separated.
+*/}}
+{{- define "limiter-operator.adoptionGrants" -}}
+{{- $grants := list }}
+{{- range .Values.tables.adopt }}
+{{- $grants = append $grants (printf "%s:%s" .namespace .tables) }}
+{{- end }}
+{{- join "," $grants }}
+{{- end }}

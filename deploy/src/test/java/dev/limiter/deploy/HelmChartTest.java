@@ -88,6 +88,8 @@ class HelmChartTest {
       "replicas, two, /replicas",
       "image.pullPolicy, Sometimes, /image/pullPolicy",
       "resync, 5 minutes, /resync",
+      "tables.namePrefix, prod/, /tables/namePrefix",
+      "tables.adopt[0].namespace, Team_A, /tables/adopt/0",
       "serviceMonitor.enabled, maybe, /serviceMonitor/enabled",
       "podDisruptionBudget.maxUnavailable, 0, /podDisruptionBudget/maxUnavailable",
       "replica, 3, 'replica' not allowed",

@@ -135,6 +135,8 @@ class HelmDefaultRenderTest {
     assertThat(rendered.envValue("JAVA_TOOL_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
     assertThat(rendered.env("LIMITER_DEFAULT_REGION")).isEmpty();
     assertThat(rendered.env("LIMITER_ENDPOINT_URL")).isEmpty();
+    assertThat(rendered.env("LIMITER_TABLE_NAME_PREFIX")).as("no table-name prefix").isEmpty();
+    assertThat(rendered.env("LIMITER_ADOPT")).as("no namespace may adopt a table").isEmpty();
   }
 
   @Test

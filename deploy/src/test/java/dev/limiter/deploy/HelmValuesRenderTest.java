@@ -118,6 +118,20 @@ class HelmValuesRenderTest {
   }
 
   @Test
+  void tableNamePrefixAndAdoptionGrantsBecomeOperatorEnvironment() {
+    Rendered rendered = HelmRender.withValues("""
+        tables:
+          namePrefix: prod-
+          adopt:
+            - {namespace: ops, tables: "prod-legacy-*"}
+            - {namespace: "*", tables: prod-shared}
+        """);
+
+    assertThat(rendered.envValue("LIMITER_TABLE_NAME_PREFIX")).isEqualTo("prod-");
+    assertThat(rendered.envValue("LIMITER_ADOPT")).isEqualTo("ops:prod-legacy-*,*:prod-shared");
+  }
+
+  @Test
   void settingsAndExtraEnvironmentFollowTheChartsOwn() {
     Rendered rendered = HelmRender.withValues("""
         resync: 90s

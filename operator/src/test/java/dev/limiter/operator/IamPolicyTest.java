@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.testkit.AwsOperationLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -54,6 +57,9 @@ class IamPolicyTest {
   /** {@code service:Operation} with no wildcard: the comparison is by exact name. */
   private static final Pattern ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9]+");
 
+  /** DynamoDB operations that change nothing; every other one is checked for the ownership condition. */
+  private static final Pattern READ_ONLY = Pattern.compile("(Describe|List|Get|BatchGet|Query|Scan).*");
+
   @Test
   void policyGrantsExactlyTheActionsTheOperatorsTestsInvoked() throws IOException {
     SortedSet<String> recorded = AwsOperationLog.global().iamActions();
@@ -95,6 +101,58 @@ class IamPolicyTest {
           .isNotEmpty()
           .allSatisfy(action -> assertThat(action).matches(ACTION));
     }
+  }
+
+  /**
+   * Every DynamoDB action that changes something is granted only on a table carrying the
+   * operator's ownership tag ({@code aws:ResourceTag}), or, for CreateTable, only when the request
+   * puts that tag on the new table ({@code aws:RequestTag}); TagResource may be either (creation and
+   * adoption put the tag on a table that has none yet). So a role mistakenly asked to change a
+   * table nobody gave the operator is refused by AWS, whatever the operator's own checks decide.
+   */
+  @Test
+  void everyMutatingDynamoDbActionIsConditionedOnTheOwnershipTag() throws IOException {
+    String resourceTag = "aws:ResourceTag/" + DesiredTable.OWNER_TAG;
+    String requestTag = "aws:RequestTag/" + DesiredTable.OWNER_TAG;
+    List<String> mutating = new ArrayList<>();
+    SoftAssertions.assertSoftly(softly -> {
+      try {
+        for (JsonNode statement : readPolicy().path("Statement")) {
+          Set<String> tagged = ownerTagRequired(statement);
+          for (String action : strings(statement.path("Action"))) {
+            if (!action.startsWith("dynamodb:") || READ_ONLY.matcher(action.substring("dynamodb:".length())).matches()) {
+              continue;
+            }
+            mutating.add(action);
+            Set<String> allowed = switch (action) {
+              case "dynamodb:CreateTable" -> Set.of(requestTag);
+              case "dynamodb:TagResource" -> Set.of(requestTag, resourceTag);
+              default -> Set.of(resourceTag);
+            };
+            softly.assertThat(tagged).as("%s in %s must require one of %s to be present (Null: false)", action,
+                statement.path("Sid").asText(), allowed).containsAnyElementsOf(allowed);
+            softly.assertThat(allowed).as("%s in %s is conditioned on a key that does not apply to it", action,
+                statement.path("Sid").asText()).containsAll(tagged);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    assertThat(mutating).as("the check saw the mutating actions").contains("dynamodb:CreateTable", "dynamodb:UpdateTable",
+        "dynamodb:DeleteTable", "dynamodb:TagResource", "dynamodb:UpdateTimeToLive", "dynamodb:UpdateContinuousBackups",
+        "dynamodb:UpdateContributorInsights", "dynamodb:BatchWriteItem");
+  }
+
+  /** The tag condition keys {@code statement} requires to be present ({@code "Null": {key: "false"}}). */
+  private static Set<String> ownerTagRequired(JsonNode statement) {
+    Set<String> keys = new TreeSet<>();
+    statement.path("Condition").path("Null").fields().forEachRemaining(entry -> {
+      if ("false".equals(entry.getValue().asText())) {
+        keys.add(entry.getKey());
+      }
+    });
+    return keys;
   }
 
   private static JsonNode readPolicy() throws IOException {
