@@ -61,6 +61,7 @@ class ArgoCdHealthTest {
         Arguments.of("ready-unknown.yaml", "Progressing", "could not evaluate the spec yet"),
         Arguments.of("invalid-spec.yaml", "Degraded", "requestsPerSecond must be positive"),
         Arguments.of("table-conflict.yaml", "Degraded", "limiter.dev/adopt=\"true\""),
+        Arguments.of("incompatible-table.yaml", "Degraded", "partition key is id (S), the limiter needs pk (S)"),
         Arguments.of("deferred-switch-cooldown.yaml", "Healthy", "deferred: switch to OnDemand deferred until"),
         Arguments.of("deferred-aws-switch-quota.yaml", "Healthy",
             "deferred: switch to OnDemand deferred until 2025-05-02T22:40:00Z"),
