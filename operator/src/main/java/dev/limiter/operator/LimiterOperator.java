@@ -62,8 +62,10 @@ public final class LimiterOperator {
       endpoints.close();
       aws.close();
     }, "limiter-operator-stop"));
-    LOG.info("limiter-operator starting: default region {}, resync {}, namespaces {}, health and metrics on port {}",
-        settings.defaultRegion(), settings.resync(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(), endpoints.port());
+    LOG.info("limiter-operator starting: default region {}, resync {}, namespaces {}, table-name prefix '{}', adoption grants {},"
+        + " health and metrics on port {}", settings.defaultRegion(), settings.resync(),
+        settings.namespaces().isEmpty() ? "all" : settings.namespaces(), settings.tablePolicy().namePrefix(),
+        settings.tablePolicy().grants().isEmpty() ? "none" : settings.tablePolicy().grants(), endpoints.port());
     operator.start();
   }
 

@@ -14,9 +14,9 @@ import java.util.Map;
  * @param tableName DynamoDB table name; defaults to {@code <namespace>-<name>}; immutable once set
  * @param region AWS region; defaults to the operator's configured region
  * @param billing capacity mode and its settings
- * @param timeToLive enable DynamoDB TTL on the runtime's TTL attribute
- * @param stream enable a NEW_AND_OLD_IMAGES stream (usage aggregation)
- * @param pointInTimeRecovery enable continuous backups
+ * @param timeToLive enable DynamoDB TTL on the runtime's TTL attribute; unset leaves an existing table's setting
+ * @param stream enable a NEW_AND_OLD_IMAGES stream (usage aggregation); unset leaves an existing table's stream
+ * @param pointInTimeRecovery enable continuous backups; unset leaves an existing table's setting
  * @param deletionProtection refuse table deletion in AWS; default true
  * @param deletionPolicy what deleting the resource does to the table; default Retain
  * @param tags AWS tags applied to the table
@@ -38,11 +38,11 @@ public record RateLimiterTableSpec(
     @JsonPropertyDescription("Capacity mode and its settings")
     @Required
     Billing billing,
-    @JsonPropertyDescription("Enable DynamoDB time to live on the limiter's TTL attribute")
+    @JsonPropertyDescription("Enable DynamoDB time to live on the limiter's TTL attribute; unset leaves an existing table's setting as it is")
     Boolean timeToLive,
-    @JsonPropertyDescription("Enable a NEW_AND_OLD_IMAGES stream for usage aggregation")
+    @JsonPropertyDescription("Enable a NEW_AND_OLD_IMAGES stream for usage aggregation; unset leaves an existing table's stream as it is")
     Boolean stream,
-    @JsonPropertyDescription("Enable point-in-time recovery (continuous backups)")
+    @JsonPropertyDescription("Enable point-in-time recovery (continuous backups); unset leaves an existing table's setting as it is")
     Boolean pointInTimeRecovery,
     @JsonPropertyDescription("Refuse deletion of the table in AWS; default true")
     @Default("true")
