@@ -55,15 +55,16 @@ public final class TablePlanner {
       return create(desired, now);
     }
     ObservedTable table = observed.get();
+    if (!table.active()) {
+      // Its tags are read once it is ACTIVE; a busy table gets no call, whoever owns it.
+      return busy(table, now);
+    }
     if (!ownsOrMayAdopt(desired, table)) {
       return conflict(desired, table.tags().get(DesiredTable.OWNER_TAG));
     }
     List<String> differences = TableCompatibility.differences(table.schema());
     if (!differences.isEmpty()) {
       return incompatible(TableCompatibility.message(table.name(), differences));
-    }
-    if (!table.active()) {
-      return busy(table, now);
     }
     return active(desired, table, history, now, switchReason);
   }

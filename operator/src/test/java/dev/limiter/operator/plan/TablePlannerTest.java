@@ -232,4 +232,14 @@ class TablePlannerTest {
       assertThat(c.message()).contains("the operator does not let namespace team-a adopt it");
     });
   }
+
+  @Test
+  void aBusyTableIsWaitedForBeforeItsOwnershipIsJudged() {
+    // TableObserver reads tags only of an ACTIVE table: the operator's own table, UPDATING, shows none.
+    TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(observed("UPDATING", Provisioned, Map.of())),
+        List.of(), NOW);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.terminal()).isFalse();
+    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
+  }
 }
