@@ -22,7 +22,7 @@ import java.util.Map;
  * @param tags AWS tags applied to the table
  * @param autoscaling target-tracking autoscaling (Provisioned mode)
  * @param alarms the runbook's CloudWatch alarms
- * @param contributorInsights Contributor Insights on the table and its GSIs
+ * @param contributorInsights Contributor Insights on the table and its GSIs; unset leaves the table's
  * @param emergency what to do when the table throttles
  * @param diagnosis how often throttling is diagnosed from CloudWatch metrics
  */
@@ -57,7 +57,7 @@ public record RateLimiterTableSpec(
     Autoscaling autoscaling,
     @JsonPropertyDescription("CloudWatch alarms on throttling and capacity")
     Alarms alarms,
-    @JsonPropertyDescription("DynamoDB Contributor Insights (finds hot keys)")
+    @JsonPropertyDescription("DynamoDB Contributor Insights (finds hot keys); unset leaves the table's as it is")
     ContributorInsights contributorInsights,
     @JsonPropertyDescription("The emergency runbook: what to do when the table throttles")
     Emergency emergency,

@@ -167,7 +167,7 @@ public final class DesiredTables {
     if (interval.compareTo(Duration.ofMinutes(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("spec.diagnosis.interval: " + spec.diagnosis().interval() + " is outside 1m to 1h");
     }
-    return new DesiredAutomation(scaling, alarmGoal, insights, emergencyGoal, interval);
+    return new DesiredAutomation(scaling, alarmGoal, insights, emergencyGoal, interval, spec.contributorInsights() == null);
   }
 
   private static DesiredAutomation.Bounds bounds(String path, ScalingBounds bounds) {

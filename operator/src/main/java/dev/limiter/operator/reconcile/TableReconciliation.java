@@ -267,8 +267,9 @@ public final class TableReconciliation {
       return List.of(
           section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
               table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
-          section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
-              i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i)));
+          desired.automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs()
+              : section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
+                  i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i)));
     }
 
     /** Why parts of the automation could not be observed: the pass is not Synced and is retried. */

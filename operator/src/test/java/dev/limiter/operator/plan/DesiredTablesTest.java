@@ -159,6 +159,12 @@ class DesiredTablesTest {
         null, new Alarms(false, null, null, null), new ContributorInsights(InsightsMode.Disabled),
         new Emergency(OnThrottle.None, null, null, null, null, null, null), null);
     DesiredAutomation off = ((DesiredTables.Resolved) DesiredTables.resolve(resource(disabled, null), "us-east-1")).table().automation();
-    assertThat(off).isEqualTo(DesiredAutomation.NONE);
+    assertThat(off).as("Disabled is said, so Contributor Insights is disabled, not left alone").isEqualTo(new DesiredAutomation(
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+        DesiredAutomation.DEFAULT_INTERVAL, false));
+    DesiredAutomation unset = ((DesiredTables.Resolved) DesiredTables.resolve(resource(spec(null, null, provisioned(10, 5)), null),
+        "us-east-1")).table().automation();
+    assertThat(unset).isEqualTo(DesiredAutomation.NONE);
+    assertThat(unset.insightsLeftAsIs()).isTrue();
   }
 }

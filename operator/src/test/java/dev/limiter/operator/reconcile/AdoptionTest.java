@@ -27,6 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsAction;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
+import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsStatus;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -103,6 +106,7 @@ class AdoptionTest {
         .build());
     aws.updatePointInTimeRecovery("legacy-limits", true);
     aws.updateTimeToLive("legacy-limits", LimiterTableSchema.TTL_ATTRIBUTE, true);
+    aws.updateContributorInsights("legacy-limits", null, ContributorInsightsAction.ENABLE, ContributorInsightsMode.THROTTLED_KEYS);
     client.resource(adopting("adopters", "limits", "legacy-limits")).create();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -114,6 +118,10 @@ class AdoptionTest {
     assertThat(aws.describeContinuousBackups("legacy-limits").pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString())
         .isEqualTo("ENABLED");
     assertThat(aws.describeTimeToLive("legacy-limits").timeToLiveStatusAsString()).isEqualTo("ENABLED");
+    assertThat(aws.describeContributorInsights("legacy-limits", null).contributorInsightsStatus())
+        .as("Contributor Insights").isEqualTo(ContributorInsightsStatus.ENABLED);
+    assertThat(harness.tableMutations()).as("calls on the adopted table: the ownership tag only")
+        .filteredOn(c -> c.contains("legacy-limits")).singleElement().asString().startsWith("tagResource");
   }
 
   @Test

@@ -8,27 +8,30 @@ import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 
 /**
  * The capacity automation a RateLimiterTable asks for, defaults applied. What the spec leaves out is
- * off: no autoscaling targets, no alarms, Contributor Insights disabled, no emergency action.
+ * off: no autoscaling targets, no alarms, no emergency action; Contributor Insights, which a table
+ * may have had before it was adopted, is left as the table has it unless the spec names a mode.
  *
  * @param autoscaling target-tracking bounds, empty for none
  * @param alarms the alarm settings, empty for none
  * @param insights the Contributor Insights mode, empty for disabled
  * @param emergency the emergency runbook, empty for none
  * @param diagnosisInterval how often metrics are read, and the window read
+ * @param insightsLeftAsIs whether the spec sets no Contributor Insights, so the table's is left alone
  */
 public record DesiredAutomation(
     Optional<ScalingGoal> autoscaling,
     Optional<AlarmGoal> alarms,
     Optional<ContributorInsightsMode> insights,
     Optional<EmergencyGoal> emergency,
-    Duration diagnosisInterval) {
+    Duration diagnosisInterval,
+    boolean insightsLeftAsIs) {
 
   /** Default diagnosis window. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
   /** Nothing automated; diagnosis at the default interval. */
   public static final DesiredAutomation NONE = new DesiredAutomation(Optional.empty(), Optional.empty(), Optional.empty(),
-      Optional.empty(), DEFAULT_INTERVAL);
+      Optional.empty(), DEFAULT_INTERVAL, true);
 
   /** Bounds and target of one scalable dimension. */
   public record Bounds(long min, long max, int targetPercent) {

@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsight
  * Plans Contributor Insights of a table and each of its GSIs. Pure.
  *
  * <p>Rules: the table and every GSI get the spec's mode; a mode change is one ENABLE with the new
- * mode; without a mode (or with Disabled) Contributor Insights is disabled; a target that is
- * ENABLING or DISABLING is waited for, not called again.
+ * mode; with Disabled Contributor Insights is disabled; without {@code spec.contributorInsights} it
+ * is left as the table has it (an adopted table keeps what it had); a target that is ENABLING or
+ * DISABLING is waited for, not called again.
  */
 public final class InsightsPlanner {
 
@@ -23,6 +24,12 @@ public final class InsightsPlanner {
   public static final String CONTRIBUTOR_INSIGHTS_SYNCED = "ContributorInsightsSynced";
 
   private InsightsPlanner() {}
+
+  /** The plan when the spec sets no Contributor Insights: no call, whatever the table has. */
+  public static Section leftAsIs() {
+    return new Section(List.of(), ConditionStatus.isTrue(CONTRIBUTOR_INSIGHTS_SYNCED, "NotConfigured",
+        "spec.contributorInsights is unset: Contributor Insights is left as the table has it"));
+  }
 
   /**
    * The plan.
