@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class ExactlyOnceTest {
 
-  private static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(400);
+  private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
   private static final String[] WRITES = {"UpdateItem", "TransactWriteItems"};
 
   private final ManualClock clock = ManualClock.at("2026-12-01T10:00:00Z");
@@ -48,7 +48,7 @@ class ExactlyOnceTest {
 
   @BeforeEach
   void setUp() {
-    faults.delay(ATTEMPT_TIMEOUT.multipliedBy(2));
+    faults.delay(ATTEMPT_TIMEOUT.multipliedBy(3).dividedBy(2));
     // The SDK's defaults as a workload would have them: standard retries, a short attempt timeout.
     client = DynamoDbClient.builder()
         .endpointOverride(DynamoDbLocal.shared().endpoint())
@@ -57,7 +57,7 @@ class ExactlyOnceTest {
         .overrideConfiguration(ClientOverrideConfiguration.builder()
             .retryStrategy(RetryMode.STANDARD)
             .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-            .apiCallTimeout(Duration.ofSeconds(5))
+            .apiCallTimeout(Duration.ofSeconds(8))
             .addExecutionInterceptor(faults)
             .build())
         .build();
