@@ -84,7 +84,8 @@ final class BucketWriter {
    * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
    * corrected from the old items the cancellation returns, and transaction conflicts retried,
    * within {@link #MAX_ATTEMPTS}. Each attempt carries its own client request token, so the SDK's
-   * replays of one attempt apply it once.
+   * replays of one attempt apply it once (SDK v2 fills in a token when none is set; it is set here
+   * so that the guarantee does not rest on that).
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();

@@ -538,7 +538,13 @@ public final class RateLimiter implements AutoCloseable {
     return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
         .handle((outcome, failure) -> {
           if (failure != null) {
-            return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+            Throwable cause = DynamoDbGateway.unwrap(failure);
+            if (BucketWriter.outcomeHidden(cause)) {
+              // Even the SDK's token-idempotent replays could not tell: both sides may hold the tokens, once.
+              usage.onUndecided(child.key().entityId(), child.key().resource(), child.consume());
+              usage.onUndecided(parent.key().entityId(), parent.key().resource(), parent.consume());
+            }
+            return CompletableFuture.completedFuture(failed(cause, (Lease) UnenforcedLease.INSTANCE));
           }
           outages.succeeded();
           if (!(outcome instanceof BucketWrite.Rejected rejected)) {

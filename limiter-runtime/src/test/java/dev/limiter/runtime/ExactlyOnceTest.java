@@ -139,6 +139,24 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  void aCascadeInOneTransactionIsChargedOnceOnBothSides(Fault fault) {
+    RateLimiter admin = limiter(plain);
+    admin.entities().createEntity("project", null, false);
+    admin.entities().createEntity("child", "project", true);
+    admin.limits().set(new LimitScope.Entity("project"), TEN);
+    List<Limit> childLimits = List.of(Limit.perMinute("rpm", 100));
+    RateLimiter strict = RateLimiter.builder().client(client).tableName(table).clock(clock)
+        .cascadeMode(CascadeMode.TRANSACTION).onUnavailable(OnUnavailable.BLOCK).build();
+    strict.acquire("child", "api", Map.of("rpm", 1L), childLimits);
+    faults.arm(fault, 1, WRITES);
+    strict.acquire("child", "api", Map.of("rpm", 5L), childLimits);
+    assertThat(faults.injected()).isEqualTo(1);
+    assertThat(admin.available("child", "api", childLimits)).containsEntry("rpm", 94L);
+    assertThat(admin.available("project", "api", TEN)).containsEntry("rpm", 4L);
+  }
+
+  @ParameterizedTest
   @EnumSource(value = Fault.class, names = {"THROTTLED"})
   void aThrottledWriteTakesNothing(Fault fault) {
     Lease lease = limiter.acquire("key", "api", Map.of("rpm", 4L), TEN);
