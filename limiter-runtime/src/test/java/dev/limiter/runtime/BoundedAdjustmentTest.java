@@ -148,5 +148,10 @@ class BoundedAdjustmentTest {
     assertThat(strict.available("key", "api", limits)).containsEntry("rpm", 0L);
     assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table).debtPeriods(-1).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("debtPeriods");
+    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table).debtPeriods(101).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("debtPeriods");
+    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table)
+        .bucketTtlMargin(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucketTtlMargin");
   }
 }
