@@ -25,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -42,6 +43,7 @@ class ExactlyOnceTest {
   private final FaultInjector faults = new FaultInjector();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private DynamoDbClient client;
+  private DynamoDbAsyncClient asyncClient;
   private DynamoDbClient plain;
   private String table;
   private RateLimiter limiter;
@@ -50,17 +52,17 @@ class ExactlyOnceTest {
   void setUp() {
     faults.delay(ATTEMPT_TIMEOUT.multipliedBy(3).dividedBy(2));
     // The SDK's defaults as a workload would have them: standard retries, a short attempt timeout.
-    client = DynamoDbClient.builder()
-        .endpointOverride(DynamoDbLocal.shared().endpoint())
-        .region(DynamoDbLocal.REGION)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(RetryMode.STANDARD)
-            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-            .apiCallTimeout(Duration.ofSeconds(8))
-            .addExecutionInterceptor(faults)
-            .build())
+    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.STANDARD)
+        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+        .apiCallTimeout(Duration.ofSeconds(8))
+        .addExecutionInterceptor(faults)
         .build();
+    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    client = DynamoDbClient.builder().endpointOverride(DynamoDbLocal.shared().endpoint()).region(DynamoDbLocal.REGION)
+        .credentialsProvider(credentials).overrideConfiguration(overrides).build();
+    asyncClient = DynamoDbAsyncClient.builder().endpointOverride(DynamoDbLocal.shared().endpoint())
+        .region(DynamoDbLocal.REGION).credentialsProvider(credentials).overrideConfiguration(overrides).build();
     plain = DynamoDbLocal.shared().inspectionClient();
     table = LimiterTables.create(plain);
     limiter = limiter(client);
@@ -70,6 +72,7 @@ class ExactlyOnceTest {
   void tearDown() {
     faults.disarm();
     client.close();
+    asyncClient.close();
     plain.close();
   }
 
@@ -174,7 +177,9 @@ class ExactlyOnceTest {
   void underRandomFaultsTheTokensHeldNeverExceedTheCapacity(Fault fault) throws Exception {
     long capacity = 20;
     List<Limit> limits = List.of(Limit.perMinute("rpm", capacity));
-    RateLimiter second = limiter(client);
+    // Half the workers go through the asynchronous client.
+    RateLimiter second = RateLimiter.builder().asyncClient(asyncClient).tableName(table).clock(clock)
+        .onUnavailable(OnUnavailable.BLOCK).usageListener(new MicrometerUsageListener(registry, false)).build();
     faults.armRandomly(fault, fault == Fault.DELAYED_PAST_TIMEOUT ? 0.05 : 0.2, WRITES);
     AtomicLong held = new AtomicLong();
     AtomicLong mostHeld = new AtomicLong();
