@@ -9,14 +9,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What a bucket item says, decoded: the theoretical arrival times (epoch nanoseconds) of its
- * limits, the id of the write that last changed it and its expiry (epoch seconds).
+ * limits, the ids of the two writes that last changed it and its expiry (epoch seconds).
  * A limit without a stored time is full, which {@link #tat} expresses as 0.
  *
  * @param tats times by limit name
  * @param lastWrite {@link LimiterTableSchema#LAST_WRITE_ATTRIBUTE}, null when absent or unknown
+ * @param previousWrite {@link LimiterTableSchema#PREVIOUS_WRITE_ATTRIBUTE}, null when absent or unknown
  * @param expiry {@link LimiterTableSchema#TTL_ATTRIBUTE}, 0 when absent or unknown
  */
-record BucketState(Map<String, Long> tats, String lastWrite, long expiry) {
+record BucketState(Map<String, Long> tats, String lastWrite, String previousWrite, long expiry) {
 
   static final BucketState EMPTY = new BucketState(Map.of());
 
@@ -26,7 +27,7 @@ record BucketState(Map<String, Long> tats, String lastWrite, long expiry) {
 
   /** Times only, as a guess that knows nothing of the item's last write or expiry. */
   BucketState(Map<String, Long> tats) {
-    this(tats, null, 0);
+    this(tats, null, null, 0);
   }
 
   long tat(String limitName) {
@@ -37,7 +38,7 @@ record BucketState(Map<String, Long> tats, String lastWrite, long expiry) {
   BucketState with(BucketState newer) {
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
-    return new BucketState(merged, newer.lastWrite, Math.max(expiry, newer.expiry));
+    return new BucketState(merged, newer.lastWrite, newer.previousWrite, Math.max(expiry, newer.expiry));
   }
 
   /** Whether every limit is full at {@code nowNanos}, so the state predicts nothing. */
@@ -66,6 +67,7 @@ record BucketState(Map<String, Long> tats, String lastWrite, long expiry) {
   static BucketState decodeAttributes(BucketKey key, Map<String, AttributeValue> attributes) {
     Map<String, Long> tats = new HashMap<>();
     String lastWrite = null;
+    String previousWrite = null;
     long expiry = 0;
     for (Map.Entry<String, AttributeValue> entry : attributes.entrySet()) {
       String name = entry.getKey();
@@ -73,11 +75,13 @@ record BucketState(Map<String, Long> tats, String lastWrite, long expiry) {
         tats.put(name.substring(LimiterTableSchema.TAT_PREFIX.length()), number(key, name, entry.getValue()));
       } else if (name.equals(LimiterTableSchema.LAST_WRITE_ATTRIBUTE)) {
         lastWrite = entry.getValue().s();
+      } else if (name.equals(LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE)) {
+        previousWrite = entry.getValue().s();
       } else if (name.equals(LimiterTableSchema.TTL_ATTRIBUTE)) {
         expiry = number(key, name, entry.getValue());
       }
     }
-    return new BucketState(tats, lastWrite, expiry);
+    return new BucketState(tats, lastWrite, previousWrite, expiry);
   }
 
   /**

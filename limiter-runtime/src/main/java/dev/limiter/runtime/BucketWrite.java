@@ -36,14 +36,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * no further call), or a branch was mis-guessed, a charge would exceed the debt bound or a refund
  * the bucket's use (both are cut down), and the next attempt uses the returned state.
  *
- * <p>Every write sets {@code lw} to its own random id and {@code ttl} to the bucket's expiry
+ * <p>Every write sets {@code lw} to its own random id, {@code pw} to the {@code lw} it replaced,
+ * and {@code ttl} to the bucket's expiry
  * ({@link BucketBounds#expirySeconds}, never lowered). An UpdateItem is sent without the SDK's
  * retries: a replay of a write that committed would apply it twice. When an attempt's outcome is
  * unknown (a timeout, a lost response, a server error), the next attempt is a
  * {@linkplain #recognising recognising} one: the same write, valid only while the item still
  * carries the {@code lw} this write was guessed against. If that condition fails, the returned
- * {@code lw} tells whether one of the earlier attempts applied (it is one of theirs), none did (it
- * is the guessed one) or the item moved on so that nobody can tell ({@link Undecided}).
+ * {@code lw} and {@code pw} tell whether one of the earlier attempts applied (one of them is
+ * theirs), none did ({@code lw}, or {@code pw} after one other write, is the guessed one) or the
+ * item moved on by two writes or more so that nobody can tell ({@link Undecided}).
  *
  * @param unresolved ids of earlier attempts of this write whose outcome is unknown, with the last
  *     failure that hid it; null for a fresh write
@@ -137,11 +139,13 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
     names.put("#kind", LimiterTableSchema.KIND);
     names.put("#lw", LimiterTableSchema.LAST_WRITE_ATTRIBUTE);
+    names.put("#pw", LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE);
+    values.put(":none", AttributeValue.fromS(LimiterTableSchema.NO_WRITE));
     names.put("#ttl", LimiterTableSchema.TTL_ATTRIBUTE);
     values.put(":kind", AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
     values.put(":w", AttributeValue.fromS(writeId));
     values.put(":ttl", number(expiry()));
-    update.append("SET #kind = :kind, #lw = :w, #ttl = :ttl");
+    update.append("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
     condition.append("(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <= :ttl)");
     for (int i = 0; i < ops.size(); i++) {
       LimitOp op = ops.get(i);
@@ -198,7 +202,7 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
       long base = Math.max(guess.tat(op.name()), nowNanos);
       tats.put(op.name(), op.kind() == LimitOp.Kind.REFUND ? base - op.costNanos() : base + op.costNanos());
     }
-    return new Applied(new BucketState(tats, writeId, expiry()), ops);
+    return new Applied(new BucketState(tats, writeId, guess.lastWrite(), expiry()), ops);
   }
 
   /** The request as one item of a TransactWriteItems call. */
@@ -235,10 +239,16 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         // An earlier attempt applied and nothing wrote since: the item holds exactly its result.
         return new Applied(old, ops);
       }
-      if (!Objects.equals(old.lastWrite(), guess.lastWrite())) {
+      if (old.previousWrite() != null && unresolved.writeIds().contains(old.previousWrite())) {
+        // An earlier attempt applied and one other write followed: its own times are not known.
+        return new Applied(BucketState.EMPTY, ops);
+      }
+      String guessed = guess.lastWrite() == null ? LimiterTableSchema.NO_WRITE : guess.lastWrite();
+      if (!Objects.equals(old.lastWrite(), guess.lastWrite()) && !guessed.equals(old.previousWrite())) {
         return new Undecided(unresolved.cause());
       }
-      // The item is as this write was guessed against: no earlier attempt applied.
+      // The item is as this write was guessed against, or one other write followed that state:
+      // no earlier attempt applied.
     }
     List<Violation> violations = new ArrayList<>();
     List<LimitOp> next = new ArrayList<>();

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * <ul>
  *   <li>bucket — {@code pk = "E#<entityId>"}, {@code sk = "B#<resource>"}, {@code kind = "bucket"},
  *       one number attribute {@code "t:<limit>"} per limit holding its GCRA theoretical arrival
- *       time in epoch nanoseconds, {@code lw} (the id of the last write, by which a retried write
- *       recognises its own earlier effect) and {@code ttl} (epoch seconds at which every limit is
+ *       time in epoch nanoseconds, {@code lw} and {@code pw} (the ids of the last two writes, by
+ *       which a retried write recognises its own earlier effect) and {@code ttl} (epoch seconds at which every limit is
  *       certainly full again, so DynamoDB TTL may delete the item). Buckets never carry index attributes, so an acquire's write is
  *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
  *   <li>entity — {@code pk = "E#<entityId>"}, {@code sk = "M#"}, {@code kind = "entity"},
@@ -102,6 +102,10 @@ public final class LimiterTableSchema {
   public static final String TTL_ATTRIBUTE = "ttl";
   /** Bucket attribute: the id of the write that last changed the item, so a replayed write recognises its own effect. */
   public static final String LAST_WRITE_ATTRIBUTE = "lw";
+  /** Bucket attribute: the {@link #LAST_WRITE_ATTRIBUTE} before the last write ({@value #NO_WRITE} when there was none). */
+  public static final String PREVIOUS_WRITE_ATTRIBUTE = "pw";
+  /** {@link #PREVIOUS_WRITE_ATTRIBUTE} of a bucket whose last write found no {@link #LAST_WRITE_ATTRIBUTE}. */
+  public static final String NO_WRITE = "-";
 
   static final String ENTITY_PREFIX = "E#";
   static final String BUCKET_PREFIX = "B#";
