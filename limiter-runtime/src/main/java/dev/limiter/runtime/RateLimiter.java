@@ -499,7 +499,12 @@ public final class RateLimiter implements AutoCloseable {
         if (attempt.applied()) {
           List<LimitOp> ops = attempt.take().lease(this, state(attempt.outcome()), now).refunds(refundAt);
           if (!ops.isEmpty()) {
-            refunds.add(writer.adjustAsync(attempt.take().key(), ops, refundAt));
+            BucketKey key = attempt.take().key();
+            refunds.add(writer.adjustAsync(key, ops, refundAt).whenComplete((refunded, refundFailure) -> {
+              if (refundFailure != null && BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(refundFailure))) {
+                usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+              }
+            }));
           }
         }
       }
