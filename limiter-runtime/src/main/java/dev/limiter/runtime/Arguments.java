@@ -14,6 +14,9 @@ final class Arguments {
   static final int MAX_BUCKET_ITEM_BYTES = 1024;
   /** Bytes of a stored epoch-nanosecond number, rounded up. */
   private static final int TAT_VALUE_BYTES = 12;
+  /** Bytes of a write id (up to 13 characters) and of the expiry (epoch seconds). */
+  private static final int LAST_WRITE_BYTES = 13;
+  private static final int TTL_VALUE_BYTES = 7;
 
   private Arguments() {}
 
@@ -80,7 +83,10 @@ final class Arguments {
         + utf8Length(key.entityId())
         + LimiterTableSchema.SORT_KEY.length() + LimiterTableSchema.BUCKET_PREFIX.length()
         + utf8Length(key.resource())
-        + LimiterTableSchema.KIND.length() + LimiterTableSchema.KIND_BUCKET.length();
+        + LimiterTableSchema.KIND.length() + LimiterTableSchema.KIND_BUCKET.length()
+        + LimiterTableSchema.LAST_WRITE_ATTRIBUTE.length() + LAST_WRITE_BYTES
+        + LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE.length() + LAST_WRITE_BYTES
+        + LimiterTableSchema.TTL_ATTRIBUTE.length() + TTL_VALUE_BYTES;
     for (String name : limitNames) {
       bytes += LimiterTableSchema.TAT_PREFIX.length() + name.length() + TAT_VALUE_BYTES;
     }

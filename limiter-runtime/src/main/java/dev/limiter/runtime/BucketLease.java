@@ -1,12 +1,20 @@
 package dev.limiter.runtime;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The lease of an admitted acquire. */
+/**
+ * The lease of an admitted acquire.
+ *
+ * <p>Bounded by construction: adjustments never make its consumption negative, and what it gives
+ * back (rollback, negative adjustment) is at most what it took and at most what has not refilled
+ * yet, measured from the time its acquire left each limit at ({@code tatAfter}). Positive
+ * adjustments are charged up to the debt bound ({@link BucketBounds}); the rest is dropped.
+ */
 final class BucketLease implements Lease {
 
   private enum State { OPEN, CLOSED, ROLLED_BACK }
@@ -15,14 +23,24 @@ final class BucketLease implements Lease {
   private final BucketKey key;
   private final Map<String, Limit> limits;
   private final Map<String, Long> taken;
+  private final Map<String, Long> tatAfter;
   private final Map<String, Long> pending = new LinkedHashMap<>();
   private State state = State.OPEN;
 
-  BucketLease(RateLimiter limiter, BucketKey key, Map<String, Limit> limits, Map<String, Long> taken) {
+  /**
+   * @param after the bucket's times the acquire returned ({@link BucketState#EMPTY} when unknown)
+   * @param acquiredAtNanos the acquire's time: its limits were left at no less than this plus their cost
+   */
+  BucketLease(RateLimiter limiter, BucketKey key, Map<String, Limit> limits, Map<String, Long> taken,
+              BucketState after, long acquiredAtNanos) {
     this.limiter = limiter;
     this.key = key;
     this.limits = limits;
     this.taken = Map.copyOf(taken);
+    Map<String, Long> tats = new HashMap<>();
+    taken.forEach((name, tokens) -> tats.put(name,
+        Math.max(after.tat(name), acquiredAtNanos + limits.get(name).costNanos(tokens))));
+    this.tatAfter = Map.copyOf(tats);
   }
 
   @Override
@@ -31,7 +49,7 @@ final class BucketLease implements Lease {
       return Map.of();
     }
     Map<String, Long> total = new LinkedHashMap<>(taken);
-    pending.forEach((name, delta) -> total.merge(name, delta, Math::addExact));
+    pending.forEach((name, delta) -> total.merge(name, delta, Long::sum));
     return Map.copyOf(total);
   }
 
@@ -39,11 +57,26 @@ final class BucketLease implements Lease {
   public synchronized void adjust(Map<String, Long> deltas) {
     Objects.requireNonNull(deltas, "deltas");
     requireOpen("adjust");
+    Map<String, Long> next = new LinkedHashMap<>(pending);
     for (Map.Entry<String, Long> entry : deltas.entrySet()) {
-      Arguments.knownLimit(entry.getKey(), limits);
-      Objects.requireNonNull(entry.getValue(), () -> "delta for limit '" + entry.getKey() + "'");
+      String name = entry.getKey();
+      Arguments.knownLimit(name, limits);
+      long delta = Objects.requireNonNull(entry.getValue(), () -> "delta for limit '" + name + "'");
+      long sum;
+      long consumption;
+      try {
+        sum = Math.addExact(next.getOrDefault(name, 0L), delta);
+        consumption = Math.addExact(taken.getOrDefault(name, 0L), sum);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("adjustments of limit '" + name + "' overflow a long", e);
+      }
+      if (consumption < 0) {
+        throw new IllegalArgumentException("adjusting limit '" + name + "' by " + delta
+            + " would make this lease's consumption negative (" + consumption + "): a lease gives back at most what it took");
+      }
+      next.put(name, sum);
     }
-    deltas.forEach((name, delta) -> pending.merge(name, delta, Math::addExact));
+    pending.putAll(next);
   }
 
   @Override
@@ -54,9 +87,23 @@ final class BucketLease implements Lease {
     requireOpen("roll back");
     state = State.ROLLED_BACK;
     pending.clear();
+    long now = limiter.nowNanos();
+    List<LimitOp> refunds = refunds(now);
+    if (!refunds.isEmpty()) {
+      limiter.writeAdjustment(key, refunds, now);
+    }
+  }
+
+  /** What giving everything back at {@code nowNanos} refunds: per limit, what has not refilled yet. */
+  List<LimitOp> refunds(long nowNanos) {
     List<LimitOp> refunds = new ArrayList<>();
-    taken.forEach((name, tokens) -> refunds.add(new LimitOp(limits.get(name), tokens, LimitOp.Kind.REFUND)));
-    limiter.writeAdjustment(key, refunds);
+    taken.forEach((name, tokens) -> {
+      LimitOp refund = LimitOp.refundOf(limits.get(name), tokens, tatAfter.get(name), nowNanos);
+      if (refund != null) {
+        refunds.add(refund);
+      }
+    });
+    return refunds;
   }
 
   @Override
@@ -70,15 +117,21 @@ final class BucketLease implements Lease {
       return;
     }
     state = State.CLOSED;
+    long now = limiter.nowNanos();
     List<LimitOp> ops = new ArrayList<>();
     pending.forEach((name, delta) -> {
-      if (delta != 0) {
-        LimitOp.Kind kind = delta > 0 ? LimitOp.Kind.CHARGE : LimitOp.Kind.REFUND;
-        ops.add(new LimitOp(limits.get(name), Math.absExact(delta), kind));
+      Limit limit = limits.get(name);
+      if (delta > 0) {
+        ops.add(new LimitOp(limit, Math.min(delta, limiter.bounds().maxChargeTokens(limit)), LimitOp.Kind.CHARGE));
+      } else if (delta < 0) {
+        LimitOp refund = LimitOp.refundOf(limit, -delta, tatAfter.get(name), now);
+        if (refund != null) {
+          ops.add(refund);
+        }
       }
     });
     if (!ops.isEmpty()) {
-      limiter.writeAdjustment(key, ops);
+      limiter.writeAdjustment(key, ops, now);
     }
   }
 

@@ -1,14 +1,23 @@
 package dev.limiter.runtime;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The theoretical arrival times (epoch nanoseconds) of a bucket's limits, decoded from an item.
+ * What a bucket item says, decoded: the theoretical arrival times (epoch nanoseconds) of its
+ * limits, the ids of the two writes that last changed it and its expiry (epoch seconds).
  * A limit without a stored time is full, which {@link #tat} expresses as 0.
+ *
+ * @param tats times by limit name
+ * @param lastWrite {@link LimiterTableSchema#LAST_WRITE_ATTRIBUTE}, null when absent or unknown
+ * @param previousWrite {@link LimiterTableSchema#PREVIOUS_WRITE_ATTRIBUTE}, null when absent or unknown
+ * @param expiry {@link LimiterTableSchema#TTL_ATTRIBUTE}, 0 when absent or unknown
  */
-record BucketState(Map<String, Long> tats) {
+record BucketState(Map<String, Long> tats, String lastWrite, String previousWrite, long expiry) {
 
   static final BucketState EMPTY = new BucketState(Map.of());
 
@@ -16,18 +25,20 @@ record BucketState(Map<String, Long> tats) {
     tats = Map.copyOf(tats);
   }
 
+  /** Times only, as a guess that knows nothing of the item's last write or expiry. */
+  BucketState(Map<String, Long> tats) {
+    this(tats, null, null, 0);
+  }
+
   long tat(String limitName) {
     return tats.getOrDefault(limitName, 0L);
   }
 
-  /** This state with the given times replacing the old ones. */
+  /** This state with the given, later, state's times replacing the old ones. */
   BucketState with(BucketState newer) {
-    if (tats.isEmpty()) {
-      return newer;
-    }
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
-    return new BucketState(merged);
+    return new BucketState(merged, newer.lastWrite, newer.previousWrite, Math.max(expiry, newer.expiry));
   }
 
   /** Whether every limit is full at {@code nowNanos}, so the state predicts nothing. */
@@ -38,7 +49,7 @@ record BucketState(Map<String, Long> tats) {
   /**
    * Decodes a whole bucket item (as returned on a failed condition or by GetItem).
    *
-   * @throws MalformedItemException when the item is not a bucket or a time is not an integer
+   * @throws MalformedItemException when the item is not a bucket or a time is not a number
    */
   static BucketState decodeItem(BucketKey key, Map<String, AttributeValue> item) {
     if (item == null || item.isEmpty()) {
@@ -52,29 +63,44 @@ record BucketState(Map<String, Long> tats) {
     return decodeAttributes(key, item);
   }
 
-  /** Decodes the time attributes among {@code attributes} (as returned by a successful update). */
+  /** Decodes the attributes among {@code attributes} (as returned by a successful update). */
   static BucketState decodeAttributes(BucketKey key, Map<String, AttributeValue> attributes) {
     Map<String, Long> tats = new HashMap<>();
+    String lastWrite = null;
+    String previousWrite = null;
+    long expiry = 0;
     for (Map.Entry<String, AttributeValue> entry : attributes.entrySet()) {
-      if (entry.getKey().startsWith(LimiterTableSchema.TAT_PREFIX)) {
-        String limit = entry.getKey().substring(LimiterTableSchema.TAT_PREFIX.length());
-        tats.put(limit, parseTat(key, entry.getKey(), entry.getValue()));
+      String name = entry.getKey();
+      if (name.startsWith(LimiterTableSchema.TAT_PREFIX)) {
+        tats.put(name.substring(LimiterTableSchema.TAT_PREFIX.length()), number(key, name, entry.getValue()));
+      } else if (name.equals(LimiterTableSchema.LAST_WRITE_ATTRIBUTE)) {
+        lastWrite = entry.getValue().s();
+      } else if (name.equals(LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE)) {
+        previousWrite = entry.getValue().s();
+      } else if (name.equals(LimiterTableSchema.TTL_ATTRIBUTE)) {
+        expiry = number(key, name, entry.getValue());
       }
     }
-    return new BucketState(tats);
+    return new BucketState(tats, lastWrite, previousWrite, expiry);
   }
 
-  private static long parseTat(BucketKey key, String attribute, AttributeValue value) {
+  /**
+   * Any number decodes: the writer never stores a time beyond {@link BucketBounds#ceilingNanos}
+   * ahead, and one beyond the long range (a foreign or pre-bound item) saturates, reading as a
+   * bucket deep in debt rather than making every call on it fail.
+   */
+  private static long number(BucketKey key, String attribute, AttributeValue value) {
     if (value.n() == null) {
       throw new MalformedItemException("bucket " + key + ": attribute '" + attribute
           + "' must be a number, found " + value);
     }
+    BigInteger integer;
     try {
-      // Any number is a time; only one beyond the range of epoch nanoseconds cannot be used.
-      return new java.math.BigDecimal(value.n()).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+      integer = new BigDecimal(value.n()).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
     } catch (ArithmeticException | NumberFormatException e) {
       throw new MalformedItemException("bucket " + key + ": attribute '" + attribute
-          + "' must be epoch nanoseconds within the range of a long, found " + value.n());
+          + "' must be a number, found " + value.n());
     }
+    return integer.max(BigInteger.valueOf(Long.MIN_VALUE)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
   }
 }

@@ -51,12 +51,11 @@ record BucketTake(BucketKey key, Map<String, Limit> limits, List<LimitOp> ops, M
     return known;
   }
 
-  /** Operations giving back what this take's acquire took. */
-  List<LimitOp> refunds() {
-    return ops.stream().map(op -> new LimitOp(op.limit(), op.tokens(), LimitOp.Kind.REFUND)).toList();
-  }
-
-  Lease lease(RateLimiter limiter) {
-    return new BucketLease(limiter, key, limits, consume);
+  /**
+   * The lease of this take's admitted acquire, made at {@code acquiredAtNanos} and returning
+   * {@code after} ({@link BucketState#EMPTY} when the write returned no times).
+   */
+  BucketLease lease(RateLimiter limiter, BucketState after, long acquiredAtNanos) {
+    return new BucketLease(limiter, key, limits, consume, after, acquiredAtNanos);
   }
 }

@@ -3,8 +3,14 @@ package dev.limiter.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -21,64 +27,100 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *   <li>idle (bucket full, {@code tat <= now}): {@code SET t = :now + cost}, valid only while
  *       {@code tat} is absent or {@code <= :now};</li>
  *   <li>busy ({@code tat > now}): {@code SET t = t + cost}, valid only while {@code tat > :now}
- *       and, for an acquire, {@code tat <= :now + tolerance − cost}.</li>
+ *       and {@code tat <= :now + ceiling − cost}, where the ceiling is a full bucket for an
+ *       acquire and a full bucket plus the debt bound for a charge.</li>
  * </ul>
- * All limits of the bucket go into one UpdateItem. If its condition fails, DynamoDB returns the
- * old item; from it either some limit truly lacks tokens (a rejection, no further call) or a
- * branch was mis-guessed and the next attempt uses the returned state.
+ * A refund is {@code SET t = t − cost}, valid only while {@code tat >= :now + cost}: it never
+ * fills a bucket beyond full. All limits of the bucket go into one UpdateItem. If its condition
+ * fails, DynamoDB returns the old item; from it either some limit truly lacks tokens (a rejection,
+ * no further call), or a branch was mis-guessed, a charge would exceed the debt bound or a refund
+ * the bucket's use (both are cut down), and the next attempt uses the returned state.
+ *
+ * <p>Every write sets {@code lw} to its own random id, {@code pw} to the {@code lw} it replaced,
+ * and {@code ttl} to the bucket's expiry
+ * ({@link BucketBounds#expirySeconds}, never lowered). An UpdateItem is sent without the SDK's
+ * retries: a replay of a write that committed would apply it twice. When an attempt's outcome is
+ * unknown (a timeout, a lost response, a server error), the next attempt is a
+ * {@linkplain #recognising recognising} one: the same write, valid only while the item still
+ * carries the {@code lw} this write was guessed against. If that condition fails, the returned
+ * {@code lw} and {@code pw} tell whether one of the earlier attempts applied (one of them is
+ * theirs), none did ({@code lw}, or {@code pw} after one other write, is the guessed one) or the
+ * item moved on by two writes or more so that nobody can tell ({@link Undecided}).
+ *
+ * @param unresolved ids of earlier attempts of this write whose outcome is unknown, with the last
+ *     failure that hid it; null for a fresh write
  */
-record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketState guess, long nowNanos) {
+record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketState guess, long nowNanos,
+                   BucketBounds bounds, String writeId, Unresolved unresolved) {
+
+  /** An acquire must not be replayed blindly by the SDK: its own attempts decide from the item. */
+  private static final AwsRequestOverrideConfiguration NO_SDK_RETRY = AwsRequestOverrideConfiguration.builder()
+      .addPlugin(config -> config.overrideConfiguration(config.overrideConfiguration().toBuilder()
+          .retryStrategy(AwsRetryStrategy.doNotRetry()).build()))
+      .build();
 
   BucketWrite {
     ops = List.copyOf(ops);
   }
 
-  /** The result of an attempt. */
-  sealed interface Outcome permits Applied, Rejected, Retry {}
+  /** A fresh write, guessed from {@code guess}. */
+  static BucketWrite of(String tableName, BucketKey key, List<LimitOp> ops, BucketState guess, long nowNanos,
+                        BucketBounds bounds) {
+    return new BucketWrite(tableName, key, ops, guess, nowNanos, bounds, newWriteId(), null);
+  }
 
-  /** Every op took effect; {@code state} holds the bucket's new times for the ops' limits. */
-  record Applied(BucketState state) implements Outcome {}
+  /** Ids of earlier attempts of one write whose outcome is unknown, and the failure that hid the last one. */
+  record Unresolved(Set<String> writeIds, Throwable cause) {
+    Unresolved {
+      writeIds = Set.copyOf(writeIds);
+    }
+  }
+
+  /** The result of an attempt. */
+  sealed interface Outcome permits Applied, Rejected, Retry, Undecided {}
+
+  /**
+   * The write took effect; {@code state} holds the bucket's new times for the ops' limits and
+   * {@code ops} what was written (charges and refunds may have been cut down to their bounds).
+   */
+  record Applied(BucketState state, List<LimitOp> ops) implements Outcome {
+    Applied {
+      ops = List.copyOf(ops);
+    }
+  }
 
   /** At least one acquire lacks tokens; nothing was written. */
   record Rejected(List<Violation> violations) implements Outcome {}
 
-  /** A branch was mis-guessed; send {@code next}. */
+  /** Send {@code next}. */
   record Retry(BucketWrite next) implements Outcome {}
+
+  /**
+   * Whether an earlier attempt applied cannot be known (the item changed since); the write counts
+   * as made, so it is neither repeated nor admitted.
+   */
+  record Undecided(Throwable cause) implements Outcome {}
 
   boolean isEmpty() {
     return ops.isEmpty();
   }
 
+  /**
+   * The same write, to be sent after this attempt's outcome was hidden by {@code cause}: valid
+   * only while the item's {@code lw} is still the guessed one, so that at most one attempt applies.
+   */
+  BucketWrite recognising(Throwable cause) {
+    Set<String> ids = new HashSet<>(unresolved == null ? Set.of() : unresolved.writeIds());
+    ids.add(writeId);
+    return new BucketWrite(tableName, key, ops, guess, nowNanos, bounds, newWriteId(), new Unresolved(ids, cause));
+  }
+
   UpdateItemRequest request() {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    names.put("#pk", LimiterTableSchema.PARTITION_KEY);
-    names.put("#kind", LimiterTableSchema.KIND);
-    values.put(":kind", AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
-    values.put(":now", number(nowNanos));
-    StringBuilder update = new StringBuilder("SET #kind = :kind");
-    StringBuilder condition = new StringBuilder("(attribute_not_exists(#pk) OR #kind = :kind)");
-    for (int i = 0; i < ops.size(); i++) {
-      LimitOp op = ops.get(i);
-      String t = "#t" + i;
-      names.put(t, LimiterTableSchema.tatAttribute(op.name()));
-      long cost = op.costNanos();
-      boolean busy = op.kind() == LimitOp.Kind.REFUND || guess.tat(op.name()) > nowNanos;
-      if (!busy) {
-        values.put(":v" + i, number(Math.addExact(nowNanos, cost)));
-        update.append(", ").append(t).append(" = :v").append(i);
-        condition.append(" AND (attribute_not_exists(").append(t).append(") OR ").append(t).append(" <= :now)");
-        continue;
-      }
-      values.put(":c" + i, number(cost));
-      String sign = op.kind() == LimitOp.Kind.REFUND ? " - " : " + ";
-      update.append(", ").append(t).append(" = ").append(t).append(sign).append(":c").append(i);
-      condition.append(" AND ").append(t).append(" > :now");
-      if (op.kind() == LimitOp.Kind.ACQUIRE) {
-        values.put(":m" + i, number(nowNanos + op.limit().toleranceNanos() - cost));
-        condition.append(" AND ").append(t).append(" <= :m").append(i);
-      }
-    }
+    StringBuilder update = new StringBuilder();
+    StringBuilder condition = new StringBuilder();
+    expressions(names, values, update, condition);
     return UpdateItemRequest.builder()
         .tableName(tableName)
         .key(key.attributes())
@@ -88,13 +130,71 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         .expressionAttributeValues(values)
         .returnValues(ReturnValue.UPDATED_NEW)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .overrideConfiguration(NO_SDK_RETRY)
         .build();
+  }
+
+  private void expressions(Map<String, String> names, Map<String, AttributeValue> values,
+                           StringBuilder update, StringBuilder condition) {
+    names.put("#pk", LimiterTableSchema.PARTITION_KEY);
+    names.put("#kind", LimiterTableSchema.KIND);
+    names.put("#lw", LimiterTableSchema.LAST_WRITE_ATTRIBUTE);
+    names.put("#pw", LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE);
+    values.put(":none", AttributeValue.fromS(LimiterTableSchema.NO_WRITE));
+    names.put("#ttl", LimiterTableSchema.TTL_ATTRIBUTE);
+    values.put(":kind", AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
+    values.put(":w", AttributeValue.fromS(writeId));
+    values.put(":ttl", number(expiry()));
+    update.append("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
+    condition.append("(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <= :ttl)");
+    for (int i = 0; i < ops.size(); i++) {
+      LimitOp op = ops.get(i);
+      String t = "#t" + i;
+      names.put(t, LimiterTableSchema.tatAttribute(op.name()));
+      long cost = op.costNanos();
+      if (op.kind() == LimitOp.Kind.REFUND) {
+        values.put(":c" + i, number(cost));
+        values.put(":f" + i, number(nowNanos + cost));
+        update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
+        condition.append(" AND ").append(t).append(" >= :f").append(i);
+        continue;
+      }
+      values.putIfAbsent(":now", number(nowNanos));
+      if (guess.tat(op.name()) <= nowNanos) {
+        values.put(":v" + i, number(nowNanos + cost));
+        update.append(", ").append(t).append(" = :v").append(i);
+        condition.append(" AND (attribute_not_exists(").append(t).append(") OR ").append(t).append(" <= :now)");
+        continue;
+      }
+      values.put(":c" + i, number(cost));
+      values.put(":m" + i, number(nowNanos + ceilingNanos(op) - cost));
+      update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
+      condition.append(" AND ").append(t).append(" > :now AND ").append(t).append(" <= :m").append(i);
+    }
+    if (unresolved != null) {
+      if (guess.lastWrite() != null) {
+        values.put(":prev", AttributeValue.fromS(guess.lastWrite()));
+        condition.append(" AND #lw = :prev");
+      } else {
+        condition.append(" AND attribute_not_exists(#lw)");
+      }
+    }
+  }
+
+  /** The item's expiry after this write: this write's bound, never below what the item is known to carry. */
+  long expiry() {
+    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
+  }
+
+  /** How far ahead of now the op may leave its limit's time: a full bucket, plus the debt bound for a charge. */
+  private long ceilingNanos(LimitOp op) {
+    return op.kind() == LimitOp.Kind.CHARGE ? bounds.ceilingNanos(op.limit()) : op.limit().toleranceNanos();
   }
 
   /**
    * The attempt succeeded inside a transaction, which returns no attributes: the new times as the
-   * guessed branches computed them ({@code max(tat, now) + cost}), good enough to guess the next
-   * branches.
+   * guessed branches computed them ({@code max(tat, now) ± cost}), good enough to guess the next
+   * branches, not to bound a refund.
    */
   Applied appliedWithoutAttributes() {
     Map<String, Long> tats = new HashMap<>();
@@ -102,52 +202,93 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
       long base = Math.max(guess.tat(op.name()), nowNanos);
       tats.put(op.name(), op.kind() == LimitOp.Kind.REFUND ? base - op.costNanos() : base + op.costNanos());
     }
-    return new Applied(new BucketState(tats));
+    return new Applied(new BucketState(tats, writeId, guess.lastWrite(), expiry()), ops);
   }
 
   /** The request as one item of a TransactWriteItems call. */
   TransactWriteItem transactItem() {
-    UpdateItemRequest request = request();
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    StringBuilder update = new StringBuilder();
+    StringBuilder condition = new StringBuilder();
+    expressions(names, values, update, condition);
     return TransactWriteItem.builder().update(Update.builder()
-        .tableName(request.tableName())
-        .key(request.key())
-        .updateExpression(request.updateExpression())
-        .conditionExpression(request.conditionExpression())
-        .expressionAttributeNames(request.expressionAttributeNames())
-        .expressionAttributeValues(request.expressionAttributeValues())
+        .tableName(tableName)
+        .key(key.attributes())
+        .updateExpression(update.toString())
+        .conditionExpression(condition.toString())
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
         .build()).build();
   }
 
   /** The attempt succeeded and DynamoDB returned the updated attributes. */
   Applied succeeded(Map<String, AttributeValue> updatedAttributes) {
-    return new Applied(BucketState.decodeAttributes(key, updatedAttributes));
+    return new Applied(BucketState.decodeAttributes(key, updatedAttributes), ops);
   }
 
   /**
    * The condition failed; {@code old} is the bucket as DynamoDB evaluated it. Decides at this
-   * attempt's time whether the acquires are refused or which branches to take next.
+   * attempt's time whether an earlier attempt applied, whether the acquires are refused, or what
+   * to send next.
    */
   Outcome conditionFailed(BucketState old) {
+    if (unresolved != null) {
+      if (old.lastWrite() != null && unresolved.writeIds().contains(old.lastWrite())) {
+        // An earlier attempt applied and nothing wrote since: the item holds exactly its result.
+        return new Applied(old, ops);
+      }
+      if (old.previousWrite() != null && unresolved.writeIds().contains(old.previousWrite())) {
+        // An earlier attempt applied and one other write followed: its own times are not known.
+        return new Applied(BucketState.EMPTY, ops);
+      }
+      String guessed = guess.lastWrite() == null ? LimiterTableSchema.NO_WRITE : guess.lastWrite();
+      if (!Objects.equals(old.lastWrite(), guess.lastWrite()) && !guessed.equals(old.previousWrite())) {
+        return new Undecided(unresolved.cause());
+      }
+      // The item is as this write was guessed against, or one other write followed that state:
+      // no earlier attempt applied.
+    }
     List<Violation> violations = new ArrayList<>();
     List<LimitOp> next = new ArrayList<>();
     for (LimitOp op : ops) {
       long tat = old.tat(op.name());
       Limit limit = op.limit();
-      if (op.kind() == LimitOp.Kind.ACQUIRE && !limit.admits(tat, nowNanos, op.tokens())) {
-        violations.add(new Violation(key.entityId(), key.resource(), op.name(), limit.capacity(),
-            limit.available(tat, nowNanos), op.tokens(), Duration.ofNanos(limit.waitNanos(tat, nowNanos, op.tokens()))));
-      }
-      // A refund to a full bucket has nothing to give back.
-      if (op.kind() != LimitOp.Kind.REFUND || tat > nowNanos) {
-        next.add(op);
+      switch (op.kind()) {
+        case ACQUIRE -> {
+          if (!limit.admits(tat, nowNanos, op.tokens())) {
+            violations.add(new Violation(key.entityId(), key.resource(), op.name(), limit.capacity(),
+                limit.available(tat, nowNanos), op.tokens(),
+                Duration.ofNanos(limit.waitNanos(tat, nowNanos, op.tokens()))));
+          }
+          next.add(op);
+        }
+        case CHARGE -> {
+          // Beyond the debt bound the charge is cut down; a bucket at the bound takes nothing more.
+          long room = limit.tokensWithin(nowNanos + bounds.ceilingNanos(limit) - Math.max(tat, nowNanos));
+          if (room >= 1) {
+            next.add(room < op.tokens() ? new LimitOp(limit, room, LimitOp.Kind.CHARGE) : op);
+          }
+        }
+        case REFUND -> {
+          // Only what the bucket still owes comes back; a full bucket has nothing to give back.
+          LimitOp refund = LimitOp.refundOf(limit, op.tokens(), tat, nowNanos);
+          if (refund != null) {
+            next.add(refund);
+          }
+        }
       }
     }
     if (!violations.isEmpty()) {
       return new Rejected(violations);
     }
-    BucketWrite retry = new BucketWrite(tableName, key, next, old, nowNanos);
-    return retry.isEmpty() ? new Applied(BucketState.EMPTY) : new Retry(retry);
+    BucketWrite retry = BucketWrite.of(tableName, key, next, old, nowNanos, bounds);
+    return retry.isEmpty() ? new Applied(BucketState.EMPTY, List.of()) : new Retry(retry);
+  }
+
+  private static String newWriteId() {
+    return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX);
   }
 
   private static AttributeValue number(long value) {

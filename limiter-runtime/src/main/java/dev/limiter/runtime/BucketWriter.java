@@ -1,8 +1,13 @@
 package dev.limiter.runtime;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -10,8 +15,15 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Runs {@link BucketWrite} attempts against DynamoDB until one is applied or rejected, keeping the
- * branch-guessing cache up to date. A mis-guess costs one extra write; the attempts are bounded.
+ * Runs {@link BucketWrite} attempts against DynamoDB until one is applied, rejected or undecided,
+ * keeping the branch-guessing cache up to date. A mis-guess costs one extra write; the attempts
+ * are bounded.
+ *
+ * <p>Exactly once: an UpdateItem is never replayed by the SDK. When an attempt's outcome is hidden
+ * (server error, timeout, broken connection), the next attempt recognises an earlier one's effect
+ * from the item ({@link BucketWrite#recognising}). Transactions (cascades, adjustments and refunds)
+ * carry a {@code ClientRequestToken}, so the SDK's replays within DynamoDB's ten-minute window
+ * apply them once.
  */
 final class BucketWriter {
 
@@ -21,28 +33,32 @@ final class BucketWriter {
   private final String tableName;
   private final DynamoDbGateway gateway;
   private final BucketStateCache cache;
+  private final BucketBounds bounds;
 
-  BucketWriter(String tableName, DynamoDbGateway gateway, BucketStateCache cache) {
+  BucketWriter(String tableName, DynamoDbGateway gateway, BucketStateCache cache, BucketBounds bounds) {
     this.tableName = tableName;
     this.gateway = gateway;
     this.cache = cache;
+    this.bounds = bounds;
   }
 
   BucketWrite.Outcome write(BucketKey key, List<LimitOp> ops, long nowNanos) {
     BucketWrite attempt = first(key, ops, nowNanos);
-    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+    for (int i = 1; ; i++) {
       BucketWrite.Outcome outcome;
       try {
         outcome = succeeded(attempt, gateway.update(attempt.request()));
-      } catch (ConditionalCheckFailedException e) {
-        outcome = conditionFailed(attempt, e);
+      } catch (RuntimeException e) {
+        outcome = failed(attempt, e);
       }
       if (!(outcome instanceof BucketWrite.Retry retry)) {
         return outcome;
       }
+      if (i >= MAX_ATTEMPTS) {
+        return exhausted(retry.next());
+      }
       attempt = retry.next();
     }
-    throw contention(key);
   }
 
   CompletableFuture<BucketWrite.Outcome> writeAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
@@ -51,21 +67,13 @@ final class BucketWriter {
 
   private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
     return gateway.updateAsync(attempt.request())
-        .handle((response, failure) -> {
-          if (failure == null) {
-            return succeeded(attempt, response);
-          }
-          if (DynamoDbGateway.unwrap(failure) instanceof ConditionalCheckFailedException e) {
-            return conditionFailed(attempt, e);
-          }
-          throw failure instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", failure);
-        })
+        .handle((response, failure) -> failure == null ? succeeded(attempt, response) : failed(attempt, failure))
         .thenCompose(outcome -> {
           if (!(outcome instanceof BucketWrite.Retry retry)) {
             return CompletableFuture.completedFuture(outcome);
           }
           if (number >= MAX_ATTEMPTS) {
-            return CompletableFuture.failedFuture(contention(attempt.key()));
+            return CompletableFuture.completedFuture(exhausted(retry.next()));
           }
           return attemptAsync(retry.next(), number + 1);
         });
@@ -75,29 +83,42 @@ final class BucketWriter {
    * Writes several buckets all-or-nothing in one TransactWriteItems (2 WCU per item). A refusal of
    * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
    * corrected from the old items the cancellation returns, and transaction conflicts retried,
-   * within {@link #MAX_ATTEMPTS}.
+   * within {@link #MAX_ATTEMPTS}. Each attempt carries its own client request token, so the SDK's
+   * replays of one attempt apply it once (SDK v2 fills in a token when none is set; it is set here
+   * so that the guarantee does not rest on that).
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       attempts.add(first(keys.get(i), ops.get(i), nowNanos));
     }
-    return transactAsync(attempts, 1);
+    return transactAsync(attempts, List.of(), 1);
   }
 
-  private CompletableFuture<BucketWrite.Outcome> transactAsync(List<BucketWrite> attempts, int number) {
+  /** Writes a lease's charges and refunds to one bucket, exactly once: a one-item transaction (2 WCU). */
+  CompletableFuture<BucketWrite.Outcome> adjustAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
+    return writeTogetherAsync(List.of(key), List.of(ops), nowNanos);
+  }
+
+  private CompletableFuture<BucketWrite.Outcome> transactAsync(List<BucketWrite> attempts, List<LimitOp> done, int number) {
     TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
         .transactItems(attempts.stream().map(BucketWrite::transactItem).toList())
+        .clientRequestToken(UUID.randomUUID().toString())
         .build();
     return gateway.transactWriteAsync(request).handle((response, failure) -> {
       if (failure == null) {
-        attempts.forEach(attempt -> cache.merge(attempt.key(), attempt.appliedWithoutAttributes().state(), attempt.nowNanos()));
-        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY));
+        List<LimitOp> applied = new ArrayList<>(done);
+        attempts.forEach(attempt -> {
+          cache.merge(attempt.key(), attempt.appliedWithoutAttributes().state(), attempt.nowNanos());
+          applied.addAll(attempt.ops());
+        });
+        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY, applied));
       }
       if (!(DynamoDbGateway.unwrap(failure) instanceof TransactionCanceledException cancelled)) {
         return CompletableFuture.<BucketWrite.Outcome>failedFuture(DynamoDbGateway.unwrap(failure));
       }
       List<BucketWrite> next = new ArrayList<>();
+      List<LimitOp> settled = new ArrayList<>(done);
       List<Violation> violations = new ArrayList<>();
       for (int i = 0; i < attempts.size(); i++) {
         BucketWrite attempt = attempts.get(i);
@@ -111,21 +132,28 @@ final class BucketWriter {
         BucketWrite.Outcome outcome = attempt.conditionFailed(old);
         if (outcome instanceof BucketWrite.Rejected rejected) {
           violations.addAll(rejected.violations());
+          next.add(attempt);
+        } else if (outcome instanceof BucketWrite.Retry retry) {
+          next.add(retry.next());
+        } else if (outcome instanceof BucketWrite.Applied applied) {
+          settled.addAll(applied.ops()); // nothing left to write to this bucket
         }
-        next.add(outcome instanceof BucketWrite.Retry retry ? retry.next() : attempt);
       }
       if (!violations.isEmpty()) {
         return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Rejected(violations));
       }
+      if (next.isEmpty()) {
+        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY, settled));
+      }
       if (number >= MAX_ATTEMPTS) {
         return CompletableFuture.<BucketWrite.Outcome>failedFuture(contention(attempts.get(0).key()));
       }
-      return transactAsync(next, number + 1);
+      return transactAsync(next, settled, number + 1);
     }).thenCompose(outcome -> outcome);
   }
 
   private BucketWrite first(BucketKey key, List<LimitOp> ops, long nowNanos) {
-    return new BucketWrite(tableName, key, ops, cache.get(key), nowNanos);
+    return BucketWrite.of(tableName, key, ops, cache.get(key), nowNanos, bounds);
   }
 
   private BucketWrite.Outcome succeeded(BucketWrite attempt, UpdateItemResponse response) {
@@ -134,10 +162,50 @@ final class BucketWriter {
     return applied;
   }
 
-  private BucketWrite.Outcome conditionFailed(BucketWrite attempt, ConditionalCheckFailedException e) {
-    BucketState old = BucketState.decodeItem(attempt.key(), e.item());
-    cache.replace(attempt.key(), old, attempt.nowNanos());
-    return attempt.conditionFailed(old);
+  /** A failed attempt: a refused condition decides; a hidden outcome is resolved by the next attempt; anything else fails. */
+  private BucketWrite.Outcome failed(BucketWrite attempt, Throwable failure) {
+    Throwable cause = DynamoDbGateway.unwrap(failure);
+    if (cause instanceof ConditionalCheckFailedException e) {
+      BucketState old = BucketState.decodeItem(attempt.key(), e.item());
+      cache.replace(attempt.key(), old, attempt.nowNanos());
+      return attempt.conditionFailed(old);
+    }
+    if (outcomeHidden(cause)) {
+      return new BucketWrite.Retry(attempt.recognising(cause));
+    }
+    if (attempt.unresolved() != null) {
+      // This attempt surely did nothing, but an earlier one may have applied.
+      return new BucketWrite.Undecided(attempt.unresolved().cause());
+    }
+    throw cause instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", cause);
+  }
+
+  /**
+   * Whether a failure may hide a write that committed: a server error, a timeout or a connection
+   * that broke after sending. Throttling, other client errors and connections never made mean
+   * nothing was written.
+   */
+  static boolean outcomeHidden(Throwable cause) {
+    if (cause instanceof AwsServiceException service) {
+      return service.statusCode() >= 500 && !service.isThrottlingException();
+    }
+    if (!(cause instanceof SdkClientException)) {
+      return false;
+    }
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException || c instanceof UnknownHostException) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Out of attempts: a write whose earlier attempts may have applied is undecided, otherwise the bucket is too contended. */
+  private BucketWrite.Outcome exhausted(BucketWrite next) {
+    if (next.unresolved() != null) {
+      return new BucketWrite.Undecided(next.unresolved().cause());
+    }
+    throw contention(next.key());
   }
 
   private RateLimiterException contention(BucketKey key) {

@@ -17,15 +17,18 @@ public interface Lease extends AutoCloseable {
 
   /**
    * Changes the consumption by {@code deltas} (per limit name; positive takes more and may push
-   * the bucket into debt, negative refunds). Written on {@link #close()}.
+   * the bucket into debt, at most {@code debtPeriods} refill periods deep, beyond which the charge
+   * is dropped; negative gives back, at most what has not refilled since the acquire). Written
+   * once, on {@link #close()}.
    *
-   * @throws IllegalArgumentException for a limit the acquire did not name
+   * @throws IllegalArgumentException for a limit the acquire did not name, or deltas that would
+   *     make the lease's consumption of a limit negative or overflow (nothing is changed)
    * @throws IllegalStateException after close or rollback
    */
   void adjust(Map<String, Long> deltas);
 
   /**
-   * Gives back everything the acquire took and drops pending adjustments.
+   * Gives back what the acquire took and has not refilled yet, and drops pending adjustments.
    *
    * @throws IllegalStateException after close
    */

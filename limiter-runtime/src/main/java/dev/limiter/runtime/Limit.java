@@ -116,6 +116,15 @@ public final class Limit {
     return ceilMulDiv(BigInteger.valueOf(tokens), periodNanos, refillAmount).longValueExact();
   }
 
+  /** Whole tokens that {@code nanos} ns of bucket time pay for: {@code ⌊nanos·refill/period⌋}, 0 for none. */
+  long tokensWithin(long nanos) {
+    if (nanos <= 0) {
+      return 0;
+    }
+    return BigInteger.valueOf(nanos).multiply(BigInteger.valueOf(refillAmount))
+        .divide(BigInteger.valueOf(periodNanos)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+  }
+
   /** GCRA tolerance: the bucket time a full bucket holds, {@code ⌈capacity·period/refill⌉} ns. */
   long toleranceNanos() {
     return toleranceNanos;
@@ -141,8 +150,10 @@ public final class Limit {
 
   /** Nanoseconds until {@code tokens} can be taken from a bucket at {@code tat}; 0 when now. */
   long waitNanos(long tat, long nowNanos, long tokens) {
-    long after = Math.addExact(Math.max(tat, nowNanos), costNanos(tokens));
-    return Math.max(0, after - nowNanos - toleranceNanos);
+    // Saturating: a time decoded from a foreign or legacy item may be near the end of the long range.
+    BigInteger after = BigInteger.valueOf(Math.max(tat, nowNanos)).add(BigInteger.valueOf(costNanos(tokens)));
+    BigInteger wait = after.subtract(BigInteger.valueOf(nowNanos)).subtract(BigInteger.valueOf(toleranceNanos));
+    return wait.max(BigInteger.ZERO).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
   }
 
   private static BigInteger ceilMulDiv(BigInteger a, long b, long c) {

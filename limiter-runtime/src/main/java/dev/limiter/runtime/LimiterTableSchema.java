@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * <ul>
  *   <li>bucket — {@code pk = "E#<entityId>"}, {@code sk = "B#<resource>"}, {@code kind = "bucket"},
  *       one number attribute {@code "t:<limit>"} per limit holding its GCRA theoretical arrival
- *       time in epoch nanoseconds. Buckets never carry index attributes, so an acquire's write is
+ *       time in epoch nanoseconds, {@code lw} and {@code pw} (the ids of the last two writes, by
+ *       which a retried write recognises its own earlier effect) and {@code ttl} (epoch seconds at which every limit is
+ *       certainly full again, so DynamoDB TTL may delete the item). Buckets never carry index attributes, so an acquire's write is
  *       never replicated into an index and costs exactly one WCU (items stay under 1 KB).</li>
  *   <li>entity — {@code pk = "E#<entityId>"}, {@code sk = "M#"}, {@code kind = "entity"},
  *       optional {@code parent} (an entity id) and {@code cascade} (boolean: an acquire on this
@@ -93,8 +95,17 @@ public final class LimiterTableSchema {
   public static final String LIMITS_ATTRIBUTE = "limits";
   /** System-defaults attribute: the unavailability policy workloads default to ({@code BLOCK} or {@code ALLOW}). */
   public static final String ON_UNAVAILABLE_ATTRIBUTE = "onUnavailable";
-  /** Attribute DynamoDB time-to-live is enabled on, for items that may expire. */
+  /**
+   * Attribute DynamoDB time-to-live is enabled on, for items that may expire (epoch seconds):
+   * every bucket write sets it to a time at which the bucket is certainly full again.
+   */
   public static final String TTL_ATTRIBUTE = "ttl";
+  /** Bucket attribute: the id of the write that last changed the item, so a replayed write recognises its own effect. */
+  public static final String LAST_WRITE_ATTRIBUTE = "lw";
+  /** Bucket attribute: the {@link #LAST_WRITE_ATTRIBUTE} before the last write ({@value #NO_WRITE} when there was none). */
+  public static final String PREVIOUS_WRITE_ATTRIBUTE = "pw";
+  /** {@link #PREVIOUS_WRITE_ATTRIBUTE} of a bucket whose last write found no {@link #LAST_WRITE_ATTRIBUTE}. */
+  public static final String NO_WRITE = "-";
 
   static final String ENTITY_PREFIX = "E#";
   static final String BUCKET_PREFIX = "B#";

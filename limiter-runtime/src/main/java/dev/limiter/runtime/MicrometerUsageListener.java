@@ -9,7 +9,8 @@ import java.util.Map;
  * Usage as Micrometer counters, each tagged {@code entity, resource, limit}:
  * {@code limiter.tokens.consumed} (acquired and charged by adjustments),
  * {@code limiter.tokens.refunded} (given back by adjustments and rollbacks; counters only grow, so
- * the net use is the difference) and {@code limiter.rejections}. Tagging by
+ * the net use is the difference), {@code limiter.rejections} and {@code limiter.tokens.undecided}
+ * (writes whose outcome could not be known: at most once, maybe not at all). Tagging by
  * entity gives per-API-key figures at one time series per entity and limit; turn it off for
  * millions of entities.
  */
@@ -45,6 +46,12 @@ public final class MicrometerUsageListener implements UsageListener {
     for (Violation violation : violations) {
       counter("limiter.rejections", violation.entityId(), violation.resource(), violation.limitName()).increment();
     }
+  }
+
+  @Override
+  public void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
+    tokens.forEach((limit, amount) ->
+        counter("limiter.tokens.undecided", entityId, resource, limit).increment(Math.abs((double) amount)));
   }
 
   private Counter counter(String name, String entityId, String resource, String limit) {

@@ -52,11 +52,18 @@ public final class RateLimiter implements AutoCloseable {
   /** Default number of buckets whose last known state is kept to guess write branches. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
 
+  /** Default {@link Builder#debtPeriods}: a bucket owes at most three refill periods. */
+  public static final int DEFAULT_DEBT_PERIODS = 3;
+
+  /** Default {@link Builder#bucketTtlMargin}. */
+  public static final Duration DEFAULT_BUCKET_TTL_MARGIN = Duration.ofMinutes(1);
+
   private final String tableName;
   private final OnUnavailable onUnavailable;
   private final Clock clock;
   private final DynamoDbGateway gateway;
   private final BucketWriter writer;
+  private final BucketBounds bounds;
   private final OutageTracker outages;
   private final StoredLimits storedLimits;
   private final Entities entities;
@@ -73,7 +80,9 @@ public final class RateLimiter implements AutoCloseable {
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
     this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
-    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
+    Objects.requireNonNull(builder.bucketTtlMargin, "bucketTtlMargin");
+    this.bounds = new BucketBounds(builder.debtPeriods, builder.bucketTtlMargin.toNanos());
+    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize), bounds);
     this.outages = new OutageTracker(tableName, this::onUnavailable,
         Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
@@ -164,14 +173,18 @@ public final class RateLimiter implements AutoCloseable {
       return join(execute(plan));
     }
     BucketTake take = plan.own().get(0);
+    long now = nowNanos();
     BucketWrite.Outcome outcome;
     try {
-      outcome = writer.write(take.key(), take.ops(), nowNanos());
+      outcome = writer.write(take.key(), take.ops(), now);
     } catch (RuntimeException e) {
       return failed(e, UnenforcedLease.INSTANCE);
     }
+    if (outcome instanceof BucketWrite.Undecided undecided) {
+      return failed(undecided(take, undecided), UnenforcedLease.INSTANCE);
+    }
     outages.succeeded();
-    return lease(outcome, take);
+    return lease(outcome, take, now);
   }
 
   /**
@@ -333,22 +346,46 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
-  /** Writes a lease's adjustment or refund, under the unavailability policy. */
-  void writeAdjustment(BucketKey key, List<LimitOp> ops) {
+  /**
+   * Writes a lease's charges and refunds computed at {@code nowNanos}, exactly once (a one-item
+   * transaction with a client request token), under the unavailability policy. A write whose
+   * outcome stayed hidden through the SDK's retries is reported as undecided.
+   */
+  void writeAdjustment(BucketKey key, List<LimitOp> ops, long nowNanos) {
     BucketWrite.Outcome outcome;
     try {
-      outcome = writer.write(key, ops, nowNanos());
+      outcome = join(writer.adjustAsync(key, ops, nowNanos));
     } catch (RuntimeException e) {
+      if (BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(e))) {
+        usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+      }
       failed(e, null);
       return;
     }
     outages.succeeded();
-    if (!(outcome instanceof BucketWrite.Applied)) {
+    if (!(outcome instanceof BucketWrite.Applied applied)) {
       throw new IllegalStateException("an unconditional adjustment was refused: " + outcome);
     }
+    if (!applied.ops().isEmpty()) {
+      usage.onAdjusted(key.entityId(), key.resource(), deltas(applied.ops()));
+    }
+  }
+
+  /** Bounds of every bucket write: debt and expiry. */
+  BucketBounds bounds() {
+    return bounds;
+  }
+
+  private static Map<String, Long> deltas(List<LimitOp> ops) {
     Map<String, Long> deltas = new LinkedHashMap<>();
-    ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Math::addExact));
-    usage.onAdjusted(key.entityId(), key.resource(), deltas);
+    ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Long::sum));
+    return deltas;
+  }
+
+  /** Reports an acquire whose write may or may not have applied, and returns the failure that hid it. */
+  private Throwable undecided(BucketTake take, BucketWrite.Undecided undecided) {
+    usage.onUndecided(take.key().entityId(), take.key().resource(), take.consume());
+    return undecided.cause();
   }
 
   private BucketState read(BucketKey key, Map<String, Limit> limits) {
@@ -374,18 +411,24 @@ public final class RateLimiter implements AutoCloseable {
     return state;
   }
 
-  private Lease lease(BucketWrite.Outcome outcome, BucketTake take) {
+  private Lease lease(BucketWrite.Outcome outcome, BucketTake take, long acquiredAtNanos) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       throw rejection(rejected.violations());
     }
     usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
-    return take.lease(this);
+    return take.lease(this, state(outcome), acquiredAtNanos);
   }
 
-  private Lease cascadeLease(BucketTake child, BucketTake parent) {
+  private Lease cascadeLease(BucketTake child, BucketState childAfter, BucketTake parent, BucketState parentAfter,
+                             long acquiredAtNanos) {
     usage.onAcquired(child.key().entityId(), child.key().resource(), child.consume());
     usage.onAcquired(parent.key().entityId(), parent.key().resource(), parent.consume());
-    return new CascadeLease(child.lease(this), parent.lease(this), parent.limits().keySet());
+    return new CascadeLease(child.lease(this, childAfter, acquiredAtNanos),
+        parent.lease(this, parentAfter, acquiredAtNanos), parent.limits().keySet());
+  }
+
+  private static BucketState state(BucketWrite.Outcome outcome) {
+    return outcome instanceof BucketWrite.Applied applied ? applied.state() : BucketState.EMPTY;
   }
 
   private RateLimitExceededException rejection(List<Violation> violations) {
@@ -435,7 +478,7 @@ public final class RateLimiter implements AutoCloseable {
           return failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
         }
         outages.succeeded();
-        return lease(attempt.outcome(), attempt.take());
+        return lease(attempt.outcome(), attempt.take(), now);
       });
     }
     if (cascadeMode == CascadeMode.TRANSACTION) {
@@ -448,12 +491,21 @@ public final class RateLimiter implements AutoCloseable {
       Attempt p = attempts.get(1);
       if (c.applied() && p.applied()) {
         outages.succeeded();
-        return CompletableFuture.completedFuture(cascadeLease(c.take(), p.take()));
+        return CompletableFuture.completedFuture(cascadeLease(c.take(), state(c.outcome()), p.take(), state(p.outcome()), now));
       }
       List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
+      long refundAt = nowNanos();
       for (Attempt attempt : attempts) {
         if (attempt.applied()) {
-          refunds.add(writer.writeAsync(attempt.take().key(), attempt.take().refunds(), nowNanos()));
+          List<LimitOp> ops = attempt.take().lease(this, state(attempt.outcome()), now).refunds(refundAt);
+          if (!ops.isEmpty()) {
+            BucketKey key = attempt.take().key();
+            refunds.add(writer.adjustAsync(key, ops, refundAt).whenComplete((refunded, refundFailure) -> {
+              if (refundFailure != null && BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(refundFailure))) {
+                usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+              }
+            }));
+          }
         }
       }
       return CompletableFuture.allOf(refunds.toArray(CompletableFuture[]::new)).handle((done, refundFailure) -> {
@@ -476,7 +528,9 @@ public final class RateLimiter implements AutoCloseable {
   private CompletableFuture<Attempt> firstAdmitting(List<BucketTake> candidates, int index, long now) {
     BucketTake take = candidates.get(index);
     return writer.writeAsync(take.key(), take.ops(), now)
-        .handle((outcome, failure) -> new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)))
+        .handle((outcome, failure) -> outcome instanceof BucketWrite.Undecided undecided
+            ? new Attempt(take, null, undecided(take, undecided))
+            : new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)))
         .thenCompose(attempt -> attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
             ? firstAdmitting(candidates, index + 1, now)
             : CompletableFuture.completedFuture(attempt));
@@ -489,11 +543,17 @@ public final class RateLimiter implements AutoCloseable {
     return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
         .handle((outcome, failure) -> {
           if (failure != null) {
-            return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+            Throwable cause = DynamoDbGateway.unwrap(failure);
+            if (BucketWriter.outcomeHidden(cause)) {
+              // Even the SDK's token-idempotent replays could not tell: both sides may hold the tokens, once.
+              usage.onUndecided(child.key().entityId(), child.key().resource(), child.consume());
+              usage.onUndecided(parent.key().entityId(), parent.key().resource(), parent.consume());
+            }
+            return CompletableFuture.completedFuture(failed(cause, (Lease) UnenforcedLease.INSTANCE));
           }
           outages.succeeded();
           if (!(outcome instanceof BucketWrite.Rejected rejected)) {
-            return CompletableFuture.completedFuture(cascadeLease(child, parent));
+            return CompletableFuture.completedFuture(cascadeLease(child, BucketState.EMPTY, parent, BucketState.EMPTY, now));
           }
           boolean childRefused = rejected.violations().stream().anyMatch(v -> v.entityId().equals(child.key().entityId()));
           if (!childRefused && j + 1 < plan.parent().size()) {
@@ -564,7 +624,7 @@ public final class RateLimiter implements AutoCloseable {
     throw new RateLimiterException("limiter call failed", cause);
   }
 
-  private long nowNanos() {
+  long nowNanos() {
     Instant now = clock.instant();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
   }
@@ -600,6 +660,8 @@ public final class RateLimiter implements AutoCloseable {
     private CascadeMode cascadeMode = CascadeMode.PARALLEL;
     private UsageListener usageListener = UsageListener.NONE;
     private Executor executor;
+    private int debtPeriods = DEFAULT_DEBT_PERIODS;
+    private Duration bucketTtlMargin = DEFAULT_BUCKET_TTL_MARGIN;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     private Builder() {}
@@ -675,6 +737,26 @@ public final class RateLimiter implements AutoCloseable {
     /** Runs {@link #acquireAsync} calls when only a synchronous client is given. */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * How deep into debt positive adjustments may push a bucket, in refill periods of each limit
+     * (0 to 100; {@value #DEFAULT_DEBT_PERIODS} by default): a limit refilling {@code R} tokens per
+     * period owes at most {@code debtPeriods·R} tokens, and a charge beyond that is dropped.
+     */
+    public Builder debtPeriods(int debtPeriods) {
+      this.debtPeriods = debtPeriods;
+      return this;
+    }
+
+    /**
+     * Slack added to each bucket item's expiry ({@link LimiterTableSchema#TTL_ATTRIBUTE}) for
+     * clock skew between this process, other writers and DynamoDB (at most a day); one minute by
+     * default.
+     */
+    public Builder bucketTtlMargin(Duration bucketTtlMargin) {
+      this.bucketTtlMargin = bucketTtlMargin;
       return this;
     }
 

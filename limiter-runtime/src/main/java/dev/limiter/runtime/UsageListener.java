@@ -21,4 +21,12 @@ public interface UsageListener {
 
   /** An acquire was refused for these reasons; nothing was taken. */
   default void onRejected(List<Violation> violations) {}
+
+  /**
+   * A write's outcome could not be known (its response was lost, timed out or was a server error,
+   * and the bucket changed before it could be checked): {@code tokens} (per limit; negative for a
+   * refund) may or may not have been applied, once at most. The acquire is not admitted, so the
+   * doubt counts against the caller, never for it.
+   */
+  default void onUndecided(String entityId, String resource, Map<String, Long> tokens) {}
 }

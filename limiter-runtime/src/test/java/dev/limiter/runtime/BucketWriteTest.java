@@ -17,8 +17,10 @@ class BucketWriteTest {
   private static final Limit RPM = Limit.perMinute("rpm", 60);
   private static final Limit TPM = Limit.perMinute("tpm", 6000);
 
+  private static final BucketBounds BOUNDS = new BucketBounds(3, 60 * SECOND);
+
   private static BucketWrite write(BucketState guess, LimitOp... ops) {
-    return new BucketWrite("limits", KEY, List.of(ops), guess, NOW);
+    return BucketWrite.of("limits", KEY, List.of(ops), guess, NOW, BOUNDS);
   }
 
   private static BucketState state(String limit, long tat) {
@@ -29,8 +31,10 @@ class BucketWriteTest {
   void unknownBucketTakesTheIdleBranchForEveryLimit() {
     UpdateItemRequest request = write(BucketState.EMPTY,
         new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE), new LimitOp(TPM, 500, LimitOp.Kind.ACQUIRE)).request();
-    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = :v0, #t1 = :v1");
+    assertThat(request.updateExpression())
+        .isEqualTo("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl, #t0 = :v0, #t1 = :v1");
     assertThat(request.conditionExpression()).isEqualTo("(attribute_not_exists(#pk) OR #kind = :kind)"
+        + " AND (attribute_not_exists(#ttl) OR #ttl <= :ttl)"
         + " AND (attribute_not_exists(#t0) OR #t0 <= :now) AND (attribute_not_exists(#t1) OR #t1 <= :now)");
     assertThat(request.expressionAttributeNames()).containsEntry("#t0", "t:rpm").containsEntry("#t1", "t:tpm");
     assertThat(request.expressionAttributeValues())
@@ -42,7 +46,7 @@ class BucketWriteTest {
   @Test
   void busyBucketAddsTheCostUnderAnUpperBound() {
     UpdateItemRequest request = write(state("rpm", NOW + 10 * SECOND), new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE)).request();
-    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = #t0 + :c0");
+    assertThat(request.updateExpression()).endsWith(", #ttl = :ttl, #t0 = #t0 + :c0");
     assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t0 <= :m0");
     assertThat(request.expressionAttributeValues())
         .containsEntry(":c0", AttributeValue.fromN(Long.toString(2 * SECOND)))
@@ -50,11 +54,59 @@ class BucketWriteTest {
   }
 
   @Test
-  void chargesHaveNoUpperBoundAndRefundsSubtract() {
+  void chargesStopAtTheDebtBoundAndRefundsAtAFullBucket() {
     UpdateItemRequest request = write(state("rpm", NOW + SECOND),
         new LimitOp(RPM, 100, LimitOp.Kind.CHARGE), new LimitOp(TPM, 10, LimitOp.Kind.REFUND)).request();
-    assertThat(request.updateExpression()).isEqualTo("SET #kind = :kind, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
-    assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t1 > :now");
+    assertThat(request.updateExpression()).endsWith(", #ttl = :ttl, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
+    assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t0 <= :m0 AND #t1 >= :f1");
+    // A full bucket (60 s) plus three periods of debt (180 s), less the charge (100 s).
+    assertThat(request.expressionAttributeValues())
+        .containsEntry(":m0", AttributeValue.fromN(Long.toString(NOW + 240 * SECOND - 100 * SECOND)))
+        .containsEntry(":f1", AttributeValue.fromN(Long.toString(NOW + SECOND / 10)));
+  }
+
+  @Test
+  void aChargeBeyondTheDebtBoundIsCutDownAndARefundToWhatIsOwed() {
+    BucketState deep = new BucketState(Map.of("rpm", NOW + 230 * SECOND, "tpm", NOW + SECOND / 100));
+    BucketWrite.Outcome outcome = write(deep,
+        new LimitOp(RPM, 100, LimitOp.Kind.CHARGE), new LimitOp(TPM, 10, LimitOp.Kind.REFUND)).conditionFailed(deep);
+    assertThat(((BucketWrite.Retry) outcome).next().ops()).containsExactly(
+        new LimitOp(RPM, 10, LimitOp.Kind.CHARGE), new LimitOp(TPM, 1, LimitOp.Kind.REFUND));
+  }
+
+  @Test
+  void everyWriteCarriesItsIdAndAnExpiryThatIsNeverLowered() {
+    UpdateItemRequest request = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).request();
+    // now + a full minute + three minutes of debt + one minute of margin, rounded up to the minute.
+    long expiry = (NOW / SECOND + 300 + 59) / 60 * 60;
+    assertThat(request.expressionAttributeValues()).containsEntry(":ttl", AttributeValue.fromN(Long.toString(expiry)));
+    assertThat(request.expressionAttributeValues().get(":w").s()).isNotBlank();
+    BucketState later = new BucketState(Map.of(), "other", null, expiry + 3_600);
+    assertThat(write(later, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).request().expressionAttributeValues())
+        .containsEntry(":ttl", AttributeValue.fromN(Long.toString(expiry + 3_600)));
+  }
+
+  @Test
+  void aRecognisingRetryTellsItsOwnEarlierWriteFromAnother() {
+    BucketState guessed = new BucketState(Map.of("rpm", NOW + SECOND), "before", "earlier", 0);
+    BucketWrite first = write(guessed, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE));
+    RuntimeException lost = new RuntimeException("lost");
+    BucketWrite retry = first.recognising(lost);
+    assertThat(retry.writeId()).isNotEqualTo(first.writeId());
+    assertThat(retry.request().conditionExpression()).endsWith(" AND #lw = :prev");
+    assertThat(retry.request().expressionAttributeValues()).containsEntry(":prev", AttributeValue.fromS("before"));
+
+    BucketState mine = new BucketState(Map.of("rpm", NOW + 2 * SECOND), first.writeId(), "before", 0);
+    assertThat(retry.conditionFailed(mine)).isEqualTo(new BucketWrite.Applied(mine, first.ops()));
+    BucketState mineThenAnother = new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", first.writeId(), 0);
+    assertThat(retry.conditionFailed(mineThenAnother)).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, first.ops()));
+    BucketState untouched = new BucketState(Map.of("rpm", NOW + 60 * SECOND), "before", "earlier", 0);
+    assertThat(retry.conditionFailed(untouched)).isInstanceOf(BucketWrite.Rejected.class);
+    BucketState anotherOnly = new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", "before", 0);
+    assertThat(retry.conditionFailed(anotherOnly)).isInstanceOf(BucketWrite.Retry.class);
+    assertThat(((BucketWrite.Retry) retry.conditionFailed(anotherOnly)).next().unresolved()).isNull();
+    BucketState moved = new BucketState(Map.of("rpm", NOW + 4 * SECOND), "someone-else", "another", 0);
+    assertThat(retry.conditionFailed(moved)).isEqualTo(new BucketWrite.Undecided(lost));
   }
 
   @Test
@@ -83,7 +135,7 @@ class BucketWriteTest {
   void refundsToAFullBucketAreDropped() {
     BucketWrite.Outcome outcome = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.REFUND))
         .conditionFailed(state("rpm", NOW - SECOND));
-    assertThat(outcome).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY));
+    assertThat(outcome).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, List.of()));
 
     BucketWrite.Outcome mixed = write(BucketState.EMPTY,
         new LimitOp(RPM, 1, LimitOp.Kind.REFUND), new LimitOp(TPM, 5, LimitOp.Kind.REFUND))

@@ -73,6 +73,24 @@ class CapacityCostTest {
   }
 
   @Test
+  void anAdjustmentIsOneOneItemTransactionAndARefundOfNothingCostsNothing() {
+    Lease lease = limiter.acquire("key-1", "llm", Map.of("rps", 1L, "tpm", 700L), FIVE_LIMITS);
+    lease.adjust(Map.of("tpm", 300L));
+    lease.close();
+    assertThat(recorder.calls("UpdateItem")).isEqualTo(1);
+    assertThat(recorder.calls("TransactWriteItems")).isEqualTo(1);
+    // AWS bills a one-item transaction of under 1 KB 2 WCU; DynamoDB Local reports 4.
+    assertThat(recorder.writeUnits()).isEqualTo(1 + 4);
+    assertThat(recorder.readUnits()).isZero();
+
+    recorder.reset();
+    Lease refilled = limiter.acquire("key-2", "llm", Map.of("rps", 1L), FIVE_LIMITS);
+    clock.advance(Duration.ofSeconds(1));
+    refilled.rollback();
+    assertThat(recorder.totalCalls()).as("its token has refilled: nothing to give back, no write").isEqualTo(1);
+  }
+
+  @Test
   void alternatingIdleAndBusyBucketsAreGuessedRight() {
     Limit limit = Limit.perSecond("rps", 10);
     for (int i = 0; i < 50; i++) {

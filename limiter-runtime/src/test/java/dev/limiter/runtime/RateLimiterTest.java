@@ -124,16 +124,18 @@ class RateLimiterTest {
         .isInstanceOf(RateLimitExceededException.class);
 
     try (Lease lease = limiter.acquire("key-1", "llm", Map.of("rpm", 1L), LLM)) {
-      lease.adjust(Map.of("tpm", -7_000L));
-      lease.adjust(Map.of("tpm", -1_000L, "rpm", 0L));
+      // A lease gives back only what it took: this one took no tpm.
+      assertThatThrownBy(() -> lease.adjust(Map.of("tpm", -7_000L))).isInstanceOf(IllegalArgumentException.class);
+      lease.adjust(Map.of("rpm", -1L, "tpm", 0L));
     }
-    assertThat(limiter.available("key-1", "llm", LLM)).containsEntry("tpm", 3_000L).containsEntry("rpm", 57L);
+    assertThat(limiter.available("key-1", "llm", LLM)).containsEntry("tpm", -5_000L).containsEntry("rpm", 58L);
   }
 
   @Test
   void refundsNeverRaiseABucketAboveCapacity() {
     try (Lease lease = limiter.acquire("key-1", "llm", Map.of("tpm", 100L), LLM)) {
-      lease.adjust(Map.of("tpm", -5_000L));
+      assertThatThrownBy(() -> lease.adjust(Map.of("tpm", -5_000L))).isInstanceOf(IllegalArgumentException.class);
+      lease.adjust(Map.of("tpm", -100L));
     }
     assertThat(limiter.available("key-1", "llm", LLM)).containsEntry("tpm", 10_000L);
   }

@@ -1,0 +1,175 @@
+package dev.limiter.runtime;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * Faults between the SDK and DynamoDB Local, per HTTP attempt, for the next {@code n} attempts of
+ * the armed operations. Three of them let the request commit and then hide the outcome (the SDK's
+ * retry then replays it); throttling refuses the request before anything is written.
+ */
+final class FaultInjector implements ExecutionInterceptor {
+
+  /** What happens to an armed attempt. */
+  enum Fault {
+    /** The write commits; the client receives HTTP 500 InternalServerError instead of the response. */
+    SERVER_ERROR_AFTER_COMMIT,
+    /** The write commits; the connection breaks before the response arrives. */
+    RESPONSE_LOST,
+    /** The write commits; the response arrives after the attempt timeout. */
+    DELAYED_PAST_TIMEOUT,
+    /** Nothing is written; the client receives HTTP 400 ProvisionedThroughputExceededException on every attempt. */
+    THROTTLED,
+    /** No fault. */
+    NONE
+  }
+
+  private static final ExecutionAttribute<Fault> INJECTED = new ExecutionAttribute<>("injected-fault");
+  private static final ExecutionAttribute<Boolean> THROTTLED_CALL = new ExecutionAttribute<>("throttled-call");
+  private static final String THROTTLED_TARGET = "DynamoDB_20120810.ListTables";
+
+  private final AtomicReference<Fault> fault = new AtomicReference<>();
+  private final AtomicInteger remaining = new AtomicInteger();
+  private volatile Set<String> operations = Set.of();
+  private volatile Duration delay = Duration.ZERO;
+  private volatile double chance = 1;
+  private volatile Runnable afterCommit = () -> {};
+  private final LongAdder injected = new LongAdder();
+
+  /** The next {@code times} attempts of {@code operations} (e.g. {@code UpdateItem}) suffer {@code fault}. */
+  void arm(Fault fault, int times, String... operations) {
+    this.operations = Set.of(operations);
+    this.fault.set(fault);
+    remaining.set(times);
+  }
+
+  /** Every attempt of {@code operations} suffers {@code fault} with probability {@code chance}, until disarmed. */
+  void armRandomly(Fault fault, double chance, String... operations) {
+    this.chance = chance;
+    arm(fault, Integer.MAX_VALUE, operations);
+  }
+
+  /** Runs {@code action} after a faulted request committed and before its outcome is hidden (another writer, say). */
+  void afterCommit(Runnable action) {
+    this.afterCommit = action;
+  }
+
+  /** How long {@link Fault#DELAYED_PAST_TIMEOUT} holds a response back. */
+  void delay(Duration delay) {
+    this.delay = delay;
+  }
+
+  /** Stops injecting. */
+  void disarm() {
+    remaining.set(0);
+    chance = 1;
+    afterCommit = () -> {};
+  }
+
+  /** Attempts that suffered a fault so far. */
+  long injected() {
+    return injected.sum();
+  }
+
+  @Override
+  public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    // Called once per call, before the SDK's retries: a throttled call is throttled on every attempt.
+    attributes.putAttribute(THROTTLED_CALL, fault.get() == Fault.THROTTLED && take(attributes));
+    if (attributes.getAttribute(THROTTLED_CALL)) {
+      // Turn the write into a harmless call, so nothing commits, and answer it with a throttle.
+      return context.httpRequest().toBuilder().putHeader("X-Amz-Target", THROTTLED_TARGET).build();
+    }
+    return context.httpRequest();
+  }
+
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    // Called once per attempt: the SDK's replay of a faulted attempt goes through.
+    Fault chosen = fault.get();
+    boolean hit = chosen != Fault.THROTTLED && take(attributes);
+    attributes.putAttribute(INJECTED, hit ? chosen : Fault.NONE);
+  }
+
+  @Override
+  public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+    Fault chosen = injected(attributes);
+    if (chosen != Fault.NONE && chosen != Fault.THROTTLED) {
+      afterCommit.run();
+    }
+    if (chosen == Fault.RESPONSE_LOST) {
+      throw SdkClientException.create("injected: connection reset after the request committed",
+          new IOException("Connection reset"));
+    }
+    if (chosen == Fault.DELAYED_PAST_TIMEOUT) {
+      try {
+        Thread.sleep(delay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+    Fault chosen = injected(attributes);
+    if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
+      return context.httpResponse().toBuilder().statusCode(500).statusText("Internal Server Error").build();
+    }
+    if (chosen == Fault.THROTTLED) {
+      return context.httpResponse().toBuilder().statusCode(400).statusText("Bad Request").build();
+    }
+    return context.httpResponse();
+  }
+
+  @Override
+  public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+    Fault chosen = injected(attributes);
+    if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
+      return Optional.of(error("InternalServerError", "injected: committed, response lost"));
+    }
+    if (chosen == Fault.THROTTLED) {
+      return Optional.of(error("ProvisionedThroughputExceededException", "injected: throttled"));
+    }
+    return context.responseBody();
+  }
+
+  private boolean take(ExecutionAttributes attributes) {
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    if (!operations.contains(operation) || ThreadLocalRandom.current().nextDouble() >= chance
+        || remaining.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+      return false;
+    }
+    injected.increment();
+    return true;
+  }
+
+  private static Fault injected(ExecutionAttributes attributes) {
+    if (Boolean.TRUE.equals(attributes.getAttribute(THROTTLED_CALL))) {
+      return Fault.THROTTLED;
+    }
+    Fault fault = attributes.getAttribute(INJECTED);
+    return fault == null ? Fault.NONE : fault;
+  }
+
+  private static InputStream error(String type, String message) {
+    String body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + type + "\",\"message\":\"" + message + "\"}";
+    return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+  }
+}
