@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
@@ -205,7 +206,9 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     for (EntityHierarchy hierarchy : client.resources(EntityHierarchy.class).inNamespace(resource.getMetadata().getNamespace())
         .list().getItems()) {
       EntityHierarchySpec spec = hierarchy.getSpec();
-      if (spec != null && spec.tableRef() != null && name.equals(spec.tableRef().name())) {
+      // A hierarchy whose spec the schema refuses declares nothing: it is its own InvalidSpec to report.
+      if (spec != null && spec.tableRef() != null && name.equals(spec.tableRef().name())
+          && CrdSchema.specViolations(hierarchy).isEmpty()) {
         demands.addAll(EntityDemands.of(hierarchy.getMetadata().getName(), spec));
       }
     }
