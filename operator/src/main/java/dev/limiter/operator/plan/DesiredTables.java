@@ -61,8 +61,8 @@ public final class DesiredTables {
     }
     String current = resource.getStatus() == null ? null : resource.getStatus().tableName();
     if (current != null && !current.equals(name)) {
-      return new Invalid("spec.tableName: the table name cannot change: this resource manages table '" + current + "', the spec now names '"
-          + name + "'; create a new resource for a new table");
+      return new Invalid("spec.tableName: the table name cannot change: this resource manages table '" + current
+          + "', the spec now names '" + name + "'; create a new resource for a new table");
     }
     String region = spec.region() != null ? spec.region() : defaultRegion;
     if (region == null || region.isBlank()) {

@@ -93,8 +93,18 @@ class UnreadableResourceTest {
           deletionPolicy: Delet
           typo: true
         """);
+    // A hierarchy on the next table that the schema refuses: its own InvalidSpec, not the table's failure.
+    create(HIERARCHIES, """
+        apiVersion: limiter.dev/v1alpha1
+        kind: EntityHierarchy
+        metadata: {name: no-writes, namespace: unreadable}
+        spec:
+          tableRef: {name: next}
+          entities: [{id: tenant, shardsFor: {}}]
+        """);
     create(TABLES, valid("next"));
 
+    awaitInvalidSpec(HIERARCHIES, "no-writes", "spec.entities[0].shardsFor.writesPerSecond: is required");
     awaitInvalidSpec(TABLES, "abc", "spec.billing.provisioned.readCapacityUnits: must be an integer, got \"abc\"",
         "spec.deletionPolicy: must be one of Delete, Retain, got \"Delet\"", "spec.typo: unknown field");
     awaitReady("next");
