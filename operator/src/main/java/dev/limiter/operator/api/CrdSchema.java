@@ -117,7 +117,7 @@ public final class CrdSchema {
   /**
    * Removes from {@code value} (raw JSON of {@code field}) what no model type can hold: values of the wrong
    * JSON type, strings outside an enum, integers beyond 64 bits, undeclared fields. Returns what was removed,
-   * and whether {@code value} itself is unreadable (then nothing of it can be kept).
+   * and whether {@code value} itself can be kept (not when it is of the wrong type itself).
    */
   public Pruned prune(String field, JsonNode value) {
     List<Violation> removed = new ArrayList<>();
