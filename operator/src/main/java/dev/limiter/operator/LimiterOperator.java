@@ -1,5 +1,6 @@
 package dev.limiter.operator;
 
+import dev.limiter.operator.api.LenientlyRead;
 import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.metrics.AwsCallMetrics;
 import dev.limiter.operator.metrics.HealthAndMetricsEndpoints;
@@ -7,9 +8,11 @@ import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.reconcile.EntityHierarchyReconciler;
 import dev.limiter.operator.reconcile.OperatorSettings;
 import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.Cloner;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -78,7 +81,8 @@ public final class LimiterOperator {
                                 String leaseNamespace, MeterRegistry registry) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withResourceCloner(keepingUnreadable(client));
       if (leaseNamespace != null && !leaseNamespace.isBlank()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
       }
@@ -92,5 +96,22 @@ public final class LimiterOperator {
     operator.register(new RateLimiterTableReconciler(aws, settings, clock, metrics), namespaces::accept);
     operator.register(new EntityHierarchyReconciler(aws.items(), settings, clock, metrics), namespaces::accept);
     return operator;
+  }
+
+  /**
+   * JOSDK's cloner (a JSON round trip, as by default) that keeps what the lenient reader left out of a
+   * spec: the clone is read from JSON that no longer holds it, and it must still be reported.
+   */
+  private static Cloner keepingUnreadable(KubernetesClient client) {
+    return new Cloner() {
+      @Override
+      public <R extends HasMetadata> R clone(R object) {
+        R copy = client.getKubernetesSerialization().clone(object);
+        if (object instanceof LenientlyRead original && copy instanceof LenientlyRead cloned) {
+          cloned.unreadable(original.unreadable());
+        }
+        return copy;
+      }
+    };
   }
 }

@@ -64,6 +64,29 @@ class KubectlTest {
         .isEqualTo("team-a-llm-limits");
   }
 
+  @Test
+  void anObjectTheSchemaWouldRefuseIsReportedAndTheSandboxKeepsReconciling(@TempDir Path directory) throws Exception {
+    // The sandbox has no admission: this is stored as is, and the operator must report it, not stop.
+    Path sideways = Files.writeString(directory.resolve("sideways.yaml"), """
+        apiVersion: limiter.dev/v1alpha1
+        kind: RateLimiterTable
+        metadata: {name: sideways, namespace: team-b}
+        spec:
+          billing: {mode: Sideways}
+        """);
+    assertThat(kubectl("apply", "--validate=false", "-f", sideways.toString())).contains("ratelimitertable.limiter.dev/sideways created");
+    assertThat(kubectl("apply", "--validate=false", "-f", "../config/samples/ratelimitertable-ondemand.yaml")).contains("created");
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      String ready = "jsonpath={.status.conditions[?(@.type==\"Ready\")]['status','reason','message']}";
+      assertThat(kubectl("get", "rlt", "sideways", "-n", "team-b", "-o", ready))
+          .startsWith("False InvalidSpec spec.billing.mode: must be one of OnDemand, Provisioned, got \"Sideways\"");
+    });
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        assertThat(kubectl("get", "rlt", "api-limits", "-n", "team-b", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"))
+            .isEqualTo("True"));
+  }
+
   private static String kubectl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));

@@ -4,6 +4,7 @@ import dev.limiter.operator.api.Alarms;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ContributorInsights;
+import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.Emergency;
 import dev.limiter.operator.api.OnDemandCapacity;
 import dev.limiter.operator.api.OnThrottle;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 
 /**
- * Resolves a RateLimiterTable into the table it asks for: defaults applied, plan computed, and the
- * semantic checks the CRD schema cannot express. Pure.
+ * Resolves a RateLimiterTable into the table it asks for: defaults applied, plan computed, every bound
+ * of the CRD's schema checked again ({@link CrdSchema}) and the rules its CEL expressions and the schema
+ * cannot express checked here. Pure.
  */
 public final class DesiredTables {
 
@@ -52,10 +54,11 @@ public final class DesiredTables {
    * its table-name prefix and adoption grants.
    */
   public static Resolution resolve(RateLimiterTable resource, String defaultRegion, TablePolicy policy) {
-    RateLimiterTableSpec spec = resource.getSpec();
-    if (spec == null || spec.billing() == null || spec.billing().mode() == null) {
-      return new Invalid("spec.billing.mode is required");
+    List<CrdSchema.Violation> violations = CrdSchema.specViolations(resource);
+    if (!violations.isEmpty()) {
+      return new Invalid(CrdSchema.describe(violations));
     }
+    RateLimiterTableSpec spec = resource.getSpec();
     String namespace = resource.getMetadata().getNamespace();
     String name = spec.tableName() != null ? spec.tableName()
         : policy.namePrefix() + namespace + "-" + resource.getMetadata().getName();
@@ -69,8 +72,8 @@ public final class DesiredTables {
     }
     String current = resource.getStatus() == null ? null : resource.getStatus().tableName();
     if (current != null && !current.equals(name)) {
-      return new Invalid("the table name cannot change: this resource manages table '" + current + "', the spec now names '"
-          + name + "'; create a new resource for a new table");
+      return new Invalid("spec.tableName: the table name cannot change: this resource manages table '" + current
+          + "', the spec now names '" + name + "'; create a new resource for a new table");
     }
     String region = spec.region() != null ? spec.region() : defaultRegion;
     if (region == null || region.isBlank()) {
@@ -87,7 +90,7 @@ public final class DesiredTables {
     Integer maxIncrease = null;
     if (billing.mode() == BillingMode.Provisioned) {
       if ((billing.provisioned() == null) == (billing.plan() == null)) {
-        return new Invalid("mode Provisioned needs exactly one of spec.billing.provisioned or spec.billing.plan");
+        return new Invalid("spec.billing: mode Provisioned needs exactly one of spec.billing.provisioned or spec.billing.plan");
       }
       if (billing.provisioned() != null) {
         throughput = new Throughput(billing.provisioned().readCapacityUnits(), billing.provisioned().writeCapacityUnits());
@@ -132,13 +135,9 @@ public final class DesiredTables {
 
   /** The automation settings with defaults; IllegalArgumentException names the field at fault. */
   private static DesiredAutomation automation(RateLimiterTableSpec spec) {
-    Optional<DesiredAutomation.ScalingGoal> scaling = Optional.ofNullable(spec.autoscaling()).map(a -> {
-      if (a.read() == null || a.write() == null) {
-        throw new IllegalArgumentException("spec.autoscaling needs read and write");
-      }
-      return new DesiredAutomation.ScalingGoal(bounds("spec.autoscaling.read", a.read()), bounds("spec.autoscaling.write", a.write()),
-          a.scalesIndexes());
-    });
+    Optional<DesiredAutomation.ScalingGoal> scaling = Optional.ofNullable(spec.autoscaling()).map(a ->
+        new DesiredAutomation.ScalingGoal(bounds("spec.autoscaling.read", a.read()), bounds("spec.autoscaling.write", a.write()),
+            a.scalesIndexes()));
     Alarms alarms = spec.alarms();
     Optional<DesiredAutomation.AlarmGoal> alarmGoal = alarms == null || !Boolean.TRUE.equals(alarms.enabled())
         ? Optional.empty()
@@ -170,15 +169,12 @@ public final class DesiredTables {
     return new DesiredAutomation(scaling, alarmGoal, insights, emergencyGoal, interval, spec.contributorInsights() == null);
   }
 
+  /** The bounds; the schema has checked each value, this is its CEL rule {@code self.min <= self.max}. */
   private static DesiredAutomation.Bounds bounds(String path, ScalingBounds bounds) {
-    if (bounds.min() == null || bounds.max() == null || bounds.min() < 1 || bounds.min() > bounds.max()) {
-      throw new IllegalArgumentException(path + ": min must be at least 1 and not exceed max");
+    if (bounds.min() > bounds.max()) {
+      throw new IllegalArgumentException(path + ": min must not exceed max, got min " + bounds.min() + " and max " + bounds.max());
     }
-    int target = bounds.targetOrDefault();
-    if (target < 20 || target > 90) {
-      throw new IllegalArgumentException(path + ".targetUtilizationPercent: " + target + " is outside 20 to 90");
-    }
-    return new DesiredAutomation.Bounds(bounds.min(), bounds.max(), target);
+    return new DesiredAutomation.Bounds(bounds.min(), bounds.max(), bounds.targetOrDefault());
   }
 
   private static Duration duration(String path, String value, Duration fallback) {

@@ -1,9 +1,11 @@
 package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -28,6 +32,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 @ControllerConfiguration(name = "entityhierarchy")
 public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, Cleaner<EntityHierarchy> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EntityHierarchyReconciler.class);
 
   private final Function<String, HierarchyItems> itemsInRegion;
   private final OperatorSettings settings;
@@ -47,6 +53,29 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
 
   @Override
   public UpdateControl<EntityHierarchy> reconcile(EntityHierarchy cached, Context<EntityHierarchy> context) {
+    try {
+      return pass(cached, context);
+    } catch (RuntimeException e) {
+      LOG.error("reconcile of EntityHierarchy {} failed", HierarchyReconciliation.owner(cached), e);
+      FailedPass failed = new FailedPass(e);
+      KubernetesClient client = context.getClient();
+      Instant now = clock.instant();
+      EntityHierarchy resource = Optional.ofNullable(client.resources(EntityHierarchy.class)
+          .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
+      long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+      EntityHierarchyStatus previous = resource.getStatus();
+      List<Condition> conditions = Conditions.merge(previous == null ? null : previous.conditions(), failed.conditions(), generation, now);
+      // No applied digest: the pass may have stopped half way, so the next one must look at the table again.
+      resource.setStatus(previous == null
+          ? new EntityHierarchyStatus(generation, null, null, null, null, null, null, null, null, conditions)
+          : new EntityHierarchyStatus(generation, previous.tableName(), previous.entities(), previous.limits(), previous.shards(),
+              previous.itemsWritten(), previous.itemsDeleted(), previous.itemsPending(), null, conditions));
+      events.emit(client, resource, failed.event(), now);
+      return UpdateControl.patchStatus(resource).rescheduleAfter(FailedPass.RETRY);
+    }
+  }
+
+  private UpdateControl<EntityHierarchy> pass(EntityHierarchy cached, Context<EntityHierarchy> context) {
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
     // The applied digest in status decides whether to read the table at all: read it from the API

@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.aws.HierarchyItems;
@@ -66,7 +67,9 @@ public final class HierarchyReconciliation {
     EntityHierarchyStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
     String owner = owner(resource);
-    DesiredHierarchy.Resolution resolution = DesiredHierarchy.resolve(resource.getSpec(), owner);
+    List<CrdSchema.Violation> violations = CrdSchema.specViolations(resource);
+    DesiredHierarchy.Resolution resolution = violations.isEmpty() ? DesiredHierarchy.resolve(resource.getSpec(), owner)
+        : new DesiredHierarchy.Invalid(List.of(CrdSchema.describe(violations)));
     if (resolution instanceof DesiredHierarchy.Invalid invalid) {
       return new Result(status(previous, generation, previous == null ? null : previous.tableName(), null, now,
           List.of(ConditionStatus.isFalse(READY, "InvalidSpec", invalid.message()),

@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
@@ -36,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -48,6 +51,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
 
   /** Suffix of the ConfigMap that tells workloads how to reach the table. */
   public static final String CONFIG_MAP_SUFFIX = "-limiter";
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiterTableReconciler.class);
 
   private final AwsAccess aws;
   private final OperatorSettings settings;
@@ -68,6 +72,23 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
 
   @Override
   public UpdateControl<RateLimiterTable> reconcile(RateLimiterTable cached, Context<RateLimiterTable> context) {
+    try {
+      return pass(cached, context);
+    } catch (RuntimeException e) {
+      LOG.error("reconcile of RateLimiterTable {} failed", key(cached), e);
+      FailedPass failed = new FailedPass(e);
+      KubernetesClient client = context.getClient();
+      Instant now = clock.instant();
+      RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
+          .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
+      long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+      resource.setStatus(TableReconciliation.withConditions(resource.getStatus(), generation, failed.conditions(), now));
+      emit(client, resource, failed.event(), now);
+      return UpdateControl.patchStatus(resource).rescheduleAfter(FailedPass.RETRY);
+    }
+  }
+
+  private UpdateControl<RateLimiterTable> pass(RateLimiterTable cached, Context<RateLimiterTable> context) {
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
     // The guard decides from the switch history in status: read it from the API server, not from an
@@ -197,7 +218,9 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     for (EntityHierarchy hierarchy : client.resources(EntityHierarchy.class).inNamespace(resource.getMetadata().getNamespace())
         .list().getItems()) {
       EntityHierarchySpec spec = hierarchy.getSpec();
-      if (spec != null && spec.tableRef() != null && name.equals(spec.tableRef().name())) {
+      // A hierarchy whose spec the schema refuses declares nothing: it is its own InvalidSpec to report.
+      if (spec != null && spec.tableRef() != null && name.equals(spec.tableRef().name())
+          && CrdSchema.specViolations(hierarchy).isEmpty()) {
         demands.addAll(EntityDemands.of(hierarchy.getMetadata().getName(), spec));
       }
     }
