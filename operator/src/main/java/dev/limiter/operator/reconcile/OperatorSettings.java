@@ -17,8 +17,15 @@ import java.util.stream.Collectors;
  *     and CloudWatch always go to AWS: DynamoDB Local has neither
  * @param resync how often a converged resource is looked at again (drift detection)
  * @param namespaces namespaces to watch; empty for all
+ * @param hierarchyPacing how fast hierarchies' items may be written to a table
  */
-public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
+public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces,
+                               HierarchyPacing hierarchyPacing) {
+
+  /** Settings with the default hierarchy pacing. */
+  public OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
+    this(defaultRegion, endpoint, resync, namespaces, HierarchyPacing.DEFAULT);
+  }
 
   /** Default drift-detection period. */
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
@@ -28,7 +35,9 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
       "--default-region", "LIMITER_DEFAULT_REGION",
       "--endpoint-url", "LIMITER_ENDPOINT_URL",
       "--resync", "LIMITER_RESYNC",
-      "--watch-namespaces", "LIMITER_WATCH_NAMESPACES");
+      "--watch-namespaces", "LIMITER_WATCH_NAMESPACES",
+      "--hierarchy-write-percent", "LIMITER_HIERARCHY_WRITE_PERCENT",
+      "--hierarchy-on-demand-writes", "LIMITER_HIERARCHY_ON_DEMAND_WRITES");
 
   /**
    * From flags ({@code --default-region=R}, {@code --endpoint-url=U}, {@code --resync=D},
@@ -51,17 +60,36 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
 
   /**
    * From {@code LIMITER_DEFAULT_REGION} (else {@code AWS_REGION}), {@code LIMITER_ENDPOINT_URL},
-   * {@code LIMITER_RESYNC} (e.g. {@code 5m}) and {@code LIMITER_WATCH_NAMESPACES} (comma-separated).
+   * {@code LIMITER_RESYNC} (e.g. {@code 5m}), {@code LIMITER_WATCH_NAMESPACES} (comma-separated),
+   * {@code LIMITER_HIERARCHY_WRITE_PERCENT} (share of a provisioned table's write units hierarchies
+   * may use, default 10) and {@code LIMITER_HIERARCHY_ON_DEMAND_WRITES} (write units a second on an
+   * on-demand table, default 100).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> environment) {
     String region = environment.getOrDefault("LIMITER_DEFAULT_REGION", environment.get("AWS_REGION"));
     String endpoint = environment.get("LIMITER_ENDPOINT_URL");
     String resync = environment.get("LIMITER_RESYNC");
     String namespaces = environment.getOrDefault("LIMITER_WATCH_NAMESPACES", "");
+    String percent = environment.get("LIMITER_HIERARCHY_WRITE_PERCENT");
+    String onDemand = environment.get("LIMITER_HIERARCHY_ON_DEMAND_WRITES");
+    HierarchyPacing pacing = new HierarchyPacing(
+        percent == null || percent.isBlank() ? HierarchyPacing.DEFAULT.provisionedPercent()
+            : integer("LIMITER_HIERARCHY_WRITE_PERCENT", percent),
+        onDemand == null || onDemand.isBlank() ? HierarchyPacing.DEFAULT.onDemandUnitsPerSecond()
+            : integer("LIMITER_HIERARCHY_ON_DEMAND_WRITES", onDemand));
     return new OperatorSettings(
         region == null || region.isBlank() ? null : region.trim(),
         endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
         resync == null || resync.isBlank() ? DEFAULT_RESYNC : GoDurations.parse(resync.trim()),
-        Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()));
+        Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+        pacing);
+  }
+
+  private static int integer(String variable, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a whole number, got '" + value + "'", e);
+    }
   }
 }

@@ -59,6 +59,12 @@ final class OperatorHarness implements AutoCloseable {
    */
   static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint,
                                ExecutionInterceptor... interceptors) {
+    return start(client, clock, resync, endpoint, HierarchyPacing.DEFAULT, interceptors);
+  }
+
+  /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, writing hierarchies at {@code pacing}. */
+  static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint, HierarchyPacing pacing,
+                               ExecutionInterceptor... interceptors) {
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
@@ -72,7 +78,7 @@ final class OperatorHarness implements AutoCloseable {
     AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
     List<String> tableMutations = new CopyOnWriteArrayList<>();
     DynamoDbTables recorded = recording(aws, tableMutations);
-    OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of());
+    OperatorSettings settings = new OperatorSettings("us-east-1", endpoint, resync, Set.of(), pacing);
     Operator operator = LimiterOperator.create(client, settings,
         new AwsAccess(region -> recorded, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
             region -> cloudWatch),
