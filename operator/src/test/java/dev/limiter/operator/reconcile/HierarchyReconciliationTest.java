@@ -11,6 +11,7 @@ import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
+import dev.limiter.operator.plan.hierarchy.ItemKey;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -183,6 +185,55 @@ class HierarchyReconciliationTest {
     }
     assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).isEmpty();
     assertThat(items.manifest(table, "ns/shrink").keySet()).noneMatch(key -> key.partition().equals("E#project-1"));
+  }
+
+  /** {@code items}, except that releasing the item at {@code key} fails once, as a dropped connection would. */
+  private static HierarchyItems failingOnceToRelease(HierarchyItems items, ItemKey key) {
+    AtomicBoolean failed = new AtomicBoolean();
+    return (HierarchyItems) Proxy.newProxyInstance(HierarchyItems.class.getClassLoader(), new Class<?>[] {HierarchyItems.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("release") && key.equals(args[2]) && failed.compareAndSet(false, true)) {
+            throw SdkClientException.create("connection reset");
+          }
+          try {
+            return method.invoke(items, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  void anInterruptedRemovalLeavesTheEntityAndIsFinishedByTheNextPass() {
+    String table = createTable("resume-limits");
+    SdkHierarchyItems items = new SdkHierarchyItems(dynamo);
+    ItemKey entityKey = ItemKey.of(LimiterTableSchema.entityKey("project-1"));
+    HierarchyReconciliation reconciliation = reconciliation(failingOnceToRelease(items, entityKey));
+    EntityHierarchy eh = hierarchy("resume", spec(table, List.of(root("project-1", 4), root("other", null))));
+    converge(reconciliation, eh, table, T0);
+    for (int shard = 0; shard < 4; shard++) {
+      bucket(table, "project-1", shard);
+    }
+    eh.setSpec(spec(table, List.of(root("other", null))));
+
+    HierarchyReconciliation.Result interrupted = reconciliation.reconcile(eh,
+        Optional.of(new HierarchyReconciliation.Table(table, "us-east-1")), null, T0.plusSeconds(60));
+    assertThat(interrupted.status().conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Synced");
+      assertThat(c.getStatus()).isEqualTo("False");
+    });
+    for (int shard = 0; shard < 4; shard++) {
+      assertThat(item(table, LimiterTableSchema.bucketKey("project-1", "llm-api", shard))).as("bucket %d, first", shard).isEmpty();
+    }
+    assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).as("the entity goes last").isNotEmpty();
+    assertThat(items.manifest(table, "ns/resume")).containsKey(entityKey);
+
+    eh.setStatus(interrupted.status());
+    converge(reconciliation, eh, table, T0.plusSeconds(70));
+    assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).isEmpty();
+    assertThat(item(table, LimiterTableSchema.removedEntityKey("project-1")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
+        .isEqualTo("4");
+    assertThat(items.manifest(table, "ns/resume")).doesNotContainKey(entityKey);
   }
 
   @Test

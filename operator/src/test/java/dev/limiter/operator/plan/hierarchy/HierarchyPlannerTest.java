@@ -120,4 +120,75 @@ class HierarchyPlannerTest {
     assertThat(later.puts()).hasSize(1);
     assertThat(later.deferred()).isZero();
   }
+  private DesiredItem project() {
+    return desired.stream().filter(i -> i.entity() != null && i.entity().id().equals("project-123")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void anEntityRemovedWhileProcessesMayCacheItComesBackThroughTheTransition() {
+    DesiredItem project = project();
+    Instant removedAt = Instant.parse("2026-11-24T10:00:00Z");
+    Instant now = removedAt.plusSeconds(60);
+    HierarchyPlanner.ShardTransitions readded = HierarchyPlanner.withShardTransitions(List.of(project), Map.of(),
+        Map.of(project.key(), new RemovedEntity(new EntityShards(2, 2, null), removedAt)), OWNER, now);
+    Map<String, AttributeValue> item = readded.puts().get(0).item().get();
+    assertThat(item.get(LimiterTableSchema.SHARDS_ATTRIBUTE).n()).isEqualTo("8");
+    assertThat(item.get(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE).n()).isEqualTo("2");
+    assertThat(item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE).n()).isEqualTo(Long.toString(now.toEpochMilli()));
+
+    HierarchyPlanner.ShardTransitions midTransition = HierarchyPlanner.withShardTransitions(List.of(project), Map.of(),
+        Map.of(project.key(), new RemovedEntity(new EntityShards(2, 4, removedAt.minusSeconds(30)), removedAt)), OWNER, now);
+    assertThat(midTransition.deferred()).as("removed during its own transition: the re-add waits for its end").isEqualTo(1);
+
+    HierarchyPlanner.ShardTransitions longGone = HierarchyPlanner.withShardTransitions(List.of(project), Map.of(),
+        Map.of(project.key(), new RemovedEntity(new EntityShards(16, 16, null), removedAt)), OWNER,
+        removedAt.plus(EntityShards.TRANSITION));
+    Map<String, AttributeValue> fresh = longGone.puts().get(0).item().get();
+    assertThat(fresh).doesNotContainKey(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE);
+    assertThat(fresh.get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).as("its old buckets are still found").isEqualTo("16");
+  }
+
+  @Test
+  void anEntityKeepsTheMostShardsItEverHad() {
+    DesiredItem project = project();
+    Instant changedAt = Instant.parse("2026-11-24T10:00:00Z");
+    HierarchyPlanner.ShardTransitions grown = HierarchyPlanner.withShardTransitions(List.of(project),
+        Map.of(project.key(), new EntityShards(4, 32, changedAt, 32)), OWNER, changedAt.plus(EntityShards.TRANSITION));
+    assertThat(grown.puts().get(0).item().get().get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("32");
+    assertThat(HierarchyPlanner.bucketPartitions("project-123", new EntityShards(2, 4, changedAt, 8)))
+        .containsExactly("E#project-123", "E#project-123#1", "E#project-123#2", "E#project-123#3", "E#project-123#4",
+            "E#project-123#5", "E#project-123#6", "E#project-123#7");
+  }
+
+  @Test
+  void removedEntitiesGoAfterEverythingStoredUnderThem() {
+    Map<ItemKey, String> manifest = manifestOfEverything();
+    ItemKey entity = new ItemKey("E#gone", "M#");
+    ItemKey limits = new ItemKey("E#gone", "L#*");
+    manifest.put(entity, "x");
+    manifest.put(limits, "x");
+    manifest.put(new ItemKey("R#old", "L#*"), "x");
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, manifest, Map.of(), OWNER, 100);
+    assertThat(plan.deletes()).hasSize(3).last().isEqualTo(entity);
+  }
+
+  @Test
+  void onlyTheItemsWhoseHoldersWereReadAreWrittenTheOthersWait() {
+    List<ItemKey> lookedUp = HierarchyPlanner.unlisted(desired, Map.of(), 2);
+    assertThat(lookedUp).hasSize(2);
+    HierarchyPlan plan = HierarchyPlanner.plan(desired, Map.of(), Map.of(), lookedUp, OWNER, 100);
+    assertThat(plan.puts()).extracting(DesiredItem::key).containsExactlyElementsOf(lookedUp);
+    assertThat(plan.pending()).isEqualTo(desired.size() - 2);
+  }
+
+  @Test
+  void itemsUnderAnEntityWhoseClaimWasLostAreConflictsToo() {
+    HierarchyPlanner.ClaimOrder order = HierarchyPlanner.ClaimOrder.of(desired);
+    assertThat(order.entities()).allSatisfy(item -> assertThat(item.entity()).isNotNull());
+    ItemKey project = new ItemKey("E#project-123", "M#");
+    HierarchyPlanner.Split rest = order.restAfter(List.of(new HierarchyPlan.Conflict(project, "team-b/other")));
+    assertThat(rest.conflicts()).extracting(Object::toString).containsExactly("E#project-123/L#llm-api (owned by team-b/other)");
+    assertThat(rest.write()).extracting(DesiredItem::key).noneMatch(key -> key.partition().equals("E#project-123"))
+        .hasSize(order.rest().size() - 1);
+  }
 }
