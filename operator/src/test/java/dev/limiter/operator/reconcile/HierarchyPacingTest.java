@@ -84,8 +84,10 @@ class HierarchyPacingTest {
     double peak = perSecond.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     double total = perSecond.values().stream().mapToDouble(Double::doubleValue).sum();
     assertThat(peak).as("most write units in one second, per second %s", perSecond).isLessThanOrEqualTo(SHARE);
-    assertThat(total).as("write units in %s: steady progress at about the share", OBSERVED)
-        .isGreaterThan(SHARE * OBSERVED.toSeconds() / 2);
+    // Passes write for 5 s and pause between them (status, reschedule, the manifest read): a quarter
+    // of the share over the window is the floor on a busy machine (8 units a second while writing).
+    assertThat(total).as("write units in %s: steady progress, per second %s", OBSERVED, perSecond)
+        .isGreaterThan(SHARE * OBSERVED.toSeconds() / 4);
     EntityHierarchy applying = client.resources(EntityHierarchy.class).inNamespace("paced").withName("keys").get();
     assertThat(applying.getStatus().conditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Ready");

@@ -249,8 +249,26 @@ class HierarchyReconciliationTest {
     createTable(table);
     HierarchyReconciliation.Result result = converge(reconciliation, eh, table, T0.plusSeconds(300));
 
-    assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).as("re-applied").isNotEmpty();
-    assertThat(result.events()).anySatisfy(e -> assertThat(e.reason()).isEqualTo("Reapplying"));
+    assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).as("re-applied to the recreated table").isNotEmpty();
+    assertThat(result.events()).anySatisfy(e -> {
+      assertThat(e.reason()).isEqualTo("Reapplying");
+      assertThat(e.message()).contains("is not the one the hierarchy was applied to");
+    });
+    assertThat(eh.getStatus().appliedDigest()).isNotNull();
+
+    inspect.scanPaginator(b -> b.tableName(table)).items().forEach(item ->
+        inspect.deleteItem(b -> b.tableName(table).key(Map.of(LimiterTableSchema.PARTITION_KEY, item.get(LimiterTableSchema.PARTITION_KEY),
+            LimiterTableSchema.SORT_KEY, item.get(LimiterTableSchema.SORT_KEY)))));
+    HierarchyReconciliation.Result emptied = converge(reconciliation, eh, table, T0.plusSeconds(600));
+
+    assertThat(item(table, LimiterTableSchema.entityKey("project-1"))).as("re-applied to the emptied table").isNotEmpty();
+    assertThat(item(table, LimiterTableSchema.entityResourceLimitsKey("project-1", "llm-api"))).isNotEmpty();
+    assertThat(emptied.events()).anySatisfy(e -> {
+      assertThat(e.reason()).isEqualTo("Reapplying");
+      assertThat(e.message()).contains("marker is missing");
+    });
+    assertThat(reconciliation.reconcile(eh, Optional.of(new HierarchyReconciliation.Table(table, "us-east-1")), null,
+        T0.plusSeconds(900)).events()).as("converged again: nothing to do").isEmpty();
   }
 
   @Test
