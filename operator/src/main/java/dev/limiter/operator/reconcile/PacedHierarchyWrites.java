@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -69,7 +70,6 @@ final class PacedHierarchyWrites {
     HierarchyPlanner.ClaimOrder order = HierarchyPlanner.ClaimOrder.of(puts);
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>();
     List<DesiredItem> unrecorded = new ArrayList<>();
-    long written = 0;
     if (!order.entities().isEmpty() && spend(1)) {
       items.markEntities(table);
     }
@@ -81,16 +81,19 @@ final class PacedHierarchyWrites {
     List<HierarchyPlan.Conflict> restLost = new ArrayList<>();
     claimed += claim(rest.write(), restLost, unrecorded);
     conflicts.addAll(restLost);
-    written = claimed;
     recordAll(unrecorded);
     long unfinished = puts.size() - claimed - lost.size() - rest.conflicts().size() - restLost.size();
 
     long deleted = 0;
     List<ItemKey> released = new ArrayList<>();
     for (ItemKey key : deletes) {
-      // A stored-limits item carries no index keys: one unit (they stay under 1 KB).
-      boolean done = HierarchyPlanner.isEntity(key) ? removeEntity(key, removing.get(key), now) : spend(1) && release(key);
-      if (!done) {
+      if (HierarchyPlanner.isEntity(key)) {
+        if (!removeEntity(key, removing.get(key), now)) {
+          break;
+        }
+      } else if (spend(1)) { // a stored-limits item carries no index keys and stays under 1 KB
+        items.release(table, owner, key);
+      } else {
         break;
       }
       released.add(key);
@@ -100,7 +103,7 @@ final class PacedHierarchyWrites {
       deleted++;
     }
     forget(released);
-    return new Outcome(written, deleted, List.copyOf(conflicts), unfinished + deletes.size() - deleted);
+    return new Outcome(claimed, deleted, List.copyOf(conflicts), unfinished + deletes.size() - deleted);
   }
 
   private long claim(List<DesiredItem> toClaim, List<HierarchyPlan.Conflict> lost, List<DesiredItem> unrecorded) {
@@ -110,7 +113,7 @@ final class PacedHierarchyWrites {
       if (!spend(WriteUnits.of(written))) {
         break;
       }
-      var conflict = items.claim(table, owner, written);
+      Optional<HierarchyPlan.Conflict> conflict = items.claim(table, owner, written);
       if (conflict.isPresent()) {
         lost.add(conflict.get());
         continue;
@@ -132,11 +135,6 @@ final class PacedHierarchyWrites {
       items.record(table, owner, batch);
       written.subList(0, batch.size()).clear();
     }
-  }
-
-  private boolean release(ItemKey key) {
-    items.release(table, owner, key);
-    return true;
   }
 
   /** Buckets of every shard partition first, then the record of its shard state, then the entity item. */
