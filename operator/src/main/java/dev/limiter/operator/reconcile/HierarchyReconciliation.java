@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,8 +128,10 @@ public final class HierarchyReconciliation {
       pacer.rate(pacing.unitsPerSecond(facts), clock.instant());
       int budget = (int) Math.min(BUDGET, Math.max(1, pacer.unitsPerSecond() * PASS_TIME.toSeconds() / 2));
       Map<ItemKey, String> manifest = items.manifest(name, owner);
-      List<ItemKey> lookedUp = HierarchyPlanner.unlisted(desired.items(), manifest, budget);
-      plan = HierarchyPlanner.plan(desired.items(), manifest, items.holders(name, lookedUp), lookedUp, owner, budget);
+      List<ItemKey> lookedUp = new ArrayList<>();
+      Map<ItemKey, Optional<String>> holders = holdersOfWritable(items, name, owner, HierarchyPlanner.unlisted(desired.items(), manifest),
+          budget, lookedUp);
+      plan = HierarchyPlanner.plan(desired.items(), manifest, holders, lookedUp, owner, budget);
       List<ItemKey> entityKeys = new ArrayList<>(plan.puts().stream().filter(put -> put.entity() != null).map(DesiredItem::key).toList());
       plan.deletes().stream().filter(HierarchyPlanner::isEntity).forEach(entityKeys::add);
       HierarchyItems.EntityRecords records = items.entities(name, entityKeys);
@@ -189,6 +192,25 @@ public final class HierarchyReconciliation {
     }
     EntityHierarchyStatus applied = status(previous, generation, name, counts, now, converged(tableReady, desired));
     return new Result(withApplied(applied, digest, facts), events, Optional.empty());
+  }
+
+  /**
+   * The holders of {@code unlisted} items, read a budget at a time until {@code budget} of them can
+   * be written (absent, or this owner's): a pass reads no more than it can use, and items held
+   * elsewhere in front of the others never hold them back. Adds the keys read to {@code lookedUp}.
+   */
+  private static Map<ItemKey, Optional<String>> holdersOfWritable(HierarchyItems items, String table, String owner,
+                                                                  List<ItemKey> unlisted, int budget, List<ItemKey> lookedUp) {
+    Map<ItemKey, Optional<String>> holders = new HashMap<>();
+    long writable = 0;
+    for (int from = 0; from < unlisted.size() && writable < budget; from += budget) {
+      List<ItemKey> chunk = unlisted.subList(from, Math.min(unlisted.size(), from + budget));
+      Map<ItemKey, Optional<String>> read = items.holders(table, chunk);
+      holders.putAll(read);
+      lookedUp.addAll(chunk);
+      writable += chunk.stream().filter(key -> !read.containsKey(key) || read.get(key).equals(Optional.of(owner))).count();
+    }
+    return holders;
   }
 
   /**

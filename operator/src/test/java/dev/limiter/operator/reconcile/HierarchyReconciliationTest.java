@@ -162,6 +162,37 @@ class HierarchyReconciliationTest {
   }
 
   @Test
+  void moreConflictsThanAPassWritesDoNotHoldBackTheFreeEntities() {
+    String table = createTable("crowded-limits");
+    SdkHierarchyItems items = new SdkHierarchyItems(dynamo);
+    List<RootEntity> taken = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      taken.add(new RootEntity("taken-" + i, null, null, null, null, null));
+    }
+    converge(reconciliation(items), hierarchy("first", spec(table, taken)), table, T0);
+    List<RootEntity> wanted = new java.util.ArrayList<>(taken);
+    for (int i = 0; i < 4; i++) {
+      wanted.add(new RootEntity("free-" + i, null, null, null, null, null));
+    }
+    // 2 write units a second: 5 items a pass at most, fewer than the conflicts in front of the free entities.
+    HierarchyReconciliation slow = new HierarchyReconciliation(region -> items, new HierarchyPacing(10, 2), Clock.systemUTC(),
+        Sleeper.THREAD);
+    EntityHierarchy second = hierarchy("second", spec(table, wanted));
+    for (int pass = 0; pass < 4; pass++) {
+      second.setStatus(slow.reconcile(second, Optional.of(new HierarchyReconciliation.Table(table, "us-east-1")), null, T0).status());
+    }
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(item(table, LimiterTableSchema.entityKey("free-" + i))).as("free-%d", i).isNotEmpty();
+    }
+    assertThat(second.getStatus().itemsPending()).isZero();
+    assertThat(second.getStatus().conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Conflict");
+      assertThat(c.getMessage()).startsWith("6 items are held elsewhere");
+    });
+  }
+
+  @Test
   void removingAnEntityDeletesTheBucketsOfEveryShardCountItHadAndThenTheEntity() {
     String table = createTable("shrink-limits");
     SdkHierarchyItems items = new SdkHierarchyItems(dynamo);

@@ -102,11 +102,6 @@ public final class HierarchyPlanner {
     return desired.stream().map(DesiredItem::key).filter(key -> !manifest.containsKey(key)).toList();
   }
 
-  /** The first {@code limit} of {@link #unlisted}: a pass reads no more holders than it can write. */
-  public static List<ItemKey> unlisted(List<DesiredItem> desired, Map<ItemKey, String> manifest, int limit) {
-    return desired.stream().map(DesiredItem::key).filter(key -> !manifest.containsKey(key)).limit(limit).toList();
-  }
-
   /** Whether {@code key} is an entity item's. */
   public static boolean isEntity(ItemKey key) {
     return key.sort().equals(ENTITY_SORT_KEY);
