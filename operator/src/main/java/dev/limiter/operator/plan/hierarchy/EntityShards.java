@@ -23,11 +23,6 @@ public record EntityShards(int shards, int previousShards, Instant changedAt, in
     maxShards = Math.max(maxShards, Math.max(shards, previousShards));
   }
 
-  /** A state whose buckets never had more shards than its two counts. */
-  public EntityShards(int shards, int previousShards, Instant changedAt) {
-    this(shards, previousShards, changedAt, Math.max(shards, previousShards));
-  }
-
   /** When the last change's transition ends, if it is still running at {@code now}. */
   public Optional<Instant> transitionEnd(Instant now) {
     if (changedAt == null || previousShards == shards || !now.isBefore(changedAt.plus(TRANSITION))) {

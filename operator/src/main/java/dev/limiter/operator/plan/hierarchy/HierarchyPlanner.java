@@ -35,17 +35,9 @@ public final class HierarchyPlanner {
    * @param holders for desired items missing from the manifest, who holds them now: absent when
    *     no such item exists, an empty optional when it exists without an owner. An entity held
    *     elsewhere makes every item under it a conflict too.
+   * @param lookedUp the unlisted items whose holders were read: the others wait for a later pass (pending)
    * @param owner this hierarchy
    * @param budget most writes and deletes in this pass
-   */
-  public static HierarchyPlan plan(List<DesiredItem> desired, Map<ItemKey, String> manifest,
-                                   Map<ItemKey, Optional<String>> holders, String owner, int budget) {
-    return plan(desired, manifest, holders, unlisted(desired, manifest), owner, budget);
-  }
-
-  /**
-   * As {@link #plan(List, Map, Map, String, int)} when the holders of only {@code lookedUp} of the
-   * unlisted items were read: the others wait for a later pass (pending).
    */
   public static HierarchyPlan plan(List<DesiredItem> desired, Map<ItemKey, String> manifest,
                                    Map<ItemKey, Optional<String>> holders, Collection<ItemKey> lookedUp, String owner,
@@ -214,12 +206,6 @@ public final class HierarchyPlanner {
       }
     }
     return new ShardTransitions(ready, deferred, Optional.ofNullable(retryAt));
-  }
-
-  /** As {@link #withShardTransitions(List, Map, Map, String, Instant)} with no removed entities. */
-  public static ShardTransitions withShardTransitions(List<DesiredItem> puts, Map<ItemKey, EntityShards> current, String owner,
-                                                      Instant now) {
-    return withShardTransitions(puts, current, Map.of(), owner, now);
   }
 
   /** What an entity write must take into account: its item, else the record it left, if any. */
