@@ -26,6 +26,15 @@ public final class LimiterItems {
    * {@code shardsChangedAt} (null when it did not change), managed by {@code owner}.
    */
   public static Map<String, AttributeValue> entity(Entity entity, int previousShards, Instant shardsChangedAt, String owner) {
+    return entity(entity, previousShards, shardsChangedAt, entity.shards(), owner);
+  }
+
+  /**
+   * As {@link #entity(Entity, int, Instant, String)}, remembering that the entity's buckets once
+   * had {@code maxShards} shards (recorded when more than it has now and before the change).
+   */
+  public static Map<String, AttributeValue> entity(Entity entity, int previousShards, Instant shardsChangedAt, int maxShards,
+                                                   String owner) {
     Map<String, AttributeValue> item = new LinkedHashMap<>(LimiterTableSchema.entityKey(entity.id()));
     item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY));
     if (entity.parentId() != null) {
@@ -39,8 +48,40 @@ public final class LimiterItems {
       item.put(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, number(previousShards));
       item.put(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE, number(shardsChangedAt.toEpochMilli()));
     }
+    int most = Math.max(maxShards, shardsChangedAt == null ? entity.shards() : Math.max(entity.shards(), previousShards));
+    if (most > entity.shards()) {
+      item.put(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE, number(most));
+    }
     withOwner(item, owner);
     return item;
+  }
+
+  /**
+   * The record entity {@code entityId} leaves when it is removed at {@code removedAt}: its shard
+   * state then, expiring {@code expiresAt} (once no process can still use that state).
+   */
+  public static Map<String, AttributeValue> removedEntity(String entityId, int shards, int previousShards, Instant shardsChangedAt,
+                                                          int maxShards, Instant removedAt, Instant expiresAt, String owner) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>(LimiterTableSchema.removedEntityKey(entityId));
+    item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_REMOVED_ENTITY));
+    item.put(LimiterTableSchema.SHARDS_ATTRIBUTE, number(shards));
+    item.put(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, number(previousShards));
+    if (shardsChangedAt != null) {
+      item.put(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE, number(shardsChangedAt.toEpochMilli()));
+    }
+    item.put(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE, number(Math.max(maxShards, Math.max(shards, previousShards))));
+    item.put(LimiterTableSchema.REMOVED_AT_ATTRIBUTE, number(removedAt.toEpochMilli()));
+    item.put(LimiterTableSchema.TTL_ATTRIBUTE, number(expiresAt.getEpochSecond()));
+    withOwner(item, owner);
+    return item;
+  }
+
+  /** {@code owner}'s marker: it last applied the hierarchy with {@code digest} completely. */
+  public static Map<String, AttributeValue> ownerMarker(String owner, String digest) {
+    Map<String, AttributeValue> marker = new LinkedHashMap<>(LimiterTableSchema.ownerMarkerKey(owner));
+    marker.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_OWNER_MARKER));
+    marker.put(LimiterTableSchema.DIGEST_ATTRIBUTE, AttributeValue.fromS(digest));
+    return marker;
   }
 
   /** The item storing {@code limits} at {@code scope}, managed by {@code owner} (null for none). */

@@ -32,12 +32,21 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       entity also consumes its parent), {@code shards} (N &gt; 1: each limit is split over N
  *       bucket items, shard {@code k > 0} under {@code pk = "E#<entityId>#<k>"}, shard 0 under the
  *       entity's own partition) with {@code previousShards} and {@code shardsChangedAt} for the
- *       transition after a change. A child carries the index keys
+ *       transition after a change, and {@code maxShards} (the most shards its buckets ever had,
+ *       when more than {@code shards}) so that removing it finds every bucket. A child carries the index keys
  *       {@code gsi1pk = "P#<parentId>"}, {@code gsi1sk = "E#<entityId>"}, so a parent's children
  *       are one index query.</li>
+ *   <li>removed entity — {@code pk = "E#<entityId>"}, {@code sk = "X#"}, {@code kind = "removedEntity"}:
+ *       the shard state an entity had when it was removed ({@code shards}, {@code previousShards},
+ *       {@code shardsChangedAt}, {@code maxShards}) and {@code removedAt} (epoch milliseconds),
+ *       so that adding it back with another count goes through the transition; expires
+ *       ({@value #TTL_ATTRIBUTE}) once no process can hold the old count any more.</li>
  *   <li>hierarchy marker — {@code pk = "S#system"}, {@code sk = "H#"}, {@code kind = "hierarchy"}:
  *       written with the first entity, so that limiters on a table without entities never look
  *       entities up.</li>
+ *   <li>owner marker — {@code pk = "O#<owner>"}, {@code sk = "H#"}, {@code kind = "ownerMarker"},
+ *       {@code digest}: the digest of the hierarchy an owner last applied completely, so that an
+ *       emptied or recreated table is recognised with one read.</li>
  *   <li>manifest entry — {@code pk = "O#<owner>"}, {@code sk = "<item pk>␟<item sk>"} (U+001F,
  *       which no key part may contain), {@code kind = "manifest"}, {@code digest}: one per item an
  *       owner (the operator's EntityHierarchy) wrote, so that it knows what it owns and what
@@ -81,6 +90,14 @@ public final class LimiterTableSchema {
   public static final String PREVIOUS_SHARDS_ATTRIBUTE = "previousShards";
   /** Entity attribute: when the shard count last changed (epoch milliseconds). */
   public static final String SHARDS_CHANGED_AT_ATTRIBUTE = "shardsChangedAt";
+  /** Entity attribute: the most shards the entity's buckets ever had, when more than it has now. */
+  public static final String MAX_SHARDS_ATTRIBUTE = "maxShards";
+  /** {@link #KIND} of a removed entity's record. */
+  public static final String KIND_REMOVED_ENTITY = "removedEntity";
+  /** Removed-entity attribute: when it was removed (epoch milliseconds). */
+  public static final String REMOVED_AT_ATTRIBUTE = "removedAt";
+  /** {@link #KIND} of an owner's marker. */
+  public static final String KIND_OWNER_MARKER = "ownerMarker";
   /** Attribute naming who manages an entity or stored-limits item (the operator's hierarchy), if anyone. */
   public static final String OWNER_ATTRIBUTE = "owner";
   /** {@link #KIND} of an owner's manifest entry. */
@@ -112,6 +129,7 @@ public final class LimiterTableSchema {
   static final String TAT_PREFIX = "t:";
   static final String LIMITS_PREFIX = "L#";
   static final String ENTITY_SORT_KEY = "M#";
+  static final String REMOVED_ENTITY_SORT_KEY = "X#";
   static final String HIERARCHY_SORT_KEY = "H#";
   static final String MANIFEST_PREFIX = "O#";
   /** Separates an item's key parts in a manifest sort key; no key part can contain it. */
@@ -197,9 +215,27 @@ public final class LimiterTableSchema {
     return key(ENTITY_PREFIX + Names.requireEntityId(entityId), ENTITY_SORT_KEY);
   }
 
+  /** Key of the record {@code entityId} left when it was removed. */
+  public static Map<String, AttributeValue> removedEntityKey(String entityId) {
+    return key(ENTITY_PREFIX + Names.requireEntityId(entityId), REMOVED_ENTITY_SORT_KEY);
+  }
+
+  /** Sort-key prefix of bucket items, to find an entity's buckets in each of its shard partitions. */
+  public static String bucketSortPrefix() {
+    return BUCKET_PREFIX;
+  }
+
   /** Partition key value of every item of {@code entityId} (entity, limits, buckets). */
   public static String entityPartition(String entityId) {
     return ENTITY_PREFIX + Names.requireEntityId(entityId);
+  }
+
+  /** The entity id of an entity partition key ({@link #entityPartition}). */
+  public static String entityIdOf(String partition) {
+    if (!partition.startsWith(ENTITY_PREFIX)) {
+      throw new IllegalArgumentException("not an entity partition: " + partition);
+    }
+    return partition.substring(ENTITY_PREFIX.length());
   }
 
   /** {@value #INDEX_PARTITION_KEY} value under which the children of {@code parentId} are indexed. */
@@ -225,6 +261,11 @@ public final class LimiterTableSchema {
   /** Partition key of {@code owner}'s manifest. */
   public static String manifestPartition(String owner) {
     return MANIFEST_PREFIX + owner;
+  }
+
+  /** Key of {@code owner}'s marker, in its manifest partition (its sort key has no separator). */
+  public static Map<String, AttributeValue> ownerMarkerKey(String owner) {
+    return key(manifestPartition(owner), HIERARCHY_SORT_KEY);
   }
 
   /** Sort key of the manifest entry of the item at ({@code partition}, {@code sort}). */

@@ -32,4 +32,22 @@ class LimiterItemsTest {
       assertThat(LimiterItems.owner(LimiterItems.entity(key, null))).isEmpty();
     }
   }
+
+  @Test
+  void anEntityRemembersTheMostShardsItsBucketsHadAndARemovedOneLeavesItsState() {
+    Entity project = new Entity("project-1", null, false, 2);
+    Instant changedAt = Instant.parse("2026-11-24T10:00:00Z");
+    assertThat(LimiterItems.entity(project, 4, changedAt, 8, "o").get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
+    assertThat(LimiterItems.entity(project, 4, changedAt, "o").get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("4");
+    assertThat(LimiterItems.entity(project, "o")).doesNotContainKey(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE);
+
+    Instant removedAt = changedAt.plusSeconds(60);
+    var record = LimiterItems.removedEntity("project-1", 2, 4, changedAt, 8, removedAt, removedAt.plusSeconds(720), "o");
+    assertThat(record.get(LimiterTableSchema.SORT_KEY).s()).isEqualTo("X#");
+    assertThat(record.get(LimiterTableSchema.KIND).s()).isEqualTo(LimiterTableSchema.KIND_REMOVED_ENTITY);
+    assertThat(record.get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
+    assertThat(record.get(LimiterTableSchema.REMOVED_AT_ATTRIBUTE).n()).isEqualTo(Long.toString(removedAt.toEpochMilli()));
+    assertThat(record.get(LimiterTableSchema.TTL_ATTRIBUTE).n()).isEqualTo(Long.toString(removedAt.plusSeconds(720).getEpochSecond()));
+    assertThat(record).doesNotContainKey(LimiterTableSchema.INDEX_PARTITION_KEY);
+  }
 }

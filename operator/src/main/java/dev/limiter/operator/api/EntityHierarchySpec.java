@@ -12,6 +12,7 @@ import java.util.List;
  * @param system the system defaults, used when nothing more specific applies
  * @param resources per-resource defaults
  * @param entities the root entities, each with its children (three levels at most)
+ * @param deletionPolicy what deleting the resource does to its items; default Retain
  */
 public record EntityHierarchySpec(
     @JsonPropertyDescription("The RateLimiterTable in this namespace whose table holds the hierarchy")
@@ -23,5 +24,18 @@ public record EntityHierarchySpec(
     @Size(max = 1000)
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Root entities (e.g. tenants or projects), each with its children")
-    List<RootEntity> entities) {
+    List<RootEntity> entities,
+    @JsonPropertyDescription("What deleting the EntityHierarchy does to its items in the table: Retain (default) keeps them,"
+        + " so workloads keep their limits; Delete removes them, with the buckets of its entities")
+    DeletionPolicy deletionPolicy) {
+
+  /** A hierarchy whose items are retained when it is deleted. */
+  public EntityHierarchySpec(TableRef tableRef, SystemDefaults system, List<ResourceDefaults> resources, List<RootEntity> entities) {
+    this(tableRef, system, resources, entities, null);
+  }
+
+  /** {@link #deletionPolicy}, or its default. */
+  public DeletionPolicy deletionPolicyOrDefault() {
+    return deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
+  }
 }

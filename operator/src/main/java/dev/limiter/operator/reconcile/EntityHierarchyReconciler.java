@@ -3,10 +3,11 @@ package dev.limiter.operator.reconcile;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.aws.HierarchyItems;
+import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.Conditions;
-import dev.limiter.operator.plan.hierarchy.ItemKey;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -18,7 +19,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,15 +27,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The Kubernetes side of an EntityHierarchy: finds the referenced RateLimiterTable, runs a
- * {@link HierarchyReconciliation}, writes status and events, and on deletion removes the items
- * the hierarchy owns (those its manifest lists).
+ * {@link HierarchyReconciliation}, writes status and events, and on deletion keeps the items the
+ * hierarchy owns ({@code deletionPolicy: Retain}, the default) or removes them ({@code Delete}).
  */
 @ControllerConfiguration(name = "entityhierarchy")
 public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, Cleaner<EntityHierarchy> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EntityHierarchyReconciler.class);
 
-  private final Function<String, HierarchyItems> itemsInRegion;
   private final OperatorSettings settings;
   private final Clock clock;
   private final HierarchyReconciliation reconciliation;
@@ -44,10 +43,9 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
   /** A reconciler reaching each region's table through {@code itemsInRegion}. */
   public EntityHierarchyReconciler(Function<String, HierarchyItems> itemsInRegion, OperatorSettings settings, Clock clock,
                                    ReconcileMetrics metrics) {
-    this.itemsInRegion = itemsInRegion;
     this.settings = settings;
     this.clock = clock;
-    this.reconciliation = new HierarchyReconciliation(itemsInRegion);
+    this.reconciliation = new HierarchyReconciliation(itemsInRegion, settings.hierarchyPacing(), clock, Sleeper.THREAD);
     this.events = new KubernetesEvents(metrics);
   }
 
@@ -67,9 +65,10 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
       List<Condition> conditions = Conditions.merge(previous == null ? null : previous.conditions(), failed.conditions(), generation, now);
       // No applied digest: the pass may have stopped half way, so the next one must look at the table again.
       resource.setStatus(previous == null
-          ? new EntityHierarchyStatus(generation, null, null, null, null, null, null, null, null, conditions)
+          ? new EntityHierarchyStatus(generation, null, null, null, null, null, null, null, null, null, null, conditions)
           : new EntityHierarchyStatus(generation, previous.tableName(), previous.entities(), previous.limits(), previous.shards(),
-              previous.itemsWritten(), previous.itemsDeleted(), previous.itemsPending(), null, conditions));
+              previous.itemsWritten(), previous.itemsDeleted(), previous.itemsPending(), null, previous.tableArn(),
+              previous.tableCreatedAt(), conditions));
       events.emit(client, resource, failed.event(), now);
       return UpdateControl.patchStatus(resource).rescheduleAfter(FailedPass.RETRY);
     }
@@ -93,6 +92,12 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
   public DeleteControl cleanup(EntityHierarchy resource, Context<EntityHierarchy> context) {
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
+    if (resource.getSpec() == null || resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Retain) {
+      events.emit(client, resource, new TableReconciliation.Event(false, "Retained",
+          "deletionPolicy Retain: the hierarchy's items stay in the table, owned by " + HierarchyReconciliation.owner(resource)
+              + " (a hierarchy of the same name takes them up again)"), now);
+      return DeleteControl.defaultDelete();
+    }
     TableLookup lookup = table(client, resource);
     if (lookup.table().isEmpty()) {
       if (lookup.tableResourceExists()) {
@@ -103,18 +108,13 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
           "cannot remove the hierarchy's items: " + lookup.notReady()), now);
       return DeleteControl.defaultDelete();
     }
-    HierarchyReconciliation.Table table = lookup.table().get();
-    HierarchyItems items = itemsInRegion.apply(table.region());
-    String owner = HierarchyReconciliation.owner(resource);
     try {
-      Map<ItemKey, String> manifest = items.manifest(table.name(), owner);
-      List<ItemKey> batch = manifest.keySet().stream().limit(HierarchyReconciliation.BUDGET).toList();
-      items.delete(table.name(), owner, batch);
-      if (manifest.size() > batch.size()) {
+      HierarchyReconciliation.Removal removal = reconciliation.remove(resource, lookup.table().get(), now);
+      if (removal.left() > 0) {
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(NextPass.MIN_DELAY.toMillis());
       }
       events.emit(client, resource, new TableReconciliation.Event(false, "Removed",
-          "removed the hierarchy's " + manifest.size() + " items from table " + table.name()), now);
+          "removed the hierarchy's items from table " + lookup.table().get().name()), now);
       return DeleteControl.defaultDelete();
     } catch (SdkException e) {
       events.emit(client, resource, new TableReconciliation.Event(true, "AwsError",

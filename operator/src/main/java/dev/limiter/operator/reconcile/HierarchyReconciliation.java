@@ -4,6 +4,7 @@ import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.aws.HierarchyItems;
+import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.Conditions;
@@ -12,10 +13,12 @@ import dev.limiter.operator.plan.hierarchy.DesiredItem;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlan;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlanner;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +27,16 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One pass over an EntityHierarchy: resolve the spec into items, and unless they were applied
- * already (same digest, same table), read the owner's manifest, plan, and write a bounded batch.
- * Large hierarchies take several passes, each resumable from the manifest after a restart.
+ * already (same digest, same table identity, and the hierarchy's marker still in the table), read
+ * the owner's manifest, plan, and write a bounded, paced batch. Large hierarchies take several
+ * passes, each resumable from the manifest after a restart.
  */
 public final class HierarchyReconciliation {
 
-  /** Items written or deleted per pass: bounds memory, time and the burst of writes on the table. */
+  /** Items written or deleted per pass at most: bounds memory, time and the burst of writes on the table. */
   public static final int BUDGET = 2_000;
+  /** How long one pass may spend writing before it leaves the rest to the next pass. */
+  public static final Duration PASS_TIME = Duration.ofSeconds(5);
   /** When to look again while the referenced table is not ready. */
   public static final Duration TABLE_POLL = Duration.ofSeconds(15);
   static final String READY = "Ready";
@@ -40,10 +46,21 @@ public final class HierarchyReconciliation {
   private static final int CONFLICTS_NAMED = 5;
 
   private final Function<String, HierarchyItems> itemsInRegion;
+  private final HierarchyPacing pacing;
+  private final TablePacers pacers = new TablePacers();
+  private final Clock clock;
+  private final Sleeper sleeper;
 
-  /** A pass reaching each region's table through {@code itemsInRegion}. */
-  public HierarchyReconciliation(Function<String, HierarchyItems> itemsInRegion) {
+  /**
+   * A pass reaching each region's table through {@code itemsInRegion}, writing at {@code pacing}
+   * as {@code clock} tells time and {@code sleeper} waits.
+   */
+  public HierarchyReconciliation(Function<String, HierarchyItems> itemsInRegion, HierarchyPacing pacing, Clock clock,
+                                 Sleeper sleeper) {
     this.itemsInRegion = itemsInRegion;
+    this.pacing = pacing;
+    this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** Where the hierarchy's table is, when it is ready. */
@@ -84,59 +101,89 @@ public final class HierarchyReconciliation {
               ConditionStatus.isTrue(SYNCED, "Waiting", notReady))),
           List.of(), Optional.of(now.plus(TABLE_POLL)));
     }
+    String name = table.get().name();
     String digest = digest(desired.items());
-    List<ConditionStatus> tableReady = List.of(ConditionStatus.isTrue(TABLE_READY, "Ready", "table " + table.get().name() + " is ready"));
-    if (previous != null && digest.equals(previous.appliedDigest()) && table.get().name().equals(previous.tableName())) {
-      return new Result(withDigest(status(previous, generation, table.get().name(), counts(desired, previous), now,
-          converged(tableReady, desired)), digest), List.of(), Optional.empty());
-    }
+    List<ConditionStatus> tableReady = List.of(ConditionStatus.isTrue(TABLE_READY, "Ready", "table " + name + " is ready"));
     HierarchyItems items = itemsInRegion.apply(table.get().region());
+    List<TableReconciliation.Event> events = new ArrayList<>();
     HierarchyPlan plan;
     HierarchyPlanner.ShardTransitions transitions;
+    PacedHierarchyWrites.Outcome outcome;
+    HierarchyItems.TableFacts facts;
     try {
-      Map<ItemKey, String> manifest = items.manifest(table.get().name(), owner);
-      plan = HierarchyPlanner.plan(desired.items(), manifest,
-          items.holders(table.get().name(), HierarchyPlanner.unlisted(desired.items(), manifest)), owner, BUDGET);
-      List<ItemKey> entityKeys = plan.puts().stream().filter(put -> put.entity() != null).map(DesiredItem::key).toList();
-      transitions = HierarchyPlanner.withShardTransitions(plan.puts(), items.shards(table.get().name(), entityKeys), owner, now);
-      items.put(table.get().name(), owner, transitions.puts());
-      items.delete(table.get().name(), owner, plan.deletes());
+      facts = items.describe(name);
+      boolean sameTable = previous != null && name.equals(previous.tableName()) && facts.arn().equals(previous.tableArn())
+          && facts.createdAt().toString().equals(previous.tableCreatedAt());
+      boolean applied = previous != null && previous.appliedDigest() != null;
+      if (applied && digest.equals(previous.appliedDigest()) && sameTable) {
+        // One read a pass: the marker goes with the table, so an emptied table is noticed at the next resync.
+        if (items.appliedDigest(name, owner).filter(digest::equals).isPresent()) {
+          return new Result(withApplied(status(previous, generation, name, counts(desired, previous), now,
+              converged(tableReady, desired)), digest, facts), List.of(), Optional.empty());
+        }
+        events.add(new TableReconciliation.Event(true, "Reapplying", "the hierarchy's marker is missing from table " + name
+            + " (emptied or restored?): applying the hierarchy again"));
+      } else if (applied && previous.tableArn() != null && name.equals(previous.tableName()) && !sameTable) {
+        events.add(new TableReconciliation.Event(true, "Reapplying", "table " + name + " is not the one the hierarchy was applied to"
+            + " (created " + facts.createdAt() + ", was " + previous.tableCreatedAt() + "): applying the hierarchy again"));
+      }
+      TablePacers.Handle pacer = pacers.of(table.get().region(), name);
+      pacer.rate(pacing.unitsPerSecond(facts), clock.instant());
+      int budget = (int) Math.min(BUDGET, Math.max(1, pacer.unitsPerSecond() * PASS_TIME.toSeconds() / 2));
+      Map<ItemKey, String> manifest = items.manifest(name, owner);
+      List<ItemKey> lookedUp = new ArrayList<>();
+      Map<ItemKey, Optional<String>> holders = holdersOfWritable(items, name, owner, HierarchyPlanner.unlisted(desired.items(), manifest),
+          budget, lookedUp);
+      plan = HierarchyPlanner.plan(desired.items(), manifest, holders, lookedUp, owner, budget);
+      List<ItemKey> entityKeys = new ArrayList<>(plan.puts().stream().filter(put -> put.entity() != null).map(DesiredItem::key).toList());
+      plan.deletes().stream().filter(HierarchyPlanner::isEntity).forEach(entityKeys::add);
+      HierarchyItems.EntityRecords records = items.entities(name, entityKeys);
+      transitions = HierarchyPlanner.withShardTransitions(plan.puts(), records.live(), records.removed(), owner, now);
+      outcome = new PacedHierarchyWrites(items, name, owner, pacer, clock, sleeper, clock.instant().plus(PASS_TIME))
+          .apply(transitions.puts(), plan.deletes(), records.live(), now);
+      if (plan.conflicts().isEmpty() && outcome.conflicts().isEmpty() && plan.pending() + transitions.deferred()
+          + outcome.unfinished() == 0) {
+        items.markApplied(name, owner, digest);
+      }
     } catch (SdkException e) {
-      AwsFailures.Failure failure = AwsFailures.classify("apply hierarchy to table " + table.get().name(), e, now);
+      AwsFailures.Failure failure = AwsFailures.classify("apply hierarchy to table " + name, e, now);
       String reason = failure instanceof AwsFailures.Transient t ? t.reason() : "AwsError";
       String message = e.getMessage();
-      return new Result(status(previous, generation, table.get().name(), counts(desired, previous), now,
-          List.of(ConditionStatus.isFalse(SYNCED, reason, message))),
-          List.of(new TableReconciliation.Event(true, reason, message)), Optional.of(now.plus(AwsFailures.BUSY_RETRY)));
+      events.add(new TableReconciliation.Event(true, reason, message));
+      return new Result(status(previous, generation, name, counts(desired, previous), now,
+          List.of(ConditionStatus.isFalse(SYNCED, reason, message))), events, Optional.of(now.plus(AwsFailures.BUSY_RETRY)));
     }
     // Counts of the last pass that changed something: derived from this pass alone, never added to a
     // status the informer cache may not have caught up with yet.
-    boolean changed = !transitions.puts().isEmpty() || !plan.deletes().isEmpty();
-    Long written = changed ? Long.valueOf(transitions.puts().size()) : previous == null ? null : previous.itemsWritten();
-    Long deleted = changed ? Long.valueOf(plan.deletes().size()) : previous == null ? null : previous.itemsDeleted();
-    long pending = plan.pending() + transitions.deferred();
+    boolean changed = outcome.written() > 0 || outcome.deleted() > 0;
+    Long written = changed ? Long.valueOf(outcome.written()) : previous == null ? null : previous.itemsWritten();
+    Long deleted = changed ? Long.valueOf(outcome.deleted()) : previous == null ? null : previous.itemsDeleted();
+    long left = plan.pending() + outcome.unfinished();
+    long pending = left + transitions.deferred();
     Counts counts = new Counts(desired.entities(), desired.limits(), desired.shards(), written, deleted, pending);
-    List<TableReconciliation.Event> events = new ArrayList<>();
     if (changed) {
-      events.add(new TableReconciliation.Event(false, "Applied", "wrote " + transitions.puts().size() + " and deleted "
-          + plan.deletes().size() + " items in table " + table.get().name() + (pending > 0 ? ", " + pending + " left" : "")));
+      events.add(new TableReconciliation.Event(false, "Applied", "wrote " + outcome.written() + " and deleted "
+          + outcome.deleted() + " items in table " + name + (pending > 0 ? ", " + pending + " left" : "")));
     }
     List<ConditionStatus> conditions = new ArrayList<>(tableReady);
-    if (!plan.conflicts().isEmpty()) {
-      String message = conflictMessage(plan.conflicts());
+    List<HierarchyPlan.Conflict> conflicts = new ArrayList<>(plan.conflicts());
+    conflicts.addAll(outcome.conflicts());
+    if (!conflicts.isEmpty()) {
+      String message = conflictMessage(conflicts);
       conditions.add(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
       conditions.add(ConditionStatus.isFalse(READY, "Conflict", message));
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
       events.add(new TableReconciliation.Event(true, "Conflict", message));
-      return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events,
-          plan.pending() > 0 ? Optional.of(now) : transitions.retryAt());
+      return new Result(status(previous, generation, name, counts, now, conditions), events,
+          left > 0 ? Optional.of(now) : transitions.retryAt());
     }
-    if (plan.pending() > 0) {
-      String message = plan.pending() + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass)";
+    if (left > 0) {
+      String message = left + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass,"
+          + " at most " + Math.round(pacing.unitsPerSecond(facts)) + " write units a second)";
       conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
       conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events, Optional.of(now));
+      return new Result(status(previous, generation, name, counts, now, conditions), events, Optional.of(now));
     }
     if (transitions.deferred() > 0) {
       String message = transitions.deferred() + " shard-count changes wait until " + transitions.retryAt().orElseThrow()
@@ -144,10 +191,57 @@ public final class HierarchyReconciliation {
       conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
       conditions.add(ConditionStatus.isFalse(READY, "ShardTransition", message));
       conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      return new Result(status(previous, generation, table.get().name(), counts, now, conditions), events, transitions.retryAt());
+      return new Result(status(previous, generation, name, counts, now, conditions), events, transitions.retryAt());
     }
-    EntityHierarchyStatus applied = status(previous, generation, table.get().name(), counts, now, converged(tableReady, desired));
-    return new Result(withDigest(applied, digest), events, Optional.empty());
+    EntityHierarchyStatus applied = status(previous, generation, name, counts, now, converged(tableReady, desired));
+    return new Result(withApplied(applied, digest, facts), events, Optional.empty());
+  }
+
+  /**
+   * The holders of {@code unlisted} items, read a budget at a time until {@code budget} of them can
+   * be written (absent, or this owner's): a pass reads no more than it can use, and items held
+   * elsewhere in front of the others never hold them back. Adds the keys read to {@code lookedUp}.
+   */
+  private static Map<ItemKey, Optional<String>> holdersOfWritable(HierarchyItems items, String table, String owner,
+                                                                  List<ItemKey> unlisted, int budget, List<ItemKey> lookedUp) {
+    Map<ItemKey, Optional<String>> holders = new HashMap<>();
+    long writable = 0;
+    for (int from = 0; from < unlisted.size() && writable < budget; from += budget) {
+      List<ItemKey> chunk = unlisted.subList(from, Math.min(unlisted.size(), from + budget));
+      Map<ItemKey, Optional<String>> read = items.holders(table, chunk);
+      holders.putAll(read);
+      lookedUp.addAll(chunk);
+      writable += chunk.stream().filter(key -> !read.containsKey(key) || read.get(key).equals(Optional.of(owner))).count();
+    }
+    return holders;
+  }
+
+  /**
+   * What a removal pass left.
+   *
+   * @param left items still to remove
+   */
+  public record Removal(long left) {}
+
+  /**
+   * Removes a bounded, paced batch of the items {@code resource} owns in {@code table} (those its
+   * manifest lists, entities last with their buckets), and its marker once nothing is left.
+   */
+  public Removal remove(EntityHierarchy resource, Table table, Instant now) {
+    String owner = owner(resource);
+    HierarchyItems items = itemsInRegion.apply(table.region());
+    TablePacers.Handle pacer = pacers.of(table.region(), table.name());
+    pacer.rate(pacing.unitsPerSecond(items.describe(table.name())), clock.instant());
+    Map<ItemKey, String> manifest = items.manifest(table.name(), owner);
+    HierarchyPlan plan = HierarchyPlanner.plan(List.of(), manifest, Map.of(), List.of(), owner, BUDGET);
+    List<ItemKey> entityKeys = plan.deletes().stream().filter(HierarchyPlanner::isEntity).toList();
+    PacedHierarchyWrites.Outcome outcome = new PacedHierarchyWrites(items, table.name(), owner, pacer, clock, sleeper,
+        clock.instant().plus(PASS_TIME)).apply(List.of(), plan.deletes(), items.entities(table.name(), entityKeys).live(), now);
+    long left = plan.pending() + outcome.unfinished();
+    if (left == 0) {
+      items.unmark(table.name(), owner);
+    }
+    return new Removal(left);
   }
 
   /** The owner mark of {@code resource}'s items. */
@@ -190,12 +284,15 @@ public final class HierarchyReconciliation {
     return new EntityHierarchyStatus(generation, tableName,
         counts == null ? null : counts.entities(), counts == null ? null : counts.limits(), counts == null ? null : counts.shards(),
         counts == null ? null : counts.written(), counts == null ? null : counts.deleted(), counts == null ? null : counts.pending(),
-        null, // only a converged pass vouches for a digest: anything else may have left the table half-applied
+        // only a converged pass vouches for a digest, and for the table it holds for: anything else
+        // may have left the table half-applied
+        null, null, null,
         Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now));
   }
 
-  private static EntityHierarchyStatus withDigest(EntityHierarchyStatus status, String digest) {
+  private static EntityHierarchyStatus withApplied(EntityHierarchyStatus status, String digest, HierarchyItems.TableFacts table) {
     return new EntityHierarchyStatus(status.observedGeneration(), status.tableName(), status.entities(), status.limits(),
-        status.shards(), status.itemsWritten(), status.itemsDeleted(), 0L, digest, status.conditions());
+        status.shards(), status.itemsWritten(), status.itemsDeleted(), 0L, digest, table.arn(), table.createdAt().toString(),
+        status.conditions());
   }
 }

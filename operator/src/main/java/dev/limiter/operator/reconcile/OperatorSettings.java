@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * @param resync how often a converged resource is looked at again (drift detection)
  * @param namespaces namespaces to watch; empty for all
  * @param tablePolicy the table-name prefix every managed table carries and who may adopt which table
+ * @param hierarchyPacing how fast hierarchies' items may be written to a table
  */
 public record OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces,
-                               TablePolicy tablePolicy) {
+                               TablePolicy tablePolicy, HierarchyPacing hierarchyPacing) {
 
   /** Default drift-detection period. */
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
@@ -33,11 +34,13 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
       "--resync", "LIMITER_RESYNC",
       "--watch-namespaces", "LIMITER_WATCH_NAMESPACES",
       "--table-name-prefix", "LIMITER_TABLE_NAME_PREFIX",
-      "--adopt", "LIMITER_ADOPT");
+      "--adopt", "LIMITER_ADOPT",
+      "--hierarchy-write-percent", "LIMITER_HIERARCHY_WRITE_PERCENT",
+      "--hierarchy-on-demand-writes", "LIMITER_HIERARCHY_ON_DEMAND_WRITES");
 
-  /** Settings without a table-name prefix and without adoption. */
+  /** Settings without a table-name prefix and without adoption, with the default hierarchy pacing. */
   public OperatorSettings(String defaultRegion, URI endpoint, Duration resync, Set<String> namespaces) {
-    this(defaultRegion, endpoint, resync, namespaces, TablePolicy.NONE);
+    this(defaultRegion, endpoint, resync, namespaces, TablePolicy.NONE, HierarchyPacing.DEFAULT);
   }
 
   /**
@@ -63,20 +66,38 @@ public record OperatorSettings(String defaultRegion, URI endpoint, Duration resy
   /**
    * From {@code LIMITER_DEFAULT_REGION} (else {@code AWS_REGION}), {@code LIMITER_ENDPOINT_URL},
    * {@code LIMITER_RESYNC} (e.g. {@code 5m}), {@code LIMITER_WATCH_NAMESPACES} (comma-separated),
-   * {@code LIMITER_TABLE_NAME_PREFIX} and {@code LIMITER_ADOPT} ({@code namespace:table-pattern} grants,
-   * comma-separated; none by default).
+   * {@code LIMITER_TABLE_NAME_PREFIX}, {@code LIMITER_ADOPT} ({@code namespace:table-pattern} grants,
+   * comma-separated; none by default), {@code LIMITER_HIERARCHY_WRITE_PERCENT} (share of a
+   * provisioned table's write units hierarchies may use, default 10) and
+   * {@code LIMITER_HIERARCHY_ON_DEMAND_WRITES} (write units a second on an on-demand table, default 100).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> environment) {
     String region = environment.getOrDefault("LIMITER_DEFAULT_REGION", environment.get("AWS_REGION"));
     String endpoint = environment.get("LIMITER_ENDPOINT_URL");
     String resync = environment.get("LIMITER_RESYNC");
     String namespaces = environment.getOrDefault("LIMITER_WATCH_NAMESPACES", "");
+    String percent = environment.get("LIMITER_HIERARCHY_WRITE_PERCENT");
+    String onDemand = environment.get("LIMITER_HIERARCHY_ON_DEMAND_WRITES");
+    HierarchyPacing pacing = new HierarchyPacing(
+        percent == null || percent.isBlank() ? HierarchyPacing.DEFAULT.provisionedPercent()
+            : integer("LIMITER_HIERARCHY_WRITE_PERCENT", percent),
+        onDemand == null || onDemand.isBlank() ? HierarchyPacing.DEFAULT.onDemandUnitsPerSecond()
+            : integer("LIMITER_HIERARCHY_ON_DEMAND_WRITES", onDemand));
     return new OperatorSettings(
         region == null || region.isBlank() ? null : region.trim(),
         endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
         resync == null || resync.isBlank() ? DEFAULT_RESYNC : GoDurations.parse(resync.trim()),
         Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet()),
         new TablePolicy(environment.getOrDefault("LIMITER_TABLE_NAME_PREFIX", "").trim(),
-            TablePolicy.parseGrants(environment.getOrDefault("LIMITER_ADOPT", ""))));
+            TablePolicy.parseGrants(environment.getOrDefault("LIMITER_ADOPT", ""))),
+        pacing);
+  }
+
+  private static int integer(String variable, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a whole number, got '" + value + "'", e);
+    }
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.aws.Sleeper;
+import dev.limiter.operator.reconcile.HierarchyPacing;
 import dev.limiter.operator.reconcile.HierarchyReconciliation;
 import dev.limiter.operator.reconcile.TableReconciliation;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -13,7 +15,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -124,7 +128,8 @@ class OperatorChecksEverySchemaRuleTest {
   /** The Ready condition of a hierarchy pass over {@code resource}, with its table not ready (no AWS). */
   private static Condition hierarchyReady(JsonNode resource) {
     EntityHierarchy hierarchy = Serialization.unmarshal(resource.toString(), EntityHierarchy.class);
-    HierarchyReconciliation.Result result = new HierarchyReconciliation(unreachable())
+    HierarchyReconciliation.Result result = new HierarchyReconciliation(unreachable(), HierarchyPacing.DEFAULT,
+        Clock.fixed(NOW, ZoneOffset.UTC), Sleeper.THREAD)
         .reconcile(hierarchy, Optional.empty(), "the table is not ready", NOW);
     return result.status().conditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
   }

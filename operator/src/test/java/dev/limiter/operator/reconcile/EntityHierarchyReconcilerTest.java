@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
+import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LeafEntity;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -204,14 +206,38 @@ class EntityHierarchyReconcilerTest {
   }
 
   @Test
-  void deletingTheHierarchyRemovesItsItems() {
+  void deletingAHierarchyKeepsItsItemsByDefaultSoWorkloadsKeepTheirLimits() {
+    createTable("kept", "limits");
+    createHierarchy("kept", "llm", spec("limits", 5000, List.of(key("api-key-1"))));
+    awaitApplied("kept", "llm");
+    client.resources(EntityHierarchy.class).inNamespace("kept").withName("llm").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("kept", "llm") == null);
+    assertThat(item("kept-limits", LimiterTableSchema.entityKey("api-key-1"))).as("entity retained").isNotEmpty();
+    assertThat(item("kept-limits", LimiterTableSchema.systemLimitsKey())).as("system limits retained").isNotEmpty();
+    assertThat(item("kept-limits", LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api"))).isNotEmpty();
+  }
+
+  @Test
+  void deletingAHierarchyWithDeletionPolicyDeleteRemovesItsItemsAndTheirBuckets() {
     createTable("gone", "limits");
-    createHierarchy("gone", "llm", spec("limits", 5000, List.of(key("api-key-1"))));
+    EntityHierarchySpec spec = spec("limits", 5000, List.of(key("api-key-1")));
+    createHierarchy("gone", "llm", new EntityHierarchySpec(spec.tableRef(), spec.system(), spec.resources(), spec.entities(),
+        DeletionPolicy.Delete));
     awaitApplied("gone", "llm");
+    for (int shard = 0; shard < 8; shard++) {
+      Map<String, AttributeValue> bucket = new HashMap<>(LimiterTableSchema.bucketKey("project-123", "llm-api", shard));
+      bucket.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
+      inspect.putItem(b -> b.tableName("gone-limits").item(bucket));
+    }
     client.resources(EntityHierarchy.class).inNamespace("gone").withName("llm").delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> get("gone", "llm") == null);
     assertThat(item("gone-limits", LimiterTableSchema.entityKey("api-key-1"))).isEmpty();
+    assertThat(item("gone-limits", LimiterTableSchema.entityKey("project-123"))).isEmpty();
     assertThat(item("gone-limits", LimiterTableSchema.systemLimitsKey())).isEmpty();
+    for (int shard = 0; shard < 8; shard++) {
+      assertThat(item("gone-limits", LimiterTableSchema.bucketKey("project-123", "llm-api", shard))).as("bucket %d", shard).isEmpty();
+    }
+    assertThat(item("gone-limits", LimiterTableSchema.ownerMarkerKey("gone/llm"))).as("marker").isEmpty();
   }
 
   @Test

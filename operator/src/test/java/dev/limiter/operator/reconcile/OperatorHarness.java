@@ -5,6 +5,7 @@ import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
+import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
@@ -59,7 +60,14 @@ final class OperatorHarness implements AutoCloseable {
    */
   static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint,
                                ExecutionInterceptor... interceptors) {
-    return start(client, clock, new OperatorSettings("us-east-1", endpoint, resync, Set.of()), interceptors);
+    return start(client, clock, resync, endpoint, HierarchyPacing.DEFAULT, interceptors);
+  }
+
+  /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, writing hierarchies at {@code pacing}. */
+  static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint, HierarchyPacing pacing,
+                               ExecutionInterceptor... interceptors) {
+    return start(client, clock, new OperatorSettings("us-east-1", endpoint, resync, Set.of(), TablePolicy.NONE, pacing),
+        interceptors);
   }
 
   /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, with the operator's {@code settings}. */

@@ -3,9 +3,11 @@ package dev.limiter.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.plan.TablePolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,28 @@ class OperatorSettingsTest {
     assertThat(OperatorSettings.fromEnvironment(Map.of()).tablePolicy()).isEqualTo(TablePolicy.NONE);
     assertThatThrownBy(() -> OperatorSettings.fromArguments(new String[] {"--adopt=everything"}, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adoption grant 'everything'");
+  }
+
+  @Test
+  void hierarchyPacingDefaultsToATenthOfProvisionedCapacityAndIsSetByTheOperatorOnly() {
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).hierarchyPacing()).isEqualTo(new HierarchyPacing(10, 100));
+    assertThat(OperatorSettings.fromArguments(new String[] {"--hierarchy-write-percent=25"},
+        Map.of("LIMITER_HIERARCHY_WRITE_PERCENT", "5", "LIMITER_HIERARCHY_ON_DEMAND_WRITES", "400")).hierarchyPacing())
+        .isEqualTo(new HierarchyPacing(25, 400));
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIMITER_HIERARCHY_WRITE_PERCENT", "ten")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LIMITER_HIERARCHY_WRITE_PERCENT must be a whole number");
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIMITER_HIERARCHY_WRITE_PERCENT", "150")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 100 percent");
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIMITER_HIERARCHY_ON_DEMAND_WRITES", "0")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 unit a second");
+  }
+
+  @Test
+  void hierarchyPacingIsAShareOfProvisionedWritesOrAFixedRateOnDemand() {
+    HierarchyPacing pacing = HierarchyPacing.DEFAULT;
+    assertThat(pacing.unitsPerSecond(new HierarchyItems.TableFacts("arn", Instant.EPOCH, 100L))).isEqualTo(10.0);
+    assertThat(pacing.unitsPerSecond(new HierarchyItems.TableFacts("arn", Instant.EPOCH, 5L))).as("at least one").isEqualTo(1.0);
+    assertThat(pacing.unitsPerSecond(new HierarchyItems.TableFacts("arn", Instant.EPOCH, null))).isEqualTo(100.0);
   }
 
   @Test

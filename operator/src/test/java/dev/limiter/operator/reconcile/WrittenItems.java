@@ -8,10 +8,11 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
- * The limiter items a client wrote with BatchWriteItem, without the bookkeeping that goes with
- * them (manifest entries and the hierarchy marker): what a hierarchy really changed.
+ * The limiter items a client wrote with PutItem or BatchWriteItem, without the bookkeeping that
+ * goes with them (manifest entries and the markers): what a hierarchy really changed.
  */
 final class WrittenItems implements ExecutionInterceptor {
 
@@ -23,10 +24,16 @@ final class WrittenItems implements ExecutionInterceptor {
       batch.requestItems().values().forEach(requests -> requests.stream()
           .filter(request -> request.putRequest() != null)
           .map(request -> ItemKey.of(request.putRequest().item()))
-          .filter(key -> !key.partition().startsWith(LimiterTableSchema.manifestPartition("")))
-          .filter(key -> !key.attributes().equals(LimiterTableSchema.hierarchyMarkerKey()))
+          .filter(WrittenItems::limiterItem)
           .forEach(puts::add));
+    } else if (context.request() instanceof PutItemRequest put && limiterItem(ItemKey.of(put.item()))) {
+      puts.add(ItemKey.of(put.item()));
     }
+  }
+
+  private static boolean limiterItem(ItemKey key) {
+    return !key.partition().startsWith(LimiterTableSchema.manifestPartition(""))
+        && !key.attributes().equals(LimiterTableSchema.hierarchyMarkerKey());
   }
 
   List<ItemKey> puts() {
