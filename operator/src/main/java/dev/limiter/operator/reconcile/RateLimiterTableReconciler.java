@@ -77,14 +77,38 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     // informer cache that may not hold the previous pass's status yet.
     RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
         .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
-    TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource), now);
+    TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource),
+        intended -> recordIntent(client, resource, intended), now);
     result.events().forEach(event -> emit(client, resource, event, now));
     result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
-    resource.setStatus(result.status());
+    writeStatus(client, resource, result.status());
     metrics.switchDeferred(key(resource), result.status().conditions().stream().anyMatch(c ->
         TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
-    UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
+    // The status is written above, against the API server's copy: the SDK would patch it as a diff
+    // from its informer's copy, which the intent written during the pass has made stale.
+    UpdateControl<RateLimiterTable> control = UpdateControl.noUpdate();
     return control.rescheduleAfter(NextPass.after(now, result.wakeAt(), settings.resync()));
+  }
+
+  /**
+   * Writes what the pass is about to do before it does it, locked on the version the pass read: a
+   * conflict or any failure stops the pass before the AWS call.
+   */
+  private static void recordIntent(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus intended) {
+    resource.setStatus(intended);
+    RateLimiterTable written = client.resource(resource).updateStatus();
+    resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+  }
+
+  /** Replaces the status with {@code next}, as a patch computed from the API server's current copy. */
+  private static void writeStatus(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus next) {
+    resource.setStatus(next);
+    client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
+        .withName(resource.getMetadata().getName())
+        .editStatus(current -> {
+          current.setStatus(next);
+          return current;
+        });
   }
 
   @Override

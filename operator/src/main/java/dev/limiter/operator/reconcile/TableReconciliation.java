@@ -21,6 +21,7 @@ import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.TablePlan;
+import dev.limiter.operator.plan.SwitchRecords;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.Throughput;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
@@ -39,9 +40,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -54,6 +53,9 @@ public final class TableReconciliation {
 
   private static final List<String> AUTOMATION_CONDITIONS = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
       InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED, ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+
+  private static final RateLimiterTableStatus EMPTY = new RateLimiterTableStatus(null, null, null, null, null, null, null,
+      List.of(), null, null, null, null, null, null, null, List.of());
 
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
@@ -82,16 +84,30 @@ public final class TableReconciliation {
   /** A Kubernetes event to emit. */
   public record Event(boolean warning, String reason, String message) {}
 
-  /** Runs the pass for {@code resource} at {@code now}, with no entity declaring traffic on the table. */
+  /**
+   * Writes the status a pass is about to act on before it acts (a billing-mode switch about to be
+   * requested, pending); when it throws, the pass stops before any AWS call.
+   */
+  @FunctionalInterface
+  public interface IntentRecorder {
+    /** Makes {@code intended} durable. */
+    void record(RateLimiterTableStatus intended);
+  }
+
+  /**
+   * Runs the pass for {@code resource} at {@code now}, with no entity declaring traffic on the table;
+   * intents are recorded in the resource's status.
+   */
   public Result reconcile(RateLimiterTable resource, Instant now) {
-    return reconcile(resource, List.of(), now);
+    return reconcile(resource, List.of(), resource::setStatus, now);
   }
 
   /**
    * Runs the pass for {@code resource} at {@code now}; {@code demands} are the entities the
-   * table's hierarchies declare, for the hot-partition check.
+   * table's hierarchies declare, for the hot-partition check; {@code intents} records what the pass
+   * is about to do before it does it.
    */
-  public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, Instant now) {
+  public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, IntentRecorder intents, Instant now) {
     RateLimiterTableStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
     DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion);
@@ -104,7 +120,6 @@ public final class TableReconciliation {
     }
     DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
     DesiredTable desired = resolved.table();
-    List<BillingSwitchGuard.Switch> history = history(previous);
 
     String region = resolved.region();
     DynamoDbTables tables = aws.tables().apply(region);
@@ -115,6 +130,8 @@ public final class TableReconciliation {
       AwsFailures.Failure failure = AwsFailures.classify("describe table " + desired.name(), e, now);
       return failed(previous, generation, desired, region, failure, now);
     }
+    List<BillingModeSwitch> switches = SwitchRecords.settle(recorded(previous), observed);
+    List<BillingSwitchGuard.Switch> history = SwitchRecords.forGuard(switches);
     Optional<ObservedTable> managed = observed.filter(t -> t.active() && TablePlanner.manages(desired, t));
     Automation automation = managed
         .map(table -> observeAutomation(desired, table, previous, generation, history, region, now))
@@ -141,6 +158,13 @@ public final class TableReconciliation {
       automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
       wakeAt = earliest(wakeAt, automation.wakeAt(now));
     }
+    Optional<BillingModeSwitch> intended = plan.switchMade();
+    if (intended.isPresent()) {
+      // The guard must never forget a switch: it is in status before AWS is asked.
+      List<BillingModeSwitch> withIntent = new ArrayList<>(switches);
+      withIntent.add(intended.get().asPending());
+      intents.record(withSwitches(previous, withIntent, automation));
+    }
     AutomationActuator automationActuator = new AutomationActuator(aws, region);
     boolean automationPending = false;
     // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
@@ -161,15 +185,13 @@ public final class TableReconciliation {
     } else {
       conditions.addAll(firstVisit(previous));
     }
-    List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
+    List<BillingModeSwitch> nextSwitches = new ArrayList<>(switches);
+    intended.flatMap(s -> SwitchRecords.afterCall(s, outcome.failure())).ifPresent(nextSwitches::add);
     if (outcome.failure().isPresent()) {
       AwsFailures.Failure failure = outcome.failure().get();
       failures.add(0, failure);
       conditions.addAll(failureConditions(failure));
       events.add(event(failure));
-    }
-    if (outcome.complete()) {
-      plan.switchMade().ifPresent(s -> nextHistory.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
     }
     if (failures.isEmpty()) {
       conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
@@ -186,11 +208,8 @@ public final class TableReconciliation {
     }
     conditions = ReadyFolding.fold(conditions);
     Duration cooldown = desired.capacity().switchCooldown();
-    List<BillingSwitchGuard.Switch> kept = BillingSwitchGuard.prune(nextHistory, cooldown, now);
-    Map<Instant, String> reasons = reasons(previous);
-    plan.switchMade().ifPresent(s -> reasons.put(Instant.parse(s.at()), s.reason()));
-    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, reasons, cooldown, conditions,
-        automation, now);
+    List<BillingModeSwitch> kept = SwitchRecords.prune(nextSwitches, cooldown, now);
+    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, conditions, automation, now);
     return new Result(status, events, wakeAt, Optional.of(desired), region);
   }
 
@@ -360,27 +379,27 @@ public final class TableReconciliation {
     return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
   }
 
-  private static List<BillingSwitchGuard.Switch> history(RateLimiterTableStatus status) {
-    if (status == null || status.billingModeSwitches() == null) {
-      return List.of();
-    }
-    return status.billingModeSwitches().stream()
-        .map(s -> new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to()))
-        .toList();
+  private static List<BillingModeSwitch> recorded(RateLimiterTableStatus status) {
+    return status == null || status.billingModeSwitches() == null ? List.of() : status.billingModeSwitches();
   }
 
-  /** Why each recorded switch was made, by its time. */
-  private static Map<Instant, String> reasons(RateLimiterTableStatus status) {
-    Map<Instant, String> reasons = new HashMap<>();
-    if (status != null && status.billingModeSwitches() != null) {
-      status.billingModeSwitches().forEach(s -> reasons.put(Instant.parse(s.at()), s.reason()));
-    }
-    return reasons;
+  /**
+   * {@code previous} with {@code switches}, and the emergency episode this pass starts or continues,
+   * so that what the next pass relies on survives a lost status write.
+   */
+  private static RateLimiterTableStatus withSwitches(RateLimiterTableStatus previous, List<BillingModeSwitch> switches,
+                                                     Automation automation) {
+    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
+    return new RateLimiterTableStatus(base.observedGeneration(), base.tableName(), base.tableArn(), base.tableStatus(),
+        base.billingMode(), base.readCapacityUnits(), base.writeCapacityUnits(), switches, base.nextBillingModeSwitchAllowedAt(),
+        base.decreases(), base.observed(), automation == null ? base.emergency() : automation.emergency().episode(),
+        automation == null ? base.capacityFloor() : automation.emergency().floor(), base.partitions(), base.alarmNames(),
+        base.conditions());
   }
 
   private static RateLimiterTableStatus status(RateLimiterTableStatus previous, long generation, DesiredTable desired,
-                                               Optional<ObservedTable> observed, List<BillingSwitchGuard.Switch> history,
-                                               Map<Instant, String> reasons, Duration cooldown, List<ConditionStatus> conditions,
+                                               Optional<ObservedTable> observed, List<BillingModeSwitch> switches,
+                                               Duration cooldown, List<ConditionStatus> conditions,
                                                Automation automation, Instant now) {
     List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now);
     ObservedTable table = observed.orElse(null);
@@ -389,7 +408,7 @@ public final class TableReconciliation {
     DecreaseQuotaStatus decreases = null;
     if (table != null) {
       BillingMode other = mode == BillingMode.Provisioned ? BillingMode.OnDemand : BillingMode.Provisioned;
-      nextSwitch = BillingSwitchGuard.check(other, history, Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
+      nextSwitch = BillingSwitchGuard.check(other, SwitchRecords.forGuard(switches), Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
           .map(d -> d.until().toString()).orElse(null);
       var tableDecreases = table.capacity().tableDecreases();
       decreases = new DecreaseQuotaStatus(tableDecreases.today(),
@@ -405,7 +424,7 @@ public final class TableReconciliation {
         mode,
         table == null || table.capacity().table() == null ? null : table.capacity().table().read(),
         table == null || table.capacity().table() == null ? null : table.capacity().table().write(),
-        history.stream().map(s -> new BillingModeSwitch(s.at().toString(), s.to(), reasons.getOrDefault(s.at(), "spec"))).toList(),
+        switches,
         nextSwitch,
         decreases,
         automation == null ? last.map(RateLimiterTableStatus::observed).orElse(null) : automation.reading(),
@@ -421,9 +440,7 @@ public final class TableReconciliation {
   /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
   static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
                                                List<ConditionStatus> conditions, Instant now) {
-    RateLimiterTableStatus base = previous != null ? previous
-        : new RateLimiterTableStatus(null, null, null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
-            List.of());
+    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
     return new RateLimiterTableStatus(generation, base.tableName(), base.tableArn(), base.tableStatus(), base.billingMode(),
         base.readCapacityUnits(), base.writeCapacityUnits(), base.billingModeSwitches(), base.nextBillingModeSwitchAllowedAt(),
         base.decreases(), base.observed(), base.emergency(), base.capacityFloor(), base.partitions(), base.alarmNames(),
