@@ -11,6 +11,7 @@ import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
@@ -49,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>, Cleaner<RateLimiterTable> {
 
   /** Suffix of the ConfigMap that tells workloads how to reach the table. */
-  public static final String CONFIG_MAP_SUFFIX = "-limiter";
+  public static final String CONFIG_MAP_SUFFIX = WorkloadConfigMap.SUFFIX;
   private static final Duration DELETION_POLL = Duration.ofSeconds(10);
 
   private final AwsAccess aws;
@@ -80,9 +81,11 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource),
         intended -> recordIntent(client, resource, intended), now);
     result.events().forEach(event -> emit(client, resource, event, now));
-    result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
-    writeStatus(client, resource, result.status());
-    metrics.switchDeferred(key(resource), result.status().conditions().stream().anyMatch(c ->
+    RateLimiterTableStatus status = result.table()
+        .map(table -> withConfigMap(result.status(), publishConfigMap(client, resource, table.name(), result.region()), now))
+        .orElse(result.status());
+    writeStatus(client, resource, status);
+    metrics.switchDeferred(key(resource), status.conditions().stream().anyMatch(c ->
         TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
     // The status is written above, against the API server's copy: the SDK would patch it as a diff
     // from its informer's copy, which the intent written during the pass has made stale.
@@ -159,23 +162,31 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   }
 
 
-  private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
+  /**
+   * Creates or updates the workloads' ConfigMap; one by that name that the resource does not own is
+   * left untouched. Returns the ConfigMap's condition.
+   */
+  private ConditionStatus publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("LIMITER_TABLE_NAME", tableName);
     data.put("AWS_REGION", region);
     if (settings.endpoint() != null) {
       data.put("LIMITER_ENDPOINT_URL", settings.endpoint().toString());
     }
-    String name = resource.getMetadata().getName() + CONFIG_MAP_SUFFIX;
+    String name = WorkloadConfigMap.name(resource.getMetadata().getName());
     String namespace = resource.getMetadata().getNamespace();
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (existing != null && !WorkloadConfigMap.ownedBy(existing, resource.getMetadata().getUid())) {
+      return WorkloadConfigMap.conflict(namespace, name);
+    }
     if (existing != null && data.equals(existing.getData())) {
-      return;
+      return WorkloadConfigMap.published(name);
     }
     ConfigMap configMap = new ConfigMapBuilder()
         .withNewMetadata()
           .withName(name)
           .withNamespace(namespace)
+          .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
           .withLabels(Map.of("app.kubernetes.io/managed-by", "limiter-operator"))
           .withOwnerReferences(new OwnerReferenceBuilder()
               .withApiVersion(resource.getApiVersion())
@@ -191,8 +202,21 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     if (existing == null) {
       client.configMaps().inNamespace(namespace).resource(configMap).create();
     } else {
+      // Locked on the version read: a ConfigMap someone took over in between is not overwritten.
       client.configMaps().inNamespace(namespace).resource(configMap).update();
     }
+    return WorkloadConfigMap.published(name);
+  }
+
+  /** {@code status} with the ConfigMap's condition; a ConfigMap in conflict holds an otherwise Ready table back. */
+  private static RateLimiterTableStatus withConfigMap(RateLimiterTableStatus status, ConditionStatus configMap, Instant now) {
+    List<ConditionStatus> conditions = new ArrayList<>(List.of(configMap));
+    boolean ready = status.conditions().stream().anyMatch(c -> TablePlanner.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    if (ready && !configMap.holds()) {
+      conditions.add(ConditionStatus.isFalse(TablePlanner.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
+    }
+    long generation = status.observedGeneration() == null ? 0 : status.observedGeneration();
+    return TableReconciliation.withConditions(status, generation, conditions, now);
   }
 
   private static void patchConditions(KubernetesClient client, RateLimiterTable resource, List<ConditionStatus> conditions,

@@ -24,6 +24,7 @@ import dev.limiter.operator.plan.TablePlan;
 import dev.limiter.operator.plan.SwitchRecords;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.Throughput;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.plan.automation.EmergencyPlan;
@@ -110,7 +111,9 @@ public final class TableReconciliation {
   public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, IntentRecorder intents, Instant now) {
     RateLimiterTableStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion);
+    DesiredTables.Resolution resolution = WorkloadConfigMap.nameProblem(resource.getMetadata().getName())
+        .<DesiredTables.Resolution>map(DesiredTables.Invalid::new)
+        .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion));
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions = List.of(
           ConditionStatus.isFalse(TablePlanner.READY, "InvalidSpec", invalid.message()),

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The RateLimiterTable reconciler called pass by pass, without the Java Operator SDK around it, on
- * the mock API server (CRDs registered) and DynamoDB Local behind the AWS-rules fakes; a pass can be
+ * the mock API server (CRDs registered once per server) and DynamoDB Local behind the AWS-rules fakes; a pass can be
  * made to lose its final status write to an API server failure.
  */
 final class DirectPasses implements AutoCloseable {
@@ -52,7 +52,10 @@ final class DirectPasses implements AutoCloseable {
     this.client = client;
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
-        client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
+        var definition = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
+        if (client.apiextensions().v1().customResourceDefinitions().withName(definition.getMetadata().getName()).get() == null) {
+          client.resource(definition).create();
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
