@@ -149,10 +149,8 @@ public final class TableReconciliation {
         .toList());
     Optional<Instant> wakeAt = Optional.empty();
     List<AwsFailures.Failure> failures = new ArrayList<>();
-    Section scaling = null;
     List<Section> laterSections = List.of();
     if (automation != null) {
-      scaling = automation.scaling(effective);
       laterSections = automation.alarmsAndInsights(effective);
       automation.observationFailures().forEach(failure -> {
         failures.add(failure);
@@ -170,13 +168,19 @@ public final class TableReconciliation {
     }
     AutomationActuator automationActuator = new AutomationActuator(aws, region);
     boolean automationPending = false;
-    // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
-    if (scaling != null) {
-      automationPending = act(automationActuator, scaling, conditions, failures, events, now);
+    boolean toOnDemand = intended.filter(s -> s.to() == BillingMode.OnDemand).isPresent();
+    if (automation != null && !toOnDemand) {
+      // A provisioned table keeps its autoscaling, also while a switch to on-demand waits.
+      automationPending = act(automationActuator, automation.scaling(automation.tableProvisioned()), conditions, failures, events,
+          now);
     }
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), plan.terminal() ? "TableConflict" : "Reconcile", message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
+    if (automation != null && toOnDemand) {
+      // Autoscaling is removed only once AWS has accepted the switch: a refused one leaves the table provisioned, and scaled.
+      automationPending = act(automationActuator, automation.scaling(!outcome.complete()), conditions, failures, events, now);
+    }
     for (Section section : laterSections) {
       automationPending |= act(automationActuator, section, conditions, failures, events, now);
     }
@@ -266,10 +270,18 @@ public final class TableReconciliation {
   private record Automation(DesiredTable desired, ObservedTable table, ObservedAutomation observed, EmergencyPlan emergency,
                             ThrottleReading reading, PartitionStatus partitions) {
 
-    /** Autoscaling's plan; an area that could not be observed plans nothing. */
-    Section scaling(DesiredTable effective) {
+    /**
+     * Autoscaling's plan, for a table that is provisioned after this pass's table calls or not; an area
+     * that could not be observed plans nothing.
+     */
+    Section scaling(boolean provisioned) {
       return section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
-          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned(effective), s));
+          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned, s));
+    }
+
+    /** Whether the table is provisioned now. */
+    boolean tableProvisioned() {
+      return table.capacity().mode() == BillingMode.Provisioned;
     }
 
     /** The alarms' and Contributor Insights' plans. */
