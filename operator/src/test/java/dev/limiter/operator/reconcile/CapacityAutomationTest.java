@@ -140,25 +140,25 @@ class CapacityAutomationTest {
     Alarms alarms = new Alarms(true, List.of("arn:aws:sns:us-east-1:123456789012:alerts"), 1, 80);
     client.resource(table("alarm", "set", spec(provisioned(10, 10)).alarms(alarms).build())).create();
     awaitCondition("alarm", "set", "AlarmsSynced", "True", "InSync");
-    assertThat(cloudWatch.describeAlarms("alarm-set-")).extracting(MetricAlarm::alarmName).containsExactlyInAnyOrder(
-        "alarm-set-read-throttle", "alarm-set-write-throttle", "alarm-set-read-key-range-throttle",
-        "alarm-set-write-key-range-throttle", "alarm-set-high-capacity", "alarm-set-gsi1-read-throttle",
-        "alarm-set-gsi1-write-throttle");
+    assertThat(cloudWatch.describeAlarms("alarm-set/")).extracting(MetricAlarm::alarmName).containsExactlyInAnyOrder(
+        "alarm-set/read-throttle", "alarm-set/write-throttle", "alarm-set/read-key-range-throttle",
+        "alarm-set/write-key-range-throttle", "alarm-set/high-capacity", "alarm-set/index/gsi1/read-throttle",
+        "alarm-set/index/gsi1/write-throttle");
     assertThat(get("alarm", "set").getStatus().alarmNames()).hasSize(7);
 
-    MetricAlarm original = cloudWatch.describeAlarms("alarm-set-write-throttle").get(0);
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set-write-throttle").alarmDescription("edited")
+    MetricAlarm original = cloudWatch.describeAlarms("alarm-set/write-throttle").get(0);
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set/write-throttle").alarmDescription("edited")
         .namespace("AWS/DynamoDB").metricName("WriteThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(500.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set-by-hand").alarmDescription("someone's")
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set/by-hand").alarmDescription("someone's")
         .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cloudWatch.describeAlarms("alarm-set-write-throttle").get(0).threshold())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cloudWatch.describeAlarms("alarm-set/write-throttle").get(0).threshold())
         .isEqualTo(original.threshold()));
 
     edit("alarm", "set", t -> withSpec(t, spec(provisioned(10, 10)).alarms(new Alarms(false, null, null, null)).build()));
     await().atMost(WAIT).untilAsserted(() ->
-        assertThat(cloudWatch.describeAlarms("alarm-set-")).extracting(MetricAlarm::alarmName).containsExactly("alarm-set-by-hand"));
+        assertThat(cloudWatch.describeAlarms("alarm-set/")).extracting(MetricAlarm::alarmName).containsExactly("alarm-set/by-hand"));
     awaitCondition("alarm", "set", "AlarmsSynced", "True", "NotConfigured");
   }
 
@@ -296,7 +296,7 @@ class CapacityAutomationTest {
         .alarms(new Alarms(true, List.of(), null, null)).deletionPolicy(DeletionPolicy.Delete).build())).create();
     awaitReady("gone", "soon");
     assertThat(targets("gone-soon")).hasSize(4);
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("gone-soon-by-hand").alarmDescription("someone's")
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("gone-soon/by-hand").alarmDescription("someone's")
         .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
 
@@ -304,7 +304,7 @@ class CapacityAutomationTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(tables.describeTable("gone-soon")).isEmpty());
     assertThat(targets("gone-soon")).isEmpty();
-    assertThat(cloudWatch.describeAlarms("gone-soon-")).extracting(MetricAlarm::alarmName).containsExactly("gone-soon-by-hand");
+    assertThat(cloudWatch.describeAlarms("gone-soon/")).extracting(MetricAlarm::alarmName).containsExactly("gone-soon/by-hand");
   }
 
   // ---------------------------------------------------------------- helpers
