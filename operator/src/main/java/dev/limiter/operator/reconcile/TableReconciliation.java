@@ -151,7 +151,7 @@ public final class TableReconciliation {
     List<AwsFailures.Failure> failures = new ArrayList<>();
     List<Section> laterSections = List.of();
     if (automation != null) {
-      laterSections = automation.alarmsAndInsights(effective);
+      laterSections = automation.alarmsAndInsights(effective, now);
       automation.observationFailures().forEach(failure -> {
         failures.add(failure);
         events.add(event(failure));
@@ -285,12 +285,12 @@ public final class TableReconciliation {
     }
 
     /** The alarms' and Contributor Insights' plans. */
-    List<Section> alarmsAndInsights(DesiredTable effective) {
+    List<Section> alarmsAndInsights(DesiredTable effective, Instant now) {
       return List.of(
           section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
               table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
           section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
-              i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i)));
+              i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i, now)));
     }
 
     /** Why parts of the automation could not be observed: the pass is not Synced and is retried. */
