@@ -46,7 +46,10 @@ public final class AutomationObserver {
     this.metrics = aws.metrics().apply(region);
   }
 
-  /** The snapshot of {@code table}; metrics over {@code [now - window, now)} are read only when {@code metricsDue}. */
+  /**
+   * The snapshot of {@code table}; metrics over the {@code window} that ended CloudWatch's publication
+   * delay before {@code now} are read only when {@code metricsDue}.
+   */
   public ObservedAutomation observe(ObservedTable table, boolean metricsDue, Duration window, Instant now) {
     List<String> indexes = table.indexNames();
     return new ObservedAutomation(
@@ -54,8 +57,11 @@ public final class AutomationObserver {
         read("describe alarms of " + table.name(), now, () -> alarms(table.name())),
         read("describe Contributor Insights of " + table.name(), now, () -> insights(table.name(), indexes)),
         metricsDue
-            ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> ThrottleQueries.reading(
-                metrics.getMetricData(ThrottleQueries.queries(table.name(), indexes), now.minus(window), now), now, window)))
+            ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> {
+              Instant end = ThrottleQueries.windowEnd(now);
+              return ThrottleQueries.reading(metrics.getMetricData(ThrottleQueries.queries(table.name(), indexes),
+                  end.minus(window), end), end, window);
+            }))
             : Optional.empty());
   }
 

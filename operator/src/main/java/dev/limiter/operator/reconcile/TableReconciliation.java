@@ -37,6 +37,7 @@ import dev.limiter.operator.plan.automation.Reading;
 import dev.limiter.operator.plan.automation.ScalingPlanner;
 import dev.limiter.operator.plan.automation.Section;
 import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
+import dev.limiter.operator.plan.automation.ThrottleQueries;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -225,7 +226,7 @@ public final class TableReconciliation {
     DesiredAutomation goal = desired.automation();
     ThrottleReading last = previous == null || previous.observed() == null || previous.observed().at() == null ? null
         : previous.observed();
-    Instant nextReading = last == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
+    Instant nextReading = ThrottleQueries.nextReading(last, goal.diagnosisInterval(), now);
     ObservedAutomation observed = new AutomationObserver(aws, region)
         .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
     EmergencyPlan emergency = EmergencyPlanner.plan(desired.capacity(), goal.autoscaling(), goal.emergency(), table,
@@ -318,7 +319,7 @@ public final class TableReconciliation {
     /** The next diagnosis reading or the emergency's next step, whichever comes first. */
     Optional<Instant> wakeAt(Instant now) {
       Instant nextReading = reading == null ? now.plus(desired.automation().diagnosisInterval())
-          : Instant.parse(reading.at()).plus(desired.automation().diagnosisInterval());
+          : ThrottleQueries.nextReading(reading, desired.automation().diagnosisInterval(), now);
       // A reading already due failed in this pass; its failure schedules the retry.
       return earliest(emergency.wakeAt(), nextReading.isAfter(now) ? Optional.of(nextReading) : Optional.empty());
     }

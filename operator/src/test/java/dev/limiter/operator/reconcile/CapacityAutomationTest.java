@@ -22,6 +22,7 @@ import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.AwsRulesCloudWatch;
+import dev.limiter.operator.plan.automation.ThrottleQueries;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.testkit.ManualClock;
@@ -187,7 +188,7 @@ class CapacityAutomationTest {
     Instant start = CLOCK.instant();
 
     // A throttling episode: 150 write throttles on the table's capacity, 100 units per second consumed.
-    Instant minute = CLOCK.instant().plus(Duration.ofMinutes(4));
+    Instant minute = CLOCK.instant().plus(Duration.ofMinutes(1));
     feed("sos-storm", "WriteThrottleEvents", minute, 150);
     feed("sos-storm", "WriteProvisionedThroughputThrottleEvents", minute, 150);
     feed("sos-storm", "ConsumedWriteCapacityUnits", minute, 6000);
@@ -208,7 +209,7 @@ class CapacityAutomationTest {
     assertThat(events("sos", "storm")).anySatisfy(e -> assertThat(e.getMessage()).startsWith("Emergency: switching table sos-storm"));
 
     // On demand, the traffic peaks at 400 units per second.
-    Instant busy = CLOCK.instant().plus(Duration.ofMinutes(4));
+    Instant busy = CLOCK.instant().plus(Duration.ofMinutes(1));
     feed("sos-storm", "ConsumedWriteCapacityUnits", busy, 24000);
     CLOCK.advance(Duration.ofMinutes(5));
     await().atMost(WAIT).untilAsserted(() ->
@@ -328,14 +329,16 @@ class CapacityAutomationTest {
 
   /**
    * Lets {@code passes} more passes run: each step moves the clock past the next diagnosis and
-   * waits until a pass has recorded the reading it made then.
+   * waits until a pass has recorded the reading it made then (of the window ending CloudWatch's
+   * publication delay earlier).
    */
   private static void awaitPassesAfter(String namespace, String name, int passes) {
     for (int i = 0; i < passes; i++) {
       CLOCK.advance(Duration.ofMinutes(5));
       Instant due = CLOCK.instant();
       await().atMost(WAIT).untilAsserted(() ->
-          assertThat(Instant.parse(get(namespace, name).getStatus().observed().at())).isAfterOrEqualTo(due));
+          assertThat(Instant.parse(get(namespace, name).getStatus().observed().at()))
+              .isAfterOrEqualTo(ThrottleQueries.windowEnd(due)));
     }
   }
 
