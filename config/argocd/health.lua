@@ -4,10 +4,12 @@
 --                that throttles, an entity at risk of a hot partition
 --   Healthy      Ready, or serving while a change waits for an AWS or user quota ("deferred: ...")
 --   Progressing  anything the operator is still working on, including transient AWS errors
-local TERMINAL = { InvalidSpec = true, TableConflict = true, IncompatibleTable = true, DeletionBlocked = true, Conflict = true }
+local TERMINAL = { InvalidSpec = true, TableConflict = true, IncompatibleTable = true, DeletionBlocked = true, Conflict = true,
+  ConfigMapConflict = true }
 local DEFERRED = { SwitchCooldown = true, AwsSwitchQuota = true, DecreaseQuota = true, AwsQuota = true }
 -- The table works but its traffic does not fit: the Throttling diagnosis and HotPartitionRisk.
-local ATTENTION = { CapacityExceeded = true, HotPartition = true, IndexThrottling = true, EntityNeedsShards = true }
+local ATTENTION = { CapacityExceeded = true, HotPartition = true, IndexThrottling = true, EntityNeedsShards = true,
+  OnDemandCapReached = true }
 
 local function findCondition(status, conditionType)
   if type(status) ~= "table" or type(status.conditions) ~= "table" then

@@ -87,7 +87,7 @@ core and the events.k8s.io API depending on the client.
   verbs: [update]
 - apiGroups: [""]
   resources: [configmaps]
-  verbs: [get, list, watch, create, update, patch]
+  verbs: [get, create, update]
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]

@@ -70,6 +70,8 @@ class ArgoCdHealthTest {
         Arguments.of("deleting.yaml", "Progressing", "deleting: table team-a-llm-limits matches the spec"),
         Arguments.of("deletion-blocked.yaml", "Degraded", "has deletion protection on; turn spec.deletionProtection off"),
         Arguments.of("throttling.yaml", "Degraded", "Runbook: the table used its capacity"),
+        Arguments.of("on-demand-cap.yaml", "Degraded", "raise or remove the caps"),
+        Arguments.of("config-map-conflict.yaml", "Degraded", "is not owned by this RateLimiterTable"),
         Arguments.of("hot-partition-risk.yaml", "Degraded", "set shards: 5 on it"),
         Arguments.of("automation-updating.yaml", "Progressing", "AutoscalingSynced: register dynamodb:table:ReadCapacityUnits"),
         Arguments.of("entityhierarchy-ready.yaml", "Healthy", "3 entities written to table team-a-llm-limits"),

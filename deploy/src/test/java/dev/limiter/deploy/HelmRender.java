@@ -47,7 +47,8 @@ final class HelmRender {
       new Permission("limiter.dev", "entityhierarchies", Set.of("get", "list", "watch", "patch", "update")),
       new Permission("limiter.dev", "entityhierarchies/status", Set.of("get", "patch", "update")),
       new Permission("limiter.dev", "entityhierarchies/finalizers", Set.of("update")),
-      new Permission("", "configmaps", Set.of("get", "list", "watch", "create", "update", "patch")),
+      // Read, create and update its own ConfigMap: no watch (no informer on ConfigMaps), no delete (garbage collection does it).
+      new Permission("", "configmaps", Set.of("get", "create", "update")),
       new Permission("", "events", Set.of("create", "patch")),
       new Permission("events.k8s.io", "events", Set.of("create", "patch")));
 

@@ -24,7 +24,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,6 +41,12 @@ public final class LimiterOperator {
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "limiter-operator-leader";
+  /**
+   * Longest wait between retries of a failing pass: a resource whose drift repair or emergency
+   * runbook is due is never left for hours, however often it failed.
+   */
+  public static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(2);
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
   /** Port of /metrics, /healthz and /readyz unless {@code LIMITER_HTTP_PORT} says otherwise. */
   public static final int DEFAULT_HTTP_PORT = 8080;
   private static final Logger LOG = LoggerFactory.getLogger(LimiterOperator.class);
@@ -88,10 +96,15 @@ public final class LimiterOperator {
       }
     });
     ReconcileMetrics metrics = new ReconcileMetrics(registry);
+    Duration longestRetry = settings.resync().compareTo(MAX_RETRY_INTERVAL) < 0 ? settings.resync() : MAX_RETRY_INTERVAL;
     Consumer<ControllerConfigurationOverrider<?>> namespaces = overrider -> {
       if (!settings.namespaces().isEmpty()) {
         overrider.settingNamespaces(settings.namespaces());
       }
+      // The SDK's default gives up after 5 failures and then waits for its 10-hour resync.
+      overrider.withRetry(new GenericRetry().setInitialInterval(FIRST_RETRY).setIntervalMultiplier(2)
+              .setMaxInterval(longestRetry.toMillis()).withoutMaxAttempts())
+          .withReconciliationMaxInterval(settings.resync());
     };
     operator.register(new RateLimiterTableReconciler(aws, settings, clock, metrics), namespaces::accept);
     operator.register(new EntityHierarchyReconciler(aws.items(), settings, clock, metrics), namespaces::accept);

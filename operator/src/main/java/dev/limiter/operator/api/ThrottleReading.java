@@ -12,6 +12,7 @@ package dev.limiter.operator.api;
  * @param indexThrottleEvents read and write throttle events of all GSIs
  * @param peakConsumedReadPerSecond highest consumed read units per second in a minute of the window
  * @param peakConsumedWritePerSecond highest consumed write units per second in a minute of the window
+ * @param maxOnDemandThrottleEvents read and write MaxOnDemandThroughputThrottleEvents (an on-demand table's own caps)
  */
 public record ThrottleReading(
     String at,
@@ -22,7 +23,8 @@ public record ThrottleReading(
     Long provisionedThroughputThrottleEvents,
     Long indexThrottleEvents,
     Long peakConsumedReadPerSecond,
-    Long peakConsumedWritePerSecond) {
+    Long peakConsumedWritePerSecond,
+    Long maxOnDemandThrottleEvents) {
 
   /** Counts a status written by an older operator may lack read as zero. */
   public ThrottleReading {
@@ -33,6 +35,7 @@ public record ThrottleReading(
     indexThrottleEvents = orZero(indexThrottleEvents);
     peakConsumedReadPerSecond = orZero(peakConsumedReadPerSecond);
     peakConsumedWritePerSecond = orZero(peakConsumedWritePerSecond);
+    maxOnDemandThrottleEvents = orZero(maxOnDemandThrottleEvents);
   }
 
   private static Long orZero(Long value) {

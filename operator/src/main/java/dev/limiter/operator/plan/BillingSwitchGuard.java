@@ -28,7 +28,7 @@ public final class BillingSwitchGuard {
   /** The window of AWS's quota. */
   public static final Duration AWS_QUOTA_WINDOW = Duration.ofHours(24);
   /** A summary time this close to a recorded switch is that switch, not another one. */
-  private static final Duration SAME_SWITCH = Duration.ofMinutes(5);
+  public static final Duration SAME_SWITCH = Duration.ofMinutes(5);
 
   private BillingSwitchGuard() {}
 

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 
 /**
@@ -45,17 +46,30 @@ public final class AutomationObserver {
     this.metrics = aws.metrics().apply(region);
   }
 
-  /** The snapshot of {@code table}; metrics over {@code [now - window, now)} are read only when {@code metricsDue}. */
+  /**
+   * The snapshot of {@code table}; metrics over the {@code window} that ended CloudWatch's publication
+   * delay before {@code now} are read only when {@code metricsDue}.
+   */
   public ObservedAutomation observe(ObservedTable table, boolean metricsDue, Duration window, Instant now) {
     List<String> indexes = table.indexNames();
     return new ObservedAutomation(
         read("describe scalable targets of " + table.name(), now, () -> scaling(table.name(), indexes)),
-        read("describe alarms of " + table.name(), now, () -> alarms.describeAlarms(AlarmPlanner.prefix(table.name()))),
+        read("describe alarms of " + table.name(), now, () -> alarms(table.name())),
         read("describe Contributor Insights of " + table.name(), now, () -> insights(table.name(), indexes)),
         metricsDue
-            ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> ThrottleQueries.reading(
-                metrics.getMetricData(ThrottleQueries.queries(table.name(), indexes), now.minus(window), now), now, window)))
+            ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> {
+              Instant end = ThrottleQueries.windowEnd(now);
+              return ThrottleQueries.reading(metrics.getMetricData(ThrottleQueries.queries(table.name(), indexes),
+                  end.minus(window), end), end, window);
+            }))
             : Optional.empty());
+  }
+
+  /** The alarms under the table's current and former name prefixes. */
+  private List<MetricAlarm> alarms(String table) {
+    List<MetricAlarm> found = new ArrayList<>();
+    AlarmPlanner.prefixes(table).forEach(prefix -> found.addAll(alarms.describeAlarms(prefix)));
+    return found;
   }
 
   private ObservedScaling scaling(String table, List<String> indexes) {

@@ -14,6 +14,7 @@ import dev.limiter.operator.plan.DeletionPlanner;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.TablePlanner;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.automation.EntityDemand;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>, Cleaner<RateLimiterTable> {
 
   /** Suffix of the ConfigMap that tells workloads how to reach the table. */
-  public static final String CONFIG_MAP_SUFFIX = "-limiter";
+  public static final String CONFIG_MAP_SUFFIX = WorkloadConfigMap.SUFFIX;
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiterTableReconciler.class);
 
   private final AwsAccess aws;
@@ -82,9 +83,9 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
       RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
           .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
       long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-      resource.setStatus(TableReconciliation.withConditions(resource.getStatus(), generation, failed.conditions(), now));
+      writeStatus(client, resource, TableReconciliation.withConditions(resource.getStatus(), generation, failed.conditions(), now));
       emit(client, resource, failed.event(), now);
-      return UpdateControl.patchStatus(resource).rescheduleAfter(FailedPass.RETRY);
+      return UpdateControl.<RateLimiterTable>noUpdate().rescheduleAfter(FailedPass.RETRY);
     }
   }
 
@@ -95,14 +96,40 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     // informer cache that may not hold the previous pass's status yet.
     RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
         .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
-    TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource), now);
+    TableReconciliation.Result result = reconciliation.reconcile(resource, demands(client, resource),
+        intended -> recordIntent(client, resource, intended), now);
     result.events().forEach(event -> emit(client, resource, event, now));
-    result.table().ifPresent(table -> publishConfigMap(client, resource, table.name(), result.region()));
-    resource.setStatus(result.status());
-    metrics.switchDeferred(key(resource), result.status().conditions().stream().anyMatch(c ->
+    RateLimiterTableStatus status = result.table()
+        .map(table -> withConfigMap(result.status(), publishConfigMap(client, resource, table.name(), result.region()), now))
+        .orElse(result.status());
+    writeStatus(client, resource, status);
+    metrics.switchDeferred(key(resource), status.conditions().stream().anyMatch(c ->
         TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
-    UpdateControl<RateLimiterTable> control = UpdateControl.patchStatus(resource);
+    // The status is written above, against the API server's copy: the SDK would patch it as a diff
+    // from its informer's copy, which the intent written during the pass has made stale.
+    UpdateControl<RateLimiterTable> control = UpdateControl.noUpdate();
     return control.rescheduleAfter(NextPass.after(now, result.wakeAt(), settings.resync()));
+  }
+
+  /**
+   * Writes what the pass is about to do before it does it, locked on the version the pass read: a
+   * conflict or any failure stops the pass before the AWS call.
+   */
+  private static void recordIntent(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus intended) {
+    resource.setStatus(intended);
+    RateLimiterTable written = client.resource(resource).updateStatus();
+    resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+  }
+
+  /** Replaces the status with {@code next}, as a patch computed from the API server's current copy. */
+  private static void writeStatus(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus next) {
+    resource.setStatus(next);
+    client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
+        .withName(resource.getMetadata().getName())
+        .editStatus(current -> {
+          current.setStatus(next);
+          return current;
+        });
   }
 
   @Override
@@ -163,23 +190,31 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         .rescheduleAfter(plan.checkAgainIn().orElse(settings.resync()).toMillis());
   }
 
-  private void publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
+  /**
+   * Creates or updates the workloads' ConfigMap; one by that name that the resource does not own is
+   * left untouched. Returns the ConfigMap's condition.
+   */
+  private ConditionStatus publishConfigMap(KubernetesClient client, RateLimiterTable resource, String tableName, String region) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("LIMITER_TABLE_NAME", tableName);
     data.put("AWS_REGION", region);
     if (settings.endpoint() != null) {
       data.put("LIMITER_ENDPOINT_URL", settings.endpoint().toString());
     }
-    String name = resource.getMetadata().getName() + CONFIG_MAP_SUFFIX;
+    String name = WorkloadConfigMap.name(resource.getMetadata().getName());
     String namespace = resource.getMetadata().getNamespace();
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (existing != null && !WorkloadConfigMap.ownedBy(existing, resource.getMetadata().getUid())) {
+      return WorkloadConfigMap.conflict(namespace, name);
+    }
     if (existing != null && data.equals(existing.getData())) {
-      return;
+      return WorkloadConfigMap.published(name);
     }
     ConfigMap configMap = new ConfigMapBuilder()
         .withNewMetadata()
           .withName(name)
           .withNamespace(namespace)
+          .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
           .withLabels(Map.of("app.kubernetes.io/managed-by", "limiter-operator"))
           .withOwnerReferences(new OwnerReferenceBuilder()
               .withApiVersion(resource.getApiVersion())
@@ -195,8 +230,21 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     if (existing == null) {
       client.configMaps().inNamespace(namespace).resource(configMap).create();
     } else {
+      // Locked on the version read: a ConfigMap someone took over in between is not overwritten.
       client.configMaps().inNamespace(namespace).resource(configMap).update();
     }
+    return WorkloadConfigMap.published(name);
+  }
+
+  /** {@code status} with the ConfigMap's condition; a ConfigMap in conflict holds an otherwise Ready table back. */
+  private static RateLimiterTableStatus withConfigMap(RateLimiterTableStatus status, ConditionStatus configMap, Instant now) {
+    List<ConditionStatus> conditions = new ArrayList<>(List.of(configMap));
+    boolean ready = status.conditions().stream().anyMatch(c -> TablePlanner.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    if (ready && !configMap.holds()) {
+      conditions.add(ConditionStatus.isFalse(TablePlanner.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
+    }
+    long generation = status.observedGeneration() == null ? 0 : status.observedGeneration();
+    return TableReconciliation.withConditions(status, generation, conditions, now);
   }
 
   private static void patchConditions(KubernetesClient client, RateLimiterTable resource, List<ConditionStatus> conditions,

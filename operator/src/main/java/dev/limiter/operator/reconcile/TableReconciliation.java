@@ -21,9 +21,11 @@ import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.TablePlan;
+import dev.limiter.operator.plan.SwitchRecords;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.plan.Throughput;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.plan.automation.EmergencyPlan;
@@ -36,13 +38,12 @@ import dev.limiter.operator.plan.automation.Reading;
 import dev.limiter.operator.plan.automation.ScalingPlanner;
 import dev.limiter.operator.plan.automation.Section;
 import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
+import dev.limiter.operator.plan.automation.ThrottleQueries;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -55,6 +56,9 @@ public final class TableReconciliation {
 
   private static final List<String> AUTOMATION_CONDITIONS = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
       InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED, ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+
+  private static final RateLimiterTableStatus EMPTY = new RateLimiterTableStatus(null, null, null, null, null, null, null,
+      List.of(), null, null, null, null, null, null, null, List.of());
 
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
@@ -92,19 +96,35 @@ public final class TableReconciliation {
   /** A Kubernetes event to emit. */
   public record Event(boolean warning, String reason, String message) {}
 
-  /** Runs the pass for {@code resource} at {@code now}, with no entity declaring traffic on the table. */
+  /**
+   * Writes the status a pass is about to act on before it acts (a billing-mode switch about to be
+   * requested, pending); when it throws, the pass stops before any AWS call.
+   */
+  @FunctionalInterface
+  public interface IntentRecorder {
+    /** Makes {@code intended} durable. */
+    void record(RateLimiterTableStatus intended);
+  }
+
+  /**
+   * Runs the pass for {@code resource} at {@code now}, with no entity declaring traffic on the table;
+   * intents are recorded in the resource's status.
+   */
   public Result reconcile(RateLimiterTable resource, Instant now) {
-    return reconcile(resource, List.of(), now);
+    return reconcile(resource, List.of(), resource::setStatus, now);
   }
 
   /**
    * Runs the pass for {@code resource} at {@code now}; {@code demands} are the entities the
-   * table's hierarchies declare, for the hot-partition check.
+   * table's hierarchies declare, for the hot-partition check; {@code intents} records what the pass
+   * is about to do before it does it.
    */
-  public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, Instant now) {
+  public Result reconcile(RateLimiterTable resource, List<EntityDemand> demands, IntentRecorder intents, Instant now) {
     RateLimiterTableStatus previous = resource.getStatus();
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, defaultRegion, policy);
+    DesiredTables.Resolution resolution = WorkloadConfigMap.nameProblem(resource.getMetadata().getName())
+        .<DesiredTables.Resolution>map(DesiredTables.Invalid::new)
+        .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion, policy));
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions = List.of(
           ConditionStatus.isFalse(TablePlanner.READY, "InvalidSpec", invalid.message()),
@@ -114,7 +134,6 @@ public final class TableReconciliation {
     }
     DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
     DesiredTable desired = resolved.table();
-    List<BillingSwitchGuard.Switch> history = history(previous);
 
     String region = resolved.region();
     DynamoDbTables tables = aws.tables().apply(region);
@@ -125,6 +144,8 @@ public final class TableReconciliation {
       AwsFailures.Failure failure = AwsFailures.classify("describe table " + desired.name(), e, now);
       return failed(previous, generation, desired, region, failure, now);
     }
+    List<BillingModeSwitch> switches = SwitchRecords.settle(recorded(previous), observed);
+    List<BillingSwitchGuard.Switch> history = SwitchRecords.forGuard(switches);
     Optional<ObservedTable> managed = observed.filter(t -> t.active() && TablePlanner.manages(desired, t));
     Automation automation = managed
         .map(table -> observeAutomation(desired, table, previous, generation, history, region, now))
@@ -139,11 +160,9 @@ public final class TableReconciliation {
         .toList());
     Optional<Instant> wakeAt = Optional.empty();
     List<AwsFailures.Failure> failures = new ArrayList<>();
-    Section scaling = null;
     List<Section> laterSections = List.of();
     if (automation != null) {
-      scaling = automation.scaling(effective);
-      laterSections = automation.alarmsAndInsights(effective);
+      laterSections = automation.alarmsAndInsights(effective, now);
       automation.observationFailures().forEach(failure -> {
         failures.add(failure);
         events.add(event(failure));
@@ -151,17 +170,30 @@ public final class TableReconciliation {
       automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
       wakeAt = earliest(wakeAt, automation.wakeAt(now));
     }
+    Optional<BillingModeSwitch> intended = plan.switchMade();
+    if (intended.isPresent()) {
+      // The guard must never forget a switch: it is in status before AWS is asked.
+      List<BillingModeSwitch> withIntent = new ArrayList<>(switches);
+      withIntent.add(intended.get().asPending());
+      intents.record(withSwitches(previous, withIntent, automation));
+    }
     AutomationActuator automationActuator = new AutomationActuator(aws, region);
     boolean automationPending = false;
-    // Deregistering autoscaling comes before a switch to on-demand, so no scaling action lands on an on-demand table.
-    if (scaling != null) {
-      automationPending = act(automationActuator, scaling, conditions, failures, events, now);
+    boolean toOnDemand = intended.filter(s -> s.to() == BillingMode.OnDemand).isPresent();
+    if (automation != null && !toOnDemand) {
+      // A provisioned table keeps its autoscaling, also while a switch to on-demand waits.
+      automationPending = act(automationActuator, automation.scaling(automation.tableProvisioned()), conditions, failures, events,
+          now);
     }
     String planReason = plan.terminal() ? plan.condition(TablePlanner.READY).map(ConditionStatus::reason).orElse("TableConflict")
         : "Reconcile";
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), planReason, message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
+    if (automation != null && toOnDemand) {
+      // Autoscaling is removed only once AWS has accepted the switch: a refused one leaves the table provisioned, and scaled.
+      automationPending = act(automationActuator, automation.scaling(!outcome.complete()), conditions, failures, events, now);
+    }
     for (Section section : laterSections) {
       automationPending |= act(automationActuator, section, conditions, failures, events, now);
     }
@@ -173,15 +205,13 @@ public final class TableReconciliation {
     } else {
       conditions.addAll(firstVisit(previous));
     }
-    List<BillingSwitchGuard.Switch> nextHistory = new ArrayList<>(history);
+    List<BillingModeSwitch> nextSwitches = new ArrayList<>(switches);
+    intended.flatMap(s -> SwitchRecords.afterCall(s, outcome.failure())).ifPresent(nextSwitches::add);
     if (outcome.failure().isPresent()) {
       AwsFailures.Failure failure = outcome.failure().get();
       failures.add(0, failure);
       conditions.addAll(failureConditions(failure));
       events.add(event(failure));
-    }
-    if (outcome.complete()) {
-      plan.switchMade().ifPresent(s -> nextHistory.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
     }
     if (failures.isEmpty()) {
       conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
@@ -198,11 +228,8 @@ public final class TableReconciliation {
     }
     conditions = ReadyFolding.fold(conditions);
     Duration cooldown = desired.capacity().switchCooldown();
-    List<BillingSwitchGuard.Switch> kept = BillingSwitchGuard.prune(nextHistory, cooldown, now);
-    Map<Instant, String> reasons = reasons(previous);
-    plan.switchMade().ifPresent(s -> reasons.put(Instant.parse(s.at()), s.reason()));
-    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, reasons, cooldown, conditions,
-        automation, now);
+    List<BillingModeSwitch> kept = SwitchRecords.prune(nextSwitches, cooldown, now);
+    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, conditions, automation, now);
     return new Result(status, events, wakeAt, plan.terminal() ? Optional.empty() : Optional.of(desired), region);
   }
 
@@ -211,7 +238,7 @@ public final class TableReconciliation {
     DesiredAutomation goal = desired.automation();
     ThrottleReading last = previous == null || previous.observed() == null || previous.observed().at() == null ? null
         : previous.observed();
-    Instant nextReading = last == null ? now : Instant.parse(last.at()).plus(goal.diagnosisInterval());
+    Instant nextReading = ThrottleQueries.nextReading(last, goal.diagnosisInterval(), now);
     ObservedAutomation observed = new AutomationObserver(aws, region)
         .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
     EmergencyPlan emergency = EmergencyPlanner.plan(desired.capacity(), goal.autoscaling(), goal.emergency(), table,
@@ -256,20 +283,28 @@ public final class TableReconciliation {
   private record Automation(DesiredTable desired, ObservedTable table, ObservedAutomation observed, EmergencyPlan emergency,
                             ThrottleReading reading, PartitionStatus partitions) {
 
-    /** Autoscaling's plan; an area that could not be observed plans nothing. */
-    Section scaling(DesiredTable effective) {
+    /**
+     * Autoscaling's plan, for a table that is provisioned after this pass's table calls or not; an area
+     * that could not be observed plans nothing.
+     */
+    Section scaling(boolean provisioned) {
       return section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
-          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned(effective), s));
+          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned, s));
+    }
+
+    /** Whether the table is provisioned now. */
+    boolean tableProvisioned() {
+      return table.capacity().mode() == BillingMode.Provisioned;
     }
 
     /** The alarms' and Contributor Insights' plans. */
-    List<Section> alarmsAndInsights(DesiredTable effective) {
+    List<Section> alarmsAndInsights(DesiredTable effective, Instant now) {
       return List.of(
           section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
               table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
           desired.automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs()
               : section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
-                  i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i)));
+                  i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i, now)));
     }
 
     /** Why parts of the automation could not be observed: the pass is not Synced and is retried. */
@@ -297,7 +332,7 @@ public final class TableReconciliation {
     /** The next diagnosis reading or the emergency's next step, whichever comes first. */
     Optional<Instant> wakeAt(Instant now) {
       Instant nextReading = reading == null ? now.plus(desired.automation().diagnosisInterval())
-          : Instant.parse(reading.at()).plus(desired.automation().diagnosisInterval());
+          : ThrottleQueries.nextReading(reading, desired.automation().diagnosisInterval(), now);
       // A reading already due failed in this pass; its failure schedules the retry.
       return earliest(emergency.wakeAt(), nextReading.isAfter(now) ? Optional.of(nextReading) : Optional.empty());
     }
@@ -373,27 +408,27 @@ public final class TableReconciliation {
     return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
   }
 
-  private static List<BillingSwitchGuard.Switch> history(RateLimiterTableStatus status) {
-    if (status == null || status.billingModeSwitches() == null) {
-      return List.of();
-    }
-    return status.billingModeSwitches().stream()
-        .map(s -> new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to()))
-        .toList();
+  private static List<BillingModeSwitch> recorded(RateLimiterTableStatus status) {
+    return status == null || status.billingModeSwitches() == null ? List.of() : status.billingModeSwitches();
   }
 
-  /** Why each recorded switch was made, by its time. */
-  private static Map<Instant, String> reasons(RateLimiterTableStatus status) {
-    Map<Instant, String> reasons = new HashMap<>();
-    if (status != null && status.billingModeSwitches() != null) {
-      status.billingModeSwitches().forEach(s -> reasons.put(Instant.parse(s.at()), s.reason()));
-    }
-    return reasons;
+  /**
+   * {@code previous} with {@code switches}, and the emergency episode this pass starts or continues,
+   * so that what the next pass relies on survives a lost status write.
+   */
+  private static RateLimiterTableStatus withSwitches(RateLimiterTableStatus previous, List<BillingModeSwitch> switches,
+                                                     Automation automation) {
+    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
+    return new RateLimiterTableStatus(base.observedGeneration(), base.tableName(), base.tableArn(), base.tableStatus(),
+        base.billingMode(), base.readCapacityUnits(), base.writeCapacityUnits(), switches, base.nextBillingModeSwitchAllowedAt(),
+        base.decreases(), base.observed(), automation == null ? base.emergency() : automation.emergency().episode(),
+        automation == null ? base.capacityFloor() : automation.emergency().floor(), base.partitions(), base.alarmNames(),
+        base.conditions());
   }
 
   private static RateLimiterTableStatus status(RateLimiterTableStatus previous, long generation, DesiredTable desired,
-                                               Optional<ObservedTable> observed, List<BillingSwitchGuard.Switch> history,
-                                               Map<Instant, String> reasons, Duration cooldown, List<ConditionStatus> conditions,
+                                               Optional<ObservedTable> observed, List<BillingModeSwitch> switches,
+                                               Duration cooldown, List<ConditionStatus> conditions,
                                                Automation automation, Instant now) {
     List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now);
     ObservedTable table = observed.orElse(null);
@@ -402,7 +437,7 @@ public final class TableReconciliation {
     DecreaseQuotaStatus decreases = null;
     if (table != null) {
       BillingMode other = mode == BillingMode.Provisioned ? BillingMode.OnDemand : BillingMode.Provisioned;
-      nextSwitch = BillingSwitchGuard.check(other, history, Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
+      nextSwitch = BillingSwitchGuard.check(other, SwitchRecords.forGuard(switches), Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
           .map(d -> d.until().toString()).orElse(null);
       var tableDecreases = table.capacity().tableDecreases();
       decreases = new DecreaseQuotaStatus(tableDecreases.today(),
@@ -418,7 +453,7 @@ public final class TableReconciliation {
         mode,
         table == null || table.capacity().table() == null ? null : table.capacity().table().read(),
         table == null || table.capacity().table() == null ? null : table.capacity().table().write(),
-        history.stream().map(s -> new BillingModeSwitch(s.at().toString(), s.to(), reasons.getOrDefault(s.at(), "spec"))).toList(),
+        switches,
         nextSwitch,
         decreases,
         automation == null ? last.map(RateLimiterTableStatus::observed).orElse(null) : automation.reading(),
@@ -434,9 +469,7 @@ public final class TableReconciliation {
   /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
   static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
                                                List<ConditionStatus> conditions, Instant now) {
-    RateLimiterTableStatus base = previous != null ? previous
-        : new RateLimiterTableStatus(null, null, null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
-            List.of());
+    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
     return new RateLimiterTableStatus(generation, base.tableName(), base.tableArn(), base.tableStatus(), base.billingMode(),
         base.readCapacityUnits(), base.writeCapacityUnits(), base.billingModeSwitches(), base.nextBillingModeSwitchAllowedAt(),
         base.decreases(), base.observed(), base.emergency(), base.capacityFloor(), base.partitions(), base.alarmNames(),

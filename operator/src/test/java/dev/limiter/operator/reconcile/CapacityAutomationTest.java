@@ -22,6 +22,7 @@ import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.AwsRulesCloudWatch;
+import dev.limiter.operator.plan.automation.ThrottleQueries;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.testkit.ManualClock;
@@ -140,25 +141,25 @@ class CapacityAutomationTest {
     Alarms alarms = new Alarms(true, List.of("arn:aws:sns:us-east-1:123456789012:alerts"), 1, 80);
     client.resource(table("alarm", "set", spec(provisioned(10, 10)).alarms(alarms).build())).create();
     awaitCondition("alarm", "set", "AlarmsSynced", "True", "InSync");
-    assertThat(cloudWatch.describeAlarms("alarm-set-")).extracting(MetricAlarm::alarmName).containsExactlyInAnyOrder(
-        "alarm-set-read-throttle", "alarm-set-write-throttle", "alarm-set-read-key-range-throttle",
-        "alarm-set-write-key-range-throttle", "alarm-set-high-capacity", "alarm-set-gsi1-read-throttle",
-        "alarm-set-gsi1-write-throttle");
+    assertThat(cloudWatch.describeAlarms("alarm-set/")).extracting(MetricAlarm::alarmName).containsExactlyInAnyOrder(
+        "alarm-set/read-throttle", "alarm-set/write-throttle", "alarm-set/read-key-range-throttle",
+        "alarm-set/write-key-range-throttle", "alarm-set/high-capacity", "alarm-set/index/gsi1/read-throttle",
+        "alarm-set/index/gsi1/write-throttle");
     assertThat(get("alarm", "set").getStatus().alarmNames()).hasSize(7);
 
-    MetricAlarm original = cloudWatch.describeAlarms("alarm-set-write-throttle").get(0);
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set-write-throttle").alarmDescription("edited")
+    MetricAlarm original = cloudWatch.describeAlarms("alarm-set/write-throttle").get(0);
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set/write-throttle").alarmDescription("edited")
         .namespace("AWS/DynamoDB").metricName("WriteThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(500.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set-by-hand").alarmDescription("someone's")
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("alarm-set/by-hand").alarmDescription("someone's")
         .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cloudWatch.describeAlarms("alarm-set-write-throttle").get(0).threshold())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cloudWatch.describeAlarms("alarm-set/write-throttle").get(0).threshold())
         .isEqualTo(original.threshold()));
 
     edit("alarm", "set", t -> withSpec(t, spec(provisioned(10, 10)).alarms(new Alarms(false, null, null, null)).build()));
     await().atMost(WAIT).untilAsserted(() ->
-        assertThat(cloudWatch.describeAlarms("alarm-set-")).extracting(MetricAlarm::alarmName).containsExactly("alarm-set-by-hand"));
+        assertThat(cloudWatch.describeAlarms("alarm-set/")).extracting(MetricAlarm::alarmName).containsExactly("alarm-set/by-hand"));
     awaitCondition("alarm", "set", "AlarmsSynced", "True", "NotConfigured");
   }
 
@@ -187,7 +188,7 @@ class CapacityAutomationTest {
     Instant start = CLOCK.instant();
 
     // A throttling episode: 150 write throttles on the table's capacity, 100 units per second consumed.
-    Instant minute = CLOCK.instant().plus(Duration.ofMinutes(4));
+    Instant minute = CLOCK.instant().plus(Duration.ofMinutes(1));
     feed("sos-storm", "WriteThrottleEvents", minute, 150);
     feed("sos-storm", "WriteProvisionedThroughputThrottleEvents", minute, 150);
     feed("sos-storm", "ConsumedWriteCapacityUnits", minute, 6000);
@@ -208,7 +209,7 @@ class CapacityAutomationTest {
     assertThat(events("sos", "storm")).anySatisfy(e -> assertThat(e.getMessage()).startsWith("Emergency: switching table sos-storm"));
 
     // On demand, the traffic peaks at 400 units per second.
-    Instant busy = CLOCK.instant().plus(Duration.ofMinutes(4));
+    Instant busy = CLOCK.instant().plus(Duration.ofMinutes(1));
     feed("sos-storm", "ConsumedWriteCapacityUnits", busy, 24000);
     CLOCK.advance(Duration.ofMinutes(5));
     await().atMost(WAIT).untilAsserted(() ->
@@ -296,7 +297,7 @@ class CapacityAutomationTest {
         .alarms(new Alarms(true, List.of(), null, null)).deletionPolicy(DeletionPolicy.Delete).build())).create();
     awaitReady("gone", "soon");
     assertThat(targets("gone-soon")).hasSize(4);
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("gone-soon-by-hand").alarmDescription("someone's")
+    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName("gone-soon/by-hand").alarmDescription("someone's")
         .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
 
@@ -304,7 +305,7 @@ class CapacityAutomationTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(tables.describeTable("gone-soon")).isEmpty());
     assertThat(targets("gone-soon")).isEmpty();
-    assertThat(cloudWatch.describeAlarms("gone-soon-")).extracting(MetricAlarm::alarmName).containsExactly("gone-soon-by-hand");
+    assertThat(cloudWatch.describeAlarms("gone-soon/")).extracting(MetricAlarm::alarmName).containsExactly("gone-soon/by-hand");
   }
 
   // ---------------------------------------------------------------- helpers
@@ -328,14 +329,16 @@ class CapacityAutomationTest {
 
   /**
    * Lets {@code passes} more passes run: each step moves the clock past the next diagnosis and
-   * waits until a pass has recorded the reading it made then.
+   * waits until a pass has recorded the reading it made then (of the window ending CloudWatch's
+   * publication delay earlier).
    */
   private static void awaitPassesAfter(String namespace, String name, int passes) {
     for (int i = 0; i < passes; i++) {
       CLOCK.advance(Duration.ofMinutes(5));
       Instant due = CLOCK.instant();
       await().atMost(WAIT).untilAsserted(() ->
-          assertThat(Instant.parse(get(namespace, name).getStatus().observed().at())).isAfterOrEqualTo(due));
+          assertThat(Instant.parse(get(namespace, name).getStatus().observed().at()))
+              .isAfterOrEqualTo(ThrottleQueries.windowEnd(due)));
     }
   }
 

@@ -97,7 +97,7 @@ final class OperatorHarness implements AutoCloseable {
    * {@code tables} recording the name and first argument of every call the operator makes that
    * changes something (any method but the describe and list calls).
    */
-  private static DynamoDbTables recording(DynamoDbTables tables, List<String> mutations) {
+  static DynamoDbTables recording(DynamoDbTables tables, List<String> mutations) {
     return (DynamoDbTables) Proxy.newProxyInstance(DynamoDbTables.class.getClassLoader(), new Class<?>[] {DynamoDbTables.class},
         (proxy, method, args) -> {
           if (!method.getName().startsWith("describe") && !method.getName().startsWith("list")) {

@@ -18,6 +18,9 @@ import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -55,6 +58,39 @@ class TableReconciliationTest {
           .contains("limiter-runtime's measured cost").contains("300 WCU, 30 RCU");
       assertThat(converged.wakeAt()).as("the next throttling diagnosis").contains(clock.instant().plus(Duration.ofMinutes(5)));
       assertThat(converged.events()).isEmpty();
+    }
+  }
+
+  @Test
+  void theDiagnosisWindowEndsCloudWatchsPublicationDelayBeforeNow() {
+    ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
+    try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
+      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
+      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+      List<Instant[]> windows = new ArrayList<>();
+      TableMetrics recording = (queries, start, end) -> {
+        windows.add(new Instant[] {start, end});
+        return cloudWatch.getMetricData(queries, start, end);
+      };
+      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
+          region -> new AwsRulesTableScaling(clock, cloudWatch), region -> cloudWatch, region -> recording), "us-east-1");
+      RateLimiterTable resource = new RateLimiterTable();
+      resource.setMetadata(new ObjectMetaBuilder().withNamespace("lag-" + ProcessHandle.current().pid())
+          .withName("limits").withGeneration(1L).build());
+      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
+          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
+
+      TableReconciliation.Result read = reconciliation.reconcile(resource, clock.instant());
+
+      Instant end = clock.instant().minus(Duration.ofMinutes(3));
+      assertThat(windows).singleElement().satisfies(w -> {
+        assertThat(w[1]).as("minutes CloudWatch has not published yet are not read").isEqualTo(end);
+        assertThat(w[0]).isEqualTo(end.minus(Duration.ofMinutes(5)));
+      });
+      assertThat(read.status().observed().at()).isEqualTo(end.toString());
+      assertThat(read.wakeAt()).as("the next window starts where this one ended")
+          .contains(clock.instant().plus(Duration.ofMinutes(5)));
     }
   }
 

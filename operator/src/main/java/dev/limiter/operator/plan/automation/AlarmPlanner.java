@@ -22,11 +22,12 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
 /**
  * Plans the runbook's CloudWatch alarms of a table. Pure.
  *
- * <p>The set: {@code <table>-read-throttle}, {@code <table>-write-throttle}, the hot-partition
- * {@code <table>-read-key-range-throttle} and {@code <table>-write-key-range-throttle},
- * {@code <table>-high-capacity} while the table is provisioned (consumed over provisioned units, by
- * metric math, so it follows autoscaling), and {@code <table>-<index>-read-throttle} /
- * {@code -write-throttle} for each GSI. An alarm is put only when its definition differs from
+ * <p>The set: {@code <table>/read-throttle}, {@code <table>/write-throttle}, the hot-partition
+ * {@code <table>/read-key-range-throttle} and {@code <table>/write-key-range-throttle},
+ * {@code <table>/high-capacity} while the table is provisioned (consumed over provisioned units, by
+ * metric math, so it follows autoscaling), and {@code <table>/index/<index>/read-throttle} /
+ * {@code …/write-throttle} for each GSI. The operator's alarms under the names it used before
+ * ({@code <table>-…}, which could collide between tables) are deleted once the new ones are put. An alarm is put only when its definition differs from
  * CloudWatch's (PutMetricAlarm overwrites, so an unchanged alarm costs no call). The operator's
  * alarms carry an ownership line in their description; only alarms with that line are ever deleted,
  * so the {@code TargetTracking-…} alarms of autoscaling and anyone else's alarms are never touched.
@@ -38,6 +39,7 @@ public final class AlarmPlanner {
   /** Evaluation period of every alarm: the runbook's 5 minutes. */
   public static final int PERIOD_SECONDS = 300;
   private static final String NAMESPACE = "AWS/DynamoDB";
+  private static final String SEPARATOR = "/";
 
   private AlarmPlanner() {}
 
@@ -46,9 +48,21 @@ public final class AlarmPlanner {
     return "Managed by limiter-operator for RateLimiterTable " + owner + ".";
   }
 
-  /** The prefix every alarm of {@code table} starts with, for DescribeAlarms. */
-  public static String prefix(String table) {
-    return table + "-";
+  /**
+   * The prefixes to list a table's alarms by: the current names ({@code <table>/…}) and the names
+   * before 0.2 ({@code <table>-…}), so that the operator's old alarms are found and replaced.
+   */
+  public static List<String> prefixes(String table) {
+    return List.of(table + SEPARATOR, table + "-");
+  }
+
+  /**
+   * An alarm's name: the table, the index if any, and what it watches, joined by {@code /}, which no
+   * DynamoDB table or index name contains; so table {@code x} with index {@code gsi1}
+   * ({@code x/index/gsi1/read-throttle}) and table {@code x-gsi1} ({@code x-gsi1/read-throttle}) never meet.
+   */
+  static String alarmName(String table, String index, String watch) {
+    return index == null ? table + SEPARATOR + watch : table + SEPARATOR + "index" + SEPARATOR + index + SEPARATOR + watch;
   }
 
   /**
@@ -59,7 +73,7 @@ public final class AlarmPlanner {
    * @param indexes its GSIs
    * @param goal the alarm settings, empty when alarms are off
    * @param provisioned whether the table is provisioned (the high-capacity alarm needs provisioned units)
-   * @param observed the alarms whose names start with {@link #prefix}
+   * @param observed the alarms whose names start with one of {@link #prefixes}
    */
   public static Section plan(String table, String owner, List<String> indexes, Optional<DesiredAutomation.AlarmGoal> goal,
                              boolean provisioned, List<MetricAlarm> observed) {
@@ -105,14 +119,14 @@ public final class AlarmPlanner {
                                                            DesiredAutomation.AlarmGoal goal, boolean provisioned) {
     Map<String, PutMetricAlarmRequest> wanted = new LinkedHashMap<>();
     List<Dimension> tableOnly = List.of(dimension("TableName", table));
-    throttle(wanted, table + "-read-throttle", "Read throttling on table " + table, "ReadThrottleEvents", tableOnly, owner, goal);
-    throttle(wanted, table + "-write-throttle", "Write throttling on table " + table, "WriteThrottleEvents", tableOnly, owner, goal);
-    throttle(wanted, table + "-read-key-range-throttle", "Hot partition: reads of one key range throttled on table " + table,
+    throttle(wanted, alarmName(table, null, "read-throttle"), "Read throttling on table " + table, "ReadThrottleEvents", tableOnly, owner, goal);
+    throttle(wanted, alarmName(table, null, "write-throttle"), "Write throttling on table " + table, "WriteThrottleEvents", tableOnly, owner, goal);
+    throttle(wanted, alarmName(table, null, "read-key-range-throttle"), "Hot partition: reads of one key range throttled on table " + table,
         "ReadKeyRangeThroughputThrottleEvents", tableOnly, owner, goal);
-    throttle(wanted, table + "-write-key-range-throttle", "Hot partition: writes to one key range throttled on table " + table,
+    throttle(wanted, alarmName(table, null, "write-key-range-throttle"), "Hot partition: writes to one key range throttled on table " + table,
         "WriteKeyRangeThroughputThrottleEvents", tableOnly, owner, goal);
     if (provisioned) {
-      String name = table + "-high-capacity";
+      String name = alarmName(table, null, "high-capacity");
       wanted.put(name, base(name, "Warning: consumed capacity of table " + table + " above " + goal.capacityUtilizationPercent()
               + "% of provisioned", owner, goal)
           .metrics(
@@ -129,9 +143,9 @@ public final class AlarmPlanner {
     }
     for (String index : indexes.stream().sorted().toList()) {
       List<Dimension> dims = List.of(dimension("TableName", table), dimension("GlobalSecondaryIndexName", index));
-      throttle(wanted, table + "-" + index + "-read-throttle", "Read throttling on index " + index + " of table " + table,
+      throttle(wanted, alarmName(table, index, "read-throttle"), "Read throttling on index " + index + " of table " + table,
           "ReadThrottleEvents", dims, owner, goal);
-      throttle(wanted, table + "-" + index + "-write-throttle", "Write throttling on index " + index + " of table " + table
+      throttle(wanted, alarmName(table, index, "write-throttle"), "Write throttling on index " + index + " of table " + table
           + " (throttles the table's writes too)", "WriteThrottleEvents", dims, owner, goal);
     }
     return wanted;

@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.applicationautoscaling.model.TargetTracki
  * <p>Rules: targets and target-tracking policies exist for the table (and, with {@code indexes},
  * every GSI) only while the table is provisioned and stays so; a target is registered again only
  * when its bounds differ and a policy put again only when its target or metric differs; targets of
- * an on-demand table, of a table switching to on-demand, or of a spec without autoscaling are
- * deregistered (AWS deletes their policies and alarms with them). Capacity units are never written
+ * an on-demand table, of a table whose switch to on-demand AWS has just accepted, or of a spec
+ * without autoscaling are deregistered (AWS deletes their policies and alarms with them); a table
+ * whose switch is still waiting or was refused is provisioned and keeps them. Capacity units are never written
  * here: autoscaling owns them. Policies someone else added to a target are left alone.
  */
 public final class ScalingPlanner {
@@ -40,7 +41,7 @@ public final class ScalingPlanner {
    * @param table the table
    * @param indexes its GSIs
    * @param goal the bounds to apply (an emergency may have raised them), empty for no autoscaling
-   * @param provisioned whether the table is provisioned and stays provisioned this pass
+   * @param provisioned whether the table is provisioned once this pass's table calls are made
    * @param observed what is registered now
    */
   public static Section plan(String table, List<String> indexes, Optional<DesiredAutomation.ScalingGoal> goal,

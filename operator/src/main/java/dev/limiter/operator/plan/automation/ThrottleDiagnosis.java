@@ -10,6 +10,9 @@ import dev.limiter.operator.plan.Throughput;
  * <ul>
  *   <li>{@code IndexThrottling}: a GSI throttles (its throttles also throttle the table's writes):
  *       raise the index's capacity;</li>
+ *   <li>{@code OnDemandCapReached}: an on-demand table is held back by its own caps
+ *       ({@code MaxOnDemandThroughputThrottleEvents}): raise or lift
+ *       {@code spec.billing.onDemand}; switching modes or more provisioned capacity does not apply;</li>
  *   <li>{@code HotPartition}: key-range throttles outnumber throttles on the table's capacity, or
  *       the table throttles while its busiest minute used under 80% of its units: one key is hot;
  *       find it with Contributor Insights and shard its entity;</li>
@@ -28,7 +31,7 @@ public final class ThrottleDiagnosis {
   private ThrottleDiagnosis() {}
 
   /** The cases. */
-  public enum Case { None, IndexThrottling, HotPartition, CapacityExceeded }
+  public enum Case { None, IndexThrottling, OnDemandCapReached, HotPartition, CapacityExceeded }
 
   /** The case {@code reading} shows for a table with {@code provisioned} units (null on demand). */
   public static Case diagnose(ThrottleReading reading, Throughput provisioned) {
@@ -38,6 +41,9 @@ public final class ThrottleDiagnosis {
     }
     if (reading.indexThrottleEvents() > 0) {
       return Case.IndexThrottling;
+    }
+    if (reading.maxOnDemandThrottleEvents() > 0 && reading.maxOnDemandThrottleEvents() >= reading.keyRangeThrottleEvents()) {
+      return Case.OnDemandCapReached;
     }
     if (reading.keyRangeThrottleEvents() > reading.provisionedThroughputThrottleEvents()) {
       return Case.HotPartition;
@@ -64,6 +70,10 @@ public final class ThrottleDiagnosis {
       case IndexThrottling -> ConditionStatus.isTrue(THROTTLING, "IndexThrottling", counts
           + ". Runbook: a throttled index throttles the table's writes too; raise the index's capacity (or let autoscaling"
           + " scale indexes) and check its partition key's cardinality");
+      case OnDemandCapReached -> ConditionStatus.isTrue(THROTTLING, "OnDemandCapReached", counts + "; "
+          + reading.maxOnDemandThrottleEvents() + " of them against the table's own on-demand caps. Runbook: the table is held"
+          + " back by spec.billing.onDemand.maxReadRequestUnits/maxWriteRequestUnits; raise or remove the caps (a billing-mode"
+          + " switch or more capacity does not help)");
       case HotPartition -> ConditionStatus.isTrue(THROTTLING, "HotPartition", counts
           + ". Runbook: one partition key is hot while the table has capacity; find it with Contributor Insights and shard"
           + " that entity (EntityHierarchy shards or shardsFor); more table capacity does not help");

@@ -19,15 +19,31 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
  *
  * <p>One GetMetricData call reads, per minute of the window, the table's read and write throttle
  * events, the per-reason events (key range: a hot partition; provisioned throughput: the table's
- * capacity), the consumed units, and each GSI's throttle events.
+ * capacity; max on-demand throughput: an on-demand table's own caps), the consumed units, and each
+ * GSI's throttle events. A window ends {@link #PUBLICATION_DELAY} before the pass that reads it.
  */
 public final class ThrottleQueries {
 
   /** Resolution of every query: one minute, DynamoDB's metric period. */
   public static final int PERIOD_SECONDS = 60;
+  /**
+   * How late CloudWatch publishes a minute of DynamoDB's metrics, at most (typically one to two
+   * minutes): a window ends this long before now, so a minute is read once it is complete.
+   */
+  public static final Duration PUBLICATION_DELAY = Duration.ofMinutes(3);
   private static final String NAMESPACE = "AWS/DynamoDB";
 
   private ThrottleQueries() {}
+
+  /** The end of a window read at {@code now}. */
+  public static Instant windowEnd(Instant now) {
+    return now.minus(PUBLICATION_DELAY);
+  }
+
+  /** When the window after {@code last} (null: none yet) is complete and can be read; windows follow one another. */
+  public static Instant nextReading(ThrottleReading last, Duration interval, Instant now) {
+    return last == null || last.at() == null ? now : Instant.parse(last.at()).plus(interval).plus(PUBLICATION_DELAY);
+  }
 
   /** The queries for {@code table} and its GSIs. */
   public static List<MetricDataQuery> queries(String table, List<String> indexes) {
@@ -39,6 +55,8 @@ public final class ThrottleQueries {
         sum("wkr", "WriteKeyRangeThroughputThrottleEvents", dims),
         sum("rpt", "ReadProvisionedThroughputThrottleEvents", dims),
         sum("wpt", "WriteProvisionedThroughputThrottleEvents", dims),
+        sum("rmo", "ReadMaxOnDemandThroughputThrottleEvents", dims),
+        sum("wmo", "WriteMaxOnDemandThroughputThrottleEvents", dims),
         sum("crc", "ConsumedReadCapacityUnits", dims),
         sum("cwc", "ConsumedWriteCapacityUnits", dims)));
     List<String> sorted = indexes.stream().sorted().toList();
@@ -69,7 +87,8 @@ public final class ThrottleQueries {
         total(values.get("rpt")) + total(values.get("wpt")),
         indexEvents,
         perSecondPeak(values.get("crc")),
-        perSecondPeak(values.get("cwc")));
+        perSecondPeak(values.get("cwc")),
+        total(values.get("rmo")) + total(values.get("wmo")));
   }
 
   private static long total(List<Double> values) {

@@ -24,8 +24,8 @@ class AlarmPlannerTest {
     Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, List.of());
 
     assertThat(requests(plan)).extracting(PutMetricAlarmRequest::alarmName).containsExactly(
-        "orders-read-throttle", "orders-write-throttle", "orders-read-key-range-throttle", "orders-write-key-range-throttle",
-        "orders-high-capacity", "orders-gsi1-read-throttle", "orders-gsi1-write-throttle");
+        "orders/read-throttle", "orders/write-throttle", "orders/read-key-range-throttle", "orders/write-key-range-throttle",
+        "orders/high-capacity", "orders/index/gsi1/read-throttle", "orders/index/gsi1/write-throttle");
     PutMetricAlarmRequest write = requests(plan).get(1);
     assertThat(write.metricName()).isEqualTo("WriteThrottleEvents");
     assertThat(write.namespace()).isEqualTo("AWS/DynamoDB");
@@ -54,22 +54,22 @@ class AlarmPlannerTest {
     List<MetricAlarm> drifted = new ArrayList<>(existing);
     drifted.set(0, existing.get(0).toBuilder().threshold(50.0).build());
     Section repaired = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, drifted);
-    assertThat(requests(repaired)).extracting(PutMetricAlarmRequest::alarmName).containsExactly("orders-read-throttle");
+    assertThat(requests(repaired)).extracting(PutMetricAlarmRequest::alarmName).containsExactly("orders/read-throttle");
   }
 
   @Test
   void disabledOrRemovedAlarmsAreDeletedButOnlyTheOperatorsOwn() {
     List<MetricAlarm> existing = new ArrayList<>(
         described(AlarmPlanner.plan(TABLE, OWNER, List.of(), Optional.of(GOAL), true, List.of())));
-    existing.add(MetricAlarm.builder().alarmName("orders-someone-elses").alarmDescription("by hand").build());
-    existing.add(MetricAlarm.builder().alarmName("orders-other-owner").alarmDescription("x. " + AlarmPlanner.ownerLine("shop/other"))
+    existing.add(MetricAlarm.builder().alarmName("orders/someone-elses").alarmDescription("by hand").build());
+    existing.add(MetricAlarm.builder().alarmName("orders/other-owner").alarmDescription("x. " + AlarmPlanner.ownerLine("shop/other"))
         .build());
 
     Section off = AlarmPlanner.plan(TABLE, OWNER, List.of(), Optional.empty(), true, existing);
 
     assertThat(off.actions()).singleElement().isInstanceOfSatisfying(AutomationAction.DeleteAlarms.class, delete ->
-        assertThat(delete.names()).containsExactly("orders-high-capacity", "orders-read-key-range-throttle",
-            "orders-read-throttle", "orders-write-key-range-throttle", "orders-write-throttle"));
+        assertThat(delete.names()).containsExactly("orders/high-capacity", "orders/read-key-range-throttle",
+            "orders/read-throttle", "orders/write-key-range-throttle", "orders/write-throttle"));
   }
 
   @Test
@@ -85,8 +85,36 @@ class AlarmPlannerTest {
     List<MetricAlarm> existing = described(AlarmPlanner.plan(TABLE, OWNER, List.of(), Optional.of(GOAL), true, List.of()));
     Section onDemand = AlarmPlanner.plan(TABLE, OWNER, List.of(), Optional.of(GOAL), false, existing);
     assertThat(onDemand.actions()).singleElement().isInstanceOfSatisfying(AutomationAction.DeleteAlarms.class, delete ->
-        assertThat(delete.names()).containsExactly("orders-high-capacity"));
+        assertThat(delete.names()).containsExactly("orders/high-capacity"));
     assertThat(AlarmPlanner.names(TABLE, OWNER, List.of(), Optional.of(GOAL), false)).hasSize(4);
+  }
+
+  @Test
+  void aTableAndAnIndexNamedLikeAnotherTableNeverShareAnAlarm() {
+    List<String> x = AlarmPlanner.names("x", "a/x", List.of("gsi1"), Optional.of(GOAL), true);
+    List<String> xGsi1 = AlarmPlanner.names("x-gsi1", "a/x-gsi1", List.of(), Optional.of(GOAL), true);
+
+    assertThat(x).hasSize(7).doesNotContainAnyElementsOf(xGsi1);
+    assertThat(xGsi1).hasSize(5).noneMatch(name -> name.startsWith(AlarmPlanner.prefixes("x").get(0)));
+  }
+
+  @Test
+  void theOperatorsAlarmsUnderTheOldNamesAreDeletedOnceTheNewOnesArePut() {
+    List<MetricAlarm> observed = List.of(
+        MetricAlarm.builder().alarmName("orders-read-throttle").alarmDescription("Read. " + AlarmPlanner.ownerLine(OWNER)).build(),
+        MetricAlarm.builder().alarmName("orders-gsi1-write-throttle").alarmDescription("W. " + AlarmPlanner.ownerLine(OWNER)).build(),
+        // Another table's alarm under the old prefix scan (table orders-gsi1), and someone's own alarm.
+        MetricAlarm.builder().alarmName("orders-gsi1-read-throttle").alarmDescription("R. " + AlarmPlanner.ownerLine("shop/orders-gsi1"))
+            .build(),
+        MetricAlarm.builder().alarmName("orders-by-hand").alarmDescription("mine").build());
+
+    Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, observed);
+
+    assertThat(plan.actions()).hasSize(8);
+    assertThat(requests(plan)).hasSize(7).extracting(PutMetricAlarmRequest::alarmName)
+        .allMatch(name -> name.startsWith(AlarmPlanner.prefixes(TABLE).get(0)));
+    assertThat(plan.actions().get(7)).isInstanceOfSatisfying(AutomationAction.DeleteAlarms.class, delete ->
+        assertThat(delete.names()).containsExactly("orders-gsi1-write-throttle", "orders-read-throttle"));
   }
 
   private static List<PutMetricAlarmRequest> requests(Section plan) {

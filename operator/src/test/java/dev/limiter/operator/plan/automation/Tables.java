@@ -48,7 +48,12 @@ final class Tables {
   static ThrottleReading reading(Instant at, long readThrottles, long writeThrottles, long keyRange, long provisionedThroughput,
                                  long index, long peakRead, long peakWrite) {
     return new ThrottleReading(at.toString(), "5m", readThrottles, writeThrottles, keyRange, provisionedThroughput, index,
-        peakRead, peakWrite);
+        peakRead, peakWrite, 0L);
+  }
+
+  /** A reading of an on-demand table whose {@code maxOnDemand} write throttles are against its own caps. */
+  static ThrottleReading cappedOnDemand(Instant at, long maxOnDemand) {
+    return new ThrottleReading(at.toString(), "5m", 0L, maxOnDemand, 0L, 0L, 0L, 0L, 40L, maxOnDemand);
   }
 
   /** A reading without throttling. */

@@ -49,20 +49,39 @@ class ThrottleDiagnosisTest {
   void queriesCoverTheTableTheReasonsAndEachIndexAndTheReadingAddsThemUp() {
     List<MetricDataQuery> queries = ThrottleQueries.queries("orders", List.of("gsi1"));
     assertThat(queries).extracting(MetricDataQuery::id)
-        .containsExactly("rte", "wte", "rkr", "wkr", "rpt", "wpt", "crc", "cwc", "ir0", "iw0");
+        .containsExactly("rte", "wte", "rkr", "wkr", "rpt", "wpt", "rmo", "wmo", "crc", "cwc", "ir0", "iw0");
     assertThat(queries).allSatisfy(q -> assertThat(q.metricStat().period()).isEqualTo(60));
 
     ThrottleReading reading = ThrottleQueries.reading(List.of(
         result("wte", 10.0, 5.0), result("wkr", 12.0), result("wpt", 3.0), result("iw0", 2.0),
-        result("cwc", 6000.0, 3001.0)), AT, Duration.ofMinutes(5));
+        result("cwc", 6000.0, 3001.0), result("wmo", 4.0)), AT, Duration.ofMinutes(5));
     assertThat(reading.writeThrottleEvents()).isEqualTo(15);
     assertThat(reading.readThrottleEvents()).isZero();
     assertThat(reading.keyRangeThrottleEvents()).isEqualTo(12);
     assertThat(reading.provisionedThroughputThrottleEvents()).isEqualTo(3);
     assertThat(reading.indexThrottleEvents()).isEqualTo(2);
     assertThat(reading.peakConsumedWritePerSecond()).isEqualTo(100);
+    assertThat(reading.maxOnDemandThrottleEvents()).isEqualTo(4);
     assertThat(reading.window()).isEqualTo("5m");
     assertThat(reading.at()).isEqualTo(AT.toString());
+  }
+
+  @Test
+  void anOnDemandTableHeldBackByItsOwnCapsIsDiagnosedAsSuchNotAsCapacityExceeded() {
+    ThrottleReading capped = Tables.cappedOnDemand(AT, 250);
+    assertThat(ThrottleDiagnosis.diagnose(capped, null)).isEqualTo(ThrottleDiagnosis.Case.OnDemandCapReached);
+    ConditionStatus condition = ThrottleDiagnosis.condition(capped, null);
+    assertThat(condition.reason()).isEqualTo("OnDemandCapReached");
+    assertThat(condition.message()).contains("spec.billing.onDemand").doesNotContain("switch to on-demand");
+  }
+
+  @Test
+  void theNextWindowIsReadOnceCloudWatchHasPublishedIt() {
+    ThrottleReading last = Tables.quiet(AT, 1, 1);
+    assertThat(ThrottleQueries.windowEnd(AT)).isEqualTo(AT.minus(ThrottleQueries.PUBLICATION_DELAY));
+    assertThat(ThrottleQueries.nextReading(last, Duration.ofMinutes(5), AT))
+        .isEqualTo(AT.plus(Duration.ofMinutes(5)).plus(ThrottleQueries.PUBLICATION_DELAY));
+    assertThat(ThrottleQueries.nextReading(null, Duration.ofMinutes(5), AT)).isEqualTo(AT);
   }
 
   private static MetricDataResult result(String id, Double... values) {

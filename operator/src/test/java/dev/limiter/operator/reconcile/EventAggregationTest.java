@@ -1,0 +1,69 @@
+package dev.limiter.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.operator.api.Billing;
+import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.ProvisionedCapacity;
+import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.testkit.ManualClock;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A warning repeated pass after pass is one Event whose count and last timestamp advance. */
+@EnableKubernetesMockClient(crud = true)
+class EventAggregationTest {
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  private final ManualClock clock = ManualClock.at("2026-11-25T08:00:00Z");
+  private DirectPasses passes;
+
+  @BeforeEach
+  void start() {
+    passes = new DirectPasses(server, client, clock);
+  }
+
+  @AfterEach
+  void stop() {
+    passes.close();
+  }
+
+  @Test
+  void aRepeatedWarningIsOneEventCounted() {
+    String ns = "events-" + ProcessHandle.current().pid();
+    RateLimiterTable table = new RateLimiterTable();
+    table.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("broken").build());
+    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null),
+        new CapacityPlan(10L, null, null), null, null), false, false, false, false, null, Map.of(), null, null, null, null, null));
+    client.resource(table).create();
+
+    Instant first = clock.instant();
+    for (int i = 0; i < 3; i++) {
+      passes.pass(ns, "broken");
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    List<Event> events = client.v1().events().inNamespace(ns).list().getItems();
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.getType()).isEqualTo("Warning");
+      assertThat(event.getReason()).isEqualTo("InvalidSpec");
+      assertThat(event.getCount()).isEqualTo(3);
+      assertThat(event.getFirstTimestamp()).isEqualTo(first.toString());
+      assertThat(event.getLastTimestamp()).isEqualTo(first.plus(Duration.ofMinutes(2)).toString());
+    });
+  }
+}
