@@ -10,6 +10,7 @@ import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -93,10 +94,11 @@ final class DirectPasses implements AutoCloseable {
 
   /**
    * One pass whose final status write the API server refuses (409 Conflict on the status PATCH; the
-   * client retries 5xx by itself), after everything else the pass does; returns the failure the SDK
-   * would see and retry on.
+   * client retries 5xx by itself), after everything else the pass does; returns what the pass made
+   * of it: the message of the failure the SDK would retry on, or of the {@code ReconcileError} the
+   * reconciler reported on the object instead.
    */
-  KubernetesClientException lostPass(String namespace, String name) {
+  String lostPass(String namespace, String name) {
     server.expect().patch().withPath("/apis/limiter.dev/v1alpha1/namespaces/" + namespace + "/ratelimitertables/" + name + "/status")
         .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict")
             .withMessage("injected: the object has been modified; please apply your changes to the latest version").build())
@@ -104,9 +106,11 @@ final class DirectPasses implements AutoCloseable {
     try {
       pass(namespace, name);
     } catch (KubernetesClientException e) {
-      return e;
+      return e.getMessage();
     }
-    throw new AssertionError("the status write was expected to fail");
+    return get(namespace, name).getStatus().conditions().stream()
+        .filter(c -> c.getType().equals("Ready") && c.getReason().equals("ReconcileError")).map(Condition::getMessage)
+        .findFirst().orElseThrow(() -> new AssertionError("the status write was expected to fail"));
   }
 
   RateLimiterTable get(String namespace, String name) {
