@@ -89,6 +89,33 @@ class AlarmPlannerTest {
     assertThat(AlarmPlanner.names(TABLE, OWNER, List.of(), Optional.of(GOAL), false)).hasSize(4);
   }
 
+  @Test
+  void anAlarmNameAnotherTablesAlarmAlreadyHasIsNeverOverwritten() {
+    // Table orders-gsi1 (another resource's) has alarms named like the index alarms of table orders.
+    List<MetricAlarm> theirs = described(AlarmPlanner.plan("orders-gsi1", "other/team", List.of("gsi1"), Optional.of(GOAL), true,
+        List.of())).stream().filter(alarm -> alarm.alarmName().startsWith("orders-gsi1-")).toList();
+    assertThat(theirs).extracting(MetricAlarm::alarmName).contains("orders-gsi1-read-throttle", "orders-gsi1-write-throttle");
+
+    Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, theirs);
+
+    assertThat(requests(plan)).extracting(PutMetricAlarmRequest::alarmName)
+        .contains("orders-read-throttle")
+        .doesNotContain("orders-gsi1-read-throttle", "orders-gsi1-write-throttle");
+    assertThat(plan.actions()).noneMatch(AutomationAction.DeleteAlarms.class::isInstance);
+    assertThat(plan.condition().holds()).isFalse();
+    assertThat(plan.condition().reason()).isEqualTo("AlarmConflict");
+    assertThat(plan.condition().message()).contains("orders-gsi1-read-throttle").contains("other/team");
+  }
+
+  @Test
+  void onlyTheTablesOwnAlarmsAreDeletedEvenWhenTheSameOwnerHasAnotherTable() {
+    // A resource recreated under the same name for table orders finds the alarms it once made for table orders-archive.
+    List<MetricAlarm> archive = described(AlarmPlanner.plan("orders-archive", OWNER, List.of("gsi1"), Optional.of(GOAL), true,
+        List.of()));
+    Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.empty(), true, archive);
+    assertThat(plan.actions()).as("alarms of table orders-archive").isEmpty();
+  }
+
   private static List<PutMetricAlarmRequest> requests(Section plan) {
     return plan.actions().stream().filter(AutomationAction.PutAlarm.class::isInstance)
         .map(a -> ((AutomationAction.PutAlarm) a).request()).toList();
