@@ -144,6 +144,42 @@ class IamPolicyTest {
         "dynamodb:UpdateContributorInsights", "dynamodb:BatchWriteItem");
   }
 
+  /**
+   * No statement lets the operator rewrite the ownership tag of a table that already has one: a
+   * TagResource that may carry {@code limiter.dev/owner} is allowed only on a table without that tag
+   * (adoption, {@code "Null": {"aws:ResourceTag/…": "true"}}), and on an owned table TagResource and
+   * UntagResource may not name the key ({@code ForAllValues:StringNotEquals aws:TagKeys}). So neither
+   * a bug nor a second adopter can hand another resource's table to someone else.
+   */
+  @Test
+  void theOwnershipTagOfAnOwnedTableCannotBeRewritten() throws IOException {
+    String resourceTag = "aws:ResourceTag/" + DesiredTable.OWNER_TAG;
+    List<String> checked = new ArrayList<>();
+    SoftAssertions.assertSoftly(softly -> {
+      try {
+        for (JsonNode statement : readPolicy().path("Statement")) {
+          List<String> actions = strings(statement.path("Action"));
+          if (!actions.contains("dynamodb:TagResource") && !actions.contains("dynamodb:UntagResource")) {
+            continue;
+          }
+          String sid = statement.path("Sid").asText();
+          checked.add(sid);
+          JsonNode condition = statement.path("Condition");
+          boolean onlyUnowned = "true".equals(condition.path("Null").path(resourceTag).asText());
+          boolean ownerKeyExcluded = strings(condition.path("ForAllValues:StringNotEquals").path("aws:TagKeys"))
+              .contains(DesiredTable.OWNER_TAG);
+          softly.assertThat(onlyUnowned || ownerKeyExcluded)
+              .as("%s must either apply only to tables without %s (Null: true) or exclude that key from aws:TagKeys", sid,
+                  resourceTag)
+              .isTrue();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    assertThat(checked).as("statements granting TagResource or UntagResource").isNotEmpty();
+  }
+
   /** The tag condition keys {@code statement} requires to be present ({@code "Null": {key: "false"}}). */
   private static Set<String> ownerTagRequired(JsonNode statement) {
     Set<String> keys = new TreeSet<>();

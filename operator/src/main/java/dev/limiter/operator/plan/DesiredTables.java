@@ -32,6 +32,8 @@ public final class DesiredTables {
   public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(24);
 
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+  /** The longest AWS tag value. */
+  private static final int MAX_TAG_VALUE = 256;
 
   private DesiredTables() {}
 
@@ -74,6 +76,12 @@ public final class DesiredTables {
     if (current != null && !current.equals(name)) {
       return new Invalid("spec.tableName: the table name cannot change: this resource manages table '" + current
           + "', the spec now names '" + name + "'; create a new resource for a new table");
+    }
+    String owner = namespace + "/" + resource.getMetadata().getName();
+    if (owner.length() > MAX_TAG_VALUE) {
+      return new Invalid("namespace and metadata.name together are " + owner.length() + " characters; the table's ownership tag "
+          + DesiredTable.OWNER_TAG + " holds '<namespace>/<name>' and AWS tag values hold at most " + MAX_TAG_VALUE
+          + ": choose a shorter name");
     }
     String region = spec.region() != null ? spec.region() : defaultRegion;
     if (region == null || region.isBlank()) {
@@ -122,7 +130,7 @@ public final class DesiredTables {
         : policy.allowsAdoption(namespace, name) ? DesiredTable.Adoption.GRANTED : DesiredTable.Adoption.NOT_GRANTED;
     return new Resolved(new DesiredTable(
         name,
-        namespace + "/" + resource.getMetadata().getName(),
+        owner,
         adoption,
         capacity,
         spec.timeToLive(),

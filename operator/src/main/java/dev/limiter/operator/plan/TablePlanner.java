@@ -19,8 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * <p>Rules: create a missing table; touch nothing that belongs to someone else (an existing table
  * without the ownership tag is adopted only when the resource asks and the operator's adoption grants
  * allow it) or that lacks the limiter's key schema and indexes; change nothing while the table is not
- * ACTIVE; a setting the spec leaves unset is left as the table has it; at most one UpdateTable per pass, capacity first, then the stream, then deletion
- * protection; TTL, point-in-time recovery and tags are separate fast calls made in the same pass;
+ * ACTIVE; a table being adopted is only tagged with its owner, and changed from the pass that reads
+ * that tag back (the operator's IAM policy allows changes only to tagged tables, and of two adopters
+ * the one whose tag landed last is the owner); a setting the spec leaves unset is left as the table
+ * has it; at most one UpdateTable per pass, capacity first, then the stream, then deletion protection; TTL, point-in-time recovery and tags are separate fast calls made in the same pass;
  * deferrals are reported with their exact time and woken up for; a converged table gets no call.
  */
 public final class TablePlanner {
@@ -66,15 +68,19 @@ public final class TablePlanner {
     if (!differences.isEmpty()) {
       return incompatible(TableCompatibility.message(table.name(), differences));
     }
+    if (!table.tags().containsKey(DesiredTable.OWNER_TAG)) {
+      return claim(desired, table, now);
+    }
     return active(desired, table, history, now, switchReason);
   }
 
   /**
-   * Whether the resource may manage {@code table}: it owns it or may adopt it, and the limiter can
-   * use it. Nothing else (automation, items) is changed on a table this refuses.
+   * Whether the resource manages {@code table}: its ownership tag names the resource and the limiter
+   * can use it. Nothing else (automation, items) is changed on a table this refuses, a table being
+   * adopted included until its tag is read back.
    */
   public static boolean manages(DesiredTable desired, ObservedTable table) {
-    return ownsOrMayAdopt(desired, table) && TableCompatibility.differences(table.schema()).isEmpty();
+    return desired.owner().equals(table.tags().get(DesiredTable.OWNER_TAG)) && TableCompatibility.differences(table.schema()).isEmpty();
   }
 
   private static boolean ownsOrMayAdopt(DesiredTable desired, ObservedTable table) {
@@ -125,6 +131,17 @@ public final class TablePlanner {
             NO_SWITCH_PENDING,
             ConditionStatus.isFalse(READY, reason, message)),
         Optional.empty(), List.of(message), Optional.empty(), true);
+  }
+
+  private static TablePlan claim(DesiredTable desired, ObservedTable table, Instant now) {
+    String message = "adopting table " + table.name() + ": tagging it with its owner " + desired.owner()
+        + "; the spec is applied once the tag is read back";
+    return new TablePlan(List.of(new TableAction.Tag(missingTags(desired.tagsWithOwner(), table.tags()))),
+        List.of(ConditionStatus.isFalse(TABLE_READY, "Adopting", message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, "Adopting", message),
+            NO_SWITCH_PENDING,
+            ConditionStatus.isFalse(READY, "Adopting", message)),
+        Optional.empty(), List.of("Adopting existing table " + table.name()), Optional.of(now.plus(BUSY_POLL)), false);
   }
 
   private static TablePlan busy(ObservedTable table, Instant now) {
@@ -209,9 +226,6 @@ public final class TablePlanner {
     Map<String, String> missingTags = missingTags(desired.tagsWithOwner(), table.tags());
     if (!missingTags.isEmpty()) {
       actions.add(new TableAction.Tag(missingTags));
-      if (!table.tags().containsKey(DesiredTable.OWNER_TAG)) {
-        events.add("Adopting existing table " + table.name());
-      }
     }
     actions.stream().filter(TableAction.Update.class::isInstance)
         .forEach(update -> events.add("Updating table " + table.name() + ": " + update.describe()));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** Act: makes a plan's AWS calls in order and stops at the first failure, classified. */
 public final class TableActuator {
@@ -63,7 +64,11 @@ public final class TableActuator {
     } else if (action instanceof TableAction.Tag tag) {
       tables.tagResource(tableArn, tag.tags());
     } else if (action instanceof TableAction.Delete) {
-      tables.deleteTable(tableName);
+      try {
+        tables.deleteTable(tableName);
+      } catch (ResourceNotFoundException gone) {
+        // What was asked: an earlier attempt whose answer was lost (retried by the SDK) or someone else deleted it.
+      }
     }
   }
 }

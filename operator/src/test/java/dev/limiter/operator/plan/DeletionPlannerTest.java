@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
@@ -140,7 +141,10 @@ class DeletionPlannerTest {
     ObservedScaling scaling = new ObservedScaling(Map.of(write, ScalableTarget.builder().resourceId(write.resourceId())
         .scalableDimension(write.dimension()).minCapacity(1).maxCapacity(10).build()), Map.of());
     List<MetricAlarm> alarms = List.of(
-        MetricAlarm.builder().alarmName(NAME + "-write-throttle").alarmDescription("x. " + AlarmPlanner.ownerLine(OWNER)).build(),
+        MetricAlarm.builder().alarmName(NAME + "-write-throttle").alarmDescription("x. " + AlarmPlanner.ownerLine(OWNER))
+            .dimensions(Dimension.builder().name("TableName").value(NAME).build()).build(),
+        MetricAlarm.builder().alarmName(NAME + "-archive-write-throttle").alarmDescription("x. " + AlarmPlanner.ownerLine(OWNER))
+            .dimensions(Dimension.builder().name("TableName").value(NAME + "-archive").build()).build(),
         MetricAlarm.builder().alarmName(NAME + "-someone-elses").alarmDescription("theirs").build());
     DeletionPlan plan = DeletionPlanner.plan(desired(false), DeletionPolicy.Delete, table("ACTIVE", false, owned()),
         Optional.of(new ObservedAutomation(Reading.of(scaling), Reading.of(alarms), Reading.of(Map.of()), Optional.empty())));

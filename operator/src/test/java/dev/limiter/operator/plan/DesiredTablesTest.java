@@ -130,6 +130,18 @@ class DesiredTablesTest {
   }
 
   @Test
+  void anOwnerTooLongForATagValueIsRefusedNotSentToAws() {
+    // A namespace (63) and a name (253) make an owner of 317 characters; AWS tag values hold 256.
+    RateLimiterTable resource = resource(spec("short-table", "us-east-1", provisioned(1, 1)), null);
+    resource.getMetadata().setNamespace("n".repeat(63));
+    resource.getMetadata().setName("x".repeat(200));
+    assertThat(DesiredTables.resolve(resource, null)).isInstanceOfSatisfying(DesiredTables.Invalid.class, i ->
+        assertThat(i.message()).contains("metadata.name").contains("256"));
+    resource.getMetadata().setName("x".repeat(192));
+    assertThat(DesiredTables.resolve(resource, null)).as("63 + 1 + 192 = 256").isInstanceOf(DesiredTables.Resolved.class);
+  }
+
+  @Test
   void automationDefaultsAreAppliedAndAutoscalingOwnsTheUnits() {
     RateLimiterTableSpec spec = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
         new Autoscaling(new ScalingBounds(5L, 100L, null), new ScalingBounds(5L, 50L, 60), null),

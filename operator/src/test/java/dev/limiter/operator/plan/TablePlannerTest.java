@@ -242,4 +242,29 @@ class TablePlannerTest {
     assertThat(plan.terminal()).isFalse();
     assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
   }
+
+  @Test
+  void anAdoptedTableIsOnlyClaimedUntilItsOwnershipTagNamesThisResource() {
+    // The untagged table is on demand without stream, TTL or backups; the spec wants all of them and provisioned capacity.
+    ObservedTable untagged = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE", observed("ACTIVE", OnDemand, Map.of()).capacity(),
+        false, null, false, TimeToLiveStatus.DISABLED, false, Map.of(), 0L, ObservedSchemas.limiter());
+    DesiredTable adopter = desired(Provisioned, GRANTED);
+    TablePlan claim = TablePlanner.plan(adopter, Optional.of(untagged), List.of(), NOW);
+    assertThat(claim.actions()).as("the first pass only tags: IAM lets the operator change only tagged tables, and another"
+        + " adopter's tag may land first").containsExactly(new TableAction.Tag(Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "a")));
+    assertThat(claim.switchMade()).isEmpty();
+    assertThat(claim.wakeAt()).contains(NOW.plus(TablePlanner.BUSY_POLL));
+    assertThat(claim.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> {
+      assertThat(c.status()).as("no hierarchy writes items before the claim is confirmed").isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("Adopting");
+    });
+    assertThat(TablePlanner.manages(adopter, untagged)).as("no automation on a table not yet tagged").isFalse();
+
+    ObservedTable claimed = new ObservedTable("team-a-llm-limits", "arn", "ACTIVE", untagged.capacity(), false, null, false,
+        TimeToLiveStatus.DISABLED, false, ownedTags(), 0L, ObservedSchemas.limiter());
+    assertThat(TablePlanner.manages(adopter, claimed)).isTrue();
+    assertThat(TablePlanner.plan(adopter, Optional.of(claimed), List.of(), NOW).actions())
+        .as("once the tag names this resource, the spec is applied").isNotEmpty()
+        .noneMatch(TableAction.Tag.class::isInstance);
+  }
 }

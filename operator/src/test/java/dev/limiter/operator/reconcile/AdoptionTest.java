@@ -109,8 +109,10 @@ class AdoptionTest {
     aws.updateContributorInsights("legacy-limits", null, ContributorInsightsAction.ENABLE, ContributorInsightsMode.THROTTLED_KEYS);
     client.resource(adopting("adopters", "limits", "legacy-limits")).create();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(get("adopters", "limits"), "Ready").getStatus()).isEqualTo("True"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition ready = condition(get("adopters", "limits"), "Ready");
+      assertThat(ready.getStatus()).as("Ready: %s", ready.getMessage()).isEqualTo("True");
+    });
     TableDescription table = aws.describeTable("legacy-limits").orElseThrow();
     assertThat(aws.listTags(table.tableArn())).containsEntry(DesiredTable.OWNER_TAG, "adopters/limits");
     assertThat(table.streamSpecification()).as("the stream").isNotNull()

@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
  * {@code …/write-throttle} for each GSI. The operator's alarms under the names it used before
  * ({@code <table>-…}, which could collide between tables) are deleted once the new ones are put. An alarm is put only when its definition differs from
  * CloudWatch's (PutMetricAlarm overwrites, so an unchanged alarm costs no call). The operator's
- * alarms carry an ownership line in their description; only alarms with that line are ever deleted,
- * so the {@code TargetTracking-…} alarms of autoscaling and anyone else's alarms are never touched.
+ * alarms carry an ownership line in their description; only an alarm with the resource's line that
+ * watches this table is ever deleted, so the {@code TargetTracking-…} alarms of autoscaling, alarms
+ * made by hand and the alarms of another table are never deleted. A wanted name held by an alarm of
+ * another resource or on another table (table {@code t-gsi1}'s {@code t-gsi1-read-throttle} is also
+ * the name of table {@code t}'s index alarm) is not overwritten but reported as a conflict.
  */
 public final class AlarmPlanner {
 
@@ -39,14 +42,18 @@ public final class AlarmPlanner {
   /** Evaluation period of every alarm: the runbook's 5 minutes. */
   public static final int PERIOD_SECONDS = 300;
   private static final String NAMESPACE = "AWS/DynamoDB";
+  private static final String OWNER_LINE_START = "Managed by limiter-operator for RateLimiterTable ";
   private static final String SEPARATOR = "/";
 
   private AlarmPlanner() {}
 
   /** The line that marks an alarm as the operator's for {@code owner} ({@code <namespace>/<name>}). */
   public static String ownerLine(String owner) {
-    return "Managed by limiter-operator for RateLimiterTable " + owner + ".";
+    return OWNER_LINE_START + owner + ".";
   }
+
+  /** Reason of AlarmsSynced when a wanted alarm name is held by an alarm this table does not own. */
+  public static final String CONFLICT = "AlarmConflict";
 
   /**
    * The prefixes to list a table's alarms by: the current names ({@code <table>/…}) and the names
@@ -81,15 +88,17 @@ public final class AlarmPlanner {
     Map<String, MetricAlarm> current = new LinkedHashMap<>();
     observed.forEach(alarm -> current.put(alarm.alarmName(), alarm));
     List<AutomationAction> actions = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
     wanted.forEach((name, request) -> {
       MetricAlarm existing = current.get(name);
-      if (existing == null || !Definition.of(request).equals(Definition.of(existing))) {
+      if (existing != null && heldByAnother(existing, table, owner)) {
+        conflicts.add(name + " (" + holder(existing) + ")");
+      } else if (existing == null || !Definition.of(request).equals(Definition.of(existing))) {
         actions.add(new AutomationAction.PutAlarm(request));
       }
     });
-    String line = ownerLine(owner);
     List<String> stale = observed.stream()
-        .filter(alarm -> alarm.alarmDescription() != null && alarm.alarmDescription().endsWith(line))
+        .filter(alarm -> owned(alarm, table, owner))
         .map(MetricAlarm::alarmName)
         .filter(name -> !wanted.containsKey(name) && !name.startsWith("TargetTracking-"))
         .sorted()
@@ -98,7 +107,10 @@ public final class AlarmPlanner {
       actions.add(new AutomationAction.DeleteAlarms(stale));
     }
     ConditionStatus condition;
-    if (!actions.isEmpty()) {
+    if (!conflicts.isEmpty()) {
+      condition = ConditionStatus.isFalse(ALARMS_SYNCED, CONFLICT, "alarm names already taken by alarms that are not this"
+          + " table's, left as they are: " + String.join(", ", conflicts) + "; delete or rename them, or choose another tableName");
+    } else if (!actions.isEmpty()) {
       condition = ConditionStatus.isFalse(ALARMS_SYNCED, "Updating",
           String.join("; ", actions.stream().map(AutomationAction::describe).toList()));
     } else if (goal.isEmpty()) {
@@ -107,6 +119,41 @@ public final class AlarmPlanner {
       condition = ConditionStatus.isTrue(ALARMS_SYNCED, "InSync", wanted.size() + " alarms match the spec");
     }
     return new Section(actions, condition);
+  }
+
+  /** Whether {@code alarm} is one the operator made for {@code owner}'s {@code table}: its ownership line, and it watches the table. */
+  private static boolean owned(MetricAlarm alarm, String table, String owner) {
+    return alarm.alarmDescription() != null && alarm.alarmDescription().endsWith(ownerLine(owner))
+        && watchedTables(alarm).equals(List.of(table));
+  }
+
+  /**
+   * Whether {@code alarm}, named as one of {@code table}'s, is another's: it carries another
+   * resource's ownership line or watches another table. One that watches this table (or nothing) and
+   * lost its line to a hand edit is drift, put right.
+   */
+  private static boolean heldByAnother(MetricAlarm alarm, String table, String owner) {
+    String description = alarm.alarmDescription() == null ? "" : alarm.alarmDescription();
+    List<String> watched = watchedTables(alarm);
+    return (description.contains(OWNER_LINE_START) && !description.endsWith(ownerLine(owner)))
+        || !(watched.isEmpty() || watched.equals(List.of(table)));
+  }
+
+  /** The tables an alarm's metrics (its own, or its metric-math inputs) are of. */
+  private static List<String> watchedTables(MetricAlarm alarm) {
+    List<Dimension> dimensions = new ArrayList<>(alarm.dimensions());
+    alarm.metrics().stream().filter(query -> query.metricStat() != null && query.metricStat().metric() != null)
+        .forEach(query -> dimensions.addAll(query.metricStat().metric().dimensions()));
+    return dimensions.stream().filter(d -> "TableName".equals(d.name())).map(Dimension::value).distinct().toList();
+  }
+
+  /** Whose an alarm that is not this table's is, for people. */
+  private static String holder(MetricAlarm alarm) {
+    String description = alarm.alarmDescription() == null ? "" : alarm.alarmDescription();
+    int at = description.lastIndexOf(OWNER_LINE_START);
+    String owner = at < 0 ? "not made by limiter-operator"
+        : "RateLimiterTable " + description.substring(at + OWNER_LINE_START.length(), description.length() - 1);
+    return owner + ", watching " + (watchedTables(alarm).isEmpty() ? "no table" : "table " + String.join(", ", watchedTables(alarm)));
   }
 
   /** The names of the alarms the spec wants, for status. */

@@ -101,11 +101,13 @@ class AlarmPlannerTest {
   @Test
   void theOperatorsAlarmsUnderTheOldNamesAreDeletedOnceTheNewOnesArePut() {
     List<MetricAlarm> observed = List.of(
-        MetricAlarm.builder().alarmName("orders-read-throttle").alarmDescription("Read. " + AlarmPlanner.ownerLine(OWNER)).build(),
-        MetricAlarm.builder().alarmName("orders-gsi1-write-throttle").alarmDescription("W. " + AlarmPlanner.ownerLine(OWNER)).build(),
+        MetricAlarm.builder().alarmName("orders-read-throttle").alarmDescription("Read. " + AlarmPlanner.ownerLine(OWNER))
+            .dimensions(tableName(TABLE)).build(),
+        MetricAlarm.builder().alarmName("orders-gsi1-write-throttle").alarmDescription("W. " + AlarmPlanner.ownerLine(OWNER))
+            .dimensions(tableName(TABLE), Dimension.builder().name("GlobalSecondaryIndexName").value("gsi1").build()).build(),
         // Another table's alarm under the old prefix scan (table orders-gsi1), and someone's own alarm.
         MetricAlarm.builder().alarmName("orders-gsi1-read-throttle").alarmDescription("R. " + AlarmPlanner.ownerLine("shop/orders-gsi1"))
-            .build(),
+            .dimensions(tableName("orders-gsi1")).build(),
         MetricAlarm.builder().alarmName("orders-by-hand").alarmDescription("mine").build());
 
     Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, observed);
@@ -117,9 +119,41 @@ class AlarmPlannerTest {
         assertThat(delete.names()).containsExactly("orders-gsi1-write-throttle", "orders-read-throttle"));
   }
 
+  @Test
+  void anAlarmNameAnotherTablesAlarmAlreadyHasIsNeverOverwritten() {
+    // Alarms made elsewhere (by hand, or by another install) under names table orders wants, watching table orders-gsi1.
+    List<MetricAlarm> theirs = described(AlarmPlanner.plan("orders-gsi1", "other/team", List.of(), Optional.of(GOAL), true,
+        List.of())).stream().map(alarm -> alarm.toBuilder().alarmName(alarm.alarmName().replace("orders-gsi1/", "orders/")).build())
+        .toList();
+    assertThat(theirs).extracting(MetricAlarm::alarmName).contains("orders/read-throttle", "orders/write-throttle");
+
+    Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.of(GOAL), true, theirs);
+
+    assertThat(requests(plan)).extracting(PutMetricAlarmRequest::alarmName)
+        .contains("orders/index/gsi1/read-throttle")
+        .doesNotContain("orders/read-throttle", "orders/write-throttle");
+    assertThat(plan.actions()).noneMatch(AutomationAction.DeleteAlarms.class::isInstance);
+    assertThat(plan.condition().holds()).isFalse();
+    assertThat(plan.condition().reason()).isEqualTo("AlarmConflict");
+    assertThat(plan.condition().message()).contains("orders/read-throttle").contains("other/team");
+  }
+
+  @Test
+  void onlyTheTablesOwnAlarmsAreDeletedEvenWhenTheSameOwnerHasAnotherTable() {
+    // A resource recreated under the same name for table orders finds the alarms it once made for table orders-archive.
+    List<MetricAlarm> archive = described(AlarmPlanner.plan("orders-archive", OWNER, List.of("gsi1"), Optional.of(GOAL), true,
+        List.of()));
+    Section plan = AlarmPlanner.plan(TABLE, OWNER, List.of("gsi1"), Optional.empty(), true, archive);
+    assertThat(plan.actions()).as("alarms of table orders-archive").isEmpty();
+  }
+
   private static List<PutMetricAlarmRequest> requests(Section plan) {
     return plan.actions().stream().filter(AutomationAction.PutAlarm.class::isInstance)
         .map(a -> ((AutomationAction.PutAlarm) a).request()).toList();
+  }
+
+  private static Dimension tableName(String table) {
+    return Dimension.builder().name("TableName").value(table).build();
   }
 
   /** How CloudWatch describes the alarms {@code plan} puts (actions and dimensions in another order). */
