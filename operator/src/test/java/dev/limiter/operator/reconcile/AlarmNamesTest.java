@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -52,7 +53,8 @@ class AlarmNamesTest {
     // An alarm the operator made for table x under the old naming.
     passes.cloudWatch().putMetricAlarm(PutMetricAlarmRequest.builder().alarmName(x + "-read-throttle")
         .alarmDescription("Read throttling on table " + x + ". " + AlarmPlanner.ownerLine(ns + "/x"))
-        .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
+        .namespace("AWS/DynamoDB").metricName("ReadThrottleEvents").dimensions(Dimension.builder().name("TableName").value(x).build())
+        .statistic(Statistic.SUM).period(300).evaluationPeriods(1)
         .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD).build());
     client.resource(table(ns, "x")).create();
     client.resource(table(ns, "x-gsi1")).create();
