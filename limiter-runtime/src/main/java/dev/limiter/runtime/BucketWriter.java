@@ -2,6 +2,7 @@ package dev.limiter.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -17,6 +18,12 @@ final class BucketWriter {
 
   /** One guess, one corrected retry, and two more in case concurrent writers flip the state. */
   static final int MAX_ATTEMPTS = 4;
+
+  /**
+   * Cancellation reasons after which a transaction is sent again as it was: the item was not the
+   * cause ({@code None}), or it conflicted with another transaction on the same item.
+   */
+  private static final Set<String> RETRIED_REASONS = Set.of("None", "TransactionConflict");
 
   private final String tableName;
   private final DynamoDbGateway gateway;
@@ -75,7 +82,8 @@ final class BucketWriter {
    * Writes several buckets all-or-nothing in one TransactWriteItems (2 WCU per item). A refusal of
    * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
    * corrected from the old items the cancellation returns, and transaction conflicts retried,
-   * within {@link #MAX_ATTEMPTS}.
+   * within {@link #MAX_ATTEMPTS}. Any other cancellation reason (throttling, validation) fails the
+   * future with the {@link TransactionCanceledException} at once.
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();
@@ -99,11 +107,16 @@ final class BucketWriter {
       }
       List<BucketWrite> next = new ArrayList<>();
       List<Violation> violations = new ArrayList<>();
+      boolean retryable = true;
       for (int i = 0; i < attempts.size(); i++) {
         BucketWrite attempt = attempts.get(i);
         CancellationReason reason = cancelled.cancellationReasons().get(i);
-        if (!"ConditionalCheckFailed".equals(reason.code())) {
+        if (RETRIED_REASONS.contains(reason.code())) {
           next.add(attempt); // not the cause, or a conflict with another transaction: try it again as it was
+          continue;
+        }
+        if (!"ConditionalCheckFailed".equals(reason.code())) {
+          retryable = false; // throttled (a refusal for the key) or a refused request: the same again would fail too
           continue;
         }
         BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
@@ -116,6 +129,9 @@ final class BucketWriter {
       }
       if (!violations.isEmpty()) {
         return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Rejected(violations));
+      }
+      if (!retryable) {
+        return CompletableFuture.<BucketWrite.Outcome>failedFuture(cancelled);
       }
       if (number >= MAX_ATTEMPTS) {
         return CompletableFuture.<BucketWrite.Outcome>failedFuture(contention(attempts.get(0).key()));

@@ -1,5 +1,6 @@
 package dev.limiter.runtime;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -30,6 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * {@code executor}.
  */
 final class DynamoDbGateway {
+
+  /** Cancellation reasons of a TransactWriteItems item that DynamoDB throttled. */
+  static final Set<String> THROTTLED_REASONS = Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded");
 
   private final DynamoDbClient client;
   private final DynamoDbAsyncClient asyncClient;
@@ -113,17 +118,30 @@ final class DynamoDbGateway {
   }
 
   /**
-   * Whether a failure means the table cannot serve requests right now (as opposed to a bad
-   * request): network errors and timeouts, throttling and server errors that outlived the SDK's
-   * retries, and a missing table (not created yet, or deleted).
+   * Whether a failure means the table cannot be reached or cannot serve anything right now (as
+   * opposed to a bad request or a throttled key): network errors and timeouts, server errors that
+   * outlived the SDK's retries, and a missing table (not created yet, or deleted). Throttling is
+   * not unavailability: it is a property of one key's partition ({@link #isThrottled}).
    */
   static boolean isUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof SdkClientException || cause instanceof ResourceNotFoundException) {
       return true;
     }
-    return cause instanceof AwsServiceException service
-        && (service.isThrottlingException() || service.statusCode() >= 500);
+    return cause instanceof AwsServiceException service && !service.isThrottlingException() && service.statusCode() >= 500;
+  }
+
+  /**
+   * Whether DynamoDB throttled the request after the SDK's retries: a throttling error
+   * (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded, ...) or a
+   * transaction cancelled because one of its items was throttled.
+   */
+  static boolean isThrottled(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
+      return cancelled.cancellationReasons().stream().anyMatch(reason -> THROTTLED_REASONS.contains(reason.code()));
+    }
+    return cause instanceof AwsServiceException service && service.isThrottlingException();
   }
 
   /** The failure inside the wrappers that futures add. */

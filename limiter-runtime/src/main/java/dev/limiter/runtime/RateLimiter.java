@@ -541,10 +541,14 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Applies the unavailability policy to a failure: {@code fallback} under ALLOW, a
-   * {@link RateLimiterUnavailableException} under BLOCK; other failures are rethrown.
+   * {@link RateLimiterUnavailableException} under BLOCK; throttling is a refusal
+   * ({@link BucketThrottledException}) whatever the policy; other failures are rethrown.
    */
   private <T> T failed(Throwable failure, T fallback) {
     Throwable cause = DynamoDbGateway.unwrap(failure);
+    if (DynamoDbGateway.isThrottled(cause)) {
+      throw new BucketThrottledException(tableName, cause);
+    }
     if (DynamoDbGateway.isUnavailable(cause)) {
       outages.failed(cause);
       if (onUnavailable() == OnUnavailable.ALLOW) {

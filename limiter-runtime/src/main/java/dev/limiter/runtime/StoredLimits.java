@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
@@ -141,8 +142,12 @@ public final class StoredLimits {
       return List.of();
     }
     if (attempt >= BATCH_ATTEMPTS) {
-      throw SdkClientException.create("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
-          + BATCH_ATTEMPTS + " attempts (throttled)");
+      // Unprocessed keys are DynamoDB's way of throttling a batch: a refusal, not an outage.
+      throw ProvisionedThroughputExceededException.builder()
+          .message("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
+              + BATCH_ATTEMPTS + " attempts (throttled)")
+          .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+          .build();
     }
     return unprocessed.keys();
   }
