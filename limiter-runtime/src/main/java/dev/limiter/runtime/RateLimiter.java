@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -45,6 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
  * <p>Thread-safe; build one per table and share it.
  */
 public final class RateLimiter implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
   /** Longest {@link Builder#limitsCacheTtl}: a shard-count change relies on every process refreshing within it. */
   public static final Duration MAX_LIMITS_CACHE_TTL = Duration.ofMinutes(5);
@@ -233,7 +237,9 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Acquires, runs {@code body} with the lease and closes it (writing adjustments); rolls the
-   * consumption back when {@code body} throws, and rethrows.
+   * consumption back when {@code body} throws, and rethrows. Once the body has run its result is
+   * returned even when the adjustment cannot be written (DynamoDB unreachable or throttled): the
+   * unwritten deltas go to {@link UsageListener#onAdjustmentNotWritten} and a warning log.
    */
   public <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
                          Function<Lease, T> body) {
@@ -253,7 +259,11 @@ public final class RateLimiter implements AutoCloseable {
       }
       throw e;
     }
-    lease.close();
+    try {
+      lease.close();
+    } catch (RateLimiterException notWritten) {
+      // The work ran: its result stands. The unwritten adjustment was reported (usage listener, log).
+    }
     return result;
   }
 
@@ -339,7 +349,7 @@ public final class RateLimiter implements AutoCloseable {
     try {
       outcome = writer.write(key, ops, nowNanos());
     } catch (RuntimeException e) {
-      failed(e, null);
+      notWritten(key, ops, e);
       return;
     }
     outages.succeeded();
@@ -349,6 +359,31 @@ public final class RateLimiter implements AutoCloseable {
     Map<String, Long> deltas = new LinkedHashMap<>();
     ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Math::addExact));
     usage.onAdjusted(key.entityId(), key.resource(), deltas);
+  }
+
+  /**
+   * An adjustment that could not be written: reported to the usage listener and logged, then the
+   * unavailability policy (BLOCK: {@link Lease#close()} throws). A throttled adjustment is
+   * reported and not thrown: retrying it at once would be throttled too.
+   */
+  private void notWritten(BucketKey key, List<LimitOp> ops, RuntimeException failure) {
+    Throwable cause = DynamoDbGateway.unwrap(failure);
+    if (!DynamoDbGateway.isThrottled(cause) && !DynamoDbGateway.isUnavailable(cause)) {
+      throw failure;
+    }
+    Map<String, Long> deltas = deltas(ops);
+    usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas, cause);
+    LOG.warn("a lease adjustment of {} tokens on limiter table {} was not written ({}); the bucket does not reflect it",
+        deltas, tableName, cause.toString());
+    if (!DynamoDbGateway.isThrottled(cause)) {
+      failed(cause, null);
+    }
+  }
+
+  private static Map<String, Long> deltas(List<LimitOp> ops) {
+    Map<String, Long> deltas = new LinkedHashMap<>();
+    ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Math::addExact));
+    return deltas;
   }
 
   private BucketState read(BucketKey key, Map<String, Limit> limits) {

@@ -21,4 +21,11 @@ public interface UsageListener {
 
   /** An acquire was refused for these reasons; nothing was taken. */
   default void onRejected(List<Violation> violations) {}
+
+  /**
+   * A lease's adjustment or refund could not be written ({@code cause}: DynamoDB unreachable or
+   * throttled): the bucket still lacks these deltas (positive: a charge not taken; negative: a
+   * refund not given back). {@link RateLimiter#withLease} returns the body's result all the same.
+   */
+  default void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
 }
