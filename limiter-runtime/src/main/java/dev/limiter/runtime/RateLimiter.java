@@ -53,6 +53,13 @@ public final class RateLimiter implements AutoCloseable {
   /** Longest {@link Builder#limitsCacheTtl}: a shard-count change relies on every process refreshing within it. */
   public static final Duration MAX_LIMITS_CACHE_TTL = Duration.ofMinutes(5);
 
+  /** Wait after an outage is detected before the first probe; it doubles after each failed probe. */
+  static final Duration FIRST_PROBE_BACKOFF = Duration.ofMillis(100);
+  /** Longest wait between probes: with {@link #PROBE_TIMEOUT}, a recovery is noticed within about a second. */
+  static final Duration MAX_PROBE_BACKOFF = Duration.ofMillis(500);
+  /** A probe (one GetItem of the hierarchy marker) that takes longer counts as failed. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
   /** Default number of buckets whose last known state is kept to guess write branches. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
 
@@ -61,7 +68,7 @@ public final class RateLimiter implements AutoCloseable {
   private final Clock clock;
   private final DynamoDbGateway gateway;
   private final BucketWriter writer;
-  private final OutageTracker outages;
+  private final OutageBreaker outages;
   private final StoredLimits storedLimits;
   private final Entities entities;
   private final CascadeMode cascadeMode;
@@ -78,8 +85,9 @@ public final class RateLimiter implements AutoCloseable {
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
     this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
     this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
-    this.outages = new OutageTracker(tableName, this::onUnavailable,
-        Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
+    this.outages = new OutageBreaker(tableName, this::onUnavailable,
+        Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), System::nanoTime,
+        FIRST_PROBE_BACKOFF, MAX_PROBE_BACKOFF, PROBE_TIMEOUT);
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
     if (ttl.isNegative() || ttl.compareTo(MAX_LIMITS_CACHE_TTL) > 0) {
       throw new IllegalArgumentException("limitsCacheTtl must be between 0 and " + MAX_LIMITS_CACHE_TTL + ", got " + ttl);
@@ -158,6 +166,9 @@ public final class RateLimiter implements AutoCloseable {
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    if (!mayCall()) {
+      return unavailableNow(UnenforcedLease.INSTANCE);
+    }
     Plan plan;
     try {
       plan = join(planAsync(entityId, resource, consume, limits));
@@ -185,6 +196,9 @@ public final class RateLimiter implements AutoCloseable {
    * @throws NoLimitsConfiguredException when no level has limits (nothing is taken)
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume) {
+    if (!mayCall()) {
+      return unavailableNow(UnenforcedLease.INSTANCE);
+    }
     List<Limit> limits;
     try {
       limits = storedLimits.resolve(entityId, resource);
@@ -196,6 +210,9 @@ public final class RateLimiter implements AutoCloseable {
 
   /** As {@link #acquire(String, String, Map)}, without blocking the caller. */
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+    if (!mayCall()) {
+      return decidedNow(UnenforcedLease.INSTANCE);
+    }
     return storedLimits.resolveAsync(entityId, resource).handle((limits, failure) -> {
       if (failure != null) {
         return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
@@ -227,6 +244,9 @@ public final class RateLimiter implements AutoCloseable {
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
                                                List<Limit> limits) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    if (!mayCall()) {
+      return decidedNow(UnenforcedLease.INSTANCE);
+    }
     return planAsync(entityId, resource, consume, limits).handle((plan, failure) -> {
       if (failure != null) {
         return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
@@ -276,6 +296,9 @@ public final class RateLimiter implements AutoCloseable {
     Map<String, Limit> byName = Arguments.limitsByName(key, limits);
     Map<String, Long> full = new LinkedHashMap<>();
     byName.values().forEach(limit -> full.put(limit.name(), limit.capacity()));
+    if (!mayCall()) {
+      return unavailableNow(full);
+    }
     BucketState state;
     try {
       state = read(key, byName);
@@ -296,6 +319,9 @@ public final class RateLimiter implements AutoCloseable {
     BucketKey key = new BucketKey(entityId, resource);
     Map<String, Limit> byName = Arguments.limitsByName(key, limits);
     List<LimitOp> ops = Arguments.acquireOps(needed, byName);
+    if (!mayCall()) {
+      return unavailableNow(Duration.ZERO);
+    }
     BucketState state;
     try {
       state = read(key, byName);
@@ -601,6 +627,64 @@ public final class RateLimiter implements AutoCloseable {
       throw error;
     }
     throw new RateLimiterException("limiter call failed", cause);
+  }
+
+  /**
+   * Whether this call may go to DynamoDB: not while an outage is known (the breaker is open),
+   * when it is decided at once instead of waiting out a timeout; the call that ends a back-off
+   * window starts one probe.
+   */
+  private boolean mayCall() {
+    OutageBreaker.Permit permit = outages.permit();
+    if (permit == OutageBreaker.Permit.PROBE) {
+      probe();
+    }
+    return permit == OutageBreaker.Permit.CALL;
+  }
+
+  /** The unavailability policy for a call not sent because an outage is known: {@code fallback} under ALLOW. */
+  private <T> T unavailableNow(T fallback) {
+    if (onUnavailable() == OnUnavailable.ALLOW) {
+      return fallback;
+    }
+    Throwable cause = outages.lastFailure();
+    throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable"
+        + (cause == null ? "" : ": " + cause.getMessage()) + " (decided without calling DynamoDB until a probe succeeds)", cause);
+  }
+
+  private <T> CompletableFuture<T> decidedNow(T fallback) {
+    try {
+      return CompletableFuture.completedFuture(unavailableNow(fallback));
+    } catch (RateLimiterUnavailableException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * One cheap read (the hierarchy marker, eventually consistent: 0.5 RCU) with a short timeout;
+   * any answer but an unavailable one, throttling included, means the table serves again.
+   */
+  private void probe() {
+    GetItemRequest request = GetItemRequest.builder()
+        .tableName(tableName)
+        .key(LimiterTableSchema.hierarchyMarkerKey())
+        .projectionExpression("#pk")
+        .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
+        .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT).apiCallAttemptTimeout(PROBE_TIMEOUT))
+        .build();
+    CompletableFuture<?> call;
+    try {
+      call = gateway.getAsync(request);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete((response, failure) -> {
+      if (failure != null && DynamoDbGateway.isUnavailable(failure)) {
+        outages.probeFailed(DynamoDbGateway.unwrap(failure));
+      } else {
+        outages.probeSucceeded();
+      }
+    });
   }
 
   private long nowNanos() {
