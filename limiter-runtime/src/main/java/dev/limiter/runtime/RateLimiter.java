@@ -68,6 +68,7 @@ public final class RateLimiter implements AutoCloseable {
   private final Clock clock;
   private final DynamoDbGateway gateway;
   private final BucketWriter writer;
+  private final LocalRejections rejections;
   private final OutageBreaker outages;
   private final StoredLimits storedLimits;
   private final Entities entities;
@@ -84,7 +85,8 @@ public final class RateLimiter implements AutoCloseable {
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
     this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
-    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize));
+    this.rejections = new LocalRejections(builder.cacheSize);
+    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize, rejections::forget));
     this.outages = new OutageBreaker(tableName, this::onUnavailable,
         Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), System::nanoTime,
         FIRST_PROBE_BACKOFF, MAX_PROBE_BACKOFF, PROBE_TIMEOUT);
@@ -179,13 +181,19 @@ public final class RateLimiter implements AutoCloseable {
       return join(execute(plan));
     }
     BucketTake take = plan.own().get(0);
+    long now = nowNanos();
+    List<Violation> known = rejections.refusal(take, now);
+    if (!known.isEmpty()) {
+      throw rejection(known);
+    }
     BucketWrite.Outcome outcome;
     try {
-      outcome = writer.write(take.key(), take.ops(), nowNanos());
+      outcome = writer.write(take.key(), take.ops(), now);
     } catch (RuntimeException e) {
       return failed(e, UnenforcedLease.INSTANCE);
     }
     outages.succeeded();
+    remember(take, outcome, now);
     return lease(outcome, take);
   }
 
@@ -490,6 +498,12 @@ public final class RateLimiter implements AutoCloseable {
    */
   private CompletableFuture<Lease> execute(Plan plan) {
     long now = nowNanos();
+    for (List<BucketTake> side : List.of(plan.own(), plan.parent())) {
+      List<Violation> known = side.isEmpty() ? List.of() : knownRefusal(side, now);
+      if (!known.isEmpty()) {
+        return CompletableFuture.failedFuture(rejection(known));
+      }
+    }
     if (plan.parent().isEmpty()) {
       return firstAdmitting(plan.own(), 0, now).thenApply(attempt -> {
         if (attempt.failure() != null) {
@@ -533,11 +547,41 @@ public final class RateLimiter implements AutoCloseable {
     });
   }
 
+  /**
+   * The refusal every one of {@code candidates} would certainly get from DynamoDB, from refusals
+   * this process already received ({@link LocalRejections}); empty when one of them might admit.
+   */
+  private List<Violation> knownRefusal(List<BucketTake> candidates, long now) {
+    List<Violation> last = List.of();
+    for (BucketTake candidate : candidates) {
+      last = rejections.refusal(candidate, now);
+      if (last.isEmpty()) {
+        return List.of();
+      }
+    }
+    return last;
+  }
+
+  /** Keeps what a refusal revealed about the bucket, to refuse locally what DynamoDB certainly would. */
+  private void remember(BucketTake take, BucketWrite.Outcome outcome, long now) {
+    if (outcome instanceof BucketWrite.Rejected rejected) {
+      rejections.refused(take, rejected.violations(), now);
+    }
+  }
+
   /** Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise. */
   private CompletableFuture<Attempt> firstAdmitting(List<BucketTake> candidates, int index, long now) {
     BucketTake take = candidates.get(index);
-    return writer.writeAsync(take.key(), take.ops(), now)
-        .handle((outcome, failure) -> new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)))
+    List<Violation> known = rejections.refusal(take, now);
+    CompletableFuture<Attempt> written = !known.isEmpty()
+        ? CompletableFuture.completedFuture(new Attempt(take, new BucketWrite.Rejected(known), null))
+        : writer.writeAsync(take.key(), take.ops(), now).handle((outcome, failure) -> {
+          if (outcome != null) {
+            remember(take, outcome, now);
+          }
+          return new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure));
+        });
+    return written
         .thenCompose(attempt -> attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
             ? firstAdmitting(candidates, index + 1, now)
             : CompletableFuture.completedFuture(attempt));
@@ -556,6 +600,8 @@ public final class RateLimiter implements AutoCloseable {
           if (!(outcome instanceof BucketWrite.Rejected rejected)) {
             return CompletableFuture.completedFuture(cascadeLease(child, parent));
           }
+          remember(child, rejected, now);
+          remember(parent, rejected, now);
           boolean childRefused = rejected.violations().stream().anyMatch(v -> v.entityId().equals(child.key().entityId()));
           if (!childRefused && j + 1 < plan.parent().size()) {
             return transact(plan, i, j + 1, now);
