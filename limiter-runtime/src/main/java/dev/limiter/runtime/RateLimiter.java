@@ -296,7 +296,8 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Tokens available now per limit (negative while in debt), from one strongly consistent read.
+   * Tokens available now per limit (negative while in debt), from one strongly consistent read
+   * per bucket: a sharded entity's shards are read at once and added up (N shards, N RCU).
    * Under {@link OnUnavailable#ALLOW} an unavailable table reports every limit full.
    */
   public Map<String, Long> available(String entityId, String resource, List<Limit> limits) {
@@ -307,41 +308,50 @@ public final class RateLimiter implements AutoCloseable {
     if (!mayCall()) {
       return unavailableNow(full);
     }
-    BucketState state;
+    Map<BucketTake, BucketState> buckets;
     try {
-      state = read(key, byName);
+      buckets = readBuckets(entityId, resource, Map.of(byName.keySet().iterator().next(), 1L), limits);
     } catch (RuntimeException e) {
       return failed(e, full);
     }
     long now = nowNanos();
     Map<String, Long> available = new LinkedHashMap<>();
-    byName.values().forEach(limit -> available.put(limit.name(), limit.available(state.tat(limit.name()), now)));
+    byName.keySet().forEach(name -> available.put(name, 0L));
+    buckets.forEach((bucket, state) -> bucket.limits().values().forEach(limit ->
+        available.merge(limit.name(), limit.available(state.tat(limit.name()), now), Math::addExact)));
     return available;
   }
 
   /**
    * How long until {@code needed} tokens (per limit name) could be acquired, given no other
-   * traffic; zero if now. Under {@link OnUnavailable#ALLOW} an unavailable table answers zero.
+   * traffic; zero if now. For a sharded entity, the soonest any of its shards could admit them
+   * (one request is taken from one shard). Under {@link OnUnavailable#ALLOW} an unavailable table
+   * answers zero.
+   *
+   * @throws RequestExceedsCapacityException when {@code needed} exceeds a limit's capacity (for a
+   *     sharded entity: one shard's share), so it could never be acquired
    */
   public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
-    BucketKey key = new BucketKey(entityId, resource);
-    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-    List<LimitOp> ops = Arguments.acquireOps(needed, byName);
+    BucketTake.of(new BucketKey(entityId, resource), needed, limits);
     if (!mayCall()) {
       return unavailableNow(Duration.ZERO);
     }
-    BucketState state;
+    Map<BucketTake, BucketState> buckets;
     try {
-      state = read(key, byName);
+      buckets = readBuckets(entityId, resource, needed, limits);
     } catch (RuntimeException e) {
       return failed(e, Duration.ZERO);
     }
     long now = nowNanos();
-    long wait = 0;
-    for (LimitOp op : ops) {
-      wait = Math.max(wait, op.limit().waitNanos(state.tat(op.name()), now, op.tokens()));
+    long soonest = Long.MAX_VALUE;
+    for (Map.Entry<BucketTake, BucketState> bucket : buckets.entrySet()) {
+      long wait = 0;
+      for (LimitOp op : bucket.getKey().ops()) {
+        wait = Math.max(wait, op.limit().waitNanos(bucket.getValue().tat(op.name()), now, op.tokens()));
+      }
+      soonest = Math.min(soonest, wait);
     }
-    return Duration.ofNanos(wait);
+    return Duration.ofNanos(soonest);
   }
 
   /** The limiter table's name. */
@@ -420,7 +430,34 @@ public final class RateLimiter implements AutoCloseable {
     return deltas;
   }
 
-  private BucketState read(BucketKey key, Map<String, Limit> limits) {
+  /**
+   * Every bucket acquires on {@code entityId} may take {@code needed} from (one, or each usable
+   * shard with its share), read at once, strongly consistent.
+   */
+  private Map<BucketTake, BucketState> readBuckets(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+    ShardLayout layout = layout(join(entities.lookupAsync(entityId)), clock.instant());
+    List<BucketTake> buckets = new ArrayList<>();
+    if (!layout.sharded()) {
+      buckets.add(BucketTake.of(new BucketKey(entityId, resource), needed, limits));
+    } else {
+      for (int shard = 0; shard < layout.usableWith(limits); shard++) {
+        buckets.add(BucketTake.of(new BucketKey(entityId, resource, shard), needed, layout.share(limits, shard)));
+      }
+    }
+    List<CompletableFuture<BucketState>> reads = new ArrayList<>();
+    for (BucketTake bucket : buckets) {
+      reads.add(gateway.getAsync(readRequest(bucket.key(), bucket.limits()))
+          .thenApply(response -> BucketState.decodeItem(bucket.key(), response.item())));
+    }
+    Map<BucketTake, BucketState> states = new LinkedHashMap<>();
+    for (int i = 0; i < buckets.size(); i++) {
+      states.put(buckets.get(i), join(reads.get(i)));
+    }
+    outages.succeeded();
+    return states;
+  }
+
+  private GetItemRequest readRequest(BucketKey key, Map<String, Limit> limits) {
     Map<String, String> names = new LinkedHashMap<>();
     // The key is projected too, so that an existing item is never read as an absent one.
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
@@ -431,16 +468,13 @@ public final class RateLimiter implements AutoCloseable {
       names.put("#t" + i, LimiterTableSchema.tatAttribute(limit));
       projection.add("#t" + i++);
     }
-    GetItemRequest request = GetItemRequest.builder()
+    return GetItemRequest.builder()
         .tableName(tableName)
         .key(key.attributes())
         .consistentRead(true)
         .projectionExpression(String.join(", ", projection))
         .expressionAttributeNames(names)
         .build();
-    BucketState state = BucketState.decodeItem(key, gateway.get(request).item());
-    outages.succeeded();
-    return state;
   }
 
   private Lease lease(BucketWrite.Outcome outcome, BucketTake take) {
