@@ -39,12 +39,25 @@ public final class Names {
     return resource;
   }
 
-  /** An entity id: 1 to 256 characters, no {@code #} and no control characters. */
+  /**
+   * An entity id: 1 to 256 characters, no {@code #}, no control characters, and well-formed
+   * UTF-16 (an unpaired surrogate has no UTF-8 form: DynamoDB would store two such ids as one
+   * key).
+   */
   public static String requireEntityId(String entityId) {
     if (entityId == null || entityId.isEmpty() || entityId.length() > MAX_ENTITY_ID_LENGTH
         || entityId.chars().anyMatch(c -> c == '#' || Character.isISOControl(c))) {
       throw new IllegalArgumentException("invalid entity id " + quote(entityId)
           + ": use 1 to " + MAX_ENTITY_ID_LENGTH + " characters without '#' or control characters");
+    }
+    for (int i = 0; i < entityId.length(); i++) {
+      char c = entityId.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < entityId.length() && Character.isLowSurrogate(entityId.charAt(i + 1));
+      if (paired) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("invalid entity id: malformed UTF-16, an unpaired surrogate at index " + i);
+      }
     }
     return entityId;
   }
