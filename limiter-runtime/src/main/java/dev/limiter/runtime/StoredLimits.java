@@ -93,7 +93,12 @@ public final class StoredLimits {
   Optional<List<Limit>> find(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    return cache.get(key).orElseGet(() -> cache.put(key, mostSpecific(scopes, fetch(scopes))));
+    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    long generation = cache.generation();
+    return cache.put(key, mostSpecific(scopes, fetch(scopes)), generation);
   }
 
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
@@ -106,9 +111,12 @@ public final class StoredLimits {
   CompletableFuture<Optional<List<Limit>>> findAsync(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    return cache.get(key).map(CompletableFuture::completedFuture)
-        .orElseGet(() -> fetchAsync(keysOf(scopes), new HashMap<>(), 1)
-            .thenApply(items -> cache.put(key, mostSpecific(scopes, items))));
+    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached.get());
+    }
+    long generation = cache.generation();
+    return fetchAsync(keysOf(scopes), new HashMap<>(), 1).thenApply(items -> cache.put(key, mostSpecific(scopes, items), generation));
   }
 
   private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(List<LimitScope> scopes) {

@@ -55,6 +55,17 @@ class ShardedParentTest {
   }
 
   @Test
+  void setShardsKeepsTheItemsOwner() {
+    client.putItem(b -> b.tableName(table).item(LimiterItems.entity(new Entity("owned", null, false, 2), "team-a/tenants")));
+    admin.entities().setShards("owned", 4);
+    Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
+        .key(LimiterTableSchema.entityKey("owned")).consistentRead(true)).item();
+    assertThat(item.get(LimiterTableSchema.OWNER_ATTRIBUTE)).isEqualTo(AttributeValue.fromS("team-a/tenants"));
+    assertThat(item.get(LimiterTableSchema.SHARDS_ATTRIBUTE)).isEqualTo(AttributeValue.fromN("4"));
+    assertThat(admin.entities().getEntity("owned")).contains(new Entity("owned", null, false, 4));
+  }
+
+  @Test
   void availableAndTimeUntilAvailableAggregateEveryShard() {
     RateLimiter limiter = limiter();
     assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", (long) CAPACITY));
