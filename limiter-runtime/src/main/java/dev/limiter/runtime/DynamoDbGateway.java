@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -56,7 +58,7 @@ final class DynamoDbGateway {
   CompletableFuture<UpdateItemResponse> updateAsync(UpdateItemRequest request) {
     return asyncClient != null
         ? asyncClient.updateItem(request)
-        : CompletableFuture.supplyAsync(() -> client.updateItem(request), executor);
+        : onExecutor(() -> client.updateItem(request));
   }
 
   GetItemResponse get(GetItemRequest request) {
@@ -66,7 +68,7 @@ final class DynamoDbGateway {
   CompletableFuture<GetItemResponse> getAsync(GetItemRequest request) {
     return asyncClient != null
         ? asyncClient.getItem(request)
-        : CompletableFuture.supplyAsync(() -> client.getItem(request), executor);
+        : onExecutor(() -> client.getItem(request));
   }
 
   QueryResponse query(QueryRequest request) {
@@ -88,7 +90,7 @@ final class DynamoDbGateway {
   CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(TransactWriteItemsRequest request) {
     return asyncClient != null
         ? asyncClient.transactWriteItems(request)
-        : CompletableFuture.supplyAsync(() -> client.transactWriteItems(request), executor);
+        : onExecutor(() -> client.transactWriteItems(request));
   }
 
   BatchGetItemResponse batchGet(BatchGetItemRequest request) {
@@ -98,7 +100,7 @@ final class DynamoDbGateway {
   CompletableFuture<BatchGetItemResponse> batchGetAsync(BatchGetItemRequest request) {
     return asyncClient != null
         ? asyncClient.batchGetItem(request)
-        : CompletableFuture.supplyAsync(() -> client.batchGetItem(request), executor);
+        : onExecutor(() -> client.batchGetItem(request));
   }
 
   void put(PutItemRequest request) {
@@ -142,6 +144,16 @@ final class DynamoDbGateway {
       return cancelled.cancellationReasons().stream().anyMatch(reason -> THROTTLED_REASONS.contains(reason.code()));
     }
     return cause instanceof AwsServiceException service && service.isThrottlingException();
+  }
+
+  /** A blocking call of the synchronous client on the executor; a full executor fails the future at once. */
+  private <T> CompletableFuture<T> onExecutor(Supplier<T> call) {
+    try {
+      return CompletableFuture.supplyAsync(call, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new RateLimiterException("too many asynchronous limiter calls are waiting for a thread"
+          + " (a limiter without an async client runs them on a bounded pool); give it a DynamoDbAsyncClient or an executor", e));
+    }
   }
 
   /** The failure inside the wrappers that futures add. */

@@ -2,26 +2,57 @@ package dev.limiter.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Usage as Micrometer counters, each tagged {@code entity, resource, limit}:
  * {@code limiter.tokens.consumed} (acquired and charged by adjustments),
  * {@code limiter.tokens.refunded} (given back by adjustments and rollbacks; counters only grow, so
- * the net use is the difference) and {@code limiter.rejections}. Tagging by
- * entity gives per-API-key figures at one time series per entity and limit; turn it off for
- * millions of entities.
+ * the net use is the difference), {@code limiter.rejections} and
+ * {@code limiter.tokens.unwritten} (adjustment tokens that could not be written, either sign).
+ *
+ * <p>Entity ids are often API keys, so the {@code entity} tag is {@code all} unless asked for:
+ * {@link EntityTag#HASHED} tags a stable fingerprint of the id (per-key figures without the key),
+ * {@link EntityTag#RAW} the id itself. Per-entity tags cost one time series per entity and limit.
+ * Counters are looked up once and then reused.
  */
 public final class MicrometerUsageListener implements UsageListener {
 
-  private final MeterRegistry registry;
-  private final boolean tagEntity;
+  /** What the {@code entity} tag holds. */
+  public enum EntityTag {
+    /** {@code all}: every entity counts together. */
+    NONE,
+    /** {@code h:} and the first 16 hex digits of the id's SHA-256: per entity, without the id. */
+    HASHED,
+    /** The entity id itself: only where ids are not secrets. */
+    RAW
+  }
 
-  /** Counts into {@code registry}, with an {@code entity} tag when {@code tagEntity}. */
-  public MicrometerUsageListener(MeterRegistry registry, boolean tagEntity) {
-    this.registry = registry;
-    this.tagEntity = tagEntity;
+  /** Counters kept for reuse; past this many the cache starts over (the registry keeps its meters). */
+  static final int MAX_CACHED_COUNTERS = 10_000;
+
+  private record CounterKey(String name, String entity, String resource, String limit) {}
+
+  private final MeterRegistry registry;
+  private final EntityTag entityTag;
+  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+  /** Counts into {@code registry} for all entities together. */
+  public MicrometerUsageListener(MeterRegistry registry) {
+    this(registry, EntityTag.NONE);
+  }
+
+  /** Counts into {@code registry}, with the {@code entity} tag as {@code entityTag} says. */
+  public MicrometerUsageListener(MeterRegistry registry, EntityTag entityTag) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.entityTag = Objects.requireNonNull(entityTag, "entityTag");
   }
 
   @Override
@@ -47,15 +78,42 @@ public final class MicrometerUsageListener implements UsageListener {
     }
   }
 
+  @Override
+  public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
+    deltas.forEach((limit, delta) -> counter("limiter.tokens.unwritten", entityId, resource, limit).increment(Math.abs((double) delta)));
+  }
+
+  /** The {@code h:…} fingerprint {@link EntityTag#HASHED} tags {@code entityId} with. */
+  public static String fingerprint(String entityId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
+      return "h:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
   private Counter counter(String name, String entityId, String resource, String limit) {
-    return Counter.builder(name)
+    CounterKey key = new CounterKey(name, entityId, resource, limit);
+    Counter counter = counters.get(key);
+    if (counter != null) {
+      return counter;
+    }
+    if (counters.size() >= MAX_CACHED_COUNTERS) {
+      counters.clear();
+    }
+    return counters.computeIfAbsent(key, k -> Counter.builder(name)
         .tag("entity", entity(entityId))
         .tag("resource", resource)
         .tag("limit", limit)
-        .register(registry);
+        .register(registry));
   }
 
   private String entity(String entityId) {
-    return tagEntity ? entityId : "all";
+    return switch (entityTag) {
+      case NONE -> "all";
+      case HASHED -> fingerprint(entityId);
+      case RAW -> entityId;
+    };
   }
 }

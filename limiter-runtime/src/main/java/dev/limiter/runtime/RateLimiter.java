@@ -15,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -59,6 +61,11 @@ public final class RateLimiter implements AutoCloseable {
   static final Duration MAX_PROBE_BACKOFF = Duration.ofMillis(500);
   /** A probe (one GetItem of the hierarchy marker) that takes longer counts as failed. */
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  /** Threads that run {@link #acquireAsync} calls of limiters given only a synchronous client (and no executor). */
+  public static final int DEFAULT_ASYNC_THREADS = 32;
+  /** Calls that may wait for one of those threads; more fail at once. */
+  static final int DEFAULT_ASYNC_QUEUE = 10_000;
 
   /** Default number of buckets whose last known state is kept to guess write branches. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
@@ -780,14 +787,25 @@ public final class RateLimiter implements AutoCloseable {
     return value.trim();
   }
 
-  /** Runs blocking calls for {@link #acquireAsync} when only a synchronous client was given. */
+  /**
+   * Runs blocking calls for {@link #acquireAsync} when only a synchronous client was given:
+   * {@link #DEFAULT_ASYNC_THREADS} threads at most, shared by every limiter of the process, and a
+   * bounded queue; past it an acquire fails at once rather than piling up threads.
+   */
   private static final class DefaultExecutor {
     private static final AtomicInteger THREADS = new AtomicInteger();
-    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    static final ExecutorService INSTANCE;
+
+    static {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_ASYNC_THREADS, DEFAULT_ASYNC_THREADS, 60, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(DEFAULT_ASYNC_QUEUE), task -> {
+            Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
+      pool.allowCoreThreadTimeOut(true);
+      INSTANCE = pool;
+    }
   }
 
   /** Configuration of a {@link RateLimiter}. */
@@ -875,7 +893,10 @@ public final class RateLimiter implements AutoCloseable {
       return this;
     }
 
-    /** Runs {@link #acquireAsync} calls when only a synchronous client is given. */
+    /**
+     * Runs {@link #acquireAsync} calls when only a synchronous client is given; by default a
+     * shared pool of {@link #DEFAULT_ASYNC_THREADS} threads.
+     */
     public Builder executor(Executor executor) {
       this.executor = executor;
       return this;
