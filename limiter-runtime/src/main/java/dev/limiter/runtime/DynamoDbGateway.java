@@ -6,8 +6,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,34 +44,70 @@ final class DynamoDbGateway {
   private final DynamoDbClient client;
   private final DynamoDbAsyncClient asyncClient;
   private final Executor executor;
+  private final Consumer<SdkHttpResponse> responses;
 
-  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor) {
+  /**
+   * A gateway over whichever clients are given; {@code responses} sees the HTTP response of every
+   * item read and write, successful or refused (the clock-skew check reads its {@code Date}).
+   */
+  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor, Consumer<SdkHttpResponse> responses) {
     if (client == null && asyncClient == null) {
       throw new IllegalArgumentException("a DynamoDbClient or a DynamoDbAsyncClient is required");
     }
     this.client = client;
     this.asyncClient = asyncClient;
     this.executor = executor;
+    this.responses = responses;
   }
 
   UpdateItemResponse update(UpdateItemRequest request) {
-    return client != null ? client.updateItem(request) : join(asyncClient.updateItem(request));
+    try {
+      return seen(client != null ? client.updateItem(request) : join(asyncClient.updateItem(request)));
+    } catch (AwsServiceException e) {
+      throw seen(e);
+    }
   }
 
   CompletableFuture<UpdateItemResponse> updateAsync(UpdateItemRequest request) {
-    return asyncClient != null
+    return seenAsync(asyncClient != null
         ? asyncClient.updateItem(request)
-        : onExecutor(() -> client.updateItem(request));
+        : onExecutor(() -> client.updateItem(request)));
   }
 
   GetItemResponse get(GetItemRequest request) {
-    return client != null ? client.getItem(request) : join(asyncClient.getItem(request));
+    try {
+      return seen(client != null ? client.getItem(request) : join(asyncClient.getItem(request)));
+    } catch (AwsServiceException e) {
+      throw seen(e);
+    }
   }
 
   CompletableFuture<GetItemResponse> getAsync(GetItemRequest request) {
-    return asyncClient != null
+    return seenAsync(asyncClient != null
         ? asyncClient.getItem(request)
-        : onExecutor(() -> client.getItem(request));
+        : onExecutor(() -> client.getItem(request)));
+  }
+
+  private <R extends SdkResponse> R seen(R response) {
+    responses.accept(response.sdkHttpResponse());
+    return response;
+  }
+
+  private AwsServiceException seen(AwsServiceException failure) {
+    if (failure.awsErrorDetails() != null) {
+      responses.accept(failure.awsErrorDetails().sdkHttpResponse());
+    }
+    return failure;
+  }
+
+  private <R extends SdkResponse> CompletableFuture<R> seenAsync(CompletableFuture<R> call) {
+    return call.whenComplete((response, failure) -> {
+      if (response != null) {
+        seen(response);
+      } else if (unwrap(failure) instanceof AwsServiceException service) {
+        seen(service);
+      }
+    });
   }
 
   QueryResponse query(QueryRequest request) {

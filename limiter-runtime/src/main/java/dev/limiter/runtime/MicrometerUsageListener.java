@@ -1,22 +1,26 @@
 package dev.limiter.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Usage as Micrometer counters, each tagged {@code entity, resource, limit}:
  * {@code limiter.tokens.consumed} (acquired and charged by adjustments),
  * {@code limiter.tokens.refunded} (given back by adjustments and rollbacks; counters only grow, so
  * the net use is the difference), {@code limiter.rejections} and
- * {@code limiter.tokens.unwritten} (adjustment tokens that could not be written, either sign).
+ * {@code limiter.tokens.unwritten} (adjustment tokens that could not be written, either sign); and
+ * the gauge {@code limiter.clock.skew} per table.
  *
  * <p>Entity ids are often API keys, so the {@code entity} tag is {@code all} unless asked for:
  * {@link EntityTag#HASHED} tags a stable fingerprint of the id (per-key figures without the key),
@@ -43,6 +47,7 @@ public final class MicrometerUsageListener implements UsageListener {
   private final MeterRegistry registry;
   private final EntityTag entityTag;
   private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> skewNanos = new ConcurrentHashMap<>();
 
   /** Counts into {@code registry} for all entities together. */
   public MicrometerUsageListener(MeterRegistry registry) {
@@ -81,6 +86,18 @@ public final class MicrometerUsageListener implements UsageListener {
   @Override
   public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
     deltas.forEach((limit, delta) -> counter("limiter.tokens.unwritten", entityId, resource, limit).increment(Math.abs((double) delta)));
+  }
+
+  /** Sets the gauge {@code limiter.clock.skew} (seconds, positive: this process's clock is ahead), tagged {@code table}. */
+  @Override
+  public void onClockSkew(String tableName, Duration skew) {
+    skewNanos.computeIfAbsent(tableName, table -> {
+      AtomicLong holder = new AtomicLong();
+      Gauge.builder("limiter.clock.skew", holder, nanos -> nanos.get() / 1e9).baseUnit("seconds").tag("table", table)
+          .description("this process's clock minus DynamoDB's, from the Date header of its responses (±1 s)")
+          .register(registry);
+      return holder;
+    }).set(skew.toNanos());
   }
 
   /** The {@code h:…} fingerprint {@link EntityTag#HASHED} tags {@code entityId} with. */

@@ -81,6 +81,7 @@ public final class RateLimiter implements AutoCloseable {
   private final Entities entities;
   private final CascadeMode cascadeMode;
   private final UsageListener usage;
+  private final ClockSkewMonitor skew;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -91,7 +92,9 @@ public final class RateLimiter implements AutoCloseable {
     this.onUnavailable = builder.onUnavailable;
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
-    this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
+    this.usage = Objects.requireNonNull(builder.usageListener, "usageListener");
+    this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
+    this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
     this.rejections = new LocalRejections(builder.cacheSize);
     this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize, rejections::forget));
     this.outages = new OutageBreaker(tableName, this::onUnavailable,
@@ -104,7 +107,6 @@ public final class RateLimiter implements AutoCloseable {
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
     this.cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
-    this.usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -359,6 +361,15 @@ public final class RateLimiter implements AutoCloseable {
       soonest = Math.min(soonest, wait);
     }
     return Duration.ofNanos(soonest);
+  }
+
+  /**
+   * How far this limiter's clock is from DynamoDB's (positive: ahead), as last estimated from
+   * the {@code Date} header of a response (about once a second, good to about ±1 s); empty
+   * before the first response. See the class comment for what skew does to the bound.
+   */
+  public Optional<Duration> clockSkew() {
+    return skew.skew();
   }
 
   /** The limiter table's name. */

@@ -1,5 +1,6 @@
 package dev.limiter.runtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -28,4 +29,10 @@ public interface UsageListener {
    * refund not given back). {@link RateLimiter#withLease} returns the body's result all the same.
    */
   default void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
+
+  /**
+   * The limiter's clock differs from DynamoDB's by {@code skew} (positive: ahead), as estimated
+   * from the {@code Date} header of a response (about once a second, good to about ±1 s).
+   */
+  default void onClockSkew(String tableName, Duration skew) {}
 }
