@@ -40,11 +40,30 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
  * returns with the failed condition, without a read. Buckets refill implicitly with time (GCRA),
  * so nothing ever writes refills.
  *
- * <p>Clock skew: each client decides with its own clock. A client whose clock runs ahead by
- * {@code d} sees buckets {@code d} further refilled and may admit up to {@code d·refill/period}
- * more tokens than a true clock would; a client behind admits correspondingly less. No skew ever
- * makes a bucket exceed its capacity at the instant of a write, and the bound on admissions over
- * a run grows by at most the largest skew's worth of refill. Keep clients NTP-synchronised.
+ * <p>Clock skew: each client decides with its own clock, so a write by a client whose clock is
+ * off by {@code d} acts as a correct client's write {@code d} later (ahead) or earlier (behind).
+ * Over any interval of {@code e} a bucket then admits at most
+ * {@code capacity + refill·(e + S)/period} tokens, where {@code S} is the spread of the clocks
+ * writing it (the most ahead minus the most behind, true time counting as one of them when a
+ * correct client writes too): a skew costs up to {@code S·refill/period} extra tokens, in both
+ * directions. A client ahead sees buckets {@code d} further refilled; a client behind does not
+ * admit less: its writes to an idle bucket are dated {@code d} early, which hands up to
+ * {@code d·refill/period} of its own consumption back to every other client. Clients sharing one
+ * wrong clock do not exceed anything ({@code S = 0}). The limiter estimates its skew from the
+ * {@code Date} header of DynamoDB's responses ({@link #clockSkew()}, ±1 s) and warns once past
+ * 2 s. Keep clients NTP-synchronised.
+ *
+ * <p>Outages: once a call finds the table unreachable, acquires are decided at once (BLOCK throws
+ * {@link RateLimiterUnavailableException}, ALLOW admits unenforced) instead of each waiting out
+ * the client's timeout, while one probe at a time (a GetItem with a 500 ms timeout, every 100 ms
+ * doubling to 500 ms) finds when the table answers again: a recovery is noticed within about a
+ * second. Throttling is not an outage: a throttled key is refused ({@link BucketThrottledException},
+ * retry after 1 s) whatever the policy, and the other keys stay enforced.
+ *
+ * <p>Refusals: a refusal's exact {@code retryAfter} reveals the bucket's time, so until it has
+ * passed this limiter refuses locally, without a call (0 WCU), what DynamoDB would certainly
+ * refuse; a refund made by another process in that window is seen only once it has passed, so at
+ * most the refunded tokens go unused here for at most that {@code retryAfter}.
  *
  * <p>Thread-safe; build one per table and share it.
  */
