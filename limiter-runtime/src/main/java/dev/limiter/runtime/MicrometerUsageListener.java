@@ -3,11 +3,7 @@ package dev.limiter.runtime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +29,7 @@ public final class MicrometerUsageListener implements UsageListener {
   public enum EntityTag {
     /** {@code all}: every entity counts together. */
     NONE,
-    /** {@code h:} and the first 16 hex digits of the id's SHA-256: per entity, without the id. */
+    /** {@link Names#fingerprint}: {@code h:} and 16 hex digits of the id's SHA-256, per entity without the id. */
     HASHED,
     /** The entity id itself: only where ids are not secrets. */
     RAW
@@ -100,16 +96,6 @@ public final class MicrometerUsageListener implements UsageListener {
     }).set(skew.toNanos());
   }
 
-  /** The {@code h:…} fingerprint {@link EntityTag#HASHED} tags {@code entityId} with. */
-  public static String fingerprint(String entityId) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
-      return "h:" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
-
   private Counter counter(String name, String entityId, String resource, String limit) {
     CounterKey key = new CounterKey(name, entityId, resource, limit);
     Counter counter = counters.get(key);
@@ -129,7 +115,7 @@ public final class MicrometerUsageListener implements UsageListener {
   private String entity(String entityId) {
     return switch (entityTag) {
       case NONE -> "all";
-      case HASHED -> fingerprint(entityId);
+      case HASHED -> Names.fingerprint(entityId);
       case RAW -> entityId;
     };
   }

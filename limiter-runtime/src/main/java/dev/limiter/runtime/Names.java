@@ -1,5 +1,9 @@
 package dev.limiter.runtime;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +64,19 @@ public final class Names {
       }
     }
     return entityId;
+  }
+
+  /**
+   * A stable fingerprint of an entity id for logs, messages and metric tags, where the id itself
+   * (often an API key) must not appear: {@code h:} and the first 16 hex digits of its SHA-256.
+   */
+  public static String fingerprint(String entityId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
+      return "h:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   private static String quote(String value) {
