@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * Distributed rate limiting against a limiter table (see {@link LimiterTableSchema}).
@@ -336,17 +337,19 @@ public final class RateLimiter implements AutoCloseable {
     if (!mayCall()) {
       return unavailableNow(full);
     }
-    Map<BucketTake, BucketState> buckets;
+    List<BucketRead> buckets;
     try {
-      buckets = readBuckets(entityId, resource, Map.of(byName.keySet().iterator().next(), 1L), limits);
+      buckets = readBuckets(entityId, resource, limits);
     } catch (RuntimeException e) {
       return failed(e, full);
     }
     long now = nowNanos();
     Map<String, Long> available = new LinkedHashMap<>();
     byName.keySet().forEach(name -> available.put(name, 0L));
-    buckets.forEach((bucket, state) -> bucket.limits().values().forEach(limit ->
-        available.merge(limit.name(), limit.available(state.tat(limit.name()), now), Math::addExact)));
+    for (BucketRead bucket : buckets) {
+      bucket.limits().values().forEach(limit ->
+          available.merge(limit.name(), limit.available(bucket.state().tat(limit.name()), now), Math::addExact));
+    }
     return available;
   }
 
@@ -360,22 +363,22 @@ public final class RateLimiter implements AutoCloseable {
    *     sharded entity: one shard's share), so it could never be acquired
    */
   public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
-    BucketTake.of(new BucketKey(entityId, resource), needed, limits);
+    Arguments.acquireOps(needed, Arguments.limitsByName(new BucketKey(entityId, resource), limits));
     if (!mayCall()) {
       return unavailableNow(Duration.ZERO);
     }
-    Map<BucketTake, BucketState> buckets;
+    List<BucketRead> buckets;
     try {
-      buckets = readBuckets(entityId, resource, needed, limits);
+      buckets = readBuckets(entityId, resource, limits);
     } catch (RuntimeException e) {
       return failed(e, Duration.ZERO);
     }
     long now = nowNanos();
     long soonest = Long.MAX_VALUE;
-    for (Map.Entry<BucketTake, BucketState> bucket : buckets.entrySet()) {
+    for (BucketRead bucket : buckets) {
       long wait = 0;
-      for (LimitOp op : bucket.getKey().ops()) {
-        wait = Math.max(wait, op.limit().waitNanos(bucket.getValue().tat(op.name()), now, op.tokens()));
+      for (LimitOp op : Arguments.acquireOps(needed, bucket.limits())) {
+        wait = Math.max(wait, op.limit().waitNanos(bucket.state().tat(op.name()), now, op.tokens()));
       }
       soonest = Math.min(soonest, wait);
     }
@@ -468,30 +471,32 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Every bucket acquires on {@code entityId} may take {@code needed} from (one, or each usable
-   * shard with its share), read at once, strongly consistent.
+   * Every bucket acquires on {@code entityId} may take from (one, or each usable shard with its
+   * share of {@code limits}), read at once, strongly consistent.
    */
-  private Map<BucketTake, BucketState> readBuckets(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+  private List<BucketRead> readBuckets(String entityId, String resource, List<Limit> limits) {
     ShardLayout layout = layout(join(entities.lookupAsync(entityId)), clock.instant());
-    List<BucketTake> buckets = new ArrayList<>();
+    List<BucketKey> keys = new ArrayList<>();
+    List<Map<String, Limit>> shares = new ArrayList<>();
     if (!layout.sharded()) {
-      buckets.add(BucketTake.of(new BucketKey(entityId, resource), needed, limits));
+      keys.add(new BucketKey(entityId, resource));
+      shares.add(Arguments.limitsByName(keys.get(0), limits));
     } else {
       for (int shard = 0; shard < layout.usableWith(limits); shard++) {
-        buckets.add(BucketTake.of(new BucketKey(entityId, resource, shard), needed, layout.share(limits, shard)));
+        keys.add(new BucketKey(entityId, resource, shard));
+        shares.add(Arguments.limitsByName(keys.get(shard), layout.share(limits, shard)));
       }
     }
-    List<CompletableFuture<BucketState>> reads = new ArrayList<>();
-    for (BucketTake bucket : buckets) {
-      reads.add(gateway.getAsync(readRequest(bucket.key(), bucket.limits()))
-          .thenApply(response -> BucketState.decodeItem(bucket.key(), response.item())));
+    List<CompletableFuture<GetItemResponse>> reads = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      reads.add(gateway.getAsync(readRequest(keys.get(i), shares.get(i))));
     }
-    Map<BucketTake, BucketState> states = new LinkedHashMap<>();
-    for (int i = 0; i < buckets.size(); i++) {
-      states.put(buckets.get(i), join(reads.get(i)));
+    List<BucketRead> buckets = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      buckets.add(new BucketRead(keys.get(i), shares.get(i), BucketState.decodeItem(keys.get(i), join(reads.get(i)).item())));
     }
     outages.succeeded();
-    return states;
+    return buckets;
   }
 
   private GetItemRequest readRequest(BucketKey key, Map<String, Limit> limits) {
@@ -705,6 +710,9 @@ public final class RateLimiter implements AutoCloseable {
       return own.size() == 1 && parent.isEmpty();
     }
   }
+
+  /** A bucket as read: its key, its limits (a shard's shares for a shard) and its state. */
+  private record BucketRead(BucketKey key, Map<String, Limit> limits, BucketState state) {}
 
   /** How a write to one bucket went: an outcome, or the failure that prevented one. */
   private record Attempt(BucketTake take, BucketWrite.Outcome outcome, Throwable failure) {
