@@ -86,8 +86,8 @@ class HangingTableTest {
     System.out.printf("BLOCK: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
         + " recovery noticed %d ms after the table answered%n", firstMillis, DECISIONS, slowest / 1e6, noticed);
     assertThat(firstMillis).as("the first call waits out the timeout").isGreaterThanOrEqualTo(900);
-    assertThat(slowest).as("decided without DynamoDB").isLessThan(Duration.ofMillis(250).toNanos());
-    assertThat(noticed).isLessThan(3_000);
+    assertThat(slowest).as("decided without DynamoDB").isLessThan(Duration.ofMillis(500).toNanos());
+    assertThat(noticed).isLessThan(5_000);
     assertThat(events).containsExactly("outage BLOCK", "recovery");
   }
 
@@ -111,8 +111,8 @@ class HangingTableTest {
     System.out.printf("ALLOW: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
         + " recovery noticed %d ms after the table answered%n", firstMillis, DECISIONS, slowest / 1e6, noticed);
     assertThat(firstMillis).isGreaterThanOrEqualTo(900);
-    assertThat(slowest).isLessThan(Duration.ofMillis(250).toNanos());
-    assertThat(noticed).isLessThan(3_000);
+    assertThat(slowest).isLessThan(Duration.ofMillis(500).toNanos());
+    assertThat(noticed).isLessThan(5_000);
     assertThat(events).containsExactly("outage ALLOW", "recovery");
   }
 

@@ -2,6 +2,7 @@ package dev.limiter.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.limiter.testkit.DynamoDbLocal;
 import java.time.Duration;
@@ -46,9 +47,13 @@ class ThrottlingTest {
     asyncClient.close();
   }
 
+  /** A limiter that has answered once: a DynamoDB Local slowed by a loaded machine would otherwise fail open here. */
   private RateLimiter limiter(CascadeMode mode) {
-    return RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
+    RateLimiter limiter = RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
         .onUnavailable(OnUnavailable.ALLOW).availabilityListener(listener).cascadeMode(mode).build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
+    listener.events.clear();
+    return limiter;
   }
 
   @Test
@@ -69,6 +74,20 @@ class ThrottlingTest {
         .isInstanceOf(CompletionException.class).cause().isInstanceOf(BucketThrottledException.class);
     assertThat(limiter.acquire("cold", "api", ONE, LIMITS).enforced()).isTrue();
     assertThat(listener.events).as("throttling is no outage").isEmpty();
+  }
+
+  @Test
+  void aThrottledParentRefusesTheCascadingAcquireAndTheChildIsRefunded() {
+    RateLimiter limiter = limiter(CascadeMode.PARALLEL);
+    limiter.entities().createEntity("project", null, false);
+    limiter.entities().createEntity("key", "project", true);
+    limiter.limits().set(new LimitScope.Entity("project"), LIMITS);
+    throttler.hotPartition = "E#project";
+
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
+    throttler.hotPartition = null;
+    assertThat(limiter.available("key", "api", LIMITS)).as("the child's take was given back").containsEntry("rpm", 100L);
+    assertThat(listener.events).isEmpty();
   }
 
   @Test
