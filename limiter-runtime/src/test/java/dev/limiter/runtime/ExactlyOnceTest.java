@@ -78,7 +78,7 @@ class ExactlyOnceTest {
 
   private RateLimiter limiter(DynamoDbClient dynamo) {
     return RateLimiter.builder().client(dynamo).tableName(table).clock(clock).onUnavailable(OnUnavailable.BLOCK)
-        .usageListener(new MicrometerUsageListener(registry, false)).build();
+        .usageListener(new MicrometerUsageListener(registry)).build();
   }
 
   private static final List<Limit> TEN = List.of(Limit.perMinute("rpm", 10));
@@ -201,7 +201,7 @@ class ExactlyOnceTest {
     List<Limit> limits = List.of(Limit.perMinute("rpm", capacity));
     // Half the workers go through the asynchronous client.
     RateLimiter second = RateLimiter.builder().asyncClient(asyncClient).tableName(table).clock(clock)
-        .onUnavailable(OnUnavailable.BLOCK).usageListener(new MicrometerUsageListener(registry, false)).build();
+        .onUnavailable(OnUnavailable.BLOCK).usageListener(new MicrometerUsageListener(registry)).build();
     faults.armRandomly(fault, fault == Fault.DELAYED_PAST_TIMEOUT ? 0.05 : 0.2, WRITES);
     AtomicLong held = new AtomicLong();
     AtomicLong mostHeld = new AtomicLong();
