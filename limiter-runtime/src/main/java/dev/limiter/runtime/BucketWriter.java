@@ -191,7 +191,7 @@ final class BucketWriter {
     }
     if (attempt.unresolved() != null) {
       // This attempt surely did nothing, but an earlier one may have applied.
-      return new BucketWrite.Undecided(attempt.unresolved().cause());
+      return new BucketWrite.Undecided(attempt.unresolved().cause(), cause);
     }
     throw cause instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", cause);
   }
@@ -219,7 +219,7 @@ final class BucketWriter {
   /** Out of attempts: a write whose earlier attempts may have applied is undecided, otherwise the bucket is too contended. */
   private BucketWrite.Outcome exhausted(BucketWrite next) {
     if (next.unresolved() != null) {
-      return new BucketWrite.Undecided(next.unresolved().cause());
+      return new BucketWrite.Undecided(next.unresolved().cause(), next.unresolved().cause());
     }
     throw contention(next.key());
   }

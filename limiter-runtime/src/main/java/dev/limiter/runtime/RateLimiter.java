@@ -307,8 +307,10 @@ public final class RateLimiter implements AutoCloseable {
   /**
    * Acquires, runs {@code body} with the lease and closes it (writing adjustments); rolls the
    * consumption back when {@code body} throws, and rethrows. Once the body has run its result is
-   * returned even when the adjustment cannot be written (DynamoDB unreachable or throttled): the
-   * unwritten deltas go to {@link UsageListener#onAdjustmentNotWritten} and a warning log.
+   * returned even when the adjustment cannot be written: deltas certainly not written (DynamoDB
+   * unreachable, throttled or refusing the request) go to
+   * {@link UsageListener#onAdjustmentNotWritten}, those whose write's outcome stayed hidden
+   * (server error, timeout, broken connection) to {@link UsageListener#onUndecided}; both are logged.
    */
   public <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
                          Function<Lease, T> body) {
@@ -441,17 +443,23 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Writes a lease's charges and refunds computed at {@code nowNanos}, exactly once (a one-item
-   * transaction with a client request token), under the unavailability policy. A write whose
-   * outcome stayed hidden through the SDK's retries is reported as undecided.
+   * transaction with a client request token), under the unavailability policy. A failure that
+   * certainly wrote nothing (connection refused, throttled) is reported as not written; one that
+   * hid the outcome through the SDK's retries (server error, timeout, broken connection) as
+   * undecided: applied once or not at all.
    */
   void writeAdjustment(BucketKey key, List<LimitOp> ops, long nowNanos) {
     BucketWrite.Outcome outcome;
     try {
       outcome = join(writer.adjustAsync(key, ops, nowNanos));
     } catch (RuntimeException e) {
-      if (BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(e))) {
-        usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
-        failed(e, null);
+      Throwable cause = DynamoDbGateway.unwrap(e);
+      if (BucketWriter.outcomeHidden(cause)) {
+        Map<String, Long> deltas = deltas(ops);
+        usage.onUndecided(key.entityId(), key.resource(), deltas);
+        LOG.warn("whether a lease adjustment of {} tokens on limiter table {} was written cannot be known ({}); at most once",
+            deltas, tableName, cause.toString());
+        failed(cause, null);
         return;
       }
       notWritten(key, ops, e);
@@ -477,22 +485,29 @@ public final class RateLimiter implements AutoCloseable {
     return deltas;
   }
 
-  /** Reports an acquire whose write may or may not have applied, and returns the failure that hid it. */
+  /**
+   * Reports an acquire whose write may or may not have applied, and returns the failure that
+   * decides it ({@link #failed}): the last attempt's, or, when DynamoDB answered that attempt, a
+   * {@link RateLimiterUnavailableException} that applies the policy without reporting an outage
+   * (the table serves; only this write's outcome is unknown).
+   */
   private Throwable undecided(BucketTake take, BucketWrite.Undecided undecided) {
     usage.onUndecided(take.key().entityId(), take.key().resource(), take.consume());
-    return undecided.cause();
+    if (undecided.lastFailure() != null) {
+      return undecided.lastFailure();
+    }
+    return new RateLimiterUnavailableException("limiter table " + tableName + " answered, but whether a write to bucket "
+        + take.key() + " applied cannot be known (" + undecided.cause().getMessage() + "); not admitted", undecided.cause());
   }
 
   /**
-   * An adjustment that could not be written: reported to the usage listener and logged, then the
-   * unavailability policy (BLOCK: {@link Lease#close()} throws). A throttled adjustment is
-   * reported and not thrown: retrying it at once would be throttled too.
+   * An adjustment that certainly was not written (unreachable, throttled, or refused): reported to
+   * the usage listener and logged; then a throttled one returns (retrying it at once would be
+   * throttled too), an unavailable one follows the policy (BLOCK: {@link Lease#close()} throws),
+   * and a refused one throws a {@link RateLimiterException}.
    */
   private void notWritten(BucketKey key, List<LimitOp> ops, RuntimeException failure) {
     Throwable cause = DynamoDbGateway.unwrap(failure);
-    if (!DynamoDbGateway.isThrottled(cause) && !DynamoDbGateway.isUnavailable(cause)) {
-      throw failure;
-    }
     Map<String, Long> deltas = deltas(ops);
     usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas, cause);
     LOG.warn("a lease adjustment of {} tokens on limiter table {} was not written ({}); the bucket does not reflect it",
@@ -790,6 +805,13 @@ public final class RateLimiter implements AutoCloseable {
     Throwable cause = DynamoDbGateway.unwrap(failure);
     if (DynamoDbGateway.isThrottled(cause)) {
       throw new BucketThrottledException(tableName, cause);
+    }
+    if (cause instanceof RateLimiterUnavailableException undecided) {
+      // An undecided write on a table that answers: the policy applies, the breaker stays closed.
+      if (onUnavailable() == OnUnavailable.ALLOW) {
+        return fallback;
+      }
+      throw undecided;
     }
     if (DynamoDbGateway.isUnavailable(cause)) {
       outages.failed(cause);

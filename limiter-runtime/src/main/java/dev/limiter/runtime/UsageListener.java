@@ -32,9 +32,11 @@ public interface UsageListener {
   default void onUndecided(String entityId, String resource, Map<String, Long> tokens) {}
 
   /**
-   * A lease's adjustment or refund could not be written ({@code cause}: DynamoDB unreachable or
-   * throttled): the bucket still lacks these deltas (positive: a charge not taken; negative: a
-   * refund not given back). {@link RateLimiter#withLease} returns the body's result all the same.
+   * A lease's adjustment or refund was certainly not written ({@code cause}: DynamoDB unreachable,
+   * throttled, or refusing the request): the bucket still lacks these deltas (positive: a charge
+   * not taken; negative: a refund not given back). A write whose outcome was hidden (server error,
+   * timeout, broken connection) goes to {@link #onUndecided} instead. {@link RateLimiter#withLease}
+   * returns the body's result either way.
    */
   default void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
 
