@@ -662,8 +662,12 @@ public final class RateLimiter implements AutoCloseable {
           if (!ops.isEmpty()) {
             BucketKey key = attempt.take().key();
             refunds.add(writer.adjustAsync(key, ops, refundAt).whenComplete((refunded, refundFailure) -> {
-              if (refundFailure != null && BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(refundFailure))) {
+              Throwable cause = refundFailure == null ? null : DynamoDbGateway.unwrap(refundFailure);
+              if (cause != null && BucketWriter.outcomeHidden(cause)) {
                 usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+              } else if (cause != null) {
+                // Certainly not given back (throttled, unreachable): the other side's tokens stay taken.
+                usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas(ops), cause);
               }
             }));
           }

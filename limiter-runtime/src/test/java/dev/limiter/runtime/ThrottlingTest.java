@@ -91,6 +91,31 @@ class ThrottlingTest {
   }
 
   @Test
+  void aChildRefundThatIsThrottledTooIsReportedAsNotWritten() {
+    List<String> unwritten = new CopyOnWriteArrayList<>();
+    RateLimiter limiter = RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
+        .onUnavailable(OnUnavailable.ALLOW).availabilityListener(listener).usageListener(new UsageListener() {
+          @Override
+          public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
+            unwritten.add(entityId + " " + deltas + " " + cause.getClass().getSimpleName());
+          }
+        }).build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
+    listener.events.clear();
+    limiter.entities().createEntity("project", null, false);
+    limiter.entities().createEntity("key", "project", true);
+    limiter.limits().set(new LimitScope.Entity("project"), LIMITS);
+    throttler.hotPartition = "E#project";
+    throttler.cancelTransactions("ThrottlingError", 1); // the child's refund, a one-item transaction
+
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
+    throttler.hotPartition = null;
+    assertThat(unwritten).containsExactly("key {rpm=-1} TransactionCanceledException");
+    assertThat(limiter.available("key", "api", LIMITS)).as("the child's take stayed").containsEntry("rpm", 99L);
+    assertThat(listener.events).isEmpty();
+  }
+
+  @Test
   void aThrottledTransactionIsARefusalAndIsNotRetried() {
     RateLimiter limiter = limiter(CascadeMode.TRANSACTION);
     limiter.entities().createEntity("project", null, false);
