@@ -1,6 +1,7 @@
 package dev.limiter.runtime;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Last known state of each bucket this process wrote, used only to guess the write branch.
@@ -10,13 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BucketStateCache {
 
   private final int maxEntries;
+  private final Consumer<BucketKey> written;
   private final ConcurrentHashMap<BucketKey, BucketState> states = new ConcurrentHashMap<>();
 
-  BucketStateCache(int maxEntries) {
+  /** A cache of {@code maxEntries} buckets; {@code written} is told of every successful write. */
+  BucketStateCache(int maxEntries, Consumer<BucketKey> written) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("cache size must be at least 1, got " + maxEntries);
     }
     this.maxEntries = maxEntries;
+    this.written = written;
   }
 
   BucketState get(BucketKey key) {
@@ -25,6 +29,7 @@ final class BucketStateCache {
 
   /** Records the times a successful write returned. */
   void merge(BucketKey key, BucketState updated, long nowNanos) {
+    written.accept(key);
     if (!updated.tats().isEmpty()) {
       states.merge(key, updated, BucketState::with);
       trim(nowNanos);

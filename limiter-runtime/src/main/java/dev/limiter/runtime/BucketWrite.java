@@ -98,8 +98,12 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
   /**
    * Whether an earlier attempt applied cannot be known (the item changed since); the write counts
    * as made, so it is neither repeated nor admitted.
+   *
+   * @param cause the failure that hid an earlier attempt's outcome
+   * @param lastFailure how the last attempt failed; null when DynamoDB answered it (its condition
+   *     failed), so the table is serving and this is no outage
    */
-  record Undecided(Throwable cause) implements Outcome {}
+  record Undecided(Throwable cause, Throwable lastFailure) implements Outcome {}
 
   boolean isEmpty() {
     return ops.isEmpty();
@@ -245,7 +249,7 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
       }
       String guessed = guess.lastWrite() == null ? LimiterTableSchema.NO_WRITE : guess.lastWrite();
       if (!Objects.equals(old.lastWrite(), guess.lastWrite()) && !guessed.equals(old.previousWrite())) {
-        return new Undecided(unresolved.cause());
+        return new Undecided(unresolved.cause(), null);
       }
       // The item is as this write was guessed against, or one other write followed that state:
       // no earlier attempt applied.
@@ -273,7 +277,7 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         }
         case REFUND -> {
           // Only what the bucket still owes comes back; a full bucket has nothing to give back.
-          LimitOp refund = LimitOp.refundOf(limit, op.tokens(), tat, nowNanos);
+          LimitOp refund = op.outstanding(tat, nowNanos);
           if (refund != null) {
             next.add(refund);
           }

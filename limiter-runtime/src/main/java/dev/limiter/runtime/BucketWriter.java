@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -29,6 +30,12 @@ final class BucketWriter {
 
   /** One guess, one corrected retry, and two more in case concurrent writers flip the state. */
   static final int MAX_ATTEMPTS = 4;
+
+  /**
+   * Cancellation reasons after which a transaction is sent again as it was: the item was not the
+   * cause ({@code None}), or it conflicted with another transaction on the same item.
+   */
+  private static final Set<String> RETRIED_REASONS = Set.of("None", "TransactionConflict");
 
   private final String tableName;
   private final DynamoDbGateway gateway;
@@ -83,9 +90,10 @@ final class BucketWriter {
    * Writes several buckets all-or-nothing in one TransactWriteItems (2 WCU per item). A refusal of
    * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
    * corrected from the old items the cancellation returns, and transaction conflicts retried,
-   * within {@link #MAX_ATTEMPTS}. Each attempt carries its own client request token, so the SDK's
-   * replays of one attempt apply it once (SDK v2 fills in a token when none is set; it is set here
-   * so that the guarantee does not rest on that).
+   * within {@link #MAX_ATTEMPTS}; any other cancellation reason (throttling, validation) fails the
+   * future with the {@link TransactionCanceledException} at once. Each attempt carries its own
+   * client request token, so the SDK's replays of one attempt apply it once (SDK v2 fills in a
+   * token when none is set; it is set here so that the guarantee does not rest on that).
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();
@@ -120,11 +128,16 @@ final class BucketWriter {
       List<BucketWrite> next = new ArrayList<>();
       List<LimitOp> settled = new ArrayList<>(done);
       List<Violation> violations = new ArrayList<>();
+      boolean retryable = true;
       for (int i = 0; i < attempts.size(); i++) {
         BucketWrite attempt = attempts.get(i);
         CancellationReason reason = cancelled.cancellationReasons().get(i);
-        if (!"ConditionalCheckFailed".equals(reason.code())) {
+        if (RETRIED_REASONS.contains(reason.code())) {
           next.add(attempt); // not the cause, or a conflict with another transaction: try it again as it was
+          continue;
+        }
+        if (!"ConditionalCheckFailed".equals(reason.code())) {
+          retryable = false; // throttled (a refusal for the key) or a refused request: the same again would fail too
           continue;
         }
         BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
@@ -141,6 +154,9 @@ final class BucketWriter {
       }
       if (!violations.isEmpty()) {
         return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Rejected(violations));
+      }
+      if (!retryable) {
+        return CompletableFuture.<BucketWrite.Outcome>failedFuture(cancelled);
       }
       if (next.isEmpty()) {
         return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY, settled));
@@ -175,7 +191,7 @@ final class BucketWriter {
     }
     if (attempt.unresolved() != null) {
       // This attempt surely did nothing, but an earlier one may have applied.
-      return new BucketWrite.Undecided(attempt.unresolved().cause());
+      return new BucketWrite.Undecided(attempt.unresolved().cause(), cause);
     }
     throw cause instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", cause);
   }
@@ -203,7 +219,7 @@ final class BucketWriter {
   /** Out of attempts: a write whose earlier attempts may have applied is undecided, otherwise the bucket is too contended. */
   private BucketWrite.Outcome exhausted(BucketWrite next) {
     if (next.unresolved() != null) {
-      return new BucketWrite.Undecided(next.unresolved().cause());
+      return new BucketWrite.Undecided(next.unresolved().cause(), next.unresolved().cause());
     }
     throw contention(next.key());
   }

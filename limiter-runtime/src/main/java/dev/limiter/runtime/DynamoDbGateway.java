@@ -1,10 +1,16 @@
 package dev.limiter.runtime;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -31,37 +38,76 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 final class DynamoDbGateway {
 
+  /** Cancellation reasons of a TransactWriteItems item that DynamoDB throttled. */
+  static final Set<String> THROTTLED_REASONS = Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded");
+
   private final DynamoDbClient client;
   private final DynamoDbAsyncClient asyncClient;
   private final Executor executor;
+  private final Consumer<SdkHttpResponse> responses;
 
-  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor) {
+  /**
+   * A gateway over whichever clients are given; {@code responses} sees the HTTP response of every
+   * item read and write, successful or refused (the clock-skew check reads its {@code Date}).
+   */
+  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor, Consumer<SdkHttpResponse> responses) {
     if (client == null && asyncClient == null) {
       throw new IllegalArgumentException("a DynamoDbClient or a DynamoDbAsyncClient is required");
     }
     this.client = client;
     this.asyncClient = asyncClient;
     this.executor = executor;
+    this.responses = responses;
   }
 
   UpdateItemResponse update(UpdateItemRequest request) {
-    return client != null ? client.updateItem(request) : join(asyncClient.updateItem(request));
+    try {
+      return seen(client != null ? client.updateItem(request) : join(asyncClient.updateItem(request)));
+    } catch (AwsServiceException e) {
+      throw seen(e);
+    }
   }
 
   CompletableFuture<UpdateItemResponse> updateAsync(UpdateItemRequest request) {
-    return asyncClient != null
+    return seenAsync(asyncClient != null
         ? asyncClient.updateItem(request)
-        : CompletableFuture.supplyAsync(() -> client.updateItem(request), executor);
+        : onExecutor(() -> client.updateItem(request)));
   }
 
   GetItemResponse get(GetItemRequest request) {
-    return client != null ? client.getItem(request) : join(asyncClient.getItem(request));
+    try {
+      return seen(client != null ? client.getItem(request) : join(asyncClient.getItem(request)));
+    } catch (AwsServiceException e) {
+      throw seen(e);
+    }
   }
 
   CompletableFuture<GetItemResponse> getAsync(GetItemRequest request) {
-    return asyncClient != null
+    return seenAsync(asyncClient != null
         ? asyncClient.getItem(request)
-        : CompletableFuture.supplyAsync(() -> client.getItem(request), executor);
+        : onExecutor(() -> client.getItem(request)));
+  }
+
+  private <R extends SdkResponse> R seen(R response) {
+    responses.accept(response.sdkHttpResponse());
+    return response;
+  }
+
+  private AwsServiceException seen(AwsServiceException failure) {
+    if (failure.awsErrorDetails() != null) {
+      responses.accept(failure.awsErrorDetails().sdkHttpResponse());
+    }
+    return failure;
+  }
+
+  private <R extends SdkResponse> CompletableFuture<R> seenAsync(CompletableFuture<R> call) {
+    return call.whenComplete((response, failure) -> {
+      if (response != null) {
+        seen(response);
+      } else if (unwrap(failure) instanceof AwsServiceException service) {
+        seen(service);
+      }
+    });
   }
 
   QueryResponse query(QueryRequest request) {
@@ -83,7 +129,7 @@ final class DynamoDbGateway {
   CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(TransactWriteItemsRequest request) {
     return asyncClient != null
         ? asyncClient.transactWriteItems(request)
-        : CompletableFuture.supplyAsync(() -> client.transactWriteItems(request), executor);
+        : onExecutor(() -> client.transactWriteItems(request));
   }
 
   BatchGetItemResponse batchGet(BatchGetItemRequest request) {
@@ -93,7 +139,7 @@ final class DynamoDbGateway {
   CompletableFuture<BatchGetItemResponse> batchGetAsync(BatchGetItemRequest request) {
     return asyncClient != null
         ? asyncClient.batchGetItem(request)
-        : CompletableFuture.supplyAsync(() -> client.batchGetItem(request), executor);
+        : onExecutor(() -> client.batchGetItem(request));
   }
 
   void put(PutItemRequest request) {
@@ -113,17 +159,40 @@ final class DynamoDbGateway {
   }
 
   /**
-   * Whether a failure means the table cannot serve requests right now (as opposed to a bad
-   * request): network errors and timeouts, throttling and server errors that outlived the SDK's
-   * retries, and a missing table (not created yet, or deleted).
+   * Whether a failure means the table cannot be reached or cannot serve anything right now (as
+   * opposed to a bad request or a throttled key): network errors and timeouts, server errors that
+   * outlived the SDK's retries, and a missing table (not created yet, or deleted). Throttling is
+   * not unavailability: it is a property of one key's partition ({@link #isThrottled}).
    */
   static boolean isUnavailable(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof SdkClientException || cause instanceof ResourceNotFoundException) {
       return true;
     }
-    return cause instanceof AwsServiceException service
-        && (service.isThrottlingException() || service.statusCode() >= 500);
+    return cause instanceof AwsServiceException service && !service.isThrottlingException() && service.statusCode() >= 500;
+  }
+
+  /**
+   * Whether DynamoDB throttled the request after the SDK's retries: a throttling error
+   * (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded, ...) or a
+   * transaction cancelled because one of its items was throttled.
+   */
+  static boolean isThrottled(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
+      return cancelled.cancellationReasons().stream().anyMatch(reason -> THROTTLED_REASONS.contains(reason.code()));
+    }
+    return cause instanceof AwsServiceException service && service.isThrottlingException();
+  }
+
+  /** A blocking call of the synchronous client on the executor; a full executor fails the future at once. */
+  private <T> CompletableFuture<T> onExecutor(Supplier<T> call) {
+    try {
+      return CompletableFuture.supplyAsync(call, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new RateLimiterException("too many asynchronous limiter calls are waiting for a thread"
+          + " (a limiter without an async client runs them on a bounded pool); give it a DynamoDbAsyncClient or an executor", e));
+    }
   }
 
   /** The failure inside the wrappers that futures add. */

@@ -18,12 +18,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -128,12 +128,19 @@ public final class Entities {
           + current.entity().shards() + " shards until " + current.shardsChangedAt().plus(ShardLayout.TRANSITION));
     }
     try {
-      gateway.put(PutItemRequest.builder()
+      // An update, not a put: the item keeps every other attribute (its owner above all).
+      gateway.update(UpdateItemRequest.builder()
           .tableName(tableName)
-          .item(LimiterItems.entity(changed, current.entity().shards(), now, null))
-          .conditionExpression("#shards = :current OR (attribute_not_exists(#shards) AND :current = :one)")
-          .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE))
-          .expressionAttributeValues(Map.of(":current", number(current.entity().shards()), ":one", number(1)))
+          .key(LimiterTableSchema.entityKey(id))
+          .updateExpression("SET #shards = :shards, #previous = :current, #changedAt = :now")
+          .conditionExpression("#kind = :entity AND (#shards = :current OR (attribute_not_exists(#shards) AND :current = :one))")
+          .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE,
+              "#previous", LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE,
+              "#changedAt", LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE,
+              "#kind", LimiterTableSchema.KIND))
+          .expressionAttributeValues(Map.of(":shards", number(shards), ":current", number(current.entity().shards()),
+              ":one", number(1), ":now", number(now.toEpochMilli()),
+              ":entity", AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
           .build());
     } catch (ConditionalCheckFailedException e) {
       throw new IllegalStateException("entity " + id + " changed while its shards were being set; read it and try again", e);
@@ -220,12 +227,14 @@ public final class Entities {
     if (cached.isPresent()) {
       return CompletableFuture.completedFuture(cached.get());
     }
+    long generation = cache.generation();
+    long markerGeneration = hierarchyPresent.generation();
     CompletableFuture<Boolean> present = hierarchyPresent.get(Boolean.TRUE).map(CompletableFuture::completedFuture)
         .orElseGet(() -> gateway.getAsync(markerRequest())
-            .thenApply(response -> hierarchyPresent.put(Boolean.TRUE, hasMarker(response.item()))));
+            .thenApply(response -> hierarchyPresent.put(Boolean.TRUE, hasMarker(response.item()), markerGeneration)));
     return present.thenCompose(found -> found
-        ? gateway.getAsync(lookupRequest(id)).thenApply(response -> cache.put(id, decode(id, response.item())))
-        : CompletableFuture.completedFuture(cache.put(id, Optional.empty())));
+        ? gateway.getAsync(lookupRequest(id)).thenApply(response -> cache.put(id, decode(id, response.item()), generation))
+        : CompletableFuture.completedFuture(cache.put(id, Optional.empty(), generation)));
   }
 
   private GetItemRequest markerRequest() {

@@ -1,5 +1,9 @@
 package dev.limiter.runtime;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -39,14 +43,40 @@ public final class Names {
     return resource;
   }
 
-  /** An entity id: 1 to 256 characters, no {@code #} and no control characters. */
+  /**
+   * An entity id: 1 to 256 characters, no {@code #}, no control characters, and well-formed
+   * UTF-16 (an unpaired surrogate has no UTF-8 form: DynamoDB would store two such ids as one
+   * key).
+   */
   public static String requireEntityId(String entityId) {
     if (entityId == null || entityId.isEmpty() || entityId.length() > MAX_ENTITY_ID_LENGTH
         || entityId.chars().anyMatch(c -> c == '#' || Character.isISOControl(c))) {
       throw new IllegalArgumentException("invalid entity id " + quote(entityId)
           + ": use 1 to " + MAX_ENTITY_ID_LENGTH + " characters without '#' or control characters");
     }
+    for (int i = 0; i < entityId.length(); i++) {
+      char c = entityId.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < entityId.length() && Character.isLowSurrogate(entityId.charAt(i + 1));
+      if (paired) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("invalid entity id: malformed UTF-16, an unpaired surrogate at index " + i);
+      }
+    }
     return entityId;
+  }
+
+  /**
+   * A stable fingerprint of an entity id for logs, messages and metric tags, where the id itself
+   * (often an API key) must not appear: {@code h:} and the first 16 hex digits of its SHA-256.
+   */
+  public static String fingerprint(String entityId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
+      return "h:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   private static String quote(String value) {

@@ -15,21 +15,30 @@ public class RateLimitExceededException extends RateLimiterException {
   private static final long serialVersionUID = 1L;
 
   private final transient List<Violation> violations;
+  private final Duration retryAfter;
 
   /** A refusal caused by {@code violations} (at least one). */
   public RateLimitExceededException(List<Violation> violations) {
     super(message(violations));
     this.violations = List.copyOf(violations);
+    this.retryAfter = binding().retryAfter();
   }
 
-  /** Every limit that refused, in the order the limits were given. */
+  /** A refusal for a reason other than a limit (no violations), to be retried after {@code retryAfter}. */
+  protected RateLimitExceededException(String message, Duration retryAfter, Throwable cause) {
+    super(message, cause);
+    this.violations = List.of();
+    this.retryAfter = retryAfter;
+  }
+
+  /** Every limit that refused, in the order the limits were given; empty for a refusal no limit caused. */
   public List<Violation> violations() {
     return violations;
   }
 
   /** How long until the same request would be admitted, given no other traffic. */
   public Duration retryAfter() {
-    return binding().retryAfter();
+    return retryAfter;
   }
 
   /** {@link #retryAfter()} in whole seconds, rounded up, as HTTP {@code Retry-After} wants. */
@@ -40,12 +49,16 @@ public class RateLimitExceededException extends RateLimiterException {
   /**
    * Response headers for HTTP 429: {@code Retry-After} and the {@code RateLimit-Limit},
    * {@code RateLimit-Remaining}, {@code RateLimit-Reset} fields of the IETF rate-limit header draft,
-   * describing the limit that keeps the request waiting longest.
+   * describing the limit that keeps the request waiting longest ({@code Retry-After} alone for a
+   * refusal no limit caused).
    */
   public Map<String, String> httpHeaders() {
-    Violation binding = binding();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Retry-After", Long.toString(retryAfterSeconds()));
+    if (violations.isEmpty()) {
+      return headers;
+    }
+    Violation binding = binding();
     headers.put("RateLimit-Limit", Long.toString(binding.capacity()));
     headers.put("RateLimit-Remaining", Long.toString(Math.max(0, binding.available())));
     headers.put("RateLimit-Reset", Long.toString(ceilSeconds(binding.retryAfter())));

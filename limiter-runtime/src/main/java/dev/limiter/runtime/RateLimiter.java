@@ -15,9 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -27,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * Distributed rate limiting against a limiter table (see {@link LimiterTableSchema}).
@@ -36,18 +41,51 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
  * returns with the failed condition, without a read. Buckets refill implicitly with time (GCRA),
  * so nothing ever writes refills.
  *
- * <p>Clock skew: each client decides with its own clock. A client whose clock runs ahead by
- * {@code d} sees buckets {@code d} further refilled and may admit up to {@code d·refill/period}
- * more tokens than a true clock would; a client behind admits correspondingly less. No skew ever
- * makes a bucket exceed its capacity at the instant of a write, and the bound on admissions over
- * a run grows by at most the largest skew's worth of refill. Keep clients NTP-synchronised.
+ * <p>Clock skew: each client decides with its own clock, so a write by a client whose clock is
+ * off by {@code d} acts as a correct client's write {@code d} later (ahead) or earlier (behind).
+ * Over any interval of {@code e} a bucket then admits at most
+ * {@code capacity + refill·(e + S)/period} tokens, where {@code S} is the spread of the clocks
+ * writing it (the most ahead minus the most behind, true time counting as one of them when a
+ * correct client writes too): a skew costs up to {@code S·refill/period} extra tokens, in both
+ * directions. A client ahead sees buckets {@code d} further refilled; a client behind does not
+ * admit less: its writes to an idle bucket are dated {@code d} early, which hands up to
+ * {@code d·refill/period} of its own consumption back to every other client. Clients sharing one
+ * wrong clock do not exceed anything ({@code S = 0}). The limiter estimates its skew from the
+ * {@code Date} header of DynamoDB's responses ({@link #clockSkew()}, ±1 s) and warns once past
+ * 2 s. Keep clients NTP-synchronised.
+ *
+ * <p>Outages: once a call finds the table unreachable, acquires are decided at once (BLOCK throws
+ * {@link RateLimiterUnavailableException}, ALLOW admits unenforced) instead of each waiting out
+ * the client's timeout, while one probe at a time (a GetItem with a 500 ms timeout, every 100 ms
+ * doubling to 500 ms) finds when the table answers again: a recovery is noticed within about a
+ * second. Throttling is not an outage: a throttled key is refused ({@link BucketThrottledException},
+ * retry after 1 s) whatever the policy, and the other keys stay enforced.
+ *
+ * <p>Refusals: a refusal's exact {@code retryAfter} reveals the bucket's time, so until it has
+ * passed this limiter refuses locally, without a call (0 WCU), what DynamoDB would certainly
+ * refuse; a refund made by another process in that window is seen only once it has passed, so at
+ * most the refunded tokens go unused here for at most that {@code retryAfter}.
  *
  * <p>Thread-safe; build one per table and share it.
  */
 public final class RateLimiter implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+
   /** Longest {@link Builder#limitsCacheTtl}: a shard-count change relies on every process refreshing within it. */
   public static final Duration MAX_LIMITS_CACHE_TTL = Duration.ofMinutes(5);
+
+  /** Wait after an outage is detected before the first probe; it doubles after each failed probe. */
+  static final Duration FIRST_PROBE_BACKOFF = Duration.ofMillis(100);
+  /** Longest wait between probes: with {@link #PROBE_TIMEOUT}, a recovery is noticed within about a second. */
+  static final Duration MAX_PROBE_BACKOFF = Duration.ofMillis(500);
+  /** A probe (one GetItem of the hierarchy marker) that takes longer counts as failed. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  /** Threads that run {@link #acquireAsync} calls of limiters given only a synchronous client (and no executor). */
+  public static final int DEFAULT_ASYNC_THREADS = 32;
+  /** Calls that may wait for one of those threads; more fail at once. */
+  static final int DEFAULT_ASYNC_QUEUE = 10_000;
 
   /** Default number of buckets whose last known state is kept to guess write branches. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
@@ -64,11 +102,13 @@ public final class RateLimiter implements AutoCloseable {
   private final DynamoDbGateway gateway;
   private final BucketWriter writer;
   private final BucketBounds bounds;
-  private final OutageTracker outages;
+  private final LocalRejections rejections;
+  private final OutageBreaker outages;
   private final StoredLimits storedLimits;
   private final Entities entities;
   private final CascadeMode cascadeMode;
   private final UsageListener usage;
+  private final ClockSkewMonitor skew;
   private final List<AutoCloseable> owned;
 
   private RateLimiter(Builder builder) {
@@ -79,12 +119,16 @@ public final class RateLimiter implements AutoCloseable {
     this.onUnavailable = builder.onUnavailable;
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : DefaultExecutor.INSTANCE;
-    this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor);
+    this.usage = Objects.requireNonNull(builder.usageListener, "usageListener");
+    this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
+    this.gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
     Objects.requireNonNull(builder.bucketTtlMargin, "bucketTtlMargin");
     this.bounds = new BucketBounds(builder.debtPeriods, builder.bucketTtlMargin.toNanos());
-    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize), bounds);
-    this.outages = new OutageTracker(tableName, this::onUnavailable,
-        Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), clock);
+    this.rejections = new LocalRejections(builder.cacheSize);
+    this.writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize, rejections::forget), bounds);
+    this.outages = new OutageBreaker(tableName, this::onUnavailable,
+        Objects.requireNonNull(builder.availabilityListener, "availabilityListener"), System::nanoTime,
+        FIRST_PROBE_BACKOFF, MAX_PROBE_BACKOFF, PROBE_TIMEOUT);
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
     if (ttl.isNegative() || ttl.compareTo(MAX_LIMITS_CACHE_TTL) > 0) {
       throw new IllegalArgumentException("limitsCacheTtl must be between 0 and " + MAX_LIMITS_CACHE_TTL + ", got " + ttl);
@@ -92,7 +136,6 @@ public final class RateLimiter implements AutoCloseable {
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
     this.cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
-    this.usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.owned = List.copyOf(builder.owned);
   }
 
@@ -163,6 +206,9 @@ public final class RateLimiter implements AutoCloseable {
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    if (!mayCall()) {
+      return unavailableNow(UnenforcedLease.INSTANCE);
+    }
     Plan plan;
     try {
       plan = join(planAsync(entityId, resource, consume, limits));
@@ -174,6 +220,10 @@ public final class RateLimiter implements AutoCloseable {
     }
     BucketTake take = plan.own().get(0);
     long now = nowNanos();
+    List<Violation> known = rejections.refusal(take, now);
+    if (!known.isEmpty()) {
+      throw rejection(known);
+    }
     BucketWrite.Outcome outcome;
     try {
       outcome = writer.write(take.key(), take.ops(), now);
@@ -184,6 +234,7 @@ public final class RateLimiter implements AutoCloseable {
       return failed(undecided(take, undecided), UnenforcedLease.INSTANCE);
     }
     outages.succeeded();
+    remember(take, outcome, now);
     return lease(outcome, take, now);
   }
 
@@ -194,6 +245,9 @@ public final class RateLimiter implements AutoCloseable {
    * @throws NoLimitsConfiguredException when no level has limits (nothing is taken)
    */
   public Lease acquire(String entityId, String resource, Map<String, Long> consume) {
+    if (!mayCall()) {
+      return unavailableNow(UnenforcedLease.INSTANCE);
+    }
     List<Limit> limits;
     try {
       limits = storedLimits.resolve(entityId, resource);
@@ -205,6 +259,9 @@ public final class RateLimiter implements AutoCloseable {
 
   /** As {@link #acquire(String, String, Map)}, without blocking the caller. */
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+    if (!mayCall()) {
+      return decidedNow(UnenforcedLease.INSTANCE);
+    }
     return storedLimits.resolveAsync(entityId, resource).handle((limits, failure) -> {
       if (failure != null) {
         return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
@@ -236,6 +293,9 @@ public final class RateLimiter implements AutoCloseable {
   public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
                                                List<Limit> limits) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    if (!mayCall()) {
+      return decidedNow(UnenforcedLease.INSTANCE);
+    }
     return planAsync(entityId, resource, consume, limits).handle((plan, failure) -> {
       if (failure != null) {
         return CompletableFuture.completedFuture(failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
@@ -246,7 +306,11 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Acquires, runs {@code body} with the lease and closes it (writing adjustments); rolls the
-   * consumption back when {@code body} throws, and rethrows.
+   * consumption back when {@code body} throws, and rethrows. Once the body has run its result is
+   * returned even when the adjustment cannot be written: deltas certainly not written (DynamoDB
+   * unreachable, throttled or refusing the request) go to
+   * {@link UsageListener#onAdjustmentNotWritten}, those whose write's outcome stayed hidden
+   * (server error, timeout, broken connection) to {@link UsageListener#onUndecided}; both are logged.
    */
   public <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
                          Function<Lease, T> body) {
@@ -266,12 +330,17 @@ public final class RateLimiter implements AutoCloseable {
       }
       throw e;
     }
-    lease.close();
+    try {
+      lease.close();
+    } catch (RateLimiterException notWritten) {
+      // The work ran: its result stands. The unwritten adjustment was reported (usage listener, log).
+    }
     return result;
   }
 
   /**
-   * Tokens available now per limit (negative while in debt), from one strongly consistent read.
+   * Tokens available now per limit (negative while in debt), from one strongly consistent read
+   * per bucket: a sharded entity's shards are read at once and added up (N shards, N RCU).
    * Under {@link OnUnavailable#ALLOW} an unavailable table reports every limit full.
    */
   public Map<String, Long> available(String entityId, String resource, List<Limit> limits) {
@@ -279,38 +348,64 @@ public final class RateLimiter implements AutoCloseable {
     Map<String, Limit> byName = Arguments.limitsByName(key, limits);
     Map<String, Long> full = new LinkedHashMap<>();
     byName.values().forEach(limit -> full.put(limit.name(), limit.capacity()));
-    BucketState state;
+    if (!mayCall()) {
+      return unavailableNow(full);
+    }
+    List<BucketRead> buckets;
     try {
-      state = read(key, byName);
+      buckets = readBuckets(entityId, resource, limits);
     } catch (RuntimeException e) {
       return failed(e, full);
     }
     long now = nowNanos();
     Map<String, Long> available = new LinkedHashMap<>();
-    byName.values().forEach(limit -> available.put(limit.name(), limit.available(state.tat(limit.name()), now)));
+    byName.keySet().forEach(name -> available.put(name, 0L));
+    for (BucketRead bucket : buckets) {
+      bucket.limits().values().forEach(limit ->
+          available.merge(limit.name(), limit.available(bucket.state().tat(limit.name()), now), Math::addExact));
+    }
     return available;
   }
 
   /**
    * How long until {@code needed} tokens (per limit name) could be acquired, given no other
-   * traffic; zero if now. Under {@link OnUnavailable#ALLOW} an unavailable table answers zero.
+   * traffic; zero if now. For a sharded entity, the soonest any of its shards could admit them
+   * (one request is taken from one shard). Under {@link OnUnavailable#ALLOW} an unavailable table
+   * answers zero.
+   *
+   * @throws RequestExceedsCapacityException when {@code needed} exceeds a limit's capacity (for a
+   *     sharded entity: one shard's share), so it could never be acquired
    */
   public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
-    BucketKey key = new BucketKey(entityId, resource);
-    Map<String, Limit> byName = Arguments.limitsByName(key, limits);
-    List<LimitOp> ops = Arguments.acquireOps(needed, byName);
-    BucketState state;
+    Arguments.acquireOps(needed, Arguments.limitsByName(new BucketKey(entityId, resource), limits));
+    if (!mayCall()) {
+      return unavailableNow(Duration.ZERO);
+    }
+    List<BucketRead> buckets;
     try {
-      state = read(key, byName);
+      buckets = readBuckets(entityId, resource, limits);
     } catch (RuntimeException e) {
       return failed(e, Duration.ZERO);
     }
     long now = nowNanos();
-    long wait = 0;
-    for (LimitOp op : ops) {
-      wait = Math.max(wait, op.limit().waitNanos(state.tat(op.name()), now, op.tokens()));
+    long soonest = Long.MAX_VALUE;
+    for (BucketRead bucket : buckets) {
+      long wait = 0;
+      for (LimitOp op : Arguments.acquireOps(needed, bucket.limits())) {
+        wait = Math.max(wait, op.limit().waitNanos(bucket.state().tat(op.name()), now, op.tokens()));
+      }
+      soonest = Math.min(soonest, wait);
     }
-    return Duration.ofNanos(wait);
+    return Duration.ofNanos(soonest);
+  }
+
+  /**
+   * How far this limiter's clock is from DynamoDB's (positive: ahead), as last estimated from
+   * the {@code Date} header of a response (about once a second, good to about ±1 s); empty
+   * before the first response. See the class comment for what skew does to the bound.
+   */
+  public Optional<Duration> clockSkew() {
+    return skew.skew();
   }
 
   /** The limiter table's name. */
@@ -348,18 +443,26 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Writes a lease's charges and refunds computed at {@code nowNanos}, exactly once (a one-item
-   * transaction with a client request token), under the unavailability policy. A write whose
-   * outcome stayed hidden through the SDK's retries is reported as undecided.
+   * transaction with a client request token), under the unavailability policy. A failure that
+   * certainly wrote nothing (connection refused, throttled) is reported as not written; one that
+   * hid the outcome through the SDK's retries (server error, timeout, broken connection) as
+   * undecided: applied once or not at all.
    */
   void writeAdjustment(BucketKey key, List<LimitOp> ops, long nowNanos) {
     BucketWrite.Outcome outcome;
     try {
       outcome = join(writer.adjustAsync(key, ops, nowNanos));
     } catch (RuntimeException e) {
-      if (BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(e))) {
-        usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+      Throwable cause = DynamoDbGateway.unwrap(e);
+      if (BucketWriter.outcomeHidden(cause)) {
+        Map<String, Long> deltas = deltas(ops);
+        usage.onUndecided(key.entityId(), key.resource(), deltas);
+        LOG.warn("whether a lease adjustment of {} tokens on limiter table {} was written cannot be known ({}); at most once",
+            deltas, tableName, cause.toString());
+        failed(cause, null);
+        return;
       }
-      failed(e, null);
+      notWritten(key, ops, e);
       return;
     }
     outages.succeeded();
@@ -382,13 +485,68 @@ public final class RateLimiter implements AutoCloseable {
     return deltas;
   }
 
-  /** Reports an acquire whose write may or may not have applied, and returns the failure that hid it. */
+  /**
+   * Reports an acquire whose write may or may not have applied, and returns the failure that
+   * decides it ({@link #failed}): the last attempt's, or, when DynamoDB answered that attempt, a
+   * {@link RateLimiterUnavailableException} that applies the policy without reporting an outage
+   * (the table serves; only this write's outcome is unknown).
+   */
   private Throwable undecided(BucketTake take, BucketWrite.Undecided undecided) {
     usage.onUndecided(take.key().entityId(), take.key().resource(), take.consume());
-    return undecided.cause();
+    if (undecided.lastFailure() != null) {
+      return undecided.lastFailure();
+    }
+    return new RateLimiterUnavailableException("limiter table " + tableName + " answered, but whether a write to bucket "
+        + take.key() + " applied cannot be known (" + undecided.cause().getMessage() + "); not admitted", undecided.cause());
   }
 
-  private BucketState read(BucketKey key, Map<String, Limit> limits) {
+  /**
+   * An adjustment that certainly was not written (unreachable, throttled, or refused): reported to
+   * the usage listener and logged; then a throttled one returns (retrying it at once would be
+   * throttled too), an unavailable one follows the policy (BLOCK: {@link Lease#close()} throws),
+   * and a refused one throws a {@link RateLimiterException}.
+   */
+  private void notWritten(BucketKey key, List<LimitOp> ops, RuntimeException failure) {
+    Throwable cause = DynamoDbGateway.unwrap(failure);
+    Map<String, Long> deltas = deltas(ops);
+    usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas, cause);
+    LOG.warn("a lease adjustment of {} tokens on limiter table {} was not written ({}); the bucket does not reflect it",
+        deltas, tableName, cause.toString());
+    if (!DynamoDbGateway.isThrottled(cause)) {
+      failed(cause, null);
+    }
+  }
+
+  /**
+   * Every bucket acquires on {@code entityId} may take from (one, or each usable shard with its
+   * share of {@code limits}), read at once, strongly consistent.
+   */
+  private List<BucketRead> readBuckets(String entityId, String resource, List<Limit> limits) {
+    ShardLayout layout = layout(join(entities.lookupAsync(entityId)), clock.instant());
+    List<BucketKey> keys = new ArrayList<>();
+    List<Map<String, Limit>> shares = new ArrayList<>();
+    if (!layout.sharded()) {
+      keys.add(new BucketKey(entityId, resource));
+      shares.add(Arguments.limitsByName(keys.get(0), limits));
+    } else {
+      for (int shard = 0; shard < layout.usableWith(limits); shard++) {
+        keys.add(new BucketKey(entityId, resource, shard));
+        shares.add(Arguments.limitsByName(keys.get(shard), layout.share(limits, shard)));
+      }
+    }
+    List<CompletableFuture<GetItemResponse>> reads = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      reads.add(gateway.getAsync(readRequest(keys.get(i), shares.get(i))));
+    }
+    List<BucketRead> buckets = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      buckets.add(new BucketRead(keys.get(i), shares.get(i), BucketState.decodeItem(keys.get(i), join(reads.get(i)).item())));
+    }
+    outages.succeeded();
+    return buckets;
+  }
+
+  private GetItemRequest readRequest(BucketKey key, Map<String, Limit> limits) {
     Map<String, String> names = new LinkedHashMap<>();
     // The key is projected too, so that an existing item is never read as an absent one.
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
@@ -399,16 +557,13 @@ public final class RateLimiter implements AutoCloseable {
       names.put("#t" + i, LimiterTableSchema.tatAttribute(limit));
       projection.add("#t" + i++);
     }
-    GetItemRequest request = GetItemRequest.builder()
+    return GetItemRequest.builder()
         .tableName(tableName)
         .key(key.attributes())
         .consistentRead(true)
         .projectionExpression(String.join(", ", projection))
         .expressionAttributeNames(names)
         .build();
-    BucketState state = BucketState.decodeItem(key, gateway.get(request).item());
-    outages.succeeded();
-    return state;
   }
 
   private Lease lease(BucketWrite.Outcome outcome, BucketTake take, long acquiredAtNanos) {
@@ -472,6 +627,12 @@ public final class RateLimiter implements AutoCloseable {
    */
   private CompletableFuture<Lease> execute(Plan plan) {
     long now = nowNanos();
+    for (List<BucketTake> side : List.of(plan.own(), plan.parent())) {
+      List<Violation> known = side.isEmpty() ? List.of() : knownRefusal(side, now);
+      if (!known.isEmpty()) {
+        return CompletableFuture.failedFuture(rejection(known));
+      }
+    }
     if (plan.parent().isEmpty()) {
       return firstAdmitting(plan.own(), 0, now).thenApply(attempt -> {
         if (attempt.failure() != null) {
@@ -501,8 +662,12 @@ public final class RateLimiter implements AutoCloseable {
           if (!ops.isEmpty()) {
             BucketKey key = attempt.take().key();
             refunds.add(writer.adjustAsync(key, ops, refundAt).whenComplete((refunded, refundFailure) -> {
-              if (refundFailure != null && BucketWriter.outcomeHidden(DynamoDbGateway.unwrap(refundFailure))) {
+              Throwable cause = refundFailure == null ? null : DynamoDbGateway.unwrap(refundFailure);
+              if (cause != null && BucketWriter.outcomeHidden(cause)) {
                 usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+              } else if (cause != null) {
+                // Certainly not given back (throttled, unreachable): the other side's tokens stay taken.
+                usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas(ops), cause);
               }
             }));
           }
@@ -524,13 +689,44 @@ public final class RateLimiter implements AutoCloseable {
     });
   }
 
+  /**
+   * The refusal every one of {@code candidates} would certainly get from DynamoDB, from refusals
+   * this process already received ({@link LocalRejections}); empty when one of them might admit.
+   */
+  private List<Violation> knownRefusal(List<BucketTake> candidates, long now) {
+    List<Violation> last = List.of();
+    for (BucketTake candidate : candidates) {
+      last = rejections.refusal(candidate, now);
+      if (last.isEmpty()) {
+        return List.of();
+      }
+    }
+    return last;
+  }
+
+  /** Keeps what a refusal revealed about the bucket, to refuse locally what DynamoDB certainly would. */
+  private void remember(BucketTake take, BucketWrite.Outcome outcome, long now) {
+    if (outcome instanceof BucketWrite.Rejected rejected) {
+      rejections.refused(take, rejected.violations(), now);
+    }
+  }
+
   /** Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise. */
   private CompletableFuture<Attempt> firstAdmitting(List<BucketTake> candidates, int index, long now) {
     BucketTake take = candidates.get(index);
-    return writer.writeAsync(take.key(), take.ops(), now)
-        .handle((outcome, failure) -> outcome instanceof BucketWrite.Undecided undecided
-            ? new Attempt(take, null, undecided(take, undecided))
-            : new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure)))
+    List<Violation> known = rejections.refusal(take, now);
+    CompletableFuture<Attempt> written = !known.isEmpty()
+        ? CompletableFuture.completedFuture(new Attempt(take, new BucketWrite.Rejected(known), null))
+        : writer.writeAsync(take.key(), take.ops(), now).handle((outcome, failure) -> {
+          if (outcome instanceof BucketWrite.Undecided undecided) {
+            return new Attempt(take, null, undecided(take, undecided));
+          }
+          if (outcome != null) {
+            remember(take, outcome, now);
+          }
+          return new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure));
+        });
+    return written
         .thenCompose(attempt -> attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
             ? firstAdmitting(candidates, index + 1, now)
             : CompletableFuture.completedFuture(attempt));
@@ -555,6 +751,8 @@ public final class RateLimiter implements AutoCloseable {
           if (!(outcome instanceof BucketWrite.Rejected rejected)) {
             return CompletableFuture.completedFuture(cascadeLease(child, BucketState.EMPTY, parent, BucketState.EMPTY, now));
           }
+          remember(child, rejected, now);
+          remember(parent, rejected, now);
           boolean childRefused = rejected.violations().stream().anyMatch(v -> v.entityId().equals(child.key().entityId()));
           if (!childRefused && j + 1 < plan.parent().size()) {
             return transact(plan, i, j + 1, now);
@@ -588,6 +786,9 @@ public final class RateLimiter implements AutoCloseable {
     }
   }
 
+  /** A bucket as read: its key, its limits (a shard's shares for a shard) and its state. */
+  private record BucketRead(BucketKey key, Map<String, Limit> limits, BucketState state) {}
+
   /** How a write to one bucket went: an outcome, or the failure that prevented one. */
   private record Attempt(BucketTake take, BucketWrite.Outcome outcome, Throwable failure) {
     boolean applied() {
@@ -601,10 +802,21 @@ public final class RateLimiter implements AutoCloseable {
 
   /**
    * Applies the unavailability policy to a failure: {@code fallback} under ALLOW, a
-   * {@link RateLimiterUnavailableException} under BLOCK; other failures are rethrown.
+   * {@link RateLimiterUnavailableException} under BLOCK; throttling is a refusal
+   * ({@link BucketThrottledException}) whatever the policy; other failures are rethrown.
    */
   private <T> T failed(Throwable failure, T fallback) {
     Throwable cause = DynamoDbGateway.unwrap(failure);
+    if (DynamoDbGateway.isThrottled(cause)) {
+      throw new BucketThrottledException(tableName, cause);
+    }
+    if (cause instanceof RateLimiterUnavailableException undecided) {
+      // An undecided write on a table that answers: the policy applies, the breaker stays closed.
+      if (onUnavailable() == OnUnavailable.ALLOW) {
+        return fallback;
+      }
+      throw undecided;
+    }
     if (DynamoDbGateway.isUnavailable(cause)) {
       outages.failed(cause);
       if (onUnavailable() == OnUnavailable.ALLOW) {
@@ -624,6 +836,64 @@ public final class RateLimiter implements AutoCloseable {
     throw new RateLimiterException("limiter call failed", cause);
   }
 
+  /**
+   * Whether this call may go to DynamoDB: not while an outage is known (the breaker is open),
+   * when it is decided at once instead of waiting out a timeout; the call that ends a back-off
+   * window starts one probe.
+   */
+  private boolean mayCall() {
+    OutageBreaker.Permit permit = outages.permit();
+    if (permit == OutageBreaker.Permit.PROBE) {
+      probe();
+    }
+    return permit == OutageBreaker.Permit.CALL;
+  }
+
+  /** The unavailability policy for a call not sent because an outage is known: {@code fallback} under ALLOW. */
+  private <T> T unavailableNow(T fallback) {
+    if (onUnavailable() == OnUnavailable.ALLOW) {
+      return fallback;
+    }
+    Throwable cause = outages.lastFailure();
+    throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable"
+        + (cause == null ? "" : ": " + cause.getMessage()) + " (decided without calling DynamoDB until a probe succeeds)", cause);
+  }
+
+  private <T> CompletableFuture<T> decidedNow(T fallback) {
+    try {
+      return CompletableFuture.completedFuture(unavailableNow(fallback));
+    } catch (RateLimiterUnavailableException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * One cheap read (the hierarchy marker, eventually consistent: 0.5 RCU) with a short timeout;
+   * any answer but an unavailable one, throttling included, means the table serves again.
+   */
+  private void probe() {
+    GetItemRequest request = GetItemRequest.builder()
+        .tableName(tableName)
+        .key(LimiterTableSchema.hierarchyMarkerKey())
+        .projectionExpression("#pk")
+        .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
+        .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT).apiCallAttemptTimeout(PROBE_TIMEOUT))
+        .build();
+    CompletableFuture<?> call;
+    try {
+      call = gateway.getAsync(request);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete((response, failure) -> {
+      if (failure != null && DynamoDbGateway.isUnavailable(failure)) {
+        outages.probeFailed(DynamoDbGateway.unwrap(failure));
+      } else {
+        outages.probeSucceeded();
+      }
+    });
+  }
+
   long nowNanos() {
     Instant now = clock.instant();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
@@ -637,14 +907,25 @@ public final class RateLimiter implements AutoCloseable {
     return value.trim();
   }
 
-  /** Runs blocking calls for {@link #acquireAsync} when only a synchronous client was given. */
+  /**
+   * Runs blocking calls for {@link #acquireAsync} when only a synchronous client was given:
+   * {@link #DEFAULT_ASYNC_THREADS} threads at most, shared by every limiter of the process, and a
+   * bounded queue; past it an acquire fails at once rather than piling up threads.
+   */
   private static final class DefaultExecutor {
     private static final AtomicInteger THREADS = new AtomicInteger();
-    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    static final ExecutorService INSTANCE;
+
+    static {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_ASYNC_THREADS, DEFAULT_ASYNC_THREADS, 60, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(DEFAULT_ASYNC_QUEUE), task -> {
+            Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
+      pool.allowCoreThreadTimeOut(true);
+      INSTANCE = pool;
+    }
   }
 
   /** Configuration of a {@link RateLimiter}. */
@@ -734,7 +1015,10 @@ public final class RateLimiter implements AutoCloseable {
       return this;
     }
 
-    /** Runs {@link #acquireAsync} calls when only a synchronous client is given. */
+    /**
+     * Runs {@link #acquireAsync} calls when only a synchronous client is given; by default a
+     * shared pool of {@link #DEFAULT_ASYNC_THREADS} threads.
+     */
     public Builder executor(Executor executor) {
       this.executor = executor;
       return this;

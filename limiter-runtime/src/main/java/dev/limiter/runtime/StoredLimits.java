@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
@@ -92,7 +93,12 @@ public final class StoredLimits {
   Optional<List<Limit>> find(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    return cache.get(key).orElseGet(() -> cache.put(key, mostSpecific(scopes, fetch(scopes))));
+    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    long generation = cache.generation();
+    return cache.put(key, mostSpecific(scopes, fetch(scopes)), generation);
   }
 
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
@@ -105,9 +111,12 @@ public final class StoredLimits {
   CompletableFuture<Optional<List<Limit>>> findAsync(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    return cache.get(key).map(CompletableFuture::completedFuture)
-        .orElseGet(() -> fetchAsync(keysOf(scopes), new HashMap<>(), 1)
-            .thenApply(items -> cache.put(key, mostSpecific(scopes, items))));
+    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached.get());
+    }
+    long generation = cache.generation();
+    return fetchAsync(keysOf(scopes), new HashMap<>(), 1).thenApply(items -> cache.put(key, mostSpecific(scopes, items), generation));
   }
 
   private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(List<LimitScope> scopes) {
@@ -141,8 +150,12 @@ public final class StoredLimits {
       return List.of();
     }
     if (attempt >= BATCH_ATTEMPTS) {
-      throw SdkClientException.create("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
-          + BATCH_ATTEMPTS + " attempts (throttled)");
+      // Unprocessed keys are DynamoDB's way of throttling a batch: a refusal, not an outage.
+      throw ProvisionedThroughputExceededException.builder()
+          .message("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
+              + BATCH_ATTEMPTS + " attempts (throttled)")
+          .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+          .build();
     }
     return unprocessed.keys();
   }

@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A per-process cache whose entries expire {@code ttl} after they were stored, bounded to
  * {@code maxEntries} (when full it starts over: the next calls refill what is still in use). A
- * zero TTL caches nothing.
+ * zero TTL caches nothing. A value read before a {@link #clear()} is not stored after it.
  */
 final class TtlCache<K, V> {
 
@@ -20,6 +21,7 @@ final class TtlCache<K, V> {
   private final long ttlNanos;
   private final int maxEntries;
   private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
 
   TtlCache(Clock clock, Duration ttl, int maxEntries) {
     this.clock = clock;
@@ -32,8 +34,17 @@ final class TtlCache<K, V> {
     return entry != null && nowNanos() < entry.expiresAtNanos() ? Optional.of(entry.value()) : Optional.empty();
   }
 
-  V put(K key, V value) {
-    if (ttlNanos > 0) {
+  /** A mark to pass to {@link #put(Object, Object, long)}: take it before reading the value. */
+  long generation() {
+    return generation.get();
+  }
+
+  /**
+   * Stores {@code value} unless the cache was cleared since {@code generation} was taken: a value
+   * read before a local write (which clears) must not outlive that write. Returns {@code value}.
+   */
+  synchronized V put(K key, V value, long generation) {
+    if (ttlNanos > 0 && generation == this.generation.get()) {
       if (entries.size() >= maxEntries) {
         entries.clear();
       }
@@ -42,7 +53,8 @@ final class TtlCache<K, V> {
     return value;
   }
 
-  void clear() {
+  synchronized void clear() {
+    generation.incrementAndGet();
     entries.clear();
   }
 

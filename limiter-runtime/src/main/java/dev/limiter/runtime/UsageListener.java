@@ -1,5 +1,6 @@
 package dev.limiter.runtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,4 +30,19 @@ public interface UsageListener {
    * doubt counts against the caller, never for it.
    */
   default void onUndecided(String entityId, String resource, Map<String, Long> tokens) {}
+
+  /**
+   * A lease's adjustment or refund was certainly not written ({@code cause}: DynamoDB unreachable,
+   * throttled, or refusing the request): the bucket still lacks these deltas (positive: a charge
+   * not taken; negative: a refund not given back). A write whose outcome was hidden (server error,
+   * timeout, broken connection) goes to {@link #onUndecided} instead. {@link RateLimiter#withLease}
+   * returns the body's result either way.
+   */
+  default void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
+
+  /**
+   * The limiter's clock differs from DynamoDB's by {@code skew} (positive: ahead), as estimated
+   * from the {@code Date} header of a response (about once a second, good to about ±1 s).
+   */
+  default void onClockSkew(String tableName, Duration skew) {}
 }

@@ -22,9 +22,10 @@ public record Violation(
     long requested,
     Duration retryAfter) {
 
+  /** For logs and messages: the entity by its {@linkplain Names#fingerprint fingerprint}, since ids are often API keys. */
   @Override
   public String toString() {
-    return limitName + " of " + entityId + "/" + resource + ": requested " + requested + ", available "
+    return limitName + " of entity " + Names.fingerprint(entityId) + "/" + resource + ": requested " + requested + ", available "
         + available + " of " + capacity + ", retry after " + retryAfter;
   }
 }

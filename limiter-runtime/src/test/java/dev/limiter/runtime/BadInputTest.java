@@ -53,6 +53,10 @@ class BadInputTest {
         Arguments.of("null entity", null, "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
         Arguments.of("control character", "key\n1", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
         Arguments.of("long entity", "k".repeat(257), "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
+        // Both would be written as "key-?" in UTF-8 and share one bucket.
+        Arguments.of("unpaired high surrogate", "key-\uD83D", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
+        Arguments.of("unpaired low surrogate", "key-\uDE00", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
+        Arguments.of("reversed surrogate pair", "key-\uDE00\uD83D", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
         Arguments.of("resource with space", "key-1", "my api", Map.of("rpm", 1L), LIMITS, "invalid resource"),
         Arguments.of("zero tokens", "key-1", "api", Map.of("rpm", 0L), LIMITS, "must be at least 1, got 0"),
         Arguments.of("negative tokens", "key-1", "api", Map.of("rpm", -3L), LIMITS, "must be at least 1, got -3"),
@@ -84,6 +88,14 @@ class BadInputTest {
     assertThatThrownBy(() -> limiter.acquireAsync(entity, resource, consume, limits))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     assertThat(client.scan(b -> b.tableName(table)).count()).isZero();
+  }
+
+  @Test
+  void entityIdsBeyondTheBasicPlaneHaveTheirOwnBuckets() {
+    List<Limit> one = List.of(Limit.perMinute("rpm", 1));
+    limiter.acquire("key-\uD83D\uDE00", "api", Map.of("rpm", 1L), one).close();
+    limiter.acquire("key-\uD83D\uDE01", "api", Map.of("rpm", 1L), one).close();
+    assertThat(client.scan(b -> b.tableName(table)).count()).as("two buckets").isEqualTo(2);
   }
 
   @Test

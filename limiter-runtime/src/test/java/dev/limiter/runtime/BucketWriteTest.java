@@ -106,7 +106,7 @@ class BucketWriteTest {
     assertThat(retry.conditionFailed(anotherOnly)).isInstanceOf(BucketWrite.Retry.class);
     assertThat(((BucketWrite.Retry) retry.conditionFailed(anotherOnly)).next().unresolved()).isNull();
     BucketState moved = new BucketState(Map.of("rpm", NOW + 4 * SECOND), "someone-else", "another", 0);
-    assertThat(retry.conditionFailed(moved)).isEqualTo(new BucketWrite.Undecided(lost));
+    assertThat(retry.conditionFailed(moved)).isEqualTo(new BucketWrite.Undecided(lost, null));
   }
 
   @Test
@@ -141,6 +141,26 @@ class BucketWriteTest {
         new LimitOp(RPM, 1, LimitOp.Kind.REFUND), new LimitOp(TPM, 5, LimitOp.Kind.REFUND))
         .conditionFailed(state("tpm", NOW + SECOND));
     assertThat(((BucketWrite.Retry) mixed).next().ops()).extracting(LimitOp::name).containsExactly("tpm");
+  }
+
+  @Test
+  void aRefundBeforeAWholeTokenRefilledGivesBackEverythingNotYetRefilled() {
+    // One rpm token (1 s of bucket time) taken at NOW, given back 1 ms later: 999 ms of it is outstanding.
+    long tatAfter = NOW + SECOND;
+    LimitOp refund = LimitOp.refundOf(RPM, 1, tatAfter, NOW + SECOND / 1000);
+    assertThat(refund).isNotNull();
+    assertThat(refund.tokens()).isEqualTo(1);
+    assertThat(refund.costNanos()).isEqualTo(SECOND - SECOND / 1000);
+    // The write's condition keeps it within the bucket's use: back to exactly full, never beyond.
+    BucketWrite write = BucketWrite.of("limits", KEY, List.of(refund), BucketState.EMPTY, NOW + SECOND / 1000, BOUNDS);
+    assertThat(write.request().expressionAttributeValues())
+        .containsEntry(":c0", AttributeValue.fromN(Long.toString(SECOND - SECOND / 1000)))
+        .containsEntry(":f0", AttributeValue.fromN(Long.toString(tatAfter)));
+    // Five tokens taken, two and a half refilled: three come back (the last in part), 2.5 s of time.
+    LimitOp partial = LimitOp.refundOf(RPM, 5, NOW + 5 * SECOND, NOW + 5 * SECOND / 2);
+    assertThat(partial.tokens()).isEqualTo(3);
+    assertThat(partial.costNanos()).isEqualTo(5 * SECOND / 2);
+    assertThat(LimitOp.refundOf(RPM, 5, NOW, NOW)).isNull();
   }
 
   @Test

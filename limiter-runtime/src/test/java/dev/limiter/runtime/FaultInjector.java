@@ -3,6 +3,7 @@ package dev.limiter.runtime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.reactivestreams.Publisher;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -50,6 +53,7 @@ final class FaultInjector implements ExecutionInterceptor {
   private volatile Set<String> operations = Set.of();
   private volatile Duration delay = Duration.ZERO;
   private volatile double chance = 1;
+  private final AtomicInteger certain = new AtomicInteger();
   private volatile Runnable afterCommit = () -> {};
   private final LongAdder injected = new LongAdder();
 
@@ -60,9 +64,13 @@ final class FaultInjector implements ExecutionInterceptor {
     remaining.set(times);
   }
 
-  /** Every attempt of {@code operations} suffers {@code fault} with probability {@code chance}, until disarmed. */
-  void armRandomly(Fault fault, double chance, String... operations) {
+  /**
+   * The first {@code certain} attempts of {@code operations} suffer {@code fault}, then every one
+   * with probability {@code chance}, until disarmed.
+   */
+  void armRandomly(Fault fault, int certain, double chance, String... operations) {
     this.chance = chance;
+    this.certain.set(certain);
     arm(fault, Integer.MAX_VALUE, operations);
   }
 
@@ -79,6 +87,7 @@ final class FaultInjector implements ExecutionInterceptor {
   /** Stops injecting. */
   void disarm() {
     remaining.set(0);
+    certain.set(0);
     chance = 1;
     afterCommit = () -> {};
   }
@@ -150,9 +159,24 @@ final class FaultInjector implements ExecutionInterceptor {
     return context.responseBody();
   }
 
+  /** The same error bodies for the asynchronous client, which reads the response as a stream. */
+  @Override
+  public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
+                                                                       ExecutionAttributes attributes) {
+    Fault chosen = injected(attributes);
+    if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
+      return Optional.of(AsyncRequestBody.fromString(errorBody("InternalServerError", "injected: committed, response lost")));
+    }
+    if (chosen == Fault.THROTTLED) {
+      return Optional.of(AsyncRequestBody.fromString(errorBody("ProvisionedThroughputExceededException", "injected: throttled")));
+    }
+    return context.responsePublisher();
+  }
+
   private boolean take(ExecutionAttributes attributes) {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    if (!operations.contains(operation) || ThreadLocalRandom.current().nextDouble() >= chance
+    boolean surely = operations.contains(operation) && certain.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    if (!operations.contains(operation) || (!surely && ThreadLocalRandom.current().nextDouble() >= chance)
         || remaining.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
       return false;
     }
@@ -169,7 +193,10 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   private static InputStream error(String type, String message) {
-    String body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + type + "\",\"message\":\"" + message + "\"}";
-    return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+    return new ByteArrayInputStream(errorBody(type, message).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String errorBody(String type, String message) {
+    return "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + type + "\",\"message\":\"" + message + "\"}";
   }
 }

@@ -1,6 +1,7 @@
 package dev.limiter.runtime;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
@@ -14,11 +15,17 @@ final class LimiterTables {
   /** Creates an on-demand limiter table and returns its name. */
   static String create(DynamoDbClient client) {
     String name = "limits-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
-    try {
-      client.createTable(LimiterTableSchema.createTableRequest(name, BillingSettings.onDemand()));
-    } catch (ResourceInUseException e) {
-      // The name is unique, so the SDK replayed a CreateTable whose first attempt timed out after creating it.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.createTable(LimiterTableSchema.createTableRequest(name, BillingSettings.onDemand()));
+        return name;
+      } catch (ResourceInUseException e) {
+        return name; // a create that a slow (cold or loaded) DynamoDB Local answered too late went through; the name is ours
+      } catch (SdkClientException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
-    return name;
   }
 }

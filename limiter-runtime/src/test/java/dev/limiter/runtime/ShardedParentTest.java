@@ -54,6 +54,45 @@ class ShardedParentTest {
     client.close();
   }
 
+  @Test
+  void setShardsKeepsTheItemsOwner() {
+    client.putItem(b -> b.tableName(table).item(LimiterItems.entity(new Entity("owned", null, false, 2), "team-a/tenants")));
+    admin.entities().setShards("owned", 4);
+    Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
+        .key(LimiterTableSchema.entityKey("owned")).consistentRead(true)).item();
+    assertThat(item.get(LimiterTableSchema.OWNER_ATTRIBUTE)).isEqualTo(AttributeValue.fromS("team-a/tenants"));
+    assertThat(item.get(LimiterTableSchema.SHARDS_ATTRIBUTE)).isEqualTo(AttributeValue.fromN("4"));
+    assertThat(admin.entities().getEntity("owned")).contains(new Entity("owned", null, false, 4));
+  }
+
+  @Test
+  void availableAndTimeUntilAvailableAggregateEveryShard() {
+    RateLimiter limiter = limiter();
+    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", (long) CAPACITY));
+    // 4 shards of 10 tokens each; take 25 tokens in 5-token acquires spread over the shards.
+    for (int i = 0; i < 5; i++) {
+      limiter.acquire("project-1", "llm", Map.of("rpm", 5L), PROJECT).close();
+    }
+    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", (long) CAPACITY - 25));
+    assertThat(limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 5L), PROJECT))
+        .as("some shard still holds 5").isZero();
+    int taken = 25;
+    for (int i = 0; i < 1_000 && taken < CAPACITY; i++) {
+      try {
+        limiter.acquire("project-1", "llm", Map.of("rpm", 1L), PROJECT).close();
+        taken++;
+      } catch (RateLimitExceededException e) {
+        // the shards tried were empty; others are not yet
+      }
+    }
+    assertThat(taken).isEqualTo(CAPACITY);
+    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", 0L));
+    // Each shard refills 10 tokens an hour: 5 tokens take 30 minutes on any of them.
+    assertThat(limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 5L), PROJECT)).isEqualTo(Duration.ofMinutes(30));
+    assertThatThrownBy(() -> limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 11L), PROJECT))
+        .as("more than one shard's share can never be acquired").isInstanceOf(RequestExceedsCapacityException.class);
+  }
+
   private RateLimiter limiter() {
     return RateLimiter.builder().client(client).tableName(table).clock(clock).build();
   }

@@ -10,11 +10,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Stored limits at every level, their resolution order, the cache and its cost, on DynamoDB Local. */
@@ -43,6 +51,35 @@ class StoredLimitsTest {
   @AfterEach
   void tearDown() {
     client.close();
+  }
+
+  @Test
+  void aReadInFlightDuringALocalWriteDoesNotCacheTheOldValue() throws Exception {
+    CountDownLatch readDone = new CountDownLatch(1);
+    CountDownLatch written = new CountDownLatch(1);
+    ExecutionInterceptor holdReads = new ExecutionInterceptor() {
+      @Override
+      public void afterUnmarshalling(Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
+        if (context.response() instanceof BatchGetItemResponse) {
+          readDone.countDown();
+          try {
+            written.await(10, TimeUnit.SECONDS); // the response (old limits) is applied after the write
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+    limits.set(new LimitScope.System(), SYSTEM);
+    try (DynamoDbAsyncClient async = DynamoDbLocal.shared().asyncClient(holdReads)) {
+      RateLimiter racing = RateLimiter.builder().client(client).asyncClient(async).tableName(table).clock(clock).build();
+      CompletableFuture<List<Limit>> inFlight = racing.limits().resolveAsync("key-1", "llm-api");
+      assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+      racing.limits().set(new LimitScope.System(), ENTITY);
+      written.countDown();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the read began before the write").containsExactlyElementsOf(SYSTEM);
+      assertThat(racing.limits().resolve("key-1", "llm-api")).as("a local write applies at once").containsExactlyElementsOf(ENTITY);
+    }
   }
 
   @Test

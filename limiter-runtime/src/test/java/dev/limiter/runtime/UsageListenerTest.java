@@ -27,7 +27,7 @@ class UsageListenerTest {
   void setUp() {
     client = DynamoDbLocal.shared().client();
     limiter = RateLimiter.builder().client(client).tableName(LimiterTables.create(client)).clock(clock)
-        .usageListener(new MicrometerUsageListener(registry, true)).build();
+        .usageListener(new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.RAW)).build();
   }
 
   @AfterEach
@@ -55,10 +55,32 @@ class UsageListenerTest {
   @Test
   void withoutTheEntityTagEveryEntityCountsTogether() {
     RateLimiter pooled = RateLimiter.builder().client(client).tableName(limiter.tableName()).clock(clock)
-        .usageListener(new MicrometerUsageListener(registry, false)).build();
+        .usageListener(new MicrometerUsageListener(registry)).build();
     pooled.acquire("key-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
     pooled.acquire("key-2", "llm-api", Map.of("rpm", 1L), LIMITS).close();
     assertThat(registry.get("limiter.tokens.consumed").tag("entity", "all").tag("limit", "rpm").counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void hashedEntityTagsCountPerEntityWithoutTheId() {
+    RateLimiter hashed = RateLimiter.builder().client(client).tableName(limiter.tableName()).clock(clock)
+        .usageListener(new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.HASHED)).build();
+    hashed.acquire("sk-live-secret-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
+    hashed.acquire("sk-live-secret-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
+    hashed.acquire("sk-live-secret-2", "llm-api", Map.of("rpm", 1L), LIMITS).close();
+
+    String first = Names.fingerprint("sk-live-secret-1");
+    assertThat(first).matches("h:[0-9a-f]{16}").isNotEqualTo(Names.fingerprint("sk-live-secret-2"));
+    assertThat(registry.get("limiter.tokens.consumed").tag("entity", first).tag("limit", "rpm").counter().count()).isEqualTo(2);
+    assertThat(registry.getMeters()).flatExtracting(meter -> meter.getId().getTags())
+        .allSatisfy(tag -> assertThat(tag.getValue()).doesNotContain("secret"));
+  }
+
+  @Test
+  void unwrittenAdjustmentsAreCounted() {
+    new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.RAW)
+        .onAdjustmentNotWritten("key-1", "llm-api", Map.of("tpm", -300L), new IllegalStateException("unreachable"));
+    assertThat(count("limiter.tokens.unwritten", "tpm")).isEqualTo(300);
   }
 
   private double count(String name, String limit) {

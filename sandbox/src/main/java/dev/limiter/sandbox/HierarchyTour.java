@@ -48,7 +48,8 @@ final class HierarchyTour {
         refusal = e.violations();
       }
     }
-    out.printf("  %s: %d acquires admitted, then refused by %s%n", child.id(), admitted, refusal);
+    out.printf("  %s: %d acquires admitted, then refused by %s%n", child.id(), admitted,
+        refusal.stream().map(v -> v.limitName() + " of " + v.entityId() + "/" + v.resource() + ", retry after " + v.retryAfter()).toList());
     long shardBuckets = inspection.scan(b -> b.tableName(limiter.tableName())).items().stream()
         .filter(item -> item.get(LimiterTableSchema.PARTITION_KEY).s().startsWith(LimiterTableSchema.entityPartition(parent.id())))
         .filter(item -> item.get(LimiterTableSchema.SORT_KEY).s().equals("B#" + resource.name()))

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -136,9 +137,35 @@ final class RuntimeTour {
     }
     server.restart();
     client.createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
-    closed.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS);
-    open.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS);
-    out.println("  back: both limiters enforce again (the in-memory table was recreated)");
+    long start = System.nanoTime();
+    awaitEnforced(() -> closed.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS));
+    awaitEnforced(() -> open.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS));
+    out.printf("  back: both limiters enforce again after %d ms (their probes noticed the recreated table)%n",
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Until an acquire is enforced: during an outage limiters decide without DynamoDB until a probe succeeds. */
+  private static void awaitEnforced(Supplier<Lease> acquire) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!enforced(acquire)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the limiter did not notice the table's recovery within 10 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static boolean enforced(Supplier<Lease> acquire) {
+    try {
+      return acquire.get().enforced();
+    } catch (RateLimiterUnavailableException e) {
+      return false;
+    }
   }
 
   private void section(String title) {
