@@ -132,14 +132,15 @@ public final class Entities {
       gateway.update(UpdateItemRequest.builder()
           .tableName(tableName)
           .key(LimiterTableSchema.entityKey(id))
-          .updateExpression("SET #shards = :shards, #previous = :current, #changedAt = :now")
+          .updateExpression("SET #shards = :shards, #previous = :current, #changedAt = :now, #max = :max")
           .conditionExpression("#kind = :entity AND (#shards = :current OR (attribute_not_exists(#shards) AND :current = :one))")
           .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE,
               "#previous", LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE,
               "#changedAt", LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE,
+              "#max", LimiterTableSchema.MAX_SHARDS_ATTRIBUTE,
               "#kind", LimiterTableSchema.KIND))
           .expressionAttributeValues(Map.of(":shards", number(shards), ":current", number(current.entity().shards()),
-              ":one", number(1), ":now", number(now.toEpochMilli()),
+              ":one", number(1), ":now", number(now.toEpochMilli()), ":max", number(Math.max(current.maxShards(), shards)),
               ":entity", AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
           .build());
     } catch (ConditionalCheckFailedException e) {
@@ -178,7 +179,8 @@ public final class Entities {
   }
 
   /**
-   * Deletes entity {@code id} with everything stored under it: its limits and its buckets.
+   * Deletes entity {@code id} with everything stored under it: its limits and its buckets, on every
+   * shard it ever had.
    *
    * @throws IllegalStateException while it has children (delete or move them first)
    */
@@ -187,7 +189,7 @@ public final class Entities {
     if (!children.isEmpty()) {
       throw new IllegalStateException("entity " + id + " has " + children.size() + " children; delete them first");
     }
-    int shards = state(id).map(s -> Math.max(s.entity().shards(), s.previousShards())).orElse(1);
+    int shards = state(id).map(EntityState::maxShards).orElse(1);
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     for (int shard = 0; shard < shards; shard++) {
       keys.addAll(partitionKeys(LimiterTableSchema.shardPartition(id, shard)));
@@ -279,8 +281,10 @@ public final class Entities {
       Entity entity = new Entity(id, parent == null ? null : Objects.requireNonNull(parent.s(), "parent"),
           cascade != null && Boolean.TRUE.equals(cascade.bool()), shards);
       AttributeValue changedAt = item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
-      return Optional.of(new EntityState(entity, intAttribute(item, LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, shards),
-          changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n()))));
+      int previous = intAttribute(item, LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, shards);
+      return Optional.of(new EntityState(entity, previous,
+          changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n())),
+          Math.max(intAttribute(item, LimiterTableSchema.MAX_SHARDS_ATTRIBUTE, 1), Math.max(shards, previous))));
     } catch (RuntimeException e) {
       throw new MalformedItemException("entity " + id + " is malformed: " + e.getMessage());
     }

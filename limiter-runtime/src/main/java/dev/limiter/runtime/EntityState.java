@@ -8,8 +8,9 @@ import java.time.Instant;
  * @param entity the entity
  * @param previousShards its shard count before the last change (its current count if none)
  * @param shardsChangedAt when that change was made, or null
+ * @param maxShards the most shards its buckets ever had (every one of them may hold buckets)
  */
-record EntityState(Entity entity, int previousShards, Instant shardsChangedAt) {
+record EntityState(Entity entity, int previousShards, Instant shardsChangedAt, int maxShards) {
 
   /** Whether the last shard-count change is still in its transition at {@code now}. */
   boolean changingShards(Instant now) {

@@ -168,6 +168,31 @@ class ShardedParentTest {
         .noneSatisfy(item -> assertThat(item.get("pk").s()).startsWith("E#tenant"));
   }
 
+  @Test
+  void deletingAnEntityRemovesTheBucketsOfEveryShardCountItEverHad() {
+    admin.entities().createEntity("tenant", null, false, 8);
+    admin.limits().set(new LimitScope.Entity("tenant"), List.of(Limit.perMinute("rpm", 800)));
+    RateLimiter limiter = limiter();
+    for (int i = 0; i < 200; i++) {
+      limiter.acquire("tenant", "llm-api", Map.of("rpm", 1L)).close();
+    }
+    assertThat(bucketPartitions("tenant")).as("buckets on all 8 shards").hasSize(8);
+    admin.entities().setShards("tenant", 4);
+    clock.advance(ShardLayout.TRANSITION);
+    admin.entities().setShards("tenant", 2);
+
+    admin.entities().deleteEntity("tenant");
+
+    assertThat(client.scan(b -> b.tableName(table)).items()).extracting(item -> item.get("pk").s())
+        .filteredOn(pk -> pk.startsWith("E#tenant")).as("items left of the deleted entity").isEmpty();
+  }
+
+  private List<String> bucketPartitions(String entity) {
+    return client.scan(b -> b.tableName(table)).items().stream()
+        .filter(item -> item.get("pk").s().startsWith("E#" + entity) && item.get("sk").s().startsWith("B#"))
+        .map(item -> item.get("pk").s()).distinct().toList();
+  }
+
   private AtomicInteger runLoad(List<RateLimiter> limiters, int threads, int acquiresPerThread) throws Exception {
     AtomicInteger admitted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
