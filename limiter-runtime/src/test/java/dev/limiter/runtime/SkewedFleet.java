@@ -147,7 +147,7 @@ final class SkewedFleet implements AutoCloseable {
         if (faults.get(i) == Fault.NONE) {
           injectors.get(i).disarm();
         } else {
-          injectors.get(i).armRandomly(faults.get(i), chance, WRITES);
+          injectors.get(i).armRandomly(faults.get(i), 0, chance, WRITES);
         }
       }
       this.spread = highest - lowest;
