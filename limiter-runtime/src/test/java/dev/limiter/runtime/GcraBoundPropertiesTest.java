@@ -28,7 +28,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * faults every request the reference admits with its bucket reduced by the spread is admitted.
  * Each try uses a fresh key; a failure prints jqwik's seed, and shrinking is bounded.
  */
-class GcraBoundProperties {
+class GcraBoundPropertiesTest {
 
   private static final Limit LIMIT = Limit.of("t", 20, 10, Duration.ofSeconds(1));
   private static final int DEBT_PERIODS = 1;
