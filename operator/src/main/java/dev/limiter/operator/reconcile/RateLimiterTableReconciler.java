@@ -82,8 +82,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
       Instant now = clock.instant();
       RateLimiterTable resource = Optional.ofNullable(client.resources(RateLimiterTable.class)
           .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
-      long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-      writeStatus(client, resource, TableReconciliation.withConditions(resource.getStatus(), generation, failed.conditions(), now));
+      patchConditions(client, resource, failed.conditions(), now);
       emit(client, resource, failed.event(), now);
       return UpdateControl.<RateLimiterTable>noUpdate().rescheduleAfter(FailedPass.RETRY);
     }
@@ -250,13 +249,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   private static void patchConditions(KubernetesClient client, RateLimiterTable resource, List<ConditionStatus> conditions,
                                       Instant now) {
     long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-    RateLimiterTableStatus next = TableReconciliation.withConditions(resource.getStatus(), generation, conditions, now);
-    client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
-        .withName(resource.getMetadata().getName())
-        .editStatus(current -> {
-          current.setStatus(next);
-          return current;
-        });
+    writeStatus(client, resource, TableReconciliation.withConditions(resource.getStatus(), generation, conditions, now));
   }
 
   /** The declared traffic of the entities of every EntityHierarchy that uses this table. */
