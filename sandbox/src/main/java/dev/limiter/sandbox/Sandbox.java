@@ -7,7 +7,7 @@ import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
-import dev.limiter.operator.reconcile.OperatorSettings;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.client.KubernetesClient;

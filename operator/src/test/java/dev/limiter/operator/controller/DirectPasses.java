@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.RateLimiterTable;
@@ -8,6 +8,7 @@ import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;

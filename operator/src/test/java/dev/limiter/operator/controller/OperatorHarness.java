@@ -1,14 +1,16 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.aws.DynamoDbTables;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.operator.config.OperatorSettings;
+import dev.limiter.operator.plan.TablePolicy;
+import dev.limiter.operator.reconcile.HierarchyPacing;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

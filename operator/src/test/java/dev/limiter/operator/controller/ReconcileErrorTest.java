@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +19,7 @@ import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
