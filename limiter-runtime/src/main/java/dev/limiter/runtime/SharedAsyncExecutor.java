@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SharedAsyncExecutor {
 
   /** Calls that may wait for one of those threads; more fail at once. */
-  static final int QUEUE = 10_000;
+  private static final int QUEUE = 10_000;
 
   private static final AtomicInteger THREADS = new AtomicInteger();
   static final ExecutorService INSTANCE;
