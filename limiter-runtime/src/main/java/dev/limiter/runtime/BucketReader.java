@@ -10,7 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
-/** Answers {@link RateLimiter#available} and {@link RateLimiter#timeUntilAvailable} from strongly consistent reads of an entity's buckets. */
+/**
+ * Answers {@link RateLimiter#available} and {@link RateLimiter#timeUntilAvailable} from strongly
+ * consistent reads of an entity's buckets.
+ */
 final class BucketReader {
 
   private final String tableName;

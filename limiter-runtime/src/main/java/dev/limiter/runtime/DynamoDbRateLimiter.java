@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** The {@link RateLimiter} of a DynamoDB limiter table: checks the builder's settings, wires the parts and hands each call to its part. */
+/**
+ * The {@link RateLimiter} of a DynamoDB limiter table: checks the builder's settings, wires the
+ * parts and hands each call to its part.
+ */
 final class DynamoDbRateLimiter implements RateLimiter {
 
   private final String tableName;
@@ -45,7 +48,8 @@ final class DynamoDbRateLimiter implements RateLimiter {
     CascadeMode cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
     this.outages = new OutagePolicy(tableName, builder.onUnavailable, storedLimits, gateway, usage, availability);
     AdjustmentWriter adjustments = new AdjustmentWriter(tableName, writer, bounds, clock, outages, usage);
-    this.acquires = new AcquireEngine(clock, entities, storedLimits, writer, rejections, adjustments, outages, usage, cascadeMode);
+    this.acquires = new AcquireEngine(clock, entities, storedLimits, writer, rejections, adjustments, outages, usage,
+        cascadeMode);
     this.reads = new BucketReader(tableName, gateway, entities, clock, outages);
     this.owned = List.copyOf(builder.owned);
   }
