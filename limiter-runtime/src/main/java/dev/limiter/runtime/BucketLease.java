@@ -19,7 +19,7 @@ final class BucketLease implements Lease {
 
   private enum State { OPEN, CLOSED, ROLLED_BACK }
 
-  private final RateLimiter limiter;
+  private final AdjustmentWriter adjustments;
   private final BucketKey key;
   private final Map<String, Limit> limits;
   private final Map<String, Long> taken;
@@ -31,9 +31,9 @@ final class BucketLease implements Lease {
    * @param after the bucket's times the acquire returned ({@link BucketState#EMPTY} when unknown)
    * @param acquiredAtNanos the acquire's time: its limits were left at no less than this plus their cost
    */
-  BucketLease(RateLimiter limiter, BucketKey key, Map<String, Limit> limits, Map<String, Long> taken,
+  BucketLease(AdjustmentWriter adjustments, BucketKey key, Map<String, Limit> limits, Map<String, Long> taken,
               BucketState after, long acquiredAtNanos) {
-    this.limiter = limiter;
+    this.adjustments = adjustments;
     this.key = key;
     this.limits = limits;
     this.taken = Map.copyOf(taken);
@@ -87,10 +87,10 @@ final class BucketLease implements Lease {
     requireOpen("roll back");
     state = State.ROLLED_BACK;
     pending.clear();
-    long now = limiter.nowNanos();
+    long now = adjustments.nowNanos();
     List<LimitOp> refunds = refunds(now);
     if (!refunds.isEmpty()) {
-      limiter.writeAdjustment(key, refunds, now);
+      adjustments.write(key, refunds, now);
     }
   }
 
@@ -117,12 +117,12 @@ final class BucketLease implements Lease {
       return;
     }
     state = State.CLOSED;
-    long now = limiter.nowNanos();
+    long now = adjustments.nowNanos();
     List<LimitOp> ops = new ArrayList<>();
     pending.forEach((name, delta) -> {
       Limit limit = limits.get(name);
       if (delta > 0) {
-        ops.add(new LimitOp(limit, Math.min(delta, limiter.bounds().maxChargeTokens(limit)), LimitOp.Kind.CHARGE));
+        ops.add(new LimitOp(limit, Math.min(delta, adjustments.maxChargeTokens(limit)), LimitOp.Kind.CHARGE));
       } else if (delta < 0) {
         LimitOp refund = LimitOp.refundOf(limit, -delta, tatAfter.get(name), now);
         if (refund != null) {
@@ -131,7 +131,7 @@ final class BucketLease implements Lease {
       }
     });
     if (!ops.isEmpty()) {
-      limiter.writeAdjustment(key, ops, now);
+      adjustments.write(key, ops, now);
     }
   }
 

@@ -55,7 +55,7 @@ record BucketTake(BucketKey key, Map<String, Limit> limits, List<LimitOp> ops, M
    * The lease of this take's admitted acquire, made at {@code acquiredAtNanos} and returning
    * {@code after} ({@link BucketState#EMPTY} when the write returned no times).
    */
-  BucketLease lease(RateLimiter limiter, BucketState after, long acquiredAtNanos) {
-    return new BucketLease(limiter, key, limits, consume, after, acquiredAtNanos);
+  BucketLease lease(AdjustmentWriter adjustments, BucketState after, long acquiredAtNanos) {
+    return new BucketLease(adjustments, key, limits, consume, after, acquiredAtNanos);
   }
 }

@@ -1,8 +1,10 @@
 package dev.limiter.runtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which shards of an entity's buckets acquires use, and how the limits are split among them. Pure.
@@ -30,6 +32,11 @@ record ShardLayout(int usable, int divisor) {
   static final Duration TRANSITION = Entity.SHARD_TRANSITION;
   /** A single, unsplit bucket. */
   static final ShardLayout UNSHARDED = new ShardLayout(1, 1);
+
+  /** The shards acquires use at {@code now} for an entity as stored; a single bucket when it is not stored. */
+  static ShardLayout of(Optional<EntityState> state, Instant now) {
+    return state.map(found -> found.layout(now)).orElse(UNSHARDED);
+  }
 
   /** Every one of {@code shards} shards, each with its share. */
   static ShardLayout steady(int shards) {
