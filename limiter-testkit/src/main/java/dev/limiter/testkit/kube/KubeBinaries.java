@@ -38,6 +38,23 @@ public record KubeBinaries(Path apiServer, Path etcd) {
     return locate(System.getenv(), Path.of(System.getProperty("user.dir")).toAbsolutePath());
   }
 
+  /**
+   * The binaries when they are already in the cache (see {@link #locate()} for where); never
+   * builds them.
+   */
+  public static Optional<KubeBinaries> find() {
+    return find(System.getenv());
+  }
+
+  static Optional<KubeBinaries> find(Map<String, String> env) {
+    return present(versionDirectory(env));
+  }
+
+  /** Where {@link #find()} and {@link #locate()} look for the binaries on this machine. */
+  public static Path directory() {
+    return versionDirectory(System.getenv());
+  }
+
   /** {@link #locate()} with the given environment, looking for the script from {@code workingDirectory} up. */
   static KubeBinaries locate(Map<String, String> env, Path workingDirectory) {
     Path directory = versionDirectory(env);

@@ -37,6 +37,20 @@ class KubeBinariesTest {
   }
 
   @Test
+  void findReportsPresentBinariesAndNeverBuildsMissingOnes() throws IOException {
+    Map<String, String> env = Map.of("KUBE_API_TEST_DIR", temp.toString());
+    assertThat(KubeBinaries.find(env)).isEmpty();
+    assertThat(temp.resolve("k8s")).doesNotExist();
+
+    Path directory = Files.createDirectories(temp.resolve("k8s/1.34.4-linux-amd64"));
+    executable(directory.resolve("kube-apiserver"));
+    executable(directory.resolve("etcd"));
+
+    assertThat(KubeBinaries.find(env))
+        .contains(new KubeBinaries(directory.resolve("kube-apiserver"), directory.resolve("etcd")));
+  }
+
+  @Test
   void withoutBinariesOrGoTheErrorNamesTheScript() throws IOException {
     Path module = Files.createDirectories(temp.resolve("repo/operator"));
     Files.createDirectories(temp.resolve("repo/.ci"));
