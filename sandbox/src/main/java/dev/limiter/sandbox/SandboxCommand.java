@@ -101,6 +101,11 @@ public final class SandboxCommand {
       System.err.println(e.getMessage() + "\n" + USAGE);
       System.exit(2);
     }
+    Optional<Path> samples = options.samplesDirectory();
+    if (options.mode().equals("demo") && samples.isEmpty()) {
+      System.err.println("config/samples not found; pass --samples DIR\n" + USAGE);
+      System.exit(2);
+    }
     Sandbox sandbox = null;
     try {
       sandbox = start(options, System.out);
@@ -115,8 +120,7 @@ public final class SandboxCommand {
       return;
     }
     try (Sandbox demo = sandbox) {
-      Path samples = options.samplesDirectory().orElseThrow(() -> new IllegalStateException("config/samples not found; pass --samples DIR"));
-      new SandboxDemo(demo, System.out, options.timeout()).run(samples);
+      new SandboxDemo(demo, System.out, options.timeout()).run(samples.get());
     } catch (Exception e) {
       System.err.println("Demo failed: " + e);
       System.exit(1);
