@@ -144,34 +144,12 @@ public final class SandboxCommand {
       Path kubeconfig = sandbox.writeKubeconfig(options.kubeconfig());
       Optional<Path> samples = options.samplesDirectory();
       List<String> namespaces = samples.map(dir -> SampleNamespaces.create(sandbox.kubernetes(), dir)).orElse(List.of());
-      printBanner(out, options, kube, sandbox, kubeconfig, namespaces);
+      out.print(new SandboxBanner(kube, options.port(), sandbox.kubernetesUrl(), sandbox.kubernetesDescription(),
+          sandbox.dynamoDb().endpoint(), kubeconfig, namespaces).text());
       return sandbox;
     } catch (RuntimeException e) {
       sandbox.close();
       throw e;
     }
-  }
-
-  private static void printBanner(PrintStream out, Options options, KubeMode kube, Sandbox sandbox, Path kubeconfig,
-                                  List<String> namespaces) {
-    out.printf("Sandbox up: Kubernetes API %s (%s), DynamoDB Local %s, operator running.%n",
-        sandbox.kubernetesUrl(), sandbox.kubernetesDescription(), sandbox.dynamoDb().endpoint());
-    if (kube == KubeMode.REAL) {
-      out.println("  A real API server: the CRDs' schemas and CEL rules are enforced at admission, kubectl describe shows events, RBAC is on.");
-      if (options.port() != 0) {
-        out.printf("  --port %d is the embedded mock's; the real API server took a free port.%n", options.port());
-      }
-    } else {
-      out.println("  The embedded mock admits anything (no schema or CEL validation: kubectl needs --validate=false) and"
-          + " kubectl describe shows no events.");
-      out.printf("  For a real kube-apiserver + etcd: build them once with %s (needs Go) and start again, or --kube=real.%n",
-          KubeBinaries.SCRIPT);
-    }
-    if (!namespaces.isEmpty()) {
-      out.printf("  Namespaces for the samples: %s.%n", String.join(", ", namespaces));
-    }
-    out.printf("  export KUBECONFIG=%s%n", kubeconfig);
-    out.println(kube == KubeMode.REAL ? "  kubectl apply -f config/samples/" : "  kubectl apply --validate=false -f config/samples/");
-    out.println("  kubectl get rlt -A; kubectl describe rlt -n team-a llm-limits; kubectl get cm -A");
   }
 }

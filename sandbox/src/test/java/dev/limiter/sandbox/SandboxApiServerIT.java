@@ -58,7 +58,7 @@ class SandboxApiServerIT {
     assertThat(banner)
         .contains("(kube-apiserver v" + KubeBinaries.KUBERNETES_VERSION + " + etcd, started in ")
         .contains("Namespaces for the samples: team-a, team-b.")
-        .contains("  kubectl apply -f config/samples/\n")
+        .contains("  kubectl apply -f config/samples/" + System.lineSeparator())
         .doesNotContain("--validate=false");
     assertThat(kubectl.succeed("version", "-o", "json")).contains("\"gitVersion\": \"v" + KubeBinaries.KUBERNETES_VERSION + "\"");
   }
