@@ -94,6 +94,8 @@ public final class SandboxCommand {
   public static void main(String[] args) throws Exception {
     // The operator's libraries log at INFO on every reconcile; keep the console for what the sandbox says.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    // The operator jar's manifest classpath brings logback (its JSON logs for the cluster); the console is for a person.
+    System.setProperty("slf4j.provider", System.getProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"));
     Options options = null;
     try {
       options = Options.parse(args);
