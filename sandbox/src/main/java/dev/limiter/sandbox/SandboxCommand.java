@@ -96,6 +96,7 @@ public final class SandboxCommand {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     // The operator jar's manifest classpath brings logback (its JSON logs for the cluster); the console is for a person.
     System.setProperty("slf4j.provider", System.getProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"));
+    System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "WARN"));
     Options options = null;
     try {
       options = Options.parse(args);
