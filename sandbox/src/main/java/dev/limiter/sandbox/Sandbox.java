@@ -8,6 +8,7 @@ import dev.limiter.operator.aws.AwsRulesTableScaling;
 import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.config.OperatorSettings;
+import dev.limiter.sandbox.kube.KubernetesApi;
 import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,8 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole product on embedded defaults, in one JVM: DynamoDB Local (behind the fake of the AWS
- * rules it lacks), an in-process Kubernetes API that a real {@code kubectl} can use, and the
- * operator reconciling against both. No cluster and no AWS account.
+ * rules it lacks), a Kubernetes API that a real {@code kubectl} can use (a real kube-apiserver when
+ * its binaries are built, else the in-process mock server), and the operator reconciling against
+ * both. No cluster and no AWS account.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -37,32 +39,39 @@ public final class Sandbox implements AutoCloseable {
 
   private final DynamoDbLocal dynamoDb;
   private final DynamoDbClient dynamoDbClient;
-  private final LocalKubernetes kubernetes;
+  private final KubernetesApi kubernetes;
   private final Operator operator;
 
-  private Sandbox(DynamoDbLocal dynamoDb, DynamoDbClient dynamoDbClient, LocalKubernetes kubernetes, Operator operator) {
+  private Sandbox(DynamoDbLocal dynamoDb, DynamoDbClient dynamoDbClient, KubernetesApi kubernetes, Operator operator) {
     this.dynamoDb = dynamoDb;
     this.dynamoDbClient = dynamoDbClient;
     this.kubernetes = kubernetes;
     this.operator = operator;
   }
 
-  /** Starts DynamoDB Local, the Kubernetes API on {@code kubernetesPort} (0 for any) and the operator. */
+  /** Starts DynamoDB Local, the embedded mock Kubernetes API on {@code kubernetesPort} (0 for any) and the operator. */
   public static Sandbox start(int kubernetesPort) {
+    return start(LocalKubernetes.start(kubernetesPort));
+  }
+
+  /**
+   * Installs the CRDs into {@code kubernetes}, starts DynamoDB Local and the operator; the sandbox
+   * owns {@code kubernetes} from here on (it is closed when starting fails, and by {@link #close()}).
+   */
+  public static Sandbox start(KubernetesApi kubernetes) {
+    try {
+      registerCrds(kubernetes);
+      return startOperator(kubernetes);
+    } catch (RuntimeException e) {
+      kubernetes.close();
+      throw e;
+    }
+  }
+
+  private static Sandbox startOperator(KubernetesApi kubernetes) {
     useLocalCredentialsUnlessConfigured();
     DynamoDbLocal dynamoDb = DynamoDbLocal.start();
     DynamoDbClient dynamoDbClient = dynamoDb.client();
-    LocalKubernetes kubernetes = LocalKubernetes.start(kubernetesPort);
-    for (String crd : LimiterOperator.CRD_RESOURCES) {
-      try (InputStream yaml = LimiterOperator.class.getResourceAsStream(crd)) {
-        if (yaml == null) {
-          throw new IllegalStateException("CRD " + crd + " is not on the classpath; build the operator module first");
-        }
-        kubernetes.registerCrd(yaml);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
     AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamoDbClient), Clock.systemUTC(),
         Duration.ofSeconds(1));
     SdkHierarchyItems items = new SdkHierarchyItems(dynamoDbClient);
@@ -74,6 +83,19 @@ public final class Sandbox implements AutoCloseable {
         Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
+  }
+
+  private static void registerCrds(KubernetesApi kubernetes) {
+    for (String crd : LimiterOperator.CRD_RESOURCES) {
+      try (InputStream yaml = LimiterOperator.class.getResourceAsStream(crd)) {
+        if (yaml == null) {
+          throw new IllegalStateException("CRD " + crd + " is not on the classpath; build the operator module first");
+        }
+        kubernetes.registerCrd(yaml);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /**
@@ -95,6 +117,11 @@ public final class Sandbox implements AutoCloseable {
   /** The Kubernetes API's address. */
   public URI kubernetesUrl() {
     return kubernetes.url();
+  }
+
+  /** What serves the Kubernetes API, for people. */
+  public String kubernetesDescription() {
+    return kubernetes.description();
   }
 
   /** Writes a kubeconfig for the sandbox's Kubernetes API to {@code file}. */

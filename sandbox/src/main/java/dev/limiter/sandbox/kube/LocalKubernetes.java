@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * and server-side printing so that a real {@code kubectl} can be pointed at it. Plain HTTP, no
  * authentication, no admission: CEL rules and OpenAPI validation of the CRDs are not enforced here.
  */
-public final class LocalKubernetes implements AutoCloseable {
+public final class LocalKubernetes implements KubernetesApi {
 
   /** The mock server logs every request at INFO; held here because JUL keeps loggers weakly. */
   private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
@@ -56,17 +56,23 @@ public final class LocalKubernetes implements AutoCloseable {
     return new LocalKubernetes(server, discovery);
   }
 
-  /** A client of this API (closed with it). */
+  @Override
   public KubernetesClient client() {
     return client;
   }
 
-  /** Where the API listens. */
+  @Override
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getPort());
   }
 
+  @Override
+  public String description() {
+    return "the embedded fabric8 mock server";
+  }
+
   /** Stores the CRD read from {@code yaml} and publishes its resources for discovery. */
+  @Override
   public CustomResourceDefinition registerCrd(InputStream yaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
     CustomResourceDefinition created = client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
@@ -74,7 +80,8 @@ public final class LocalKubernetes implements AutoCloseable {
     return created;
   }
 
-  /** Writes a kubeconfig whose current context is this API. */
+  /** Writes a kubeconfig (plain HTTP, no user) whose current context is this API. */
+  @Override
   public Path writeKubeconfig(Path file) {
     String kubeconfig = """
         apiVersion: v1
