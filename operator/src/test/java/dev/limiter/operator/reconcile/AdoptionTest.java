@@ -9,9 +9,9 @@ import dev.limiter.operator.api.ContributorInsights;
 import dev.limiter.operator.api.InsightsMode;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ManualClock;
@@ -50,7 +50,7 @@ class AdoptionTest {
   static KubernetesClient client;
 
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {

@@ -21,10 +21,10 @@ import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.api.TableRef;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
 import dev.limiter.operator.plan.automation.ThrottleQueries;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
+import dev.limiter.operator.testing.FakeCloudWatch;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.FakeTableScaling;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -68,9 +68,9 @@ class CapacityAutomationTest {
   private static final Autoscaling SCALING = new Autoscaling(new ScalingBounds(5L, 100L, 70), new ScalingBounds(5L, 50L, 70), null);
 
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables tables;
-  private static AwsRulesTableScaling scaling;
-  private static AwsRulesCloudWatch cloudWatch;
+  private static FakeDynamoDbTables tables;
+  private static FakeTableScaling scaling;
+  private static FakeCloudWatch cloudWatch;
 
   @BeforeAll
   static void start() {

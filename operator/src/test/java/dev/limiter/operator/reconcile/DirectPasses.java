@@ -2,13 +2,11 @@ package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.testing.FakeCloudWatch;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.FakeTableScaling;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -28,12 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The RateLimiterTable reconciler called pass by pass, without the Java Operator SDK around it, on
- * the mock API server (CRDs registered once per server) and DynamoDB Local behind the AWS-rules fakes; a pass can be
+ * the mock API server (CRDs registered once per server) and {@link LocalAws}; a pass can be
  * made to lose its final status write to an API server failure.
  */
 final class DirectPasses implements AutoCloseable {
@@ -41,10 +38,7 @@ final class DirectPasses implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final DynamoDbClient dynamo;
-  private final AwsRulesDynamoDbTables tables;
-  private final AwsRulesCloudWatch cloudWatch;
-  private final AwsRulesTableScaling scaling;
-  private final List<String> tableMutations = new CopyOnWriteArrayList<>();
+  private final LocalAws aws;
   private final RateLimiterTableReconciler reconciler;
   private final Context<RateLimiterTable> context;
 
@@ -62,13 +56,8 @@ final class DirectPasses implements AutoCloseable {
       }
     }
     dynamo = DynamoDbLocal.shared().client();
-    tables = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
-    cloudWatch = new AwsRulesCloudWatch(clock);
-    scaling = new AwsRulesTableScaling(clock, cloudWatch);
-    var recorded = OperatorHarness.recording(tables, tableMutations);
-    reconciler = new RateLimiterTableReconciler(new AwsAccess(region -> recorded, region -> new SdkHierarchyItems(dynamo),
-        region -> scaling, region -> cloudWatch, region -> cloudWatch),
-        new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()), clock,
+    aws = LocalAws.on(dynamo, clock);
+    reconciler = new RateLimiterTableReconciler(aws.access(), new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()), clock,
         new ReconcileMetrics(new SimpleMeterRegistry()));
     @SuppressWarnings("unchecked")
     Context<RateLimiterTable> onlyClient = (Context<RateLimiterTable>) Proxy.newProxyInstance(Context.class.getClassLoader(),
@@ -119,19 +108,19 @@ final class DirectPasses implements AutoCloseable {
 
   /** The DynamoDB control-plane calls that changed something, e.g. {@code updateTable …}. */
   List<String> tableMutations() {
-    return tableMutations;
+    return aws.tableMutations();
   }
 
-  AwsRulesDynamoDbTables tables() {
-    return tables;
+  FakeDynamoDbTables tables() {
+    return aws.tables();
   }
 
-  AwsRulesCloudWatch cloudWatch() {
-    return cloudWatch;
+  FakeCloudWatch cloudWatch() {
+    return aws.cloudWatch();
   }
 
-  AwsRulesTableScaling scaling() {
-    return scaling;
+  FakeTableScaling scaling() {
+    return aws.scaling();
   }
 
   @Override

@@ -9,9 +9,9 @@ import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ManualClock;
@@ -46,7 +46,7 @@ class GuardedReconcilerTest {
   private static final ManualClock CLOCK = ManualClock.at(START.toString());
 
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {

@@ -10,13 +10,13 @@ import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.plan.DesiredTable;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,7 +40,7 @@ class RateLimiterTableReconcilerTest {
   static KubernetesClient client;
 
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {

@@ -14,11 +14,7 @@ import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -69,13 +65,11 @@ class ReconcileErrorTest {
     }
     Clock clock = Clock.systemUTC();
     dynamo = DynamoDbLocal.shared().client();
-    AwsRulesDynamoDbTables tables = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
-    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-    AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
+    AwsAccess local = LocalAws.access(dynamo, clock);
     AwsAccess aws = new AwsAccess(
-        failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, region -> tables),
-        failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, region -> new SdkHierarchyItems(dynamo)),
-        region -> scaling, region -> cloudWatch, region -> cloudWatch);
+        failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, local.tables()),
+        failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, local.items()),
+        local.scaling(), local.alarms(), local.metrics());
     operator = LimiterOperator.create(client, new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(),
         Duration.ofMinutes(5), Set.of()), aws, clock, null, new SimpleMeterRegistry());
     operator.start();

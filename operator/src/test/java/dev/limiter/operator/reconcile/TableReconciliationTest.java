@@ -7,12 +7,8 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.TableMetrics;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -32,11 +28,7 @@ class TableReconciliationTest {
   void plannedCapacityIsExplainedAndTheStatusCarriesTheFigures() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-      AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> scaling, region -> cloudWatch, region -> cloudWatch), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(LocalAws.access(client, clock), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("plan-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(3L).build());
@@ -65,15 +57,13 @@ class TableReconciliationTest {
   void theDiagnosisWindowEndsCloudWatchsPublicationDelayBeforeNow() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+      LocalAws aws = LocalAws.on(client, clock);
       List<Instant[]> windows = new ArrayList<>();
       TableMetrics recording = (queries, start, end) -> {
         windows.add(new Instant[] {start, end});
-        return cloudWatch.getMetricData(queries, start, end);
+        return aws.cloudWatch().getMetricData(queries, start, end);
       };
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> new AwsRulesTableScaling(clock, cloudWatch), region -> cloudWatch, region -> recording), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(aws.access(recording), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("lag-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
@@ -98,13 +88,10 @@ class TableReconciliationTest {
   void unreachableCloudWatchIsReportedAndRetriedWithoutHoldingTheTableBack() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch alarms = new AwsRulesCloudWatch(clock);
       TableMetrics unreachable = (queries, start, end) -> {
         throw SdkClientException.create("Unable to execute HTTP request: monitoring.us-east-1.amazonaws.com");
       };
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> new AwsRulesTableScaling(clock, alarms), region -> alarms, region -> unreachable), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(LocalAws.on(client, clock).access(unreachable), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("blind-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
