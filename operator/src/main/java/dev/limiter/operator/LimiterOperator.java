@@ -2,12 +2,12 @@ package dev.limiter.operator;
 
 import dev.limiter.operator.api.LenientlyRead;
 import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.config.OperatorSettings;
+import dev.limiter.operator.controller.EntityHierarchyReconciler;
+import dev.limiter.operator.controller.RateLimiterTableReconciler;
 import dev.limiter.operator.metrics.AwsCallMetrics;
 import dev.limiter.operator.metrics.HealthAndMetricsEndpoints;
 import dev.limiter.operator.metrics.ReconcileMetrics;
-import dev.limiter.operator.reconcile.EntityHierarchyReconciler;
-import dev.limiter.operator.reconcile.OperatorSettings;
-import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -3,7 +3,7 @@ package dev.limiter.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.reconcile.OperatorSettings;
+import dev.limiter.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;

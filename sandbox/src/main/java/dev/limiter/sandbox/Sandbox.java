@@ -2,7 +2,7 @@ package dev.limiter.sandbox;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.reconcile.OperatorSettings;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;

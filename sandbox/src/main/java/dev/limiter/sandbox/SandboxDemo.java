@@ -3,7 +3,7 @@ package dev.limiter.sandbox;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
-import dev.limiter.operator.reconcile.RateLimiterTableReconciler;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.runtime.RateLimiter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -96,7 +96,7 @@ final class SandboxDemo {
   }
 
   private static ConfigMap configMap(KubernetesClient client, String namespace, String tableResource) {
-    String name = tableResource + RateLimiterTableReconciler.CONFIG_MAP_SUFFIX;
+    String name = tableResource + WorkloadConfigMap.SUFFIX;
     ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
     if (configMap == null) {
       throw new IllegalStateException("the operator published no ConfigMap " + namespace + "/" + name);

@@ -41,7 +41,8 @@ public final class HierarchyReconciliation {
   public static final Duration TABLE_POLL = Duration.ofSeconds(15);
   static final String READY = "Ready";
   static final String SYNCED = "Synced";
-  static final String TABLE_READY = "TableReady";
+  /** Condition type of a RateLimiterTable whose table serves items, and of a hierarchy that found it so. */
+  public static final String TABLE_READY = "TableReady";
   static final String CONFLICT = "Conflict";
   private static final int CONFLICTS_NAMED = 5;
 

@@ -467,7 +467,7 @@ public final class TableReconciliation {
   }
 
   /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
-  static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
+  public static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
                                                List<ConditionStatus> conditions, Instant now) {
     RateLimiterTableStatus base = previous != null ? previous : EMPTY;
     return new RateLimiterTableStatus(generation, base.tableName(), base.tableArn(), base.tableStatus(), base.billingMode(),

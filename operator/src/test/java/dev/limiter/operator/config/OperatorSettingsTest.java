@@ -1,10 +1,11 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.plan.TablePolicy;
+import dev.limiter.operator.reconcile.HierarchyPacing;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

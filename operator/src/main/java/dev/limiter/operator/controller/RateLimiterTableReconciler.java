@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.DeletionPolicy;
@@ -7,19 +7,25 @@ import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.plan.ConditionStatus;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.plan.AwsFailures;
+import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.DeletionPlan;
 import dev.limiter.operator.plan.DeletionPlanner;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.WorkloadConfigMap;
-import dev.limiter.operator.plan.AwsFailures;
-import dev.limiter.operator.plan.ObservedTable;
 import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.EntityDemands;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
+import dev.limiter.operator.reconcile.AutomationActuator;
+import dev.limiter.operator.reconcile.AutomationObserver;
+import dev.limiter.operator.reconcile.TableActuator;
+import dev.limiter.operator.reconcile.TableObserver;
+import dev.limiter.operator.reconcile.TableReconciliation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -50,8 +56,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 @ControllerConfiguration(name = "ratelimitertable")
 public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>, Cleaner<RateLimiterTable> {
 
-  /** Suffix of the ConfigMap that tells workloads how to reach the table. */
-  public static final String CONFIG_MAP_SUFFIX = WorkloadConfigMap.SUFFIX;
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiterTableReconciler.class);
 
   private final AwsAccess aws;

@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,8 +9,10 @@ import dev.limiter.operator.api.ContributorInsights;
 import dev.limiter.operator.api.InsightsMode;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
@@ -95,7 +97,7 @@ class AdoptionTest {
     assertThat(harness.tableMutations()).as("calls that change the incompatible table (Contributor Insights included)")
         .noneMatch(c -> c.contains("legacy-by-id"));
     assertThat(harness.cloudWatch().describeAlarms("legacy-by-id")).as("alarms put for the incompatible table").isEmpty();
-    assertThat(client.configMaps().inNamespace("adopters").withName("by-id" + RateLimiterTableReconciler.CONFIG_MAP_SUFFIX).get())
+    assertThat(client.configMaps().inNamespace("adopters").withName("by-id" + WorkloadConfigMap.SUFFIX).get())
         .as("no ConfigMap points workloads at a table they cannot use").isNull();
   }
 

@@ -1,7 +1,9 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.LimiterOperator;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.TablePolicy;
+import dev.limiter.operator.reconcile.HierarchyPacing;
 import dev.limiter.operator.testing.FakeCloudWatch;
 import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.operator.testing.FakeTableScaling;

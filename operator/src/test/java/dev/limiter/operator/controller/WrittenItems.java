@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.plan.hierarchy.ItemKey;
 import dev.limiter.runtime.LimiterTableSchema;

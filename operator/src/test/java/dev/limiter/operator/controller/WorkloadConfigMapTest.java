@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,6 +16,8 @@ import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
+import dev.limiter.operator.reconcile.HierarchyPacing;
+import dev.limiter.operator.reconcile.HierarchyReconciliation;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -1,7 +1,8 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.config;
 
 import dev.limiter.operator.plan.GoDurations;
 import dev.limiter.operator.plan.TablePolicy;
+import dev.limiter.operator.reconcile.HierarchyPacing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;

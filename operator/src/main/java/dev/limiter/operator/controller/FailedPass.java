@@ -1,6 +1,7 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.plan.ConditionStatus;
+import dev.limiter.operator.reconcile.TableReconciliation;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +9,7 @@ import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.testing.FakeDynamoDbTables;

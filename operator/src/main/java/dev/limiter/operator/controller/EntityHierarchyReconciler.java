@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
@@ -6,8 +6,11 @@ import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.Conditions;
+import dev.limiter.operator.reconcile.HierarchyReconciliation;
+import dev.limiter.operator.reconcile.TableReconciliation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;

@@ -1,6 +1,7 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.reconcile.TableReconciliation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,7 +1,8 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.testing.FakeCloudWatch;
 import dev.limiter.operator.testing.FakeDynamoDbTables;

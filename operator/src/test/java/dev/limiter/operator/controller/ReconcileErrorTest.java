@@ -1,4 +1,4 @@
-package dev.limiter.operator.reconcile;
+package dev.limiter.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +14,7 @@ import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.AwsAccess;
+import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
