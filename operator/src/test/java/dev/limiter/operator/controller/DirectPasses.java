@@ -7,6 +7,7 @@ import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.testing.FakeCloudWatch;
 import dev.limiter.operator.testing.FakeDynamoDbTables;
 import dev.limiter.operator.testing.FakeTableScaling;
+import dev.limiter.operator.testing.KubeSteps;
 import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -40,12 +41,14 @@ final class DirectPasses implements AutoCloseable {
   private final KubernetesClient client;
   private final DynamoDbClient dynamo;
   private final LocalAws aws;
+  private final KubeSteps<RateLimiterTable> kube;
   private final RateLimiterTableReconciler reconciler;
   private final Context<RateLimiterTable> context;
 
   DirectPasses(KubernetesMockServer server, KubernetesClient client, Clock clock) {
     this.server = server;
     this.client = client;
+    this.kube = KubeSteps.tables(client, Duration.ofSeconds(30));
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         var definition = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
@@ -104,7 +107,7 @@ final class DirectPasses implements AutoCloseable {
   }
 
   RateLimiterTable get(String namespace, String name) {
-    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+    return kube.get(namespace, name);
   }
 
   /** The DynamoDB control-plane calls that changed something, e.g. {@code updateTable …}. */

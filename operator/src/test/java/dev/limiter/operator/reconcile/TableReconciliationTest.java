@@ -6,9 +6,9 @@ import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.aws.TableMetrics;
 import dev.limiter.operator.testing.LocalAws;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,9 +31,8 @@ class TableReconciliationTest {
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("plan-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(3L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null,
-          new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.billedBy(new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null))
+          .build());
 
       TableReconciliation.Result created = reconciliation.reconcile(resource, clock.instant());
       assertThat(created.events()).extracting(TableReconciliation.Event::message).anyMatch(m -> m.startsWith("Creating"));
@@ -67,8 +65,7 @@ class TableReconciliationTest {
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("lag-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.onDemand().build());
       resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
 
       TableReconciliation.Result read = reconciliation.reconcile(resource, clock.instant());
@@ -95,8 +92,7 @@ class TableReconciliationTest {
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("blind-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.onDemand().build());
       resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
 
       TableReconciliation.Result blind = reconciliation.reconcile(resource, clock.instant());
