@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class NoDoublesInProductionTest {
 
-  /** How doubles are named here, and the names the fakes had while they lived in production code. */
   /** The package of the test-jar, as a path below the test output directory. */
   private static final String TESTING = LocalAws.class.getPackageName().replace('.', '/');
+  /** How doubles are named here, and the names the fakes had while they lived in production code. */
   private static final Pattern DOUBLE_NAME = Pattern.compile("(Fake|Testing|Stub|AwsRules)[A-Z].*");
 
   @Test
@@ -46,7 +46,7 @@ class NoDoublesInProductionTest {
   }
 
   /** Simple names of the top-level classes under {@code root} (nested and anonymous classes count as their outer class). */
-  static List<String> classNames(Path root) throws IOException {
+  private static List<String> classNames(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
           .map(n -> n.substring(0, n.length() - ".class".length()).split("\\$")[0]).distinct().sorted().toList();
@@ -54,7 +54,7 @@ class NoDoublesInProductionTest {
   }
 
   /** The directory (or jar) {@code type} was loaded from. */
-  static Path outputDirectoryOf(Class<?> type) {
+  private static Path outputDirectoryOf(Class<?> type) {
     try {
       return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
