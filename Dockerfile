@@ -14,7 +14,7 @@ RUN mvn -B -ntp -pl operator -am -DskipTests package
 FROM gcr.io/distroless/java17-debian12:nonroot
 WORKDIR /app
 COPY --from=build /src/operator/target/lib/ /app/lib/
-COPY --from=build /src/operator/target/operator-*.jar /app/limiter-operator.jar
+COPY --from=build /src/operator/target/limiter-operator.jar /app/limiter-operator.jar
 # 65532 is distroless' nonroot user; the chart and kustomize run with a read-only root filesystem and /tmp as emptyDir.
 USER 65532:65532
 EXPOSE 8080

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * comes from {@code DynamoDbLocal} (DynamoDB) or {@code AwsWireStub} (Application Auto Scaling and
  * CloudWatch, which have no local emulator), the peers of every AWS call in these tests, and both
  * add the JVM-wide {@link AwsOperationLog} to each client. The log records at the SDK client, so
- * it sees only real calls: the {@code AwsRulesDynamoDbTables} fake answers tags and point-in-time
+ * it sees only real calls: {@code FakeDynamoDbTables} answers tags and point-in-time
  * recovery from memory without calling DynamoDB Local, which is why {@code SdkDynamoDbTablesTest}
  * drives every method of the production adapter against DynamoDB Local (whose
  * {@code UnknownOperationException} for some of them does not matter: the attempt is what IAM

@@ -2,12 +2,8 @@ package dev.limiter.sandbox;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.config.OperatorSettings;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.sandbox.kube.KubernetesApi;
 import dev.limiter.sandbox.kube.LocalKubernetes;
 import dev.limiter.testkit.DynamoDbLocal;
@@ -26,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole product on embedded defaults, in one JVM: DynamoDB Local (behind the fake of the AWS
- * rules it lacks), a Kubernetes API that a real {@code kubectl} can use (a real kube-apiserver when
+ * rules it lacks, with the fakes of Application Auto Scaling and CloudWatch: {@link LocalAws} from
+ * the operator's test-jar), a Kubernetes API that a real {@code kubectl} can use (a real kube-apiserver when
  * its binaries are built, else the in-process mock server), and the operator reconciling against
  * both. No cluster and no AWS account.
  */
@@ -36,6 +33,8 @@ public final class Sandbox implements AutoCloseable {
   public static final String DEFAULT_REGION = "us-east-1";
   /** How often the sandbox's operator looks at converged resources again. */
   public static final Duration RESYNC = Duration.ofSeconds(30);
+  /** How long a table stays {@code CREATING} or {@code UPDATING} after each change (AWS takes longer). */
+  private static final Duration BUSY_AFTER_CHANGE = Duration.ofSeconds(1);
 
   private final DynamoDbLocal dynamoDb;
   private final DynamoDbClient dynamoDbClient;
@@ -72,15 +71,10 @@ public final class Sandbox implements AutoCloseable {
     useLocalCredentialsUnlessConfigured();
     DynamoDbLocal dynamoDb = DynamoDbLocal.start();
     DynamoDbClient dynamoDbClient = dynamoDb.client();
-    AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamoDbClient), Clock.systemUTC(),
-        Duration.ofSeconds(1));
-    SdkHierarchyItems items = new SdkHierarchyItems(dynamoDbClient);
-    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(Clock.systemUTC());
-    AwsRulesTableScaling scaling = new AwsRulesTableScaling(Clock.systemUTC(), cloudWatch);
+    AwsAccess aws = LocalAws.on(dynamoDbClient, Clock.systemUTC(), BUSY_AFTER_CHANGE).access();
     OperatorSettings settings = new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
-    Operator operator = LimiterOperator.create(kubernetes.client(), settings,
-        new AwsAccess(region -> aws, region -> items, region -> scaling, region -> cloudWatch, region -> cloudWatch),
-        Clock.systemUTC(), null, new SimpleMeterRegistry());
+    Operator operator = LimiterOperator.create(kubernetes.client(), settings, aws, Clock.systemUTC(), null,
+        new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
   }

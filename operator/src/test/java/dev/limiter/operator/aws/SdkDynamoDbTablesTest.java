@@ -135,7 +135,7 @@ class SdkDynamoDbTablesTest {
   }
 
   @Test
-  void dynamoDbLocalHasNoTaggingWhichIsWhyTheAwsRulesFakeExists() {
+  void dynamoDbLocalHasNoTaggingWhichIsWhyFakeDynamoDbTablesExists() {
     String name = uniqueName();
     TableDescription created = createProvisioned(name);
 

@@ -1,24 +1,25 @@
 package dev.limiter.operator.controller;
 
+import static dev.limiter.operator.testing.KubeSteps.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limiter.operator.api.Alarms;
-import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.ContributorInsights;
 import dev.limiter.operator.api.InsightsMode;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
 import dev.limiter.operator.plan.WorkloadConfigMap;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -51,14 +52,17 @@ class AdoptionTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<RateLimiterTable> kube;
+
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {
     harness = OperatorHarness.start(client, ManualClock.at("2026-12-01T08:00:00Z"), OperatorSettings.fromEnvironment(Map.of(
         "LIMITER_DEFAULT_REGION", "us-east-1", "LIMITER_RESYNC", "1s", "LIMITER_ADOPT", "adopters:legacy-*")));
     aws = harness.aws();
+    kube = KubeSteps.tables(client, Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -76,17 +80,17 @@ class AdoptionTest {
         .build());
     aws.updatePointInTimeRecovery("legacy-by-id", true);
     RateLimiterTable resource = adopting("adopters", "by-id", "legacy-by-id");
-    RateLimiterTableSpec s = resource.getSpec();
-    resource.setSpec(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), false, false, false, false, null, Map.of(),
-        null, new Alarms(true, List.of(), null, null), new ContributorInsights(InsightsMode.AccessedAndThrottledKeys), null, null));
+    resource.setSpec(TableSpecs.from(resource.getSpec()).withTimeToLive(false).withStream(false).withPointInTimeRecovery(false)
+        .withAlarms(new Alarms(true, List.of(), null, null))
+        .withContributorInsights(new ContributorInsights(InsightsMode.AccessedAndThrottledKeys)).build());
     client.resource(resource).create();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(get("adopters", "by-id"), "Ready");
+      Condition ready = condition(kube.get("adopters", "by-id"), "Ready");
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("IncompatibleTable");
       assertThat(ready.getMessage()).contains("partition key is id (S), the limiter needs pk (S)");
-      assertThat(condition(get("adopters", "by-id"), "TableReady").getStatus()).isEqualTo("False");
+      assertThat(condition(kube.get("adopters", "by-id"), "TableReady").getStatus()).isEqualTo("False");
     });
     TableDescription table = aws.describeTable("legacy-by-id").orElseThrow();
     assertThat(table.streamSpecification()).as("the stream").isNotNull()
@@ -112,7 +116,7 @@ class AdoptionTest {
     client.resource(adopting("adopters", "limits", "legacy-limits")).create();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(get("adopters", "limits"), "Ready");
+      Condition ready = condition(kube.get("adopters", "limits"), "Ready");
       assertThat(ready.getStatus()).as("Ready: %s", ready.getMessage()).isEqualTo("True");
     });
     TableDescription table = aws.describeTable("legacy-limits").orElseThrow();
@@ -137,7 +141,7 @@ class AdoptionTest {
 
     for (String[] resource : new String[][] {{"adopters", "other"}, {"elsewhere", "legacy"}}) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        Condition ready = condition(get(resource[0], resource[1]), "Ready");
+        Condition ready = condition(kube.get(resource[0], resource[1]), "Ready");
         assertThat(ready.getReason()).isEqualTo("TableConflict");
         assertThat(ready.getMessage()).contains("the operator does not let namespace " + resource[0] + " adopt");
       });
@@ -160,21 +164,9 @@ class AdoptionTest {
 
   /** A RateLimiterTable naming {@code tableName}, annotated for adoption, leaving stream, TTL and PITR unset. */
   private static RateLimiterTable adopting(String namespace, String name, String tableName) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
-        .withAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true")).build());
-    table.setSpec(new RateLimiterTableSpec(tableName, null, new Billing(dev.limiter.operator.api.BillingMode.OnDemand, null, null, null,
-        null), null, null, null, false, null, Map.of(), null, null, null, null, null));
+    RateLimiterTable table = Resources.table(namespace, name, TableSpecs.onDemand().withTableName(tableName).withTimeToLive(null)
+        .withStream(null).withPointInTimeRecovery(null).build());
+    table.getMetadata().setAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true"));
     return table;
-  }
-
-  private static RateLimiterTable get(String namespace, String name) {
-    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private static Condition condition(RateLimiterTable table, String type) {
-    assertThat(table.getStatus()).as("status of %s", table.getMetadata().getName()).isNotNull();
-    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type));
   }
 }

@@ -3,20 +3,16 @@ package dev.limiter.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.Alarms;
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
-import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,11 +77,6 @@ class AlarmNamesTest {
   }
 
   private static RateLimiterTable table(String ns, String name) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(null, null,
-        new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 10L, null), null, null, null), false, false, false, false,
-        null, Map.of(), null, new Alarms(true, List.of(), 1, 80), null, null, null));
-    return table;
+    return Resources.table(ns, name, TableSpecs.provisioned(10, 10).withAlarms(new Alarms(true, List.of(), 1, 80)).build());
   }
 }

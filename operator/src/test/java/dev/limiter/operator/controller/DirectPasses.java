@@ -2,14 +2,13 @@ package dev.limiter.operator.controller;
 
 import dev.limiter.operator.LimiterOperator;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
+import dev.limiter.operator.testing.FakeCloudWatch;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.FakeTableScaling;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -29,12 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The RateLimiterTable reconciler called pass by pass, without the Java Operator SDK around it, on
- * the mock API server (CRDs registered once per server) and DynamoDB Local behind the AWS-rules fakes; a pass can be
+ * the mock API server (CRDs registered once per server) and {@link LocalAws}; a pass can be
  * made to lose its final status write to an API server failure.
  */
 final class DirectPasses implements AutoCloseable {
@@ -42,16 +40,15 @@ final class DirectPasses implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final DynamoDbClient dynamo;
-  private final AwsRulesDynamoDbTables tables;
-  private final AwsRulesCloudWatch cloudWatch;
-  private final AwsRulesTableScaling scaling;
-  private final List<String> tableMutations = new CopyOnWriteArrayList<>();
+  private final LocalAws aws;
+  private final KubeSteps<RateLimiterTable> kube;
   private final RateLimiterTableReconciler reconciler;
   private final Context<RateLimiterTable> context;
 
   DirectPasses(KubernetesMockServer server, KubernetesClient client, Clock clock) {
     this.server = server;
     this.client = client;
+    this.kube = KubeSteps.tables(client, Duration.ofSeconds(30));
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         var definition = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
@@ -63,13 +60,8 @@ final class DirectPasses implements AutoCloseable {
       }
     }
     dynamo = DynamoDbLocal.shared().client();
-    tables = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
-    cloudWatch = new AwsRulesCloudWatch(clock);
-    scaling = new AwsRulesTableScaling(clock, cloudWatch);
-    var recorded = OperatorHarness.recording(tables, tableMutations);
-    reconciler = new RateLimiterTableReconciler(new AwsAccess(region -> recorded, region -> new SdkHierarchyItems(dynamo),
-        region -> scaling, region -> cloudWatch, region -> cloudWatch),
-        new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()), clock,
+    aws = LocalAws.on(dynamo, clock);
+    reconciler = new RateLimiterTableReconciler(aws.access(), new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()), clock,
         new ReconcileMetrics(new SimpleMeterRegistry()));
     @SuppressWarnings("unchecked")
     Context<RateLimiterTable> onlyClient = (Context<RateLimiterTable>) Proxy.newProxyInstance(Context.class.getClassLoader(),
@@ -115,24 +107,24 @@ final class DirectPasses implements AutoCloseable {
   }
 
   RateLimiterTable get(String namespace, String name) {
-    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+    return kube.get(namespace, name);
   }
 
   /** The DynamoDB control-plane calls that changed something, e.g. {@code updateTable …}. */
   List<String> tableMutations() {
-    return tableMutations;
+    return aws.tableMutations();
   }
 
-  AwsRulesDynamoDbTables tables() {
-    return tables;
+  FakeDynamoDbTables tables() {
+    return aws.tables();
   }
 
-  AwsRulesCloudWatch cloudWatch() {
-    return cloudWatch;
+  FakeCloudWatch cloudWatch() {
+    return aws.cloudWatch();
   }
 
-  AwsRulesTableScaling scaling() {
-    return scaling;
+  FakeTableScaling scaling() {
+    return aws.scaling();
   }
 
   @Override

@@ -3,16 +3,14 @@ package dev.limiter.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.Autoscaling;
-import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.Emergency;
 import dev.limiter.operator.api.OnThrottle;
-import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.ScalingBounds;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -96,11 +94,7 @@ class EmergencyOrderTest {
   }
 
   private static RateLimiterTable resource(String ns) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("limits").build());
-    table.setSpec(new RateLimiterTableSpec(null, null,
-        new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 10L, null), null, null, "1s"), false, false, false, false,
-        null, Map.of(), SCALING, null, null, new Emergency(OnThrottle.SwitchToOnDemand, 100, "2h", 20, null, null, null), null));
-    return table;
+    return Resources.table(ns, "limits", TableSpecs.provisioned(10, 10).withSwitchCooldown("1s").withAutoscaling(SCALING)
+        .withEmergency(new Emergency(OnThrottle.SwitchToOnDemand, 100, "2h", 20, null, null, null)).build());
   }
 }

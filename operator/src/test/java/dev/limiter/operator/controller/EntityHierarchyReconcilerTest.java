@@ -1,10 +1,9 @@
 package dev.limiter.operator.controller;
 
+import static dev.limiter.operator.testing.KubeSteps.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
@@ -12,18 +11,19 @@ import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LeafEntity;
 import dev.limiter.operator.api.LimitSpec;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
 import dev.limiter.operator.plan.hierarchy.ItemKey;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +47,8 @@ class EntityHierarchyReconcilerTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<EntityHierarchy> kube;
+
   private static final ConsumedCapacityRecorder RECORDER = new ConsumedCapacityRecorder();
   private static final WrittenItems WRITTEN = new WrittenItems();
   private static OperatorHarness harness;
@@ -57,6 +58,7 @@ class EntityHierarchyReconcilerTest {
   static void start() {
     harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofSeconds(2), null, RECORDER, WRITTEN);
     inspect = DynamoDbLocal.shared().inspectionClient();
+    kube = KubeSteps.hierarchies(client, Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -86,37 +88,16 @@ class EntityHierarchyReconcilerTest {
   }
 
   private static void createTable(String namespace, String name) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-        false, false, false, false, null, Map.of(), null, null, null, null, null));
-    client.resource(table).create();
+    client.resource(Resources.table(namespace, name, TableSpecs.onDemand().build())).create();
   }
 
   private static void createHierarchy(String namespace, String name, EntityHierarchySpec spec) {
-    EntityHierarchy hierarchy = new EntityHierarchy();
-    hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    hierarchy.setSpec(spec);
-    client.resource(hierarchy).create();
-  }
-
-  private static EntityHierarchy get(String namespace, String name) {
-    return client.resources(EntityHierarchy.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private static void edit(String namespace, String name, UnaryOperator<EntityHierarchy> change) {
-    client.resource(change.apply(get(namespace, name))).update();
-  }
-
-  private static Condition condition(EntityHierarchy hierarchy, String type) {
-    assertThat(hierarchy.getStatus()).as("status").isNotNull();
-    return hierarchy.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type));
+    client.resource(Resources.hierarchy(namespace, name, spec)).create();
   }
 
   private static void awaitApplied(String namespace, String name) {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      EntityHierarchy hierarchy = get(namespace, name);
+      EntityHierarchy hierarchy = kube.get(namespace, name);
       assertThat(condition(hierarchy, "Ready").getStatus()).isEqualTo("True");
       assertThat(hierarchy.getStatus().observedGeneration()).isEqualTo(hierarchy.getMetadata().getGeneration());
     });
@@ -131,7 +112,7 @@ class EntityHierarchyReconcilerTest {
     createTable("ops", "llm-limits");
     createHierarchy("ops", "llm", spec("llm-limits", 5000, List.of(key("api-key-1"), key("api-key-2"))));
     awaitApplied("ops", "llm");
-    EntityHierarchy applied = get("ops", "llm");
+    EntityHierarchy applied = kube.get("ops", "llm");
     assertThat(applied.getStatus().entities()).isEqualTo(3);
     assertThat(applied.getStatus().limits()).isEqualTo(3);
     assertThat(applied.getStatus().shards()).isEqualTo(10);
@@ -143,34 +124,34 @@ class EntityHierarchyReconcilerTest {
         .isEqualTo("8");
 
     WRITTEN.reset();
-    edit("ops", "llm", h -> {
+    kube.edit("ops", "llm", h -> {
       h.setSpec(spec("llm-limits", 6000, List.of(key("api-key-1"), key("api-key-2"))));
       return h;
     });
     awaitApplied("ops", "llm");
     assertThat(WRITTEN.puts()).as("the one changed limit item")
         .containsExactly(ItemKey.of(LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api")));
-    assertThat(get("ops", "llm").getStatus().itemsWritten()).isEqualTo(1);
+    assertThat(kube.get("ops", "llm").getStatus().itemsWritten()).isEqualTo(1);
     assertThat(item("ops-llm-limits", LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api"))
         .get(LimiterTableSchema.LIMITS_ATTRIBUTE).m().get("rpm").m().get("r").n()).isEqualTo("6000");
 
     RECORDER.reset();
-    edit("ops", "llm", h -> {
+    kube.edit("ops", "llm", h -> {
       h.getMetadata().setAnnotations(Map.of("touched", "yes"));
       return h;
     });
     await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(condition(get("ops", "llm"), "Ready").getStatus()).isEqualTo("True"));
+        assertThat(condition(kube.get("ops", "llm"), "Ready").getStatus()).isEqualTo("True"));
     assertThat(RECORDER.calls("BatchWriteItem")).as("an unchanged spec writes nothing").isZero();
     assertThat(RECORDER.writeUnits()).isZero();
 
-    edit("ops", "llm", h -> {
+    kube.edit("ops", "llm", h -> {
       h.setSpec(spec("llm-limits", 6000, List.of(key("api-key-1"))));
       return h;
     });
     awaitApplied("ops", "llm");
     assertThat(item("ops-llm-limits", LimiterTableSchema.entityKey("api-key-2"))).as("removed entity").isEmpty();
-    assertThat(get("ops", "llm").getStatus().itemsDeleted()).isEqualTo(1);
+    assertThat(kube.get("ops", "llm").getStatus().itemsDeleted()).isEqualTo(1);
   }
 
   @Test
@@ -181,7 +162,7 @@ class EntityHierarchyReconcilerTest {
     createHierarchy("shared", "second", new EntityHierarchySpec(new TableRef("limits"), null, null,
         List.of(new RootEntity("project-123", List.of(rpm(1)), null, null, null, null))));
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      EntityHierarchy second = get("shared", "second");
+      EntityHierarchy second = kube.get("shared", "second");
       assertThat(condition(second, "Conflict").getStatus()).isEqualTo("True");
       assertThat(condition(second, "Ready").getReason()).isEqualTo("Conflict");
       assertThat(condition(second, "Conflict").getMessage()).contains("E#project-123/M# (owned by shared/first)");
@@ -196,7 +177,7 @@ class EntityHierarchyReconcilerTest {
   void aTableThatIsNotReadyIsWaitedForThenTheHierarchyIsApplied() {
     createHierarchy("late", "llm", spec("later", 5000, List.of(key("api-key-1"))));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      EntityHierarchy waiting = get("late", "llm");
+      EntityHierarchy waiting = kube.get("late", "llm");
       assertThat(condition(waiting, "TableReady").getReason()).isEqualTo("TableNotReady");
       assertThat(condition(waiting, "Ready").getMessage()).contains("RateLimiterTable late/later does not exist");
     });
@@ -211,7 +192,7 @@ class EntityHierarchyReconcilerTest {
     createHierarchy("kept", "llm", spec("limits", 5000, List.of(key("api-key-1"))));
     awaitApplied("kept", "llm");
     client.resources(EntityHierarchy.class).inNamespace("kept").withName("llm").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> get("kept", "llm") == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.get("kept", "llm") == null);
     assertThat(item("kept-limits", LimiterTableSchema.entityKey("api-key-1"))).as("entity retained").isNotEmpty();
     assertThat(item("kept-limits", LimiterTableSchema.systemLimitsKey())).as("system limits retained").isNotEmpty();
     assertThat(item("kept-limits", LimiterTableSchema.entityResourceLimitsKey("project-123", "llm-api"))).isNotEmpty();
@@ -230,7 +211,7 @@ class EntityHierarchyReconcilerTest {
       inspect.putItem(b -> b.tableName("gone-limits").item(bucket));
     }
     client.resources(EntityHierarchy.class).inNamespace("gone").withName("llm").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> get("gone", "llm") == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.get("gone", "llm") == null);
     assertThat(item("gone-limits", LimiterTableSchema.entityKey("api-key-1"))).isEmpty();
     assertThat(item("gone-limits", LimiterTableSchema.entityKey("project-123"))).isEmpty();
     assertThat(item("gone-limits", LimiterTableSchema.systemLimitsKey())).isEmpty();
@@ -246,7 +227,7 @@ class EntityHierarchyReconcilerTest {
     createHierarchy("bad", "llm", new EntityHierarchySpec(new TableRef("limits"), null, null,
         List.of(new RootEntity("p", List.of(new LimitSpec("rpm", 10L, "1m", 5L)), null, null, null, null))));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(get("bad", "llm"), "Ready");
+      Condition ready = condition(kube.get("bad", "llm"), "Ready");
       assertThat(ready.getReason()).isEqualTo("InvalidSpec");
       assertThat(ready.getMessage()).contains("entities[0].limits[0]: burst 5 is below the rate 10 per 1m");
     });
@@ -257,24 +238,24 @@ class EntityHierarchyReconcilerTest {
     createTable("shards", "limits");
     createHierarchy("shards", "llm", spec("limits", 5000, 8, List.of(key("api-key-1"))));
     awaitApplied("shards", "llm");
-    edit("shards", "llm", h -> {
+    kube.edit("shards", "llm", h -> {
       h.setSpec(spec("limits", 5000, 4, List.of(key("api-key-1"))));
       return h;
     });
-    assertThat(get("shards", "llm").getSpec().entities().get(0).shards()).as("the edit reached the API server").isEqualTo(4);
+    assertThat(kube.get("shards", "llm").getSpec().entities().get(0).shards()).as("the edit reached the API server").isEqualTo(4);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         item("shards-limits", LimiterTableSchema.entityKey("project-123")).get(LimiterTableSchema.SHARDS_ATTRIBUTE).n())
-        .as("status %s", get("shards", "llm").getStatus()).isEqualTo("4"));
+        .as("status %s", kube.get("shards", "llm").getStatus()).isEqualTo("4"));
     Map<String, AttributeValue> project = item("shards-limits", LimiterTableSchema.entityKey("project-123"));
     assertThat(project.get(LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
     assertThat(project).containsKey(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
 
-    edit("shards", "llm", h -> {
+    kube.edit("shards", "llm", h -> {
       h.setSpec(spec("limits", 5000, 2, List.of(key("api-key-1"))));
       return h;
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(get("shards", "llm"), "Ready");
+      Condition ready = condition(kube.get("shards", "llm"), "Ready");
       assertThat(ready.getReason()).isEqualTo("ShardTransition");
       assertThat(ready.getMessage()).contains("1 shard-count changes wait until");
     });

@@ -7,17 +7,16 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,10 +44,8 @@ class EventAggregationTest {
   @Test
   void aRepeatedWarningIsOneEventCounted() {
     String ns = "events-" + ProcessHandle.current().pid();
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("broken").build());
-    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null),
-        new CapacityPlan(10L, null, null), null, null), false, false, false, false, null, Map.of(), null, null, null, null, null));
+    RateLimiterTable table = Resources.table(ns, "broken", TableSpecs.billedBy(new Billing(BillingMode.Provisioned,
+        new ProvisionedCapacity(10L, 5L, null), new CapacityPlan(10L, null, null), null, null)).build());
     client.resource(table).create();
 
     Instant first = clock.instant();

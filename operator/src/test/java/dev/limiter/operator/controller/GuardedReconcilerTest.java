@@ -1,5 +1,6 @@
 package dev.limiter.operator.controller;
 
+import static dev.limiter.operator.testing.KubeSteps.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,24 +9,22 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.DesiredTable;
 import dev.limiter.operator.plan.DesiredTables;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,17 +42,20 @@ class GuardedReconcilerTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<RateLimiterTable> kube;
+
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   private static final ManualClock CLOCK = ManualClock.at(START.toString());
 
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {
     harness = OperatorHarness.start(client, CLOCK, OperatorSettings.fromEnvironment(Map.of("LIMITER_DEFAULT_REGION", "us-east-1",
         "LIMITER_RESYNC", "1s", "LIMITER_ADOPT", "owners:someone-elses-*")));
     aws = harness.aws();
+    kube = KubeSteps.tables(client, Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -66,22 +68,22 @@ class GuardedReconcilerTest {
     Billing provisioned = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null);
     Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
     client.resource(table("guard", "switcher", null, provisioned)).create();
-    awaitReady("guard", "switcher");
+    kube.awaitReady("guard", "switcher");
 
-    edit("guard", "switcher", t -> withBilling(t, onDemand));
+    kube.edit("guard", "switcher", t -> withBilling(t, onDemand));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      RateLimiterTable t = get("guard", "switcher");
+      RateLimiterTable t = kube.get("guard", "switcher");
       assertThat(t.getStatus().billingMode()).isEqualTo(BillingMode.OnDemand);
       assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
     });
-    assertThat(get("guard", "switcher").getStatus().billingModeSwitches()).singleElement()
+    assertThat(kube.get("guard", "switcher").getStatus().billingModeSwitches()).singleElement()
         .satisfies(s -> assertThat(s).isEqualTo(new BillingModeSwitch(START.toString(), BillingMode.OnDemand, "spec")));
 
     CLOCK.advance(Duration.ofHours(3));
-    edit("guard", "switcher", t -> withBilling(t, provisioned));
+    kube.edit("guard", "switcher", t -> withBilling(t, provisioned));
     Instant allowedAt = START.plus(Duration.ofHours(24));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      RateLimiterTable t = get("guard", "switcher");
+      RateLimiterTable t = kube.get("guard", "switcher");
       assertThat(t.getStatus().observedGeneration()).isEqualTo(t.getMetadata().getGeneration());
       Condition cooldown = condition(t, "BillingModeCooldown");
       assertThat(cooldown.getStatus()).isEqualTo("True");
@@ -89,13 +91,13 @@ class GuardedReconcilerTest {
       assertThat(t.getStatus().nextBillingModeSwitchAllowedAt()).isEqualTo(allowedAt.toString());
       assertThat(condition(t, "Ready").getStatus()).isEqualTo("False");
     });
-    assertThat(events("guard", "switcher")).anySatisfy(e -> assertThat(e.getMessage()).contains(allowedAt.toString()));
+    assertThat(kube.events("guard", "switcher")).anySatisfy(e -> assertThat(e.getMessage()).contains(allowedAt.toString()));
     assertThat(aws.describeTable("guard-switcher").orElseThrow().billingModeSummary().billingMode())
         .isEqualTo(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST);
 
     CLOCK.set(allowedAt);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      RateLimiterTable t = get("guard", "switcher");
+      RateLimiterTable t = kube.get("guard", "switcher");
       assertThat(t.getStatus().billingMode()).isEqualTo(BillingMode.Provisioned);
       assertThat(condition(t, "BillingModeCooldown").getStatus()).isEqualTo("False");
       assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
@@ -104,7 +106,7 @@ class GuardedReconcilerTest {
     assertThat(table.provisionedThroughput().readCapacityUnits()).isEqualTo(10);
     assertThat(table.provisionedThroughput().writeCapacityUnits()).isEqualTo(5);
     // The switch to on-demand has left AWS's 24-hour window, so only the newest is kept.
-    assertThat(get("guard", "switcher").getStatus().billingModeSwitches())
+    assertThat(kube.get("guard", "switcher").getStatus().billingModeSwitches())
         .containsExactly(new BillingModeSwitch(allowedAt.toString(), BillingMode.Provisioned, "spec"));
   }
 
@@ -112,7 +114,7 @@ class GuardedReconcilerTest {
   void capacityChangedInTheConsoleIsPutBack() {
     Billing provisioned = new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null);
     client.resource(table("drift", "drifter", null, provisioned)).create();
-    awaitReady("drift", "drifter");
+    kube.awaitReady("drift", "drifter");
 
     aws.updateTable(UpdateTableRequest.builder().tableName("drift-drifter")
         .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(25L).writeCapacityUnits(5L).build()).build());
@@ -120,8 +122,8 @@ class GuardedReconcilerTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(aws.describeTable("drift-drifter").orElseThrow().provisionedThroughput().readCapacityUnits()).isEqualTo(10));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(events("drift", "drifter")).anySatisfy(e -> assertThat(e.getMessage()).contains("Updating table drift-drifter"));
-      RateLimiterTable t = get("drift", "drifter");
+      assertThat(kube.events("drift", "drifter")).anySatisfy(e -> assertThat(e.getMessage()).contains("Updating table drift-drifter"));
+      RateLimiterTable t = kube.get("drift", "drifter");
       assertThat(t.getStatus().readCapacityUnits()).isEqualTo(10);
       assertThat(t.getStatus().decreases().numberOfDecreasesToday()).isEqualTo(1);
       assertThat(condition(t, "Ready").getStatus()).isEqualTo("True");
@@ -135,61 +137,32 @@ class GuardedReconcilerTest {
     client.resource(table("owners", "adopter", "someone-elses-table", onDemand)).create();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(get("owners", "adopter"), "Ready");
+      Condition ready = condition(kube.get("owners", "adopter"), "Ready");
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("TableConflict");
       assertThat(ready.getMessage()).contains(DesiredTables.ADOPT_ANNOTATION);
     });
-    assertThat(events("owners", "adopter")).anySatisfy(e -> {
+    assertThat(kube.events("owners", "adopter")).anySatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getReason()).isEqualTo("TableConflict");
     });
     String arn = aws.describeTable("someone-elses-table").orElseThrow().tableArn();
     assertThat(aws.listTags(arn)).doesNotContainKey(DesiredTable.OWNER_TAG);
 
-    edit("owners", "adopter", t -> {
+    kube.edit("owners", "adopter", t -> {
       t.getMetadata().setAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true"));
       return t;
     });
-    awaitReady("owners", "adopter");
+    kube.awaitReady("owners", "adopter");
     assertThat(aws.listTags(arn)).containsEntry(DesiredTable.OWNER_TAG, "owners/adopter");
   }
 
   private static RateLimiterTable table(String namespace, String name, String tableName, Billing billing) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(tableName, null, billing, false, false, false, false, null, Map.of(), null, null, null, null, null));
-    return table;
+    return Resources.table(namespace, name, TableSpecs.billedBy(billing).withTableName(tableName).build());
   }
 
   private static RateLimiterTable withBilling(RateLimiterTable table, Billing billing) {
-    RateLimiterTableSpec s = table.getSpec();
-    table.setSpec(new RateLimiterTableSpec(s.tableName(), s.region(), billing, s.timeToLive(), s.stream(), s.pointInTimeRecovery(),
-        s.deletionProtection(), s.deletionPolicy(), s.tags(), null, null, null, null, null));
+    table.setSpec(TableSpecs.from(table.getSpec()).withBilling(billing).build());
     return table;
-  }
-
-  private static void edit(String namespace, String name, UnaryOperator<RateLimiterTable> change) {
-    client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).edit(change);
-  }
-
-  private static void awaitReady(String namespace, String name) {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(get(namespace, name), "Ready").getStatus()).isEqualTo("True"));
-  }
-
-  private static RateLimiterTable get(String namespace, String name) {
-    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private static Condition condition(RateLimiterTable table, String type) {
-    assertThat(table.getStatus()).as("status of %s", table.getMetadata().getName()).isNotNull();
-    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-        .orElseThrow(() -> new AssertionError("no condition " + type));
-  }
-
-  private static List<Event> events(String namespace, String name) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
   }
 }

@@ -3,20 +3,18 @@ package dev.limiter.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LeafEntity;
 import dev.limiter.operator.api.LimitSpec;
-import dev.limiter.operator.api.ProvisionedCapacity;
-import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -59,12 +57,7 @@ class HierarchyPacingTest {
 
   @Test
   void aLargeHierarchyOnAHundredWcuTableNeverWritesMoreThanItsShareInAnySecond() {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace("paced").withName("limits").build());
-    table.setSpec(new RateLimiterTableSpec(null, null,
-        new Billing(BillingMode.Provisioned, new ProvisionedCapacity(100L, 100L, null), null, null, null),
-        false, false, false, false, null, Map.of(), null, null, null, null, null));
-    client.resource(table).create();
+    client.resource(Resources.table("paced", "limits", TableSpecs.provisioned(100, 100).build())).create();
     List<ChildEntity> keys = new ArrayList<>(KEYS);
     for (int i = 0; i < KEYS; i++) {
       keys.add(new ChildEntity("key-" + i, true, null, null, null, null, List.<LeafEntity>of()));
@@ -88,7 +81,7 @@ class HierarchyPacingTest {
     // of the share over the window is the floor on a busy machine (8 units a second while writing).
     assertThat(total).as("write units in %s: steady progress, per second %s", OBSERVED, perSecond)
         .isGreaterThan(SHARE * OBSERVED.toSeconds() / 4);
-    EntityHierarchy applying = client.resources(EntityHierarchy.class).inNamespace("paced").withName("keys").get();
+    EntityHierarchy applying = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("paced", "keys");
     assertThat(applying.getStatus().conditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getReason()).isEqualTo("Applying");

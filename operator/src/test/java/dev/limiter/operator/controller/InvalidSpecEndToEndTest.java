@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.crd.CrdValidator;
 import dev.limiter.operator.crd.SchemaViolations;
+import dev.limiter.operator.testing.KubeSteps;
 import dev.limiter.testkit.DynamoDbLocal;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +40,15 @@ class InvalidSpecEndToEndTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<RateLimiterTable> kube;
+
   private static final String NAMESPACE = "invalid";
   private static final Path BASES = Path.of("src/test/resources/schema-bases");
   private static OperatorHarness harness;
 
   @BeforeAll
   static void start() {
+    kube = KubeSteps.tables(client, Duration.ofSeconds(120));
     harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofMinutes(5), DynamoDbLocal.shared().endpoint());
   }
 
@@ -67,9 +72,10 @@ class InvalidSpecEndToEndTest {
       List<String> unreported = new ArrayList<>();
       created.forEach((key, broken) -> {
         String[] kindAndName = key.split("/");
-        Map<String, Object> ready = ready(kindAndName[0], kindAndName[1]);
-        boolean reported = ready != null && "False".equals(ready.get("status")) && "InvalidSpec".equals(ready.get("reason"))
-            && String.valueOf(ready.get("message")).contains(broken.path() + ": ");
+        String kind = kindAndName[0].equals("ratelimitertables") ? "RateLimiterTable" : "EntityHierarchy";
+        Optional<Condition> ready = kube.plainCondition(KubeSteps.definition(kindAndName[0], kind), NAMESPACE, kindAndName[1], "Ready");
+        boolean reported = ready.filter(c -> "False".equals(c.getStatus()) && "InvalidSpec".equals(c.getReason())
+            && String.valueOf(c.getMessage()).contains(broken.path() + ": ")).isPresent();
         if (!reported) {
           unreported.add(broken + " (" + key + "): " + ready);
         }
@@ -96,27 +102,10 @@ class InvalidSpecEndToEndTest {
       String name = kind.toLowerCase() + "-" + index++;
       ObjectNode resource = broken.resource().deepCopy();
       resource.withObject("/metadata").put("name", name).put("namespace", NAMESPACE);
-      client.genericKubernetesResources(context(plural, kind)).inNamespace(NAMESPACE)
+      client.genericKubernetesResources(KubeSteps.definition(plural, kind)).inNamespace(NAMESPACE)
           .resource(Serialization.unmarshal(resource.toString(), GenericKubernetesResource.class)).create();
       created.put(plural + "/" + name, broken);
     }
     return created;
-  }
-
-  /** The Ready condition as plain data, or null. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> ready(String plural, String name) {
-    String kind = plural.equals("ratelimitertables") ? "RateLimiterTable" : "EntityHierarchy";
-    GenericKubernetesResource resource = client.genericKubernetesResources(context(plural, kind)).inNamespace(NAMESPACE)
-        .withName(name).get();
-    Map<String, Object> status = resource == null ? null : (Map<String, Object>) resource.getAdditionalProperties().get("status");
-    List<Map<String, Object>> conditions = status == null || status.get("conditions") == null ? List.of()
-        : (List<Map<String, Object>>) status.get("conditions");
-    return conditions.stream().filter(c -> "Ready".equals(c.get("type"))).findFirst().orElse(null);
-  }
-
-  private static ResourceDefinitionContext context(String plural, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(RateLimiterTable.GROUP).withVersion(RateLimiterTable.VERSION)
-        .withPlural(plural).withKind(kind).withNamespaced(true).build();
   }
 }

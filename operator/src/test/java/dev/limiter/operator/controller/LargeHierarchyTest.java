@@ -3,21 +3,20 @@ package dev.limiter.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ChildEntity;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LeafEntity;
 import dev.limiter.operator.api.LimitSpec;
-import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.api.UnavailablePolicy;
 import dev.limiter.operator.reconcile.HierarchyPacing;
 import dev.limiter.operator.reconcile.HierarchyReconciliation;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -62,11 +61,7 @@ class LargeHierarchyTest {
 
   @Test
   void twentyThousandEntitiesAreAppliedInBoundedResumablePasses() {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace("big").withName("limits").build());
-    table.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-        false, false, false, false, null, Map.of(), null, null, null, null, null));
-    client.resource(table).create();
+    client.resource(Resources.table("big", "limits", TableSpecs.onDemand().build())).create();
 
     List<ChildEntity> keys = new ArrayList<>(KEYS);
     for (int i = 0; i < KEYS; i++) {
@@ -81,7 +76,7 @@ class LargeHierarchyTest {
 
     Set<Long> pendingSeen = new TreeSet<>();
     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      EntityHierarchy current = client.resources(EntityHierarchy.class).inNamespace("big").withName("keys").get();
+      EntityHierarchy current = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("big", "keys");
       if (current.getStatus() != null && current.getStatus().itemsPending() != null) {
         pendingSeen.add(current.getStatus().itemsPending());
       }
@@ -91,7 +86,7 @@ class LargeHierarchyTest {
         assertThat(c.getStatus()).isEqualTo("True");
       });
     });
-    EntityHierarchy done = client.resources(EntityHierarchy.class).inNamespace("big").withName("keys").get();
+    EntityHierarchy done = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("big", "keys");
     assertThat(done.getStatus().entities()).isEqualTo(KEYS + 1);
     assertThat(done.getStatus().itemsPending()).isZero();
     assertThat(pendingSeen).as("progress observed between passes")

@@ -6,9 +6,9 @@ import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.OnDemandCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -43,11 +43,8 @@ class OnDemandCapDiagnosisTest {
   void throttlesAgainstTheTablesOwnCapsAreDiagnosedOnDemandCapReached() {
     String ns = "capped-" + ProcessHandle.current().pid();
     String table = ns + "-limits";
-    RateLimiterTable resource = new RateLimiterTable();
-    resource.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("limits").build());
-    resource.setSpec(new RateLimiterTableSpec(null, null,
-        new Billing(BillingMode.OnDemand, null, null, new OnDemandCapacity(100L, 40L), null), false, false, false, false, null,
-        Map.of(), null, null, null, null, null));
+    RateLimiterTable resource = Resources.table(ns, "limits",
+        TableSpecs.billedBy(new Billing(BillingMode.OnDemand, null, null, new OnDemandCapacity(100L, 40L), null)).build());
     client.resource(resource).create();
     passes.pass(ns, "limits");
     clock.advance(Duration.ofSeconds(10));

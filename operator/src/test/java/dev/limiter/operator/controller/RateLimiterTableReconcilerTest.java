@@ -1,5 +1,6 @@
 package dev.limiter.operator.controller;
 
+import static dev.limiter.operator.testing.KubeSteps.findCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,23 +11,22 @@ import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
 import dev.limiter.operator.plan.DesiredTable;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.testkit.DynamoDbLocal;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +39,16 @@ class RateLimiterTableReconcilerTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<RateLimiterTable> kube;
+
   private static OperatorHarness harness;
-  private static AwsRulesDynamoDbTables aws;
+  private static FakeDynamoDbTables aws;
 
   @BeforeAll
   static void start() {
     harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofMinutes(5), DynamoDbLocal.shared().endpoint());
     aws = harness.aws();
+    kube = KubeSteps.tables(client, Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -59,22 +62,12 @@ class RateLimiterTableReconcilerTest {
 
   private static RateLimiterTable table(String namespace, String name, Billing billing, DeletionPolicy policy,
                                         boolean deletionProtection) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(null, null, billing, true, true, false, deletionProtection, policy,
-        Map.of("team", "a"), null, null, null, null, null));
-    return table;
+    return Resources.table(namespace, name, spec(billing, policy, deletionProtection));
   }
 
-  private static Optional<Condition> condition(RateLimiterTable table, String type) {
-    if (table == null || table.getStatus() == null || table.getStatus().conditions() == null) {
-      return Optional.empty();
-    }
-    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst();
-  }
-
-  private static RateLimiterTable get(String namespace, String name) {
-    return client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).get();
+  private static RateLimiterTableSpec spec(Billing billing, DeletionPolicy policy, boolean deletionProtection) {
+    return TableSpecs.billedBy(billing).withTimeToLive(true).withStream(true).withDeletionProtection(deletionProtection)
+        .withDeletionPolicy(policy).withTags(Map.of("team", "a")).build();
   }
 
   @Test
@@ -83,10 +76,10 @@ class RateLimiterTableReconcilerTest {
     client.resource(table("team-a", "llm-limits", billing, null)).create();
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      RateLimiterTable table = get("team-a", "llm-limits");
-      assertThat(condition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+      RateLimiterTable table = kube.get("team-a", "llm-limits");
+      assertThat(findCondition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
     });
-    RateLimiterTable table = get("team-a", "llm-limits");
+    RateLimiterTable table = kube.get("team-a", "llm-limits");
     assertThat(table.getStatus().tableName()).isEqualTo("team-a-llm-limits");
     assertThat(table.getStatus().billingMode()).isEqualTo(BillingMode.Provisioned);
     assertThat(table.getStatus().readCapacityUnits()).isEqualTo(10);
@@ -102,11 +95,11 @@ class RateLimiterTableReconcilerTest {
         .containsEntry("LIMITER_ENDPOINT_URL", DynamoDbLocal.shared().endpoint().toString());
     assertThat(configMap.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("RateLimiterTable"));
-    assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+    assertThat(kube.events("team-a", "llm-limits"))
         .anySatisfy(event -> assertThat(event.getMessage()).contains("Creating DynamoDB table team-a-llm-limits"));
 
     client.resource(table).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> get("team-a", "llm-limits") == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.get("team-a", "llm-limits") == null);
     assertThat(aws.describeTable("team-a-llm-limits")).as("Retain keeps the table").isPresent();
   }
 
@@ -117,7 +110,7 @@ class RateLimiterTableReconcilerTest {
         null, null);
     client.resource(table("team-b", "broken", both, null)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(get("team-b", "broken"), "Ready")).hasValueSatisfying(c -> {
+        assertThat(findCondition(kube.get("team-b", "broken"), "Ready")).hasValueSatisfying(c -> {
           assertThat(c.getStatus()).isEqualTo("False");
           assertThat(c.getReason()).isEqualTo("InvalidSpec");
           assertThat(c.getMessage()).contains("exactly one of");
@@ -130,21 +123,22 @@ class RateLimiterTableReconcilerTest {
     Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
     client.resource(table("team-c", "doomed", onDemand, DeletionPolicy.Delete, true)).create();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(condition(get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+        assertThat(findCondition(kube.get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
     assertThat(aws.describeTable("team-c-doomed").orElseThrow().deletionProtectionEnabled()).isTrue();
 
     client.resources(RateLimiterTable.class).inNamespace("team-c").withName("doomed").delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> {
+        assertThat(findCondition(kube.get("team-c", "doomed"), "Ready")).hasValueSatisfying(c -> {
           assertThat(c.getReason()).isEqualTo("DeletionBlocked");
           assertThat(c.getMessage()).contains("nothing was deleted");
         }));
     assertThat(aws.describeTable("team-c-doomed")).isPresent();
 
-    RateLimiterTable blocked = get("team-c", "doomed");
-    blocked.setSpec(new RateLimiterTableSpec(null, null, onDemand, true, true, false, false, DeletionPolicy.Delete, Map.of("team", "a"), null, null, null, null, null));
-    client.resource(blocked).update();
-    await().atMost(Duration.ofSeconds(60)).until(() -> get("team-c", "doomed") == null);
+    kube.edit("team-c", "doomed", blocked -> {
+      blocked.setSpec(spec(onDemand, DeletionPolicy.Delete, false));
+      return blocked;
+    });
+    await().atMost(Duration.ofSeconds(60)).until(() -> kube.get("team-c", "doomed") == null);
     assertThat(aws.describeTable("team-c-doomed")).isEmpty();
   }
 
@@ -173,33 +167,22 @@ class RateLimiterTableReconcilerTest {
     aws.tagResource(aws.describeTable(tableName).orElseThrow().tableArn(), tags);
     Billing onDemand = new Billing(BillingMode.OnDemand, null, null, null, null);
     RateLimiterTable resource = table(namespace, name, onDemand, DeletionPolicy.Delete, false);
-    resource.setSpec(named(resource.getSpec(), tableName));
+    resource.setSpec(TableSpecs.from(resource.getSpec()).withTableName(tableName).build());
     client.resource(resource).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(get(namespace, name), "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("TableConflict")));
+        assertThat(findCondition(kube.get(namespace, name), "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("TableConflict")));
 
     client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> get(namespace, name) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.get(namespace, name) == null);
 
     TableDescription after = aws.describeTable(tableName).orElseThrow(() -> new AssertionError("the foreign table was deleted"));
     assertThat(after.deletionProtectionEnabled()).as("deletion protection of the foreign table").isTrue();
     assertThat(new HashMap<>(aws.listTags(after.tableArn()))).isEqualTo(tags);
     assertThat(harness.tableMutations()).as("calls that change the foreign table").noneMatch(call -> call.contains(tableName));
-    assertThat(events(namespace, name)).anySatisfy(event -> {
+    assertThat(kube.events(namespace, name)).anySatisfy(event -> {
       assertThat(event.getType()).isEqualTo("Warning");
       assertThat(event.getMessage()).contains("table " + tableName + " is not owned by this resource")
           .contains("released, nothing deleted");
     });
-  }
-
-  private static RateLimiterTableSpec named(RateLimiterTableSpec s, String tableName) {
-    return new RateLimiterTableSpec(tableName, s.region(), s.billing(), s.timeToLive(), s.stream(), s.pointInTimeRecovery(),
-        s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(), s.contributorInsights(), s.emergency(),
-        s.diagnosis());
-  }
-
-  private static List<Event> events(String namespace, String name) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> e.getInvolvedObject().getName().equals(name)).toList();
   }
 }

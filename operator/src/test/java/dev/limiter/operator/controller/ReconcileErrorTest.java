@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limiter.operator.LimiterOperator;
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LimitSpec;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
 import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.config.OperatorSettings;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.LocalAws;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -35,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +47,9 @@ class ReconcileErrorTest {
 
   static KubernetesClient client;
 
+  private static KubeSteps<RateLimiterTable> tables;
+  private static KubeSteps<EntityHierarchy> hierarchies;
+
   /** The DynamoDB control plane fails here. */
   private static final String BROKEN_TABLES = "eu-south-9";
   /** Tables work here, writing hierarchy items fails. */
@@ -63,6 +59,8 @@ class ReconcileErrorTest {
 
   @BeforeAll
   static void start() throws IOException {
+    tables = KubeSteps.tables(client, Duration.ofSeconds(60));
+    hierarchies = KubeSteps.hierarchies(client, Duration.ofSeconds(60));
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
@@ -70,13 +68,11 @@ class ReconcileErrorTest {
     }
     Clock clock = Clock.systemUTC();
     dynamo = DynamoDbLocal.shared().client();
-    AwsRulesDynamoDbTables tables = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
-    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-    AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
+    AwsAccess local = LocalAws.access(dynamo, clock);
     AwsAccess aws = new AwsAccess(
-        failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, region -> tables),
-        failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, region -> new SdkHierarchyItems(dynamo)),
-        region -> scaling, region -> cloudWatch, region -> cloudWatch);
+        failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, local.tables()),
+        failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, local.items()),
+        local.scaling(), local.alarms(), local.metrics());
     operator = LimiterOperator.create(client, new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(),
         Duration.ofMinutes(5), Set.of()), aws, clock, null, new SimpleMeterRegistry());
     operator.start();
@@ -94,7 +90,7 @@ class ReconcileErrorTest {
     client.resource(table("fine", null)).create();
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      List<Condition> conditions = conditions(client.resources(RateLimiterTable.class).inNamespace("errors").withName("broken").get());
+      List<Condition> conditions = KubeSteps.conditions(tables.get("errors", "broken"));
       assertThat(conditions).filteredOn(c -> List.of("Ready", "Synced").contains(c.getType())).hasSize(2).allSatisfy(c -> {
         assertThat(c.getStatus()).isEqualTo("False");
         assertThat(c.getReason()).isEqualTo("ReconcileError");
@@ -102,12 +98,12 @@ class ReconcileErrorTest {
       });
     });
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(conditions(client.resources(RateLimiterTable.class).inNamespace("errors").withName("fine").get()))
+        assertThat(KubeSteps.conditions(tables.get("errors", "fine")))
             .anySatisfy(c -> {
               assertThat(c.getType()).isEqualTo("Ready");
               assertThat(c.getStatus()).isEqualTo("True");
             }));
-    assertThat(client.v1().events().inNamespace("errors").list().getItems()).anySatisfy(event -> {
+    assertThat(tables.events("errors", "broken")).anySatisfy(event -> {
       assertThat(event.getInvolvedObject().getName()).isEqualTo("broken");
       assertThat(event.getReason()).isEqualTo("ReconcileError");
     });
@@ -117,19 +113,16 @@ class ReconcileErrorTest {
   void aHierarchyPassThatThrowsIsReported() {
     client.resource(table("items-broken", BROKEN_ITEMS)).create();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(conditions(client.resources(RateLimiterTable.class).inNamespace("errors").withName("items-broken").get()))
+        assertThat(KubeSteps.conditions(tables.get("errors", "items-broken")))
             .anySatisfy(c -> {
               assertThat(c.getType()).isEqualTo("Ready");
               assertThat(c.getStatus()).isEqualTo("True");
             }));
-    EntityHierarchy hierarchy = new EntityHierarchy();
-    hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace("errors").withName("limits").build());
-    hierarchy.setSpec(new EntityHierarchySpec(new TableRef("items-broken"),
-        new SystemDefaults(null, List.of(new LimitSpec("rpm", 100L, "1m", null))), null, null));
-    client.resource(hierarchy).create();
+    client.resource(Resources.hierarchy("errors", "limits", new EntityHierarchySpec(new TableRef("items-broken"),
+        new SystemDefaults(null, List.of(new LimitSpec("rpm", 100L, "1m", null))), null, null))).create();
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(conditions(client.resources(EntityHierarchy.class).inNamespace("errors").withName("limits").get()))
+        assertThat(KubeSteps.conditions(hierarchies.get("errors", "limits")))
             .anySatisfy(c -> {
               assertThat(c.getType()).isEqualTo("Synced");
               assertThat(c.getStatus()).isEqualTo("False");
@@ -149,20 +142,7 @@ class ReconcileErrorTest {
   }
 
   private static RateLimiterTable table(String name, String region) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace("errors").withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(null, region, new Billing(BillingMode.OnDemand, null, null, null, null), null, null, null,
-        false, null, Map.of(), null, null, null, null, null));
-    return table;
-  }
-
-  private static List<Condition> conditions(HasMetadata resource) {
-    List<Condition> conditions = null;
-    if (resource instanceof RateLimiterTable table && table.getStatus() != null) {
-      conditions = table.getStatus().conditions();
-    } else if (resource instanceof EntityHierarchy hierarchy && hierarchy.getStatus() != null) {
-      conditions = hierarchy.getStatus().conditions();
-    }
-    return conditions == null ? List.of() : conditions;
+    return Resources.table("errors", name, TableSpecs.onDemand().withRegion(region).withTimeToLive(null).withStream(null)
+        .withPointInTimeRecovery(null).build());
   }
 }

@@ -8,6 +8,8 @@ import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.testing.KubeSteps;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -16,7 +18,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,9 +101,10 @@ class RecordBeforeActingTest {
   }
 
   private void edit(String ns, Billing billing) {
-    RateLimiterTable table = passes.get(ns, "limits");
-    table.setSpec(spec(billing));
-    client.resource(table).update();
+    KubeSteps.tables(client, Duration.ofSeconds(30)).edit(ns, "limits", table -> {
+      table.setSpec(spec(billing));
+      return table;
+    });
   }
 
   private static RateLimiterTable table(String ns, Billing billing) {
@@ -113,6 +115,6 @@ class RecordBeforeActingTest {
   }
 
   private static RateLimiterTableSpec spec(Billing billing) {
-    return new RateLimiterTableSpec(null, null, billing, false, false, false, false, null, Map.of(), null, null, null, null, null);
+    return TableSpecs.billedBy(billing).build();
   }
 }

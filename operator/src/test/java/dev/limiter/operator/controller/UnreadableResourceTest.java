@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.testing.KubeSteps;
 import dev.limiter.testkit.DynamoDbLocal;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -14,9 +13,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,12 +28,15 @@ class UnreadableResourceTest {
 
   static KubernetesClient client;
 
-  private static final ResourceDefinitionContext TABLES = context("ratelimitertables", "RateLimiterTable");
-  private static final ResourceDefinitionContext HIERARCHIES = context("entityhierarchies", "EntityHierarchy");
+  private static KubeSteps<RateLimiterTable> kube;
+
+  private static final ResourceDefinitionContext TABLES = KubeSteps.definition("ratelimitertables", "RateLimiterTable");
+  private static final ResourceDefinitionContext HIERARCHIES = KubeSteps.definition("entityhierarchies", "EntityHierarchy");
   private static OperatorHarness harness;
 
   @BeforeAll
   static void start() {
+    kube = KubeSteps.tables(client, Duration.ofSeconds(60));
     // Stored before the operator starts: its informers' first list meets them.
     create(TABLES, """
         apiVersion: limiter.dev/v1alpha1
@@ -69,7 +68,7 @@ class UnreadableResourceTest {
     awaitInvalidSpec(TABLES, "sideways", "spec.billing.mode: must be one of OnDemand, Provisioned, got \"Sideways\"");
     awaitInvalidSpec(HIERARCHIES, "maybe", "spec.system.onUnavailable: must be one of Allow, Block, got \"Maybe\"",
         "spec.system.limits[0].rate: must be an integer, got \"lots\"");
-    assertThat(events("sideways")).anySatisfy(event -> {
+    assertThat(kube.events("unreadable", "sideways")).anySatisfy(event -> {
       assertThat(event.getType()).isEqualTo("Warning");
       assertThat(event.getReason()).isEqualTo("InvalidSpec");
       assertThat(event.getMessage()).contains("spec.billing.mode");
@@ -77,7 +76,7 @@ class UnreadableResourceTest {
     assertThat(harness.aws().describeTable("unreadable-sideways")).isEmpty();
 
     create(TABLES, valid("after-startup"));
-    awaitReady("after-startup");
+    kube.awaitReadyAsPlainData(TABLES, "unreadable", "after-startup");
   }
 
   @Test
@@ -107,7 +106,7 @@ class UnreadableResourceTest {
     awaitInvalidSpec(HIERARCHIES, "no-writes", "spec.entities[0].shardsFor.writesPerSecond: is required");
     awaitInvalidSpec(TABLES, "abc", "spec.billing.provisioned.readCapacityUnits: must be an integer, got \"abc\"",
         "spec.deletionPolicy: must be one of Delete, Retain, got \"Delet\"", "spec.typo: unknown field");
-    awaitReady("next");
+    kube.awaitReadyAsPlainData(TABLES, "unreadable", "next");
     assertThat(harness.aws().describeTable("unreadable-abc")).isEmpty();
   }
 
@@ -122,44 +121,17 @@ class UnreadableResourceTest {
         """.formatted(name);
   }
 
-  private static void awaitReady(String name) {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(ready(TABLES, name))
-            .hasValueSatisfying(ready -> assertThat(ready.getStatus()).isEqualTo("True")));
-  }
-
   private static void awaitInvalidSpec(ResourceDefinitionContext context, String name, String... messages) {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(ready(context, name)).hasValueSatisfying(ready -> {
+        assertThat(kube.plainCondition(context, "unreadable", name, "Ready")).hasValueSatisfying(ready -> {
           assertThat(ready.getStatus()).isEqualTo("False");
           assertThat(ready.getReason()).isEqualTo("InvalidSpec");
           assertThat(ready.getMessage()).contains(messages);
         }));
   }
 
-  /** The Ready condition, read as plain data: what the test sees does not depend on the model's reading. */
-  @SuppressWarnings("unchecked")
-  private static Optional<Condition> ready(ResourceDefinitionContext context, String name) {
-    GenericKubernetesResource resource = client.genericKubernetesResources(context).inNamespace("unreadable").withName(name).get();
-    Map<String, Object> status = resource == null ? null : (Map<String, Object>) resource.getAdditionalProperties().get("status");
-    List<Map<String, Object>> conditions = status == null || status.get("conditions") == null ? List.of()
-        : (List<Map<String, Object>>) status.get("conditions");
-    return conditions.stream().filter(c -> "Ready".equals(c.get("type")))
-        .map(c -> Serialization.jsonMapper().convertValue(c, Condition.class)).findFirst();
-  }
-
-  private static List<Event> events(String name) {
-    return client.v1().events().inNamespace("unreadable").list().getItems().stream()
-        .filter(event -> name.equals(event.getInvolvedObject().getName())).toList();
-  }
-
   private static void create(ResourceDefinitionContext context, String yaml) {
     client.genericKubernetesResources(context).inNamespace("unreadable")
         .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
-  }
-
-  private static ResourceDefinitionContext context(String plural, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(RateLimiterTable.GROUP).withVersion(RateLimiterTable.VERSION)
-        .withPlural(plural).withKind(kind).withNamespaced(true).build();
   }
 }

@@ -1,23 +1,20 @@
 package dev.limiter.operator.controller;
 
+import static dev.limiter.operator.testing.KubeSteps.findCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.operator.api.Billing;
-import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
+import dev.limiter.operator.testing.Resources;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.ManualClock;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,20 +56,20 @@ class WorkloadConfigMapTest {
     assertThat(configMap.getData()).containsExactly(Map.entry("owner", "someone else"));
     assertThat(configMap.getMetadata().getOwnerReferences()).isEmpty();
     RateLimiterTable table = passes.get(ns, "limits");
-    assertThat(condition(table, "ConfigMapSynced")).hasValueSatisfying(c -> {
+    assertThat(findCondition(table, "ConfigMapSynced")).hasValueSatisfying(c -> {
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo("ConfigMapConflict");
       assertThat(c.getMessage()).contains("limits-limiter").contains("not owned by this RateLimiterTable");
     });
-    assertThat(condition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ConfigMapConflict"));
-    assertThat(condition(table, "TableReady")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(findCondition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ConfigMapConflict"));
+    assertThat(findCondition(table, "TableReady")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
 
     // Once the foreign ConfigMap is gone, the operator publishes its own.
     client.configMaps().inNamespace(ns).withName("limits-limiter").delete();
     passes.pass(ns, "limits");
     assertThat(client.configMaps().inNamespace(ns).withName("limits-limiter").get().getData())
         .containsEntry("LIMITER_TABLE_NAME", ns + "-limits");
-    assertThat(condition(passes.get(ns, "limits"), "ConfigMapSynced"))
+    assertThat(findCondition(passes.get(ns, "limits"), "ConfigMapSynced"))
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
   }
 
@@ -91,7 +88,7 @@ class WorkloadConfigMapTest {
     passes.pass(ns, name);
 
     RateLimiterTable table = passes.get(ns, name);
-    assertThat(condition(table, "Ready")).hasValueSatisfying(c -> {
+    assertThat(findCondition(table, "Ready")).hasValueSatisfying(c -> {
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo("InvalidSpec");
       assertThat(c.getMessage()).contains("metadata.name").contains("253");
@@ -99,15 +96,7 @@ class WorkloadConfigMapTest {
     assertThat(passes.tables().describeTable("cm-long-table-" + ProcessHandle.current().pid())).as("nothing is created").isEmpty();
   }
 
-  private static Optional<Condition> condition(RateLimiterTable table, String type) {
-    return table.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst();
-  }
-
   private static RateLimiterTable table(String ns, String name, String tableName) {
-    RateLimiterTable table = new RateLimiterTable();
-    table.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    table.setSpec(new RateLimiterTableSpec(tableName, null, new Billing(BillingMode.OnDemand, null, null, null, null), false, false,
-        false, false, null, Map.of(), null, null, null, null, null));
-    return table;
+    return Resources.table(ns, name, TableSpecs.onDemand().withTableName(tableName).build());
   }
 }

@@ -11,14 +11,15 @@ import dev.limiter.operator.api.ContributorInsights;
 import dev.limiter.operator.api.Diagnosis;
 import dev.limiter.operator.api.Emergency;
 import dev.limiter.operator.api.InsightsMode;
-import dev.limiter.operator.api.OnThrottle;
 import dev.limiter.operator.api.OnDemandCapacity;
+import dev.limiter.operator.api.OnThrottle;
 import dev.limiter.operator.api.ProvisionedCapacity;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.testing.TableSpecs;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +36,8 @@ class DesiredTablesTest {
   }
 
   private static RateLimiterTableSpec spec(String tableName, String region, Billing billing) {
-    return new RateLimiterTableSpec(tableName, region, billing, null, true, null, null, null, Map.of("team", "a"), null, null, null, null, null);
+    return TableSpecs.onlyBilling(billing).withTableName(tableName).withRegion(region).withStream(true).withTags(Map.of("team", "a"))
+        .build();
   }
 
   private static Billing provisioned(long read, long write) {
@@ -143,12 +145,12 @@ class DesiredTablesTest {
 
   @Test
   void automationDefaultsAreAppliedAndAutoscalingOwnsTheUnits() {
-    RateLimiterTableSpec spec = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
-        new Autoscaling(new ScalingBounds(5L, 100L, null), new ScalingBounds(5L, 50L, 60), null),
-        new Alarms(true, null, null, null),
-        new ContributorInsights(InsightsMode.ThrottledKeys),
-        new Emergency(OnThrottle.SwitchToOnDemand, null, "2h", null, null, null, null),
-        null);
+    RateLimiterTableSpec spec = TableSpecs.onlyBilling(provisioned(10, 5))
+        .withAutoscaling(new Autoscaling(new ScalingBounds(5L, 100L, null), new ScalingBounds(5L, 50L, 60), null))
+        .withAlarms(new Alarms(true, null, null, null))
+        .withContributorInsights(new ContributorInsights(InsightsMode.ThrottledKeys))
+        .withEmergency(new Emergency(OnThrottle.SwitchToOnDemand, null, "2h", null, null, null, null))
+        .build();
     DesiredTables.Resolved resolved = (DesiredTables.Resolved) DesiredTables.resolve(resource(spec, null), "us-east-1");
     DesiredAutomation automation = resolved.table().automation();
     assertThat(resolved.table().capacity().autoscalingOwnsThroughput()).isTrue();
@@ -163,13 +165,12 @@ class DesiredTablesTest {
 
   @Test
   void automationSettingsTheSchemaCannotCheckAreReported() {
-    RateLimiterTableSpec badInterval = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
-        null, null, null, null, new Diagnosis("10s"));
+    RateLimiterTableSpec badInterval = TableSpecs.onlyBilling(provisioned(10, 5)).withDiagnosis(new Diagnosis("10s")).build();
     assertThat(DesiredTables.resolve(resource(badInterval, null), "us-east-1")).isInstanceOfSatisfying(DesiredTables.Invalid.class,
         invalid -> assertThat(invalid.message()).isEqualTo("spec.diagnosis.interval: 10s is outside 1m to 1h"));
-    RateLimiterTableSpec disabled = new RateLimiterTableSpec(null, null, provisioned(10, 5), null, null, null, null, null, null,
-        null, new Alarms(false, null, null, null), new ContributorInsights(InsightsMode.Disabled),
-        new Emergency(OnThrottle.None, null, null, null, null, null, null), null);
+    RateLimiterTableSpec disabled = TableSpecs.onlyBilling(provisioned(10, 5)).withAlarms(new Alarms(false, null, null, null))
+        .withContributorInsights(new ContributorInsights(InsightsMode.Disabled))
+        .withEmergency(new Emergency(OnThrottle.None, null, null, null, null, null, null)).build();
     DesiredAutomation off = ((DesiredTables.Resolved) DesiredTables.resolve(resource(disabled, null), "us-east-1")).table().automation();
     assertThat(off).as("Disabled is said, so Contributor Insights is disabled, not left alone").isEqualTo(new DesiredAutomation(
         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),

@@ -4,10 +4,7 @@ import static dev.limiter.operator.api.BillingMode.OnDemand;
 import static dev.limiter.operator.api.BillingMode.Provisioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
 import dev.limiter.operator.plan.DesiredCapacity;
@@ -17,6 +14,9 @@ import dev.limiter.operator.plan.TableAction;
 import dev.limiter.operator.plan.TablePlan;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.Throughput;
+import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.testing.FakeDynamoDbTables;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import java.time.Duration;
@@ -48,7 +48,7 @@ class TableLoopTest {
   private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
   private final List<BillingSwitchGuard.Switch> history = new ArrayList<>();
   private DynamoDbClient client;
-  private AwsRulesDynamoDbTables aws;
+  private FakeDynamoDbTables aws;
   private TableObserver observer;
   private TableActuator actuator;
   private String name;
@@ -56,7 +56,7 @@ class TableLoopTest {
   @BeforeEach
   void setUp() {
     client = DynamoDbLocal.shared().client();
-    aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
+    aws = LocalAws.on(client, clock).tables();
     observer = new TableObserver(aws);
     actuator = new TableActuator(aws);
     name = "loop-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();

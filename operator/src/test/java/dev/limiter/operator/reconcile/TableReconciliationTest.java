@@ -6,13 +6,9 @@ import dev.limiter.operator.api.Billing;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.RateLimiterTableSpec;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.aws.TableMetrics;
+import dev.limiter.operator.testing.LocalAws;
+import dev.limiter.operator.testing.TableSpecs;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -21,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,17 +27,12 @@ class TableReconciliationTest {
   void plannedCapacityIsExplainedAndTheStatusCarriesTheFigures() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-      AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> scaling, region -> cloudWatch, region -> cloudWatch), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(LocalAws.access(client, clock), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("plan-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(3L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null,
-          new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.billedBy(new Billing(BillingMode.Provisioned, null, new CapacityPlan(200L, 50L, 20), null, null))
+          .build());
 
       TableReconciliation.Result created = reconciliation.reconcile(resource, clock.instant());
       assertThat(created.events()).extracting(TableReconciliation.Event::message).anyMatch(m -> m.startsWith("Creating"));
@@ -65,20 +55,17 @@ class TableReconciliationTest {
   void theDiagnosisWindowEndsCloudWatchsPublicationDelayBeforeNow() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+      LocalAws aws = LocalAws.on(client, clock);
       List<Instant[]> windows = new ArrayList<>();
       TableMetrics recording = (queries, start, end) -> {
         windows.add(new Instant[] {start, end});
-        return cloudWatch.getMetricData(queries, start, end);
+        return aws.cloudWatch().getMetricData(queries, start, end);
       };
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> new AwsRulesTableScaling(clock, cloudWatch), region -> cloudWatch, region -> recording), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(aws.access(recording), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("lag-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.onDemand().build());
       resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
 
       TableReconciliation.Result read = reconciliation.reconcile(resource, clock.instant());
@@ -98,18 +85,14 @@ class TableReconciliationTest {
   void unreachableCloudWatchIsReportedAndRetriedWithoutHoldingTheTableBack() {
     ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
     try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
-      AwsRulesDynamoDbTables aws = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(client), clock, Duration.ZERO);
-      AwsRulesCloudWatch alarms = new AwsRulesCloudWatch(clock);
       TableMetrics unreachable = (queries, start, end) -> {
         throw SdkClientException.create("Unable to execute HTTP request: monitoring.us-east-1.amazonaws.com");
       };
-      TableReconciliation reconciliation = new TableReconciliation(new AwsAccess(region -> aws, region -> null,
-          region -> new AwsRulesTableScaling(clock, alarms), region -> alarms, region -> unreachable), "us-east-1");
+      TableReconciliation reconciliation = new TableReconciliation(LocalAws.on(client, clock).access(unreachable), "us-east-1");
       RateLimiterTable resource = new RateLimiterTable();
       resource.setMetadata(new ObjectMetaBuilder().withNamespace("blind-" + ProcessHandle.current().pid())
           .withName("limits").withGeneration(1L).build());
-      resource.setSpec(new RateLimiterTableSpec(null, null, new Billing(BillingMode.OnDemand, null, null, null, null),
-          false, false, false, false, null, Map.of(), null, null, null, null, null));
+      resource.setSpec(TableSpecs.onDemand().build());
       resource.setStatus(reconciliation.reconcile(resource, clock.instant()).status());
 
       TableReconciliation.Result blind = reconciliation.reconcile(resource, clock.instant());

@@ -1,10 +1,11 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.limiter.operator.aws.SdkDynamoDbTables;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.runtime.BillingSettings;
 import dev.limiter.runtime.LimiterTableSchema;
@@ -43,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
-class AwsRulesDynamoDbTablesTest {
+class FakeDynamoDbTablesTest {
 
   private static final String INDEX = LimiterTableSchema.INDEX_NAME;
   /** A day far from the wall clock, so any wall-clock time leaking through shows. */
@@ -52,7 +53,7 @@ class AwsRulesDynamoDbTablesTest {
   private final SdkDynamoDbTables local = new SdkDynamoDbTables(DynamoDbLocal.shared().client());
   private final ManualClock clock = ManualClock.at(START.toString());
   private final List<String> created = new ArrayList<>();
-  private AwsRulesDynamoDbTables tables = new AwsRulesDynamoDbTables(local, clock, Duration.ZERO);
+  private FakeDynamoDbTables tables = new FakeDynamoDbTables(local, clock, Duration.ZERO);
 
   @AfterEach
   void dropTables() {
@@ -364,7 +365,7 @@ class AwsRulesDynamoDbTablesTest {
 
     @Test
     void aNewTableIsCreatingThenUpdatingAfterEachUpdate() {
-      tables = new AwsRulesDynamoDbTables(local, clock, Duration.ofMinutes(2));
+      tables = new FakeDynamoDbTables(local, clock, Duration.ofMinutes(2));
       String name = name();
 
       TableDescription returned = create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));

@@ -1,5 +1,7 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
+import dev.limiter.operator.aws.DynamoDbTables;
+import dev.limiter.operator.aws.SdkDynamoDbTables;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  * {@link DynamoDbTables} decorator for local runs (tests, the local sandbox) that wraps another
  * {@code DynamoDbTables} — in practice {@link SdkDynamoDbTables} over DynamoDB Local — and adds the
  * control-plane rules of real DynamoDB that DynamoDB Local lacks, failing with AWS's exception
- * types and (as far as known) AWS's message wording. It is not production code: against real AWS,
- * use {@link SdkDynamoDbTables} alone.
+ * types and (as far as known) AWS's message wording. It is not production code (it lives in the test
+ * sources and reaches the sandbox through the operator's test-jar): against real AWS, use
+ * {@link SdkDynamoDbTables} alone. {@link LocalAws} wires it up with the other fakes.
  *
  * <p>Time is the injected {@link Clock}, never the wall clock, so tests move time by hand; every
  * time this class reports (quota times, {@code LastUpdateToPayPerRequestDateTime},
@@ -125,7 +128,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  * serialised (UpdateTable holds the table's lock across its check, the wrapped call and the
  * bookkeeping), calls on different tables run in parallel.
  */
-public final class AwsRulesDynamoDbTables implements DynamoDbTables {
+public final class FakeDynamoDbTables implements DynamoDbTables {
 
   /** Switches from provisioned to on-demand AWS allows per table in any {@link #SWITCH_WINDOW}. */
   public static final int SWITCHES_TO_ON_DEMAND_PER_DAY = 4;
@@ -151,7 +154,7 @@ public final class AwsRulesDynamoDbTables implements DynamoDbTables {
    * @param updatingFor how long a table stays {@code CREATING} after CreateTable and
    *     {@code UPDATING} after UpdateTable; {@link Duration#ZERO} turns busy windows off
    */
-  public AwsRulesDynamoDbTables(DynamoDbTables delegate, Clock clock, Duration updatingFor) {
+  public FakeDynamoDbTables(DynamoDbTables delegate, Clock clock, Duration updatingFor) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.updatingFor = Objects.requireNonNull(updatingFor, "updatingFor");

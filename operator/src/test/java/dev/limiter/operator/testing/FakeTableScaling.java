@@ -1,5 +1,6 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
+import dev.limiter.operator.aws.TableScaling;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  * is no local Application Auto Scaling to wrap, so this class is the whole service for tests and
  * the local sandbox; it fails with Application Auto Scaling's SDK exception types
  * ({@code ValidationException}, {@code ObjectNotFoundException}) and, as far as known, AWS's
- * wording. It is not production code: against real AWS use the SDK adapter.
+ * wording. It is not production code (it lives in the test sources and
+ * reaches the sandbox through the operator's test-jar): against real AWS use the SDK adapter.
  *
  * <p>Time is the injected {@link Clock}, never the wall clock: the {@code CreationTime} of targets
  * and policies is on it.
@@ -65,7 +67,7 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  *       ({@code DynamoDBReadCapacityUtilization} for read, {@code DynamoDBWriteCapacityUtilization}
  *       for write). Otherwise {@code ValidationException}. It creates or replaces the policy of that
  *       name, resource id and dimension. On create it puts two alarms into the
- *       {@link AwsRulesCloudWatch} given, named {@code TargetTracking-<resourceId>-AlarmHigh-<uuid>}
+ *       {@link FakeCloudWatch} given, named {@code TargetTracking-<resourceId>-AlarmHigh-<uuid>}
  *       and {@code TargetTracking-<resourceId>-AlarmLow-<uuid>} as AWS names them, and lists them in
  *       the policy's {@code Alarms}; a replacement keeps the policy's ARN, creation time and alarms
  *       and rewrites the alarms' configuration (their state stays).</li>
@@ -90,12 +92,12 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  *
  * <p>Test hook: {@link #mutations()} lists the mutating calls made, so a test can assert that an
  * unchanged spec made none. Alarms this class puts into CloudWatch are not listed in
- * {@link AwsRulesCloudWatch#mutations()}: Application Auto Scaling makes them, not the operator.
+ * {@link FakeCloudWatch#mutations()}: Application Auto Scaling makes them, not the operator.
  *
  * <p>Thread-safe: every method synchronises on the instance (and, while holding that, may call into
  * the CloudWatch fake, never the other way round).
  */
-public final class AwsRulesTableScaling implements TableScaling {
+public final class FakeTableScaling implements TableScaling {
 
   /** Lowest target value AWS accepts for DynamoDB target tracking, in percent. */
   public static final double MIN_TARGET_VALUE = 20.0;
@@ -110,7 +112,7 @@ public final class AwsRulesTableScaling implements TableScaling {
   private static final int LOW_ALARM_EVALUATION_PERIODS = 15;
 
   private final Clock clock;
-  private final AwsRulesCloudWatch cloudWatch;
+  private final FakeCloudWatch cloudWatch;
   /** Targets by {@code resourceId + " " + dimension}; ids hold no spaces, so this sorts by id, then dimension. */
   private final TreeMap<String, StoredTarget> targets = new TreeMap<>();
   private final List<String> mutations = new ArrayList<>();
@@ -119,7 +121,7 @@ public final class AwsRulesTableScaling implements TableScaling {
    * @param clock the time creation times are stamped with
    * @param cloudWatch where target-tracking policies put (and delete) their alarms
    */
-  public AwsRulesTableScaling(Clock clock, AwsRulesCloudWatch cloudWatch) {
+  public FakeTableScaling(Clock clock, FakeCloudWatch cloudWatch) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cloudWatch = Objects.requireNonNull(cloudWatch, "cloudWatch");
   }
@@ -194,7 +196,7 @@ public final class AwsRulesTableScaling implements TableScaling {
 
     StoredPolicy policy = target.policies.get(name);
     if (policy == null) {
-      String arn = "arn:aws:autoscaling:" + AwsRulesCloudWatch.REGION + ":" + AwsRulesCloudWatch.ACCOUNT
+      String arn = "arn:aws:autoscaling:" + FakeCloudWatch.REGION + ":" + FakeCloudWatch.ACCOUNT
           + ":scalingPolicy:" + UUID.randomUUID() + ":resource/" + NAMESPACE + "/" + target.resourceId
           + ":policyName/" + name;
       String prefix = "TargetTracking-" + target.resourceId;
@@ -386,8 +388,8 @@ public final class AwsRulesTableScaling implements TableScaling {
           .maxCapacity(max)
           .creationTime(created)
           .suspendedState(suspendedState)
-          .scalableTargetARN("arn:aws:application-autoscaling:" + AwsRulesCloudWatch.REGION + ":"
-              + AwsRulesCloudWatch.ACCOUNT + ":scalable-target/" + NAMESPACE + "/" + resourceId + "/" + dimension)
+          .scalableTargetARN("arn:aws:application-autoscaling:" + FakeCloudWatch.REGION + ":"
+              + FakeCloudWatch.ACCOUNT + ":scalable-target/" + NAMESPACE + "/" + resourceId + "/" + dimension)
           .build();
     }
   }
@@ -416,7 +418,7 @@ public final class AwsRulesTableScaling implements TableScaling {
     ScalingPolicy describe(StoredTarget target) {
       List<Alarm> listed = new ArrayList<>();
       for (String alarm : alarmNames()) {
-        listed.add(Alarm.builder().alarmName(alarm).alarmARN(AwsRulesCloudWatch.alarmArn(alarm)).build());
+        listed.add(Alarm.builder().alarmName(alarm).alarmARN(FakeCloudWatch.alarmArn(alarm)).build());
       }
       return ScalingPolicy.builder()
           .policyName(name)

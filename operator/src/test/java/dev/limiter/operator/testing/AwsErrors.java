@@ -1,10 +1,10 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
 import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
-/** The client errors the AWS-rules fakes throw, shaped as the SDK builds them from AWS's answers. */
+/** The client errors the AWS fakes of this package throw, shaped as the SDK builds them from AWS's answers. */
 final class AwsErrors {
 
   private static final int BAD_REQUEST = 400;

@@ -1,4 +1,4 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,13 +33,13 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
 import software.amazon.awssdk.services.cloudwatch.model.Tag;
 
-class AwsRulesCloudWatchTest {
+class FakeCloudWatchTest {
 
   private static final Instant START = Instant.parse("2026-03-10T08:00:00Z");
   private static final String DYNAMODB = "AWS/DynamoDB";
 
   private final ManualClock clock = ManualClock.at(START.toString());
-  private final AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
+  private final FakeCloudWatch cloudWatch = new FakeCloudWatch(clock);
   private final Map<String, String> orders = Map.of("TableName", "orders");
 
   /** A valid single-metric alarm. */

@@ -1,5 +1,7 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
+import dev.limiter.operator.aws.TableAlarms;
+import dev.limiter.operator.aws.TableMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
  * <strong>A fake of AWS behaviour: in-memory CloudWatch alarms and a scripted metrics feed.</strong>
  * There is no local CloudWatch to wrap, so this class is the whole service for tests and the local
  * sandbox; it fails with CloudWatch's SDK exception types and (as far as known) its error codes and
- * wording. It is not production code: against real AWS use the SDK adapter.
+ * wording. It is not production code (it lives in the test sources and
+ * reaches the sandbox through the operator's test-jar): against real AWS use the SDK adapter.
  *
  * <p>Time is the injected {@link Clock}, never the wall clock: {@code AlarmConfigurationUpdatedTimestamp}
  * and {@code StateUpdatedTimestamp} are on it.
@@ -94,12 +97,12 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
  * <p>Test hooks: {@link #record} feeds metrics, {@link #setAlarmState} plays the alarm evaluator,
  * {@link #tags} reads an alarm's tags, and {@link #mutations()} lists the mutating calls made
  * through the port, so a test can assert that an unchanged spec made none. Alarms that
- * {@link AwsRulesTableScaling} creates for its target-tracking policies are made by Application Auto
+ * {@link FakeTableScaling} creates for its target-tracking policies are made by Application Auto
  * Scaling, not through the port, so they are not listed.
  *
  * <p>Thread-safe: every method synchronises on the instance.
  */
-public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
+public final class FakeCloudWatch implements TableAlarms, TableMetrics {
 
   /** Longest alarm name. */
   public static final int MAX_ALARM_NAME_LENGTH = 255;
@@ -126,7 +129,7 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
   private final List<String> mutations = new ArrayList<>();
 
   /** @param clock the time alarm updates and state changes are stamped with */
-  public AwsRulesCloudWatch(Clock clock) {
+  public FakeCloudWatch(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -189,7 +192,7 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
       }
       if (query.expression() != null) {
         throw new UnsupportedOperationException(
-            "AwsRulesCloudWatch does not evaluate metric math; query " + query.id() + " has expression "
+            "FakeCloudWatch does not evaluate metric math; query " + query.id() + " has expression "
                 + query.expression());
       }
       MetricStat stat = query.metricStat();
@@ -265,7 +268,7 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
     mutations.clear();
   }
 
-  // ---------------------------------------------------------------- for AwsRulesTableScaling
+  // ---------------------------------------------------------------- for FakeTableScaling
 
   /** PutMetricAlarm made by Application Auto Scaling itself: same rules, not a port mutation. */
   synchronized void putServiceAlarm(PutMetricAlarmRequest request) {
@@ -451,7 +454,7 @@ public final class AwsRulesCloudWatch implements TableAlarms, TableMetrics {
         case "Minimum" -> MINIMUM;
         case "SampleCount" -> SAMPLE_COUNT;
         default -> throw new UnsupportedOperationException(
-            "AwsRulesCloudWatch computes only Sum, Average, Maximum, Minimum and SampleCount, not " + name);
+            "FakeCloudWatch computes only Sum, Average, Maximum, Minimum and SampleCount, not " + name);
       };
     }
 

@@ -1,4 +1,4 @@
-package dev.limiter.operator.aws;
+package dev.limiter.operator.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
-class AwsRulesTableScalingTest {
+class FakeTableScalingTest {
 
   private static final Instant START = Instant.parse("2026-03-10T08:00:00Z");
   private static final String TABLE = "table/orders";
@@ -45,8 +45,8 @@ class AwsRulesTableScalingTest {
   private static final ScalableDimension INDEX_WRITE = ScalableDimension.DYNAMODB_INDEX_WRITE_CAPACITY_UNITS;
 
   private final ManualClock clock = ManualClock.at(START.toString());
-  private final AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-  private final AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
+  private final FakeCloudWatch cloudWatch = new FakeCloudWatch(clock);
+  private final FakeTableScaling scaling = new FakeTableScaling(clock, cloudWatch);
 
   private static RegisterScalableTargetRequest.Builder register(String resourceId, ScalableDimension dimension) {
     return RegisterScalableTargetRequest.builder()
