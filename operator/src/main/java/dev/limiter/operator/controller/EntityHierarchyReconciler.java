@@ -3,14 +3,13 @@ package dev.limiter.operator.controller;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.api.RateLimiterTable;
-import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.reconcile.HierarchyReconciliation;
-import dev.limiter.operator.reconcile.TableReconciliation;
+import dev.limiter.operator.reconcile.HierarchyReconciliation.TableLookup;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -20,13 +19,13 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The Kubernetes side of an EntityHierarchy: finds the referenced RateLimiterTable, runs a
@@ -95,40 +94,16 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
   public DeleteControl cleanup(EntityHierarchy resource, Context<EntityHierarchy> context) {
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
-    if (resource.getSpec() == null || resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Retain) {
-      events.emit(client, resource, new TableReconciliation.Event(false, "Retained",
-          "deletionPolicy Retain: the hierarchy's items stay in the table, owned by " + HierarchyReconciliation.owner(resource)
-              + " (a hierarchy of the same name takes them up again)"), now);
+    HierarchyReconciliation.Removal removal = reconciliation.remove(resource, () -> table(client, resource), now);
+    removal.events().forEach(event -> events.emit(client, resource, event, now));
+    if (removal.release()) {
       return DeleteControl.defaultDelete();
     }
-    TableLookup lookup = table(client, resource);
-    if (lookup.table().isEmpty()) {
-      if (lookup.tableResourceExists()) {
-        // The table comes back (it is being created or updated): remove the items then, not never.
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(HierarchyReconciliation.TABLE_POLL.toMillis());
-      }
-      events.emit(client, resource, new TableReconciliation.Event(true, "ItemsLeft",
-          "cannot remove the hierarchy's items: " + lookup.notReady()), now);
-      return DeleteControl.defaultDelete();
-    }
-    try {
-      HierarchyReconciliation.Removal removal = reconciliation.remove(resource, lookup.table().get(), now);
-      if (removal.left() > 0) {
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(NextPass.MIN_DELAY.toMillis());
-      }
-      events.emit(client, resource, new TableReconciliation.Event(false, "Removed",
-          "removed the hierarchy's items from table " + lookup.table().get().name()), now);
-      return DeleteControl.defaultDelete();
-    } catch (SdkException e) {
-      events.emit(client, resource, new TableReconciliation.Event(true, "AwsError",
-          "removing the hierarchy's items failed, will retry: " + e.getMessage()), now);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(HierarchyReconciliation.TABLE_POLL.toMillis());
-    }
+    Duration delay = removal.checkAgainIn().compareTo(NextPass.MIN_DELAY) < 0 ? NextPass.MIN_DELAY : removal.checkAgainIn();
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay.toMillis());
   }
 
   /** The referenced table when its RateLimiterTable is Ready, else why not. */
-  private record TableLookup(Optional<HierarchyReconciliation.Table> table, String notReady, boolean tableResourceExists) {}
-
   private TableLookup table(KubernetesClient client, EntityHierarchy resource) {
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getSpec() == null || resource.getSpec().tableRef() == null ? null : resource.getSpec().tableRef().name();

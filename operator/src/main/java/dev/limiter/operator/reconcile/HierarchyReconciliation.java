@@ -1,6 +1,7 @@
 package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.api.CrdSchema;
+import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.aws.HierarchyItems;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -218,17 +220,69 @@ public final class HierarchyReconciliation {
   }
 
   /**
-   * What a removal pass left.
+   * Where the referenced table stands, as found in Kubernetes.
    *
-   * @param left items still to remove
+   * @param table the table, when its RateLimiterTable is ready
+   * @param notReady why not, when it is not
+   * @param comingBack whether the RateLimiterTable exists, so that its table may yet become ready
    */
-  public record Removal(long left) {}
+  public record TableLookup(Optional<Table> table, String notReady, boolean comingBack) {}
 
   /**
-   * Removes a bounded, paced batch of the items {@code resource} owns in {@code table} (those its
-   * manifest lists, entities last with their buckets), and its marker once nothing is left.
+   * The outcome of a deletion pass.
+   *
+   * @param events events to emit
+   * @param release whether the finalizer may be removed
+   * @param checkAgainIn when to look again while the resource is kept ({@link Duration#ZERO}: as soon as allowed)
    */
-  public Removal remove(EntityHierarchy resource, Table table, Instant now) {
+  public record Removal(List<TableReconciliation.Event> events, boolean release, Duration checkAgainIn) {
+
+    /** Copies the events. */
+    public Removal {
+      events = List.copyOf(events);
+    }
+
+    private static Removal released(TableReconciliation.Event event) {
+      return new Removal(List.of(event), true, Duration.ZERO);
+    }
+  }
+
+  /**
+   * A deletion pass: under {@code deletionPolicy: Retain} (the default) the items stay; under
+   * {@code Delete} a bounded, paced batch of the items {@code resource} owns in the table {@code lookup}
+   * finds (those its manifest lists, entities last with their buckets) is removed, and its marker
+   * once nothing is left.
+   */
+  public Removal remove(EntityHierarchy resource, Supplier<TableLookup> lookup, Instant now) {
+    if (resource.getSpec() == null || resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Retain) {
+      return Removal.released(new TableReconciliation.Event(false, "Retained",
+          "deletionPolicy Retain: the hierarchy's items stay in the table, owned by " + owner(resource)
+              + " (a hierarchy of the same name takes them up again)"));
+    }
+    TableLookup found = lookup.get();
+    if (found.table().isEmpty()) {
+      if (found.comingBack()) {
+        // The table comes back (it is being created or updated): remove the items then, not never.
+        return new Removal(List.of(), false, TABLE_POLL);
+      }
+      return Removal.released(new TableReconciliation.Event(true, "ItemsLeft",
+          "cannot remove the hierarchy's items: " + found.notReady()));
+    }
+    Table table = found.table().get();
+    try {
+      if (removeBatch(resource, table, now) > 0) {
+        return new Removal(List.of(), false, Duration.ZERO);
+      }
+      return Removal.released(new TableReconciliation.Event(false, "Removed",
+          "removed the hierarchy's items from table " + table.name()));
+    } catch (SdkException e) {
+      return new Removal(List.of(new TableReconciliation.Event(true, "AwsError",
+          "removing the hierarchy's items failed, will retry: " + e.getMessage())), false, TABLE_POLL);
+    }
+  }
+
+  /** Removes a bounded, paced batch of the items {@code resource} owns in {@code table}; returns how many are left. */
+  private long removeBatch(EntityHierarchy resource, Table table, Instant now) {
     String owner = owner(resource);
     HierarchyItems items = itemsInRegion.apply(table.region());
     TablePacers.Handle pacer = pacers.of(table.region(), table.name());
@@ -242,7 +296,7 @@ public final class HierarchyReconciliation {
     if (left == 0) {
       items.unmark(table.name(), owner);
     }
-    return new Removal(left);
+    return left;
   }
 
   /** The owner mark of {@code resource}'s items. */
