@@ -86,8 +86,13 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
     TableLookup lookup = table(client, resource);
     HierarchyReconciliation.Result result = reconciliation.reconcile(resource, lookup.table(), lookup.notReady(), now);
     result.events().forEach(event -> events.emit(client, resource, event, now));
+    Duration next = NextPass.after(now, result.wakeAt(), settings.resync());
+    if (StoredStatus.same(client.getKubernetesSerialization(), resource.getStatus(), result.status())) {
+      // Nothing changed: no patch, so no new resourceVersion and no watch event at every resync.
+      return UpdateControl.<EntityHierarchy>noUpdate().rescheduleAfter(next);
+    }
     resource.setStatus(result.status());
-    return UpdateControl.patchStatus(resource).rescheduleAfter(NextPass.after(now, result.wakeAt(), settings.resync()));
+    return UpdateControl.patchStatus(resource).rescheduleAfter(next);
   }
 
   @Override

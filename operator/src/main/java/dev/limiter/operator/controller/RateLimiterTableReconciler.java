@@ -111,8 +111,15 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
   }
 
-  /** Replaces the status with {@code next}, as a patch computed from the API server's current copy. */
+  /**
+   * Replaces the status with {@code next}, as a patch computed from the API server's current copy;
+   * a status that stores what this pass read or wrote is not written again (no new resourceVersion,
+   * no watch event at every resync).
+   */
   private static void writeStatus(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus next) {
+    if (StoredStatus.same(client.getKubernetesSerialization(), resource.getStatus(), next)) {
+      return;
+    }
     resource.setStatus(next);
     client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
         .withName(resource.getMetadata().getName())
