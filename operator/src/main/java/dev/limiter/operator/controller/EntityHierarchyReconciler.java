@@ -1,8 +1,10 @@
 package dev.limiter.operator.controller;
 
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.api.RateLimiterTable;
+import dev.limiter.operator.api.StatusConditions;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.config.OperatorSettings;
@@ -120,12 +122,11 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
       return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " does not exist", false);
     }
     // TableReady, not Ready: a table whose billing switch waits out its cooldown serves items all the while.
-    boolean ready = table.getStatus() != null && table.getStatus().conditions() != null && table.getStatus().conditions().stream()
-        .anyMatch(c -> HierarchyReconciliation.TABLE_READY.equals(c.getType()) && "True".equals(c.getStatus()));
-    if (!ready || table.getStatus().tableName() == null) {
-      String why = table.getStatus() == null || table.getStatus().conditions() == null ? "has no status yet"
-          : table.getStatus().conditions().stream().filter(c -> HierarchyReconciliation.TABLE_READY.equals(c.getType()))
-              .map(Condition::getMessage).findFirst().orElse("its table is not ready");
+    List<Condition> conditions = table.getStatus() == null ? null : table.getStatus().conditions();
+    if (!StatusConditions.isTrue(conditions, ConditionTypes.TABLE_READY) || table.getStatus().tableName() == null) {
+      String why = conditions == null ? "has no status yet"
+          : StatusConditions.findCondition(conditions, ConditionTypes.TABLE_READY).map(Condition::getMessage)
+              .orElse("its table is not ready");
       return new TableLookup(Optional.empty(), "RateLimiterTable " + namespace + "/" + name + " is not ready: " + why, true);
     }
     String region = table.getSpec() != null && table.getSpec().region() != null ? table.getSpec().region() : settings.defaultRegion();

@@ -1,10 +1,12 @@
 package dev.limiter.operator.controller;
 
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.api.StatusConditions;
 import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
@@ -93,8 +95,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         .map(table -> withConfigMap(result.status(), publishConfigMap(client, resource, table.name(), result.region()), now))
         .orElse(result.status());
     writeStatus(client, resource, status);
-    metrics.switchDeferred(key(resource), status.conditions().stream().anyMatch(c ->
-        TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
+    metrics.switchDeferred(key(resource), StatusConditions.isTrue(status.conditions(), ConditionTypes.BILLING_MODE_COOLDOWN));
     // The status is written above, against the API server's copy: the SDK would patch it as a diff
     // from its informer's copy, which the intent written during the pass has made stale.
     UpdateControl<RateLimiterTable> control = UpdateControl.noUpdate();
@@ -195,9 +196,8 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   /** {@code status} with the ConfigMap's condition; a ConfigMap in conflict holds an otherwise Ready table back. */
   private static RateLimiterTableStatus withConfigMap(RateLimiterTableStatus status, ConditionStatus configMap, Instant now) {
     List<ConditionStatus> conditions = new ArrayList<>(List.of(configMap));
-    boolean ready = status.conditions().stream().anyMatch(c -> TablePlanner.READY.equals(c.getType()) && "True".equals(c.getStatus()));
-    if (ready && !configMap.holds()) {
-      conditions.add(ConditionStatus.isFalse(TablePlanner.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
+    if (StatusConditions.isTrue(status.conditions(), ConditionTypes.READY) && !configMap.holds()) {
+      conditions.add(ConditionStatus.isFalse(ConditionTypes.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
     }
     long generation = status.observedGeneration() == null ? 0 : status.observedGeneration();
     return TableReconciliation.withConditions(status, generation, conditions, now);

@@ -1,5 +1,12 @@
 package dev.limiter.operator.reconcile;
 
+import static dev.limiter.operator.api.ConditionTypes.CONFLICT;
+import static dev.limiter.operator.api.ConditionTypes.READY;
+import static dev.limiter.operator.api.ConditionTypes.SYNCED;
+import static dev.limiter.operator.api.ConditionTypes.TABLE_READY;
+
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.CrdSchema;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
@@ -41,11 +48,6 @@ public final class HierarchyReconciliation {
   public static final Duration PASS_TIME = Duration.ofSeconds(5);
   /** When to look again while the referenced table is not ready. */
   public static final Duration TABLE_POLL = Duration.ofSeconds(15);
-  static final String READY = "Ready";
-  static final String SYNCED = "Synced";
-  /** Condition type of a RateLimiterTable whose table serves items, and of a hierarchy that found it so. */
-  public static final String TABLE_READY = "TableReady";
-  static final String CONFLICT = "Conflict";
   private static final int CONFLICTS_NAMED = 5;
 
   private final Function<String, HierarchyItems> itemsInRegion;
@@ -92,9 +94,9 @@ public final class HierarchyReconciliation {
         : new DesiredHierarchy.Invalid(List.of(CrdSchema.describe(violations)));
     if (resolution instanceof DesiredHierarchy.Invalid invalid) {
       return new Result(status(previous, generation, previous == null ? null : previous.tableName(), null, now,
-          List.of(ConditionStatus.isFalse(READY, "InvalidSpec", invalid.message()),
-              ConditionStatus.isFalse(SYNCED, "InvalidSpec", invalid.message()))),
-          List.of(new TableReconciliation.Event(true, "InvalidSpec", invalid.message())), Optional.empty());
+          List.of(ConditionStatus.isFalse(READY, ConditionReasons.INVALID_SPEC, invalid.message()),
+              ConditionStatus.isFalse(SYNCED, ConditionReasons.INVALID_SPEC, invalid.message()))),
+          List.of(new TableReconciliation.Event(true, ConditionReasons.INVALID_SPEC, invalid.message())), Optional.empty());
     }
     DesiredHierarchy.Resolved desired = (DesiredHierarchy.Resolved) resolution;
     if (table.isEmpty()) {
@@ -174,9 +176,9 @@ public final class HierarchyReconciliation {
     if (!conflicts.isEmpty()) {
       String message = conflictMessage(conflicts);
       conditions.add(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
-      conditions.add(ConditionStatus.isFalse(READY, "Conflict", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      events.add(new TableReconciliation.Event(true, "Conflict", message));
+      conditions.add(ConditionStatus.isFalse(READY, ConditionReasons.CONFLICT, message));
+      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      events.add(new TableReconciliation.Event(true, ConditionReasons.CONFLICT, message));
       return new Result(status(previous, generation, name, counts, now, conditions), events,
           left > 0 ? Optional.of(now) : transitions.retryAt());
     }
@@ -185,7 +187,7 @@ public final class HierarchyReconciliation {
           + " at most " + Math.round(pacing.unitsPerSecond(facts)) + " write units a second)";
       conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
       conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
+      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
       return new Result(status(previous, generation, name, counts, now, conditions), events, Optional.of(now));
     }
     if (transitions.deferred() > 0) {
@@ -193,7 +195,7 @@ public final class HierarchyReconciliation {
           + ", when the previous change's transition ends (processes may still use the old count until then)";
       conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
       conditions.add(ConditionStatus.isFalse(READY, "ShardTransition", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
+      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
       return new Result(status(previous, generation, name, counts, now, conditions), events, transitions.retryAt());
     }
     EntityHierarchyStatus applied = status(previous, generation, name, counts, now, converged(tableReady, desired));
@@ -309,7 +311,7 @@ public final class HierarchyReconciliation {
     conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
     conditions.add(ConditionStatus.isTrue(READY, "Applied", desired.entities() + " entities and " + desired.limits()
         + " limit sets are in the table"));
-    conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
+    conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
     return conditions;
   }
 

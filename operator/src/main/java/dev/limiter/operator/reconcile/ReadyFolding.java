@@ -1,5 +1,6 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
@@ -21,15 +22,15 @@ import java.util.Optional;
  */
 final class ReadyFolding {
 
-  private static final List<String> SYNCED = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
-      InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED);
-  private static final List<String> RISKS = List.of(ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+  private static final List<String> SYNCED = List.of(ConditionTypes.AUTOSCALING_SYNCED, ConditionTypes.ALARMS_SYNCED,
+      ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED);
+  private static final List<String> RISKS = List.of(ConditionTypes.THROTTLING, ConditionTypes.HOT_PARTITION_RISK);
 
   private ReadyFolding() {}
 
   /** {@code conditions} with Ready replaced when an automation condition holds it back; the last of each type wins. */
   static List<ConditionStatus> fold(List<ConditionStatus> conditions) {
-    Optional<ConditionStatus> ready = last(conditions, TablePlanner.READY);
+    Optional<ConditionStatus> ready = last(conditions, ConditionTypes.READY);
     if (ready.isEmpty() || !ready.get().holds()) {
       return conditions;
     }
@@ -41,7 +42,7 @@ final class ReadyFolding {
       return conditions;
     }
     List<ConditionStatus> folded = new ArrayList<>(conditions);
-    folded.add(ConditionStatus.isFalse(TablePlanner.READY, blocker.get().reason(),
+    folded.add(ConditionStatus.isFalse(ConditionTypes.READY, blocker.get().reason(),
         blocker.get().type() + ": " + blocker.get().message()));
     return folded;
   }

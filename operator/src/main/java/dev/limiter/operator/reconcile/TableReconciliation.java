@@ -3,6 +3,8 @@ package dev.limiter.operator.reconcile;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DecreaseQuotaStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
@@ -54,8 +56,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class TableReconciliation {
 
-  private static final List<String> AUTOMATION_CONDITIONS = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
-      InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED, ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+  private static final List<String> AUTOMATION_CONDITIONS = List.of(ConditionTypes.AUTOSCALING_SYNCED, ConditionTypes.ALARMS_SYNCED,
+      ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED, ConditionTypes.THROTTLING, ConditionTypes.HOT_PARTITION_RISK);
 
   private static final RateLimiterTableStatus EMPTY = new RateLimiterTableStatus(null, null, null, null, null, null, null,
       List.of(), null, null, null, null, null, null, null, List.of());
@@ -127,9 +129,9 @@ public final class TableReconciliation {
         .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion, policy));
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions = List.of(
-          ConditionStatus.isFalse(TablePlanner.READY, "InvalidSpec", invalid.message()),
-          ConditionStatus.isFalse("Synced", "InvalidSpec", invalid.message()));
-      return new Result(withConditions(previous, generation, conditions, now), List.of(new Event(true, "InvalidSpec", invalid.message())),
+          ConditionStatus.isFalse(ConditionTypes.READY, ConditionReasons.INVALID_SPEC, invalid.message()),
+          ConditionStatus.isFalse(ConditionTypes.SYNCED, ConditionReasons.INVALID_SPEC, invalid.message()));
+      return new Result(withConditions(previous, generation, conditions, now), List.of(new Event(true, ConditionReasons.INVALID_SPEC, invalid.message())),
           Optional.empty(), Optional.empty(), null);
     }
     DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
@@ -185,7 +187,7 @@ public final class TableReconciliation {
       automationPending = act(automationActuator, automation.scaling(automation.tableProvisioned()), conditions, failures, events,
           now);
     }
-    String planReason = plan.terminal() ? plan.condition(TablePlanner.READY).map(ConditionStatus::reason).orElse("TableConflict")
+    String planReason = plan.terminal() ? plan.condition(ConditionTypes.READY).map(ConditionStatus::reason).orElse(ConditionReasons.TABLE_CONFLICT)
         : "Reconcile";
     plan.events().forEach(message -> events.add(new Event(plan.terminal(), planReason, message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
@@ -214,7 +216,7 @@ public final class TableReconciliation {
       events.add(event(failure));
     }
     if (failures.isEmpty()) {
-      conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
+      conditions.add(ConditionStatus.isTrue(ConditionTypes.SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
     } else {
       for (AwsFailures.Failure failure : failures) {
         wakeAt = earliest(wakeAt, Optional.of(retryAt(failure, now)));
@@ -288,7 +290,7 @@ public final class TableReconciliation {
      * that could not be observed plans nothing.
      */
     Section scaling(boolean provisioned) {
-      return section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
+      return section(observed.scaling(), ConditionTypes.AUTOSCALING_SYNCED,
           s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned, s));
     }
 
@@ -300,10 +302,10 @@ public final class TableReconciliation {
     /** The alarms' and Contributor Insights' plans. */
     List<Section> alarmsAndInsights(DesiredTable effective, Instant now) {
       return List.of(
-          section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
+          section(observed.alarms(), ConditionTypes.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
               table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
           desired.automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs()
-              : section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
+              : section(observed.insights(), ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED,
                   i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i, now)));
     }
 
@@ -340,8 +342,8 @@ public final class TableReconciliation {
     private ConditionStatus throttling() {
       Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
       if (reading == null) {
-        return failed.map(f -> ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, f.reason(), f.message()))
-            .orElse(ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, "NoReading", "no CloudWatch reading yet"));
+        return failed.map(f -> ConditionStatus.unknown(ConditionTypes.THROTTLING, f.reason(), f.message()))
+            .orElse(ConditionStatus.unknown(ConditionTypes.THROTTLING, "NoReading", "no CloudWatch reading yet"));
       }
       Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
       ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
@@ -360,7 +362,7 @@ public final class TableReconciliation {
   /** Says where planned capacity comes from: the runtime's measured costs, not the runbook's estimate. */
   private static ConditionStatus withCapacityBasis(ConditionStatus condition, RateLimiterTable resource) {
     CapacityPlan plan = resource.getSpec().billing().plan();
-    if (plan == null || !condition.type().equals(TablePlanner.CAPACITY_SYNCED)) {
+    if (plan == null || !condition.type().equals(ConditionTypes.CAPACITY_SYNCED)) {
       return condition;
     }
     return new ConditionStatus(condition.type(), condition.status(), condition.reason(),
@@ -376,11 +378,11 @@ public final class TableReconciliation {
   private static List<ConditionStatus> failureConditions(AwsFailures.Failure failure) {
     if (failure instanceof AwsFailures.Deferred deferred) {
       Deferral d = deferred.deferral();
-      return List.of(ConditionStatus.isFalse(TablePlanner.CAPACITY_SYNCED, d.reason(), d.message()),
-          ConditionStatus.isFalse(TablePlanner.READY, d.reason(), d.message()), synced(failure));
+      return List.of(ConditionStatus.isFalse(ConditionTypes.CAPACITY_SYNCED, d.reason(), d.message()),
+          ConditionStatus.isFalse(ConditionTypes.READY, d.reason(), d.message()), synced(failure));
     }
     if (failure instanceof AwsFailures.Terminal) {
-      return List.of(ConditionStatus.isFalse(TablePlanner.READY, failure.reason(), failure.message()), synced(failure));
+      return List.of(ConditionStatus.isFalse(ConditionTypes.READY, failure.reason(), failure.message()), synced(failure));
     }
     return List.of(synced(failure));
   }
@@ -388,8 +390,8 @@ public final class TableReconciliation {
   /** The Synced condition after {@code failure}: a deferral is not a failed reconcile. */
   private static ConditionStatus synced(AwsFailures.Failure failure) {
     return failure instanceof AwsFailures.Deferred
-        ? ConditionStatus.isTrue("Synced", "Deferred", failure.message())
-        : ConditionStatus.isFalse("Synced", failure.reason(), failure.message());
+        ? ConditionStatus.isTrue(ConditionTypes.SYNCED, "Deferred", failure.message())
+        : ConditionStatus.isFalse(ConditionTypes.SYNCED, failure.reason(), failure.message());
   }
 
   private static Instant retryAt(AwsFailures.Failure failure, Instant now) {
