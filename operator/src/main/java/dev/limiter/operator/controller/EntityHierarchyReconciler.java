@@ -2,14 +2,12 @@ package dev.limiter.operator.controller;
 
 import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.EntityHierarchy;
-import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.StatusConditions;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
-import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.reconcile.HierarchyReconciliation;
 import dev.limiter.operator.reconcile.HierarchyReconciliation.TableLookup;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -64,15 +62,7 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
       Instant now = clock.instant();
       EntityHierarchy resource = Optional.ofNullable(client.resources(EntityHierarchy.class)
           .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName()).get()).orElse(cached);
-      long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-      EntityHierarchyStatus previous = resource.getStatus();
-      List<Condition> conditions = Conditions.merge(previous == null ? null : previous.conditions(), failed.conditions(), generation, now);
-      // No applied digest: the pass may have stopped half way, so the next one must look at the table again.
-      resource.setStatus(previous == null
-          ? new EntityHierarchyStatus(generation, null, null, null, null, null, null, null, null, null, null, conditions)
-          : new EntityHierarchyStatus(generation, previous.tableName(), previous.entities(), previous.limits(), previous.shards(),
-              previous.itemsWritten(), previous.itemsDeleted(), previous.itemsPending(), null, previous.tableArn(),
-              previous.tableCreatedAt(), conditions));
+      resource.setStatus(HierarchyReconciliation.afterFailure(resource, failed.conditions(), now));
       events.emit(client, resource, failed.event(), now);
       return UpdateControl.patchStatus(resource).rescheduleAfter(FailedPass.RETRY);
     }

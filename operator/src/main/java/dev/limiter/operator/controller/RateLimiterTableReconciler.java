@@ -11,7 +11,6 @@ import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.EntityDemands;

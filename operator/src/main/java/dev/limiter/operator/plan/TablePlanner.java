@@ -7,7 +7,6 @@ import static dev.limiter.operator.api.ConditionTypes.TABLE_READY;
 
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.ConditionReasons;
-import dev.limiter.operator.api.ConditionTypes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -15,7 +15,6 @@ import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.hierarchy.DesiredHierarchy;
 import dev.limiter.operator.plan.hierarchy.DesiredItem;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlan;
@@ -123,8 +122,8 @@ public final class HierarchyReconciliation {
       if (applied && digest.equals(previous.appliedDigest()) && sameTable) {
         // One read a pass: the marker goes with the table, so an emptied table is noticed at the next resync.
         if (items.appliedDigest(name, owner).filter(digest::equals).isPresent()) {
-          return new Result(withApplied(status(previous, generation, name, counts(desired, previous), now,
-              converged(tableReady, desired)), digest, facts), List.of(), Optional.empty());
+          return new Result(applied(previous, generation, name, counts(desired, previous), now, converged(tableReady, desired),
+              digest, facts), List.of(), Optional.empty());
         }
         events.add(new TableReconciliation.Event(true, "Reapplying", "the hierarchy's marker is missing from table " + name
             + " (emptied or restored?): applying the hierarchy again"));
@@ -170,36 +169,36 @@ public final class HierarchyReconciliation {
       events.add(new TableReconciliation.Event(false, "Applied", "wrote " + outcome.written() + " and deleted "
           + outcome.deleted() + " items in table " + name + (pending > 0 ? ", " + pending + " left" : "")));
     }
-    List<ConditionStatus> conditions = new ArrayList<>(tableReady);
+    ConditionSlots conditions = new ConditionSlots(ConditionTypes.HIERARCHY).putAll(tableReady);
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>(plan.conflicts());
     conflicts.addAll(outcome.conflicts());
     if (!conflicts.isEmpty()) {
       String message = conflictMessage(conflicts);
-      conditions.add(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
-      conditions.add(ConditionStatus.isFalse(READY, ConditionReasons.CONFLICT, message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      conditions.put(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
+      conditions.put(ConditionStatus.isFalse(READY, ConditionReasons.CONFLICT, message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
       events.add(new TableReconciliation.Event(true, ConditionReasons.CONFLICT, message));
-      return new Result(status(previous, generation, name, counts, now, conditions), events,
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events,
           left > 0 ? Optional.of(now) : transitions.retryAt());
     }
     if (left > 0) {
       String message = left + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass,"
           + " at most " + Math.round(pacing.unitsPerSecond(facts)) + " write units a second)";
-      conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-      conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
-      return new Result(status(previous, generation, name, counts, now, conditions), events, Optional.of(now));
+      conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+      conditions.put(ConditionStatus.isFalse(READY, "Applying", message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events, Optional.of(now));
     }
     if (transitions.deferred() > 0) {
       String message = transitions.deferred() + " shard-count changes wait until " + transitions.retryAt().orElseThrow()
           + ", when the previous change's transition ends (processes may still use the old count until then)";
-      conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-      conditions.add(ConditionStatus.isFalse(READY, "ShardTransition", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
-      return new Result(status(previous, generation, name, counts, now, conditions), events, transitions.retryAt());
+      conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+      conditions.put(ConditionStatus.isFalse(READY, "ShardTransition", message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events, transitions.retryAt());
     }
-    EntityHierarchyStatus applied = status(previous, generation, name, counts, now, converged(tableReady, desired));
-    return new Result(withApplied(applied, digest, facts), events, Optional.empty());
+    return new Result(applied(previous, generation, name, counts, now, converged(tableReady, desired), digest, facts), events,
+        Optional.empty());
   }
 
   /**
@@ -307,12 +306,12 @@ public final class HierarchyReconciliation {
   }
 
   private static List<ConditionStatus> converged(List<ConditionStatus> tableReady, DesiredHierarchy.Resolved desired) {
-    List<ConditionStatus> conditions = new ArrayList<>(tableReady);
-    conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-    conditions.add(ConditionStatus.isTrue(READY, "Applied", desired.entities() + " entities and " + desired.limits()
+    ConditionSlots conditions = new ConditionSlots(ConditionTypes.HIERARCHY).putAll(tableReady);
+    conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+    conditions.put(ConditionStatus.isTrue(READY, "Applied", desired.entities() + " entities and " + desired.limits()
         + " limit sets are in the table"));
-    conditions.add(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
-    return conditions;
+    conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+    return conditions.toList();
   }
 
   private static String conflictMessage(List<HierarchyPlan.Conflict> conflicts) {
@@ -338,18 +337,42 @@ public final class HierarchyReconciliation {
 
   private static EntityHierarchyStatus status(EntityHierarchyStatus previous, long generation, String tableName, Counts counts,
                                               Instant now, List<ConditionStatus> conditions) {
-    return new EntityHierarchyStatus(generation, tableName,
-        counts == null ? null : counts.entities(), counts == null ? null : counts.limits(), counts == null ? null : counts.shards(),
-        counts == null ? null : counts.written(), counts == null ? null : counts.deleted(), counts == null ? null : counts.pending(),
-        // only a converged pass vouches for a digest, and for the table it holds for: anything else
-        // may have left the table half-applied
-        null, null, null,
-        Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now));
+    return assembly(previous, generation, tableName, counts, now, conditions).build();
   }
 
-  private static EntityHierarchyStatus withApplied(EntityHierarchyStatus status, String digest, HierarchyItems.TableFacts table) {
-    return new EntityHierarchyStatus(status.observedGeneration(), status.tableName(), status.entities(), status.limits(),
-        status.shards(), status.itemsWritten(), status.itemsDeleted(), 0L, digest, table.arn(), table.createdAt().toString(),
-        status.conditions());
+  private static HierarchyStatusAssembly assembly(EntityHierarchyStatus previous, long generation, String tableName,
+                                                  Counts counts, Instant now, List<ConditionStatus> conditions) {
+    return HierarchyStatusAssembly.from(previous)
+        .observedGeneration(generation)
+        .tableName(tableName)
+        .declared(counts == null ? null : counts.entities(), counts == null ? null : counts.limits(),
+            counts == null ? null : counts.shards())
+        .items(counts == null ? null : counts.written(), counts == null ? null : counts.deleted(),
+            counts == null ? null : counts.pending())
+        // only a converged pass vouches for a digest, and for the table it holds for: anything else
+        // may have left the table half-applied
+        .applied(null, null, null)
+        .conditions(conditions, generation, now);
+  }
+
+  /** The status of a converged pass: nothing pending, the digest applied to the table {@code table} describes. */
+  private static EntityHierarchyStatus applied(EntityHierarchyStatus previous, long generation, String tableName,
+                                               Counts counts, Instant now, List<ConditionStatus> conditions, String digest,
+                                               HierarchyItems.TableFacts table) {
+    return assembly(previous, generation, tableName, counts, now, conditions)
+        .itemsPending(0L)
+        .applied(digest, table.arn(), table.createdAt().toString())
+        .build();
+  }
+
+  /**
+   * {@code resource}'s status after a pass that stopped unexpectedly: {@code conditions} merged in,
+   * and no applied digest, since the pass may have stopped half way and the next one must look at
+   * the table again.
+   */
+  public static EntityHierarchyStatus afterFailure(EntityHierarchy resource, List<ConditionStatus> conditions, Instant now) {
+    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    return HierarchyStatusAssembly.from(resource.getStatus()).observedGeneration(generation).appliedDigest(null)
+        .conditions(conditions, generation, now).build();
   }
 }

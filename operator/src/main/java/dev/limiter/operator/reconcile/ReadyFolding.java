@@ -2,12 +2,6 @@ package dev.limiter.operator.reconcile;
 
 import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.TablePlanner;
-import dev.limiter.operator.plan.automation.AlarmPlanner;
-import dev.limiter.operator.plan.automation.InsightsPlanner;
-import dev.limiter.operator.plan.automation.PartitionInsight;
-import dev.limiter.operator.plan.automation.ScalingPlanner;
-import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

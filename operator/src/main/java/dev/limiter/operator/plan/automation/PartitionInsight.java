@@ -4,7 +4,6 @@ import static dev.limiter.operator.api.ConditionTypes.HOT_PARTITION_RISK;
 
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ConditionReasons;
-import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.PartitionStatus;
 import dev.limiter.operator.api.ThrottleReading;
 import dev.limiter.operator.plan.ConditionStatus;

@@ -3,7 +3,6 @@ package dev.limiter.operator.plan.automation;
 import static dev.limiter.operator.api.ConditionTypes.THROTTLING;
 
 import dev.limiter.operator.api.ConditionReasons;
-import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.ThrottleReading;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.Throughput;
