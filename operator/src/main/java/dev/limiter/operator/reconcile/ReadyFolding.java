@@ -12,13 +12,13 @@ import java.util.Optional;
  * <p>A table that is otherwise ready is not Ready while autoscaling, alarms or Contributor Insights
  * are out of sync (the area's reason, e.g. {@code Updating} or {@code AwsUnavailable}), while it
  * throttles (the diagnosis case, e.g. {@code CapacityExceeded}), or while an entity is at risk of a
- * hot partition ({@code EntityNeedsShards}). The first such condition, in that order, decides.
+ * hot partition ({@code EntityNeedsShards}). The first such condition, in {@link AutomationArea}'s
+ * order, decides.
  */
 final class ReadyFolding {
 
-  private static final List<String> SYNCED = List.of(ConditionTypes.AUTOSCALING_SYNCED, ConditionTypes.ALARMS_SYNCED,
-      ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED);
-  private static final List<String> RISKS = List.of(ConditionTypes.THROTTLING, ConditionTypes.HOT_PARTITION_RISK);
+  private static final List<String> SYNCED = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_FALSE);
+  private static final List<String> RISKS = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_TRUE);
 
   private ReadyFolding() {}
 

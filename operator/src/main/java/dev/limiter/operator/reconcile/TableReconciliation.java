@@ -55,9 +55,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class TableReconciliation {
 
-  private static final List<String> AUTOMATION_CONDITIONS = List.of(ConditionTypes.AUTOSCALING_SYNCED, ConditionTypes.ALARMS_SYNCED,
-      ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED, ConditionTypes.THROTTLING, ConditionTypes.HOT_PARTITION_RISK);
-
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
@@ -285,7 +282,7 @@ public final class TableReconciliation {
   private static List<ConditionStatus> firstVisit(RateLimiterTableStatus previous) {
     List<String> known = previous == null || previous.conditions() == null ? List.of()
         : previous.conditions().stream().map(Condition::getType).toList();
-    return AUTOMATION_CONDITIONS.stream().filter(type -> !known.contains(type))
+    return AutomationArea.conditionTypes().stream().filter(type -> !known.contains(type))
         .map(type -> ConditionStatus.unknown(type, "TableNotManaged", "checked once the table is ACTIVE and managed"))
         .toList();
   }
