@@ -1,5 +1,7 @@
 package dev.limiter.operator.controller;
 
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.reconcile.TableReconciliation;
 import java.time.Duration;
@@ -12,8 +14,6 @@ import java.util.List;
  */
 final class FailedPass {
 
-  /** Reason of the Ready and Synced conditions after a pass that threw. */
-  static final String REASON = "ReconcileError";
   /** When a pass that threw is tried again. */
   static final Duration RETRY = TableReconciliation.TRANSIENT_RETRY;
   private static final int MESSAGE_CHARACTERS = 1_000;
@@ -29,11 +29,11 @@ final class FailedPass {
 
   /** Ready and Synced, False with the failure. */
   List<ConditionStatus> conditions() {
-    return List.of(ConditionStatus.isFalse("Ready", REASON, message), ConditionStatus.isFalse("Synced", REASON, message));
+    return List.of(ConditionStatus.isFalse(ConditionTypes.READY, ConditionReasons.RECONCILE_ERROR, message), ConditionStatus.isFalse(ConditionTypes.SYNCED, ConditionReasons.RECONCILE_ERROR, message));
   }
 
   /** The warning event. */
   TableReconciliation.Event event() {
-    return new TableReconciliation.Event(true, REASON, message);
+    return new TableReconciliation.Event(true, ConditionReasons.RECONCILE_ERROR, message);
   }
 }

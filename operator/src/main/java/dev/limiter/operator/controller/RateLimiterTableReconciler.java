@@ -1,30 +1,20 @@
 package dev.limiter.operator.controller;
 
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.CrdSchema;
-import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
+import dev.limiter.operator.api.StatusConditions;
 import dev.limiter.operator.aws.AwsAccess;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.metrics.ReconcileMetrics;
-import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.DeletionPlan;
-import dev.limiter.operator.plan.DeletionPlanner;
-import dev.limiter.operator.plan.DesiredTable;
-import dev.limiter.operator.plan.DesiredTables;
-import dev.limiter.operator.plan.ObservedTable;
-import dev.limiter.operator.plan.TablePlanner;
 import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.EntityDemands;
-import dev.limiter.operator.plan.automation.ObservedAutomation;
-import dev.limiter.operator.reconcile.AutomationActuator;
-import dev.limiter.operator.reconcile.AutomationObserver;
-import dev.limiter.operator.reconcile.TableActuator;
-import dev.limiter.operator.reconcile.TableObserver;
+import dev.limiter.operator.reconcile.TableDeletion;
 import dev.limiter.operator.reconcile.TableReconciliation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -37,7 +27,6 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,33 +35,32 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The Kubernetes side of a RateLimiterTable: runs a {@link TableReconciliation}, writes the status,
- * the events and the workloads' ConfigMap, schedules the next pass, and on deletion applies the
- * deletion policy.
+ * the events and the workloads' ConfigMap, schedules the next pass, and on deletion runs a
+ * {@link TableDeletion} and reports it.
  */
 @ControllerConfiguration(name = "ratelimitertable")
 public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>, Cleaner<RateLimiterTable> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiterTableReconciler.class);
 
-  private final AwsAccess aws;
   private final OperatorSettings settings;
   private final Clock clock;
   private final TableReconciliation reconciliation;
+  private final TableDeletion deletion;
   private final ReconcileMetrics metrics;
   private final KubernetesEvents events;
 
   /** A reconciler reaching each region through {@code aws}, recording into {@code metrics}. */
   public RateLimiterTableReconciler(AwsAccess aws, OperatorSettings settings, Clock clock, ReconcileMetrics metrics) {
-    this.aws = aws;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
     this.events = new KubernetesEvents(metrics);
     this.reconciliation = new TableReconciliation(aws, settings.defaultRegion(), settings.tablePolicy());
+    this.deletion = new TableDeletion(aws, settings.defaultRegion(), settings.tablePolicy());
   }
 
   @Override
@@ -106,8 +94,7 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
         .map(table -> withConfigMap(result.status(), publishConfigMap(client, resource, table.name(), result.region()), now))
         .orElse(result.status());
     writeStatus(client, resource, status);
-    metrics.switchDeferred(key(resource), status.conditions().stream().anyMatch(c ->
-        TablePlanner.BILLING_MODE_COOLDOWN.equals(c.getType()) && "True".equals(c.getStatus())));
+    metrics.switchDeferred(key(resource), StatusConditions.isTrue(status.conditions(), ConditionTypes.BILLING_MODE_COOLDOWN));
     // The status is written above, against the API server's copy: the SDK would patch it as a diff
     // from its informer's copy, which the intent written during the pass has made stale.
     UpdateControl<RateLimiterTable> control = UpdateControl.noUpdate();
@@ -124,8 +111,15 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     resource.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
   }
 
-  /** Replaces the status with {@code next}, as a patch computed from the API server's current copy. */
+  /**
+   * Replaces the status with {@code next}, as a patch computed from the API server's current copy;
+   * a status that stores what this pass read or wrote is not written again (no new resourceVersion,
+   * no watch event at every resync).
+   */
   private static void writeStatus(KubernetesClient client, RateLimiterTable resource, RateLimiterTableStatus next) {
+    if (StoredStatus.same(client.getKubernetesSerialization(), resource.getStatus(), next)) {
+      return;
+    }
     resource.setStatus(next);
     client.resources(RateLimiterTable.class).inNamespace(resource.getMetadata().getNamespace())
         .withName(resource.getMetadata().getName())
@@ -140,57 +134,16 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     metrics.switchDeferred(key(resource), false);
     Instant now = clock.instant();
     KubernetesClient client = context.getClient();
-    DeletionPolicy policy = resource.getSpec() == null ? DeletionPolicy.Retain : resource.getSpec().deletionPolicyOrDefault();
-    DesiredTables.Resolution resolution = DesiredTables.resolve(resource, settings.defaultRegion(), settings.tablePolicy());
-    if (resolution instanceof DesiredTables.Invalid invalid) {
-      String table = resource.getStatus() == null ? null : resource.getStatus().tableName();
-      return execute(client, resource, DeletionPlanner.unresolved(table, policy, invalid.message()), null, null, null, now);
+    TableDeletion.Outcome outcome = deletion.delete(resource, now);
+    outcome.events().forEach(event -> emit(client, resource, event, now));
+    if (!outcome.conditions().isEmpty()) {
+      patchConditions(client, resource, outcome.conditions(), now);
     }
-    DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
-    DesiredTable desired = resolved.table();
-    DeletionPlan plan;
-    Optional<ObservedTable> observed = Optional.empty();
-    try {
-      if (policy == DeletionPolicy.Delete) {
-        observed = new TableObserver(aws.tables().apply(resolved.region())).observe(desired.name());
-      }
-      Optional<ObservedAutomation> automation = DeletionPlanner.needsAutomation(desired, policy, observed)
-          ? Optional.of(new AutomationObserver(aws, resolved.region()).observe(observed.get(), false, Duration.ZERO, now))
-          : Optional.empty();
-      plan = DeletionPlanner.plan(desired, policy, observed, automation);
-    } catch (SdkException e) {
-      AwsFailures.Failure failure = AwsFailures.classify("describe table " + desired.name(), e, now);
-      emit(client, resource, new TableReconciliation.Event(true, failure.reason(), failure.message()), now);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DeletionPlanner.RETRY.toMillis());
-    }
-    return execute(client, resource, plan, resolved.region(), desired.name(), observed.map(ObservedTable::arn).orElse(null), now);
-  }
-
-  /** Act on a deletion plan: automation first, then the table; events and conditions once the calls succeeded. */
-  private DeleteControl execute(KubernetesClient client, RateLimiterTable resource, DeletionPlan plan, String region,
-                                String tableName, String arn, Instant now) {
-    Optional<AwsFailures.Failure> failure = Optional.empty();
-    if (!plan.automation().isEmpty()) {
-      failure = new AutomationActuator(aws, region).apply(plan.automation(), now).map(f -> new AwsFailures.Transient(
-          "DeletionWaiting", "the table is deleted once its autoscaling and alarms are removed: " + f.message()));
-    }
-    if (failure.isEmpty() && !plan.table().isEmpty()) {
-      failure = new TableActuator(aws.tables().apply(region)).apply(tableName, arn, plan.table(), now).failure();
-    }
-    if (failure.isPresent()) {
-      emit(client, resource, new TableReconciliation.Event(true, failure.get().reason(), failure.get().message()), now);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DeletionPlanner.RETRY.toMillis());
-    }
-    plan.events().forEach(event -> emit(client, resource, new TableReconciliation.Event(event.warning(), event.reason(),
-        event.message()), now));
-    if (!plan.conditions().isEmpty()) {
-      patchConditions(client, resource, plan.conditions(), now);
-    }
-    if (plan.release()) {
+    if (outcome.release()) {
       return DeleteControl.defaultDelete();
     }
     return DeleteControl.noFinalizerRemoval()
-        .rescheduleAfter(plan.checkAgainIn().orElse(settings.resync()).toMillis());
+        .rescheduleAfter(outcome.checkAgainIn().orElse(settings.resync()).toMillis());
   }
 
   /**
@@ -242,9 +195,8 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
   /** {@code status} with the ConfigMap's condition; a ConfigMap in conflict holds an otherwise Ready table back. */
   private static RateLimiterTableStatus withConfigMap(RateLimiterTableStatus status, ConditionStatus configMap, Instant now) {
     List<ConditionStatus> conditions = new ArrayList<>(List.of(configMap));
-    boolean ready = status.conditions().stream().anyMatch(c -> TablePlanner.READY.equals(c.getType()) && "True".equals(c.getStatus()));
-    if (ready && !configMap.holds()) {
-      conditions.add(ConditionStatus.isFalse(TablePlanner.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
+    if (StatusConditions.isTrue(status.conditions(), ConditionTypes.READY) && !configMap.holds()) {
+      conditions.add(ConditionStatus.isFalse(ConditionTypes.READY, configMap.reason(), configMap.type() + ": " + configMap.message()));
     }
     long generation = status.observedGeneration() == null ? 0 : status.observedGeneration();
     return TableReconciliation.withConditions(status, generation, conditions, now);

@@ -1,5 +1,6 @@
 package dev.limiter.operator.plan;
 
+import dev.limiter.operator.api.ConditionReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -88,7 +89,7 @@ public final class AwsFailures {
     }
     if (failure instanceof LimitExceededException quota) {
       Instant until = nextAllowed(text(quota)).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
-      return new Deferred(new Deferral(until, "AwsQuota",
+      return new Deferred(new Deferral(until, ConditionReasons.AWS_QUOTA,
           what + " deferred until " + until + ": AWS quota reached (" + failure.getMessage() + ")"));
     }
     if (failure instanceof AwsServiceException service) {
@@ -98,14 +99,14 @@ public final class AwsFailures {
       String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       if (QUOTAS.contains(code)) {
         Instant until = now.plus(QUOTA_RETRY);
-        return new Deferred(new Deferral(until, "AwsQuota", what + " deferred until " + until + ": AWS quota reached ("
+        return new Deferred(new Deferral(until, ConditionReasons.AWS_QUOTA, what + " deferred until " + until + ": AWS quota reached ("
             + text(service) + ")"));
       }
       if (RACES.contains(code)) {
         return new Transient("AwsConflict", what + " raced another change, will retry: " + text(service));
       }
       if ("ValidationException".equals(code) || service.statusCode() == 400) {
-        return new Terminal("InvalidSpec", what + " was refused by AWS: " + text(service));
+        return new Terminal(ConditionReasons.INVALID_SPEC, what + " was refused by AWS: " + text(service));
       }
       return new Transient("AwsError", what + " failed, will retry: " + text(service));
     }

@@ -1,6 +1,7 @@
 package dev.limiter.operator.plan;
 
 import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ConditionReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class BillingSwitchGuard {
       Instant cooldownEnd = last.get().at().plus(cooldown);
       if (cooldownEnd.isAfter(now)) {
         allowedAt = cooldownEnd;
-        reason = "SwitchCooldown";
+        reason = ConditionReasons.SWITCH_COOLDOWN;
         message = "the last billing-mode switch (to " + last.get().to() + ") was at " + last.get().at()
             + " and switchCooldown is " + cooldown;
       }
@@ -71,7 +72,7 @@ public final class BillingSwitchGuard {
         Instant quotaEnd = recent.get(AWS_SWITCHES_TO_ON_DEMAND_PER_DAY - 1).plus(AWS_QUOTA_WINDOW);
         if (quotaEnd.isAfter(allowedAt)) {
           allowedAt = quotaEnd;
-          reason = "AwsSwitchQuota";
+          reason = ConditionReasons.AWS_SWITCH_QUOTA;
           message = "AWS allows " + AWS_SWITCHES_TO_ON_DEMAND_PER_DAY
               + " switches to on-demand in any 24 hours and " + recent.size() + " were made since " + now.minus(AWS_QUOTA_WINDOW);
         }

@@ -1,5 +1,6 @@
 package dev.limiter.operator.plan;
 
+import dev.limiter.operator.api.ConditionReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,7 +46,7 @@ public final class DecreaseQuota {
     if (!allowedAt.isAfter(now)) {
       return Optional.empty();
     }
-    return Optional.of(new Deferral(allowedAt, "DecreaseQuota",
+    return Optional.of(new Deferral(allowedAt, ConditionReasons.DECREASE_QUOTA,
         "throughput decrease of " + what + " deferred until " + allowedAt + ": " + decreasesToday
             + " decreases today (UTC), the last at " + lastDecrease + "; AWS then allows one per hour"));
   }

@@ -1,5 +1,7 @@
 package dev.limiter.operator.plan;
 
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.AutomationAction;
@@ -87,8 +89,8 @@ public final class DeletionPlanner {
       }
       String message = "table " + name + " has deletion protection on; turn spec.deletionProtection off (or delete the table"
           + " yourself) to let the resource go; nothing was deleted";
-      return new DeletionPlan(List.of(), List.of(), List.of(ConditionStatus.isFalse(TablePlanner.READY, "DeletionBlocked", message)),
-          List.of(new DeletionPlan.Event(true, "DeletionBlocked", message)), false, Optional.empty());
+      return new DeletionPlan(List.of(), List.of(), List.of(ConditionStatus.isFalse(ConditionTypes.READY, ConditionReasons.DELETION_BLOCKED, message)),
+          List.of(new DeletionPlan.Event(true, ConditionReasons.DELETION_BLOCKED, message)), false, Optional.empty());
     }
     ObservedAutomation observedAutomation = automation.orElseThrow(() ->
         new IllegalArgumentException("the automation of table " + name + " must be observed before it is deleted"));

@@ -20,8 +20,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
  */
 public final class TableCompatibility {
 
-  /** Reason of a table the limiter cannot use. */
-  public static final String INCOMPATIBLE = "IncompatibleTable";
 
   private TableCompatibility() {}
 

@@ -1,6 +1,12 @@
 package dev.limiter.operator.plan;
 
+import static dev.limiter.operator.api.ConditionTypes.BILLING_MODE_COOLDOWN;
+import static dev.limiter.operator.api.ConditionTypes.CAPACITY_SYNCED;
+import static dev.limiter.operator.api.ConditionTypes.READY;
+import static dev.limiter.operator.api.ConditionTypes.TABLE_READY;
+
 import dev.limiter.operator.api.BillingModeSwitch;
+import dev.limiter.operator.api.ConditionReasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,14 +33,6 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  */
 public final class TablePlanner {
 
-  /** Summary condition. */
-  public static final String READY = "Ready";
-  /** Whether the table exists and is ACTIVE. */
-  public static final String TABLE_READY = "TableReady";
-  /** Whether billing mode and throughput match the spec. */
-  public static final String CAPACITY_SYNCED = "CapacitySynced";
-  /** True while a requested billing-mode switch waits for the guard. */
-  public static final String BILLING_MODE_COOLDOWN = "BillingModeCooldown";
 
   private static final ConditionStatus NO_SWITCH_PENDING =
       ConditionStatus.isFalse(BILLING_MODE_COOLDOWN, "NoSwitchPending", "no billing-mode switch is waiting");
@@ -116,15 +114,15 @@ public final class TablePlanner {
           + " operator must also grant it), or choose another tableName";
     }
     return new TablePlan(List.of(),
-        List.of(ConditionStatus.isFalse(TABLE_READY, "TableConflict", message),
-            ConditionStatus.unknown(CAPACITY_SYNCED, "TableConflict", "the table is not managed by this resource"),
+        List.of(ConditionStatus.isFalse(TABLE_READY, ConditionReasons.TABLE_CONFLICT, message),
+            ConditionStatus.unknown(CAPACITY_SYNCED, ConditionReasons.TABLE_CONFLICT, "the table is not managed by this resource"),
             NO_SWITCH_PENDING,
-            ConditionStatus.isFalse(READY, "TableConflict", message)),
+            ConditionStatus.isFalse(READY, ConditionReasons.TABLE_CONFLICT, message)),
         Optional.empty(), List.of(message), Optional.empty(), true);
   }
 
   private static TablePlan incompatible(String message) {
-    String reason = TableCompatibility.INCOMPATIBLE;
+    String reason = ConditionReasons.INCOMPATIBLE_TABLE;
     return new TablePlan(List.of(),
         List.of(ConditionStatus.isFalse(TABLE_READY, reason, message),
             ConditionStatus.unknown(CAPACITY_SYNCED, reason, "the table is not managed by this resource"),
@@ -184,7 +182,7 @@ public final class TablePlanner {
     } else if (decision instanceof CapacityDecision.Deferred deferred) {
       deferral = Optional.of(deferred.deferral());
       capacitySynced = ConditionStatus.isFalse(CAPACITY_SYNCED, deferred.deferral().reason(), deferred.deferral().message());
-      if (!"DecreaseQuota".equals(deferred.deferral().reason())) {
+      if (!ConditionReasons.DECREASE_QUOTA.equals(deferred.deferral().reason())) {
         cooldown = ConditionStatus.isTrue(BILLING_MODE_COOLDOWN, deferred.deferral().reason(), deferred.deferral().message());
       }
       events.add(deferred.deferral().message());

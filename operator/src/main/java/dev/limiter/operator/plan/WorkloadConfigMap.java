@@ -1,5 +1,8 @@
 package dev.limiter.operator.plan;
 
+import static dev.limiter.operator.api.ConditionTypes.CONFIG_MAP_SYNCED;
+
+import dev.limiter.operator.api.ConditionReasons;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.Optional;
 
@@ -13,10 +16,6 @@ public final class WorkloadConfigMap {
   public static final String SUFFIX = "-limiter";
   /** Kubernetes' limit on an object name (a DNS subdomain). */
   public static final int MAX_NAME_LENGTH = 253;
-  /** Whether the ConfigMap is published. */
-  public static final String CONFIG_MAP_SYNCED = "ConfigMapSynced";
-  /** Reason of a ConfigMap by that name that the resource does not own. */
-  public static final String CONFLICT = "ConfigMapConflict";
 
   private WorkloadConfigMap() {}
 
@@ -44,7 +43,7 @@ public final class WorkloadConfigMap {
 
   /** The condition when the ConfigMap {@code name} in {@code namespace} belongs to someone else. */
   public static ConditionStatus conflict(String namespace, String name) {
-    return ConditionStatus.isFalse(CONFIG_MAP_SYNCED, CONFLICT, "ConfigMap " + namespace + "/" + name
+    return ConditionStatus.isFalse(CONFIG_MAP_SYNCED, ConditionReasons.CONFIG_MAP_CONFLICT, "ConfigMap " + namespace + "/" + name
         + " exists and is not owned by this RateLimiterTable; it was left as it is: delete or rename it to let the operator"
         + " publish the table's settings there");
   }

@@ -1,13 +1,20 @@
 package dev.limiter.operator.reconcile;
 
+import static dev.limiter.operator.api.ConditionTypes.CONFLICT;
+import static dev.limiter.operator.api.ConditionTypes.READY;
+import static dev.limiter.operator.api.ConditionTypes.SYNCED;
+import static dev.limiter.operator.api.ConditionTypes.TABLE_READY;
+
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.CrdSchema;
+import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchyStatus;
 import dev.limiter.operator.aws.HierarchyItems;
 import dev.limiter.operator.aws.Sleeper;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.hierarchy.DesiredHierarchy;
 import dev.limiter.operator.plan.hierarchy.DesiredItem;
 import dev.limiter.operator.plan.hierarchy.HierarchyPlan;
@@ -23,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -39,11 +47,6 @@ public final class HierarchyReconciliation {
   public static final Duration PASS_TIME = Duration.ofSeconds(5);
   /** When to look again while the referenced table is not ready. */
   public static final Duration TABLE_POLL = Duration.ofSeconds(15);
-  static final String READY = "Ready";
-  static final String SYNCED = "Synced";
-  /** Condition type of a RateLimiterTable whose table serves items, and of a hierarchy that found it so. */
-  public static final String TABLE_READY = "TableReady";
-  static final String CONFLICT = "Conflict";
   private static final int CONFLICTS_NAMED = 5;
 
   private final Function<String, HierarchyItems> itemsInRegion;
@@ -90,9 +93,9 @@ public final class HierarchyReconciliation {
         : new DesiredHierarchy.Invalid(List.of(CrdSchema.describe(violations)));
     if (resolution instanceof DesiredHierarchy.Invalid invalid) {
       return new Result(status(previous, generation, previous == null ? null : previous.tableName(), null, now,
-          List.of(ConditionStatus.isFalse(READY, "InvalidSpec", invalid.message()),
-              ConditionStatus.isFalse(SYNCED, "InvalidSpec", invalid.message()))),
-          List.of(new TableReconciliation.Event(true, "InvalidSpec", invalid.message())), Optional.empty());
+          List.of(ConditionStatus.isFalse(READY, ConditionReasons.INVALID_SPEC, invalid.message()),
+              ConditionStatus.isFalse(SYNCED, ConditionReasons.INVALID_SPEC, invalid.message()))),
+          List.of(new TableReconciliation.Event(true, ConditionReasons.INVALID_SPEC, invalid.message())), Optional.empty());
     }
     DesiredHierarchy.Resolved desired = (DesiredHierarchy.Resolved) resolution;
     if (table.isEmpty()) {
@@ -119,8 +122,8 @@ public final class HierarchyReconciliation {
       if (applied && digest.equals(previous.appliedDigest()) && sameTable) {
         // One read a pass: the marker goes with the table, so an emptied table is noticed at the next resync.
         if (items.appliedDigest(name, owner).filter(digest::equals).isPresent()) {
-          return new Result(withApplied(status(previous, generation, name, counts(desired, previous), now,
-              converged(tableReady, desired)), digest, facts), List.of(), Optional.empty());
+          return new Result(applied(previous, generation, name, counts(desired, previous), now, converged(tableReady, desired),
+              digest, facts), List.of(), Optional.empty());
         }
         events.add(new TableReconciliation.Event(true, "Reapplying", "the hierarchy's marker is missing from table " + name
             + " (emptied or restored?): applying the hierarchy again"));
@@ -166,36 +169,36 @@ public final class HierarchyReconciliation {
       events.add(new TableReconciliation.Event(false, "Applied", "wrote " + outcome.written() + " and deleted "
           + outcome.deleted() + " items in table " + name + (pending > 0 ? ", " + pending + " left" : "")));
     }
-    List<ConditionStatus> conditions = new ArrayList<>(tableReady);
+    ConditionSlots conditions = new ConditionSlots(ConditionTypes.HIERARCHY).putAll(tableReady);
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>(plan.conflicts());
     conflicts.addAll(outcome.conflicts());
     if (!conflicts.isEmpty()) {
       String message = conflictMessage(conflicts);
-      conditions.add(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
-      conditions.add(ConditionStatus.isFalse(READY, "Conflict", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      events.add(new TableReconciliation.Event(true, "Conflict", message));
-      return new Result(status(previous, generation, name, counts, now, conditions), events,
+      conditions.put(ConditionStatus.isTrue(CONFLICT, "ItemsOwnedElsewhere", message));
+      conditions.put(ConditionStatus.isFalse(READY, ConditionReasons.CONFLICT, message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      events.add(new TableReconciliation.Event(true, ConditionReasons.CONFLICT, message));
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events,
           left > 0 ? Optional.of(now) : transitions.retryAt());
     }
     if (left > 0) {
       String message = left + " items left to apply (" + written + " written and " + deleted + " deleted by the last pass,"
           + " at most " + Math.round(pacing.unitsPerSecond(facts)) + " write units a second)";
-      conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-      conditions.add(ConditionStatus.isFalse(READY, "Applying", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      return new Result(status(previous, generation, name, counts, now, conditions), events, Optional.of(now));
+      conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+      conditions.put(ConditionStatus.isFalse(READY, "Applying", message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events, Optional.of(now));
     }
     if (transitions.deferred() > 0) {
       String message = transitions.deferred() + " shard-count changes wait until " + transitions.retryAt().orElseThrow()
           + ", when the previous change's transition ends (processes may still use the old count until then)";
-      conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-      conditions.add(ConditionStatus.isFalse(READY, "ShardTransition", message));
-      conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-      return new Result(status(previous, generation, name, counts, now, conditions), events, transitions.retryAt());
+      conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+      conditions.put(ConditionStatus.isFalse(READY, "ShardTransition", message));
+      conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+      return new Result(status(previous, generation, name, counts, now, conditions.toList()), events, transitions.retryAt());
     }
-    EntityHierarchyStatus applied = status(previous, generation, name, counts, now, converged(tableReady, desired));
-    return new Result(withApplied(applied, digest, facts), events, Optional.empty());
+    return new Result(applied(previous, generation, name, counts, now, converged(tableReady, desired), digest, facts), events,
+        Optional.empty());
   }
 
   /**
@@ -218,17 +221,69 @@ public final class HierarchyReconciliation {
   }
 
   /**
-   * What a removal pass left.
+   * Where the referenced table stands, as found in Kubernetes.
    *
-   * @param left items still to remove
+   * @param table the table, when its RateLimiterTable is ready
+   * @param notReady why not, when it is not
+   * @param comingBack whether the RateLimiterTable exists, so that its table may yet become ready
    */
-  public record Removal(long left) {}
+  public record TableLookup(Optional<Table> table, String notReady, boolean comingBack) {}
 
   /**
-   * Removes a bounded, paced batch of the items {@code resource} owns in {@code table} (those its
-   * manifest lists, entities last with their buckets), and its marker once nothing is left.
+   * The outcome of a deletion pass.
+   *
+   * @param events events to emit
+   * @param release whether the finalizer may be removed
+   * @param checkAgainIn when to look again while the resource is kept ({@link Duration#ZERO}: as soon as allowed)
    */
-  public Removal remove(EntityHierarchy resource, Table table, Instant now) {
+  public record Removal(List<TableReconciliation.Event> events, boolean release, Duration checkAgainIn) {
+
+    /** Copies the events. */
+    public Removal {
+      events = List.copyOf(events);
+    }
+
+    private static Removal released(TableReconciliation.Event event) {
+      return new Removal(List.of(event), true, Duration.ZERO);
+    }
+  }
+
+  /**
+   * A deletion pass: under {@code deletionPolicy: Retain} (the default) the items stay; under
+   * {@code Delete} a bounded, paced batch of the items {@code resource} owns in the table {@code lookup}
+   * finds (those its manifest lists, entities last with their buckets) is removed, and its marker
+   * once nothing is left.
+   */
+  public Removal remove(EntityHierarchy resource, Supplier<TableLookup> lookup, Instant now) {
+    if (resource.getSpec() == null || resource.getSpec().deletionPolicyOrDefault() == DeletionPolicy.Retain) {
+      return Removal.released(new TableReconciliation.Event(false, "Retained",
+          "deletionPolicy Retain: the hierarchy's items stay in the table, owned by " + owner(resource)
+              + " (a hierarchy of the same name takes them up again)"));
+    }
+    TableLookup found = lookup.get();
+    if (found.table().isEmpty()) {
+      if (found.comingBack()) {
+        // The table comes back (it is being created or updated): remove the items then, not never.
+        return new Removal(List.of(), false, TABLE_POLL);
+      }
+      return Removal.released(new TableReconciliation.Event(true, "ItemsLeft",
+          "cannot remove the hierarchy's items: " + found.notReady()));
+    }
+    Table table = found.table().get();
+    try {
+      if (removeBatch(resource, table, now) > 0) {
+        return new Removal(List.of(), false, Duration.ZERO);
+      }
+      return Removal.released(new TableReconciliation.Event(false, "Removed",
+          "removed the hierarchy's items from table " + table.name()));
+    } catch (SdkException e) {
+      return new Removal(List.of(new TableReconciliation.Event(true, "AwsError",
+          "removing the hierarchy's items failed, will retry: " + e.getMessage())), false, TABLE_POLL);
+    }
+  }
+
+  /** Removes a bounded, paced batch of the items {@code resource} owns in {@code table}; returns how many are left. */
+  private long removeBatch(EntityHierarchy resource, Table table, Instant now) {
     String owner = owner(resource);
     HierarchyItems items = itemsInRegion.apply(table.region());
     TablePacers.Handle pacer = pacers.of(table.region(), table.name());
@@ -242,7 +297,7 @@ public final class HierarchyReconciliation {
     if (left == 0) {
       items.unmark(table.name(), owner);
     }
-    return new Removal(left);
+    return left;
   }
 
   /** The owner mark of {@code resource}'s items. */
@@ -251,12 +306,12 @@ public final class HierarchyReconciliation {
   }
 
   private static List<ConditionStatus> converged(List<ConditionStatus> tableReady, DesiredHierarchy.Resolved desired) {
-    List<ConditionStatus> conditions = new ArrayList<>(tableReady);
-    conditions.add(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
-    conditions.add(ConditionStatus.isTrue(READY, "Applied", desired.entities() + " entities and " + desired.limits()
+    ConditionSlots conditions = new ConditionSlots(ConditionTypes.HIERARCHY).putAll(tableReady);
+    conditions.put(ConditionStatus.isFalse(CONFLICT, "NoConflict", "no item is owned elsewhere"));
+    conditions.put(ConditionStatus.isTrue(READY, "Applied", desired.entities() + " entities and " + desired.limits()
         + " limit sets are in the table"));
-    conditions.add(ConditionStatus.isTrue(SYNCED, "ReconcileSucceeded", "the last reconcile succeeded"));
-    return conditions;
+    conditions.put(ConditionStatus.isTrue(SYNCED, ConditionReasons.RECONCILE_SUCCEEDED, "the last reconcile succeeded"));
+    return conditions.toList();
   }
 
   private static String conflictMessage(List<HierarchyPlan.Conflict> conflicts) {
@@ -282,18 +337,42 @@ public final class HierarchyReconciliation {
 
   private static EntityHierarchyStatus status(EntityHierarchyStatus previous, long generation, String tableName, Counts counts,
                                               Instant now, List<ConditionStatus> conditions) {
-    return new EntityHierarchyStatus(generation, tableName,
-        counts == null ? null : counts.entities(), counts == null ? null : counts.limits(), counts == null ? null : counts.shards(),
-        counts == null ? null : counts.written(), counts == null ? null : counts.deleted(), counts == null ? null : counts.pending(),
-        // only a converged pass vouches for a digest, and for the table it holds for: anything else
-        // may have left the table half-applied
-        null, null, null,
-        Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now));
+    return assembly(previous, generation, tableName, counts, now, conditions).build();
   }
 
-  private static EntityHierarchyStatus withApplied(EntityHierarchyStatus status, String digest, HierarchyItems.TableFacts table) {
-    return new EntityHierarchyStatus(status.observedGeneration(), status.tableName(), status.entities(), status.limits(),
-        status.shards(), status.itemsWritten(), status.itemsDeleted(), 0L, digest, table.arn(), table.createdAt().toString(),
-        status.conditions());
+  private static HierarchyStatusAssembly assembly(EntityHierarchyStatus previous, long generation, String tableName,
+                                                  Counts counts, Instant now, List<ConditionStatus> conditions) {
+    return HierarchyStatusAssembly.from(previous)
+        .observedGeneration(generation)
+        .tableName(tableName)
+        .declared(counts == null ? null : counts.entities(), counts == null ? null : counts.limits(),
+            counts == null ? null : counts.shards())
+        .items(counts == null ? null : counts.written(), counts == null ? null : counts.deleted(),
+            counts == null ? null : counts.pending())
+        // only a converged pass vouches for a digest, and for the table it holds for: anything else
+        // may have left the table half-applied
+        .applied(null, null, null)
+        .conditions(conditions, generation, now);
+  }
+
+  /** The status of a converged pass: nothing pending, the digest applied to the table {@code table} describes. */
+  private static EntityHierarchyStatus applied(EntityHierarchyStatus previous, long generation, String tableName,
+                                               Counts counts, Instant now, List<ConditionStatus> conditions, String digest,
+                                               HierarchyItems.TableFacts table) {
+    return assembly(previous, generation, tableName, counts, now, conditions)
+        .itemsPending(0L)
+        .applied(digest, table.arn(), table.createdAt().toString())
+        .build();
+  }
+
+  /**
+   * {@code resource}'s status after a pass that stopped unexpectedly: {@code conditions} merged in,
+   * and no applied digest, since the pass may have stopped half way and the next one must look at
+   * the table again.
+   */
+  public static EntityHierarchyStatus afterFailure(EntityHierarchy resource, List<ConditionStatus> conditions, Instant now) {
+    long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+    return HierarchyStatusAssembly.from(resource.getStatus()).observedGeneration(generation).appliedDigest(null)
+        .conditions(conditions, generation, now).build();
   }
 }

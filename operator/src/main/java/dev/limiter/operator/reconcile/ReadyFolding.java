@@ -1,12 +1,7 @@
 package dev.limiter.operator.reconcile;
 
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.TablePlanner;
-import dev.limiter.operator.plan.automation.AlarmPlanner;
-import dev.limiter.operator.plan.automation.InsightsPlanner;
-import dev.limiter.operator.plan.automation.PartitionInsight;
-import dev.limiter.operator.plan.automation.ScalingPlanner;
-import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,19 +12,19 @@ import java.util.Optional;
  * <p>A table that is otherwise ready is not Ready while autoscaling, alarms or Contributor Insights
  * are out of sync (the area's reason, e.g. {@code Updating} or {@code AwsUnavailable}), while it
  * throttles (the diagnosis case, e.g. {@code CapacityExceeded}), or while an entity is at risk of a
- * hot partition ({@code EntityNeedsShards}). The first such condition, in that order, decides.
+ * hot partition ({@code EntityNeedsShards}). The first such condition, in {@link AutomationArea}'s
+ * order, decides.
  */
 final class ReadyFolding {
 
-  private static final List<String> SYNCED = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
-      InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED);
-  private static final List<String> RISKS = List.of(ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
+  private static final List<String> SYNCED = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_FALSE);
+  private static final List<String> RISKS = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_TRUE);
 
   private ReadyFolding() {}
 
   /** {@code conditions} with Ready replaced when an automation condition holds it back; the last of each type wins. */
   static List<ConditionStatus> fold(List<ConditionStatus> conditions) {
-    Optional<ConditionStatus> ready = last(conditions, TablePlanner.READY);
+    Optional<ConditionStatus> ready = last(conditions, ConditionTypes.READY);
     if (ready.isEmpty() || !ready.get().holds()) {
       return conditions;
     }
@@ -41,7 +36,7 @@ final class ReadyFolding {
       return conditions;
     }
     List<ConditionStatus> folded = new ArrayList<>(conditions);
-    folded.add(ConditionStatus.isFalse(TablePlanner.READY, blocker.get().reason(),
+    folded.add(ConditionStatus.isFalse(ConditionTypes.READY, blocker.get().reason(),
         blocker.get().type() + ": " + blocker.get().message()));
     return folded;
   }

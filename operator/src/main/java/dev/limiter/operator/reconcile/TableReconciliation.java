@@ -3,6 +3,8 @@ package dev.limiter.operator.reconcile;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
 import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DecreaseQuotaStatus;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableStatus;
@@ -14,7 +16,6 @@ import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
 import dev.limiter.operator.plan.CapacityPlanner;
 import dev.limiter.operator.plan.ConditionStatus;
-import dev.limiter.operator.plan.Conditions;
 import dev.limiter.operator.plan.DecreaseQuota;
 import dev.limiter.operator.plan.Deferral;
 import dev.limiter.operator.plan.DesiredTable;
@@ -53,12 +54,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  * table, plan, act, and compute the next status, the events and when to come back.
  */
 public final class TableReconciliation {
-
-  private static final List<String> AUTOMATION_CONDITIONS = List.of(ScalingPlanner.AUTOSCALING_SYNCED, AlarmPlanner.ALARMS_SYNCED,
-      InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED, ThrottleDiagnosis.THROTTLING, PartitionInsight.HOT_PARTITION_RISK);
-
-  private static final RateLimiterTableStatus EMPTY = new RateLimiterTableStatus(null, null, null, null, null, null, null,
-      List.of(), null, null, null, null, null, null, null, List.of());
 
   /** Retry delay after AWS could not be reached. */
   public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
@@ -127,10 +122,10 @@ public final class TableReconciliation {
         .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion, policy));
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions = List.of(
-          ConditionStatus.isFalse(TablePlanner.READY, "InvalidSpec", invalid.message()),
-          ConditionStatus.isFalse("Synced", "InvalidSpec", invalid.message()));
-      return new Result(withConditions(previous, generation, conditions, now), List.of(new Event(true, "InvalidSpec", invalid.message())),
-          Optional.empty(), Optional.empty(), null);
+          ConditionStatus.isFalse(ConditionTypes.READY, ConditionReasons.INVALID_SPEC, invalid.message()),
+          ConditionStatus.isFalse(ConditionTypes.SYNCED, ConditionReasons.INVALID_SPEC, invalid.message()));
+      return new Result(withConditions(previous, generation, conditions, now),
+          List.of(new Event(true, ConditionReasons.INVALID_SPEC, invalid.message())), Optional.empty(), Optional.empty(), null);
     }
     DesiredTables.Resolved resolved = (DesiredTables.Resolved) resolution;
     DesiredTable desired = resolved.table();
@@ -154,21 +149,14 @@ public final class TableReconciliation {
     TablePlan plan = TablePlanner.plan(effective, observed, history, now,
         automation == null ? "spec" : automation.emergency().switchReason());
 
-    List<Event> events = new ArrayList<>();
-    List<ConditionStatus> conditions = new ArrayList<>(plan.conditions().stream()
-        .map(condition -> withCapacityBasis(condition, resource))
-        .toList());
-    Optional<Instant> wakeAt = Optional.empty();
-    List<AwsFailures.Failure> failures = new ArrayList<>();
+    Pass pass = new Pass(now);
+    plan.conditions().forEach(condition -> pass.conditions.put(withCapacityBasis(condition, resource)));
     List<Section> laterSections = List.of();
     if (automation != null) {
       laterSections = automation.alarmsAndInsights(effective, now);
-      automation.observationFailures().forEach(failure -> {
-        failures.add(failure);
-        events.add(event(failure));
-      });
-      automation.emergency().events().forEach(message -> events.add(new Event(false, "Emergency", message)));
-      wakeAt = earliest(wakeAt, automation.wakeAt(now));
+      automation.observationFailures().forEach(pass::failed);
+      automation.emergency().events().forEach(message -> pass.events.add(new Event(false, "Emergency", message)));
+      pass.wakeAt(automation.wakeAt(now));
     }
     Optional<BillingModeSwitch> intended = plan.switchMade();
     if (intended.isPresent()) {
@@ -178,59 +166,101 @@ public final class TableReconciliation {
       intents.record(withSwitches(previous, withIntent, automation));
     }
     AutomationActuator automationActuator = new AutomationActuator(aws, region);
-    boolean automationPending = false;
     boolean toOnDemand = intended.filter(s -> s.to() == BillingMode.OnDemand).isPresent();
     if (automation != null && !toOnDemand) {
       // A provisioned table keeps its autoscaling, also while a switch to on-demand waits.
-      automationPending = act(automationActuator, automation.scaling(automation.tableProvisioned()), conditions, failures, events,
-          now);
+      pass.act(automationActuator, automation.scaling(automation.tableProvisioned()));
     }
-    String planReason = plan.terminal() ? plan.condition(TablePlanner.READY).map(ConditionStatus::reason).orElse("TableConflict")
+    String planReason = plan.terminal()
+        ? plan.condition(ConditionTypes.READY).map(ConditionStatus::reason).orElse(ConditionReasons.TABLE_CONFLICT)
         : "Reconcile";
-    plan.events().forEach(message -> events.add(new Event(plan.terminal(), planReason, message)));
+    plan.events().forEach(message -> pass.events.add(new Event(plan.terminal(), planReason, message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
     if (automation != null && toOnDemand) {
       // Autoscaling is removed only once AWS has accepted the switch: a refused one leaves the table provisioned, and scaled.
-      automationPending = act(automationActuator, automation.scaling(!outcome.complete()), conditions, failures, events, now);
+      pass.act(automationActuator, automation.scaling(!outcome.complete()));
     }
     for (Section section : laterSections) {
-      automationPending |= act(automationActuator, section, conditions, failures, events, now);
+      pass.act(automationActuator, section);
     }
     if (outcome.complete()) {
-      wakeAt = earliest(wakeAt, plan.wakeAt());
+      pass.wakeAt(plan.wakeAt());
     }
-    if (automation != null) {
-      conditions.addAll(automation.observations(demands));
-    } else {
-      conditions.addAll(firstVisit(previous));
-    }
+    pass.conditions.putAll(automation != null ? automation.observations(demands) : firstVisit(previous));
     List<BillingModeSwitch> nextSwitches = new ArrayList<>(switches);
     intended.flatMap(s -> SwitchRecords.afterCall(s, outcome.failure())).ifPresent(nextSwitches::add);
-    if (outcome.failure().isPresent()) {
-      AwsFailures.Failure failure = outcome.failure().get();
-      failures.add(0, failure);
-      conditions.addAll(failureConditions(failure));
-      events.add(event(failure));
-    }
-    if (failures.isEmpty()) {
-      conditions.add(ConditionStatus.isTrue("Synced", "ReconcileSucceeded", "the last reconcile succeeded"));
+    outcome.failure().ifPresent(failure -> {
+      pass.failures.add(0, failure);
+      pass.conditions.putAll(failureConditions(failure));
+      pass.events.add(event(failure));
+    });
+    if (pass.failures.isEmpty()) {
+      pass.conditions.put(ConditionStatus.isTrue(ConditionTypes.SYNCED, ConditionReasons.RECONCILE_SUCCEEDED,
+          "the last reconcile succeeded"));
     } else {
-      for (AwsFailures.Failure failure : failures) {
-        wakeAt = earliest(wakeAt, Optional.of(retryAt(failure, now)));
-      }
+      pass.failures.forEach(failure -> pass.wakeAt(Optional.of(retryAt(failure, now))));
       if (outcome.complete()) {
-        conditions.add(synced(failures.get(0)));
+        pass.conditions.put(synced(pass.failures.get(0)));
       }
     }
-    if (automationPending) {
-      wakeAt = earliest(wakeAt, Optional.of(now.plus(TablePlanner.BUSY_POLL)));
+    if (pass.automationPending) {
+      pass.wakeAt(Optional.of(now.plus(TablePlanner.BUSY_POLL)));
     }
-    conditions = ReadyFolding.fold(conditions);
     Duration cooldown = desired.capacity().switchCooldown();
     List<BillingModeSwitch> kept = SwitchRecords.prune(nextSwitches, cooldown, now);
-    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, conditions, automation, now);
-    return new Result(status, events, wakeAt, plan.terminal() ? Optional.empty() : Optional.of(desired), region);
+    RateLimiterTableStatus status = status(previous, generation, desired, observed, kept, cooldown, pass.folded(),
+        automation, now);
+    return new Result(status, pass.events, pass.wakeAt, plan.terminal() ? Optional.empty() : Optional.of(desired), region);
+  }
+
+  /**
+   * What a pass has decided so far: its conditions by name, its events, the failures that make it
+   * not Synced, when to come back (the earliest time any step asked for) and whether an automation
+   * area waits to be looked at again soon.
+   */
+  private static final class Pass {
+    private final Instant now;
+    private final ConditionSlots conditions = new ConditionSlots(ConditionTypes.TABLE);
+    private final List<Event> events = new ArrayList<>();
+    private final List<AwsFailures.Failure> failures = new ArrayList<>();
+    private Optional<Instant> wakeAt = Optional.empty();
+    private boolean automationPending;
+
+    Pass(Instant now) {
+      this.now = now;
+    }
+
+    /** The conditions, Ready folded from the automation areas ({@link ReadyFolding}). */
+    List<ConditionStatus> folded() {
+      return conditions.putAll(ReadyFolding.fold(conditions.toList())).toList();
+    }
+
+    void wakeAt(Optional<Instant> at) {
+      wakeAt = earliest(wakeAt, at);
+    }
+
+    void failed(AwsFailures.Failure failure) {
+      failures.add(failure);
+      events.add(event(failure));
+    }
+
+    /**
+     * Runs one area's calls; a failure turns its condition False and is reported (and retried as its
+     * kind says). An area whose calls succeeded and need confirming, or that waits for AWS to finish
+     * a transition, is looked at again soon.
+     */
+    void act(AutomationActuator actuator, Section section) {
+      Optional<AwsFailures.Failure> failure = actuator.apply(section.actions(), now);
+      if (failure.isEmpty()) {
+        section.actions().forEach(action -> events.add(new Event(false, "Reconcile", action.describe())));
+        conditions.put(section.condition());
+        automationPending |= section.pending();
+        return;
+      }
+      failed(failure.get());
+      conditions.put(ConditionStatus.isFalse(section.condition().type(), failure.get().reason(), failure.get().message()));
+    }
   }
 
   private Automation observeAutomation(DesiredTable desired, ObservedTable table, RateLimiterTableStatus previous,
@@ -252,28 +282,9 @@ public final class TableReconciliation {
   private static List<ConditionStatus> firstVisit(RateLimiterTableStatus previous) {
     List<String> known = previous == null || previous.conditions() == null ? List.of()
         : previous.conditions().stream().map(Condition::getType).toList();
-    return AUTOMATION_CONDITIONS.stream().filter(type -> !known.contains(type))
+    return AutomationArea.conditionTypes().stream().filter(type -> !known.contains(type))
         .map(type -> ConditionStatus.unknown(type, "TableNotManaged", "checked once the table is ACTIVE and managed"))
         .toList();
-  }
-
-  /**
-   * Runs one area's calls; a failure turns its condition False and is reported (and retried as its
-   * kind says). Returns whether the area should be looked at again soon: its calls succeeded and
-   * need confirming, or it waits for AWS to finish a transition.
-   */
-  private static boolean act(AutomationActuator actuator, Section section, List<ConditionStatus> conditions,
-                             List<AwsFailures.Failure> failures, List<Event> events, Instant now) {
-    Optional<AwsFailures.Failure> failure = actuator.apply(section.actions(), now);
-    if (failure.isEmpty()) {
-      section.actions().forEach(action -> events.add(new Event(false, "Reconcile", action.describe())));
-      conditions.add(section.condition());
-      return section.pending();
-    }
-    failures.add(failure.get());
-    events.add(event(failure.get()));
-    conditions.add(ConditionStatus.isFalse(section.condition().type(), failure.get().reason(), failure.get().message()));
-    return false;
   }
 
   /**
@@ -288,7 +299,7 @@ public final class TableReconciliation {
      * that could not be observed plans nothing.
      */
     Section scaling(boolean provisioned) {
-      return section(observed.scaling(), ScalingPlanner.AUTOSCALING_SYNCED,
+      return section(observed.scaling(), ConditionTypes.AUTOSCALING_SYNCED,
           s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned, s));
     }
 
@@ -300,10 +311,10 @@ public final class TableReconciliation {
     /** The alarms' and Contributor Insights' plans. */
     List<Section> alarmsAndInsights(DesiredTable effective, Instant now) {
       return List.of(
-          section(observed.alarms(), AlarmPlanner.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
+          section(observed.alarms(), ConditionTypes.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
               table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
           desired.automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs()
-              : section(observed.insights(), InsightsPlanner.CONTRIBUTOR_INSIGHTS_SYNCED,
+              : section(observed.insights(), ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED,
                   i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i, now)));
     }
 
@@ -340,8 +351,8 @@ public final class TableReconciliation {
     private ConditionStatus throttling() {
       Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
       if (reading == null) {
-        return failed.map(f -> ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, f.reason(), f.message()))
-            .orElse(ConditionStatus.unknown(ThrottleDiagnosis.THROTTLING, "NoReading", "no CloudWatch reading yet"));
+        return failed.map(f -> ConditionStatus.unknown(ConditionTypes.THROTTLING, f.reason(), f.message()))
+            .orElse(ConditionStatus.unknown(ConditionTypes.THROTTLING, "NoReading", "no CloudWatch reading yet"));
       }
       Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
       ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
@@ -360,7 +371,7 @@ public final class TableReconciliation {
   /** Says where planned capacity comes from: the runtime's measured costs, not the runbook's estimate. */
   private static ConditionStatus withCapacityBasis(ConditionStatus condition, RateLimiterTable resource) {
     CapacityPlan plan = resource.getSpec().billing().plan();
-    if (plan == null || !condition.type().equals(TablePlanner.CAPACITY_SYNCED)) {
+    if (plan == null || !condition.type().equals(ConditionTypes.CAPACITY_SYNCED)) {
       return condition;
     }
     return new ConditionStatus(condition.type(), condition.status(), condition.reason(),
@@ -376,11 +387,11 @@ public final class TableReconciliation {
   private static List<ConditionStatus> failureConditions(AwsFailures.Failure failure) {
     if (failure instanceof AwsFailures.Deferred deferred) {
       Deferral d = deferred.deferral();
-      return List.of(ConditionStatus.isFalse(TablePlanner.CAPACITY_SYNCED, d.reason(), d.message()),
-          ConditionStatus.isFalse(TablePlanner.READY, d.reason(), d.message()), synced(failure));
+      return List.of(ConditionStatus.isFalse(ConditionTypes.CAPACITY_SYNCED, d.reason(), d.message()),
+          ConditionStatus.isFalse(ConditionTypes.READY, d.reason(), d.message()), synced(failure));
     }
     if (failure instanceof AwsFailures.Terminal) {
-      return List.of(ConditionStatus.isFalse(TablePlanner.READY, failure.reason(), failure.message()), synced(failure));
+      return List.of(ConditionStatus.isFalse(ConditionTypes.READY, failure.reason(), failure.message()), synced(failure));
     }
     return List.of(synced(failure));
   }
@@ -388,8 +399,8 @@ public final class TableReconciliation {
   /** The Synced condition after {@code failure}: a deferral is not a failed reconcile. */
   private static ConditionStatus synced(AwsFailures.Failure failure) {
     return failure instanceof AwsFailures.Deferred
-        ? ConditionStatus.isTrue("Synced", "Deferred", failure.message())
-        : ConditionStatus.isFalse("Synced", failure.reason(), failure.message());
+        ? ConditionStatus.isTrue(ConditionTypes.SYNCED, "Deferred", failure.message())
+        : ConditionStatus.isFalse(ConditionTypes.SYNCED, failure.reason(), failure.message());
   }
 
   private static Instant retryAt(AwsFailures.Failure failure, Instant now) {
@@ -418,61 +429,54 @@ public final class TableReconciliation {
    */
   private static RateLimiterTableStatus withSwitches(RateLimiterTableStatus previous, List<BillingModeSwitch> switches,
                                                      Automation automation) {
-    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
-    return new RateLimiterTableStatus(base.observedGeneration(), base.tableName(), base.tableArn(), base.tableStatus(),
-        base.billingMode(), base.readCapacityUnits(), base.writeCapacityUnits(), switches, base.nextBillingModeSwitchAllowedAt(),
-        base.decreases(), base.observed(), automation == null ? base.emergency() : automation.emergency().episode(),
-        automation == null ? base.capacityFloor() : automation.emergency().floor(), base.partitions(), base.alarmNames(),
-        base.conditions());
+    TableStatusAssembly status = TableStatusAssembly.from(previous).billingModeSwitches(switches);
+    if (automation != null) {
+      status.emergency(automation.emergency().episode()).capacityFloor(automation.emergency().floor());
+    }
+    return status.build();
   }
 
   private static RateLimiterTableStatus status(RateLimiterTableStatus previous, long generation, DesiredTable desired,
                                                Optional<ObservedTable> observed, List<BillingModeSwitch> switches,
                                                Duration cooldown, List<ConditionStatus> conditions,
                                                Automation automation, Instant now) {
-    List<Condition> merged = Conditions.merge(previous == null ? null : previous.conditions(), conditions, generation, now);
     ObservedTable table = observed.orElse(null);
-    BillingMode mode = table == null ? null : table.capacity().mode();
-    String nextSwitch = null;
-    DecreaseQuotaStatus decreases = null;
-    if (table != null) {
+    TableStatusAssembly status = TableStatusAssembly.from(previous)
+        .observedGeneration(generation)
+        .billingModeSwitches(switches)
+        .conditions(conditions, generation, now);
+    if (table == null) {
+      status.table(desired.name(), null, null, null, null, null).nextBillingModeSwitchAllowedAt(null).decreases(null);
+    } else {
+      BillingMode mode = table.capacity().mode();
+      Throughput units = table.capacity().table();
+      status.table(desired.name(), table.arn(), table.status(), mode, units == null ? null : units.read(),
+          units == null ? null : units.write());
       BillingMode other = mode == BillingMode.Provisioned ? BillingMode.OnDemand : BillingMode.Provisioned;
-      nextSwitch = BillingSwitchGuard.check(other, SwitchRecords.forGuard(switches), Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
-          .map(d -> d.until().toString()).orElse(null);
+      status.nextBillingModeSwitchAllowedAt(BillingSwitchGuard.check(other, SwitchRecords.forGuard(switches),
+              Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), cooldown, now)
+          .map(d -> d.until().toString()).orElse(null));
       var tableDecreases = table.capacity().tableDecreases();
-      decreases = new DecreaseQuotaStatus(tableDecreases.today(),
+      status.decreases(new DecreaseQuotaStatus(tableDecreases.today(),
           tableDecreases.last() == null ? null : tableDecreases.last().toString(),
-          DecreaseQuota.check("table", tableDecreases.today(), tableDecreases.last(), now).map(d -> d.until().toString()).orElse(null));
+          DecreaseQuota.check("table", tableDecreases.today(), tableDecreases.last(), now).map(d -> d.until().toString())
+              .orElse(null)));
     }
-    Optional<RateLimiterTableStatus> last = Optional.ofNullable(previous);
-    return new RateLimiterTableStatus(
-        generation,
-        desired.name(),
-        table == null ? null : table.arn(),
-        table == null ? null : table.status(),
-        mode,
-        table == null || table.capacity().table() == null ? null : table.capacity().table().read(),
-        table == null || table.capacity().table() == null ? null : table.capacity().table().write(),
-        switches,
-        nextSwitch,
-        decreases,
-        automation == null ? last.map(RateLimiterTableStatus::observed).orElse(null) : automation.reading(),
-        automation == null ? last.map(RateLimiterTableStatus::emergency).orElse(null) : automation.emergency().episode(),
-        automation == null ? last.map(RateLimiterTableStatus::capacityFloor).orElse(null) : automation.emergency().floor(),
-        automation == null ? last.map(RateLimiterTableStatus::partitions).orElse(null) : automation.partitions(),
-        automation == null ? last.map(RateLimiterTableStatus::alarmNames).orElse(null)
-            : AlarmPlanner.names(table.name(), desired.owner(), table.indexNames(), desired.automation().alarms(),
-                automation.provisioned(desired.withCapacity(automation.emergency().capacity()))),
-        merged);
+    if (automation != null) {
+      // Without automation (the table is not ACTIVE and managed) the previous readings and episode stay.
+      status.observed(automation.reading())
+          .emergency(automation.emergency().episode())
+          .capacityFloor(automation.emergency().floor())
+          .partitions(automation.partitions())
+          .alarmNames(AlarmPlanner.names(table.name(), desired.owner(), table.indexNames(), desired.automation().alarms(),
+              automation.provisioned(desired.withCapacity(automation.emergency().capacity()))));
+    }
+    return status.build();
   }
 
   /** {@code previous} (or an empty status) with {@code conditions} merged in for {@code generation}. */
   public static RateLimiterTableStatus withConditions(RateLimiterTableStatus previous, long generation,
-                                               List<ConditionStatus> conditions, Instant now) {
-    RateLimiterTableStatus base = previous != null ? previous : EMPTY;
-    return new RateLimiterTableStatus(generation, base.tableName(), base.tableArn(), base.tableStatus(), base.billingMode(),
-        base.readCapacityUnits(), base.writeCapacityUnits(), base.billingModeSwitches(), base.nextBillingModeSwitchAllowedAt(),
-        base.decreases(), base.observed(), base.emergency(), base.capacityFloor(), base.partitions(), base.alarmNames(),
-        Conditions.merge(base.conditions(), conditions, generation, now));
+                                                      List<ConditionStatus> conditions, Instant now) {
+    return TableStatusAssembly.from(previous).observedGeneration(generation).conditions(conditions, generation, now).build();
   }
 }

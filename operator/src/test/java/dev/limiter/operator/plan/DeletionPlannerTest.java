@@ -3,6 +3,7 @@ package dev.limiter.operator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DeletionPolicy;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.AutomationAction;
@@ -112,7 +113,7 @@ class DeletionPlannerTest {
     assertThat(plan.table()).isEmpty();
     assertThat(plan.checkAgainIn()).as("the regular resync").isEmpty();
     assertThat(plan.conditions()).singleElement().satisfies(c -> {
-      assertThat(c.type()).isEqualTo(TablePlanner.READY);
+      assertThat(c.type()).isEqualTo(ConditionTypes.READY);
       assertThat(c.reason()).isEqualTo("DeletionBlocked");
       assertThat(c.message()).contains("nothing was deleted");
     });

@@ -7,6 +7,8 @@ import static dev.limiter.operator.plan.DesiredTable.Adoption.NOT_ASKED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.limiter.operator.api.ConditionReasons;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.BillingModeSwitch;
@@ -65,7 +67,7 @@ class TablePlannerTest {
       assertThat(request.tags()).extracting(t -> t.key() + "=" + t.value())
           .containsExactly("limiter.dev/owner=" + OWNER, "team=a");
     });
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Creating"));
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Creating"));
     assertThat(plan.wakeAt()).contains(NOW.plusSeconds(10));
     assertThat(plan.terminal()).isFalse();
   }
@@ -88,7 +90,7 @@ class TablePlannerTest {
     TablePlan conflict = TablePlanner.plan(desired(Provisioned, NOT_ASKED), foreign, List.of(), NOW);
     assertThat(conflict.actions()).isEmpty();
     assertThat(conflict.terminal()).isTrue();
-    assertThat(conflict.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
+    assertThat(conflict.condition(ConditionTypes.READY)).hasValueSatisfying(c -> {
       assertThat(c.reason()).isEqualTo("TableConflict");
       assertThat(c.message()).contains("limiter.dev/adopt");
     });
@@ -100,7 +102,7 @@ class TablePlannerTest {
     TablePlan otherOwner = TablePlanner.plan(desired(Provisioned, GRANTED),
         Optional.of(observed("ACTIVE", Provisioned, Map.of(DesiredTable.OWNER_TAG, "team-b/limits"))), List.of(), NOW);
     assertThat(otherOwner.terminal()).isTrue();
-    assertThat(otherOwner.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.message()).contains("team-b/limits"));
+    assertThat(otherOwner.condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.message()).contains("team-b/limits"));
   }
 
   @Test
@@ -108,7 +110,7 @@ class TablePlannerTest {
     ObservedTable updating = observed("UPDATING", OnDemand, ownedTags());
     TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(updating), List.of(), NOW);
     assertThat(plan.actions()).isEmpty();
-    assertThat(plan.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
+    assertThat(plan.condition(ConditionTypes.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
     assertThat(plan.wakeAt()).contains(NOW.plusSeconds(10));
   }
 
@@ -130,7 +132,7 @@ class TablePlannerTest {
     // Point-in-time recovery is a separate, fast call; the stream waits for the next pass.
     assertThat(plan.actions().get(1)).isEqualTo(new TableAction.SetPointInTimeRecovery(false));
     assertThat(plan.switchMade()).contains(new BillingModeSwitch(NOW.toString(), Provisioned, "spec"));
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c ->
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c ->
         assertThat(c.message()).contains("switch billing mode to Provisioned").contains("stream (next pass)"));
     assertThat(plan.wakeAt()).contains(NOW.plusSeconds(10));
   }
@@ -142,11 +144,11 @@ class TablePlannerTest {
     TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(onDemand), history, NOW);
     assertThat(plan.actions()).isEmpty();
     Instant allowed = NOW.plus(Duration.ofHours(19));
-    assertThat(plan.condition(TablePlanner.BILLING_MODE_COOLDOWN)).hasValueSatisfying(c -> {
+    assertThat(plan.condition(ConditionTypes.BILLING_MODE_COOLDOWN)).hasValueSatisfying(c -> {
       assertThat(c.status()).isEqualTo("True");
       assertThat(c.message()).contains(allowed.toString());
     });
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("SwitchCooldown"));
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("SwitchCooldown"));
     assertThat(plan.wakeAt()).contains(allowed);
     assertThat(plan.events()).singleElement().asString().contains("deferred until " + allowed);
     assertThat(plan.terminal()).isFalse();
@@ -159,7 +161,7 @@ class TablePlannerTest {
     TablePlan first = TablePlanner.plan(noStream, Optional.of(observed("ACTIVE", Provisioned, ownedTags())), List.of(), NOW);
     assertThat(first.actions()).singleElement().isInstanceOfSatisfying(TableAction.Update.class,
         update -> assertThat(update.request().streamSpecification().streamEnabled()).isFalse());
-    assertThat(first.condition(TablePlanner.READY)).hasValueSatisfying(c ->
+    assertThat(first.condition(ConditionTypes.READY)).hasValueSatisfying(c ->
         assertThat(c.message()).contains("deletion protection (next pass)"));
   }
 
@@ -170,7 +172,7 @@ class TablePlannerTest {
         TimeToLiveStatus.DISABLING, true, Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "b", "cost-center", "42"), 0L, ObservedSchemas.limiter());
     TablePlan plan = TablePlanner.plan(desired(Provisioned, NOT_ASKED), Optional.of(table), List.of(), NOW);
     assertThat(plan.actions()).containsExactly(new TableAction.Tag(Map.of("team", "a")));
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c ->
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c ->
         assertThat(c.message()).contains("time to live (DISABLING) (next pass)"));
   }
 
@@ -213,12 +215,12 @@ class TablePlannerTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.terminal()).isTrue();
     assertThat(TablePlanner.manages(adopter, legacy)).isFalse();
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c -> {
       assertThat(c.status()).isEqualTo("False");
-      assertThat(c.reason()).isEqualTo(TableCompatibility.INCOMPATIBLE);
+      assertThat(c.reason()).isEqualTo(ConditionReasons.INCOMPATIBLE_TABLE);
       assertThat(c.message()).contains("partition key is id (S), the limiter needs pk (S)");
     });
-    assertThat(plan.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("IncompatibleTable"));
+    assertThat(plan.condition(ConditionTypes.TABLE_READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("IncompatibleTable"));
   }
 
   @Test
@@ -227,7 +229,7 @@ class TablePlannerTest {
         desired(Provisioned, NOT_ASKED).capacity(), true, true, true, true, Map.of(), DesiredAutomation.NONE);
     TablePlan plan = TablePlanner.plan(refused, Optional.of(observed("ACTIVE", Provisioned, Map.of())), List.of(), NOW);
     assertThat(plan.actions()).isEmpty();
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> {
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c -> {
       assertThat(c.reason()).isEqualTo("TableConflict");
       assertThat(c.message()).contains("the operator does not let namespace team-a adopt it");
     });
@@ -240,7 +242,7 @@ class TablePlannerTest {
         List.of(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.terminal()).isFalse();
-    assertThat(plan.condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
+    assertThat(plan.condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("Updating"));
   }
 
   @Test
@@ -254,7 +256,7 @@ class TablePlannerTest {
         + " adopter's tag may land first").containsExactly(new TableAction.Tag(Map.of(DesiredTable.OWNER_TAG, OWNER, "team", "a")));
     assertThat(claim.switchMade()).isEmpty();
     assertThat(claim.wakeAt()).contains(NOW.plus(TablePlanner.BUSY_POLL));
-    assertThat(claim.condition(TablePlanner.TABLE_READY)).hasValueSatisfying(c -> {
+    assertThat(claim.condition(ConditionTypes.TABLE_READY)).hasValueSatisfying(c -> {
       assertThat(c.status()).as("no hierarchy writes items before the claim is confirmed").isEqualTo("False");
       assertThat(c.reason()).isEqualTo("Adopting");
     });

@@ -4,6 +4,8 @@ import static dev.limiter.operator.api.BillingMode.OnDemand;
 import static dev.limiter.operator.api.BillingMode.Provisioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.operator.api.ConditionTypes;
+import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
@@ -106,7 +108,7 @@ class TableLoopTest {
 
     Pass third = pass(desired(Provisioned, T10));
     assertThat(third.plan().actions()).isEmpty();
-    assertThat(third.plan().condition(TablePlanner.READY)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("True"));
+    assertThat(third.plan().condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("True"));
     ObservedTable table = observer.observe(name).orElseThrow();
     assertThat(table.tags()).containsEntry(DesiredTable.OWNER_TAG, "team-a/limits").containsEntry("team", "a");
     assertThat(table.capacity().table()).isEqualTo(T10);
@@ -140,7 +142,7 @@ class TableLoopTest {
     Pass deferred = pass(desired(Provisioned, T10));
     assertThat(deferred.plan().actions()).isEmpty();
     Instant allowedAt = Instant.parse("2026-11-23T10:00:00Z");
-    assertThat(deferred.plan().condition(TablePlanner.BILLING_MODE_COOLDOWN))
+    assertThat(deferred.plan().condition(ConditionTypes.BILLING_MODE_COOLDOWN))
         .hasValueSatisfying(c -> assertThat(c.message()).contains(allowedAt.toString()));
     assertThat(deferred.plan().wakeAt()).contains(allowedAt);
 
@@ -167,7 +169,7 @@ class TableLoopTest {
     clock.advance(Duration.ofMinutes(1));
     Pass fifth = pass(desired(Provisioned, new Throughput(10, 10)));
     assertThat(fifth.plan().actions()).isEmpty();
-    assertThat(fifth.plan().condition(TablePlanner.CAPACITY_SYNCED)).hasValueSatisfying(c -> {
+    assertThat(fifth.plan().condition(ConditionTypes.CAPACITY_SYNCED)).hasValueSatisfying(c -> {
       assertThat(c.reason()).isEqualTo("DecreaseQuota");
       assertThat(c.message()).contains("4 decreases today");
     });

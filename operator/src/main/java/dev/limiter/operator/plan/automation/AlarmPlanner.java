@@ -1,5 +1,7 @@
 package dev.limiter.operator.plan.automation;
 
+import static dev.limiter.operator.api.ConditionTypes.ALARMS_SYNCED;
+
 import dev.limiter.operator.plan.ConditionStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,8 +39,6 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
  */
 public final class AlarmPlanner {
 
-  /** Whether the alarms match the spec. */
-  public static final String ALARMS_SYNCED = "AlarmsSynced";
   /** Evaluation period of every alarm: the runbook's 5 minutes. */
   public static final int PERIOD_SECONDS = 300;
   private static final String NAMESPACE = "AWS/DynamoDB";

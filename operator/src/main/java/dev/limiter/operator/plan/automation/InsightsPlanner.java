@@ -1,5 +1,7 @@
 package dev.limiter.operator.plan.automation;
 
+import static dev.limiter.operator.api.ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED;
+
 import dev.limiter.operator.plan.ConditionStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsight
  */
 public final class InsightsPlanner {
 
-  /** Whether Contributor Insights matches the spec. */
-  public static final String CONTRIBUTOR_INSIGHTS_SYNCED = "ContributorInsightsSynced";
 
   /** How long after DynamoDB reported a target FAILED it is enabled again (the cause, e.g. a quota, rarely clears sooner). */
   public static final Duration FAILED_RETRY = Duration.ofMinutes(30);

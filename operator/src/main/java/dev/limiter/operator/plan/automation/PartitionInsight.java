@@ -1,6 +1,9 @@
 package dev.limiter.operator.plan.automation;
 
+import static dev.limiter.operator.api.ConditionTypes.HOT_PARTITION_RISK;
+
 import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ConditionReasons;
 import dev.limiter.operator.api.PartitionStatus;
 import dev.limiter.operator.api.ThrottleReading;
 import dev.limiter.operator.plan.ConditionStatus;
@@ -24,8 +27,6 @@ import java.util.Optional;
  */
 public final class PartitionInsight {
 
-  /** True when an entity's declared traffic needs more than one partition key can serve. */
-  public static final String HOT_PARTITION_RISK = "HotPartitionRisk";
   /** Bytes at which a partition splits. */
   public static final long PARTITION_BYTES = 10L * 1024 * 1024 * 1024;
   /** Read units one partition serves. */
@@ -78,7 +79,7 @@ public final class PartitionInsight {
     String fix = needed <= Entity.MAX_SHARDS
         ? "set shards: " + needed + " on it"
         : "it needs " + needed + " shards, more than " + Entity.MAX_SHARDS + "; split its traffic or raise table capacity";
-    return ConditionStatus.isTrue(HOT_PARTITION_RISK, "EntityNeedsShards", "entity " + d.entity() + " of EntityHierarchy "
+    return ConditionStatus.isTrue(HOT_PARTITION_RISK, ConditionReasons.ENTITY_NEEDS_SHARDS, "entity " + d.entity() + " of EntityHierarchy "
         + d.hierarchy() + " declares " + d.writesPerSecond() + " writes per second over " + d.shards() + " shard(s), "
         + perShard(d) + " per partition key, but " + shape + "; " + fix
         + (atRisk > 1 ? " (" + (atRisk - 1) + " more entities at risk)" : ""));

@@ -1,5 +1,7 @@
 package dev.limiter.operator.plan.automation;
 
+import static dev.limiter.operator.api.ConditionTypes.AUTOSCALING_SYNCED;
+
 import dev.limiter.operator.plan.ConditionStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +32,6 @@ import software.amazon.awssdk.services.applicationautoscaling.model.TargetTracki
  */
 public final class ScalingPlanner {
 
-  /** Whether autoscaling matches the spec. */
-  public static final String AUTOSCALING_SYNCED = "AutoscalingSynced";
 
   private ScalingPlanner() {}
 

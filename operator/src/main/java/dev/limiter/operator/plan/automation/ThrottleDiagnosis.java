@@ -1,5 +1,8 @@
 package dev.limiter.operator.plan.automation;
 
+import static dev.limiter.operator.api.ConditionTypes.THROTTLING;
+
+import dev.limiter.operator.api.ConditionReasons;
 import dev.limiter.operator.api.ThrottleReading;
 import dev.limiter.operator.plan.ConditionStatus;
 import dev.limiter.operator.plan.Throughput;
@@ -23,8 +26,6 @@ import dev.limiter.operator.plan.Throughput;
  */
 public final class ThrottleDiagnosis {
 
-  /** The diagnosis condition: True while the table throttles. */
-  public static final String THROTTLING = "Throttling";
   /** Utilization under which throttling without per-reason metrics is put down to a hot key. */
   static final int HOT_KEY_UTILIZATION_PERCENT = 80;
 
@@ -67,17 +68,17 @@ public final class ThrottleDiagnosis {
         + (provisioned == null ? " (on-demand)" : " of " + provisioned.read() + " / " + provisioned.write() + " provisioned");
     return switch (found) {
       case None -> ConditionStatus.isFalse(THROTTLING, "None", "no throttling: " + counts);
-      case IndexThrottling -> ConditionStatus.isTrue(THROTTLING, "IndexThrottling", counts
+      case IndexThrottling -> ConditionStatus.isTrue(THROTTLING, ConditionReasons.INDEX_THROTTLING, counts
           + ". Runbook: a throttled index throttles the table's writes too; raise the index's capacity (or let autoscaling"
           + " scale indexes) and check its partition key's cardinality");
-      case OnDemandCapReached -> ConditionStatus.isTrue(THROTTLING, "OnDemandCapReached", counts + "; "
+      case OnDemandCapReached -> ConditionStatus.isTrue(THROTTLING, ConditionReasons.ON_DEMAND_CAP_REACHED, counts + "; "
           + reading.maxOnDemandThrottleEvents() + " of them against the table's own on-demand caps. Runbook: the table is held"
           + " back by spec.billing.onDemand.maxReadRequestUnits/maxWriteRequestUnits; raise or remove the caps (a billing-mode"
           + " switch or more capacity does not help)");
-      case HotPartition -> ConditionStatus.isTrue(THROTTLING, "HotPartition", counts
+      case HotPartition -> ConditionStatus.isTrue(THROTTLING, ConditionReasons.HOT_PARTITION, counts
           + ". Runbook: one partition key is hot while the table has capacity; find it with Contributor Insights and shard"
           + " that entity (EntityHierarchy shards or shardsFor); more table capacity does not help");
-      case CapacityExceeded -> ConditionStatus.isTrue(THROTTLING, "CapacityExceeded", counts
+      case CapacityExceeded -> ConditionStatus.isTrue(THROTTLING, ConditionReasons.CAPACITY_EXCEEDED, counts
           + ". Runbook: the table used its capacity; raise provisioned capacity or enable autoscaling, or in an emergency"
           + " switch to on-demand (spec.emergency automates both)");
     };
