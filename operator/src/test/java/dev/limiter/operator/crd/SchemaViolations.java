@@ -101,8 +101,8 @@ public final class SchemaViolations {
       switch (rule) {
         case "type" -> cases.add(replaced(base, path, "type", wrongType(bound.asText())));
         case "enum" -> cases.add(replaced(base, path, "enum", NODES.textNode("NotOneOfThem")));
-        case "minimum" -> cases.add(replaced(base, path, rule, NODES.numberNode(bound.decimalValue().subtract(BigDecimal.ONE))));
-        case "maximum" -> cases.add(replaced(base, path, rule, NODES.numberNode(bound.decimalValue().add(BigDecimal.ONE))));
+        case "minimum" -> cases.add(replaced(base, path, rule, number(schema, bound.decimalValue().subtract(BigDecimal.ONE))));
+        case "maximum" -> cases.add(replaced(base, path, rule, number(schema, bound.decimalValue().add(BigDecimal.ONE))));
         case "minLength" -> cases.add(replaced(base, path, rule, NODES.textNode(value.asText().substring(0, bound.asInt() - 1))));
         case "maxLength" -> cases.add(replaced(base, path, rule, NODES.textNode(padded(value.asText(), bound.asInt() + 1))));
         case "pattern" -> cases.add(replaced(base, path, rule, NODES.textNode(notMatching(bound.asText()))));
@@ -204,6 +204,11 @@ public final class SchemaViolations {
       case "boolean" -> NODES.textNode("yes");
       default -> throw new IllegalStateException("no wrong value known for type " + type);
     };
+  }
+
+  /** {@code value} as a user would write it for the field: without a fraction for an integer (the CRD says 256.0). */
+  private static JsonNode number(JsonNode schema, BigDecimal value) {
+    return "integer".equals(schema.path("type").asText()) ? NODES.numberNode(value.toBigIntegerExact()) : NODES.numberNode(value);
   }
 
   private static String padded(String text, int length) {
