@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ import java.util.List;
  * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code shards})
  * @param cascade whether an acquire on it also consumes its parent
  */
+@ValidationRule(value = "!has(self.shards) || !has(self.shardsFor)", message = "set shards or shardsFor, not both")
 public record LeafEntity(
     @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
     @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")

@@ -67,7 +67,16 @@ class EntityHierarchyCrdValidationTest {
         refusal("spec.system.onUnavailable", spec -> ((ObjectNode) spec.path("system")).put("onUnavailable", "Maybe")),
         refusal("spec.tableRef", spec -> ((ObjectNode) spec).remove("tableRef")),
         refusal("spec.entities[0].children[0].cascade",
-            spec -> ((ObjectNode) spec.path("entities").get(0).path("children").get(0)).put("cascade", "yes")));
+            spec -> ((ObjectNode) spec.path("entities").get(0).path("children").get(0)).put("cascade", "yes")),
+        refusal("spec.resources[0].limits[0]",
+            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 600).put("burst", 599)),
+        refusal("spec.entities[0]", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 8)
+            .putObject("shardsFor").put("writesPerSecond", 800)),
+        refusal("spec.entities[0].shardsFor.writesPerSecond", spec -> {
+          ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
+          entity.remove("shards");
+          entity.putObject("shardsFor").put("writesPerSecond", 204_801);
+        }));
   }
 
   @ParameterizedTest(name = "{0}")

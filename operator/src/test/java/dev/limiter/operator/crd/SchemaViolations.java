@@ -81,7 +81,27 @@ public final class SchemaViolations {
         ((ObjectNode) at(stored, path)).put("tableName", "team-a.previous");
         resource.withObject("/status").put("tableName", "team-a.previous");
         return new Case("CEL tableName immutable", render(path) + ".tableName", resource, stored, render(path));
+      },
+      "!has(self.burst) || self.burst >= self.rate", (resource, path) -> {
+        ObjectNode limit = (ObjectNode) at(resource, path);
+        long burst = limit.has("burst") ? limit.get("burst").asLong() : limit.get("rate").asLong();
+        limit.put("burst", burst).put("rate", burst + 1);
+        return new Case("CEL burst >= rate", hierarchyPath(path), resource, null, render(path));
+      },
+      "!has(self.shards) || !has(self.shardsFor)", (resource, path) -> {
+        ObjectNode entity = (ObjectNode) at(resource, path);
+        if (entity.has("shards")) {
+          entity.set("shardsFor", NODES.objectNode().put("writesPerSecond", 800));
+        } else {
+          entity.put("shards", 1);
+        }
+        return new Case("CEL shards xor shardsFor", hierarchyPath(path), resource, null, render(path));
       });
+
+  /** The path as the hierarchy's own checks name it (DesiredHierarchy): without the leading {@code spec.}. */
+  private static String hierarchyPath(List<Object> path) {
+    return render(path).substring("spec.".length());
+  }
 
   /** Every case for the CRD in {@code crdFile}, breaking the bases (whole resources) one value at a time. */
   public static List<Case> of(Path crdFile, List<JsonNode> bases) throws IOException {
