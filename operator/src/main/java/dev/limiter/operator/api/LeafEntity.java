@@ -27,10 +27,10 @@ public record LeafEntity(
     @JsonPropertyDescription("An acquire on this entity also consumes its parent")
     Boolean cascade,
     @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
-    @Size(max = 20)
+    @Size(max = 20) @ListMapKey("name")
     List<LimitSpec> limits,
     @JsonPropertyDescription("Limits per resource")
-    @Size(max = 100)
+    @Size(max = 100) @ListMapKey("name")
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
     @Min(1) @Max(256)

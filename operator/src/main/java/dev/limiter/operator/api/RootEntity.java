@@ -25,10 +25,10 @@ public record RootEntity(
     @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
     String id,
     @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
-    @Size(max = 20)
+    @Size(max = 20) @ListMapKey("name")
     List<LimitSpec> limits,
     @JsonPropertyDescription("Limits per resource")
-    @Size(max = 100)
+    @Size(max = 100) @ListMapKey("name")
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
     @Min(1) @Max(256)
@@ -36,6 +36,8 @@ public record RootEntity(
     @JsonPropertyDescription("Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
     ShardsFor shardsFor,
     @JsonPropertyDescription("Its children")
+    // Not a ListMapKey: kube-apiserver's field tracking of a keyed list of 100,000 items takes minutes a
+    // request; the operator checks that ids are unique.
     @Size(max = 100000)
     List<ChildEntity> children) implements DeclaredEntity {
 

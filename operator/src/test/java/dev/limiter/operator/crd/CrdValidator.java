@@ -35,7 +35,8 @@ import java.util.Objects;
  * <p>Unit tests run without an API server, so this emulates the server's steps on a copy of the
  * resource: prune {@code null}s of non-nullable fields, apply the schema's {@code default}s (the server does
  * both before validating, so rules see defaulted fields), check the OpenAPI schema (types, required, enum,
- * bounds, lengths, patterns, item and property counts; fields the schema does not declare are reported as
+ * bounds, lengths, patterns, item and property counts, duplicate keys in {@code x-kubernetes-list-type: map}
+ * lists; fields the schema does not declare are reported as
  * kubectl's default strict field validation does), and, unless the schema found a wrong type, a missing field,
  * a value outside an enum or too long a string, list or map (the server then skips every rule), evaluate every {@code x-kubernetes-validations} CEL rule on the value at its
  * schema node. Transition rules, those that use {@code oldSelf}, run only on update
@@ -125,6 +126,7 @@ public final class CrdValidator {
     List<String> errors = new ArrayList<>();
     List<Error> schemaErrors = structural.validate(object);
     schemaErrors.forEach(error -> errors.add(describe(error)));
+    checkListMapKeys(schema, object, "", errors);
     // As kube-apiserver: no CEL rule runs on an object with a wrong type, a missing required field, a value
     // outside an enum, or too long a string, list or map (it then adds a note, at no field, that some rules were
     // not checked; left out here). Other schema errors (bounds, patterns, minimum lengths) leave the rules on.
@@ -256,6 +258,34 @@ public final class CrdValidator {
       return new CompiledRule(CEL.createProgram(ast), transition);
     } catch (CelValidationException | CelEvaluationException e) {
       throw new IllegalArgumentException("CEL rule does not compile: " + expression, e);
+    }
+  }
+
+  /**
+   * Reports every item of an {@code x-kubernetes-list-type: map} list whose keys an earlier item has, as the
+   * server does ({@code spec.entities[1]: Duplicate value: {"id":"a"}}), descending into every value.
+   */
+  private static void checkListMapKeys(JsonNode schemaNode, JsonNode value, String path, List<String> errors) {
+    if (value instanceof ObjectNode object) {
+      schemaNode.path("properties").properties().forEach(property -> {
+        if (object.get(property.getKey()) != null) {
+          checkListMapKeys(property.getValue(), object.get(property.getKey()), join(path, property.getKey()), errors);
+        }
+      });
+    } else if (value != null && value.isArray()) {
+      boolean keyed = "map".equals(schemaNode.path("x-kubernetes-list-type").asText());
+      java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode item = value.get(i);
+        if (keyed && item.isObject()) {
+          ObjectNode keys = NODES.objectNode();
+          schemaNode.path("x-kubernetes-list-map-keys").forEach(key -> keys.set(key.asText(), item.get(key.asText())));
+          if (!seen.add(keys)) {
+            errors.add(path + "[" + i + "]: Duplicate value: " + keys);
+          }
+        }
+        checkListMapKeys(schemaNode.path("items"), item, path + "[" + i + "]", errors);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.limiter.operator.crd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.plan.hierarchy.DesiredHierarchy;
@@ -72,6 +73,9 @@ class EntityHierarchyCrdValidationTest {
             spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 600).put("burst", 599)),
         refusal("spec.entities[0]", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 8)
             .putObject("shardsFor").put("writesPerSecond", 800)),
+        refusal("spec.entities[1]", spec -> ((ArrayNode) spec.path("entities")).add(spec.path("entities").get(0).deepCopy())),
+        refusal("spec.resources[0].limits[2]", spec -> ((ArrayNode) spec.path("resources").get(0).path("limits"))
+            .addObject().put("name", "rpm").put("rate", 1).put("period", "1s")),
         refusal("spec.entities[0].shardsFor.writesPerSecond", spec -> {
           ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
           entity.remove("shards");

@@ -26,7 +26,7 @@ public final class SchemaViolations {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Keywords that shape the schema or document it, and state no rule of their own. */
   private static final Set<String> STRUCTURE = Set.of("type", "description", "default", "properties", "items",
-      "additionalProperties");
+      "additionalProperties", "x-kubernetes-list-map-keys");
   private static final List<String> NOT_MATCHING = List.of("not valid!", "#", "-");
 
   private SchemaViolations() {}
@@ -127,7 +127,17 @@ public final class SchemaViolations {
         case "maxLength" -> cases.add(replaced(base, path, rule, NODES.textNode(padded(value.asText(), bound.asInt() + 1))));
         case "pattern" -> cases.add(replaced(base, path, rule, NODES.textNode(notMatching(bound.asText()))));
         case "minItems" -> cases.add(replaced(base, path, rule, NODES.arrayNode()));
-        case "maxItems" -> cases.add(replaced(base, path, rule, copies(value.get(0), schema.path("items"), bound.asInt() + 1)));
+        case "maxItems" -> cases.add(replaced(base, path, rule, copies(value.get(0), schema, bound.asInt() + 1)));
+        case "x-kubernetes-list-type" -> {
+          if (!bound.asText().equals("map")) {
+            throw new IllegalStateException("no way known to break list type " + bound.asText() + " at " + render(path));
+          }
+          ObjectNode broken = base.deepCopy();
+          ArrayNode list = (ArrayNode) at(broken, path);
+          list.add(list.get(0).deepCopy());
+          List<Object> duplicate = child(path, list.size() - 1);
+          cases.add(new Case("list map keys", hierarchyPath(duplicate), broken, null, render(duplicate)));
+        }
         case "maxProperties" -> cases.add(replaced(base, path, rule, entries(bound.asInt() + 1)));
         case "required" -> bound.forEach(field -> {
           ObjectNode broken = base.deepCopy();
@@ -241,17 +251,27 @@ public final class SchemaViolations {
         .orElseThrow(() -> new IllegalStateException("every candidate matches " + pattern));
   }
 
-  /** {@code count} copies of {@code item} cut down to its required fields, so long lists stay light. */
-  private static ArrayNode copies(JsonNode item, JsonNode itemSchema, int count) {
+  /**
+   * {@code count} copies of {@code item} cut down to its required fields, so long lists stay light; in a list
+   * of type map each copy gets keys of its own ({@code x0}, {@code x1}...), so that only the count is broken.
+   */
+  private static ArrayNode copies(JsonNode item, JsonNode listSchema, int count) {
     JsonNode copy = item;
     if (item.isObject()) {
       ObjectNode light = NODES.objectNode();
-      itemSchema.path("required").forEach(field -> light.set(field.asText(), item.get(field.asText())));
+      listSchema.path("items").path("required").forEach(field -> light.set(field.asText(), item.get(field.asText())));
       copy = light;
     }
     ArrayNode array = NODES.arrayNode();
     for (int i = 0; i < count; i++) {
-      array.add(copy);
+      if (copy instanceof ObjectNode object && listSchema.has("x-kubernetes-list-map-keys")) {
+        ObjectNode keyed = object.deepCopy();
+        int index = i;
+        listSchema.get("x-kubernetes-list-map-keys").forEach(key -> keyed.put(key.asText(), "x" + index));
+        array.add(keyed);
+      } else {
+        array.add(copy);
+      }
     }
     return array;
   }
