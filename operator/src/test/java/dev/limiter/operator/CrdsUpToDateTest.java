@@ -3,6 +3,7 @@ package dev.limiter.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.EntityHierarchy;
+import dev.limiter.operator.api.ListMapKey;
 import dev.limiter.operator.api.RateLimiterTable;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
@@ -11,7 +12,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,7 +54,7 @@ class CrdsUpToDateTest {
     new CRDGenerator()
         .inOutputDir(GENERATED.toFile())
         .forCRDVersions("v1")
-        .withPostProcessor(new DeclaredPrinterColumnOrder())
+        .withPostProcessor(new DeclaredPrinterColumnOrderAndListMapKeys())
         .customResourceClasses(RESOURCES)
         .generate();
     List<Path> generated = yamlFiles(GENERATED);
@@ -82,23 +87,52 @@ class CrdsUpToDateTest {
 
   /**
    * The generator sorts printer columns by JSONPath; kubectl shows them in list order, so put them
-   * back in the order the model class declares them.
+   * back in the order the model class declares them. It has no annotation for list types either: the
+   * lists the model marks {@link ListMapKey} become {@code x-kubernetes-list-type: map} with that key.
    */
-  private static final class DeclaredPrinterColumnOrder implements CRDPostProcessor {
+  private static final class DeclaredPrinterColumnOrderAndListMapKeys implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
       CustomResourceDefinition definition = (CustomResourceDefinition) crd;
       String kind = definition.getSpec().getNames().getKind();
-      List<String> declared = RESOURCES.stream().filter(c -> HasMetadata.getKind(c).equals(kind)).findFirst()
-          .map(c -> Arrays.stream(c.getAnnotationsByType(AdditionalPrinterColumn.class)).map(AdditionalPrinterColumn::name).toList())
-          .orElse(List.of());
+      Class<? extends HasMetadata> resource = RESOURCES.stream().filter(c -> HasMetadata.getKind(c).equals(kind)).findFirst()
+          .orElseThrow();
+      List<String> declared = Arrays.stream(resource.getAnnotationsByType(AdditionalPrinterColumn.class))
+          .map(AdditionalPrinterColumn::name).toList();
+      Class<?> spec = (Class<?>) ((ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments()[0];
       for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
         if (version.getAdditionalPrinterColumns() != null) {
           version.getAdditionalPrinterColumns().sort(Comparator.comparingInt(
               (CustomResourceColumnDefinition column) -> declared.indexOf(column.getName())));
         }
+        markListMapKeys(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"), spec);
       }
       return crd;
+    }
+
+    /** Walks {@code schema} with the model type it was generated from; JSON names are the field names. */
+    private static void markListMapKeys(JSONSchemaProps schema, Class<?> type) {
+      if (schema == null || schema.getProperties() == null) {
+        return;
+      }
+      for (Field field : type.getDeclaredFields()) {
+        JSONSchemaProps property = schema.getProperties().get(field.getName());
+        if (property == null || Modifier.isStatic(field.getModifiers())) {
+          continue;
+        }
+        if (field.getGenericType() instanceof ParameterizedType list && List.class.equals(list.getRawType())) {
+          ListMapKey key = field.getAnnotation(ListMapKey.class);
+          if (key != null) {
+            property.setXKubernetesListType("map");
+            property.setXKubernetesListMapKeys(List.of(key.value()));
+          }
+          if (list.getActualTypeArguments()[0] instanceof Class<?> item) {
+            markListMapKeys(property.getItems().getSchema(), item);
+          }
+        } else if (field.getType().getPackageName().equals(ListMapKey.class.getPackageName())) {
+          markListMapKeys(property, field.getType());
+        }
+      }
     }
   }
 

@@ -78,7 +78,6 @@ public final class RealApiServer implements AutoCloseable {
     ChildProcess etcd = null;
     ChildProcess apiServer = null;
     try {
-      ClusterCertificates certificates = ClusterCertificates.generate(directory);
       int etcdPort = freePort();
       int etcdPeerPort = freePort();
       String etcdUrl = "http://127.0.0.1:" + etcdPort;
@@ -98,6 +97,8 @@ public final class RealApiServer implements AutoCloseable {
                   // a throw-away store: durability across power loss buys nothing, fsyncs cost seconds
                   "--unsafe-no-fsync",
                   "--log-level=warn"));
+      // etcd needs no certificates: it starts while they are generated
+      ClusterCertificates certificates = ClusterCertificates.generate(directory);
       int port = freePort();
       apiServer =
           ChildProcess.start(
@@ -201,19 +202,24 @@ public final class RealApiServer implements AutoCloseable {
   private void awaitReady() {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      etcd.requireAlive();
-      apiServer.requireAlive();
-      try {
-        String readyz = adminClient.raw("/readyz");
-        if ("ok".equals(readyz) && adminClient.namespaces().withName("default").get() != null) {
-          return;
+    // Without the client's own retries (exponential backoff on a refused connection), so that each
+    // poll is one request and readiness is seen within the poll interval.
+    Config once = new ConfigBuilder(Config.fromKubeconfig(readString(kubeconfig))).withRequestRetryBackoffLimit(0).build();
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(once).build()) {
+      while (System.nanoTime() < deadline) {
+        etcd.requireAlive();
+        apiServer.requireAlive();
+        try {
+          String readyz = probe.raw("/readyz");
+          if ("ok".equals(readyz) && probe.namespaces().withName("default").get() != null) {
+            return;
+          }
+          last = "readyz: " + readyz;
+        } catch (KubernetesClientException e) {
+          last = e.getMessage();
         }
-        last = "readyz: " + readyz;
-      } catch (KubernetesClientException e) {
-        last = e.getMessage();
+        sleep(Duration.ofMillis(100));
       }
-      sleep(Duration.ofMillis(200));
     }
     throw new IllegalStateException(
         "kube-apiserver not ready after "

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ import java.util.List;
  * @param cascade whether an acquire on it also consumes its parent
  * @param children its children
  */
+@ValidationRule(value = "!has(self.shards) || !has(self.shardsFor)", message = "set shards or shardsFor, not both")
 public record ChildEntity(
     @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
     @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
@@ -26,10 +28,10 @@ public record ChildEntity(
     @JsonPropertyDescription("An acquire on this entity also consumes its parent")
     Boolean cascade,
     @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
-    @Size(max = 20)
+    @Size(max = 20) @ListMapKey("name")
     List<LimitSpec> limits,
     @JsonPropertyDescription("Limits per resource")
-    @Size(max = 100)
+    @Size(max = 100) @ListMapKey("name")
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
     @Min(1) @Max(256)
@@ -37,6 +39,8 @@ public record ChildEntity(
     @JsonPropertyDescription("Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
     ShardsFor shardsFor,
     @JsonPropertyDescription("Its children")
+    // Not a ListMapKey: kube-apiserver's field tracking of a keyed list of 100,000 items takes minutes a
+    // request; the operator checks that ids are unique.
     @Size(max = 100000)
     List<LeafEntity> children) implements DeclaredEntity {
 

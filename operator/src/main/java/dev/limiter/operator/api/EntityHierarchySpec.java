@@ -21,9 +21,10 @@ public record EntityHierarchySpec(
     @JsonPropertyDescription("System defaults: limits for any entity and resource without more specific ones")
     SystemDefaults system,
     @JsonPropertyDescription("Default limits per resource")
-    @Size(max = 1000)
+    @Size(max = 1000) @ListMapKey("name")
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Root entities (e.g. tenants or projects), each with its children")
+    @ListMapKey("id")
     List<RootEntity> entities,
     @JsonPropertyDescription("What deleting the EntityHierarchy does to its items in the table: Retain (default) keeps them,"
         + " so workloads keep their limits; Delete removes them, with the buckets of its entities")

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ import java.util.List;
  * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code shards})
  * @param cascade whether an acquire on it also consumes its parent
  */
+@ValidationRule(value = "!has(self.shards) || !has(self.shardsFor)", message = "set shards or shardsFor, not both")
 public record LeafEntity(
     @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
     @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
@@ -25,10 +27,10 @@ public record LeafEntity(
     @JsonPropertyDescription("An acquire on this entity also consumes its parent")
     Boolean cascade,
     @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
-    @Size(max = 20)
+    @Size(max = 20) @ListMapKey("name")
     List<LimitSpec> limits,
     @JsonPropertyDescription("Limits per resource")
-    @Size(max = 100)
+    @Size(max = 100) @ListMapKey("name")
     List<ResourceDefaults> resources,
     @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
     @Min(1) @Max(256)

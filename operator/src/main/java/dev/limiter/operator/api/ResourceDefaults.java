@@ -17,6 +17,6 @@ public record ResourceDefaults(
     @Required @Pattern("^[A-Za-z0-9_.:/-]{1,128}$")
     String name,
     @JsonPropertyDescription("The resource's limits")
-    @Required @Size(min = 1, max = 20)
+    @Required @Size(min = 1, max = 20) @ListMapKey("name")
     List<LimitSpec> limits) {
 }

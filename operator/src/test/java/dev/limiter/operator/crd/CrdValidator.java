@@ -32,24 +32,28 @@ import java.util.Objects;
 /**
  * Validates custom resources against one version of a CRD the way kube-apiserver does on create and update.
  *
- * <p>Tests have no API server to send bad specs to, so this emulates the server's steps on a copy of the
+ * <p>Unit tests run without an API server, so this emulates the server's steps on a copy of the
  * resource: prune {@code null}s of non-nullable fields, apply the schema's {@code default}s (the server does
  * both before validating, so rules see defaulted fields), check the OpenAPI schema (types, required, enum,
- * bounds, lengths, patterns, item and property counts; fields the schema does not declare are reported as
- * kubectl's default strict field validation does), and evaluate every {@code x-kubernetes-validations} CEL
- * rule on the value at its schema node. Transition rules, those that use {@code oldSelf}, run only on update
+ * bounds, lengths, patterns, item and property counts, duplicate keys in {@code x-kubernetes-list-type: map}
+ * lists; fields the schema does not declare are reported as
+ * kubectl's default strict field validation does), and, unless the schema found a wrong type, a missing field,
+ * a value outside an enum or too long a string, list or map (the server then skips every rule), evaluate every {@code x-kubernetes-validations} CEL rule on the value at its
+ * schema node. Transition rules, those that use {@code oldSelf}, run only on update
  * and only where the old object has a value at the same path (list items are matched only in
  * {@code x-kubernetes-list-type: map} lists, by their keys).
  *
  * <p>Not emulated: {@code format} checks, {@code x-kubernetes-int-or-string} (such fields accept any value),
  * {@code x-kubernetes-embedded-resource} metadata checks, {@code metadata} validation, {@code messageExpression}
  * and {@code reason} (the plain {@code message} is used), {@code optionalOldSelf}, validation ratcheting of
- * unchanged fields, CEL cost limits, and Kubernetes' own CEL libraries (lists, regex find, quantity, url, ip);
+ * unchanged fields, CEL cost limits, integral numbers written as decimals ({@code 5.0}: refused here for an
+ * integer field, accepted by the server, whose CEL rules then fail on them), and Kubernetes' own CEL libraries (lists, regex find, quantity, url, ip);
  * the CEL environment has the standard functions plus the strings and sets extensions. Rules are type-checked
  * with {@code self} and {@code oldSelf} as {@code dyn}, so a rule the server would reject for a type error
  * can still compile here. Structural messages use the schema validator's wording, with Kubernetes-style field
  * paths such as {@code spec.billing.mode}; rule failures read like the server's,
- * {@code <path>: Invalid value: "<type>": <message>}.
+ * {@code <path>: Invalid value: "<type>": <message>}. {@code CrdAdmissionApiServerIT} sends the validation
+ * tests' cases to a real kube-apiserver and checks that it refuses the same fields.
  */
 public final class CrdValidator {
 
@@ -57,6 +61,9 @@ public final class CrdValidator {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String RULES = "x-kubernetes-validations";
   private static final String PRESERVE_UNKNOWN = "x-kubernetes-preserve-unknown-fields";
+  /** Schema keywords whose violation stops kube-apiserver from evaluating any CEL rule of the object. */
+  private static final java.util.Set<String> BLOCKING =
+      java.util.Set.of("type", "required", "enum", "maxLength", "maxItems", "maxProperties", "additionalProperties");
   private static final CelOptions CEL_OPTIONS =
       CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
   private static final Cel CEL = CelFactory.standardCelBuilder()
@@ -117,8 +124,15 @@ public final class CrdValidator {
     JsonNode object = admitted(resource);
     JsonNode old = oldResource == null ? null : admitted(oldResource);
     List<String> errors = new ArrayList<>();
-    structural.validate(object).forEach(error -> errors.add(describe(error)));
-    checkRules(schema, object, old, "", errors);
+    List<Error> schemaErrors = structural.validate(object);
+    schemaErrors.forEach(error -> errors.add(describe(error)));
+    checkListMapKeys(schema, object, "", errors);
+    // As kube-apiserver: no CEL rule runs on an object with a wrong type, a missing required field, a value
+    // outside an enum, or too long a string, list or map (it then adds a note, at no field, that some rules were
+    // not checked; left out here). Other schema errors (bounds, patterns, minimum lengths) leave the rules on.
+    if (schemaErrors.stream().noneMatch(error -> BLOCKING.contains(error.getKeyword()))) {
+      checkRules(schema, object, old, "", errors);
+    }
     return errors;
   }
 
@@ -244,6 +258,34 @@ public final class CrdValidator {
       return new CompiledRule(CEL.createProgram(ast), transition);
     } catch (CelValidationException | CelEvaluationException e) {
       throw new IllegalArgumentException("CEL rule does not compile: " + expression, e);
+    }
+  }
+
+  /**
+   * Reports every item of an {@code x-kubernetes-list-type: map} list whose keys an earlier item has, as the
+   * server does ({@code spec.entities[1]: Duplicate value: {"id":"a"}}), descending into every value.
+   */
+  private static void checkListMapKeys(JsonNode schemaNode, JsonNode value, String path, List<String> errors) {
+    if (value instanceof ObjectNode object) {
+      schemaNode.path("properties").properties().forEach(property -> {
+        if (object.get(property.getKey()) != null) {
+          checkListMapKeys(property.getValue(), object.get(property.getKey()), join(path, property.getKey()), errors);
+        }
+      });
+    } else if (value != null && value.isArray()) {
+      boolean keyed = "map".equals(schemaNode.path("x-kubernetes-list-type").asText());
+      java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode item = value.get(i);
+        if (keyed && item.isObject()) {
+          ObjectNode keys = NODES.objectNode();
+          schemaNode.path("x-kubernetes-list-map-keys").forEach(key -> keys.set(key.asText(), item.get(key.asText())));
+          if (!seen.add(keys)) {
+            errors.add(path + "[" + i + "]: Duplicate value: " + keys);
+          }
+        }
+        checkListMapKeys(schemaNode.path("items"), item, path + "[" + i + "]", errors);
+      }
     }
   }
 

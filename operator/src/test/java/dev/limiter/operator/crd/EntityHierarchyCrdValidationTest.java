@@ -3,6 +3,7 @@ package dev.limiter.operator.crd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.plan.hierarchy.DesiredHierarchy;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -52,24 +54,69 @@ class EntityHierarchyCrdValidationTest {
     assertThat(samples()).isNotEmpty();
   }
 
-  @Test
-  void theSchemaRefusesWhatItCanExpress() throws IOException {
-    assertRefused(spec -> ((ObjectNode) spec.path("entities").get(0)).put("id", "bad#id"), "spec.entities[0].id");
-    assertRefused(spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 0), "spec.entities[0].shards");
-    assertRefused(spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 257), "spec.entities[0].shards");
-    assertRefused(spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("period", "1 minute"),
-        "spec.resources[0].limits[0].period");
-    assertRefused(spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 0),
-        "spec.resources[0].limits[0].rate");
-    assertRefused(spec -> ((ObjectNode) spec.path("resources").get(0)).put("name", "llm api"), "spec.resources[0].name");
-    assertRefused(spec -> ((ObjectNode) spec.path("system")).put("onUnavailable", "Maybe"), "spec.system.onUnavailable");
-    assertRefused(spec -> ((ObjectNode) spec).remove("tableRef"), "spec.tableRef");
-    assertRefused(spec -> ((ObjectNode) spec.path("entities").get(0).path("children").get(0)).put("cascade", "yes"),
-        "spec.entities[0].children[0].cascade");
+  /** What the schema can express, each broken once in the first sample: the field and the change. */
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        refusal("spec.entities[0].id", spec -> ((ObjectNode) spec.path("entities").get(0)).put("id", "bad#id")),
+        refusal("spec.entities[0].shards", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 0)),
+        refusal("spec.entities[0].shards", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 257)),
+        refusal("spec.resources[0].limits[0].period",
+            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("period", "1 minute")),
+        refusal("spec.resources[0].limits[0].rate",
+            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 0)),
+        refusal("spec.resources[0].name", spec -> ((ObjectNode) spec.path("resources").get(0)).put("name", "llm api")),
+        refusal("spec.system.onUnavailable", spec -> ((ObjectNode) spec.path("system")).put("onUnavailable", "Maybe")),
+        refusal("spec.tableRef", spec -> ((ObjectNode) spec).remove("tableRef")),
+        refusal("spec.entities[0].children[0].cascade",
+            spec -> ((ObjectNode) spec.path("entities").get(0).path("children").get(0)).put("cascade", "yes")),
+        refusal("spec.resources[0].limits[0]",
+            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 600).put("burst", 599)),
+        refusal("spec.entities[0]", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 8)
+            .putObject("shardsFor").put("writesPerSecond", 800)),
+        refusal("spec.entities[1]", spec -> ((ArrayNode) spec.path("entities")).add(spec.path("entities").get(0).deepCopy())),
+        refusal("spec.resources[0].limits[2]", spec -> ((ArrayNode) spec.path("resources").get(0).path("limits"))
+            .addObject().put("name", "rpm").put("rate", 1).put("period", "1s")),
+        refusal("spec.entities[0].shardsFor.writesPerSecond", spec -> {
+          ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
+          entity.remove("shards");
+          entity.putObject("shardsFor").put("writesPerSecond", 204_801);
+        }));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void theSchemaRefusesWhatItCanExpress(String field, Consumer<JsonNode> change) throws IOException {
+    assertRefused(change, field);
+  }
+
+  /**
+   * Every resource this test expects the API server to refuse, with the field it names, for the real-server
+   * tier ({@code CrdAdmissionApiServerIT}).
+   */
+  static Stream<AdmissionCase> refused() {
+    return refusals().map(Arguments::get).map(args -> {
+      @SuppressWarnings("unchecked")
+      Consumer<JsonNode> change = (Consumer<JsonNode>) args[1];
+      JsonNode resource = firstSample();
+      change.accept(resource.path("spec"));
+      return new AdmissionCase((String) args[0], resource, null, (String) args[0]);
+    });
+  }
+
+  private static Arguments refusal(String field, Consumer<JsonNode> change) {
+    return Arguments.of(field, change);
+  }
+
+  private static JsonNode firstSample() {
+    try {
+      return CrdValidator.readYaml(samples().get(0));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void assertRefused(Consumer<JsonNode> change, String field) throws IOException {
-    JsonNode resource = CrdValidator.readYaml(samples().get(0));
+    JsonNode resource = firstSample();
     change.accept(resource.path("spec"));
     assertThat(validator.validate(resource)).as("errors after changing %s", field).isNotEmpty()
         .anySatisfy(error -> assertThat(error).startsWith(field));

@@ -86,7 +86,7 @@ class OperatorChecksEverySchemaRuleTest {
         "maxLength", "pattern", "maxItems", "maxProperties", "required", "CEL self.min <= self.max", "CEL provisioned xor plan",
         "CEL tableName immutable");
     assertThat(hierarchyCases().map(SchemaViolations.Case::rule)).contains("type", "enum", "minimum", "maximum", "pattern",
-        "minItems", "maxItems", "required");
+        "minItems", "maxItems", "required", "CEL burst >= rate", "CEL shards xor shardsFor", "list map keys");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -249,6 +249,35 @@ class RateLimiterTableCrdValidationTest {
         violation("diagnosis interval in days", set("/spec/diagnosis/interval", "1d"), "spec.diagnosis.interval", "regex pattern"));
   }
 
+  /**
+   * Every resource this test expects the API server to refuse (with the field it names), for the real-server
+   * tier ({@code CrdAdmissionApiServerIT}); {@code stored} is the old object of an update, null for a create.
+   */
+  static Stream<AdmissionCase> refused() {
+    Stream<AdmissionCase> violations = violations().map(Arguments::get)
+        .map(args -> new AdmissionCase((String) args[0], ((Edit) args[1]).apply(valid()), null, (String) args[2]));
+    return Stream.concat(violations, Stream.of(
+        new AdmissionCase("wrong type", set("/spec/billing/provisioned/readCapacityUnits", "ten").apply(valid()), null,
+            "spec.billing.provisioned.readCapacityUnits"),
+        new AdmissionCase("provisioned with both provisioned and plan",
+            set("/spec/billing/plan/requestsPerSecond", 100).apply(valid()), null, "spec.billing"),
+        new AdmissionCase("provisioned with neither provisioned nor plan", minimal("Provisioned"), null, "spec.billing"),
+        new AdmissionCase("changing tableName", withTableName("x-y-z"), withTableName("a-b-c"), "spec"),
+        new AdmissionCase("removing tableName", remove("/spec/tableName").apply(valid()), withTableName("a-b-c"), "spec")));
+  }
+
+  /** Every resource this test expects the API server to admit, for the real-server tier. */
+  static Stream<AdmissionCase> admitted() {
+    return Stream.of(
+        new AdmissionCase("every field set", valid(), null, null),
+        new AdmissionCase("a plan with headroom and cascade", usePlan().then(set("/spec/billing/plan/headroomPercent", 400))
+            .then(set("/spec/billing/plan/cascadeRequestsPerSecond", 0)).apply(valid()), null, null),
+        new AdmissionCase("on demand, nothing else", minimal("OnDemand"), null, null),
+        new AdmissionCase("keeping tableName", withTableName("a-b-c"), withTableName("a-b-c"), null),
+        new AdmissionCase("setting tableName later", withTableName("a-b-c"), remove("/spec/tableName").apply(valid()), null),
+        new AdmissionCase("an upper-case tableName", withTableName("Team_A.limits"), null, null));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("violations")
   void violationIsRejected(String name, Edit edit, String field, String complaint) {

@@ -26,7 +26,7 @@ public final class SchemaViolations {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Keywords that shape the schema or document it, and state no rule of their own. */
   private static final Set<String> STRUCTURE = Set.of("type", "description", "default", "properties", "items",
-      "additionalProperties");
+      "additionalProperties", "x-kubernetes-list-map-keys");
   private static final List<String> NOT_MATCHING = List.of("not valid!", "#", "-");
 
   private SchemaViolations() {}
@@ -81,7 +81,27 @@ public final class SchemaViolations {
         ((ObjectNode) at(stored, path)).put("tableName", "team-a.previous");
         resource.withObject("/status").put("tableName", "team-a.previous");
         return new Case("CEL tableName immutable", render(path) + ".tableName", resource, stored, render(path));
+      },
+      "!has(self.burst) || self.burst >= self.rate", (resource, path) -> {
+        ObjectNode limit = (ObjectNode) at(resource, path);
+        long burst = limit.has("burst") ? limit.get("burst").asLong() : limit.get("rate").asLong();
+        limit.put("burst", burst).put("rate", burst + 1);
+        return new Case("CEL burst >= rate", hierarchyPath(path), resource, null, render(path));
+      },
+      "!has(self.shards) || !has(self.shardsFor)", (resource, path) -> {
+        ObjectNode entity = (ObjectNode) at(resource, path);
+        if (entity.has("shards")) {
+          entity.set("shardsFor", NODES.objectNode().put("writesPerSecond", 800));
+        } else {
+          entity.put("shards", 1);
+        }
+        return new Case("CEL shards xor shardsFor", hierarchyPath(path), resource, null, render(path));
       });
+
+  /** The path as the hierarchy's own checks name it (DesiredHierarchy): without the leading {@code spec.}. */
+  private static String hierarchyPath(List<Object> path) {
+    return render(path).substring("spec.".length());
+  }
 
   /** Every case for the CRD in {@code crdFile}, breaking the bases (whole resources) one value at a time. */
   public static List<Case> of(Path crdFile, List<JsonNode> bases) throws IOException {
@@ -101,13 +121,23 @@ public final class SchemaViolations {
       switch (rule) {
         case "type" -> cases.add(replaced(base, path, "type", wrongType(bound.asText())));
         case "enum" -> cases.add(replaced(base, path, "enum", NODES.textNode("NotOneOfThem")));
-        case "minimum" -> cases.add(replaced(base, path, rule, NODES.numberNode(bound.decimalValue().subtract(BigDecimal.ONE))));
-        case "maximum" -> cases.add(replaced(base, path, rule, NODES.numberNode(bound.decimalValue().add(BigDecimal.ONE))));
+        case "minimum" -> cases.add(replaced(base, path, rule, number(schema, bound.decimalValue().subtract(BigDecimal.ONE))));
+        case "maximum" -> cases.add(replaced(base, path, rule, number(schema, bound.decimalValue().add(BigDecimal.ONE))));
         case "minLength" -> cases.add(replaced(base, path, rule, NODES.textNode(value.asText().substring(0, bound.asInt() - 1))));
         case "maxLength" -> cases.add(replaced(base, path, rule, NODES.textNode(padded(value.asText(), bound.asInt() + 1))));
         case "pattern" -> cases.add(replaced(base, path, rule, NODES.textNode(notMatching(bound.asText()))));
         case "minItems" -> cases.add(replaced(base, path, rule, NODES.arrayNode()));
-        case "maxItems" -> cases.add(replaced(base, path, rule, copies(value.get(0), schema.path("items"), bound.asInt() + 1)));
+        case "maxItems" -> cases.add(replaced(base, path, rule, copies(value.get(0), schema, bound.asInt() + 1)));
+        case "x-kubernetes-list-type" -> {
+          if (!bound.asText().equals("map")) {
+            throw new IllegalStateException("no way known to break list type " + bound.asText() + " at " + render(path));
+          }
+          ObjectNode broken = base.deepCopy();
+          ArrayNode list = (ArrayNode) at(broken, path);
+          list.add(list.get(0).deepCopy());
+          List<Object> duplicate = child(path, list.size() - 1);
+          cases.add(new Case("list map keys", hierarchyPath(duplicate), broken, null, render(duplicate)));
+        }
         case "maxProperties" -> cases.add(replaced(base, path, rule, entries(bound.asInt() + 1)));
         case "required" -> bound.forEach(field -> {
           ObjectNode broken = base.deepCopy();
@@ -206,6 +236,11 @@ public final class SchemaViolations {
     };
   }
 
+  /** {@code value} as a user would write it for the field: without a fraction for an integer (the CRD says 256.0). */
+  private static JsonNode number(JsonNode schema, BigDecimal value) {
+    return "integer".equals(schema.path("type").asText()) ? NODES.numberNode(value.toBigIntegerExact()) : NODES.numberNode(value);
+  }
+
   private static String padded(String text, int length) {
     return text + String.valueOf(text.charAt(text.length() - 1)).repeat(length - text.length());
   }
@@ -216,17 +251,27 @@ public final class SchemaViolations {
         .orElseThrow(() -> new IllegalStateException("every candidate matches " + pattern));
   }
 
-  /** {@code count} copies of {@code item} cut down to its required fields, so long lists stay light. */
-  private static ArrayNode copies(JsonNode item, JsonNode itemSchema, int count) {
+  /**
+   * {@code count} copies of {@code item} cut down to its required fields, so long lists stay light; in a list
+   * of type map each copy gets keys of its own ({@code x0}, {@code x1}...), so that only the count is broken.
+   */
+  private static ArrayNode copies(JsonNode item, JsonNode listSchema, int count) {
     JsonNode copy = item;
     if (item.isObject()) {
       ObjectNode light = NODES.objectNode();
-      itemSchema.path("required").forEach(field -> light.set(field.asText(), item.get(field.asText())));
+      listSchema.path("items").path("required").forEach(field -> light.set(field.asText(), item.get(field.asText())));
       copy = light;
     }
     ArrayNode array = NODES.arrayNode();
     for (int i = 0; i < count; i++) {
-      array.add(copy);
+      if (copy instanceof ObjectNode object && listSchema.has("x-kubernetes-list-map-keys")) {
+        ObjectNode keyed = object.deepCopy();
+        int index = i;
+        listSchema.get("x-kubernetes-list-map-keys").forEach(key -> keyed.put(key.asText(), "x" + index));
+        array.add(keyed);
+      } else {
+        array.add(copy);
+      }
     }
     return array;
   }
