@@ -87,12 +87,24 @@ public final class LimiterOperator {
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
                                 String leaseNamespace, MeterRegistry registry) {
+    return createElecting(client, settings, aws, clock, leaseNamespace == null || leaseNamespace.isBlank() ? null
+        : new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace), registry);
+  }
+
+  /**
+   * As {@link #create(KubernetesClient, OperatorSettings, AwsAccess, Clock, String, MeterRegistry)}, electing
+   * the leader as {@code leaderElection} says (none when null): a process that embeds the operator and must
+   * outlive it sets {@code exitOnStopLeading} false, since by default losing the lease, or stopping the
+   * operator while leading, exits the JVM.
+   */
+  public static Operator createElecting(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
+                                        LeaderElectionConfiguration leaderElection, MeterRegistry registry) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withResourceCloner(keepingUnreadable(client));
-      if (leaseNamespace != null && !leaseNamespace.isBlank()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+      if (leaderElection != null) {
+        o.withLeaderElectionConfiguration(leaderElection);
       }
     });
     ReconcileMetrics metrics = new ReconcileMetrics(registry);
