@@ -19,9 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
@@ -46,6 +49,7 @@ final class OperatorScenario {
   static final String DESCRIBE = "kubectl describe shows conditions and events";
   static final String SERVER_SIDE_REAPPLY = "server-side re-apply of a changed spec keeps status";
   static final String CONCURRENT_EDITS = "concurrent spec edits converge";
+  static final String BILLING_SWITCH = "a billing-mode switch is recorded before it is made";
   static final String CONFIG_MAP_REPAIRED = "a hand-edited workload ConfigMap is repaired";
   static final String BAD_OBJECTS = "bad objects do not stop the operator";
   static final String REPEATED_EVENT = "a repeated event is counted, not duplicated";
@@ -53,10 +57,11 @@ final class OperatorScenario {
 
   /** Every step, in the order they run. */
   static final List<String> STEPS = List.of(OPERATOR_STARTS, SAMPLES_APPLY, TABLES_READY, CONFIG_MAP_PUBLISHED,
-      HIERARCHY_READY, PRINTER_COLUMNS, DESCRIBE, SERVER_SIDE_REAPPLY, CONCURRENT_EDITS, CONFIG_MAP_REPAIRED,
+      HIERARCHY_READY, PRINTER_COLUMNS, DESCRIBE, SERVER_SIDE_REAPPLY, CONCURRENT_EDITS, BILLING_SWITCH, CONFIG_MAP_REPAIRED,
       BAD_OBJECTS, REPEATED_EVENT, DELETION);
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** Generous: a table takes a few of the operator's 10-second polls to be Ready, and runs share two cores. */
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String FINALIZER_PREFIX = "ratelimitertables.limiter.dev";
   /** A name the operator refuses (its ownership tag and default table name would exceed DynamoDB's limits) but the schema accepts. */
   private static final String TOO_LONG_NAME = "x".repeat(250);
@@ -64,10 +69,18 @@ final class OperatorScenario {
   /** A step that did not finish. */
   static final class StepFailed extends AssertionError {
     private final String step;
+    private final transient Optional<ApiCalls.Call> refused;
 
-    StepFailed(String step, Throwable cause) {
-      super("step '" + step + "' failed: " + cause.getMessage(), cause);
+    StepFailed(String step, Optional<ApiCalls.Call> refused, Throwable cause) {
+      super("step '" + step + "' failed" + refused.map(r -> " (the API server refused the operator "
+          + r.access().map(Object::toString).orElse("a request") + ": " + r + ")").orElse("") + ": " + cause.getMessage(), cause);
       this.step = step;
+      this.refused = refused;
+    }
+
+    /** The first request of the operator the API server refused (403), if one was. */
+    Optional<ApiCalls.Call> refused() {
+      return refused;
     }
 
     /** The name of the step that failed, one of {@link #STEPS}. */
@@ -116,6 +129,7 @@ final class OperatorScenario {
       step(DESCRIBE, this::describe);
       step(SERVER_SIDE_REAPPLY, this::serverSideReapply);
       step(CONCURRENT_EDITS, this::concurrentEdits);
+      step(BILLING_SWITCH, this::billingSwitch);
       step(CONFIG_MAP_REPAIRED, this::configMapRepaired);
       step(BAD_OBJECTS, this::badObjects);
       step(REPEATED_EVENT, this::repeatedEvent);
@@ -125,6 +139,7 @@ final class OperatorScenario {
       if (operator != null) {
         operator.close();
       }
+      dynamo.close();
     }
   }
 
@@ -158,7 +173,7 @@ final class OperatorScenario {
     try {
       action.run();
     } catch (Throwable e) {
-      throw new StepFailed(name, e);
+      throw new StepFailed(name, operator == null ? Optional.empty() : operator.calls().firstRefused(), e);
     }
     System.out.printf("step '%s': %d ms%n", name, Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
@@ -177,6 +192,8 @@ final class OperatorScenario {
         awaitReady(samples.namespaceB(), RunSamples.ON_DEMAND_NAME))) {
       assertThat(table.getMetadata().getFinalizers()).anyMatch(f -> f.startsWith(FINALIZER_PREFIX));
     }
+    assertThat(table(samples.namespaceB(), RunSamples.ON_DEMAND_NAME).getMetadata().getGeneration())
+        .as("generation after the operator's finalizer and status writes").isEqualTo(1L);
     assertThat(dynamo.describeTable(b -> b.tableName(samples.provisionedTable())).table().tableName())
         .isEqualTo(samples.provisionedTable());
     assertThat(dynamo.describeTable(b -> b.tableName(samples.onDemandTable())).table().tableName())
@@ -184,7 +201,7 @@ final class OperatorScenario {
   }
 
   private void configMapPublished() {
-    ConfigMap configMap = await("the workload ConfigMap").until(() -> admin.configMaps().inNamespace(samples.namespaceA())
+    ConfigMap configMap = awaitValue("the workload ConfigMap", () -> admin.configMaps().inNamespace(samples.namespaceA())
         .withName(RunSamples.PROVISIONED_NAME + "-limiter").get(), c -> c != null);
     assertThat(configMap.getData()).containsEntry("LIMITER_TABLE_NAME", samples.provisionedTable())
         .containsEntry("AWS_REGION", "us-east-1");
@@ -193,7 +210,7 @@ final class OperatorScenario {
   }
 
   private void hierarchyReady() {
-    EntityHierarchy hierarchy = await("EntityHierarchy " + RunSamples.HIERARCHY_NAME + " Ready").until(
+    EntityHierarchy hierarchy = awaitValue("EntityHierarchy " + RunSamples.HIERARCHY_NAME + " Ready",
         () -> admin.resources(EntityHierarchy.class).inNamespace(samples.namespaceA()).withName(RunSamples.HIERARCHY_NAME).get(),
         h -> h.getStatus() != null && isTrue(h.getStatus().conditions(), "Ready")
             && h.getMetadata().getGeneration().equals(h.getStatus().observedGeneration()));
@@ -256,9 +273,21 @@ final class OperatorScenario {
     assertThat(converged.getSpec().billing().onDemand().maxReadRequestUnits()).isEqualTo((long) last);
     assertThat(condition(converged.getStatus().conditions(), "Synced")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
     int expected = last;
-    await("table " + samples.onDemandTable() + " capped at " + expected + " read units").until(
+    awaitValue("table " + samples.onDemandTable() + " capped at " + expected + " read units",
         () -> dynamo.describeTable(b -> b.tableName(samples.onDemandTable())).table().onDemandThroughput().maxReadRequestUnits(),
         units -> units == expected);
+  }
+
+  private void billingSwitch() {
+    String namespace = samples.namespaceB();
+    admin.resources(RateLimiterTable.class).inNamespace(namespace).withName(RunSamples.ON_DEMAND_NAME)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"billing\":{\"mode\":\"Provisioned\",\"onDemand\":null,"
+            + "\"provisioned\":{\"readCapacityUnits\":5,\"writeCapacityUnits\":5}}}}");
+    RateLimiterTable switched = awaitReady(namespace, RunSamples.ON_DEMAND_NAME);
+    assertThat(switched.getStatus().billingModeSwitches()).singleElement()
+        .satisfies(s -> assertThat(s.to().name()).isEqualTo("Provisioned"));
+    assertThat(dynamo.describeTable(b -> b.tableName(samples.onDemandTable())).table().billingModeSummary().billingModeAsString())
+        .isEqualTo("PROVISIONED");
   }
 
   private void configMapRepaired() {
@@ -269,7 +298,7 @@ final class OperatorScenario {
     // the operator watches no ConfigMaps: the next pass of the table (here after a spec change) repairs it
     admin.resources(RateLimiterTable.class).inNamespace(namespace).withName(RunSamples.PROVISIONED_NAME)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"alarms\":{\"throttleEventsThreshold\":3}}}");
-    await("ConfigMap " + name + " repaired").until(() -> admin.configMaps().inNamespace(namespace).withName(name).get().getData(),
+    awaitValue("ConfigMap " + name + " repaired",() -> admin.configMaps().inNamespace(namespace).withName(name).get().getData(),
         data -> samples.provisionedTable().equals(data.get("LIMITER_TABLE_NAME")));
   }
 
@@ -290,7 +319,7 @@ final class OperatorScenario {
             .replace("tableName: " + samples.onDemandTable(), "tableName: " + namespace + "-after-bad"));
     kubectl.succeed("apply", "-f", after.toString());
 
-    RateLimiterTable invalid = await("RateLimiterTable " + TOO_LONG_NAME.substring(0, 8) + "… InvalidSpec").until(
+    RateLimiterTable invalid = awaitValue("RateLimiterTable " + TOO_LONG_NAME.substring(0, 8) + "… InvalidSpec",
         () -> table(namespace, TOO_LONG_NAME),
         t -> t.getStatus() != null && condition(t.getStatus().conditions(), "Ready").map(Condition::getReason).orElse("").equals("InvalidSpec"));
     assertThat(condition(invalid.getStatus().conditions(), "Ready").orElseThrow().getStatus()).isEqualTo("False");
@@ -304,11 +333,11 @@ final class OperatorScenario {
 
   private void repeatedEvent() {
     String namespace = samples.namespaceB();
-    Event first = await("the InvalidSpec event").until(() -> invalidSpecEvents(namespace), events -> events.size() == 1).get(0);
+    Event first = awaitValue("the InvalidSpec event",() -> invalidSpecEvents(namespace), events -> events.size() == 1).get(0);
     // a second pass on the same bad spec (a spec change the operator still refuses) reports the same event again
     admin.resources(RateLimiterTable.class).inNamespace(namespace).withName(TOO_LONG_NAME)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"tags\":{\"team\":\"b2\"}}}");
-    List<Event> events = await("the InvalidSpec event counted twice").until(() -> invalidSpecEvents(namespace),
+    List<Event> events = awaitValue("the InvalidSpec event counted twice",() -> invalidSpecEvents(namespace),
         found -> found.size() == 1 && found.get(0).getCount() == 2);
     assertThat(events.get(0).getMetadata().getName()).isEqualTo(first.getMetadata().getName());
     String described = kubectl.succeed("describe", "rlt", TOO_LONG_NAME, "-n", namespace);
@@ -324,7 +353,7 @@ final class OperatorScenario {
 
     kubectl.succeed("delete", "rlt", RunSamples.ON_DEMAND_NAME, "-n", b, "--wait=false");
     awaitGone(RateLimiterTable.class, b, RunSamples.ON_DEMAND_NAME);
-    await("table " + samples.onDemandTable() + " deleted (deletionPolicy Delete)").until(() -> tableExists(samples.onDemandTable()),
+    awaitValue("table " + samples.onDemandTable() + " deleted (deletionPolicy Delete)",() -> tableExists(samples.onDemandTable()),
         exists -> !exists);
 
     kubectl.succeed("delete", "rlt", RunSamples.PROVISIONED_NAME, "-n", a, "--wait=false");
@@ -345,17 +374,35 @@ final class OperatorScenario {
         .failFast("the API server refused the operator a request", this::refused);
   }
 
-  private boolean refused() {
-    Optional<ApiCalls.Call> refused = operator == null ? Optional.empty() : operator.calls().firstRefused();
-    if (refused.isPresent()) {
-      throw new AssertionError("the API server refused the operator " + refused.get().access().map(Object::toString).orElse("?")
-          + " (" + refused.get() + ")");
+  /** Reads with {@code read} until {@code done} holds and returns what was read; on timeout says what was read last. */
+  private <T> T awaitValue(String what, Supplier<T> read, Predicate<T> done) {
+    AtomicReference<T> last = new AtomicReference<>();
+    try {
+      await(what).until(() -> {
+        T value = read.get();
+        last.set(value);
+        return value != null && done.test(value);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + ": not within " + WAIT.toSeconds() + " s; last read: " + describe(last.get()), e);
     }
-    return false;
+    return last.get();
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof HasMetadata object) {
+      Object status = object instanceof RateLimiterTable t ? t.getStatus() : object instanceof EntityHierarchy h ? h.getStatus() : null;
+      return object.getMetadata().getName() + " generation " + object.getMetadata().getGeneration() + ", status " + status;
+    }
+    return String.valueOf(value);
+  }
+
+  private boolean refused() {
+    return operator != null && operator.calls().firstRefused().isPresent();
   }
 
   private RateLimiterTable awaitReady(String namespace, String name) {
-    return await("RateLimiterTable " + namespace + "/" + name + " Ready at its generation").until(() -> table(namespace, name),
+    return awaitValue("RateLimiterTable " + namespace + "/" + name + " Ready at its generation", () -> table(namespace, name),
         t -> t.getStatus() != null && isTrue(t.getStatus().conditions(), "Ready")
             && t.getMetadata().getGeneration().equals(t.getStatus().observedGeneration()));
   }

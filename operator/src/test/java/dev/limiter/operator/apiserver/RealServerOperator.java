@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The operator as {@link LimiterOperator#createElecting} wires it, against a real API server through a client
+ * The operator as {@link LimiterOperator#createEmbedded} wires it, against a real API server through a client
  * of the given identity, and against DynamoDB Local behind the AWS-rules fakes (the same assembly as
  * the mock-server tests' harness). Every request of its Kubernetes client is recorded in {@link #calls()}.
  */
@@ -70,15 +69,10 @@ final class RealServerOperator implements AutoCloseable {
     AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
     OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5),
         launch.namespaces(), TablePolicy.NONE, HierarchyPacing.DEFAULT);
-    // exitOnStopLeading false: stopping a leading operator would otherwise end the test JVM
-    LeaderElectionConfiguration election = launch.leaseNamespace() == null ? null
-        : new LeaderElectionConfiguration(LimiterOperator.LEASE_NAME, launch.leaseNamespace(),
-            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, false);
-    Operator operator = LimiterOperator.createElecting(client, settings,
+    Operator operator = LimiterOperator.createEmbedded(client, settings,
         new AwsAccess(region -> tables, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
             region -> cloudWatch),
-        clock, election, new SimpleMeterRegistry());
+        clock, launch.leaseNamespace(), new SimpleMeterRegistry());
     return new RealServerOperator(client, dynamo, operator, calls);
   }
 
