@@ -68,30 +68,33 @@ Namespace, else empty (all namespaces).
 
 {{/*
 The operator's permissions on watched namespaces, shared by the ClusterRole (scope Cluster) and
-each Role (scope Namespace). It reconciles both kinds, RateLimiterTables and EntityHierarchies
-(which also read the RateLimiterTable they reference): patch/update to add and remove its
-finalizer. Status and finalizers are subresources and need their own rules (finalizers for the
-blockOwnerDeletion owner references, under OwnerReferencesPermissionEnforcement); the ConfigMaps
-are the `<name>-limiter` ones it publishes for applications; events are recorded through both the
-core and the events.k8s.io API depending on the client.
+each Role (scope Namespace), each one needed (RbacApiServerIT takes each away in turn on a real API
+server and names the step that then fails). It watches both kinds, reads them (an EntityHierarchy
+also reads the RateLimiterTable it references) and patches them to add and remove its finalizer.
+Status: patched by both reconcilers; a RateLimiterTable's is also updated, locked on the version
+read, to record a billing-mode switch before it is made. ratelimitertables/finalizers: the
+ConfigMap it publishes has an owner reference with blockOwnerDeletion, which needs it where the
+OwnerReferencesPermissionEnforcement admission plugin is on (e.g. OpenShift). ConfigMaps: the
+`<name>-limiter` ones it publishes for applications (no watch, no delete: garbage collection does
+it). Events: core v1, created, and patched when one repeats.
 */}}
 {{- define "limiter-operator.rules" -}}
 - apiGroups: [limiter.dev]
   resources: [ratelimitertables, entityhierarchies]
-  verbs: [get, list, watch, patch, update]
+  verbs: [get, list, watch, patch]
 - apiGroups: [limiter.dev]
-  resources: [ratelimitertables/status, entityhierarchies/status]
-  verbs: [get, patch, update]
+  resources: [ratelimitertables/status]
+  verbs: [patch, update]
 - apiGroups: [limiter.dev]
-  resources: [ratelimitertables/finalizers, entityhierarchies/finalizers]
+  resources: [entityhierarchies/status]
+  verbs: [patch]
+- apiGroups: [limiter.dev]
+  resources: [ratelimitertables/finalizers]
   verbs: [update]
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, create, update]
 - apiGroups: [""]
-  resources: [events]
-  verbs: [create, patch]
-- apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create, patch]
 {{- end }}

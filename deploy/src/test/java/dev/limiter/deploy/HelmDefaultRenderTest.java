@@ -190,7 +190,7 @@ class HelmDefaultRenderTest {
     RoleBinding binding = rendered.find(RoleBinding.class, RELEASE_NAMESPACE, RELEASE + "-leader-election").orElseThrow();
 
     assertThat(HelmRender.permissions(role.getRules()))
-        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update")));
+        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
     assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).isEmpty());
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());

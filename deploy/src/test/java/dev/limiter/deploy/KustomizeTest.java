@@ -182,7 +182,7 @@ class KustomizeTest {
 
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(HelmRender.permissions(role.getRules()))
-        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update")));
+        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {

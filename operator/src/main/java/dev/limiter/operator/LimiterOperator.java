@@ -87,12 +87,36 @@ public final class LimiterOperator {
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
                                 String leaseNamespace, MeterRegistry registry) {
+    return create(client, settings, aws, clock, leaseNamespace, registry, false);
+  }
+
+  /**
+   * As {@link #create(KubernetesClient, OperatorSettings, AwsAccess, Clock, String, MeterRegistry)}, for a
+   * process that embeds the operator and must outlive it: by default the SDK ends the JVM when the operator
+   * stops leading (also when it is stopped while leading) and when an informer stops for good (e.g. its
+   * watch is forbidden); here it logs instead, and stopping the operator is the embedder's call.
+   */
+  public static Operator createEmbedded(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
+                                        String leaseNamespace, MeterRegistry registry) {
+    return create(client, settings, aws, clock, leaseNamespace, registry, true);
+  }
+
+  private static Operator create(KubernetesClient client, OperatorSettings settings, AwsAccess aws, Clock clock,
+                                 String leaseNamespace, MeterRegistry registry, boolean embedded) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withResourceCloner(keepingUnreadable(client));
       if (leaseNamespace != null && !leaseNamespace.isBlank()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+        o.withLeaderElectionConfiguration(embedded
+            ? new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace, LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                null, null, false)
+            : new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+      }
+      if (embedded) {
+        o.withInformerStoppedHandler((informer, failure) ->
+            LOG.error("informer {} stopped; the operator no longer sees its changes", informer, failure));
       }
     });
     ReconcileMetrics metrics = new ReconcileMetrics(registry);

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * are configured). There is no controller-manager or scheduler: nothing creates default
  * ServiceAccounts, garbage-collects owned objects, aggregates ClusterRoles (the built-in {@code
  * view}, {@code edit} and {@code admin} grant nothing here), or runs pods — the {@code
- * ServiceAccount} admission plugin is off for that reason, as in controller-runtime's envtest.
+ * ServiceAccount} admission plugin is off for that reason, as in controller-runtime's envtest. The
+ * {@code OwnerReferencesPermissionEnforcement} admission plugin is on, as on OpenShift, so that an owner
+ * reference with {@code blockOwnerDeletion} needs the right to update the owner's finalizers.
  *
  * <p>Starting takes seconds, so a test class starts one in {@code @BeforeAll}, or uses {@link
  * #shared()} for one per JVM.
@@ -119,7 +121,9 @@ public final class RealApiServer implements AutoCloseable {
                   "--service-account-key-file=" + certificates.serviceAccountPublicKey,
                   "--service-account-signing-key-file=" + certificates.serviceAccountKey,
                   "--service-cluster-ip-range=10.0.0.0/24",
-                  "--disable-admission-plugins=ServiceAccount"));
+                  "--disable-admission-plugins=ServiceAccount",
+                  // as on OpenShift: setting blockOwnerDeletion needs permission to update the owner's finalizers
+                  "--enable-admission-plugins=OwnerReferencesPermissionEnforcement"));
       String url = "https://127.0.0.1:" + port;
       Path kubeconfig = writeKubeconfig(directory, url, certificates);
       RealApiServer server =

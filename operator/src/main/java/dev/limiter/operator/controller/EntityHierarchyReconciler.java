@@ -56,6 +56,10 @@ public class EntityHierarchyReconciler implements Reconciler<EntityHierarchy>, C
     try {
       return pass(cached, context);
     } catch (RuntimeException e) {
+      if (Conflicts.isConflict(e)) {
+        LOG.info("EntityHierarchy {} changed during the pass ({}); looking again", HierarchyReconciliation.owner(cached), e.getMessage());
+        return UpdateControl.<EntityHierarchy>noUpdate().rescheduleAfter(Conflicts.RETRY);
+      }
       LOG.error("reconcile of EntityHierarchy {} failed", HierarchyReconciliation.owner(cached), e);
       FailedPass failed = new FailedPass(e);
       KubernetesClient client = context.getClient();

@@ -81,11 +81,16 @@ final class KubernetesEvents {
     remember(key, new Recorded(created.getMetadata().getName(), 1));
   }
 
-  /** Advances the recorded Event's count and last timestamp; false when it is gone (Events expire). */
+  /**
+   * Advances the recorded Event's count and last timestamp; false when it is gone (Events expire). The
+   * patch names the Event it applies to: patching by name alone, the client would read the Event first,
+   * which needs a permission ({@code get events}) the operator does not otherwise use.
+   */
   private static boolean repeat(KubernetesClient client, String namespace, Recorded last, Instant now) {
     String patch = "{\"count\":" + (last.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
+    Event recorded = new EventBuilder().withNewMetadata().withName(last.name()).withNamespace(namespace).endMetadata().build();
     try {
-      client.v1().events().inNamespace(namespace).withName(last.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      client.v1().events().inNamespace(namespace).resource(recorded).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {

@@ -68,6 +68,10 @@ public class RateLimiterTableReconciler implements Reconciler<RateLimiterTable>,
     try {
       return pass(cached, context);
     } catch (RuntimeException e) {
+      if (Conflicts.isConflict(e)) {
+        LOG.info("RateLimiterTable {} changed during the pass ({}); looking again", key(cached), e.getMessage());
+        return UpdateControl.<RateLimiterTable>noUpdate().rescheduleAfter(Conflicts.RETRY);
+      }
       LOG.error("reconcile of RateLimiterTable {} failed", key(cached), e);
       FailedPass failed = new FailedPass(e);
       KubernetesClient client = context.getClient();
