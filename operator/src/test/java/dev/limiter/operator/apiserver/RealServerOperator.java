@@ -1,15 +1,10 @@
 package dev.limiter.operator.apiserver;
 
 import dev.limiter.operator.LimiterOperator;
-import dev.limiter.operator.aws.AwsAccess;
-import dev.limiter.operator.aws.AwsRulesCloudWatch;
-import dev.limiter.operator.aws.AwsRulesDynamoDbTables;
-import dev.limiter.operator.aws.AwsRulesTableScaling;
-import dev.limiter.operator.aws.SdkDynamoDbTables;
-import dev.limiter.operator.aws.SdkHierarchyItems;
 import dev.limiter.operator.config.OperatorSettings;
 import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.reconcile.HierarchyPacing;
+import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.testkit.DynamoDbLocal;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The operator as {@link LimiterOperator#createEmbedded} wires it, against a real API server through a client
- * of the given identity, and against DynamoDB Local behind the AWS-rules fakes (the same assembly as
+ * of the given identity, and against DynamoDB Local behind the AWS-rules fakes ({@link LocalAws}, as
  * the mock-server tests' harness). Every request of its Kubernetes client is recorded in {@link #calls()}.
  */
 final class RealServerOperator implements AutoCloseable {
@@ -64,15 +59,10 @@ final class RealServerOperator implements AutoCloseable {
         }).build();
     Clock clock = Clock.systemUTC();
     DynamoDbClient dynamo = DynamoDbLocal.shared().client();
-    AwsRulesDynamoDbTables tables = new AwsRulesDynamoDbTables(new SdkDynamoDbTables(dynamo), clock, Duration.ZERO);
-    AwsRulesCloudWatch cloudWatch = new AwsRulesCloudWatch(clock);
-    AwsRulesTableScaling scaling = new AwsRulesTableScaling(clock, cloudWatch);
     OperatorSettings settings = new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5),
         launch.namespaces(), TablePolicy.NONE, HierarchyPacing.DEFAULT);
     Operator operator = LimiterOperator.createEmbedded(client, settings,
-        new AwsAccess(region -> tables, region -> new SdkHierarchyItems(dynamo), region -> scaling, region -> cloudWatch,
-            region -> cloudWatch),
-        clock, launch.leaseNamespace(), new SimpleMeterRegistry());
+        LocalAws.access(dynamo, clock), clock, launch.leaseNamespace(), new SimpleMeterRegistry());
     return new RealServerOperator(client, dynamo, operator, calls);
   }
 
