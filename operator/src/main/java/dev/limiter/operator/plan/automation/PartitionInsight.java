@@ -2,6 +2,7 @@ package dev.limiter.operator.plan.automation;
 
 import static dev.limiter.operator.api.ConditionTypes.HOT_PARTITION_RISK;
 
+import dev.limiter.operator.api.PartitionLimits;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ConditionReasons;
 import dev.limiter.operator.api.PartitionStatus;
@@ -27,13 +28,6 @@ import java.util.Optional;
  */
 public final class PartitionInsight {
 
-  /** Bytes at which a partition splits. */
-  public static final long PARTITION_BYTES = 10L * 1024 * 1024 * 1024;
-  /** Read units one partition serves. */
-  public static final long PARTITION_READ_UNITS = 3000;
-  /** Write units one partition serves. */
-  public static final long PARTITION_WRITE_UNITS = 1000;
-
   private PartitionInsight() {}
 
   /** The estimate for {@code table}, remembering the highest throughput in {@code previous}. */
@@ -43,11 +37,11 @@ public final class PartitionInsight {
         provisioned == null ? 0 : provisioned.read(), reading.map(ThrottleReading::peakConsumedReadPerSecond).orElse(0L));
     long highestWrite = max(previous == null ? null : previous.highestWriteCapacityUnits(),
         provisioned == null ? 0 : provisioned.write(), reading.map(ThrottleReading::peakConsumedWritePerSecond).orElse(0L));
-    long bySize = (table.sizeBytes() + PARTITION_BYTES - 1) / PARTITION_BYTES;
-    long byThroughput = (long) Math.ceil((double) highestRead / PARTITION_READ_UNITS + (double) highestWrite / PARTITION_WRITE_UNITS);
+    long bySize = (table.sizeBytes() + PartitionLimits.BYTES - 1) / PartitionLimits.BYTES;
+    long byThroughput = (long) Math.ceil((double) highestRead / PartitionLimits.READ_UNITS + (double) highestWrite / PartitionLimits.WRITE_UNITS);
     long partitions = Math.max(1, Math.max(bySize, byThroughput));
-    long readPer = provisioned == null ? PARTITION_READ_UNITS : Math.min(PARTITION_READ_UNITS, provisioned.read() / partitions);
-    long writePer = provisioned == null ? PARTITION_WRITE_UNITS : Math.min(PARTITION_WRITE_UNITS, provisioned.write() / partitions);
+    long readPer = provisioned == null ? PartitionLimits.READ_UNITS : Math.min(PartitionLimits.READ_UNITS, provisioned.read() / partitions);
+    long writePer = provisioned == null ? PartitionLimits.WRITE_UNITS : Math.min(PartitionLimits.WRITE_UNITS, provisioned.write() / partitions);
     return new PartitionStatus(partitions, table.sizeBytes(), highestRead, highestWrite, readPer, writePer);
   }
 
@@ -62,7 +56,7 @@ public final class PartitionInsight {
    */
   public static ConditionStatus risk(PartitionStatus partitions, List<EntityDemand> demands, Optional<Long> scalableWriteUnits) {
     long perKey = Math.max(1, scalableWriteUnits
-        .map(units -> Math.min(PARTITION_WRITE_UNITS, units / Math.max(1, partitions.estimated())))
+        .map(units -> Math.min(PartitionLimits.WRITE_UNITS, units / Math.max(1, partitions.estimated())))
         .orElse(partitions.writeCapacityPerPartition()));
     Optional<EntityDemand> worst = demands.stream()
         .filter(d -> perShard(d) > perKey)

@@ -1,5 +1,6 @@
 package dev.limiter.operator.plan.hierarchy;
 
+import dev.limiter.operator.api.PartitionLimits;
 import dev.limiter.operator.api.DeclaredEntity;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LimitSpec;
@@ -28,8 +29,6 @@ import java.util.function.Supplier;
  */
 public final class DesiredHierarchy {
 
-  /** Writes one partition absorbs per second, with the 20% headroom the runbook keeps. */
-  public static final long WRITES_PER_SHARD = 800;
   private static final Duration MIN_PERIOD = Duration.ofSeconds(1);
   private static final Duration MAX_PERIOD = Duration.ofHours(24);
 
@@ -83,9 +82,9 @@ public final class DesiredHierarchy {
     return new Resolved(List.copyOf(walk.items), walk.entities, walk.limitItems, walk.shards);
   }
 
-  /** Shards for {@code shardsFor}: enough partitions for its peak writes at {@value #WRITES_PER_SHARD} each. */
+  /** Shards for {@code shardsFor}: enough partitions for its peak writes at {@value PartitionLimits#SHARD_WRITE_SHARE} each. */
   public static int shardsFor(ShardsFor shardsFor) {
-    return (int) Math.max(1, (shardsFor.writesPerSecond() + WRITES_PER_SHARD - 1) / WRITES_PER_SHARD);
+    return (int) Math.max(1, (shardsFor.writesPerSecond() + PartitionLimits.SHARD_WRITE_SHARE - 1) / PartitionLimits.SHARD_WRITE_SHARE);
   }
 
   /** One pass over the spec, collecting items and problems. */
