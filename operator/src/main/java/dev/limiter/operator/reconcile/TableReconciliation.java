@@ -29,6 +29,7 @@ import dev.limiter.operator.plan.Throughput;
 import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.AreaInputs;
+import dev.limiter.operator.plan.automation.AutomationFacts;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.plan.automation.EmergencyPlan;
 import dev.limiter.operator.plan.automation.EmergencyPlanner;
@@ -38,7 +39,6 @@ import dev.limiter.operator.plan.automation.PartitionInsight;
 import dev.limiter.operator.plan.automation.Reading;
 import dev.limiter.operator.plan.automation.Section;
 import dev.limiter.operator.plan.automation.SyncedArea;
-import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
 import dev.limiter.operator.plan.automation.ThrottleQueries;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -325,11 +325,10 @@ public final class TableReconciliation {
       return table.capacity().mode() == BillingMode.Provisioned && effective.capacity().mode() == BillingMode.Provisioned;
     }
 
-    /** Throttling and HotPartitionRisk. */
+    /** The reported areas' conditions (Throttling, HotPartitionRisk). */
     List<ConditionStatus> observations(List<EntityDemand> demands) {
-      Optional<Long> scalable = table.capacity().mode() == BillingMode.Provisioned
-          ? emergency.scaling().map(goal -> goal.write().max()) : Optional.empty();
-      return List.of(throttling(), PartitionInsight.risk(partitions, demands, scalable));
+      AutomationFacts facts = new AutomationFacts(table, observed, emergency, reading, partitions, demands);
+      return AutomationArea.reported().stream().map(area -> area.condition(facts)).toList();
     }
 
     /** The next diagnosis reading or the emergency's next step, whichever comes first. */
@@ -338,19 +337,6 @@ public final class TableReconciliation {
           : ThrottleQueries.nextReading(reading, desired.automation().diagnosisInterval(), now);
       // A reading already due failed in this pass; its failure schedules the retry.
       return earliest(emergency.wakeAt(), nextReading.isAfter(now) ? Optional.of(nextReading) : Optional.empty());
-    }
-
-    private ConditionStatus throttling() {
-      Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
-      if (reading == null) {
-        return failed.map(f -> ConditionStatus.unknown(ConditionTypes.THROTTLING, f.reason(), f.message()))
-            .orElse(ConditionStatus.unknown(ConditionTypes.THROTTLING, "NoReading", "no CloudWatch reading yet"));
-      }
-      Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
-      ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
-      String stale = failed.map(f -> " (the last reading; the newest failed: " + f.message() + ")").orElse("");
-      String note = emergency.note().map(n -> ". Emergency runbook: " + n).orElse("");
-      return new ConditionStatus(diagnosis.type(), diagnosis.status(), diagnosis.reason(), diagnosis.message() + stale + note);
     }
   }
 
