@@ -3,14 +3,19 @@ package dev.limiter.operator.plan;
 import dev.limiter.operator.api.ConditionReasons;
 import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DeletionPolicy;
+import dev.limiter.operator.plan.automation.AlarmArea;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.AutomationAction;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
+import dev.limiter.operator.plan.automation.ObservedScaling;
+import dev.limiter.operator.plan.automation.Reading;
+import dev.limiter.operator.plan.automation.ScalingArea;
 import dev.limiter.operator.plan.automation.ScalingPlanner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 
 /**
  * Plans what deleting a RateLimiterTable does: {@code (desired, policy, observed table, observed
@@ -94,16 +99,18 @@ public final class DeletionPlanner {
     }
     ObservedAutomation observedAutomation = automation.orElseThrow(() ->
         new IllegalArgumentException("the automation of table " + name + " must be observed before it is deleted"));
-    Optional<AwsFailures.Failure> unobserved = observedAutomation.scaling().failed().or(() -> observedAutomation.alarms().failed());
+    Reading<ObservedScaling> scaling = observedAutomation.reading(ScalingArea.AREA);
+    Reading<List<MetricAlarm>> alarms = observedAutomation.reading(AlarmArea.AREA);
+    Optional<AwsFailures.Failure> unobserved = scaling.failed().or(alarms::failed);
     if (unobserved.isPresent()) {
       return new DeletionPlan(List.of(), List.of(), List.of(), List.of(new DeletionPlan.Event(true, "DeletionWaiting",
           "the table is deleted once its autoscaling and alarms are removed: " + unobserved.get().message())), false,
           Optional.of(RETRY));
     }
     List<AutomationAction> removals = new ArrayList<>(ScalingPlanner.plan(name, table.indexNames(), Optional.empty(), false,
-        observedAutomation.scaling().value()).actions());
+        scaling.value()).actions());
     removals.addAll(AlarmPlanner.plan(name, desired.owner(), table.indexNames(), Optional.empty(), false,
-        observedAutomation.alarms().value()).actions());
+        alarms.value()).actions());
     return new DeletionPlan(removals, List.of(new TableAction.Delete()), List.of(),
         List.of(new DeletionPlan.Event(false, "Deleting", "deleting table " + name + " (deletionPolicy Delete)")), false,
         Optional.of(POLL));

@@ -7,15 +7,13 @@ import dev.limiter.operator.aws.TableMetrics;
 import dev.limiter.operator.aws.TableScaling;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.ObservedTable;
-import dev.limiter.operator.plan.automation.AlarmPlanner;
+import dev.limiter.operator.plan.automation.AutomationReads;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
-import dev.limiter.operator.plan.automation.ObservedScaling;
 import dev.limiter.operator.plan.automation.Reading;
-import dev.limiter.operator.plan.automation.ScalingKey;
+import dev.limiter.operator.plan.automation.SyncedArea;
 import dev.limiter.operator.plan.automation.ThrottleQueries;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,10 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 
 /**
- * Observe: reads a table's autoscaling, alarms, Contributor Insights and (when due) its metrics
- * into an immutable snapshot. A service that cannot be read fails only its own part.
+ * Observe: reads each {@link SyncedArea} of a table and (when due) its metrics into an immutable
+ * snapshot, making the areas' AWS reads. A service that cannot be read fails only its own area.
  */
-public final class AutomationObserver {
+public final class AutomationObserver implements AutomationReads {
 
   private final DynamoDbTables tables;
   private final TableScaling scaling;
@@ -47,15 +45,15 @@ public final class AutomationObserver {
   }
 
   /**
-   * The snapshot of {@code table}; metrics over the {@code window} that ended CloudWatch's publication
-   * delay before {@code now} are read only when {@code metricsDue}.
+   * The snapshot of {@code table}'s {@code areas}, observed in order; metrics over the {@code window}
+   * that ended CloudWatch's publication delay before {@code now} are read only when {@code metricsDue}.
    */
-  public ObservedAutomation observe(ObservedTable table, boolean metricsDue, Duration window, Instant now) {
+  public ObservedAutomation observe(ObservedTable table, List<SyncedArea<?>> areas, boolean metricsDue, Duration window,
+                                    Instant now) {
+    Map<SyncedArea<?>, Reading<?>> observed = new LinkedHashMap<>();
+    areas.forEach(area -> observed.put(area, read(area.describe(table), now, () -> area.observe(this, table))));
     List<String> indexes = table.indexNames();
-    return new ObservedAutomation(
-        read("describe scalable targets of " + table.name(), now, () -> scaling(table.name(), indexes)),
-        read("describe alarms of " + table.name(), now, () -> alarms(table.name())),
-        read("describe Contributor Insights of " + table.name(), now, () -> insights(table.name(), indexes)),
+    return new ObservedAutomation(observed,
         metricsDue
             ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> {
               Instant end = ThrottleQueries.windowEnd(now);
@@ -65,35 +63,24 @@ public final class AutomationObserver {
             : Optional.empty());
   }
 
-  /** The alarms under the table's current and former name prefixes. */
-  private List<MetricAlarm> alarms(String table) {
-    List<MetricAlarm> found = new ArrayList<>();
-    AlarmPlanner.prefixes(table).forEach(prefix -> found.addAll(alarms.describeAlarms(prefix)));
-    return found;
+  @Override
+  public List<ScalableTarget> scalableTargets(List<String> resources) {
+    return scaling.describeScalableTargets(resources);
   }
 
-  private ObservedScaling scaling(String table, List<String> indexes) {
-    List<String> resources = new ArrayList<>();
-    resources.add(ScalingKey.tableResource(table));
-    indexes.forEach(index -> resources.add(ScalingKey.indexResource(table, index)));
-    Map<ScalingKey, ScalableTarget> targets = new LinkedHashMap<>();
-    for (ScalableTarget target : scaling.describeScalableTargets(resources)) {
-      targets.put(new ScalingKey(target.resourceId(), target.scalableDimension()), target);
-    }
-    Map<ScalingKey, List<ScalingPolicy>> policies = new LinkedHashMap<>();
-    targets.keySet().stream().map(ScalingKey::resourceId).distinct().forEach(resource -> {
-      for (ScalingPolicy policy : scaling.describeScalingPolicies(resource)) {
-        policies.computeIfAbsent(new ScalingKey(policy.resourceId(), policy.scalableDimension()), k -> new ArrayList<>()).add(policy);
-      }
-    });
-    return new ObservedScaling(targets, policies);
+  @Override
+  public List<ScalingPolicy> scalingPolicies(String resource) {
+    return scaling.describeScalingPolicies(resource);
   }
 
-  private Map<String, DescribeContributorInsightsResponse> insights(String table, List<String> indexes) {
-    Map<String, DescribeContributorInsightsResponse> insights = new LinkedHashMap<>();
-    insights.put("", tables.describeContributorInsights(table, null));
-    indexes.forEach(index -> insights.put(index, tables.describeContributorInsights(table, index)));
-    return insights;
+  @Override
+  public List<MetricAlarm> alarms(String prefix) {
+    return alarms.describeAlarms(prefix);
+  }
+
+  @Override
+  public DescribeContributorInsightsResponse contributorInsights(String table, String index) {
+    return tables.describeContributorInsights(table, index);
   }
 
   private static <T> Reading<T> read(String what, Instant now, Supplier<T> call) {

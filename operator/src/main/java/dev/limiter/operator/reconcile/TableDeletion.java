@@ -77,7 +77,7 @@ public final class TableDeletion {
         observed = new TableObserver(aws.tables().apply(resolved.region())).observe(desired.name());
       }
       Optional<ObservedAutomation> automation = DeletionPlanner.needsAutomation(desired, deletionPolicy, observed)
-          ? Optional.of(new AutomationObserver(aws, resolved.region()).observe(observed.get(), false, Duration.ZERO, now))
+          ? Optional.of(new AutomationObserver(aws, resolved.region()).observe(observed.get(), AutomationArea.synced(), false, Duration.ZERO, now))
           : Optional.empty();
       plan = DeletionPlanner.plan(desired, deletionPolicy, observed, automation);
     } catch (SdkException e) {

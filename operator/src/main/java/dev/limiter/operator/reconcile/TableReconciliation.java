@@ -28,17 +28,17 @@ import dev.limiter.operator.plan.TablePolicy;
 import dev.limiter.operator.plan.Throughput;
 import dev.limiter.operator.plan.WorkloadConfigMap;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
+import dev.limiter.operator.plan.automation.AreaInputs;
+import dev.limiter.operator.plan.automation.AutomationFacts;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.plan.automation.EmergencyPlan;
 import dev.limiter.operator.plan.automation.EmergencyPlanner;
 import dev.limiter.operator.plan.automation.EntityDemand;
-import dev.limiter.operator.plan.automation.InsightsPlanner;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
 import dev.limiter.operator.plan.automation.PartitionInsight;
 import dev.limiter.operator.plan.automation.Reading;
-import dev.limiter.operator.plan.automation.ScalingPlanner;
 import dev.limiter.operator.plan.automation.Section;
-import dev.limiter.operator.plan.automation.ThrottleDiagnosis;
+import dev.limiter.operator.plan.automation.SyncedArea;
 import dev.limiter.operator.plan.automation.ThrottleQueries;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -46,7 +46,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -151,9 +150,7 @@ public final class TableReconciliation {
 
     Pass pass = new Pass(now);
     plan.conditions().forEach(condition -> pass.conditions.put(withCapacityBasis(condition, resource)));
-    List<Section> laterSections = List.of();
     if (automation != null) {
-      laterSections = automation.alarmsAndInsights(effective, now);
       automation.observationFailures().forEach(pass::failed);
       automation.emergency().events().forEach(message -> pass.events.add(new Event(false, "Emergency", message)));
       pass.wakeAt(automation.wakeAt(now));
@@ -169,7 +166,11 @@ public final class TableReconciliation {
     boolean toOnDemand = intended.filter(s -> s.to() == BillingMode.OnDemand).isPresent();
     if (automation != null && !toOnDemand) {
       // A provisioned table keeps its autoscaling, also while a switch to on-demand waits.
-      pass.act(automationActuator, automation.scaling(automation.tableProvisioned()));
+      for (SyncedArea<?> area : AutomationArea.synced()) {
+        if (area.phase() == SyncedArea.Phase.WHILE_PROVISIONED) {
+          pass.act(automationActuator, automation.plan(area, automation.tableProvisioned(), now));
+        }
+      }
     }
     String planReason = plan.terminal()
         ? plan.condition(ConditionTypes.READY).map(ConditionStatus::reason).orElse(ConditionReasons.TABLE_CONFLICT)
@@ -177,12 +178,15 @@ public final class TableReconciliation {
     plan.events().forEach(message -> pass.events.add(new Event(plan.terminal(), planReason, message)));
     TableActuator.Outcome outcome = new TableActuator(tables).apply(desired.name(), observed.map(ObservedTable::arn).orElse(null),
         plan.actions(), now);
-    if (automation != null && toOnDemand) {
-      // Autoscaling is removed only once AWS has accepted the switch: a refused one leaves the table provisioned, and scaled.
-      pass.act(automationActuator, automation.scaling(!outcome.complete()));
-    }
-    for (Section section : laterSections) {
-      pass.act(automationActuator, section);
+    if (automation != null) {
+      for (SyncedArea<?> area : AutomationArea.synced()) {
+        if (area.phase() == SyncedArea.Phase.AFTER_TABLE) {
+          pass.act(automationActuator, automation.plan(area, automation.provisioned(effective), now));
+        } else if (toOnDemand) {
+          // Autoscaling is removed only once AWS has accepted the switch: a refused one leaves the table provisioned, and scaled.
+          pass.act(automationActuator, automation.plan(area, !outcome.complete(), now));
+        }
+      }
     }
     if (outcome.complete()) {
       pass.wakeAt(plan.wakeAt());
@@ -270,7 +274,7 @@ public final class TableReconciliation {
         : previous.observed();
     Instant nextReading = ThrottleQueries.nextReading(last, goal.diagnosisInterval(), now);
     ObservedAutomation observed = new AutomationObserver(aws, region)
-        .observe(table, !now.isBefore(nextReading), goal.diagnosisInterval(), now);
+        .observe(table, AutomationArea.synced(), !now.isBefore(nextReading), goal.diagnosisInterval(), now);
     EmergencyPlan emergency = EmergencyPlanner.plan(desired.capacity(), goal.autoscaling(), goal.emergency(), table,
         observed.freshReading(), previous == null ? null : previous.emergency(),
         previous == null ? null : previous.capacityFloor(), generation, history, now);
@@ -295,12 +299,11 @@ public final class TableReconciliation {
                             ThrottleReading reading, PartitionStatus partitions) {
 
     /**
-     * Autoscaling's plan, for a table that is provisioned after this pass's table calls or not; an area
-     * that could not be observed plans nothing.
+     * {@code area}'s plan, for a table that is provisioned when its calls run or not; an area that
+     * could not be observed plans nothing.
      */
-    Section scaling(boolean provisioned) {
-      return section(observed.scaling(), ConditionTypes.AUTOSCALING_SYNCED,
-          s -> ScalingPlanner.plan(table.name(), table.indexNames(), emergency.scaling(), provisioned, s));
+    Section plan(SyncedArea<?> area, boolean provisioned, Instant now) {
+      return observed.plan(area, new AreaInputs(desired, table, emergency, provisioned, now));
     }
 
     /** Whether the table is provisioned now. */
@@ -308,22 +311,11 @@ public final class TableReconciliation {
       return table.capacity().mode() == BillingMode.Provisioned;
     }
 
-    /** The alarms' and Contributor Insights' plans. */
-    List<Section> alarmsAndInsights(DesiredTable effective, Instant now) {
-      return List.of(
-          section(observed.alarms(), ConditionTypes.ALARMS_SYNCED, a -> AlarmPlanner.plan(table.name(), desired.owner(),
-              table.indexNames(), desired.automation().alarms(), provisioned(effective), a)),
-          desired.automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs()
-              : section(observed.insights(), ConditionTypes.CONTRIBUTOR_INSIGHTS_SYNCED,
-                  i -> InsightsPlanner.plan(table.name(), table.indexNames(), desired.automation().insights(), i, now)));
-    }
 
     /** Why parts of the automation could not be observed: the pass is not Synced and is retried. */
     List<AwsFailures.Failure> observationFailures() {
       List<AwsFailures.Failure> failed = new ArrayList<>();
-      observed.scaling().failed().ifPresent(failed::add);
-      observed.alarms().failed().ifPresent(failed::add);
-      observed.insights().failed().ifPresent(failed::add);
+      AutomationArea.synced().forEach(area -> observed.reading(area).failed().ifPresent(failed::add));
       observed.metrics().flatMap(Reading::failed).ifPresent(failed::add);
       return failed;
     }
@@ -333,11 +325,10 @@ public final class TableReconciliation {
       return table.capacity().mode() == BillingMode.Provisioned && effective.capacity().mode() == BillingMode.Provisioned;
     }
 
-    /** Throttling and HotPartitionRisk. */
+    /** The reported areas' conditions (Throttling, HotPartitionRisk). */
     List<ConditionStatus> observations(List<EntityDemand> demands) {
-      Optional<Long> scalable = table.capacity().mode() == BillingMode.Provisioned
-          ? emergency.scaling().map(goal -> goal.write().max()) : Optional.empty();
-      return List.of(throttling(), PartitionInsight.risk(partitions, demands, scalable));
+      AutomationFacts facts = new AutomationFacts(table, observed, emergency, reading, partitions, demands);
+      return AutomationArea.reported().stream().map(area -> area.condition(facts)).toList();
     }
 
     /** The next diagnosis reading or the emergency's next step, whichever comes first. */
@@ -346,25 +337,6 @@ public final class TableReconciliation {
           : ThrottleQueries.nextReading(reading, desired.automation().diagnosisInterval(), now);
       // A reading already due failed in this pass; its failure schedules the retry.
       return earliest(emergency.wakeAt(), nextReading.isAfter(now) ? Optional.of(nextReading) : Optional.empty());
-    }
-
-    private ConditionStatus throttling() {
-      Optional<AwsFailures.Failure> failed = observed.metrics().flatMap(Reading::failed);
-      if (reading == null) {
-        return failed.map(f -> ConditionStatus.unknown(ConditionTypes.THROTTLING, f.reason(), f.message()))
-            .orElse(ConditionStatus.unknown(ConditionTypes.THROTTLING, "NoReading", "no CloudWatch reading yet"));
-      }
-      Throughput provisioned = table.capacity().mode() == BillingMode.Provisioned ? table.capacity().table() : null;
-      ConditionStatus diagnosis = ThrottleDiagnosis.condition(reading, provisioned);
-      String stale = failed.map(f -> " (the last reading; the newest failed: " + f.message() + ")").orElse("");
-      String note = emergency.note().map(n -> ". Emergency runbook: " + n).orElse("");
-      return new ConditionStatus(diagnosis.type(), diagnosis.status(), diagnosis.reason(), diagnosis.message() + stale + note);
-    }
-
-    private static <T> Section section(Reading<T> reading, String type, Function<T, Section> plan) {
-      return reading.failed()
-          .map(f -> new Section(List.of(), ConditionStatus.isFalse(type, f.reason(), f.message())))
-          .orElseGet(() -> plan.apply(reading.value()));
     }
   }
 

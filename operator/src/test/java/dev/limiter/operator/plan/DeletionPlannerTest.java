@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.api.DeletionPolicy;
+import dev.limiter.operator.plan.automation.AlarmArea;
 import dev.limiter.operator.plan.automation.AlarmPlanner;
 import dev.limiter.operator.plan.automation.AutomationAction;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.plan.automation.InsightsArea;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
 import dev.limiter.operator.plan.automation.ObservedScaling;
 import dev.limiter.operator.plan.automation.Reading;
+import dev.limiter.operator.plan.automation.ScalingArea;
 import dev.limiter.operator.plan.automation.ScalingKey;
 import java.time.Duration;
 import java.util.Collections;
@@ -45,9 +48,13 @@ class DeletionPlannerTest {
     return Map.of(DesiredTable.OWNER_TAG, OWNER);
   }
 
+  private static ObservedAutomation observed(Reading<ObservedScaling> scaling, Reading<List<MetricAlarm>> alarms) {
+    return new ObservedAutomation(Map.of(ScalingArea.AREA, scaling, AlarmArea.AREA, alarms, InsightsArea.AREA, Reading.of(Map.of())),
+        Optional.empty());
+  }
+
   private static Optional<ObservedAutomation> nothingAutomated() {
-    return Optional.of(new ObservedAutomation(Reading.of(ObservedScaling.NONE), Reading.of(List.of()), Reading.of(Map.of()),
-        Optional.empty()));
+    return Optional.of(observed(Reading.of(ObservedScaling.NONE), Reading.of(List.of())));
   }
 
   @Test
@@ -148,7 +155,7 @@ class DeletionPlannerTest {
             .dimensions(Dimension.builder().name("TableName").value(NAME + "-archive").build()).build(),
         MetricAlarm.builder().alarmName(NAME + "-someone-elses").alarmDescription("theirs").build());
     DeletionPlan plan = DeletionPlanner.plan(desired(false), DeletionPolicy.Delete, table("ACTIVE", false, owned()),
-        Optional.of(new ObservedAutomation(Reading.of(scaling), Reading.of(alarms), Reading.of(Map.of()), Optional.empty())));
+        Optional.of(observed(Reading.of(scaling), Reading.of(alarms))));
     assertThat(plan.automation()).hasSize(2);
     assertThat(plan.automation().get(0)).isInstanceOf(AutomationAction.DeregisterTarget.class);
     assertThat(plan.automation().get(1)).isEqualTo(new AutomationAction.DeleteAlarms(List.of(NAME + "-write-throttle")));
@@ -162,8 +169,7 @@ class DeletionPlannerTest {
   void automationThatCannotBeReadDefersTheDeletion() {
     AwsFailures.Failure failure = new AwsFailures.Transient("AwsUnavailable", "describe alarms failed, will retry");
     DeletionPlan plan = DeletionPlanner.plan(desired(false), DeletionPolicy.Delete, table("ACTIVE", false, owned()),
-        Optional.of(new ObservedAutomation(Reading.of(ObservedScaling.NONE), Reading.failed(failure), Reading.of(Map.of()),
-            Optional.empty())));
+        Optional.of(observed(Reading.of(ObservedScaling.NONE), Reading.failed(failure))));
     assertThat(plan.table()).isEmpty();
     assertThat(plan.automation()).isEmpty();
     assertThat(plan.release()).isFalse();
