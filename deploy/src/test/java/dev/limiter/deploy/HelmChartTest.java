@@ -24,13 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The chart as a whole: lint, values schema, Kubernetes version floor, both CRDs, install notes. */
+/**
+ * The chart as a whole: lint, values schema, Kubernetes version floor, both CRDs, install notes.
+ */
 class HelmChartTest {
 
   private static final Path CHART_CRDS = CHART.resolve("crds");
 
   /** Every optional feature switched away from its default, as a real production install would. */
-  private static final String NON_DEFAULT_VALUES = """
+  private static final String NON_DEFAULT_VALUES =
+      """
       rbac:
         scope: Namespace
       watchNamespaces: [team-a, team-b]
@@ -46,15 +49,15 @@ class HelmChartTest {
         endpointUrl: http://dynamodb-local:8000
       """;
 
-  @TempDir
-  Path tempDir;
+  @TempDir Path tempDir;
 
   @Test
   void lintStrictPassesWithDefaultValues() {
     LintResult result = new Helm(CHART).lint().strict().call();
 
     assertThat(result.isFailed()).as("lint messages: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
   }
 
   @Test
@@ -62,7 +65,8 @@ class HelmChartTest {
     LintResult result = lintWithValues(NON_DEFAULT_VALUES);
 
     assertThat(result.isFailed()).as("lint messages: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
   }
 
   @Test
@@ -82,29 +86,39 @@ class HelmChartTest {
   }
 
   @ParameterizedTest(name = "{0}={1} is refused at {2}")
-  @CsvSource(quoteCharacter = '"', value = {
-      "rbac.scope, Everywhere, /rbac/scope",
-      "replicas, -1, /replicas",
-      "replicas, two, /replicas",
-      "image.pullPolicy, Sometimes, /image/pullPolicy",
-      "resync, 5 minutes, /resync",
-      "tables.namePrefix, prod/, /tables/namePrefix",
-      "tables.adopt[0].namespace, Team_A, /tables/adopt/0",
-      "serviceMonitor.enabled, maybe, /serviceMonitor/enabled",
-      "podDisruptionBudget.maxUnavailable, 0, /podDisruptionBudget/maxUnavailable",
-      "replica, 3, 'replica' not allowed",
-      "rbac.scpoe, Cluster, 'scpoe' not allowed",
-      "serviceAccount.annotaions.a, b, 'annotaions' not allowed"})
+  @CsvSource(
+      quoteCharacter = '"',
+      value = {
+        "rbac.scope, Everywhere, /rbac/scope",
+        "replicas, -1, /replicas",
+        "replicas, two, /replicas",
+        "image.pullPolicy, Sometimes, /image/pullPolicy",
+        "resync, 5 minutes, /resync",
+        "tables.namePrefix, prod/, /tables/namePrefix",
+        "tables.adopt[0].namespace, Team_A, /tables/adopt/0",
+        "serviceMonitor.enabled, maybe, /serviceMonitor/enabled",
+        "podDisruptionBudget.maxUnavailable, 0, /podDisruptionBudget/maxUnavailable",
+        "replica, 3, 'replica' not allowed",
+        "rbac.scpoe, Cluster, 'scpoe' not allowed",
+        "serviceAccount.annotaions.a, b, 'annotaions' not allowed"
+      })
   void templateRejectsValuesOutsideTheSchema(String key, String value, String expectedInError) {
-    assertThatThrownBy(() -> new Helm(CHART).template().withName(RELEASE).withKubeVersion(KUBE_VERSION)
-        .set(key, value).call())
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART)
+                    .template()
+                    .withName(RELEASE)
+                    .withKubeVersion(KUBE_VERSION)
+                    .set(key, value)
+                    .call())
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(expectedInError);
   }
 
   @Test
   void templateRefusesKubernetesOlderThan127() {
-    assertThatThrownBy(() -> new Helm(CHART).template().withName(RELEASE).withKubeVersion("1.26.9").call())
+    assertThatThrownBy(
+            () -> new Helm(CHART).template().withName(RELEASE).withKubeVersion("1.26.9").call())
         .hasMessageContaining("kubeVersion")
         .hasMessageContaining(">=1.27.0-0");
   }
@@ -118,9 +132,13 @@ class HelmChartTest {
   void chartCrdIsAByteCopyOfTheGeneratedCrd(String file) throws IOException {
     Path copy = CHART_CRDS.resolve(file);
 
-    assertThat(copy).as("%s is missing; copy it: cp crds/%s charts/limiter-operator/crds/", copy, file).isRegularFile();
+    assertThat(copy)
+        .as("%s is missing; copy it: cp crds/%s charts/limiter-operator/crds/", copy, file)
+        .isRegularFile();
     assertThat(Files.readAllBytes(copy))
-        .as("%s differs from crds/%s; copy it: cp crds/%s charts/limiter-operator/crds/", copy, file, file)
+        .as(
+            "%s differs from crds/%s; copy it: cp crds/%s charts/limiter-operator/crds/",
+            copy, file, file)
         .isEqualTo(Files.readAllBytes(HelmRender.GENERATED_CRDS.resolve(file)));
   }
 
@@ -134,8 +152,8 @@ class HelmChartTest {
   /**
    * Helm 3's {@code helm show crds} concatenates the CRD files without a {@code ---} between them
    * (helm/helm#11261), and the generated files start with a comment, not {@code ---}: its output is
-   * not one valid YAML stream, so each file is found in it and parsed on its own. {@code helm install}
-   * reads the files one by one and is not affected.
+   * not one valid YAML stream, so each file is found in it and parsed on its own. {@code helm
+   * install} reads the files one by one and is not affected.
    */
   @Test
   void helmInstallsTheCrdOfEveryKindTheOperatorReconciles() throws IOException {
@@ -152,10 +170,19 @@ class HelmChartTest {
 
   @Test
   void notesTellHowToCheckTheOperatorAndWhereTheIamPolicyIs() {
-    String notes = new Helm(CHART).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
-        .withKubeVersion(KUBE_VERSION).dryRun().clientOnly().call().getOutput();
+    String notes =
+        new Helm(CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(RELEASE_NAMESPACE)
+            .withKubeVersion(KUBE_VERSION)
+            .dryRun()
+            .clientOnly()
+            .call()
+            .getOutput();
 
-    assertThat(notes).contains("kubectl get rlt -A")
+    assertThat(notes)
+        .contains("kubectl get rlt -A")
         .contains("kubectl get eh -A")
         .contains("kubectl -n limiter-system logs deployment/limiter-operator")
         .contains("docs/iam-policy.json")
@@ -163,24 +190,33 @@ class HelmChartTest {
   }
 
   /**
-   * {@code helm lint --strict} of a copy of the chart whose values.yaml is the defaults overlaid with
-   * {@code overridesYaml}: helm lint reads values only from the chart, not from a values file.
+   * {@code helm lint --strict} of a copy of the chart whose values.yaml is the defaults overlaid
+   * with {@code overridesYaml}: helm lint reads values only from the chart, not from a values file.
    */
   private LintResult lintWithValues(String overridesYaml) throws IOException {
     Path copy = tempDir.resolve("limiter-operator");
     copyTree(CHART, copy);
-    Map<String, Object> values = HelmRender.parseMap(Files.readString(CHART.resolve("values.yaml")));
-    Files.writeString(copy.resolve("values.yaml"), HelmRender.toYaml(merge(values, HelmRender.parseMap(overridesYaml))));
+    Map<String, Object> values =
+        HelmRender.parseMap(Files.readString(CHART.resolve("values.yaml")));
+    Files.writeString(
+        copy.resolve("values.yaml"),
+        HelmRender.toYaml(merge(values, HelmRender.parseMap(overridesYaml))));
     return new Helm(copy).lint().strict().call();
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overrides) {
+  private static Map<String, Object> merge(
+      Map<String, Object> base, Map<String, Object> overrides) {
     Map<String, Object> merged = new LinkedHashMap<>(base);
-    overrides.forEach((key, value) -> merged.merge(key, value, (old, replacement) ->
-        old instanceof Map && replacement instanceof Map
-            ? merge((Map<String, Object>) old, (Map<String, Object>) replacement)
-            : replacement));
+    overrides.forEach(
+        (key, value) ->
+            merged.merge(
+                key,
+                value,
+                (old, replacement) ->
+                    old instanceof Map && replacement instanceof Map
+                        ? merge((Map<String, Object>) old, (Map<String, Object>) replacement)
+                        : replacement));
     return merged;
   }
 

@@ -41,8 +41,16 @@ class HelmDefaultRenderTest {
 
   @Test
   void rendersTheOperatorWithClusterWideRbacAndNoServiceMonitor() {
-    assertThat(rendered.kinds()).containsExactlyInAnyOrder("Deployment", "ServiceAccount", "ClusterRole",
-        "ClusterRoleBinding", "Role", "RoleBinding", "Service", "PodDisruptionBudget");
+    assertThat(rendered.kinds())
+        .containsExactlyInAnyOrder(
+            "Deployment",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "PodDisruptionBudget");
   }
 
   @Test
@@ -51,7 +59,8 @@ class HelmDefaultRenderTest {
 
     assertThat(deployment.getMetadata().getNamespace()).isEqualTo(RELEASE_NAMESPACE);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(rendered.operatorContainer().getImage()).isEqualTo("ghcr.io/limiter-dev/limiter-operator:0.1.0");
+    assertThat(rendered.operatorContainer().getImage())
+        .isEqualTo("ghcr.io/limiter-dev/limiter-operator:0.1.0");
     assertThat(rendered.operatorContainer().getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(rendered.operatorContainer().getCommand()).isEmpty();
     assertThat(rendered.operatorContainer().getArgs()).isEmpty();
@@ -59,7 +68,8 @@ class HelmDefaultRenderTest {
 
   @Test
   void deploymentCarriesTheRecommendedLabels() {
-    assertThat(rendered.deployment().getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "limiter-operator")
+    assertThat(rendered.deployment().getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/name", "limiter-operator")
         .containsEntry("app.kubernetes.io/instance", RELEASE)
         .containsEntry("app.kubernetes.io/version", "0.1.0")
         .containsEntry("app.kubernetes.io/managed-by", "Helm")
@@ -96,25 +106,31 @@ class HelmDefaultRenderTest {
     PodSpec pod = rendered.deployment().getSpec().getTemplate().getSpec();
 
     assertThat(rendered.operatorContainer().getVolumeMounts())
-        .anySatisfy(mount -> {
-          assertThat(mount.getMountPath()).isEqualTo("/tmp");
-          assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
-          assertThat(pod.getVolumes()).anySatisfy(volume -> {
-            assertThat(volume.getName()).isEqualTo(mount.getName());
-            assertThat(volume.getEmptyDir()).isNotNull();
-          });
-        });
+        .anySatisfy(
+            mount -> {
+              assertThat(mount.getMountPath()).isEqualTo("/tmp");
+              assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+              assertThat(pod.getVolumes())
+                  .anySatisfy(
+                      volume -> {
+                        assertThat(volume.getName()).isEqualTo(mount.getName());
+                        assertThat(volume.getEmptyDir()).isNotNull();
+                      });
+            });
   }
 
   @Test
   void probesUseHealthzAndReadyzOnTheHttpPort() {
     Container container = rendered.operatorContainer();
 
-    assertThat(container.getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getName()).isEqualTo("http");
-      assertThat(port.getContainerPort()).isEqualTo(8080);
-      assertThat(port.getProtocol()).isEqualTo("TCP");
-    });
+    assertThat(container.getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http");
+              assertThat(port.getContainerPort()).isEqualTo(8080);
+              assertThat(port.getProtocol()).isEqualTo("TCP");
+            });
     assertProbe(container.getLivenessProbe(), "/healthz");
     assertProbe(container.getReadinessProbe(), "/readyz");
     assertProbe(container.getStartupProbe(), "/healthz");
@@ -125,14 +141,18 @@ class HelmDefaultRenderTest {
     EnvVar podNamespace = rendered.env("POD_NAMESPACE").orElseThrow();
 
     assertThat(podNamespace.getValue()).isNull();
-    assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
   }
 
   @Test
   void environmentHasTheDefaultSettingsAndNoAwsOverrides() {
     assertThat(rendered.envValue("LIMITER_RESYNC")).isEqualTo("5m");
-    assertThat(rendered.envValue("LIMITER_WATCH_NAMESPACES")).as("empty means all namespaces").isEmpty();
-    assertThat(rendered.envValue("JAVA_TOOL_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+    assertThat(rendered.envValue("LIMITER_WATCH_NAMESPACES"))
+        .as("empty means all namespaces")
+        .isEmpty();
+    assertThat(rendered.envValue("JAVA_TOOL_OPTIONS"))
+        .isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
     assertThat(rendered.env("LIMITER_DEFAULT_REGION")).isEmpty();
     assertThat(rendered.env("LIMITER_ENDPOINT_URL")).isEmpty();
     assertThat(rendered.env("LIMITER_TABLE_NAME_PREFIX")).as("no table-name prefix").isEmpty();
@@ -143,7 +163,8 @@ class HelmDefaultRenderTest {
   void resourcesDefaultToTheContract() {
     var resources = rendered.operatorContainer().getResources();
 
-    assertThat(resources.getRequests()).isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")));
+    assertThat(resources.getRequests())
+        .isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")));
     assertThat(resources.getLimits()).isEqualTo(Map.of("memory", new Quantity("512Mi")));
   }
 
@@ -154,13 +175,22 @@ class HelmDefaultRenderTest {
     assertThat(account.getMetadata().getName()).isEqualTo(RELEASE);
     assertThat(account.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(account.getAutomountServiceAccountToken()).isTrue();
-    assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(RELEASE);
-    assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isTrue();
+    assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo(RELEASE);
+    assertThat(
+            rendered
+                .deployment()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .isTrue();
   }
 
   @Test
   void clusterRoleGrantsExactlyTheOperatorsPermissions() {
-    assertThat(HelmRender.permissions(rendered.one(ClusterRole.class).getRules())).isEqualTo(OPERATOR_PERMISSIONS);
+    assertThat(HelmRender.permissions(rendered.one(ClusterRole.class).getRules()))
+        .isEqualTo(OPERATOR_PERMISSIONS);
   }
 
   @Test
@@ -168,33 +198,47 @@ class HelmDefaultRenderTest {
     ClusterRoleBinding binding = rendered.one(ClusterRoleBinding.class);
 
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-    assertThat(binding.getRoleRef().getName()).isEqualTo(rendered.one(ClusterRole.class).getMetadata().getName());
-    assertThat(binding.getSubjects()).singleElement().satisfies(HelmDefaultRenderTest::isTheOperatorsServiceAccount);
+    assertThat(binding.getRoleRef().getName())
+        .isEqualTo(rendered.one(ClusterRole.class).getMetadata().getName());
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(HelmDefaultRenderTest::isTheOperatorsServiceAccount);
   }
 
   @Test
   void noRbacRuleUsesWildcardsOrTouchesSecrets() {
     List<PolicyRule> rules = rendered.allRbacRules().toList();
 
-    assertThat(rules).isNotEmpty().allSatisfy(rule -> {
-      assertThat(rule.getApiGroups()).doesNotContain("*");
-      assertThat(rule.getResources()).doesNotContain("*", "secrets");
-      assertThat(rule.getVerbs()).doesNotContain("*");
-      assertThat(rule.getNonResourceURLs()).isEmpty();
-    });
+    assertThat(rules)
+        .isNotEmpty()
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.getApiGroups()).doesNotContain("*");
+              assertThat(rule.getResources()).doesNotContain("*", "secrets");
+              assertThat(rule.getVerbs()).doesNotContain("*");
+              assertThat(rule.getNonResourceURLs()).isEmpty();
+            });
   }
 
   @Test
   void leaderElectionRoleInTheReleaseNamespaceManagesLeases() {
-    Role role = rendered.find(Role.class, RELEASE_NAMESPACE, RELEASE + "-leader-election").orElseThrow();
-    RoleBinding binding = rendered.find(RoleBinding.class, RELEASE_NAMESPACE, RELEASE + "-leader-election").orElseThrow();
+    Role role =
+        rendered.find(Role.class, RELEASE_NAMESPACE, RELEASE + "-leader-election").orElseThrow();
+    RoleBinding binding =
+        rendered
+            .find(RoleBinding.class, RELEASE_NAMESPACE, RELEASE + "-leader-election")
+            .orElseThrow();
 
     assertThat(HelmRender.permissions(role.getRules()))
-        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
+        .containsExactly(
+            new Permission(
+                "coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
     assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).isEmpty());
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(binding.getSubjects()).singleElement().satisfies(HelmDefaultRenderTest::isTheOperatorsServiceAccount);
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(HelmDefaultRenderTest::isTheOperatorsServiceAccount);
   }
 
   @Test
@@ -212,12 +256,16 @@ class HelmDefaultRenderTest {
     Service service = rendered.one(Service.class);
 
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
-    assertThat(service.getSpec().getSelector()).isEqualTo(rendered.deployment().getSpec().getSelector().getMatchLabels());
-    assertThat(service.getSpec().getPorts()).singleElement().satisfies((ServicePort port) -> {
-      assertThat(port.getName()).isEqualTo("http");
-      assertThat(port.getPort()).isEqualTo(8080);
-      assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
-    });
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(rendered.deployment().getSpec().getSelector().getMatchLabels());
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            (ServicePort port) -> {
+              assertThat(port.getName()).isEqualTo("http");
+              assertThat(port.getPort()).isEqualTo(8080);
+              assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+            });
   }
 
   private static void assertProbe(Probe probe, String path) {

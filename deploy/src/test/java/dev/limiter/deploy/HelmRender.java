@@ -25,13 +25,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Renders the chart with helm-java (no cluster, no helm binary) and reads the result with fabric8. */
+/**
+ * Renders the chart with helm-java (no cluster, no helm binary) and reads the result with fabric8.
+ */
 final class HelmRender {
 
   /** The chart, relative to the deploy module (Maven's working directory for tests). */
   static final Path CHART = Path.of("../charts/limiter-operator");
+
   static final String RELEASE = "limiter-operator";
   static final String RELEASE_NAMESPACE = "limiter-system";
+
   /** helm-java's client-only default is Kubernetes 1.20, below the chart's kubeVersion floor. */
   static final String KUBE_VERSION = "1.30.0";
 
@@ -40,28 +44,39 @@ final class HelmRender {
    * reconciles, the ConfigMaps it publishes, its events. The chart's ClusterRole or Roles and the
    * ClusterRole of {@code config/rbac} must grant exactly these.
    */
-  static final Set<Permission> OPERATOR_PERMISSIONS = Set.of(
-      // Each one needed: the operator module's RbacApiServerIT takes each away on a real API server and names the step that fails.
-      new Permission("limiter.dev", "ratelimitertables", Set.of("get", "list", "watch", "patch")),
-      // update: the billing-switch intent is written locked on the version the pass read
-      new Permission("limiter.dev", "ratelimitertables/status", Set.of("patch", "update")),
-      new Permission("limiter.dev", "ratelimitertables/finalizers", Set.of("update")),
-      new Permission("limiter.dev", "entityhierarchies", Set.of("get", "list", "watch", "patch")),
-      new Permission("limiter.dev", "entityhierarchies/status", Set.of("patch")),
-      // Read, create and update its own ConfigMap: no watch (no informer on ConfigMaps), no delete (garbage collection does it).
-      new Permission("", "configmaps", Set.of("get", "create", "update")),
-      new Permission("", "events", Set.of("create", "patch")));
+  static final Set<Permission> OPERATOR_PERMISSIONS =
+      Set.of(
+          // Each one needed: the operator module's RbacApiServerIT takes each away on a real API
+          // server and names the step that fails.
+          new Permission(
+              "limiter.dev", "ratelimitertables", Set.of("get", "list", "watch", "patch")),
+          // update: the billing-switch intent is written locked on the version the pass read
+          new Permission("limiter.dev", "ratelimitertables/status", Set.of("patch", "update")),
+          new Permission("limiter.dev", "ratelimitertables/finalizers", Set.of("update")),
+          new Permission(
+              "limiter.dev", "entityhierarchies", Set.of("get", "list", "watch", "patch")),
+          new Permission("limiter.dev", "entityhierarchies/status", Set.of("patch")),
+          // Read, create and update its own ConfigMap: no watch (no informer on ConfigMaps), no
+          // delete (garbage collection does it).
+          new Permission("", "configmaps", Set.of("get", "create", "update")),
+          new Permission("", "events", Set.of("create", "patch")));
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private HelmRender() {}
 
   /** The CustomResourceDefinitions every install brings, one per kind the operator reconciles. */
-  static final List<CrdNames> CRDS = List.of(
-      new CrdNames("ratelimitertables.limiter.dev", "RateLimiterTable", "ratelimitertables", "rlt"),
-      new CrdNames("entityhierarchies.limiter.dev", "EntityHierarchy", "entityhierarchies", "eh"));
+  static final List<CrdNames> CRDS =
+      List.of(
+          new CrdNames(
+              "ratelimitertables.limiter.dev", "RateLimiterTable", "ratelimitertables", "rlt"),
+          new CrdNames(
+              "entityhierarchies.limiter.dev", "EntityHierarchy", "entityhierarchies", "eh"));
 
-  /** The generated CRDs, {@code crds/} at the root of the project, that the chart and kustomize copy. */
+  /**
+   * The generated CRDs, {@code crds/} at the root of the project, that the chart and kustomize
+   * copy.
+   */
   static final Path GENERATED_CRDS = Path.of("../crds");
 
   /** One verb set granted on one resource of one API group. */
@@ -78,24 +93,43 @@ final class HelmRender {
   /** Names of the regular files in {@code directory}, sorted. */
   static List<String> fileNames(Path directory) {
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).sorted().toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(file -> file.getFileName().toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Asserts that {@code crds} are exactly {@link #CRDS}: namespaced, group limiter.dev, serving v1alpha1. */
+  /**
+   * Asserts that {@code crds} are exactly {@link #CRDS}: namespaced, group limiter.dev, serving
+   * v1alpha1.
+   */
   static void assertTheOperatorsCrds(List<HasMetadata> crds) {
-    assertThat(crds).allSatisfy(crd -> assertThat(crd).isInstanceOf(CustomResourceDefinition.class));
-    assertThat(crds).map(CustomResourceDefinition.class::cast)
-        .map(crd -> new CrdNames(crd.getMetadata().getName(), crd.getSpec().getNames().getKind(),
-            crd.getSpec().getNames().getPlural(), String.join(",", crd.getSpec().getNames().getShortNames())))
+    assertThat(crds)
+        .allSatisfy(crd -> assertThat(crd).isInstanceOf(CustomResourceDefinition.class));
+    assertThat(crds)
+        .map(CustomResourceDefinition.class::cast)
+        .map(
+            crd ->
+                new CrdNames(
+                    crd.getMetadata().getName(),
+                    crd.getSpec().getNames().getKind(),
+                    crd.getSpec().getNames().getPlural(),
+                    String.join(",", crd.getSpec().getNames().getShortNames())))
         .containsExactlyInAnyOrderElementsOf(CRDS);
-    assertThat(crds).map(CustomResourceDefinition.class::cast).allSatisfy(crd -> {
-      assertThat(crd.getSpec().getGroup()).isEqualTo("limiter.dev");
-      assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
-      assertThat(crd.getSpec().getVersions()).extracting(v -> v.getName()).contains("v1alpha1");
-    });
+    assertThat(crds)
+        .map(CustomResourceDefinition.class::cast)
+        .allSatisfy(
+            crd -> {
+              assertThat(crd.getSpec().getGroup()).isEqualTo("limiter.dev");
+              assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+              assertThat(crd.getSpec().getVersions())
+                  .extracting(v -> v.getName())
+                  .contains("v1alpha1");
+            });
   }
 
   /** {@code helm template} of the chart with default values. */
@@ -103,12 +137,20 @@ final class HelmRender {
     return withValues("{}");
   }
 
-  /** {@code helm template} of the chart with {@code valuesYaml} as a values file over the defaults. */
+  /**
+   * {@code helm template} of the chart with {@code valuesYaml} as a values file over the defaults.
+   */
   static Rendered withValues(String valuesYaml) {
     Path values = writeTemp(valuesYaml);
     try {
-      String manifest = new Helm(CHART).template().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
-          .withKubeVersion(KUBE_VERSION).withValuesFile(values).call();
+      String manifest =
+          new Helm(CHART)
+              .template()
+              .withName(RELEASE)
+              .withNamespace(RELEASE_NAMESPACE)
+              .withKubeVersion(KUBE_VERSION)
+              .withValuesFile(values)
+              .call();
       return new Rendered(parse(manifest));
     } finally {
       delete(values);
@@ -132,7 +174,9 @@ final class HelmRender {
     return SERIALIZATION.asYaml(value);
   }
 
-  /** Rules flattened to one permission per (API group, resource), so rule grouping does not matter. */
+  /**
+   * Rules flattened to one permission per (API group, resource), so rule grouping does not matter.
+   */
   static Set<Permission> permissions(List<PolicyRule> rules) {
     Set<Permission> permissions = new HashSet<>();
     for (PolicyRule rule : rules) {
@@ -179,7 +223,10 @@ final class HelmRender {
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String namespace, String name) {
       return all(type).stream()
-          .filter(o -> Objects.equals(o.getMetadata().getNamespace(), namespace) && o.getMetadata().getName().equals(name))
+          .filter(
+              o ->
+                  Objects.equals(o.getMetadata().getNamespace(), namespace)
+                      && o.getMetadata().getName().equals(name))
           .findFirst();
     }
 
@@ -198,7 +245,9 @@ final class HelmRender {
     }
 
     Optional<EnvVar> env(String name) {
-      return operatorContainer().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
+      return operatorContainer().getEnv().stream()
+          .filter(e -> e.getName().equals(name))
+          .findFirst();
     }
 
     /** The value of a plain (not valueFrom) environment variable, which must be present. */

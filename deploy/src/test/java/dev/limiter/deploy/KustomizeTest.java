@@ -45,9 +45,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kustomize bases under {@code config/} as {@code kubectl kustomize} renders them: that
- * {@code config/default} installs both CRDs, least-privilege RBAC and a restricted, probed Deployment
- * in {@code limiter-system} (the same contract as the Helm chart), that the samples and CRD bases
+ * The kustomize bases under {@code config/} as {@code kubectl kustomize} renders them: that {@code
+ * config/default} installs both CRDs, least-privilege RBAC and a restricted, probed Deployment in
+ * {@code limiter-system} (the same contract as the Helm chart), that the samples and CRD bases
  * build, and that {@code config/crd/bases/} holds byte copies of {@code crds/}, since kustomize
  * cannot read outside its root.
  *
@@ -66,19 +66,36 @@ class KustomizeTest {
 
   private static final Set<String> KINDS = Set.of("ratelimitertables", "entityhierarchies");
 
-  /** What config/rbac/limiter_editor_role.yaml lets namespace admins and editors do: all but write status. */
-  private static final Set<Permission> EDITOR_PERMISSIONS = KINDS.stream()
-      .flatMap(plural -> Stream.of(
-          new Permission("limiter.dev", plural,
-              Set.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")),
-          new Permission("limiter.dev", plural + "/status", Set.of("get"))))
-      .collect(Collectors.toSet());
+  /**
+   * What config/rbac/limiter_editor_role.yaml lets namespace admins and editors do: all but write
+   * status.
+   */
+  private static final Set<Permission> EDITOR_PERMISSIONS =
+      KINDS.stream()
+          .flatMap(
+              plural ->
+                  Stream.of(
+                      new Permission(
+                          "limiter.dev",
+                          plural,
+                          Set.of(
+                              "get",
+                              "list",
+                              "watch",
+                              "create",
+                              "update",
+                              "patch",
+                              "delete",
+                              "deletecollection")),
+                      new Permission("limiter.dev", plural + "/status", Set.of("get"))))
+          .collect(Collectors.toSet());
 
   /** What config/rbac/limiter_viewer_role.yaml lets namespace viewers do: read, status included. */
-  private static final Set<Permission> VIEWER_PERMISSIONS = KINDS.stream()
-      .flatMap(plural -> Stream.of(plural, plural + "/status"))
-      .map(resource -> new Permission("limiter.dev", resource, Set.of("get", "list", "watch")))
-      .collect(Collectors.toSet());
+  private static final Set<Permission> VIEWER_PERMISSIONS =
+      KINDS.stream()
+          .flatMap(plural -> Stream.of(plural, plural + "/status"))
+          .map(resource -> new Permission("limiter.dev", resource, Set.of("get", "list", "watch")))
+          .collect(Collectors.toSet());
 
   static List<String> generatedCrdFiles() {
     return HelmRender.generatedCrdFiles();
@@ -89,9 +106,13 @@ class KustomizeTest {
   void crdBaseIsAByteCopyOfTheGeneratedCrd(String file) throws IOException {
     Path copy = CRD_BASES.resolve(file);
 
-    assertThat(copy).as("config/crd/bases/%s is missing: copy crds/%s to config/crd/bases/", file, file).isRegularFile();
+    assertThat(copy)
+        .as("config/crd/bases/%s is missing: copy crds/%s to config/crd/bases/", file, file)
+        .isRegularFile();
     assertThat(Files.readAllBytes(copy))
-        .as("config/crd/bases/%s differs from crds/%s: copy crds/%s to config/crd/bases/", file, file, file)
+        .as(
+            "config/crd/bases/%s differs from crds/%s: copy crds/%s to config/crd/bases/",
+            file, file, file)
         .isEqualTo(Files.readAllBytes(HelmRender.GENERATED_CRDS.resolve(file)));
   }
 
@@ -107,14 +128,18 @@ class KustomizeTest {
     List<HasMetadata> rendered = kustomize("crd");
 
     HelmRender.assertTheOperatorsCrds(rendered);
-    assertThat(rendered).allSatisfy(crd -> assertThat(crd.getMetadata().getAnnotations())
-        .as("annotations of %s", crd.getMetadata().getName())
-        .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false"));
+    assertThat(rendered)
+        .allSatisfy(
+            crd ->
+                assertThat(crd.getMetadata().getAnnotations())
+                    .as("annotations of %s", crd.getMetadata().getName())
+                    .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false"));
   }
 
   @Test
   void defaultInstallsExactlyTheOperatorAndNoSamples() {
-    assertThat(kustomize("default")).extracting(HasMetadata::getKind, resource -> resource.getMetadata().getName())
+    assertThat(kustomize("default"))
+        .extracting(HasMetadata::getKind, resource -> resource.getMetadata().getName())
         .containsExactlyInAnyOrder(
             tuple("Namespace", NAMESPACE),
             tuple("CustomResourceDefinition", "ratelimitertables.limiter.dev"),
@@ -135,27 +160,38 @@ class KustomizeTest {
   void everythingNamespacedIsInLimiterSystemAndPartOfTheOperator() {
     List<HasMetadata> rendered = kustomize("default");
 
-    assertThat(rendered).filteredOn(KustomizeTest::namespaced)
+    assertThat(rendered)
+        .filteredOn(KustomizeTest::namespaced)
         .isNotEmpty()
-        .allSatisfy(resource -> assertThat(resource.getMetadata().getNamespace())
-            .as("%s %s", resource.getKind(), resource.getMetadata().getName()).isEqualTo(NAMESPACE));
-    assertThat(rendered).filteredOn(resource -> !namespaced(resource))
+        .allSatisfy(
+            resource ->
+                assertThat(resource.getMetadata().getNamespace())
+                    .as("%s %s", resource.getKind(), resource.getMetadata().getName())
+                    .isEqualTo(NAMESPACE));
+    assertThat(rendered)
+        .filteredOn(resource -> !namespaced(resource))
         .allSatisfy(resource -> assertThat(resource.getMetadata().getNamespace()).isNull());
-    assertThat(rendered).allSatisfy(resource -> assertThat(resource.getMetadata().getLabels())
-        .as("labels of %s %s", resource.getKind(), resource.getMetadata().getName())
-        .containsEntry("app.kubernetes.io/part-of", NAME));
+    assertThat(rendered)
+        .allSatisfy(
+            resource ->
+                assertThat(resource.getMetadata().getLabels())
+                    .as("labels of %s %s", resource.getKind(), resource.getMetadata().getName())
+                    .containsEntry("app.kubernetes.io/part-of", NAME));
   }
 
   @Test
   void clusterRoleGrantsExactlyWhatTheOperatorUses() {
     ClusterRole role = named(kustomize("default"), ClusterRole.class, NAME);
 
-    assertThat(HelmRender.permissions(role.getRules())).as("the chart's contract, HelmRender.OPERATOR_PERMISSIONS")
+    assertThat(HelmRender.permissions(role.getRules()))
+        .as("the chart's contract, HelmRender.OPERATOR_PERMISSIONS")
         .isEqualTo(HelmRender.OPERATOR_PERMISSIONS);
-    assertThat(role.getRules()).allSatisfy(rule -> {
-      assertThat(rule.getResourceNames()).isNullOrEmpty();
-      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
-    });
+    assertThat(role.getRules())
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.getResourceNames()).isNullOrEmpty();
+              assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+            });
     assertThat(role.getAggregationRule()).isNull();
   }
 
@@ -167,11 +203,14 @@ class KustomizeTest {
 
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
     assertThat(binding.getRoleRef().getName()).isEqualTo(NAME);
-    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
-      assertThat(subject.getKind()).isEqualTo("ServiceAccount");
-      assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
-      assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            subject -> {
+              assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+              assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
+              assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+            });
   }
 
   @Test
@@ -182,13 +221,18 @@ class KustomizeTest {
 
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(HelmRender.permissions(role.getRules()))
-        .containsExactly(new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
+        .containsExactly(
+            new Permission(
+                "coordination.k8s.io", "leases", Set.of("get", "create", "update", "patch")));
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
-      assertThat(subject.getName()).isEqualTo(NAME);
-      assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            subject -> {
+              assertThat(subject.getName()).isEqualTo(NAME);
+              assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+            });
   }
 
   @Test
@@ -202,30 +246,42 @@ class KustomizeTest {
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
         .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
     assertThat(HelmRender.permissions(editor.getRules())).isEqualTo(EDITOR_PERMISSIONS);
-    assertThat(viewer.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+    assertThat(viewer.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
         .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-admin")
         .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
     assertThat(HelmRender.permissions(viewer.getRules())).isEqualTo(VIEWER_PERMISSIONS);
-    assertThat(Stream.of(editor, viewer)).allSatisfy(role -> assertThat(role.getRules()).allSatisfy(rule -> {
-      assertThat(rule.getResourceNames()).isNullOrEmpty();
-      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
-    }));
+    assertThat(Stream.of(editor, viewer))
+        .allSatisfy(
+            role ->
+                assertThat(role.getRules())
+                    .allSatisfy(
+                        rule -> {
+                          assertThat(rule.getResourceNames()).isNullOrEmpty();
+                          assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+                        }));
   }
 
   @Test
   void noRuleUsesAWildcard() {
-    Stream<PolicyRule> rules = kustomize("default").stream().flatMap(resource -> {
-      if (resource instanceof ClusterRole role) {
-        return role.getRules().stream();
-      }
-      return resource instanceof Role role ? role.getRules().stream() : Stream.empty();
-    });
+    Stream<PolicyRule> rules =
+        kustomize("default").stream()
+            .flatMap(
+                resource -> {
+                  if (resource instanceof ClusterRole role) {
+                    return role.getRules().stream();
+                  }
+                  return resource instanceof Role role ? role.getRules().stream() : Stream.empty();
+                });
 
-    assertThat(rules.toList()).hasSizeGreaterThan(6).allSatisfy(rule -> {
-      assertThat(rule.getApiGroups()).doesNotContain("*");
-      assertThat(rule.getResources()).noneMatch(resource -> resource.contains("*"));
-      assertThat(rule.getVerbs()).doesNotContain("*");
-    });
+    assertThat(rules.toList())
+        .hasSizeGreaterThan(6)
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.getApiGroups()).doesNotContain("*");
+              assertThat(rule.getResources()).noneMatch(resource -> resource.contains("*"));
+              assertThat(rule.getVerbs()).doesNotContain("*");
+            });
   }
 
   @Test
@@ -239,13 +295,18 @@ class KustomizeTest {
     assertThat(pod.getServiceAccountName()).isEqualTo(NAME);
     assertThat(container.getImage()).isEqualTo(IMAGE + ":0.1.0");
     assertThat(container.getCommand()).isNullOrEmpty();
-    assertThat(container.getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getName()).isEqualTo("http");
-      assertThat(port.getContainerPort()).isEqualTo(8080);
-    });
+    assertThat(container.getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http");
+              assertThat(port.getContainerPort()).isEqualTo(8080);
+            });
     assertThat(container.getResources().getRequests())
-        .containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
-    assertThat(container.getResources().getLimits()).containsOnly(Map.entry("memory", new Quantity("512Mi")));
+        .containsEntry("cpu", new Quantity("100m"))
+        .containsEntry("memory", new Quantity("256Mi"));
+    assertThat(container.getResources().getLimits())
+        .containsOnly(Map.entry("memory", new Quantity("512Mi")));
   }
 
   @Test
@@ -266,8 +327,11 @@ class KustomizeTest {
     assertThat(containerSecurity.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(containerSecurity.getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(operatorContainer(deployment).getVolumeMounts())
-        .singleElement().satisfies(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
-    assertThat(pod.getVolumes()).singleElement().satisfies(volume -> assertThat(volume.getEmptyDir()).isNotNull());
+        .singleElement()
+        .satisfies(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(volume -> assertThat(volume.getEmptyDir()).isNotNull());
   }
 
   @Test
@@ -281,12 +345,17 @@ class KustomizeTest {
 
   @Test
   void deploymentConfiguresTheOperatorThroughItsEnvironment() {
-    List<EnvVar> env = operatorContainer(named(kustomize("default"), Deployment.class, NAME)).getEnv();
+    List<EnvVar> env =
+        operatorContainer(named(kustomize("default"), Deployment.class, NAME)).getEnv();
 
-    assertThat(env).extracting(EnvVar::getName)
-        .containsExactly("POD_NAMESPACE", "LIMITER_DEFAULT_REGION", "LIMITER_RESYNC", "JAVA_TOOL_OPTIONS");
-    assertThat(env.get(0).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-    assertThat(env.subList(1, 4)).extracting(EnvVar::getValue)
+    assertThat(env)
+        .extracting(EnvVar::getName)
+        .containsExactly(
+            "POD_NAMESPACE", "LIMITER_DEFAULT_REGION", "LIMITER_RESYNC", "JAVA_TOOL_OPTIONS");
+    assertThat(env.get(0).getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+    assertThat(env.subList(1, 4))
+        .extracting(EnvVar::getValue)
         .containsExactly("us-east-1", "5m", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
   }
 
@@ -299,25 +368,31 @@ class KustomizeTest {
     PodDisruptionBudget budget = named(rendered, PodDisruptionBudget.class, NAME);
 
     assertThat(deployment.getSpec().getSelector().getMatchLabels())
-        .isNotEmpty().doesNotContainKey("app.kubernetes.io/part-of");
+        .isNotEmpty()
+        .doesNotContainKey("app.kubernetes.io/part-of");
     assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-    assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getName()).isEqualTo("http");
-      assertThat(port.getPort()).isEqualTo(8080);
-      assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
-    });
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http");
+              assertThat(port.getPort()).isEqualTo(8080);
+              assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
+            });
     assertThat(budget.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
     assertThat(podLabels).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
   }
 
   @Test
   void defaultLetsUsersOverrideTheImage() throws IOException {
-    Map<?, ?> kustomization = SERIALIZATION.unmarshal(
-        Files.readString(CONFIG.resolve("default/kustomization.yaml")), Map.class);
+    Map<?, ?> kustomization =
+        SERIALIZATION.unmarshal(
+            Files.readString(CONFIG.resolve("default/kustomization.yaml")), Map.class);
 
-    assertThat((List<?>) kustomization.get("images")).singleElement()
+    assertThat((List<?>) kustomization.get("images"))
+        .singleElement()
         .satisfies(image -> assertThat(((Map<?, ?>) image).get("name")).isEqualTo(IMAGE));
   }
 
@@ -325,28 +400,45 @@ class KustomizeTest {
   void samplesBuildIntoTheTwoRateLimiterTablesAndTheEntityHierarchy() {
     List<HasMetadata> rendered = kustomize("samples");
 
-    assertThat(rendered).extracting(HasMetadata::getKind, resource -> resource.getMetadata().getNamespace(),
+    assertThat(rendered)
+        .extracting(
+            HasMetadata::getKind,
+            resource -> resource.getMetadata().getNamespace(),
             resource -> resource.getMetadata().getName())
-        .containsExactlyInAnyOrder(tuple("RateLimiterTable", "team-b", "api-limits"),
+        .containsExactlyInAnyOrder(
+            tuple("RateLimiterTable", "team-b", "api-limits"),
             tuple("RateLimiterTable", "team-a", "llm-limits"),
             tuple("EntityHierarchy", "team-a", "llm-tenants"));
-    assertThat(rendered).allSatisfy(resource -> assertThat(resource.getMetadata().getAnnotations())
-        .as("annotations of %s %s", resource.getKind(), resource.getMetadata().getName())
-        .containsEntry("argocd.argoproj.io/sync-options", "SkipDryRunOnMissingResource=true,Delete=false"));
+    assertThat(rendered)
+        .allSatisfy(
+            resource ->
+                assertThat(resource.getMetadata().getAnnotations())
+                    .as(
+                        "annotations of %s %s",
+                        resource.getKind(), resource.getMetadata().getName())
+                    .containsEntry(
+                        "argocd.argoproj.io/sync-options",
+                        "SkipDryRunOnMissingResource=true,Delete=false"));
   }
 
   @Test
   void sampleEntityHierarchyReferencesASampleRateLimiterTableInItsNamespace() {
     List<HasMetadata> rendered = kustomize("samples");
-    GenericKubernetesResource hierarchy = rendered.stream()
-        .filter(resource -> resource.getKind().equals("EntityHierarchy"))
-        .map(GenericKubernetesResource.class::cast)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no EntityHierarchy among the samples"));
+    GenericKubernetesResource hierarchy =
+        rendered.stream()
+            .filter(resource -> resource.getKind().equals("EntityHierarchy"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no EntityHierarchy among the samples"));
 
-    assertThat(rendered).filteredOn(resource -> resource.getKind().equals("RateLimiterTable"))
-        .extracting(resource -> resource.getMetadata().getNamespace(), resource -> resource.getMetadata().getName())
-        .contains(tuple(hierarchy.getMetadata().getNamespace(), hierarchy.get("spec", "tableRef", "name")));
+    assertThat(rendered)
+        .filteredOn(resource -> resource.getKind().equals("RateLimiterTable"))
+        .extracting(
+            resource -> resource.getMetadata().getNamespace(),
+            resource -> resource.getMetadata().getName())
+        .contains(
+            tuple(
+                hierarchy.getMetadata().getNamespace(), hierarchy.get("spec", "tableRef", "name")));
   }
 
   @Test
@@ -360,11 +452,14 @@ class KustomizeTest {
         .contains("ServerSideApply=true", "CreateNamespace=true");
     assertThat((String) samples.get("spec", "source", "path")).isEqualTo("config/samples");
     assertThat((Boolean) samples.get("spec", "syncPolicy", "automated", "prune")).isFalse();
-    assertThat(Stream.of(operator, samples)).allSatisfy(application -> {
-      Path source = Path.of("..", (String) application.get("spec", "source", "path"));
-      assertThat(Stream.of("kustomization.yaml", "Kustomization").map(source::resolve))
-          .as("a kustomization in %s", source).anyMatch(Files::isRegularFile);
-    });
+    assertThat(Stream.of(operator, samples))
+        .allSatisfy(
+            application -> {
+              Path source = Path.of("..", (String) application.get("spec", "source", "path"));
+              assertThat(Stream.of("kustomization.yaml", "Kustomization").map(source::resolve))
+                  .as("a kustomization in %s", source)
+                  .anyMatch(Files::isRegularFile);
+            });
   }
 
   private static void assertProbe(Probe probe, String path) {
@@ -385,27 +480,36 @@ class KustomizeTest {
         .contains(resource.getKind());
   }
 
-  private static <T extends HasMetadata> T named(List<HasMetadata> resources, Class<T> type, String name) {
+  private static <T extends HasMetadata> T named(
+      List<HasMetadata> resources, Class<T> type, String name) {
     return resources.stream()
         .filter(type::isInstance)
         .map(type::cast)
         .filter(resource -> resource.getMetadata().getName().equals(name))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in the output"));
+        .orElseThrow(
+            () -> new AssertionError("no " + type.getSimpleName() + " " + name + " in the output"));
   }
 
   private static GenericKubernetesResource application(String file) throws IOException {
-    GenericKubernetesResource application = SERIALIZATION.unmarshal(
-        Files.readString(CONFIG.resolve("argocd").resolve(file)), GenericKubernetesResource.class);
+    GenericKubernetesResource application =
+        SERIALIZATION.unmarshal(
+            Files.readString(CONFIG.resolve("argocd").resolve(file)),
+            GenericKubernetesResource.class);
     assertThat(application.getKind()).isEqualTo("Application");
     return application;
   }
 
-  /** {@code kubectl kustomize ../config/<directory>}, parsed; skips the test when there is no kubectl. */
+  /**
+   * {@code kubectl kustomize ../config/<directory>}, parsed; skips the test when there is no
+   * kubectl.
+   */
   private static List<HasMetadata> kustomize(String directory) {
     Path kubectl = kubectl().orElse(null);
-    Assumptions.assumeTrue(kubectl != null,
-        "kubectl not found (set KUBECTL or put kubectl on the PATH): the kustomize bases were not rendered");
+    Assumptions.assumeTrue(
+        kubectl != null,
+        "kubectl not found (set KUBECTL or put kubectl on the PATH): the kustomize bases were not"
+            + " rendered");
     String output = run(kubectl.toString(), "kustomize", CONFIG.resolve(directory).toString());
     Object parsed = SERIALIZATION.unmarshal(output);
     if (parsed instanceof List<?> list) {
@@ -418,7 +522,9 @@ class KustomizeTest {
     String configured = System.getenv("KUBECTL");
     if (configured != null && !configured.isBlank()) {
       Path path = Path.of(configured);
-      assertThat(Files.isExecutable(path)).as("KUBECTL=%s is not an executable file", configured).isTrue();
+      assertThat(Files.isExecutable(path))
+          .as("KUBECTL=%s is not an executable file", configured)
+          .isTrue();
       return Optional.of(path);
     }
     String searchPath = Optional.ofNullable(System.getenv("PATH")).orElse("");
@@ -432,10 +538,14 @@ class KustomizeTest {
   private static String run(String... command) {
     try {
       Process process = new ProcessBuilder(command).start();
-      CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+      CompletableFuture<String> errors =
+          CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
       String output = read(process.getInputStream());
-      assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("%s finished", String.join(" ", command)).isTrue();
-      assertThat(process.exitValue()).as("exit code of %s; stderr: %s", String.join(" ", command), errors.join())
+      assertThat(process.waitFor(2, TimeUnit.MINUTES))
+          .as("%s finished", String.join(" ", command))
+          .isTrue();
+      assertThat(process.exitValue())
+          .as("exit code of %s; stderr: %s", String.join(" ", command), errors.join())
           .isZero();
       return output;
     } catch (IOException e) {

@@ -23,8 +23,16 @@ final class AcquireEngine {
   private final UsageListener usage;
   private final CascadeMode cascadeMode;
 
-  AcquireEngine(Clock clock, Entities entities, StoredLimits storedLimits, BucketWriter writer, LocalRejections rejections,
-                AdjustmentWriter adjustments, OutagePolicy outages, UsageListener usage, CascadeMode cascadeMode) {
+  AcquireEngine(
+      Clock clock,
+      Entities entities,
+      StoredLimits storedLimits,
+      BucketWriter writer,
+      LocalRejections rejections,
+      AdjustmentWriter adjustments,
+      OutagePolicy outages,
+      UsageListener usage,
+      CascadeMode cascadeMode) {
     this.clock = clock;
     this.entities = entities;
     this.storedLimits = storedLimits;
@@ -86,39 +94,54 @@ final class AcquireEngine {
   }
 
   /** See {@link RateLimiter#acquireAsync(String, String, Map, List)}. */
-  CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+  CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
-    return plan(entityId, resource, consume, limits).handle((plan, failure) -> {
-      if (failure != null) {
-        return CompletableFuture.completedFuture(outages.failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
-      }
-      return execute(plan);
-    }).thenCompose(lease -> lease);
+    return plan(entityId, resource, consume, limits)
+        .handle(
+            (plan, failure) -> {
+              if (failure != null) {
+                return CompletableFuture.completedFuture(
+                    outages.failed(
+                        DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+              }
+              return execute(plan);
+            })
+        .thenCompose(lease -> lease);
   }
 
   /** See {@link RateLimiter#acquireAsync(String, String, Map)}. */
-  CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+  CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume) {
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
-    return storedLimits.resolveAsync(entityId, resource).handle((limits, failure) -> {
-      if (failure != null) {
-        return CompletableFuture.completedFuture(outages.failed(DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
-      }
-      return acquireAsync(entityId, resource, consume, limits);
-    }).thenCompose(lease -> lease);
+    return storedLimits
+        .resolveAsync(entityId, resource)
+        .handle(
+            (limits, failure) -> {
+              if (failure != null) {
+                return CompletableFuture.completedFuture(
+                    outages.failed(
+                        DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
+              }
+              return acquireAsync(entityId, resource, consume, limits);
+            })
+        .thenCompose(lease -> lease);
   }
 
-  private CompletableFuture<AcquirePlan> plan(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
-    return AcquirePlan.of(entities, storedLimits, clock.instant(), entityId, resource, consume, limits);
+  private CompletableFuture<AcquirePlan> plan(
+      String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+    return AcquirePlan.of(
+        entities, storedLimits, clock.instant(), entityId, resource, consume, limits);
   }
 
   /**
-   * Runs a plan. Without a parent: the own buckets in order until one admits. With a parent: in
-   * one transaction, or (by default) both sides in parallel (2 WCU), where the admitted side is
+   * Runs a plan. Without a parent: the own buckets in order until one admits. With a parent: in one
+   * transaction, or (by default) both sides in parallel (2 WCU), where the admitted side is
    * refunded when the other refuses, so a rejected acquire consumes neither; a refund that fails
    * leaves tokens taken (the limiter errs towards admitting less, never more).
    */
@@ -131,50 +154,62 @@ final class AcquireEngine {
       }
     }
     if (plan.parent().isEmpty()) {
-      return firstAdmitting(plan.own(), 0, now).thenApply(attempt -> {
-        if (attempt.failure() != null) {
-          return outages.failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
-        }
-        outages.succeeded();
-        return lease(attempt.outcome(), attempt.take(), now);
-      });
+      return firstAdmitting(plan.own(), 0, now)
+          .thenApply(
+              attempt -> {
+                if (attempt.failure() != null) {
+                  return outages.failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
+                }
+                outages.succeeded();
+                return lease(attempt.outcome(), attempt.take(), now);
+              });
     }
     if (cascadeMode == CascadeMode.TRANSACTION) {
       return transact(plan, 0, 0, now);
     }
     CompletableFuture<Attempt> childAttempt = firstAdmitting(plan.own(), 0, now);
     CompletableFuture<Attempt> parentAttempt = firstAdmitting(plan.parent(), 0, now);
-    return childAttempt.thenCombine(parentAttempt, List::of).thenCompose(attempts -> {
-      Attempt c = attempts.get(0);
-      Attempt p = attempts.get(1);
-      if (c.applied() && p.applied()) {
-        outages.succeeded();
-        return CompletableFuture.completedFuture(cascadeLease(c.take(), state(c.outcome()), p.take(), state(p.outcome()), now));
-      }
-      List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
-      long refundAt = EpochNanos.now(clock);
-      for (Attempt attempt : attempts) {
-        if (attempt.applied()) {
-          List<LimitOp> ops = attempt.take().lease(adjustments, state(attempt.outcome()), now).refunds(refundAt);
-          if (!ops.isEmpty()) {
-            refunds.add(adjustments.refundAsync(attempt.take().key(), ops, refundAt));
-          }
-        }
-      }
-      return CompletableFuture.allOf(refunds.toArray(CompletableFuture[]::new)).handle((done, refundFailure) -> {
-        Throwable failure = c.failure() != null ? c.failure() : p.failure();
-        if (failure != null) {
-          return outages.failed(failure, (Lease) UnenforcedLease.INSTANCE);
-        }
-        List<Violation> violations = new ArrayList<>();
-        attempts.forEach(attempt -> violations.addAll(attempt.violations()));
-        RateLimitExceededException rejected = rejection(violations);
-        if (refundFailure != null) {
-          rejected.addSuppressed(DynamoDbGateway.unwrap(refundFailure));
-        }
-        throw rejected;
-      });
-    });
+    return childAttempt
+        .thenCombine(parentAttempt, List::of)
+        .thenCompose(
+            attempts -> {
+              Attempt c = attempts.get(0);
+              Attempt p = attempts.get(1);
+              if (c.applied() && p.applied()) {
+                outages.succeeded();
+                return CompletableFuture.completedFuture(
+                    cascadeLease(c.take(), state(c.outcome()), p.take(), state(p.outcome()), now));
+              }
+              List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
+              long refundAt = EpochNanos.now(clock);
+              for (Attempt attempt : attempts) {
+                if (attempt.applied()) {
+                  List<LimitOp> ops =
+                      attempt
+                          .take()
+                          .lease(adjustments, state(attempt.outcome()), now)
+                          .refunds(refundAt);
+                  if (!ops.isEmpty()) {
+                    refunds.add(adjustments.refundAsync(attempt.take().key(), ops, refundAt));
+                  }
+                }
+              }
+              return CompletableFuture.allOf(refunds.toArray(CompletableFuture[]::new))
+                  .handle(
+                      (done, refundFailure) -> {
+                        Throwable failure = c.failure() != null ? c.failure() : p.failure();
+                        if (failure != null) {
+                          return outages.failed(failure, (Lease) UnenforcedLease.INSTANCE);
+                        }
+                        List<Violation> violations = new ArrayList<>();
+                        attempts.forEach(attempt -> violations.addAll(attempt.violations()));
+                        RateLimitExceededException rejected = rejection(violations);
+                        if (refundFailure != null) {
+                          rejected.addSuppressed(DynamoDbGateway.unwrap(refundFailure));
+                        }
+                        throw rejected;
+                      });
+            });
   }
 
   /**
@@ -192,64 +227,91 @@ final class AcquireEngine {
     return last;
   }
 
-  /** Keeps what a refusal revealed about the bucket, to refuse locally what DynamoDB certainly would. */
+  /**
+   * Keeps what a refusal revealed about the bucket, to refuse locally what DynamoDB certainly
+   * would.
+   */
   private void remember(BucketTake take, BucketWrite.Outcome outcome, long now) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       rejections.refused(take, rejected.violations(), now);
     }
   }
 
-  /** Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise. */
-  private CompletableFuture<Attempt> firstAdmitting(List<BucketTake> candidates, int index, long now) {
+  /**
+   * Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise.
+   */
+  private CompletableFuture<Attempt> firstAdmitting(
+      List<BucketTake> candidates, int index, long now) {
     BucketTake take = candidates.get(index);
     List<Violation> known = rejections.refusal(take, now);
-    CompletableFuture<Attempt> written = !known.isEmpty()
-        ? CompletableFuture.completedFuture(new Attempt(take, new BucketWrite.Rejected(known), null))
-        : writer.writeAsync(take.key(), take.ops(), now).handle((outcome, failure) -> {
-          if (outcome instanceof BucketWrite.Undecided undecided) {
-            return new Attempt(take, null, outages.undecided(take, undecided));
-          }
-          if (outcome != null) {
-            remember(take, outcome, now);
-          }
-          return new Attempt(take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure));
-        });
-    return written
-        .thenCompose(attempt -> attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
-            ? firstAdmitting(candidates, index + 1, now)
-            : CompletableFuture.completedFuture(attempt));
+    CompletableFuture<Attempt> written =
+        !known.isEmpty()
+            ? CompletableFuture.completedFuture(
+                new Attempt(take, new BucketWrite.Rejected(known), null))
+            : writer
+                .writeAsync(take.key(), take.ops(), now)
+                .handle(
+                    (outcome, failure) -> {
+                      if (outcome instanceof BucketWrite.Undecided undecided) {
+                        return new Attempt(take, null, outages.undecided(take, undecided));
+                      }
+                      if (outcome != null) {
+                        remember(take, outcome, now);
+                      }
+                      return new Attempt(
+                          take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure));
+                    });
+    return written.thenCompose(
+        attempt ->
+            attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
+                ? firstAdmitting(candidates, index + 1, now)
+                : CompletableFuture.completedFuture(attempt));
   }
 
-  /** Child candidate {@code i} and parent candidate {@code j} in one transaction; another shard of the side that refused next. */
+  /**
+   * Child candidate {@code i} and parent candidate {@code j} in one transaction; another shard of
+   * the side that refused next.
+   */
   private CompletableFuture<Lease> transact(AcquirePlan plan, int i, int j, long now) {
     BucketTake child = plan.own().get(i);
     BucketTake parent = plan.parent().get(j);
-    return writer.writeTogetherAsync(List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
-        .handle((outcome, failure) -> {
-          if (failure != null) {
-            Throwable cause = DynamoDbGateway.unwrap(failure);
-            if (BucketWriter.outcomeHidden(cause)) {
-              // Even the SDK's token-idempotent replays could not tell: both sides may hold the tokens, once.
-              usage.onUndecided(child.key().entityId(), child.key().resource(), child.consume());
-              usage.onUndecided(parent.key().entityId(), parent.key().resource(), parent.consume());
-            }
-            return CompletableFuture.completedFuture(outages.failed(cause, (Lease) UnenforcedLease.INSTANCE));
-          }
-          outages.succeeded();
-          if (!(outcome instanceof BucketWrite.Rejected rejected)) {
-            return CompletableFuture.completedFuture(cascadeLease(child, BucketState.EMPTY, parent, BucketState.EMPTY, now));
-          }
-          remember(child, rejected, now);
-          remember(parent, rejected, now);
-          boolean childRefused = rejected.violations().stream().anyMatch(v -> v.entityId().equals(child.key().entityId()));
-          if (!childRefused && j + 1 < plan.parent().size()) {
-            return transact(plan, i, j + 1, now);
-          }
-          if (childRefused && i + 1 < plan.own().size()) {
-            return transact(plan, i + 1, j, now);
-          }
-          throw rejection(rejected.violations());
-        }).thenCompose(lease -> lease);
+    return writer
+        .writeTogetherAsync(
+            List.of(child.key(), parent.key()), List.of(child.ops(), parent.ops()), now)
+        .handle(
+            (outcome, failure) -> {
+              if (failure != null) {
+                Throwable cause = DynamoDbGateway.unwrap(failure);
+                if (BucketWriter.outcomeHidden(cause)) {
+                  // Even the SDK's token-idempotent replays could not tell: both sides may hold the
+                  // tokens, once.
+                  usage.onUndecided(
+                      child.key().entityId(), child.key().resource(), child.consume());
+                  usage.onUndecided(
+                      parent.key().entityId(), parent.key().resource(), parent.consume());
+                }
+                return CompletableFuture.completedFuture(
+                    outages.failed(cause, (Lease) UnenforcedLease.INSTANCE));
+              }
+              outages.succeeded();
+              if (!(outcome instanceof BucketWrite.Rejected rejected)) {
+                return CompletableFuture.completedFuture(
+                    cascadeLease(child, BucketState.EMPTY, parent, BucketState.EMPTY, now));
+              }
+              remember(child, rejected, now);
+              remember(parent, rejected, now);
+              boolean childRefused =
+                  rejected.violations().stream()
+                      .anyMatch(v -> v.entityId().equals(child.key().entityId()));
+              if (!childRefused && j + 1 < plan.parent().size()) {
+                return transact(plan, i, j + 1, now);
+              }
+              if (childRefused && i + 1 < plan.own().size()) {
+                return transact(plan, i + 1, j, now);
+              }
+              throw rejection(rejected.violations());
+            })
+        .thenCompose(lease -> lease);
   }
 
   private Lease lease(BucketWrite.Outcome outcome, BucketTake take, long acquiredAtNanos) {
@@ -260,12 +322,18 @@ final class AcquireEngine {
     return take.lease(adjustments, state(outcome), acquiredAtNanos);
   }
 
-  private Lease cascadeLease(BucketTake child, BucketState childAfter, BucketTake parent, BucketState parentAfter,
-                             long acquiredAtNanos) {
+  private Lease cascadeLease(
+      BucketTake child,
+      BucketState childAfter,
+      BucketTake parent,
+      BucketState parentAfter,
+      long acquiredAtNanos) {
     usage.onAcquired(child.key().entityId(), child.key().resource(), child.consume());
     usage.onAcquired(parent.key().entityId(), parent.key().resource(), parent.consume());
-    return new CascadeLease(child.lease(adjustments, childAfter, acquiredAtNanos),
-        parent.lease(adjustments, parentAfter, acquiredAtNanos), parent.limits().keySet());
+    return new CascadeLease(
+        child.lease(adjustments, childAfter, acquiredAtNanos),
+        parent.lease(adjustments, parentAfter, acquiredAtNanos),
+        parent.limits().keySet());
   }
 
   private static BucketState state(BucketWrite.Outcome outcome) {

@@ -8,7 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes leases' adjustments and refunds exactly once, and reports those certainly not written or undecided. */
+/**
+ * Writes leases' adjustments and refunds exactly once, and reports those certainly not written or
+ * undecided.
+ */
 final class AdjustmentWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -20,8 +23,13 @@ final class AdjustmentWriter {
   private final OutagePolicy outages;
   private final UsageListener usage;
 
-  AdjustmentWriter(String tableName, BucketWriter writer, BucketBounds bounds, Clock clock, OutagePolicy outages,
-                   UsageListener usage) {
+  AdjustmentWriter(
+      String tableName,
+      BucketWriter writer,
+      BucketBounds bounds,
+      Clock clock,
+      OutagePolicy outages,
+      UsageListener usage) {
     this.tableName = tableName;
     this.writer = writer;
     this.bounds = bounds;
@@ -56,8 +64,12 @@ final class AdjustmentWriter {
       if (BucketWriter.outcomeHidden(cause)) {
         Map<String, Long> deltas = deltas(ops);
         usage.onUndecided(key.entityId(), key.resource(), deltas);
-        LOG.warn("whether a lease adjustment of {} tokens on limiter table {} was written cannot be known ({}); at most once",
-            deltas, tableName, cause.toString());
+        LOG.warn(
+            "whether a lease adjustment of {} tokens on limiter table {} was written cannot be"
+                + " known ({}); at most once",
+            deltas,
+            tableName,
+            cause.toString());
         outages.failed(cause, null);
         return;
       }
@@ -74,24 +86,36 @@ final class AdjustmentWriter {
   }
 
   /**
-   * Gives back what one side of a refused cascade took, without waiting and without the policy:
-   * a refund that fails is reported (undecided, or certainly not written) and leaves the tokens taken.
+   * Gives back what one side of a refused cascade took, without waiting and without the policy: a
+   * refund that fails is reported (undecided, or certainly not written) and leaves the tokens
+   * taken.
    */
-  CompletableFuture<BucketWrite.Outcome> refundAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
-    return writer.adjustAsync(key, ops, nowNanos).whenComplete((refunded, refundFailure) -> {
-      Throwable cause = refundFailure == null ? null : DynamoDbGateway.unwrap(refundFailure);
-      if (cause != null && BucketWriter.outcomeHidden(cause)) {
-        usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
-      } else if (cause != null) {
-        // Certainly not given back (throttled, unreachable): the other side's tokens stay taken.
-        usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas(ops), cause);
-      }
-    });
+  CompletableFuture<BucketWrite.Outcome> refundAsync(
+      BucketKey key, List<LimitOp> ops, long nowNanos) {
+    return writer
+        .adjustAsync(key, ops, nowNanos)
+        .whenComplete(
+            (refunded, refundFailure) -> {
+              Throwable cause =
+                  refundFailure == null ? null : DynamoDbGateway.unwrap(refundFailure);
+              if (cause != null && BucketWriter.outcomeHidden(cause)) {
+                usage.onUndecided(key.entityId(), key.resource(), deltas(ops));
+              } else if (cause != null) {
+                // Certainly not given back (throttled, unreachable): the other side's tokens stay
+                // taken.
+                usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas(ops), cause);
+              }
+            });
   }
 
   private static Map<String, Long> deltas(List<LimitOp> ops) {
     Map<String, Long> deltas = new LinkedHashMap<>();
-    ops.forEach(op -> deltas.merge(op.name(), op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(), Long::sum));
+    ops.forEach(
+        op ->
+            deltas.merge(
+                op.name(),
+                op.kind() == LimitOp.Kind.REFUND ? -op.tokens() : op.tokens(),
+                Long::sum));
     return deltas;
   }
 
@@ -105,8 +129,12 @@ final class AdjustmentWriter {
     Throwable cause = DynamoDbGateway.unwrap(failure);
     Map<String, Long> deltas = deltas(ops);
     usage.onAdjustmentNotWritten(key.entityId(), key.resource(), deltas, cause);
-    LOG.warn("a lease adjustment of {} tokens on limiter table {} was not written ({}); the bucket does not reflect it",
-        deltas, tableName, cause.toString());
+    LOG.warn(
+        "a lease adjustment of {} tokens on limiter table {} was not written ({}); the bucket does"
+            + " not reflect it",
+        deltas,
+        tableName,
+        cause.toString());
     if (!DynamoDbGateway.isThrottled(cause)) {
       outages.failed(cause, null);
     }

@@ -12,10 +12,13 @@ final class Arguments {
 
   /** DynamoDB bills writes per started KB; a bucket item must stay below one. */
   static final int MAX_BUCKET_ITEM_BYTES = 1024;
+
   /** Bytes of a stored epoch-nanosecond number, rounded up. */
   private static final int TAT_VALUE_BYTES = 12;
+
   /** Bytes of a write id (up to 13 characters) and of the expiry (epoch seconds). */
   private static final int LAST_WRITE_BYTES = 13;
+
   private static final int TTL_VALUE_BYTES = 7;
 
   private Arguments() {}
@@ -25,9 +28,14 @@ final class Arguments {
     Map<String, Limit> byName = requireDistinctLimits(limits);
     int bytes = estimatedItemBytes(key, byName.keySet());
     if (bytes >= MAX_BUCKET_ITEM_BYTES) {
-      throw new IllegalArgumentException("a bucket with limits " + byName.keySet() + " would be about "
-          + bytes + " bytes; one bucket item must stay under " + MAX_BUCKET_ITEM_BYTES
-          + " bytes to cost one write unit, so use fewer or shorter limit names");
+      throw new IllegalArgumentException(
+          "a bucket with limits "
+              + byName.keySet()
+              + " would be about "
+              + bytes
+              + " bytes; one bucket item must stay under "
+              + MAX_BUCKET_ITEM_BYTES
+              + " bytes to cost one write unit, so use fewer or shorter limit names");
     }
     return byName;
   }
@@ -48,7 +56,10 @@ final class Arguments {
     return byName;
   }
 
-  /** Acquire ops for {@code consume}, refusing unknown limits, non-positive amounts and amounts above capacity. */
+  /**
+   * Acquire ops for {@code consume}, refusing unknown limits, non-positive amounts and amounts
+   * above capacity.
+   */
   static List<LimitOp> acquireOps(Map<String, Long> consume, Map<String, Limit> limits) {
     Objects.requireNonNull(consume, "consume");
     if (consume.isEmpty()) {
@@ -59,7 +70,8 @@ final class Arguments {
       Limit limit = knownLimit(entry.getKey(), limits);
       Long tokens = entry.getValue();
       if (tokens == null || tokens < 1) {
-        throw new IllegalArgumentException("tokens for limit '" + entry.getKey() + "' must be at least 1, got " + tokens);
+        throw new IllegalArgumentException(
+            "tokens for limit '" + entry.getKey() + "' must be at least 1, got " + tokens);
       }
       if (tokens > limit.capacity()) {
         throw new RequestExceedsCapacityException(limit.name(), limit.capacity(), tokens);
@@ -73,20 +85,28 @@ final class Arguments {
   static Limit knownLimit(String name, Map<String, Limit> limits) {
     Limit limit = limits.get(name);
     if (limit == null) {
-      throw new IllegalArgumentException("unknown limit '" + name + "'; the limits given are " + limits.keySet());
+      throw new IllegalArgumentException(
+          "unknown limit '" + name + "'; the limits given are " + limits.keySet());
     }
     return limit;
   }
 
   private static int estimatedItemBytes(BucketKey key, Iterable<String> limitNames) {
-    int bytes = LimiterTableSchema.PARTITION_KEY.length() + LimiterTableSchema.ENTITY_PREFIX.length()
-        + utf8Length(key.entityId())
-        + LimiterTableSchema.SORT_KEY.length() + LimiterTableSchema.BUCKET_PREFIX.length()
-        + utf8Length(key.resource())
-        + LimiterTableSchema.KIND.length() + LimiterTableSchema.KIND_BUCKET.length()
-        + LimiterTableSchema.LAST_WRITE_ATTRIBUTE.length() + LAST_WRITE_BYTES
-        + LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE.length() + LAST_WRITE_BYTES
-        + LimiterTableSchema.TTL_ATTRIBUTE.length() + TTL_VALUE_BYTES;
+    int bytes =
+        LimiterTableSchema.PARTITION_KEY.length()
+            + LimiterTableSchema.ENTITY_PREFIX.length()
+            + utf8Length(key.entityId())
+            + LimiterTableSchema.SORT_KEY.length()
+            + LimiterTableSchema.BUCKET_PREFIX.length()
+            + utf8Length(key.resource())
+            + LimiterTableSchema.KIND.length()
+            + LimiterTableSchema.KIND_BUCKET.length()
+            + LimiterTableSchema.LAST_WRITE_ATTRIBUTE.length()
+            + LAST_WRITE_BYTES
+            + LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE.length()
+            + LAST_WRITE_BYTES
+            + LimiterTableSchema.TTL_ATTRIBUTE.length()
+            + TTL_VALUE_BYTES;
     for (String name : limitNames) {
       bytes += LimiterTableSchema.TAT_PREFIX.length() + name.length() + TAT_VALUE_BYTES;
     }

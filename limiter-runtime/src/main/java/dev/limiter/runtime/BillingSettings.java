@@ -4,8 +4,12 @@ package dev.limiter.runtime;
 public sealed interface BillingSettings {
 
   /** Provisioned throughput; {@code index…} units apply to each GSI. */
-  record Provisioned(long readCapacityUnits, long writeCapacityUnits,
-                     long indexReadCapacityUnits, long indexWriteCapacityUnits) implements BillingSettings {
+  record Provisioned(
+      long readCapacityUnits,
+      long writeCapacityUnits,
+      long indexReadCapacityUnits,
+      long indexWriteCapacityUnits)
+      implements BillingSettings {
     /** Validates that every figure is at least 1, as DynamoDB requires. */
     public Provisioned {
       requirePositive("readCapacityUnits", readCapacityUnits);
@@ -31,7 +35,8 @@ public sealed interface BillingSettings {
 
   /** Provisioned throughput, the same for the table and each GSI. */
   static BillingSettings provisioned(long readCapacityUnits, long writeCapacityUnits) {
-    return new Provisioned(readCapacityUnits, writeCapacityUnits, readCapacityUnits, writeCapacityUnits);
+    return new Provisioned(
+        readCapacityUnits, writeCapacityUnits, readCapacityUnits, writeCapacityUnits);
   }
 
   /** On-demand without throughput caps. */
@@ -52,7 +57,8 @@ public sealed interface BillingSettings {
 
   private static void requireCap(String field, long value) {
     if (value != -1 && value < 1) {
-      throw new IllegalArgumentException(field + " must be -1 (no cap) or at least 1, got " + value);
+      throw new IllegalArgumentException(
+          field + " must be -1 (no cap) or at least 1, got " + value);
     }
   }
 }

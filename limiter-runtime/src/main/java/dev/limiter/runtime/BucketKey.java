@@ -13,7 +13,8 @@ record BucketKey(String entityId, String resource, int shard) {
     Names.requireEntityId(entityId);
     Names.requireResource(resource);
     if (shard < 0 || shard >= Entity.MAX_SHARDS) {
-      throw new IllegalArgumentException("shard must be between 0 and " + (Entity.MAX_SHARDS - 1) + ", got " + shard);
+      throw new IllegalArgumentException(
+          "shard must be between 0 and " + (Entity.MAX_SHARDS - 1) + ", got " + shard);
     }
   }
 
@@ -27,6 +28,9 @@ record BucketKey(String entityId, String resource, int shard) {
 
   @Override
   public String toString() {
-    return LimiterTableSchema.shardPartition(entityId, shard) + "/" + LimiterTableSchema.BUCKET_PREFIX + resource;
+    return LimiterTableSchema.shardPartition(entityId, shard)
+        + "/"
+        + LimiterTableSchema.BUCKET_PREFIX
+        + resource;
   }
 }

@@ -17,7 +17,11 @@ import java.util.Objects;
  */
 final class BucketLease implements Lease {
 
-  private enum State { OPEN, CLOSED, ROLLED_BACK }
+  private enum State {
+    OPEN,
+    CLOSED,
+    ROLLED_BACK
+  }
 
   private final AdjustmentWriter adjustments;
   private final BucketKey key;
@@ -29,17 +33,26 @@ final class BucketLease implements Lease {
 
   /**
    * @param after the bucket's times the acquire returned ({@link BucketState#EMPTY} when unknown)
-   * @param acquiredAtNanos the acquire's time: its limits were left at no less than this plus their cost
+   * @param acquiredAtNanos the acquire's time: its limits were left at no less than this plus their
+   *     cost
    */
-  BucketLease(AdjustmentWriter adjustments, BucketKey key, Map<String, Limit> limits, Map<String, Long> taken,
-              BucketState after, long acquiredAtNanos) {
+  BucketLease(
+      AdjustmentWriter adjustments,
+      BucketKey key,
+      Map<String, Limit> limits,
+      Map<String, Long> taken,
+      BucketState after,
+      long acquiredAtNanos) {
     this.adjustments = adjustments;
     this.key = key;
     this.limits = limits;
     this.taken = Map.copyOf(taken);
     Map<String, Long> tats = new HashMap<>();
-    taken.forEach((name, tokens) -> tats.put(name,
-        Math.max(after.tat(name), acquiredAtNanos + limits.get(name).costNanos(tokens))));
+    taken.forEach(
+        (name, tokens) ->
+            tats.put(
+                name,
+                Math.max(after.tat(name), acquiredAtNanos + limits.get(name).costNanos(tokens))));
     this.tatAfter = Map.copyOf(tats);
   }
 
@@ -68,11 +81,18 @@ final class BucketLease implements Lease {
         sum = Math.addExact(next.getOrDefault(name, 0L), delta);
         consumption = Math.addExact(taken.getOrDefault(name, 0L), sum);
       } catch (ArithmeticException e) {
-        throw new IllegalArgumentException("adjustments of limit '" + name + "' overflow a long", e);
+        throw new IllegalArgumentException(
+            "adjustments of limit '" + name + "' overflow a long", e);
       }
       if (consumption < 0) {
-        throw new IllegalArgumentException("adjusting limit '" + name + "' by " + delta
-            + " would make this lease's consumption negative (" + consumption + "): a lease gives back at most what it took");
+        throw new IllegalArgumentException(
+            "adjusting limit '"
+                + name
+                + "' by "
+                + delta
+                + " would make this lease's consumption negative ("
+                + consumption
+                + "): a lease gives back at most what it took");
       }
       next.put(name, sum);
     }
@@ -94,15 +114,18 @@ final class BucketLease implements Lease {
     }
   }
 
-  /** What giving everything back at {@code nowNanos} refunds: per limit, what has not refilled yet. */
+  /**
+   * What giving everything back at {@code nowNanos} refunds: per limit, what has not refilled yet.
+   */
   List<LimitOp> refunds(long nowNanos) {
     List<LimitOp> refunds = new ArrayList<>();
-    taken.forEach((name, tokens) -> {
-      LimitOp refund = LimitOp.refundOf(limits.get(name), tokens, tatAfter.get(name), nowNanos);
-      if (refund != null) {
-        refunds.add(refund);
-      }
-    });
+    taken.forEach(
+        (name, tokens) -> {
+          LimitOp refund = LimitOp.refundOf(limits.get(name), tokens, tatAfter.get(name), nowNanos);
+          if (refund != null) {
+            refunds.add(refund);
+          }
+        });
     return refunds;
   }
 
@@ -119,17 +142,22 @@ final class BucketLease implements Lease {
     state = State.CLOSED;
     long now = adjustments.nowNanos();
     List<LimitOp> ops = new ArrayList<>();
-    pending.forEach((name, delta) -> {
-      Limit limit = limits.get(name);
-      if (delta > 0) {
-        ops.add(new LimitOp(limit, Math.min(delta, adjustments.maxChargeTokens(limit)), LimitOp.Kind.CHARGE));
-      } else if (delta < 0) {
-        LimitOp refund = LimitOp.refundOf(limit, -delta, tatAfter.get(name), now);
-        if (refund != null) {
-          ops.add(refund);
-        }
-      }
-    });
+    pending.forEach(
+        (name, delta) -> {
+          Limit limit = limits.get(name);
+          if (delta > 0) {
+            ops.add(
+                new LimitOp(
+                    limit,
+                    Math.min(delta, adjustments.maxChargeTokens(limit)),
+                    LimitOp.Kind.CHARGE));
+          } else if (delta < 0) {
+            LimitOp refund = LimitOp.refundOf(limit, -delta, tatAfter.get(name), now);
+            if (refund != null) {
+              ops.add(refund);
+            }
+          }
+        });
     if (!ops.isEmpty()) {
       adjustments.write(key, ops, now);
     }
@@ -137,7 +165,8 @@ final class BucketLease implements Lease {
 
   private void requireOpen(String action) {
     if (state != State.OPEN) {
-      throw new IllegalStateException("cannot " + action + " a lease that is " + state.name().toLowerCase().replace('_', ' '));
+      throw new IllegalStateException(
+          "cannot " + action + " a lease that is " + state.name().toLowerCase().replace('_', ' '));
     }
   }
 }

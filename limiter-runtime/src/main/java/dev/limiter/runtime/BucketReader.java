@@ -22,7 +22,12 @@ final class BucketReader {
   private final Clock clock;
   private final OutagePolicy outages;
 
-  BucketReader(String tableName, DynamoDbGateway gateway, Entities entities, Clock clock, OutagePolicy outages) {
+  BucketReader(
+      String tableName,
+      DynamoDbGateway gateway,
+      Entities entities,
+      Clock clock,
+      OutagePolicy outages) {
     this.tableName = tableName;
     this.gateway = gateway;
     this.entities = entities;
@@ -49,14 +54,22 @@ final class BucketReader {
     Map<String, Long> available = new LinkedHashMap<>();
     byName.keySet().forEach(name -> available.put(name, 0L));
     for (BucketRead bucket : buckets) {
-      bucket.limits().values().forEach(limit ->
-          available.merge(limit.name(), limit.available(bucket.state().tat(limit.name()), now), Math::addExact));
+      bucket
+          .limits()
+          .values()
+          .forEach(
+              limit ->
+                  available.merge(
+                      limit.name(),
+                      limit.available(bucket.state().tat(limit.name()), now),
+                      Math::addExact));
     }
     return available;
   }
 
   /** See {@link RateLimiter#timeUntilAvailable}. */
-  Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+  Duration timeUntilAvailable(
+      String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
     Arguments.acquireOps(needed, Arguments.limitsByName(new BucketKey(entityId, resource), limits));
     if (!outages.mayCall()) {
       return outages.unavailableNow(Duration.ZERO);
@@ -72,7 +85,8 @@ final class BucketReader {
     for (BucketRead bucket : buckets) {
       long wait = 0;
       for (LimitOp op : Arguments.acquireOps(needed, bucket.limits())) {
-        wait = Math.max(wait, op.limit().waitNanos(bucket.state().tat(op.name()), now, op.tokens()));
+        wait =
+            Math.max(wait, op.limit().waitNanos(bucket.state().tat(op.name()), now, op.tokens()));
       }
       soonest = Math.min(soonest, wait);
     }
@@ -84,7 +98,8 @@ final class BucketReader {
    * share of {@code limits}), read at once, strongly consistent.
    */
   private List<BucketRead> readBuckets(String entityId, String resource, List<Limit> limits) {
-    ShardLayout layout = ShardLayout.of(Futures.join(entities.lookupAsync(entityId)), clock.instant());
+    ShardLayout layout =
+        ShardLayout.of(Futures.join(entities.lookupAsync(entityId)), clock.instant());
     List<BucketKey> keys = new ArrayList<>();
     List<Map<String, Limit>> shares = new ArrayList<>();
     if (!layout.sharded()) {
@@ -102,7 +117,11 @@ final class BucketReader {
     }
     List<BucketRead> buckets = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
-      buckets.add(new BucketRead(keys.get(i), shares.get(i), BucketState.decodeItem(keys.get(i), Futures.join(reads.get(i)).item())));
+      buckets.add(
+          new BucketRead(
+              keys.get(i),
+              shares.get(i),
+              BucketState.decodeItem(keys.get(i), Futures.join(reads.get(i)).item())));
     }
     outages.succeeded();
     return buckets;

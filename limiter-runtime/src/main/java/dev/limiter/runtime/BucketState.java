@@ -9,12 +9,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What a bucket item says, decoded: the theoretical arrival times (epoch nanoseconds) of its
- * limits, the ids of the two writes that last changed it and its expiry (epoch seconds).
- * A limit without a stored time is full, which {@link #tat} expresses as 0.
+ * limits, the ids of the two writes that last changed it and its expiry (epoch seconds). A limit
+ * without a stored time is full, which {@link #tat} expresses as 0.
  *
  * @param tats times by limit name
  * @param lastWrite {@link LimiterTableSchema#LAST_WRITE_ATTRIBUTE}, null when absent or unknown
- * @param previousWrite {@link LimiterTableSchema#PREVIOUS_WRITE_ATTRIBUTE}, null when absent or unknown
+ * @param previousWrite {@link LimiterTableSchema#PREVIOUS_WRITE_ATTRIBUTE}, null when absent or
+ *     unknown
  * @param expiry {@link LimiterTableSchema#TTL_ATTRIBUTE}, 0 when absent or unknown
  */
 record BucketState(Map<String, Long> tats, String lastWrite, String previousWrite, long expiry) {
@@ -38,7 +39,8 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
   BucketState with(BucketState newer) {
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
-    return new BucketState(merged, newer.lastWrite, newer.previousWrite, Math.max(expiry, newer.expiry));
+    return new BucketState(
+        merged, newer.lastWrite, newer.previousWrite, Math.max(expiry, newer.expiry));
   }
 
   /** Whether every limit is full at {@code nowNanos}, so the state predicts nothing. */
@@ -57,8 +59,14 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
     }
     AttributeValue kind = item.get(LimiterTableSchema.KIND);
     if (kind == null || !LimiterTableSchema.KIND_BUCKET.equals(kind.s())) {
-      throw new MalformedItemException("the item at " + key + " is not a limiter bucket ("
-          + LimiterTableSchema.KIND + "=" + (kind == null ? "absent" : kind) + "); refusing to use or overwrite it");
+      throw new MalformedItemException(
+          "the item at "
+              + key
+              + " is not a limiter bucket ("
+              + LimiterTableSchema.KIND
+              + "="
+              + (kind == null ? "absent" : kind)
+              + "); refusing to use or overwrite it");
     }
     return decodeAttributes(key, item);
   }
@@ -72,7 +80,9 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
     for (Map.Entry<String, AttributeValue> entry : attributes.entrySet()) {
       String name = entry.getKey();
       if (name.startsWith(LimiterTableSchema.TAT_PREFIX)) {
-        tats.put(name.substring(LimiterTableSchema.TAT_PREFIX.length()), number(key, name, entry.getValue()));
+        tats.put(
+            name.substring(LimiterTableSchema.TAT_PREFIX.length()),
+            number(key, name, entry.getValue()));
       } else if (name.equals(LimiterTableSchema.LAST_WRITE_ATTRIBUTE)) {
         lastWrite = entry.getValue().s();
       } else if (name.equals(LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE)) {
@@ -91,16 +101,19 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
    */
   private static long number(BucketKey key, String attribute, AttributeValue value) {
     if (value.n() == null) {
-      throw new MalformedItemException("bucket " + key + ": attribute '" + attribute
-          + "' must be a number, found " + value);
+      throw new MalformedItemException(
+          "bucket " + key + ": attribute '" + attribute + "' must be a number, found " + value);
     }
     BigInteger integer;
     try {
       integer = new BigDecimal(value.n()).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new MalformedItemException("bucket " + key + ": attribute '" + attribute
-          + "' must be a number, found " + value.n());
+      throw new MalformedItemException(
+          "bucket " + key + ": attribute '" + attribute + "' must be a number, found " + value.n());
     }
-    return integer.max(BigInteger.valueOf(Long.MIN_VALUE)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+    return integer
+        .max(BigInteger.valueOf(Long.MIN_VALUE))
+        .min(BigInteger.valueOf(Long.MAX_VALUE))
+        .longValueExact();
   }
 }

@@ -4,9 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Last known state of each bucket this process wrote, used only to guess the write branch.
- * A stale guess costs one extra write, never a wrong decision, so the cache needs no coherence;
- * it is bounded by dropping entries that predict nothing (all limits full).
+ * Last known state of each bucket this process wrote, used only to guess the write branch. A stale
+ * guess costs one extra write, never a wrong decision, so the cache needs no coherence; it is
+ * bounded by dropping entries that predict nothing (all limits full).
  */
 final class BucketStateCache {
 

@@ -19,7 +19,12 @@ public final class BucketThrottledException extends RateLimitExceededException {
   public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   BucketThrottledException(String tableName, Throwable cause) {
-    super("DynamoDB throttled a bucket of limiter table " + tableName + "; refused, retry after " + RETRY_AFTER,
-        RETRY_AFTER, cause);
+    super(
+        "DynamoDB throttled a bucket of limiter table "
+            + tableName
+            + "; refused, retry after "
+            + RETRY_AFTER,
+        RETRY_AFTER,
+        cause);
   }
 }

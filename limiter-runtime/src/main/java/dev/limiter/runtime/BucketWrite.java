@@ -19,57 +19,78 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * One attempt at a conditional, write-only bucket update (GCRA): which request to send and what
- * a failed condition means. Pure: no I/O, no clock.
+ * One attempt at a conditional, write-only bucket update (GCRA): which request to send and what a
+ * failed condition means. Pure: no I/O, no clock.
  *
  * <p>Every limit takes one of two branches, guessed from the last known state:
+ *
  * <ul>
  *   <li>idle (bucket full, {@code tat <= now}): {@code SET t = :now + cost}, valid only while
- *       {@code tat} is absent or {@code <= :now};</li>
- *   <li>busy ({@code tat > now}): {@code SET t = t + cost}, valid only while {@code tat > :now}
- *       and {@code tat <= :now + ceiling − cost}, where the ceiling is a full bucket for an
- *       acquire and a full bucket plus the debt bound for a charge.</li>
+ *       {@code tat} is absent or {@code <= :now};
+ *   <li>busy ({@code tat > now}): {@code SET t = t + cost}, valid only while {@code tat > :now} and
+ *       {@code tat <= :now + ceiling − cost}, where the ceiling is a full bucket for an acquire and
+ *       a full bucket plus the debt bound for a charge.
  * </ul>
- * A refund is {@code SET t = t − cost}, valid only while {@code tat >= :now + cost}: it never
- * fills a bucket beyond full. All limits of the bucket go into one UpdateItem. If its condition
- * fails, DynamoDB returns the old item; from it either some limit truly lacks tokens (a rejection,
- * no further call), or a branch was mis-guessed, a charge would exceed the debt bound or a refund
- * the bucket's use (both are cut down), and the next attempt uses the returned state.
+ *
+ * A refund is {@code SET t = t − cost}, valid only while {@code tat >= :now + cost}: it never fills
+ * a bucket beyond full. All limits of the bucket go into one UpdateItem. If its condition fails,
+ * DynamoDB returns the old item; from it either some limit truly lacks tokens (a rejection, no
+ * further call), or a branch was mis-guessed, a charge would exceed the debt bound or a refund the
+ * bucket's use (both are cut down), and the next attempt uses the returned state.
  *
  * <p>Every write sets {@code lw} to its own random id, {@code pw} to the {@code lw} it replaced,
- * and {@code ttl} to the bucket's expiry
- * ({@link BucketBounds#expirySeconds}, never lowered). An UpdateItem is sent without the SDK's
- * retries: a replay of a write that committed would apply it twice. When an attempt's outcome is
- * unknown (a timeout, a lost response, a server error), the next attempt is a
- * {@linkplain #recognising recognising} one: the same write, valid only while the item still
- * carries the {@code lw} this write was guessed against. If that condition fails, the returned
- * {@code lw} and {@code pw} tell whether one of the earlier attempts applied (one of them is
- * theirs), none did ({@code lw}, or {@code pw} after one other write, is the guessed one) or the
+ * and {@code ttl} to the bucket's expiry ({@link BucketBounds#expirySeconds}, never lowered). An
+ * UpdateItem is sent without the SDK's retries: a replay of a write that committed would apply it
+ * twice. When an attempt's outcome is unknown (a timeout, a lost response, a server error), the
+ * next attempt is a {@linkplain #recognising recognising} one: the same write, valid only while the
+ * item still carries the {@code lw} this write was guessed against. If that condition fails, the
+ * returned {@code lw} and {@code pw} tell whether one of the earlier attempts applied (one of them
+ * is theirs), none did ({@code lw}, or {@code pw} after one other write, is the guessed one) or the
  * item moved on by two writes or more so that nobody can tell ({@link Undecided}).
  *
  * @param unresolved ids of earlier attempts of this write whose outcome is unknown, with the last
  *     failure that hid it; null for a fresh write
  */
-record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketState guess, long nowNanos,
-                   BucketBounds bounds, String writeId, Unresolved unresolved) {
+record BucketWrite(
+    String tableName,
+    BucketKey key,
+    List<LimitOp> ops,
+    BucketState guess,
+    long nowNanos,
+    BucketBounds bounds,
+    String writeId,
+    Unresolved unresolved) {
 
   /** An acquire must not be replayed blindly by the SDK: its own attempts decide from the item. */
-  private static final AwsRequestOverrideConfiguration NO_SDK_RETRY = AwsRequestOverrideConfiguration.builder()
-      .addPlugin(config -> config.overrideConfiguration(config.overrideConfiguration().toBuilder()
-          .retryStrategy(AwsRetryStrategy.doNotRetry()).build()))
-      .build();
+  private static final AwsRequestOverrideConfiguration NO_SDK_RETRY =
+      AwsRequestOverrideConfiguration.builder()
+          .addPlugin(
+              config ->
+                  config.overrideConfiguration(
+                      config.overrideConfiguration().toBuilder()
+                          .retryStrategy(AwsRetryStrategy.doNotRetry())
+                          .build()))
+          .build();
 
   BucketWrite {
     ops = List.copyOf(ops);
   }
 
   /** A fresh write, guessed from {@code guess}. */
-  static BucketWrite of(String tableName, BucketKey key, List<LimitOp> ops, BucketState guess, long nowNanos,
-                        BucketBounds bounds) {
+  static BucketWrite of(
+      String tableName,
+      BucketKey key,
+      List<LimitOp> ops,
+      BucketState guess,
+      long nowNanos,
+      BucketBounds bounds) {
     return new BucketWrite(tableName, key, ops, guess, nowNanos, bounds, newWriteId(), null);
   }
 
-  /** Ids of earlier attempts of one write whose outcome is unknown, and the failure that hid the last one. */
+  /**
+   * Ids of earlier attempts of one write whose outcome is unknown, and the failure that hid the
+   * last one.
+   */
   record Unresolved(Set<String> writeIds, Throwable cause) {
     Unresolved {
       writeIds = Set.copyOf(writeIds);
@@ -110,13 +131,14 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
   }
 
   /**
-   * The same write, to be sent after this attempt's outcome was hidden by {@code cause}: valid
-   * only while the item's {@code lw} is still the guessed one, so that at most one attempt applies.
+   * The same write, to be sent after this attempt's outcome was hidden by {@code cause}: valid only
+   * while the item's {@code lw} is still the guessed one, so that at most one attempt applies.
    */
   BucketWrite recognising(Throwable cause) {
     Set<String> ids = new HashSet<>(unresolved == null ? Set.of() : unresolved.writeIds());
     ids.add(writeId);
-    return new BucketWrite(tableName, key, ops, guess, nowNanos, bounds, newWriteId(), new Unresolved(ids, cause));
+    return new BucketWrite(
+        tableName, key, ops, guess, nowNanos, bounds, newWriteId(), new Unresolved(ids, cause));
   }
 
   UpdateItemRequest request() {
@@ -138,8 +160,11 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         .build();
   }
 
-  private void expressions(Map<String, String> names, Map<String, AttributeValue> values,
-                           StringBuilder update, StringBuilder condition) {
+  private void expressions(
+      Map<String, String> names,
+      Map<String, AttributeValue> values,
+      StringBuilder update,
+      StringBuilder condition) {
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
     names.put("#kind", LimiterTableSchema.KIND);
     names.put("#lw", LimiterTableSchema.LAST_WRITE_ATTRIBUTE);
@@ -150,7 +175,9 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
     values.put(":w", AttributeValue.fromS(writeId));
     values.put(":ttl", number(expiry()));
     update.append("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
-    condition.append("(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <= :ttl)");
+    condition.append(
+        "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <="
+            + " :ttl)");
     for (int i = 0; i < ops.size(); i++) {
       LimitOp op = ops.get(i);
       String t = "#t" + i;
@@ -167,13 +194,24 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
       if (guess.tat(op.name()) <= nowNanos) {
         values.put(":v" + i, number(nowNanos + cost));
         update.append(", ").append(t).append(" = :v").append(i);
-        condition.append(" AND (attribute_not_exists(").append(t).append(") OR ").append(t).append(" <= :now)");
+        condition
+            .append(" AND (attribute_not_exists(")
+            .append(t)
+            .append(") OR ")
+            .append(t)
+            .append(" <= :now)");
         continue;
       }
       values.put(":c" + i, number(cost));
       values.put(":m" + i, number(nowNanos + ceilingNanos(op) - cost));
       update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
-      condition.append(" AND ").append(t).append(" > :now AND ").append(t).append(" <= :m").append(i);
+      condition
+          .append(" AND ")
+          .append(t)
+          .append(" > :now AND ")
+          .append(t)
+          .append(" <= :m")
+          .append(i);
     }
     if (unresolved != null) {
       if (guess.lastWrite() != null) {
@@ -185,14 +223,23 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
     }
   }
 
-  /** The item's expiry after this write: this write's bound, never below what the item is known to carry. */
+  /**
+   * The item's expiry after this write: this write's bound, never below what the item is known to
+   * carry.
+   */
   long expiry() {
-    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
+    return Math.max(
+        guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
   }
 
-  /** How far ahead of now the op may leave its limit's time: a full bucket, plus the debt bound for a charge. */
+  /**
+   * How far ahead of now the op may leave its limit's time: a full bucket, plus the debt bound for
+   * a charge.
+   */
   private long ceilingNanos(LimitOp op) {
-    return op.kind() == LimitOp.Kind.CHARGE ? bounds.ceilingNanos(op.limit()) : op.limit().toleranceNanos();
+    return op.kind() == LimitOp.Kind.CHARGE
+        ? bounds.ceilingNanos(op.limit())
+        : op.limit().toleranceNanos();
   }
 
   /**
@@ -204,7 +251,9 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
     Map<String, Long> tats = new HashMap<>();
     for (LimitOp op : ops) {
       long base = Math.max(guess.tat(op.name()), nowNanos);
-      tats.put(op.name(), op.kind() == LimitOp.Kind.REFUND ? base - op.costNanos() : base + op.costNanos());
+      tats.put(
+          op.name(),
+          op.kind() == LimitOp.Kind.REFUND ? base - op.costNanos() : base + op.costNanos());
     }
     return new Applied(new BucketState(tats, writeId, guess.lastWrite(), expiry()), ops);
   }
@@ -216,15 +265,18 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
     StringBuilder update = new StringBuilder();
     StringBuilder condition = new StringBuilder();
     expressions(names, values, update, condition);
-    return TransactWriteItem.builder().update(Update.builder()
-        .tableName(tableName)
-        .key(key.attributes())
-        .updateExpression(update.toString())
-        .conditionExpression(condition.toString())
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-        .build()).build();
+    return TransactWriteItem.builder()
+        .update(
+            Update.builder()
+                .tableName(tableName)
+                .key(key.attributes())
+                .updateExpression(update.toString())
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build())
+        .build();
   }
 
   /** The attempt succeeded and DynamoDB returned the updated attributes. */
@@ -234,8 +286,8 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
 
   /**
    * The condition failed; {@code old} is the bucket as DynamoDB evaluated it. Decides at this
-   * attempt's time whether an earlier attempt applied, whether the acquires are refused, or what
-   * to send next.
+   * attempt's time whether an earlier attempt applied, whether the acquires are refused, or what to
+   * send next.
    */
   Outcome conditionFailed(BucketState old) {
     if (unresolved != null) {
@@ -248,7 +300,8 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
         return new Applied(BucketState.EMPTY, ops);
       }
       String guessed = guess.lastWrite() == null ? LimiterTableSchema.NO_WRITE : guess.lastWrite();
-      if (!Objects.equals(old.lastWrite(), guess.lastWrite()) && !guessed.equals(old.previousWrite())) {
+      if (!Objects.equals(old.lastWrite(), guess.lastWrite())
+          && !guessed.equals(old.previousWrite())) {
         return new Undecided(unresolved.cause(), null);
       }
       // The item is as this write was guessed against, or one other write followed that state:
@@ -262,15 +315,22 @@ record BucketWrite(String tableName, BucketKey key, List<LimitOp> ops, BucketSta
       switch (op.kind()) {
         case ACQUIRE -> {
           if (!limit.admits(tat, nowNanos, op.tokens())) {
-            violations.add(new Violation(key.entityId(), key.resource(), op.name(), limit.capacity(),
-                limit.available(tat, nowNanos), op.tokens(),
-                Duration.ofNanos(limit.waitNanos(tat, nowNanos, op.tokens()))));
+            violations.add(
+                new Violation(
+                    key.entityId(),
+                    key.resource(),
+                    op.name(),
+                    limit.capacity(),
+                    limit.available(tat, nowNanos),
+                    op.tokens(),
+                    Duration.ofNanos(limit.waitNanos(tat, nowNanos, op.tokens()))));
           }
           next.add(op);
         }
         case CHARGE -> {
           // Beyond the debt bound the charge is cut down; a bucket at the bound takes nothing more.
-          long room = limit.tokensWithin(nowNanos + bounds.ceilingNanos(limit) - Math.max(tat, nowNanos));
+          long room =
+              limit.tokensWithin(nowNanos + bounds.ceilingNanos(limit) - Math.max(tat, nowNanos));
           if (room >= 1) {
             next.add(room < op.tokens() ? new LimitOp(limit, room, LimitOp.Kind.CHARGE) : op);
           }

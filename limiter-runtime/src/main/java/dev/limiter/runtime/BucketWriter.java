@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Runs {@link BucketWrite} attempts against DynamoDB until one is applied, rejected or undecided,
- * keeping the branch-guessing cache up to date. A mis-guess costs one extra write; the attempts
- * are bounded.
+ * keeping the branch-guessing cache up to date. A mis-guess costs one extra write; the attempts are
+ * bounded.
  *
  * <p>Exactly once: an UpdateItem is never replayed by the SDK. When an attempt's outcome is hidden
  * (server error, timeout, broken connection), the next attempt recognises an earlier one's effect
@@ -42,7 +42,8 @@ final class BucketWriter {
   private final BucketStateCache cache;
   private final BucketBounds bounds;
 
-  BucketWriter(String tableName, DynamoDbGateway gateway, BucketStateCache cache, BucketBounds bounds) {
+  BucketWriter(
+      String tableName, DynamoDbGateway gateway, BucketStateCache cache, BucketBounds bounds) {
     this.tableName = tableName;
     this.gateway = gateway;
     this.cache = cache;
@@ -68,22 +69,27 @@ final class BucketWriter {
     }
   }
 
-  CompletableFuture<BucketWrite.Outcome> writeAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
+  CompletableFuture<BucketWrite.Outcome> writeAsync(
+      BucketKey key, List<LimitOp> ops, long nowNanos) {
     return attemptAsync(first(key, ops, nowNanos), 1);
   }
 
   private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
-    return gateway.updateAsync(attempt.request())
-        .handle((response, failure) -> failure == null ? succeeded(attempt, response) : failed(attempt, failure))
-        .thenCompose(outcome -> {
-          if (!(outcome instanceof BucketWrite.Retry retry)) {
-            return CompletableFuture.completedFuture(outcome);
-          }
-          if (number >= MAX_ATTEMPTS) {
-            return CompletableFuture.completedFuture(exhausted(retry.next()));
-          }
-          return attemptAsync(retry.next(), number + 1);
-        });
+    return gateway
+        .updateAsync(attempt.request())
+        .handle(
+            (response, failure) ->
+                failure == null ? succeeded(attempt, response) : failed(attempt, failure))
+        .thenCompose(
+            outcome -> {
+              if (!(outcome instanceof BucketWrite.Retry retry)) {
+                return CompletableFuture.completedFuture(outcome);
+              }
+              if (number >= MAX_ATTEMPTS) {
+                return CompletableFuture.completedFuture(exhausted(retry.next()));
+              }
+              return attemptAsync(retry.next(), number + 1);
+            });
   }
 
   /**
@@ -95,7 +101,8 @@ final class BucketWriter {
    * client request token, so the SDK's replays of one attempt apply it once (SDK v2 fills in a
    * token when none is set; it is set here so that the guarantee does not rest on that).
    */
-  CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
+  CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(
+      List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       attempts.add(first(keys.get(i), ops.get(i), nowNanos));
@@ -103,69 +110,93 @@ final class BucketWriter {
     return transactAsync(attempts, List.of(), 1);
   }
 
-  /** Writes a lease's charges and refunds to one bucket, exactly once: a one-item transaction (2 WCU). */
-  CompletableFuture<BucketWrite.Outcome> adjustAsync(BucketKey key, List<LimitOp> ops, long nowNanos) {
+  /**
+   * Writes a lease's charges and refunds to one bucket, exactly once: a one-item transaction (2
+   * WCU).
+   */
+  CompletableFuture<BucketWrite.Outcome> adjustAsync(
+      BucketKey key, List<LimitOp> ops, long nowNanos) {
     return writeTogetherAsync(List.of(key), List.of(ops), nowNanos);
   }
 
-  private CompletableFuture<BucketWrite.Outcome> transactAsync(List<BucketWrite> attempts, List<LimitOp> done, int number) {
-    TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
-        .transactItems(attempts.stream().map(BucketWrite::transactItem).toList())
-        .clientRequestToken(UUID.randomUUID().toString())
-        .build();
-    return gateway.transactWriteAsync(request).handle((response, failure) -> {
-      if (failure == null) {
-        List<LimitOp> applied = new ArrayList<>(done);
-        attempts.forEach(attempt -> {
-          cache.merge(attempt.key(), attempt.appliedWithoutAttributes().state(), attempt.nowNanos());
-          applied.addAll(attempt.ops());
-        });
-        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY, applied));
-      }
-      if (!(DynamoDbGateway.unwrap(failure) instanceof TransactionCanceledException cancelled)) {
-        return CompletableFuture.<BucketWrite.Outcome>failedFuture(DynamoDbGateway.unwrap(failure));
-      }
-      List<BucketWrite> next = new ArrayList<>();
-      List<LimitOp> settled = new ArrayList<>(done);
-      List<Violation> violations = new ArrayList<>();
-      boolean retryable = true;
-      for (int i = 0; i < attempts.size(); i++) {
-        BucketWrite attempt = attempts.get(i);
-        CancellationReason reason = cancelled.cancellationReasons().get(i);
-        if (RETRIED_REASONS.contains(reason.code())) {
-          next.add(attempt); // not the cause, or a conflict with another transaction: try it again as it was
-          continue;
-        }
-        if (!"ConditionalCheckFailed".equals(reason.code())) {
-          retryable = false; // throttled (a refusal for the key) or a refused request: the same again would fail too
-          continue;
-        }
-        BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
-        cache.replace(attempt.key(), old, attempt.nowNanos());
-        BucketWrite.Outcome outcome = attempt.conditionFailed(old);
-        if (outcome instanceof BucketWrite.Rejected rejected) {
-          violations.addAll(rejected.violations());
-          next.add(attempt);
-        } else if (outcome instanceof BucketWrite.Retry retry) {
-          next.add(retry.next());
-        } else if (outcome instanceof BucketWrite.Applied applied) {
-          settled.addAll(applied.ops()); // nothing left to write to this bucket
-        }
-      }
-      if (!violations.isEmpty()) {
-        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Rejected(violations));
-      }
-      if (!retryable) {
-        return CompletableFuture.<BucketWrite.Outcome>failedFuture(cancelled);
-      }
-      if (next.isEmpty()) {
-        return CompletableFuture.<BucketWrite.Outcome>completedFuture(new BucketWrite.Applied(BucketState.EMPTY, settled));
-      }
-      if (number >= MAX_ATTEMPTS) {
-        return CompletableFuture.<BucketWrite.Outcome>failedFuture(contention(attempts.get(0).key()));
-      }
-      return transactAsync(next, settled, number + 1);
-    }).thenCompose(outcome -> outcome);
+  private CompletableFuture<BucketWrite.Outcome> transactAsync(
+      List<BucketWrite> attempts, List<LimitOp> done, int number) {
+    TransactWriteItemsRequest request =
+        TransactWriteItemsRequest.builder()
+            .transactItems(attempts.stream().map(BucketWrite::transactItem).toList())
+            .clientRequestToken(UUID.randomUUID().toString())
+            .build();
+    return gateway
+        .transactWriteAsync(request)
+        .handle(
+            (response, failure) -> {
+              if (failure == null) {
+                List<LimitOp> applied = new ArrayList<>(done);
+                attempts.forEach(
+                    attempt -> {
+                      cache.merge(
+                          attempt.key(),
+                          attempt.appliedWithoutAttributes().state(),
+                          attempt.nowNanos());
+                      applied.addAll(attempt.ops());
+                    });
+                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
+                    new BucketWrite.Applied(BucketState.EMPTY, applied));
+              }
+              if (!(DynamoDbGateway.unwrap(failure)
+                  instanceof TransactionCanceledException cancelled)) {
+                return CompletableFuture.<BucketWrite.Outcome>failedFuture(
+                    DynamoDbGateway.unwrap(failure));
+              }
+              List<BucketWrite> next = new ArrayList<>();
+              List<LimitOp> settled = new ArrayList<>(done);
+              List<Violation> violations = new ArrayList<>();
+              boolean retryable = true;
+              for (int i = 0; i < attempts.size(); i++) {
+                BucketWrite attempt = attempts.get(i);
+                CancellationReason reason = cancelled.cancellationReasons().get(i);
+                if (RETRIED_REASONS.contains(reason.code())) {
+                  next.add(
+                      attempt); // not the cause, or a conflict with another transaction: try it
+                  // again as it was
+                  continue;
+                }
+                if (!"ConditionalCheckFailed".equals(reason.code())) {
+                  retryable =
+                      false; // throttled (a refusal for the key) or a refused request: the same
+                  // again would fail too
+                  continue;
+                }
+                BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
+                cache.replace(attempt.key(), old, attempt.nowNanos());
+                BucketWrite.Outcome outcome = attempt.conditionFailed(old);
+                if (outcome instanceof BucketWrite.Rejected rejected) {
+                  violations.addAll(rejected.violations());
+                  next.add(attempt);
+                } else if (outcome instanceof BucketWrite.Retry retry) {
+                  next.add(retry.next());
+                } else if (outcome instanceof BucketWrite.Applied applied) {
+                  settled.addAll(applied.ops()); // nothing left to write to this bucket
+                }
+              }
+              if (!violations.isEmpty()) {
+                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
+                    new BucketWrite.Rejected(violations));
+              }
+              if (!retryable) {
+                return CompletableFuture.<BucketWrite.Outcome>failedFuture(cancelled);
+              }
+              if (next.isEmpty()) {
+                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
+                    new BucketWrite.Applied(BucketState.EMPTY, settled));
+              }
+              if (number >= MAX_ATTEMPTS) {
+                return CompletableFuture.<BucketWrite.Outcome>failedFuture(
+                    contention(attempts.get(0).key()));
+              }
+              return transactAsync(next, settled, number + 1);
+            })
+        .thenCompose(outcome -> outcome);
   }
 
   private BucketWrite first(BucketKey key, List<LimitOp> ops, long nowNanos) {
@@ -178,7 +209,10 @@ final class BucketWriter {
     return applied;
   }
 
-  /** A failed attempt: a refused condition decides; a hidden outcome is resolved by the next attempt; anything else fails. */
+  /**
+   * A failed attempt: a refused condition decides; a hidden outcome is resolved by the next
+   * attempt; anything else fails.
+   */
   private BucketWrite.Outcome failed(BucketWrite attempt, Throwable failure) {
     Throwable cause = DynamoDbGateway.unwrap(failure);
     if (cause instanceof ConditionalCheckFailedException e) {
@@ -193,7 +227,9 @@ final class BucketWriter {
       // This attempt surely did nothing, but an earlier one may have applied.
       return new BucketWrite.Undecided(attempt.unresolved().cause(), cause);
     }
-    throw cause instanceof RuntimeException r ? r : new RateLimiterException("bucket write failed", cause);
+    throw cause instanceof RuntimeException r
+        ? r
+        : new RateLimiterException("bucket write failed", cause);
   }
 
   /**
@@ -216,7 +252,10 @@ final class BucketWriter {
     return true;
   }
 
-  /** Out of attempts: a write whose earlier attempts may have applied is undecided, otherwise the bucket is too contended. */
+  /**
+   * Out of attempts: a write whose earlier attempts may have applied is undecided, otherwise the
+   * bucket is too contended.
+   */
   private BucketWrite.Outcome exhausted(BucketWrite next) {
     if (next.unresolved() != null) {
       return new BucketWrite.Undecided(next.unresolved().cause(), next.unresolved().cause());
@@ -225,7 +264,11 @@ final class BucketWriter {
   }
 
   private RateLimiterException contention(BucketKey key) {
-    return new RateLimiterException("bucket " + key + " changed under every one of " + MAX_ATTEMPTS
-        + " attempts; giving up on this request");
+    return new RateLimiterException(
+        "bucket "
+            + key
+            + " changed under every one of "
+            + MAX_ATTEMPTS
+            + " attempts; giving up on this request");
   }
 }

@@ -29,11 +29,12 @@ final class CascadeLease implements Lease {
   public void adjust(Map<String, Long> deltas) {
     child.adjust(deltas);
     Map<String, Long> forParent = new LinkedHashMap<>();
-    deltas.forEach((name, delta) -> {
-      if (parentLimits.contains(name)) {
-        forParent.put(name, delta);
-      }
-    });
+    deltas.forEach(
+        (name, delta) -> {
+          if (parentLimits.contains(name)) {
+            forParent.put(name, delta);
+          }
+        });
     if (!forParent.isEmpty()) {
       parent.adjust(forParent);
     }

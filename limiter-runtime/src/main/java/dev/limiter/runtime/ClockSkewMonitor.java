@@ -15,16 +15,20 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * Compares the limiter's clock with DynamoDB's: every response carries an HTTP {@code Date}
- * header (whole seconds, RFC 1123). The estimate is the limiter's time at the response minus the
- * middle of the header's second, good to about half a second plus the round trip. Sampled at most
- * once a second; each sample goes to the usage listener (a gauge), and the first one beyond
- * {@link #WARN_BEYOND} is logged once as a warning.
+ * Compares the limiter's clock with DynamoDB's: every response carries an HTTP {@code Date} header
+ * (whole seconds, RFC 1123). The estimate is the limiter's time at the response minus the middle of
+ * the header's second, good to about half a second plus the round trip. Sampled at most once a
+ * second; each sample goes to the usage listener (a gauge), and the first one beyond {@link
+ * #WARN_BEYOND} is logged once as a warning.
  */
 final class ClockSkewMonitor {
 
-  /** Skew past which the limiter warns: admissions can exceed the limit by this much refill (see {@link RateLimiter}). */
+  /**
+   * Skew past which the limiter warns: admissions can exceed the limit by this much refill (see
+   * {@link RateLimiter}).
+   */
   static final Duration WARN_BEYOND = Duration.ofSeconds(2);
+
   private static final long SAMPLE_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
   private static final long HALF_SECOND_NANOS = 500_000_000L;
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -48,7 +52,9 @@ final class ClockSkewMonitor {
   void observe(SdkHttpResponse response) {
     long now = nanoTime.getAsLong();
     long last = lastSample.get();
-    if (response == null || (last != Long.MIN_VALUE && now - last < SAMPLE_EVERY_NANOS) || !lastSample.compareAndSet(last, now)) {
+    if (response == null
+        || (last != Long.MIN_VALUE && now - last < SAMPLE_EVERY_NANOS)
+        || !lastSample.compareAndSet(last, now)) {
       return;
     }
     Optional<String> date = response.firstMatchingHeader("Date");
@@ -65,13 +71,19 @@ final class ClockSkewMonitor {
     skew = estimate;
     listener.onClockSkew(tableName, estimate);
     if (estimate.abs().compareTo(WARN_BEYOND) > 0 && warned.compareAndSet(false, true)) {
-      LOG.warn("the clock of this limiter is {} {} DynamoDB's (from the Date header of its responses, ±1 s); "
-          + "skew lets buckets of limiter table {} admit up to that much refill more than their limits: synchronise it (NTP)",
-          estimate.abs(), estimate.isNegative() ? "behind" : "ahead of", tableName);
+      LOG.warn(
+          "the clock of this limiter is {} {} DynamoDB's (from the Date header of its responses, ±1"
+              + " s); skew lets buckets of limiter table {} admit up to that much refill more than"
+              + " their limits: synchronise it (NTP)",
+          estimate.abs(),
+          estimate.isNegative() ? "behind" : "ahead of",
+          tableName);
     }
   }
 
-  /** The latest estimate (positive: the limiter's clock is ahead); empty before the first sample. */
+  /**
+   * The latest estimate (positive: the limiter's clock is ahead); empty before the first sample.
+   */
   Optional<Duration> skew() {
     return Optional.ofNullable(skew);
   }

@@ -8,10 +8,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -24,22 +24,23 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The limiter's DynamoDB calls over whichever client it was given: a synchronous call on an
- * async-only limiter joins the future; an asynchronous call on a sync-only limiter runs on
- * {@code executor}.
+ * async-only limiter joins the future; an asynchronous call on a sync-only limiter runs on {@code
+ * executor}.
  */
 final class DynamoDbGateway {
 
   /** Cancellation reasons of a TransactWriteItems item that DynamoDB throttled. */
-  static final Set<String> THROTTLED_REASONS = Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded");
+  static final Set<String> THROTTLED_REASONS =
+      Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded");
 
   private final DynamoDbClient client;
   private final DynamoDbAsyncClient asyncClient;
@@ -50,7 +51,11 @@ final class DynamoDbGateway {
    * A gateway over whichever clients are given; {@code responses} sees the HTTP response of every
    * item read and write, successful or refused (the clock-skew check reads its {@code Date}).
    */
-  DynamoDbGateway(DynamoDbClient client, DynamoDbAsyncClient asyncClient, Executor executor, Consumer<SdkHttpResponse> responses) {
+  DynamoDbGateway(
+      DynamoDbClient client,
+      DynamoDbAsyncClient asyncClient,
+      Executor executor,
+      Consumer<SdkHttpResponse> responses) {
     if (client == null && asyncClient == null) {
       throw new IllegalArgumentException("a DynamoDbClient or a DynamoDbAsyncClient is required");
     }
@@ -62,16 +67,18 @@ final class DynamoDbGateway {
 
   UpdateItemResponse update(UpdateItemRequest request) {
     try {
-      return seen(client != null ? client.updateItem(request) : join(asyncClient.updateItem(request)));
+      return seen(
+          client != null ? client.updateItem(request) : join(asyncClient.updateItem(request)));
     } catch (AwsServiceException e) {
       throw seen(e);
     }
   }
 
   CompletableFuture<UpdateItemResponse> updateAsync(UpdateItemRequest request) {
-    return seenAsync(asyncClient != null
-        ? asyncClient.updateItem(request)
-        : onExecutor(() -> client.updateItem(request)));
+    return seenAsync(
+        asyncClient != null
+            ? asyncClient.updateItem(request)
+            : onExecutor(() -> client.updateItem(request)));
   }
 
   GetItemResponse get(GetItemRequest request) {
@@ -83,9 +90,10 @@ final class DynamoDbGateway {
   }
 
   CompletableFuture<GetItemResponse> getAsync(GetItemRequest request) {
-    return seenAsync(asyncClient != null
-        ? asyncClient.getItem(request)
-        : onExecutor(() -> client.getItem(request)));
+    return seenAsync(
+        asyncClient != null
+            ? asyncClient.getItem(request)
+            : onExecutor(() -> client.getItem(request)));
   }
 
   private <R extends SdkResponse> R seen(R response) {
@@ -101,13 +109,14 @@ final class DynamoDbGateway {
   }
 
   private <R extends SdkResponse> CompletableFuture<R> seenAsync(CompletableFuture<R> call) {
-    return call.whenComplete((response, failure) -> {
-      if (response != null) {
-        seen(response);
-      } else if (unwrap(failure) instanceof AwsServiceException service) {
-        seen(service);
-      }
-    });
+    return call.whenComplete(
+        (response, failure) -> {
+          if (response != null) {
+            seen(response);
+          } else if (unwrap(failure) instanceof AwsServiceException service) {
+            seen(service);
+          }
+        });
   }
 
   QueryResponse query(QueryRequest request) {
@@ -115,7 +124,9 @@ final class DynamoDbGateway {
   }
 
   BatchWriteItemResponse batchWrite(BatchWriteItemRequest request) {
-    return client != null ? client.batchWriteItem(request) : join(asyncClient.batchWriteItem(request));
+    return client != null
+        ? client.batchWriteItem(request)
+        : join(asyncClient.batchWriteItem(request));
   }
 
   void transactWrite(TransactWriteItemsRequest request) {
@@ -126,7 +137,8 @@ final class DynamoDbGateway {
     }
   }
 
-  CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(TransactWriteItemsRequest request) {
+  CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(
+      TransactWriteItemsRequest request) {
     return asyncClient != null
         ? asyncClient.transactWriteItems(request)
         : onExecutor(() -> client.transactWriteItems(request));
@@ -169,7 +181,9 @@ final class DynamoDbGateway {
     if (cause instanceof SdkClientException || cause instanceof ResourceNotFoundException) {
       return true;
     }
-    return cause instanceof AwsServiceException service && !service.isThrottlingException() && service.statusCode() >= 500;
+    return cause instanceof AwsServiceException service
+        && !service.isThrottlingException()
+        && service.statusCode() >= 500;
   }
 
   /**
@@ -179,26 +193,36 @@ final class DynamoDbGateway {
    */
   static boolean isThrottled(Throwable failure) {
     Throwable cause = unwrap(failure);
-    if (cause instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
-      return cancelled.cancellationReasons().stream().anyMatch(reason -> THROTTLED_REASONS.contains(reason.code()));
+    if (cause instanceof TransactionCanceledException cancelled
+        && cancelled.hasCancellationReasons()) {
+      return cancelled.cancellationReasons().stream()
+          .anyMatch(reason -> THROTTLED_REASONS.contains(reason.code()));
     }
     return cause instanceof AwsServiceException service && service.isThrottlingException();
   }
 
-  /** A blocking call of the synchronous client on the executor; a full executor fails the future at once. */
+  /**
+   * A blocking call of the synchronous client on the executor; a full executor fails the future at
+   * once.
+   */
   private <T> CompletableFuture<T> onExecutor(Supplier<T> call) {
     try {
       return CompletableFuture.supplyAsync(call, executor);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new RateLimiterException("too many asynchronous limiter calls are waiting for a thread"
-          + " (a limiter without an async client runs them on a bounded pool); give it a DynamoDbAsyncClient or an executor", e));
+      return CompletableFuture.failedFuture(
+          new RateLimiterException(
+              "too many asynchronous limiter calls are waiting for a thread (a limiter without an"
+                  + " async client runs them on a bounded pool); give it a DynamoDbAsyncClient or"
+                  + " an executor",
+              e));
     }
   }
 
   /** The failure inside the wrappers that futures add. */
   static Throwable unwrap(Throwable failure) {
     Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return cause;

@@ -26,36 +26,59 @@ final class DynamoDbRateLimiter implements RateLimiter {
 
   DynamoDbRateLimiter(RateLimiterBuilder builder) {
     this.tableName = Objects.requireNonNull(builder.tableName, "tableName");
-    if (tableName.length() < 3 || tableName.length() > 255 || !tableName.matches("[A-Za-z0-9_.-]+")) {
+    if (tableName.length() < 3
+        || tableName.length() > 255
+        || !tableName.matches("[A-Za-z0-9_.-]+")) {
       throw new IllegalArgumentException("invalid DynamoDB table name '" + tableName + "'");
     }
     Clock clock = Objects.requireNonNull(builder.clock, "clock");
     Executor executor = builder.executor != null ? builder.executor : SharedAsyncExecutor.INSTANCE;
     UsageListener usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
-    DynamoDbGateway gateway = new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
+    DynamoDbGateway gateway =
+        new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
     Objects.requireNonNull(builder.bucketTtlMargin, "bucketTtlMargin");
     BucketBounds bounds = new BucketBounds(builder.debtPeriods, builder.bucketTtlMargin.toNanos());
     LocalRejections rejections = new LocalRejections(builder.cacheSize);
-    BucketWriter writer = new BucketWriter(tableName, gateway, new BucketStateCache(builder.cacheSize, rejections::forget), bounds);
-    AvailabilityListener availability = Objects.requireNonNull(builder.availabilityListener, "availabilityListener");
+    BucketWriter writer =
+        new BucketWriter(
+            tableName,
+            gateway,
+            new BucketStateCache(builder.cacheSize, rejections::forget),
+            bounds);
+    AvailabilityListener availability =
+        Objects.requireNonNull(builder.availabilityListener, "availabilityListener");
     Duration ttl = Objects.requireNonNull(builder.limitsCacheTtl, "limitsCacheTtl");
     if (ttl.isNegative() || ttl.compareTo(MAX_LIMITS_CACHE_TTL) > 0) {
-      throw new IllegalArgumentException("limitsCacheTtl must be between 0 and " + MAX_LIMITS_CACHE_TTL + ", got " + ttl);
+      throw new IllegalArgumentException(
+          "limitsCacheTtl must be between 0 and " + MAX_LIMITS_CACHE_TTL + ", got " + ttl);
     }
     this.storedLimits = new StoredLimits(tableName, gateway, clock, ttl, builder.cacheSize);
     this.entities = new Entities(tableName, gateway, clock, ttl, builder.cacheSize);
     CascadeMode cascadeMode = Objects.requireNonNull(builder.cascadeMode, "cascadeMode");
-    this.outages = new OutagePolicy(tableName, builder.onUnavailable, storedLimits, gateway, usage, availability);
-    AdjustmentWriter adjustments = new AdjustmentWriter(tableName, writer, bounds, clock, outages, usage);
-    this.acquires = new AcquireEngine(clock, entities, storedLimits, writer, rejections, adjustments, outages, usage,
-        cascadeMode);
+    this.outages =
+        new OutagePolicy(
+            tableName, builder.onUnavailable, storedLimits, gateway, usage, availability);
+    AdjustmentWriter adjustments =
+        new AdjustmentWriter(tableName, writer, bounds, clock, outages, usage);
+    this.acquires =
+        new AcquireEngine(
+            clock,
+            entities,
+            storedLimits,
+            writer,
+            rejections,
+            adjustments,
+            outages,
+            usage,
+            cascadeMode);
     this.reads = new BucketReader(tableName, gateway, entities, clock, outages);
     this.owned = List.copyOf(builder.owned);
   }
 
   @Override
-  public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+  public Lease acquire(
+      String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
     return acquires.acquire(entityId, resource, consume, limits);
   }
 
@@ -65,13 +88,14 @@ final class DynamoDbRateLimiter implements RateLimiter {
   }
 
   @Override
-  public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
-                                               List<Limit> limits) {
+  public CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
     return acquires.acquireAsync(entityId, resource, consume, limits);
   }
 
   @Override
-  public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+  public CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume) {
     return acquires.acquireAsync(entityId, resource, consume);
   }
 
@@ -81,7 +105,8 @@ final class DynamoDbRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+  public Duration timeUntilAvailable(
+      String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
     return reads.timeUntilAvailable(entityId, resource, needed, limits);
   }
 

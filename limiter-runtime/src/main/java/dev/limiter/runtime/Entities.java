@@ -28,13 +28,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The hierarchy of entities in the limiter table: create, read, list children, delete. Acquires
- * look entities up through a per-process cache with the same TTL as stored limits, so a change
- * made elsewhere applies here within that TTL and one made through this instance at once.
+ * look entities up through a per-process cache with the same TTL as stored limits, so a change made
+ * elsewhere applies here within that TTL and one made through this instance at once.
  */
 public final class Entities {
 
   /** BatchWriteItem takes at most 25 requests. */
   private static final int BATCH_WRITE_LIMIT = 25;
+
   private static final int BATCH_WRITE_ATTEMPTS = 5;
 
   private final String tableName;
@@ -68,21 +69,33 @@ public final class Entities {
   public Entity createEntity(String id, String parentId, boolean cascade, int shards) {
     Entity entity = new Entity(id, parentId, cascade, shards);
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(Put.builder()
-        .tableName(tableName)
-        .item(LimiterItems.entity(entity, null))
-        .conditionExpression("attribute_not_exists(#pk)")
-        .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
-        .build()).build());
-    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(LimiterItems.hierarchyMarker()).build()).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                Put.builder()
+                    .tableName(tableName)
+                    .item(LimiterItems.entity(entity, null))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
+                    .build())
+            .build());
+    writes.add(
+        TransactWriteItem.builder()
+            .put(Put.builder().tableName(tableName).item(LimiterItems.hierarchyMarker()).build())
+            .build());
     if (parentId != null) {
-      writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
-          .tableName(tableName)
-          .key(LimiterTableSchema.entityKey(parentId))
-          .conditionExpression("#kind = :entity")
-          .expressionAttributeNames(Map.of("#kind", LimiterTableSchema.KIND))
-          .expressionAttributeValues(Map.of(":entity", AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
-          .build()).build());
+      writes.add(
+          TransactWriteItem.builder()
+              .conditionCheck(
+                  ConditionCheck.builder()
+                      .tableName(tableName)
+                      .key(LimiterTableSchema.entityKey(parentId))
+                      .conditionExpression("#kind = :entity")
+                      .expressionAttributeNames(Map.of("#kind", LimiterTableSchema.KIND))
+                      .expressionAttributeValues(
+                          Map.of(":entity", AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
+                      .build())
+              .build());
     }
     try {
       gateway.transactWrite(TransactWriteItemsRequest.builder().transactItems(writes).build());
@@ -92,7 +105,8 @@ public final class Entities {
         throw new IllegalStateException("entity " + id + " exists already", e);
       }
       if (reasons.size() > 2 && "ConditionalCheckFailed".equals(reasons.get(2).code())) {
-        throw new IllegalArgumentException("parent entity " + parentId + " of " + id + " does not exist", e);
+        throw new IllegalArgumentException(
+            "parent entity " + parentId + " of " + id + " does not exist", e);
       }
       throw e;
     } finally {
@@ -108,43 +122,77 @@ public final class Entities {
   }
 
   /**
-   * Changes how many shards entity {@code id}'s limits are split over. For
-   * {@link ShardLayout#TRANSITION} afterwards acquires use the shards both counts share, with the
-   * smaller shares, so that processes still using the old count never push the total over the
-   * limit; a second change waits until then.
+   * Changes how many shards entity {@code id}'s limits are split over. For {@link
+   * ShardLayout#TRANSITION} afterwards acquires use the shards both counts share, with the smaller
+   * shares, so that processes still using the old count never push the total over the limit; a
+   * second change waits until then.
    *
-   * @throws IllegalArgumentException when the entity does not exist or {@code shards} is out of range
+   * @throws IllegalArgumentException when the entity does not exist or {@code shards} is out of
+   *     range
    * @throws IllegalStateException while the previous change is still in transition
    */
   public Entity setShards(String id, int shards) {
-    EntityState current = state(id).orElseThrow(() -> new IllegalArgumentException("entity " + id + " does not exist"));
-    Entity changed = new Entity(id, current.entity().parentId(), current.entity().cascade(), shards);
+    EntityState current =
+        state(id)
+            .orElseThrow(() -> new IllegalArgumentException("entity " + id + " does not exist"));
+    Entity changed =
+        new Entity(id, current.entity().parentId(), current.entity().cascade(), shards);
     if (shards == current.entity().shards()) {
       return changed;
     }
     Instant now = clock.instant();
     if (current.changingShards(now)) {
-      throw new IllegalStateException("entity " + id + " is still changing from " + current.previousShards() + " to "
-          + current.entity().shards() + " shards until " + current.shardsChangedAt().plus(ShardLayout.TRANSITION));
+      throw new IllegalStateException(
+          "entity "
+              + id
+              + " is still changing from "
+              + current.previousShards()
+              + " to "
+              + current.entity().shards()
+              + " shards until "
+              + current.shardsChangedAt().plus(ShardLayout.TRANSITION));
     }
     try {
       // An update, not a put: the item keeps every other attribute (its owner above all).
-      gateway.update(UpdateItemRequest.builder()
-          .tableName(tableName)
-          .key(LimiterTableSchema.entityKey(id))
-          .updateExpression("SET #shards = :shards, #previous = :current, #changedAt = :now, #max = :max")
-          .conditionExpression("#kind = :entity AND (#shards = :current OR (attribute_not_exists(#shards) AND :current = :one))")
-          .expressionAttributeNames(Map.of("#shards", LimiterTableSchema.SHARDS_ATTRIBUTE,
-              "#previous", LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE,
-              "#changedAt", LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE,
-              "#max", LimiterTableSchema.MAX_SHARDS_ATTRIBUTE,
-              "#kind", LimiterTableSchema.KIND))
-          .expressionAttributeValues(Map.of(":shards", number(shards), ":current", number(current.entity().shards()),
-              ":one", number(1), ":now", number(now.toEpochMilli()), ":max", number(Math.max(current.maxShards(), shards)),
-              ":entity", AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
-          .build());
+      gateway.update(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(LimiterTableSchema.entityKey(id))
+              .updateExpression(
+                  "SET #shards = :shards, #previous = :current, #changedAt = :now, #max = :max")
+              .conditionExpression(
+                  "#kind = :entity AND (#shards = :current OR (attribute_not_exists(#shards) AND"
+                      + " :current = :one))")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#shards",
+                      LimiterTableSchema.SHARDS_ATTRIBUTE,
+                      "#previous",
+                      LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE,
+                      "#changedAt",
+                      LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE,
+                      "#max",
+                      LimiterTableSchema.MAX_SHARDS_ATTRIBUTE,
+                      "#kind",
+                      LimiterTableSchema.KIND))
+              .expressionAttributeValues(
+                  Map.of(
+                      ":shards",
+                      number(shards),
+                      ":current",
+                      number(current.entity().shards()),
+                      ":one",
+                      number(1),
+                      ":now",
+                      number(now.toEpochMilli()),
+                      ":max",
+                      number(Math.max(current.maxShards(), shards)),
+                      ":entity",
+                      AttributeValue.fromS(LimiterTableSchema.KIND_ENTITY)))
+              .build());
     } catch (ConditionalCheckFailedException e) {
-      throw new IllegalStateException("entity " + id + " changed while its shards were being set; read it and try again", e);
+      throw new IllegalStateException(
+          "entity " + id + " changed while its shards were being set; read it and try again", e);
     } finally {
       cache.clear();
     }
@@ -152,8 +200,16 @@ public final class Entities {
   }
 
   private Optional<EntityState> state(String id) {
-    return decode(id, gateway.get(GetItemRequest.builder()
-        .tableName(tableName).key(LimiterTableSchema.entityKey(id)).consistentRead(true).build()).item());
+    return decode(
+        id,
+        gateway
+            .get(
+                GetItemRequest.builder()
+                    .tableName(tableName)
+                    .key(LimiterTableSchema.entityKey(id))
+                    .consistentRead(true)
+                    .build())
+            .item());
   }
 
   /** The children of {@code parentId}, in id order (an eventually consistent index query). */
@@ -161,19 +217,31 @@ public final class Entities {
     List<Entity> children = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
-      QueryResponse page = gateway.query(QueryRequest.builder()
-          .tableName(tableName)
-          .indexName(LimiterTableSchema.INDEX_NAME)
-          .keyConditionExpression("#ipk = :parent")
-          .expressionAttributeNames(Map.of("#ipk", LimiterTableSchema.INDEX_PARTITION_KEY))
-          .expressionAttributeValues(Map.of(":parent", AttributeValue.fromS(LimiterTableSchema.childrenIndexPartition(parentId))))
-          .exclusiveStartKey(start)
-          .build());
+      QueryResponse page =
+          gateway.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .indexName(LimiterTableSchema.INDEX_NAME)
+                  .keyConditionExpression("#ipk = :parent")
+                  .expressionAttributeNames(Map.of("#ipk", LimiterTableSchema.INDEX_PARTITION_KEY))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":parent",
+                          AttributeValue.fromS(
+                              LimiterTableSchema.childrenIndexPartition(parentId))))
+                  .exclusiveStartKey(start)
+                  .build());
       for (Map<String, AttributeValue> item : page.items()) {
-        String childId = item.get(LimiterTableSchema.PARTITION_KEY).s().substring(LimiterTableSchema.ENTITY_PREFIX.length());
+        String childId =
+            item.get(LimiterTableSchema.PARTITION_KEY)
+                .s()
+                .substring(LimiterTableSchema.ENTITY_PREFIX.length());
         decode(childId, item).map(EntityState::entity).ifPresent(children::add);
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return children;
   }
@@ -187,7 +255,8 @@ public final class Entities {
   public void deleteEntity(String id) {
     List<Entity> children = children(id);
     if (!children.isEmpty()) {
-      throw new IllegalStateException("entity " + id + " has " + children.size() + " children; delete them first");
+      throw new IllegalStateException(
+          "entity " + id + " has " + children.size() + " children; delete them first");
     }
     int shards = state(id).map(EntityState::maxShards).orElse(1);
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
@@ -205,17 +274,27 @@ public final class Entities {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
-      QueryResponse page = gateway.query(QueryRequest.builder()
-          .tableName(tableName)
-          .keyConditionExpression("#pk = :pk")
-          .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY, "#sk", LimiterTableSchema.SORT_KEY))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
-          .projectionExpression("#pk, #sk")
-          .consistentRead(true)
-          .exclusiveStartKey(start)
-          .build());
+      QueryResponse page =
+          gateway.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .keyConditionExpression("#pk = :pk")
+                  .expressionAttributeNames(
+                      Map.of(
+                          "#pk",
+                          LimiterTableSchema.PARTITION_KEY,
+                          "#sk",
+                          LimiterTableSchema.SORT_KEY))
+                  .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
+                  .projectionExpression("#pk, #sk")
+                  .consistentRead(true)
+                  .exclusiveStartKey(start)
+                  .build());
       keys.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return keys;
   }
@@ -231,16 +310,32 @@ public final class Entities {
     }
     long generation = cache.generation();
     long markerGeneration = hierarchyPresent.generation();
-    CompletableFuture<Boolean> present = hierarchyPresent.get(Boolean.TRUE).map(CompletableFuture::completedFuture)
-        .orElseGet(() -> gateway.getAsync(markerRequest())
-            .thenApply(response -> hierarchyPresent.put(Boolean.TRUE, hasMarker(response.item()), markerGeneration)));
-    return present.thenCompose(found -> found
-        ? gateway.getAsync(lookupRequest(id)).thenApply(response -> cache.put(id, decode(id, response.item()), generation))
-        : CompletableFuture.completedFuture(cache.put(id, Optional.empty(), generation)));
+    CompletableFuture<Boolean> present =
+        hierarchyPresent
+            .get(Boolean.TRUE)
+            .map(CompletableFuture::completedFuture)
+            .orElseGet(
+                () ->
+                    gateway
+                        .getAsync(markerRequest())
+                        .thenApply(
+                            response ->
+                                hierarchyPresent.put(
+                                    Boolean.TRUE, hasMarker(response.item()), markerGeneration)));
+    return present.thenCompose(
+        found ->
+            found
+                ? gateway
+                    .getAsync(lookupRequest(id))
+                    .thenApply(response -> cache.put(id, decode(id, response.item()), generation))
+                : CompletableFuture.completedFuture(cache.put(id, Optional.empty(), generation)));
   }
 
   private GetItemRequest markerRequest() {
-    return GetItemRequest.builder().tableName(tableName).key(LimiterTableSchema.hierarchyMarkerKey()).build();
+    return GetItemRequest.builder()
+        .tableName(tableName)
+        .key(LimiterTableSchema.hierarchyMarkerKey())
+        .build();
   }
 
   private static boolean hasMarker(Map<String, AttributeValue> item) {
@@ -248,19 +343,34 @@ public final class Entities {
   }
 
   private GetItemRequest lookupRequest(String id) {
-    return GetItemRequest.builder().tableName(tableName).key(LimiterTableSchema.entityKey(id)).build();
+    return GetItemRequest.builder()
+        .tableName(tableName)
+        .key(LimiterTableSchema.entityKey(id))
+        .build();
   }
 
   private void deleteAll(List<Map<String, AttributeValue>> keys) {
     List<WriteRequest> pending = new ArrayList<>();
-    keys.forEach(key -> pending.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build()));
+    keys.forEach(
+        key ->
+            pending.add(
+                WriteRequest.builder()
+                    .deleteRequest(DeleteRequest.builder().key(key).build())
+                    .build()));
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > BATCH_WRITE_ATTEMPTS) {
-        throw new RateLimiterException("DynamoDB left " + pending.size() + " deletions unprocessed after "
-            + BATCH_WRITE_ATTEMPTS + " attempts (throttled); deleteEntity can be called again");
+        throw new RateLimiterException(
+            "DynamoDB left "
+                + pending.size()
+                + " deletions unprocessed after "
+                + BATCH_WRITE_ATTEMPTS
+                + " attempts (throttled); deleteEntity can be called again");
       }
-      BatchWriteItemResponse response = gateway.batchWrite(
-          BatchWriteItemRequest.builder().requestItems(Map.of(tableName, List.copyOf(pending))).build());
+      BatchWriteItemResponse response =
+          gateway.batchWrite(
+              BatchWriteItemRequest.builder()
+                  .requestItems(Map.of(tableName, List.copyOf(pending)))
+                  .build());
       pending.clear();
       pending.addAll(response.unprocessedItems().getOrDefault(tableName, List.of()));
     }
@@ -272,19 +382,29 @@ public final class Entities {
     }
     AttributeValue kind = item.get(LimiterTableSchema.KIND);
     if (kind == null || !LimiterTableSchema.KIND_ENTITY.equals(kind.s())) {
-      throw new MalformedItemException("the item under entity " + id + "'s key is not an entity item");
+      throw new MalformedItemException(
+          "the item under entity " + id + "'s key is not an entity item");
     }
     AttributeValue parent = item.get(LimiterTableSchema.PARENT_ATTRIBUTE);
     AttributeValue cascade = item.get(LimiterTableSchema.CASCADE_ATTRIBUTE);
     try {
       int shards = intAttribute(item, LimiterTableSchema.SHARDS_ATTRIBUTE, 1);
-      Entity entity = new Entity(id, parent == null ? null : Objects.requireNonNull(parent.s(), "parent"),
-          cascade != null && Boolean.TRUE.equals(cascade.bool()), shards);
+      Entity entity =
+          new Entity(
+              id,
+              parent == null ? null : Objects.requireNonNull(parent.s(), "parent"),
+              cascade != null && Boolean.TRUE.equals(cascade.bool()),
+              shards);
       AttributeValue changedAt = item.get(LimiterTableSchema.SHARDS_CHANGED_AT_ATTRIBUTE);
       int previous = intAttribute(item, LimiterTableSchema.PREVIOUS_SHARDS_ATTRIBUTE, shards);
-      return Optional.of(new EntityState(entity, previous,
-          changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n())),
-          Math.max(intAttribute(item, LimiterTableSchema.MAX_SHARDS_ATTRIBUTE, 1), Math.max(shards, previous))));
+      return Optional.of(
+          new EntityState(
+              entity,
+              previous,
+              changedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(changedAt.n())),
+              Math.max(
+                  intAttribute(item, LimiterTableSchema.MAX_SHARDS_ATTRIBUTE, 1),
+                  Math.max(shards, previous))));
     } catch (RuntimeException e) {
       throw new MalformedItemException("entity " + id + " is malformed: " + e.getMessage());
     }

@@ -14,7 +14,9 @@ record EntityState(Entity entity, int previousShards, Instant shardsChangedAt, i
 
   /** Whether the last shard-count change is still in its transition at {@code now}. */
   boolean changingShards(Instant now) {
-    return shardsChangedAt != null && previousShards != entity.shards() && now.isBefore(shardsChangedAt.plus(ShardLayout.TRANSITION));
+    return shardsChangedAt != null
+        && previousShards != entity.shards()
+        && now.isBefore(shardsChangedAt.plus(ShardLayout.TRANSITION));
   }
 
   /** The shards acquires use at {@code now}. */

@@ -17,7 +17,9 @@ final class Futures {
     }
   }
 
-  /** Throws {@code cause} as is when unchecked; wrapped in a {@link RateLimiterException} otherwise. */
+  /**
+   * Throws {@code cause} as is when unchecked; wrapped in a {@link RateLimiterException} otherwise.
+   */
   static RuntimeException rethrow(Throwable cause) {
     if (cause instanceof RuntimeException runtime) {
       throw runtime;

@@ -10,16 +10,16 @@ import java.util.Map;
 public interface Lease extends AutoCloseable {
 
   /**
-   * Tokens this lease accounts for per limit: what the acquire took plus pending adjustments.
-   * Empty for a lease that enforces nothing.
+   * Tokens this lease accounts for per limit: what the acquire took plus pending adjustments. Empty
+   * for a lease that enforces nothing.
    */
   Map<String, Long> consumed();
 
   /**
-   * Changes the consumption by {@code deltas} (per limit name; positive takes more and may push
-   * the bucket into debt, at most {@code debtPeriods} refill periods deep, beyond which the charge
-   * is dropped; negative gives back, at most what has not refilled since the acquire). Written
-   * once, on {@link #close()}.
+   * Changes the consumption by {@code deltas} (per limit name; positive takes more and may push the
+   * bucket into debt, at most {@code debtPeriods} refill periods deep, beyond which the charge is
+   * dropped; negative gives back, at most what has not refilled since the acquire). Written once,
+   * on {@link #close()}.
    *
    * @throws IllegalArgumentException for a limit the acquire did not name, or deltas that would
    *     make the lease's consumption of a limit negative or overflow (nothing is changed)
@@ -34,7 +34,10 @@ public interface Lease extends AutoCloseable {
    */
   void rollback();
 
-  /** Whether the lease holds real tokens; false when the table was unavailable under {@link OnUnavailable#ALLOW}. */
+  /**
+   * Whether the lease holds real tokens; false when the table was unavailable under {@link
+   * OnUnavailable#ALLOW}.
+   */
   boolean enforced();
 
   /** Writes pending adjustments. */

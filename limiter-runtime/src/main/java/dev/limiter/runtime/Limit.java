@@ -5,22 +5,27 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A token bucket: {@code capacity} tokens, refilled by {@code refillAmount} tokens every
- * {@code refillPeriod}, continuously.
+ * A token bucket: {@code capacity} tokens, refilled by {@code refillAmount} tokens every {@code
+ * refillPeriod}, continuously.
  *
- * <p>The limiter enforces it with GCRA in integer nanoseconds, without floating point: a request
- * of {@code n} tokens is charged {@code ⌈n·period/refill⌉} ns of bucket time and a full bucket
- * holds {@code ⌈capacity·period/refill⌉} ns. Rounding is per call, never accumulates, and is
- * always against the caller (under 1 ns per call), so over any interval of {@code e} ns a bucket
- * admits at most {@code capacity + refill·(e + 1)/period} tokens.
+ * <p>The limiter enforces it with GCRA in integer nanoseconds, without floating point: a request of
+ * {@code n} tokens is charged {@code ⌈n·period/refill⌉} ns of bucket time and a full bucket holds
+ * {@code ⌈capacity·period/refill⌉} ns. Rounding is per call, never accumulates, and is always
+ * against the caller (under 1 ns per call), so over any interval of {@code e} ns a bucket admits at
+ * most {@code capacity + refill·(e + 1)/period} tokens.
  */
 public final class Limit {
 
   /** Shortest refill period. */
   public static final Duration MIN_PERIOD = Duration.ofMillis(1);
+
   /** Longest refill period. */
   public static final Duration MAX_PERIOD = Duration.ofDays(366);
-  /** Longest time a full bucket may take to refill from empty (keeps nanosecond arithmetic in a long). */
+
+  /**
+   * Longest time a full bucket may take to refill from empty (keeps nanosecond arithmetic in a
+   * long).
+   */
   public static final Duration MAX_BURST_WINDOW = Duration.ofDays(36_500);
 
   private final String name;
@@ -33,15 +38,24 @@ public final class Limit {
   private Limit(String name, long capacity, long refillAmount, Duration refillPeriod) {
     this.name = Names.requireLimitName(name);
     if (capacity < 1) {
-      throw new IllegalArgumentException("limit '" + name + "': capacity must be at least 1, got " + capacity);
+      throw new IllegalArgumentException(
+          "limit '" + name + "': capacity must be at least 1, got " + capacity);
     }
     if (refillAmount < 1) {
-      throw new IllegalArgumentException("limit '" + name + "': refill amount must be at least 1, got " + refillAmount);
+      throw new IllegalArgumentException(
+          "limit '" + name + "': refill amount must be at least 1, got " + refillAmount);
     }
     Objects.requireNonNull(refillPeriod, "refillPeriod");
     if (refillPeriod.compareTo(MIN_PERIOD) < 0 || refillPeriod.compareTo(MAX_PERIOD) > 0) {
-      throw new IllegalArgumentException("limit '" + name + "': refill period must be between "
-          + MIN_PERIOD + " and " + MAX_PERIOD + ", got " + refillPeriod);
+      throw new IllegalArgumentException(
+          "limit '"
+              + name
+              + "': refill period must be between "
+              + MIN_PERIOD
+              + " and "
+              + MAX_PERIOD
+              + ", got "
+              + refillPeriod);
     }
     this.capacity = capacity;
     this.refillAmount = refillAmount;
@@ -49,8 +63,14 @@ public final class Limit {
     this.periodNanos = refillPeriod.toNanos();
     BigInteger tolerance = ceilMulDiv(BigInteger.valueOf(capacity), periodNanos, refillAmount);
     if (tolerance.compareTo(BigInteger.valueOf(MAX_BURST_WINDOW.toNanos())) > 0) {
-      throw new IllegalArgumentException("limit '" + name + "': a full bucket of " + capacity
-          + " tokens would take longer than " + MAX_BURST_WINDOW + " to refill");
+      throw new IllegalArgumentException(
+          "limit '"
+              + name
+              + "': a full bucket of "
+              + capacity
+              + " tokens would take longer than "
+              + MAX_BURST_WINDOW
+              + " to refill");
     }
     this.toleranceNanos = tolerance.longValueExact();
   }
@@ -116,13 +136,19 @@ public final class Limit {
     return ceilMulDiv(BigInteger.valueOf(tokens), periodNanos, refillAmount).longValueExact();
   }
 
-  /** Whole tokens that {@code nanos} ns of bucket time pay for: {@code ⌊nanos·refill/period⌋}, 0 for none. */
+  /**
+   * Whole tokens that {@code nanos} ns of bucket time pay for: {@code ⌊nanos·refill/period⌋}, 0 for
+   * none.
+   */
   long tokensWithin(long nanos) {
     if (nanos <= 0) {
       return 0;
     }
-    return BigInteger.valueOf(nanos).multiply(BigInteger.valueOf(refillAmount))
-        .divide(BigInteger.valueOf(periodNanos)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+    return BigInteger.valueOf(nanos)
+        .multiply(BigInteger.valueOf(refillAmount))
+        .divide(BigInteger.valueOf(periodNanos))
+        .min(BigInteger.valueOf(Long.MAX_VALUE))
+        .longValueExact();
   }
 
   /** GCRA tolerance: the bucket time a full bucket holds, {@code ⌈capacity·period/refill⌉} ns. */
@@ -131,15 +157,18 @@ public final class Limit {
   }
 
   /**
-   * Tokens available at {@code nowNanos} for a bucket whose theoretical arrival time is
-   * {@code tat}; negative while the bucket is in debt.
+   * Tokens available at {@code nowNanos} for a bucket whose theoretical arrival time is {@code
+   * tat}; negative while the bucket is in debt.
    */
   long available(long tat, long nowNanos) {
     long used = Math.max(tat, nowNanos) - nowNanos;
-    BigInteger free = BigInteger.valueOf(toleranceNanos).subtract(BigInteger.valueOf(used))
-        .multiply(BigInteger.valueOf(refillAmount));
+    BigInteger free =
+        BigInteger.valueOf(toleranceNanos)
+            .subtract(BigInteger.valueOf(used))
+            .multiply(BigInteger.valueOf(refillAmount));
     BigInteger[] division = free.divideAndRemainder(BigInteger.valueOf(periodNanos));
-    BigInteger tokens = division[1].signum() < 0 ? division[0].subtract(BigInteger.ONE) : division[0];
+    BigInteger tokens =
+        division[1].signum() < 0 ? division[0].subtract(BigInteger.ONE) : division[0];
     return Math.min(capacity, tokens.max(BigInteger.valueOf(Long.MIN_VALUE)).longValue());
   }
 
@@ -150,21 +179,28 @@ public final class Limit {
 
   /** Nanoseconds until {@code tokens} can be taken from a bucket at {@code tat}; 0 when now. */
   long waitNanos(long tat, long nowNanos, long tokens) {
-    // Saturating: a time decoded from a foreign or legacy item may be near the end of the long range.
-    BigInteger after = BigInteger.valueOf(Math.max(tat, nowNanos)).add(BigInteger.valueOf(costNanos(tokens)));
-    BigInteger wait = after.subtract(BigInteger.valueOf(nowNanos)).subtract(BigInteger.valueOf(toleranceNanos));
+    // Saturating: a time decoded from a foreign or legacy item may be near the end of the long
+    // range.
+    BigInteger after =
+        BigInteger.valueOf(Math.max(tat, nowNanos)).add(BigInteger.valueOf(costNanos(tokens)));
+    BigInteger wait =
+        after.subtract(BigInteger.valueOf(nowNanos)).subtract(BigInteger.valueOf(toleranceNanos));
     return wait.max(BigInteger.ZERO).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
   }
 
   private static BigInteger ceilMulDiv(BigInteger a, long b, long c) {
-    BigInteger[] division = a.multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
+    BigInteger[] division =
+        a.multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
     return division[1].signum() == 0 ? division[0] : division[0].add(BigInteger.ONE);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Limit other && name.equals(other.name) && capacity == other.capacity
-        && refillAmount == other.refillAmount && refillPeriod.equals(other.refillPeriod);
+    return o instanceof Limit other
+        && name.equals(other.name)
+        && capacity == other.capacity
+        && refillAmount == other.refillAmount
+        && refillPeriod.equals(other.refillPeriod);
   }
 
   @Override

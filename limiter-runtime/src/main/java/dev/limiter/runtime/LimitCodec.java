@@ -34,17 +34,20 @@ final class LimitCodec {
       throw new MalformedItemException("the item of the " + scope + " holds no limits map");
     }
     List<Limit> limits = new ArrayList<>();
-    new TreeMap<>(definitions.m()).forEach((name, definition) -> {
-      try {
-        Map<String, AttributeValue> fields = definition.m();
-        long capacity = Long.parseLong(fields.get(CAPACITY).n());
-        long refill = Long.parseLong(fields.get(REFILL).n());
-        Duration period = Duration.ofNanos(Long.parseLong(fields.get(PERIOD_NANOS).n()));
-        limits.add(Limit.of(name, capacity, refill, period));
-      } catch (RuntimeException e) {
-        throw new MalformedItemException("limit " + name + " in the " + scope + " is malformed: " + e.getMessage());
-      }
-    });
+    new TreeMap<>(definitions.m())
+        .forEach(
+            (name, definition) -> {
+              try {
+                Map<String, AttributeValue> fields = definition.m();
+                long capacity = Long.parseLong(fields.get(CAPACITY).n());
+                long refill = Long.parseLong(fields.get(REFILL).n());
+                Duration period = Duration.ofNanos(Long.parseLong(fields.get(PERIOD_NANOS).n()));
+                limits.add(Limit.of(name, capacity, refill, period));
+              } catch (RuntimeException e) {
+                throw new MalformedItemException(
+                    "limit " + name + " in the " + scope + " is malformed: " + e.getMessage());
+              }
+            });
     if (limits.isEmpty()) {
       throw new MalformedItemException("the " + scope + " hold no limit");
     }
@@ -60,7 +63,8 @@ final class LimitCodec {
     try {
       return Optional.of(OnUnavailable.valueOf(policy.s()));
     } catch (RuntimeException e) {
-      throw new MalformedItemException("the system defaults hold an unknown onUnavailable policy " + policy.s());
+      throw new MalformedItemException(
+          "the system defaults hold an unknown onUnavailable policy " + policy.s());
     }
   }
 }

@@ -7,7 +7,8 @@ package dev.limiter.runtime;
  * @param tokens tokens involved, at least 1
  * @param kind what the write does with them
  * @param costNanos the bucket time the write moves: the tokens' cost, or for a refund cut down to
- *     what is outstanding, at most that (a refund gives back time to the nanosecond, not whole tokens)
+ *     what is outstanding, at most that (a refund gives back time to the nanosecond, not whole
+ *     tokens)
  */
 record LimitOp(Limit limit, long tokens, Kind kind, long costNanos) {
 
@@ -44,11 +45,11 @@ record LimitOp(Limit limit, long tokens, Kind kind, long costNanos) {
   }
 
   /**
-   * This refund cut down to the time a bucket at {@code tat} is still ahead of {@code nowNanos},
-   * to the nanosecond: a refund made before a whole token has refilled gives back everything not
-   * yet refilled (rounding down to whole tokens would keep almost a token of a request that was
-   * refused or rolled back at once). Its {@code tokens} are those whose time comes back, in part
-   * for the last. Null when nothing is outstanding.
+   * This refund cut down to the time a bucket at {@code tat} is still ahead of {@code nowNanos}, to
+   * the nanosecond: a refund made before a whole token has refilled gives back everything not yet
+   * refilled (rounding down to whole tokens would keep almost a token of a request that was refused
+   * or rolled back at once). Its {@code tokens} are those whose time comes back, in part for the
+   * last. Null when nothing is outstanding.
    */
   LimitOp outstanding(long tat, long nowNanos) {
     if (tat <= nowNanos) {

@@ -6,8 +6,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Where stored limits apply. An acquire without explicit limits uses the most specific scope that
- * has limits: {@link EntityResource}, then {@link Entity}, then {@link Resource}, then
- * {@link System}.
+ * has limits: {@link EntityResource}, then {@link Entity}, then {@link Resource}, then {@link
+ * System}.
  */
 public sealed interface LimitScope {
 
@@ -84,6 +84,10 @@ public sealed interface LimitScope {
 
   /** The scopes consulted for {@code entityId} and {@code resource}, most specific first. */
   static List<LimitScope> resolutionOrder(String entityId, String resource) {
-    return List.of(new EntityResource(entityId, resource), new Entity(entityId), new Resource(resource), new System());
+    return List.of(
+        new EntityResource(entityId, resource),
+        new Entity(entityId),
+        new Resource(resource),
+        new System());
   }
 }

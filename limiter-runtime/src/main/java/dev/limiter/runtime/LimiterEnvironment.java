@@ -12,7 +12,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
-/** Builds a limiter, and the DynamoDB clients it owns, from environment variables ({@link RateLimiter#fromEnvironment()}). */
+/**
+ * Builds a limiter, and the DynamoDB clients it owns, from environment variables ({@link
+ * RateLimiter#fromEnvironment()}).
+ */
 final class LimiterEnvironment {
 
   private LimiterEnvironment() {}
@@ -27,31 +30,41 @@ final class LimiterEnvironment {
       try {
         onUnavailable = OnUnavailable.valueOf(policy.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("LIMITER_ON_UNAVAILABLE must be ALLOW or BLOCK, got '" + policy + "'", e);
+        throw new IllegalArgumentException(
+            "LIMITER_ON_UNAVAILABLE must be ALLOW or BLOCK, got '" + policy + "'", e);
       }
     }
     // A limiter sits on every request's path: fail fast rather than wait out the SDK's defaults.
-    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-        .retryStrategy(RetryMode.STANDARD)
-        .apiCallAttemptTimeout(Duration.ofSeconds(1))
-        .apiCallTimeout(Duration.ofSeconds(3))
-        .build();
-    DynamoDbClientBuilder sync = DynamoDbClient.builder().region(region).overrideConfiguration(overrides);
-    DynamoDbAsyncClientBuilder async = DynamoDbAsyncClient.builder().region(region).overrideConfiguration(overrides);
+    ClientOverrideConfiguration overrides =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(RetryMode.STANDARD)
+            .apiCallAttemptTimeout(Duration.ofSeconds(1))
+            .apiCallTimeout(Duration.ofSeconds(3))
+            .build();
+    DynamoDbClientBuilder sync =
+        DynamoDbClient.builder().region(region).overrideConfiguration(overrides);
+    DynamoDbAsyncClientBuilder async =
+        DynamoDbAsyncClient.builder().region(region).overrideConfiguration(overrides);
     if (endpoint != null && !endpoint.isBlank()) {
       URI uri;
       try {
         uri = URI.create(endpoint.trim());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("LIMITER_ENDPOINT_URL is not a URL: '" + endpoint + "'", e);
+        throw new IllegalArgumentException(
+            "LIMITER_ENDPOINT_URL is not a URL: '" + endpoint + "'", e);
       }
       sync.endpointOverride(uri);
       async.endpointOverride(uri);
     }
     DynamoDbClient client = sync.build();
     DynamoDbAsyncClient asyncClient = async.build();
-    return RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table).onUnavailable(onUnavailable)
-        .owning(client).owning(asyncClient)
+    return RateLimiter.builder()
+        .client(client)
+        .asyncClient(asyncClient)
+        .tableName(table)
+        .onUnavailable(onUnavailable)
+        .owning(client)
+        .owning(asyncClient)
         .build();
   }
 

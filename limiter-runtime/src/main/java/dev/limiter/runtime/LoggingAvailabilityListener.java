@@ -11,12 +11,17 @@ final class LoggingAvailabilityListener implements AvailabilityListener {
 
   @Override
   public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {
-    LOG.warn("limiter table {} is unavailable ({}); {} until it recovers, further failures are not logged",
-        tableName, cause.toString(), policy == OnUnavailable.ALLOW ? "admitting requests unenforced" : "rejecting acquires");
+    LOG.warn(
+        "limiter table {} is unavailable ({}); {} until it recovers, further failures are not"
+            + " logged",
+        tableName,
+        cause.toString(),
+        policy == OnUnavailable.ALLOW ? "admitting requests unenforced" : "rejecting acquires");
   }
 
   @Override
   public void onRecovery(String tableName, Duration duration, long failedCalls) {
-    LOG.info("limiter table {} recovered after {} ({} calls failed)", tableName, duration, failedCalls);
+    LOG.info(
+        "limiter table {} recovered after {} ({} calls failed)", tableName, duration, failedCalls);
   }
 }

@@ -15,8 +15,10 @@ public final class Names {
 
   /** Longest limit name. */
   public static final int MAX_LIMIT_NAME_LENGTH = 64;
+
   /** Longest resource name. */
   public static final int MAX_RESOURCE_LENGTH = 128;
+
   /** Longest entity id. */
   public static final int MAX_ENTITY_ID_LENGTH = 256;
 
@@ -28,8 +30,12 @@ public final class Names {
   /** A limit name: letters, digits, {@code _ . -}, at most 64 characters. */
   public static String requireLimitName(String name) {
     if (name == null || !LIMIT_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("invalid limit name " + quote(name)
-          + ": use 1 to " + MAX_LIMIT_NAME_LENGTH + " letters, digits, '_', '.' or '-'");
+      throw new IllegalArgumentException(
+          "invalid limit name "
+              + quote(name)
+              + ": use 1 to "
+              + MAX_LIMIT_NAME_LENGTH
+              + " letters, digits, '_', '.' or '-'");
     }
     return name;
   }
@@ -37,30 +43,43 @@ public final class Names {
   /** A resource name: letters, digits, {@code _ . : / -}, at most 128 characters. */
   public static String requireResource(String resource) {
     if (resource == null || !RESOURCE.matcher(resource).matches()) {
-      throw new IllegalArgumentException("invalid resource " + quote(resource)
-          + ": use 1 to " + MAX_RESOURCE_LENGTH + " letters, digits, '_', '.', ':', '/' or '-'");
+      throw new IllegalArgumentException(
+          "invalid resource "
+              + quote(resource)
+              + ": use 1 to "
+              + MAX_RESOURCE_LENGTH
+              + " letters, digits, '_', '.', ':', '/' or '-'");
     }
     return resource;
   }
 
   /**
-   * An entity id: 1 to 256 characters, no {@code #}, no control characters, and well-formed
-   * UTF-16 (an unpaired surrogate has no UTF-8 form: DynamoDB would store two such ids as one
-   * key).
+   * An entity id: 1 to 256 characters, no {@code #}, no control characters, and well-formed UTF-16
+   * (an unpaired surrogate has no UTF-8 form: DynamoDB would store two such ids as one key).
    */
   public static String requireEntityId(String entityId) {
-    if (entityId == null || entityId.isEmpty() || entityId.length() > MAX_ENTITY_ID_LENGTH
+    if (entityId == null
+        || entityId.isEmpty()
+        || entityId.length() > MAX_ENTITY_ID_LENGTH
         || entityId.chars().anyMatch(c -> c == '#' || Character.isISOControl(c))) {
-      throw new IllegalArgumentException("invalid entity id " + quote(entityId)
-          + ": use 1 to " + MAX_ENTITY_ID_LENGTH + " characters without '#' or control characters");
+      throw new IllegalArgumentException(
+          "invalid entity id "
+              + quote(entityId)
+              + ": use 1 to "
+              + MAX_ENTITY_ID_LENGTH
+              + " characters without '#' or control characters");
     }
     for (int i = 0; i < entityId.length(); i++) {
       char c = entityId.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < entityId.length() && Character.isLowSurrogate(entityId.charAt(i + 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < entityId.length()
+              && Character.isLowSurrogate(entityId.charAt(i + 1));
       if (paired) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException("invalid entity id: malformed UTF-16, an unpaired surrogate at index " + i);
+        throw new IllegalArgumentException(
+            "invalid entity id: malformed UTF-16, an unpaired surrogate at index " + i);
       }
     }
     return entityId;
@@ -72,7 +91,8 @@ public final class Names {
    */
   public static String fingerprint(String entityId) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(entityId.getBytes(StandardCharsets.UTF_8));
       return "h:" + HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);

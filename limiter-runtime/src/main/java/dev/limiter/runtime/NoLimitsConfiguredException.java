@@ -10,7 +10,12 @@ public class NoLimitsConfiguredException extends RateLimiterException {
 
   /** No limits for {@code entityId} and {@code resource}. */
   public NoLimitsConfiguredException(String entityId, String resource) {
-    super("no limits for entity " + entityId + " and resource " + resource + ": none are stored for the entity and"
-        + " resource, as the entity's defaults, as the resource's defaults or as system defaults");
+    super(
+        "no limits for entity "
+            + entityId
+            + " and resource "
+            + resource
+            + ": none are stored for the entity and resource, as the entity's defaults, as the"
+            + " resource's defaults or as system defaults");
   }
 }

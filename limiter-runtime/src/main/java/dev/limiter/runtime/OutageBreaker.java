@@ -10,14 +10,14 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>CLOSED: every call goes to DynamoDB. A call failing as unavailable opens the breaker: one
- *       {@link AvailabilityListener#onOutage} event.</li>
+ *       {@link AvailabilityListener#onOutage} event.
  *   <li>OPEN: calls are decided at once without DynamoDB ({@link Permit#FAIL_FAST}) until the
- *       back-off window ends; the first call after it is told to start a probe
- *       ({@link Permit#PROBE}, decided at once too), and while that probe runs the others keep
- *       failing fast: one probe at a time.</li>
- *   <li>A probe that fails reopens the window, twice as long each time up to {@code maxBackoff};
- *       a probe or any call that succeeds closes the breaker: one
- *       {@link AvailabilityListener#onRecovery} event.</li>
+ *       back-off window ends; the first call after it is told to start a probe ({@link
+ *       Permit#PROBE}, decided at once too), and while that probe runs the others keep failing
+ *       fast: one probe at a time.
+ *   <li>A probe that fails reopens the window, twice as long each time up to {@code maxBackoff}; a
+ *       probe or any call that succeeds closes the breaker: one {@link
+ *       AvailabilityListener#onRecovery} event.
  * </ul>
  *
  * Thread-safe; a closed breaker costs one volatile read per call.
@@ -28,7 +28,10 @@ final class OutageBreaker {
   enum Permit {
     /** Go to DynamoDB. */
     CALL,
-    /** Decide at once as unavailable, and start a probe ({@link #probeSucceeded} / {@link #probeFailed}). */
+    /**
+     * Decide at once as unavailable, and start a probe ({@link #probeSucceeded} / {@link
+     * #probeFailed}).
+     */
     PROBE,
     /** Decide at once as unavailable. */
     FAIL_FAST
@@ -40,6 +43,7 @@ final class OutageBreaker {
   private final LongSupplier nanoTime;
   private final long firstBackoffNanos;
   private final long maxBackoffNanos;
+
   /** A probe that has not reported after this long is taken as lost, and another may start. */
   private final long probeLostNanos;
 
@@ -52,8 +56,14 @@ final class OutageBreaker {
   private long failedCalls;
   private Throwable lastFailure;
 
-  OutageBreaker(String tableName, Supplier<OnUnavailable> policy, AvailabilityListener listener, LongSupplier nanoTime,
-                Duration firstBackoff, Duration maxBackoff, Duration probeTimeout) {
+  OutageBreaker(
+      String tableName,
+      Supplier<OnUnavailable> policy,
+      AvailabilityListener listener,
+      LongSupplier nanoTime,
+      Duration firstBackoff,
+      Duration maxBackoff,
+      Duration probeTimeout) {
     this.tableName = tableName;
     this.policy = policy;
     this.listener = listener;

@@ -7,15 +7,23 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
- * The unavailability policy: decides calls while an outage is known ({@link OutageBreaker}, probes),
- * turns failures and undecided writes into fail-open fallbacks or exceptions, and refuses throttled keys.
+ * The unavailability policy: decides calls while an outage is known ({@link OutageBreaker},
+ * probes), turns failures and undecided writes into fail-open fallbacks or exceptions, and refuses
+ * throttled keys.
  */
 final class OutagePolicy {
 
-  /** Wait after an outage is detected before the first probe; it doubles after each failed probe. */
+  /**
+   * Wait after an outage is detected before the first probe; it doubles after each failed probe.
+   */
   static final Duration FIRST_PROBE_BACKOFF = Duration.ofMillis(100);
-  /** Longest wait between probes: with {@link #PROBE_TIMEOUT}, a recovery is noticed within about a second. */
+
+  /**
+   * Longest wait between probes: with {@link #PROBE_TIMEOUT}, a recovery is noticed within about a
+   * second.
+   */
   static final Duration MAX_PROBE_BACKOFF = Duration.ofMillis(500);
+
   /** A probe (one GetItem of the hierarchy marker) that takes longer counts as failed. */
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
@@ -26,27 +34,44 @@ final class OutagePolicy {
   private final UsageListener usage;
   private final OutageBreaker outages;
 
-  /** @param configured the policy the limiter was built with, or null to follow the table's stored default */
-  OutagePolicy(String tableName, OnUnavailable configured, StoredLimits storedLimits, DynamoDbGateway gateway,
-               UsageListener usage, AvailabilityListener availability) {
+  /**
+   * @param configured the policy the limiter was built with, or null to follow the table's stored
+   *     default
+   */
+  OutagePolicy(
+      String tableName,
+      OnUnavailable configured,
+      StoredLimits storedLimits,
+      DynamoDbGateway gateway,
+      UsageListener usage,
+      AvailabilityListener availability) {
     this.tableName = tableName;
     this.configured = configured;
     this.storedLimits = storedLimits;
     this.gateway = gateway;
     this.usage = usage;
-    this.outages = new OutageBreaker(tableName, this::onUnavailable, availability, System::nanoTime,
-        FIRST_PROBE_BACKOFF, MAX_PROBE_BACKOFF, PROBE_TIMEOUT);
+    this.outages =
+        new OutageBreaker(
+            tableName,
+            this::onUnavailable,
+            availability,
+            System::nanoTime,
+            FIRST_PROBE_BACKOFF,
+            MAX_PROBE_BACKOFF,
+            PROBE_TIMEOUT);
   }
 
   /** See {@link RateLimiter#onUnavailable()}. */
   OnUnavailable onUnavailable() {
-    return configured != null ? configured : storedLimits.storedPolicy().orElse(OnUnavailable.BLOCK);
+    return configured != null
+        ? configured
+        : storedLimits.storedPolicy().orElse(OnUnavailable.BLOCK);
   }
 
   /**
-   * Whether this call may go to DynamoDB: not while an outage is known (the breaker is open),
-   * when it is decided at once instead of waiting out a timeout; the call that ends a back-off
-   * window starts one probe.
+   * Whether this call may go to DynamoDB: not while an outage is known (the breaker is open), when
+   * it is decided at once instead of waiting out a timeout; the call that ends a back-off window
+   * starts one probe.
    */
   boolean mayCall() {
     OutageBreaker.Permit permit = outages.permit();
@@ -62,9 +87,9 @@ final class OutagePolicy {
   }
 
   /**
-   * Applies the unavailability policy to a failure: {@code fallback} under ALLOW, a
-   * {@link RateLimiterUnavailableException} under BLOCK; throttling is a refusal
-   * ({@link BucketThrottledException}) whatever the policy; other failures are rethrown.
+   * Applies the unavailability policy to a failure: {@code fallback} under ALLOW, a {@link
+   * RateLimiterUnavailableException} under BLOCK; throttling is a refusal ({@link
+   * BucketThrottledException}) whatever the policy; other failures are rethrown.
    */
   <T> T failed(Throwable failure, T fallback) {
     Throwable cause = DynamoDbGateway.unwrap(failure);
@@ -83,22 +108,33 @@ final class OutagePolicy {
       if (onUnavailable() == OnUnavailable.ALLOW) {
         return fallback;
       }
-      throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable: " + cause.getMessage(), cause);
+      throw new RateLimiterUnavailableException(
+          "limiter table " + tableName + " is unavailable: " + cause.getMessage(), cause);
     }
     if (cause instanceof SdkException) {
-      throw new RateLimiterException("DynamoDB refused a request on limiter table " + tableName + ": " + cause.getMessage(), cause);
+      throw new RateLimiterException(
+          "DynamoDB refused a request on limiter table " + tableName + ": " + cause.getMessage(),
+          cause);
     }
     throw Futures.rethrow(cause);
   }
 
-  /** The unavailability policy for a call not sent because an outage is known: {@code fallback} under ALLOW. */
+  /**
+   * The unavailability policy for a call not sent because an outage is known: {@code fallback}
+   * under ALLOW.
+   */
   <T> T unavailableNow(T fallback) {
     if (onUnavailable() == OnUnavailable.ALLOW) {
       return fallback;
     }
     Throwable cause = outages.lastFailure();
-    throw new RateLimiterUnavailableException("limiter table " + tableName + " is unavailable"
-        + (cause == null ? "" : ": " + cause.getMessage()) + " (decided without calling DynamoDB until a probe succeeds)", cause);
+    throw new RateLimiterUnavailableException(
+        "limiter table "
+            + tableName
+            + " is unavailable"
+            + (cause == null ? "" : ": " + cause.getMessage())
+            + " (decided without calling DynamoDB until a probe succeeds)",
+        cause);
   }
 
   /** As {@link #unavailableNow}, as a future. */
@@ -121,34 +157,44 @@ final class OutagePolicy {
     if (undecided.lastFailure() != null) {
       return undecided.lastFailure();
     }
-    return new RateLimiterUnavailableException("limiter table " + tableName + " answered, but whether a write to bucket "
-        + take.key() + " applied cannot be known (" + undecided.cause().getMessage() + "); not admitted", undecided.cause());
+    return new RateLimiterUnavailableException(
+        "limiter table "
+            + tableName
+            + " answered, but whether a write to bucket "
+            + take.key()
+            + " applied cannot be known ("
+            + undecided.cause().getMessage()
+            + "); not admitted",
+        undecided.cause());
   }
 
   /**
-   * One cheap read (the hierarchy marker, eventually consistent: 0.5 RCU) with a short timeout;
-   * any answer but an unavailable one, throttling included, means the table serves again.
+   * One cheap read (the hierarchy marker, eventually consistent: 0.5 RCU) with a short timeout; any
+   * answer but an unavailable one, throttling included, means the table serves again.
    */
   private void probe() {
-    GetItemRequest request = GetItemRequest.builder()
-        .tableName(tableName)
-        .key(LimiterTableSchema.hierarchyMarkerKey())
-        .projectionExpression("#pk")
-        .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
-        .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT).apiCallAttemptTimeout(PROBE_TIMEOUT))
-        .build();
+    GetItemRequest request =
+        GetItemRequest.builder()
+            .tableName(tableName)
+            .key(LimiterTableSchema.hierarchyMarkerKey())
+            .projectionExpression("#pk")
+            .expressionAttributeNames(Map.of("#pk", LimiterTableSchema.PARTITION_KEY))
+            .overrideConfiguration(
+                o -> o.apiCallTimeout(PROBE_TIMEOUT).apiCallAttemptTimeout(PROBE_TIMEOUT))
+            .build();
     CompletableFuture<?> call;
     try {
       call = gateway.getAsync(request);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((response, failure) -> {
-      if (failure != null && DynamoDbGateway.isUnavailable(failure)) {
-        outages.probeFailed(DynamoDbGateway.unwrap(failure));
-      } else {
-        outages.probeSucceeded();
-      }
-    });
+    call.whenComplete(
+        (response, failure) -> {
+          if (failure != null && DynamoDbGateway.isUnavailable(failure)) {
+            outages.probeFailed(DynamoDbGateway.unwrap(failure));
+          } else {
+            outages.probeSucceeded();
+          }
+        });
   }
 }

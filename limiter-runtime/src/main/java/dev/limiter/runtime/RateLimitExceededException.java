@@ -24,14 +24,20 @@ public class RateLimitExceededException extends RateLimiterException {
     this.retryAfter = binding().retryAfter();
   }
 
-  /** A refusal for a reason other than a limit (no violations), to be retried after {@code retryAfter}. */
+  /**
+   * A refusal for a reason other than a limit (no violations), to be retried after {@code
+   * retryAfter}.
+   */
   protected RateLimitExceededException(String message, Duration retryAfter, Throwable cause) {
     super(message, cause);
     this.violations = List.of();
     this.retryAfter = retryAfter;
   }
 
-  /** Every limit that refused, in the order the limits were given; empty for a refusal no limit caused. */
+  /**
+   * Every limit that refused, in the order the limits were given; empty for a refusal no limit
+   * caused.
+   */
   public List<Violation> violations() {
     return violations;
   }
@@ -47,8 +53,8 @@ public class RateLimitExceededException extends RateLimiterException {
   }
 
   /**
-   * Response headers for HTTP 429: {@code Retry-After} and the {@code RateLimit-Limit},
-   * {@code RateLimit-Remaining}, {@code RateLimit-Reset} fields of the IETF rate-limit header draft,
+   * Response headers for HTTP 429: {@code Retry-After} and the {@code RateLimit-Limit}, {@code
+   * RateLimit-Remaining}, {@code RateLimit-Reset} fields of the IETF rate-limit header draft,
    * describing the limit that keeps the request waiting longest ({@code Retry-After} alone for a
    * refusal no limit caused).
    */

@@ -11,30 +11,30 @@ import java.util.function.Function;
 /**
  * Distributed rate limiting against a limiter table (see {@link LimiterTableSchema}).
  *
- * <p>An admitted acquire is one conditional UpdateItem of the bucket item of (entity, resource):
- * 1 WCU, 0 RCU, whatever the number of limits. A refusal is decided from the old item DynamoDB
- * returns with the failed condition, without a read. Buckets refill implicitly with time (GCRA),
- * so nothing ever writes refills.
+ * <p>An admitted acquire is one conditional UpdateItem of the bucket item of (entity, resource): 1
+ * WCU, 0 RCU, whatever the number of limits. A refusal is decided from the old item DynamoDB
+ * returns with the failed condition, without a read. Buckets refill implicitly with time (GCRA), so
+ * nothing ever writes refills.
  *
- * <p>Clock skew: each client decides with its own clock, so a write by a client whose clock is
- * off by {@code d} acts as a correct client's write {@code d} later (ahead) or earlier (behind).
- * Over any interval of {@code e} a bucket then admits at most
- * {@code capacity + refill·(e + S)/period} tokens, where {@code S} is the spread of the clocks
- * writing it (the most ahead minus the most behind, true time counting as one of them when a
- * correct client writes too): a skew costs up to {@code S·refill/period} extra tokens, in both
- * directions. A client ahead sees buckets {@code d} further refilled; a client behind does not
- * admit less: its writes to an idle bucket are dated {@code d} early, which hands up to
- * {@code d·refill/period} of its own consumption back to every other client. Clients sharing one
- * wrong clock do not exceed anything ({@code S = 0}). The limiter estimates its skew from the
- * {@code Date} header of DynamoDB's responses ({@link #clockSkew()}, ±1 s) and warns once past
- * 2 s. Keep clients NTP-synchronised.
+ * <p>Clock skew: each client decides with its own clock, so a write by a client whose clock is off
+ * by {@code d} acts as a correct client's write {@code d} later (ahead) or earlier (behind). Over
+ * any interval of {@code e} a bucket then admits at most {@code capacity + refill·(e + S)/period}
+ * tokens, where {@code S} is the spread of the clocks writing it (the most ahead minus the most
+ * behind, true time counting as one of them when a correct client writes too): a skew costs up to
+ * {@code S·refill/period} extra tokens, in both directions. A client ahead sees buckets {@code d}
+ * further refilled; a client behind does not admit less: its writes to an idle bucket are dated
+ * {@code d} early, which hands up to {@code d·refill/period} of its own consumption back to every
+ * other client. Clients sharing one wrong clock do not exceed anything ({@code S = 0}). The limiter
+ * estimates its skew from the {@code Date} header of DynamoDB's responses ({@link #clockSkew()}, ±1
+ * s) and warns once past 2 s. Keep clients NTP-synchronised.
  *
  * <p>Outages: once a call finds the table unreachable, acquires are decided at once (BLOCK throws
- * {@link RateLimiterUnavailableException}, ALLOW admits unenforced) instead of each waiting out
- * the client's timeout, while one probe at a time (a GetItem with a 500 ms timeout, every 100 ms
+ * {@link RateLimiterUnavailableException}, ALLOW admits unenforced) instead of each waiting out the
+ * client's timeout, while one probe at a time (a GetItem with a 500 ms timeout, every 100 ms
  * doubling to 500 ms) finds when the table answers again: a recovery is noticed within about a
- * second. Throttling is not an outage: a throttled key is refused ({@link BucketThrottledException},
- * retry after 1 s) whatever the policy, and the other keys stay enforced.
+ * second. Throttling is not an outage: a throttled key is refused ({@link
+ * BucketThrottledException}, retry after 1 s) whatever the policy, and the other keys stay
+ * enforced.
  *
  * <p>Refusals: a refusal's exact {@code retryAfter} reveals the bucket's time, so until it has
  * passed this limiter refuses locally, without a call (0 WCU), what DynamoDB would certainly
@@ -42,15 +42,21 @@ import java.util.function.Function;
  * most the refunded tokens go unused here for at most that {@code retryAfter}.
  *
  * <p>Built by {@link #builder()} or {@link #fromEnvironment()}; thread-safe, build one per table
- * and share it. Code that takes a {@code RateLimiter} can be tested with its own implementation
- * of this interface instead of a table.
+ * and share it. Code that takes a {@code RateLimiter} can be tested with its own implementation of
+ * this interface instead of a table.
  */
 public interface RateLimiter extends AutoCloseable {
 
-  /** Longest {@link RateLimiterBuilder#limitsCacheTtl}: a shard-count change relies on every process refreshing within it. */
+  /**
+   * Longest {@link RateLimiterBuilder#limitsCacheTtl}: a shard-count change relies on every process
+   * refreshing within it.
+   */
   Duration MAX_LIMITS_CACHE_TTL = Duration.ofMinutes(5);
 
-  /** Threads that run {@link #acquireAsync} calls of limiters given only a synchronous client (and no executor). */
+  /**
+   * Threads that run {@link #acquireAsync} calls of limiters given only a synchronous client (and
+   * no executor).
+   */
   int DEFAULT_ASYNC_THREADS = 32;
 
   /** Default number of buckets whose last known state is kept to guess write branches. */
@@ -69,9 +75,9 @@ public interface RateLimiter extends AutoCloseable {
 
   /**
    * A limiter configured from the process environment: {@code LIMITER_TABLE_NAME} (required),
-   * {@code AWS_REGION} (required), {@code LIMITER_ENDPOINT_URL} (optional, e.g. DynamoDB Local)
-   * and {@code LIMITER_ON_UNAVAILABLE} ({@code BLOCK} by default, or {@code ALLOW}). Credentials
-   * come from the SDK's default chain. The limiter owns the clients and closes them.
+   * {@code AWS_REGION} (required), {@code LIMITER_ENDPOINT_URL} (optional, e.g. DynamoDB Local) and
+   * {@code LIMITER_ON_UNAVAILABLE} ({@code BLOCK} by default, or {@code ALLOW}). Credentials come
+   * from the SDK's default chain. The limiter owns the clients and closes them.
    */
   static RateLimiter fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -83,20 +89,21 @@ public interface RateLimiter extends AutoCloseable {
   }
 
   /**
-   * Takes {@code consume} tokens (per limit name) from the bucket of {@code entityId} for
-   * {@code resource}, limited by {@code limits}; all or nothing.
+   * Takes {@code consume} tokens (per limit name) from the bucket of {@code entityId} for {@code
+   * resource}, limited by {@code limits}; all or nothing.
    *
    * @throws RateLimitExceededException when a limit lacks the tokens (nothing is taken)
    * @throws RequestExceedsCapacityException when a request exceeds a limit's capacity
    * @throws IllegalArgumentException for invalid names, amounts or limits
-   * @throws RateLimiterUnavailableException when DynamoDB is unavailable under {@link OnUnavailable#BLOCK}
+   * @throws RateLimiterUnavailableException when DynamoDB is unavailable under {@link
+   *     OnUnavailable#BLOCK}
    * @throws MalformedItemException when the bucket's item is not a limiter bucket
    */
   Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits);
 
   /**
-   * As {@link #acquire}, with the limits stored in the table for {@code entityId} and
-   * {@code resource} ({@link #limits()}: the most specific level that has any).
+   * As {@link #acquire}, with the limits stored in the table for {@code entityId} and {@code
+   * resource} ({@link #limits()}: the most specific level that has any).
    *
    * @throws NoLimitsConfiguredException when no level has limits (nothing is taken)
    */
@@ -106,48 +113,56 @@ public interface RateLimiter extends AutoCloseable {
    * As {@link #acquire}, without blocking the caller. Invalid arguments throw immediately; every
    * other failure completes the future exceptionally.
    */
-  CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume, List<Limit> limits);
+  CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume, List<Limit> limits);
 
   /** As {@link #acquire(String, String, Map)}, without blocking the caller. */
-  CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume);
+  CompletableFuture<Lease> acquireAsync(
+      String entityId, String resource, Map<String, Long> consume);
 
   /**
    * Acquires, runs {@code body} with the lease and closes it (writing adjustments); rolls the
    * consumption back when {@code body} throws, and rethrows. Once the body has run its result is
    * returned even when the adjustment cannot be written: deltas certainly not written (DynamoDB
-   * unreachable, throttled or refusing the request) go to
-   * {@link UsageListener#onAdjustmentNotWritten}, those whose write's outcome stayed hidden
-   * (server error, timeout, broken connection) to {@link UsageListener#onUndecided}; both are logged.
+   * unreachable, throttled or refusing the request) go to {@link
+   * UsageListener#onAdjustmentNotWritten}, those whose write's outcome stayed hidden (server error,
+   * timeout, broken connection) to {@link UsageListener#onUndecided}; both are logged.
    */
-  default <T> T withLease(String entityId, String resource, Map<String, Long> consume, List<Limit> limits,
-                          Function<Lease, T> body) {
+  default <T> T withLease(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      Function<Lease, T> body) {
     Objects.requireNonNull(body, "body");
     return runWithLease(acquire(entityId, resource, consume, limits), body);
   }
 
   /** As {@link #withLease(String, String, Map, List, Function)}, with the stored limits. */
-  default <T> T withLease(String entityId, String resource, Map<String, Long> consume, Function<Lease, T> body) {
+  default <T> T withLease(
+      String entityId, String resource, Map<String, Long> consume, Function<Lease, T> body) {
     Objects.requireNonNull(body, "body");
     return runWithLease(acquire(entityId, resource, consume), body);
   }
 
   /**
-   * Tokens available now per limit (negative while in debt), from one strongly consistent read
-   * per bucket: a sharded entity's shards are read at once and added up (N shards, N RCU).
-   * Under {@link OnUnavailable#ALLOW} an unavailable table reports every limit full.
+   * Tokens available now per limit (negative while in debt), from one strongly consistent read per
+   * bucket: a sharded entity's shards are read at once and added up (N shards, N RCU). Under {@link
+   * OnUnavailable#ALLOW} an unavailable table reports every limit full.
    */
   Map<String, Long> available(String entityId, String resource, List<Limit> limits);
 
   /**
    * How long until {@code needed} tokens (per limit name) could be acquired, given no other
-   * traffic; zero if now. For a sharded entity, the soonest any of its shards could admit them
-   * (one request is taken from one shard). Under {@link OnUnavailable#ALLOW} an unavailable table
+   * traffic; zero if now. For a sharded entity, the soonest any of its shards could admit them (one
+   * request is taken from one shard). Under {@link OnUnavailable#ALLOW} an unavailable table
    * answers zero.
    *
    * @throws RequestExceedsCapacityException when {@code needed} exceeds a limit's capacity (for a
    *     sharded entity: one shard's share), so it could never be acquired
    */
-  Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits);
+  Duration timeUntilAvailable(
+      String entityId, String resource, Map<String, Long> needed, List<Limit> limits);
 
   /** The entity hierarchy stored in the table: create, read, list and delete entities. */
   Entities entities();
@@ -156,9 +171,9 @@ public interface RateLimiter extends AutoCloseable {
   StoredLimits limits();
 
   /**
-   * How far this limiter's clock is from DynamoDB's (positive: ahead), as last estimated from
-   * the {@code Date} header of a response (about once a second, good to about ±1 s); empty
-   * before the first response. See the class comment for what skew does to the bound.
+   * How far this limiter's clock is from DynamoDB's (positive: ahead), as last estimated from the
+   * {@code Date} header of a response (about once a second, good to about ±1 s); empty before the
+   * first response. See the class comment for what skew does to the bound.
    */
   Optional<Duration> clockSkew();
 
@@ -171,7 +186,9 @@ public interface RateLimiter extends AutoCloseable {
    */
   OnUnavailable onUnavailable();
 
-  /** Closes the clients this limiter created ({@link #fromEnvironment()}); given clients stay open. */
+  /**
+   * Closes the clients this limiter created ({@link #fromEnvironment()}); given clients stay open.
+   */
   @Override
   void close();
 
@@ -190,7 +207,8 @@ public interface RateLimiter extends AutoCloseable {
     try {
       lease.close();
     } catch (RateLimiterException notWritten) {
-      // The work ran: its result stands. The unwritten adjustment was reported (usage listener, log).
+      // The work ran: its result stands. The unwritten adjustment was reported (usage listener,
+      // log).
     }
     return result;
   }

@@ -68,8 +68,8 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * Buckets whose last known state is kept to guess write branches;
-   * {@value RateLimiter#DEFAULT_CACHE_SIZE} by default.
+   * Buckets whose last known state is kept to guess write branches; {@value
+   * RateLimiter#DEFAULT_CACHE_SIZE} by default.
    */
   public RateLimiterBuilder cacheSize(int cacheSize) {
     this.cacheSize = cacheSize;
@@ -77,30 +77,35 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * How long resolved stored limits are reused before being read again: the longest a change
-   * made by another process takes to apply here; {@link StoredLimits#DEFAULT_TTL} by default,
-   * zero to read on every call, at most {@link RateLimiter#MAX_LIMITS_CACHE_TTL}.
+   * How long resolved stored limits are reused before being read again: the longest a change made
+   * by another process takes to apply here; {@link StoredLimits#DEFAULT_TTL} by default, zero to
+   * read on every call, at most {@link RateLimiter#MAX_LIMITS_CACHE_TTL}.
    */
   public RateLimiterBuilder limitsCacheTtl(Duration limitsCacheTtl) {
     this.limitsCacheTtl = limitsCacheTtl;
     return this;
   }
 
-  /** How acquires on cascading children write both buckets; {@link CascadeMode#PARALLEL} by default. */
+  /**
+   * How acquires on cascading children write both buckets; {@link CascadeMode#PARALLEL} by default.
+   */
   public RateLimiterBuilder cascadeMode(CascadeMode cascadeMode) {
     this.cascadeMode = cascadeMode;
     return this;
   }
 
-  /** Told what is admitted, adjusted and refused ({@link MicrometerUsageListener}); nothing by default. */
+  /**
+   * Told what is admitted, adjusted and refused ({@link MicrometerUsageListener}); nothing by
+   * default.
+   */
   public RateLimiterBuilder usageListener(UsageListener usageListener) {
     this.usageListener = usageListener;
     return this;
   }
 
   /**
-   * Runs {@link RateLimiter#acquireAsync} calls when only a synchronous client is given; by
-   * default a shared pool of {@link RateLimiter#DEFAULT_ASYNC_THREADS} threads.
+   * Runs {@link RateLimiter#acquireAsync} calls when only a synchronous client is given; by default
+   * a shared pool of {@link RateLimiter#DEFAULT_ASYNC_THREADS} threads.
    */
   public RateLimiterBuilder executor(Executor executor) {
     this.executor = executor;
@@ -108,9 +113,10 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * How deep into debt positive adjustments may push a bucket, in refill periods of each limit
-   * (0 to 100; {@value RateLimiter#DEFAULT_DEBT_PERIODS} by default): a limit refilling {@code R}
-   * tokens per period owes at most {@code debtPeriods·R} tokens, and a charge beyond that is dropped.
+   * How deep into debt positive adjustments may push a bucket, in refill periods of each limit (0
+   * to 100; {@value RateLimiter#DEFAULT_DEBT_PERIODS} by default): a limit refilling {@code R}
+   * tokens per period owes at most {@code debtPeriods·R} tokens, and a charge beyond that is
+   * dropped.
    */
   public RateLimiterBuilder debtPeriods(int debtPeriods) {
     this.debtPeriods = debtPeriods;
@@ -118,9 +124,8 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * Slack added to each bucket item's expiry ({@link LimiterTableSchema#TTL_ATTRIBUTE}) for
-   * clock skew between this process, other writers and DynamoDB (at most a day); one minute by
-   * default.
+   * Slack added to each bucket item's expiry ({@link LimiterTableSchema#TTL_ATTRIBUTE}) for clock
+   * skew between this process, other writers and DynamoDB (at most a day); one minute by default.
    */
   public RateLimiterBuilder bucketTtlMargin(Duration bucketTtlMargin) {
     this.bucketTtlMargin = bucketTtlMargin;

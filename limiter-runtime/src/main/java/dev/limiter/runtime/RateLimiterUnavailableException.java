@@ -2,9 +2,9 @@ package dev.limiter.runtime;
 
 /**
  * DynamoDB could not be reached, timed out, kept failing with server errors after the client's
- * bounded retries, or the table does not exist, and the limiter was built with
- * {@link OnUnavailable#BLOCK}. During a known outage it is thrown at once, without a call, until a
- * probe finds the table answering. Throttling is a {@link BucketThrottledException} instead.
+ * bounded retries, or the table does not exist, and the limiter was built with {@link
+ * OnUnavailable#BLOCK}. During a known outage it is thrown at once, without a call, until a probe
+ * finds the table answering. Throttling is a {@link BucketThrottledException} instead.
  */
 public class RateLimiterUnavailableException extends RateLimiterException {
 

@@ -14,8 +14,14 @@ public class RequestExceedsCapacityException extends IllegalArgumentException {
 
   /** {@code requested} tokens of {@code limitName} exceed its {@code capacity}. */
   public RequestExceedsCapacityException(String limitName, long capacity, long requested) {
-    super("requested " + requested + " tokens of limit '" + limitName + "' but its capacity is "
-        + capacity + "; such a request can never be admitted");
+    super(
+        "requested "
+            + requested
+            + " tokens of limit '"
+            + limitName
+            + "' but its capacity is "
+            + capacity
+            + "; such a request can never be admitted");
     this.limitName = limitName;
     this.capacity = capacity;
     this.requested = requested;

@@ -9,19 +9,19 @@ import java.util.Optional;
 /**
  * Which shards of an entity's buckets acquires use, and how the limits are split among them. Pure.
  *
- * <p>With {@code N} shards, shard {@code k} holds {@code C/N} of each limit's capacity and
- * {@code R/N} of its refill, the remainders going one unit each to the lowest shards: the shares
- * add up to exactly the limit, so the shards together never admit more than the entity's limit.
- * A shard whose share would be zero is not used.
+ * <p>With {@code N} shards, shard {@code k} holds {@code C/N} of each limit's capacity and {@code
+ * R/N} of its refill, the remainders going one unit each to the lowest shards: the shares add up to
+ * exactly the limit, so the shards together never admit more than the entity's limit. A shard whose
+ * share would be zero is not used.
  *
- * <p>A change of shard count is not seen by every process at once (each caches the entity for
- * its TTL). For {@link #TRANSITION} after a change, acquires use only the shards both counts have
- * ({@code min(old, new)}) with the shares of the larger count ({@code max(old, new)}): whatever
- * mix of old, transitional and new views is in use, no shard is ever used with more than its
- * share under some count that bounds the total, so the aggregate stays within the limit during
- * the transition (at the price of admitting less). Shards that an increase adds start full: right
- * after the transition the entity can admit up to their shares once more than a single bucket
- * would, which matters only for limits whose period is long next to the transition.
+ * <p>A change of shard count is not seen by every process at once (each caches the entity for its
+ * TTL). For {@link #TRANSITION} after a change, acquires use only the shards both counts have
+ * ({@code min(old, new)}) with the shares of the larger count ({@code max(old, new)}): whatever mix
+ * of old, transitional and new views is in use, no shard is ever used with more than its share
+ * under some count that bounds the total, so the aggregate stays within the limit during the
+ * transition (at the price of admitting less). Shards that an increase adds start full: right after
+ * the transition the entity can admit up to their shares once more than a single bucket would,
+ * which matters only for limits whose period is long next to the transition.
  *
  * @param usable shards acquires may use: 0 to {@code usable − 1}
  * @param divisor the count whose shares they hold
@@ -30,10 +30,14 @@ record ShardLayout(int usable, int divisor) {
 
   /** See {@link Entity#SHARD_TRANSITION}. */
   static final Duration TRANSITION = Entity.SHARD_TRANSITION;
+
   /** A single, unsplit bucket. */
   static final ShardLayout UNSHARDED = new ShardLayout(1, 1);
 
-  /** The shards acquires use at {@code now} for an entity as stored; a single bucket when it is not stored. */
+  /**
+   * The shards acquires use at {@code now} for an entity as stored; a single bucket when it is not
+   * stored.
+   */
   static ShardLayout of(Optional<EntityState> state, Instant now) {
     return state.map(found -> found.layout(now)).orElse(UNSHARDED);
   }
@@ -65,7 +69,12 @@ record ShardLayout(int usable, int divisor) {
   List<Limit> share(List<Limit> limits, int shard) {
     List<Limit> shares = new ArrayList<>(limits.size());
     for (Limit limit : limits) {
-      shares.add(Limit.of(limit.name(), part(limit.capacity(), shard), part(limit.refillAmount(), shard), limit.refillPeriod()));
+      shares.add(
+          Limit.of(
+              limit.name(),
+              part(limit.capacity(), shard),
+              part(limit.refillAmount(), shard),
+              limit.refillPeriod()));
     }
     return shares;
   }

@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs blocking calls for {@link RateLimiter#acquireAsync} when only a synchronous client was given:
- * {@link RateLimiter#DEFAULT_ASYNC_THREADS} threads at most, shared by every limiter of the process,
- * and a bounded queue; past it an acquire fails at once rather than piling up threads.
+ * Runs blocking calls for {@link RateLimiter#acquireAsync} when only a synchronous client was
+ * given: {@link RateLimiter#DEFAULT_ASYNC_THREADS} threads at most, shared by every limiter of the
+ * process, and a bounded queue; past it an acquire fails at once rather than piling up threads.
  */
 final class SharedAsyncExecutor {
 
@@ -20,12 +20,18 @@ final class SharedAsyncExecutor {
   static final ExecutorService INSTANCE;
 
   static {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(RateLimiter.DEFAULT_ASYNC_THREADS, RateLimiter.DEFAULT_ASYNC_THREADS,
-        60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE), task -> {
-          Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            RateLimiter.DEFAULT_ASYNC_THREADS,
+            RateLimiter.DEFAULT_ASYNC_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(QUEUE),
+            task -> {
+              Thread thread = new Thread(task, "limiter-async-" + THREADS.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     pool.allowCoreThreadTimeOut(true);
     INSTANCE = pool;
   }

@@ -23,16 +23,17 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * Limits stored in the limiter table at four levels ({@link LimitScope}), the admin API to set,
  * read and delete them, and their resolution for acquires that pass no limits.
  *
- * <p>Resolution is cached per process for {@code ttl}: a change made by another process takes up
- * to {@code ttl} to apply here (the documented propagation delay); a change made through this
- * instance applies at once, because it empties the cache. A cache miss costs one BatchGetItem of
- * the four candidate items (eventually consistent: 2 RCU at most). Absence is cached too, so an
- * unconfigured entity does not cost a read per call.
+ * <p>Resolution is cached per process for {@code ttl}: a change made by another process takes up to
+ * {@code ttl} to apply here (the documented propagation delay); a change made through this instance
+ * applies at once, because it empties the cache. A cache miss costs one BatchGetItem of the four
+ * candidate items (eventually consistent: 2 RCU at most). Absence is cached too, so an unconfigured
+ * entity does not cost a read per call.
  */
 public final class StoredLimits {
 
   /** Default time a resolution is reused. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+
   private static final int BATCH_ATTEMPTS = 3;
 
   private record Key(String entityId, String resource) {}
@@ -40,18 +41,20 @@ public final class StoredLimits {
   private final String tableName;
   private final DynamoDbGateway gateway;
   private final TtlCache<Key, Optional<List<Limit>>> cache;
+
   /** The system defaults' unavailability policy, as last read with a resolution. */
   private volatile OnUnavailable storedPolicy;
 
-  StoredLimits(String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
+  StoredLimits(
+      String tableName, DynamoDbGateway gateway, Clock clock, Duration ttl, int maxEntries) {
     this.tableName = tableName;
     this.gateway = gateway;
     this.cache = new TtlCache<>(clock, ttl, maxEntries);
   }
 
   /**
-   * The unavailability policy stored with the system defaults (an EntityHierarchy's
-   * {@code system.onUnavailable}), as of the last resolution read from the table.
+   * The unavailability policy stored with the system defaults (an EntityHierarchy's {@code
+   * system.onUnavailable}), as of the last resolution read from the table.
    */
   public Optional<OnUnavailable> storedPolicy() {
     return Optional.ofNullable(storedPolicy);
@@ -60,15 +63,26 @@ public final class StoredLimits {
   /** Stores {@code limits} at {@code scope}, replacing what was there. */
   public void set(LimitScope scope, List<Limit> limits) {
     Objects.requireNonNull(scope, "scope");
-    gateway.put(PutItemRequest.builder().tableName(tableName).item(LimiterItems.limits(scope, limits, null)).build());
+    gateway.put(
+        PutItemRequest.builder()
+            .tableName(tableName)
+            .item(LimiterItems.limits(scope, limits, null))
+            .build());
     cache.clear();
   }
 
   /** The limits stored at {@code scope}, from a strongly consistent read. */
   public Optional<List<Limit>> get(LimitScope scope) {
     Objects.requireNonNull(scope, "scope");
-    Map<String, AttributeValue> item = gateway.get(GetItemRequest.builder()
-        .tableName(tableName).key(scope.key()).consistentRead(true).build()).item();
+    Map<String, AttributeValue> item =
+        gateway
+            .get(
+                GetItemRequest.builder()
+                    .tableName(tableName)
+                    .key(scope.key())
+                    .consistentRead(true)
+                    .build())
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : LimitCodec.limits(scope, item);
   }
 
@@ -86,7 +100,8 @@ public final class StoredLimits {
    * @throws NoLimitsConfiguredException when no scope has limits
    */
   public List<Limit> resolve(String entityId, String resource) {
-    return find(entityId, resource).orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+    return find(entityId, resource)
+        .orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
   }
 
   /** As {@link #resolve}, empty when no scope has limits. */
@@ -104,7 +119,8 @@ public final class StoredLimits {
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
   CompletableFuture<List<Limit>> resolveAsync(String entityId, String resource) {
     return findAsync(entityId, resource)
-        .thenApply(found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
+        .thenApply(
+            found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
   }
 
   /** As {@link #find}, without blocking. */
@@ -116,10 +132,12 @@ public final class StoredLimits {
       return CompletableFuture.completedFuture(cached.get());
     }
     long generation = cache.generation();
-    return fetchAsync(keysOf(scopes), new HashMap<>(), 1).thenApply(items -> cache.put(key, mostSpecific(scopes, items), generation));
+    return fetchAsync(keysOf(scopes), new HashMap<>(), 1)
+        .thenApply(items -> cache.put(key, mostSpecific(scopes, items), generation));
   }
 
-  private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(List<LimitScope> scopes) {
+  private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> fetch(
+      List<LimitScope> scopes) {
     Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
     List<Map<String, AttributeValue>> pending = keysOf(scopes);
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
@@ -128,22 +146,39 @@ public final class StoredLimits {
     return found;
   }
 
-  private CompletableFuture<Map<Map<String, AttributeValue>, Map<String, AttributeValue>>> fetchAsync(
-      List<Map<String, AttributeValue>> pending,
-      Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found, int attempt) {
-    return gateway.batchGetAsync(request(pending)).thenCompose(response -> {
-      List<Map<String, AttributeValue>> unprocessed = collect(response, found, attempt);
-      return unprocessed.isEmpty() ? CompletableFuture.completedFuture(found) : fetchAsync(unprocessed, found, attempt + 1);
-    });
+  private CompletableFuture<Map<Map<String, AttributeValue>, Map<String, AttributeValue>>>
+      fetchAsync(
+          List<Map<String, AttributeValue>> pending,
+          Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found,
+          int attempt) {
+    return gateway
+        .batchGetAsync(request(pending))
+        .thenCompose(
+            response -> {
+              List<Map<String, AttributeValue>> unprocessed = collect(response, found, attempt);
+              return unprocessed.isEmpty()
+                  ? CompletableFuture.completedFuture(found)
+                  : fetchAsync(unprocessed, found, attempt + 1);
+            });
   }
 
-  /** Adds the response's items to {@code found}; returns the keys DynamoDB left unprocessed (throttling). */
-  private List<Map<String, AttributeValue>> collect(BatchGetItemResponse response,
-                                                    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found,
-                                                    int attempt) {
-    for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-      found.put(Map.of(LimiterTableSchema.PARTITION_KEY, item.get(LimiterTableSchema.PARTITION_KEY),
-          LimiterTableSchema.SORT_KEY, item.get(LimiterTableSchema.SORT_KEY)), item);
+  /**
+   * Adds the response's items to {@code found}; returns the keys DynamoDB left unprocessed
+   * (throttling).
+   */
+  private List<Map<String, AttributeValue>> collect(
+      BatchGetItemResponse response,
+      Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found,
+      int attempt) {
+    for (Map<String, AttributeValue> item :
+        response.responses().getOrDefault(tableName, List.of())) {
+      found.put(
+          Map.of(
+              LimiterTableSchema.PARTITION_KEY,
+              item.get(LimiterTableSchema.PARTITION_KEY),
+              LimiterTableSchema.SORT_KEY,
+              item.get(LimiterTableSchema.SORT_KEY)),
+          item);
     }
     KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
     if (unprocessed == null || unprocessed.keys().isEmpty()) {
@@ -152,9 +187,14 @@ public final class StoredLimits {
     if (attempt >= BATCH_ATTEMPTS) {
       // Unprocessed keys are DynamoDB's way of throttling a batch: a refusal, not an outage.
       throw ProvisionedThroughputExceededException.builder()
-          .message("DynamoDB left " + unprocessed.keys().size() + " stored-limit keys unprocessed after "
-              + BATCH_ATTEMPTS + " attempts (throttled)")
-          .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+          .message(
+              "DynamoDB left "
+                  + unprocessed.keys().size()
+                  + " stored-limit keys unprocessed after "
+                  + BATCH_ATTEMPTS
+                  + " attempts (throttled)")
+          .awsErrorDetails(
+              AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
           .build();
     }
     return unprocessed.keys();
@@ -172,13 +212,15 @@ public final class StoredLimits {
     return keys;
   }
 
-  private Optional<List<Limit>> mostSpecific(List<LimitScope> scopes,
-                                             Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
+  private Optional<List<Limit>> mostSpecific(
+      List<LimitScope> scopes,
+      Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
     Map<String, AttributeValue> system = items.get(LimiterTableSchema.systemLimitsKey());
     storedPolicy = system == null ? null : LimitCodec.policy(system).orElse(null);
     for (LimitScope scope : scopes) {
       Map<String, AttributeValue> item = items.get(scope.key());
-      Optional<List<Limit>> limits = item == null ? Optional.empty() : LimitCodec.limits(scope, item);
+      Optional<List<Limit>> limits =
+          item == null ? Optional.empty() : LimitCodec.limits(scope, item);
       if (limits.isPresent()) {
         return limits;
       }

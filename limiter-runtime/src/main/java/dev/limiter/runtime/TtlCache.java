@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A per-process cache whose entries expire {@code ttl} after they were stored, bounded to
- * {@code maxEntries} (when full it starts over: the next calls refill what is still in use). A
- * zero TTL caches nothing. A value read before a {@link #clear()} is not stored after it.
+ * A per-process cache whose entries expire {@code ttl} after they were stored, bounded to {@code
+ * maxEntries} (when full it starts over: the next calls refill what is still in use). A zero TTL
+ * caches nothing. A value read before a {@link #clear()} is not stored after it.
  */
 final class TtlCache<K, V> {
 
@@ -31,7 +31,9 @@ final class TtlCache<K, V> {
 
   Optional<V> get(K key) {
     Entry<V> entry = entries.get(key);
-    return entry != null && nowNanos() < entry.expiresAtNanos() ? Optional.of(entry.value()) : Optional.empty();
+    return entry != null && nowNanos() < entry.expiresAtNanos()
+        ? Optional.of(entry.value())
+        : Optional.empty();
   }
 
   /** A mark to pass to {@link #put(Object, Object, long)}: take it before reading the value. */

@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Told what the limiter admits, adjusts and refuses, for usage accounting (see
- * {@link MicrometerUsageListener}). Called on the caller's or the SDK's thread after the write
- * decided; implementations must be fast and must not throw.
+ * Told what the limiter admits, adjusts and refuses, for usage accounting (see {@link
+ * MicrometerUsageListener}). Called on the caller's or the SDK's thread after the write decided;
+ * implementations must be fast and must not throw.
  */
 public interface UsageListener {
 
   /** Ignores everything; the default. */
   UsageListener NONE = new UsageListener() {};
 
-  /** {@code tokens} (per limit) were taken from the bucket of {@code entityId} for {@code resource}. */
+  /**
+   * {@code tokens} (per limit) were taken from the bucket of {@code entityId} for {@code resource}.
+   */
   default void onAcquired(String entityId, String resource, Map<String, Long> tokens) {}
 
   /** A lease changed what it took: positive deltas charged more, negative ones gave back. */
@@ -38,7 +40,8 @@ public interface UsageListener {
    * timeout, broken connection) goes to {@link #onUndecided} instead. {@link RateLimiter#withLease}
    * returns the body's result either way.
    */
-  default void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
+  default void onAdjustmentNotWritten(
+      String entityId, String resource, Map<String, Long> deltas, Throwable cause) {}
 
   /**
    * The limiter's clock differs from DynamoDB's by {@code skew} (positive: ahead), as estimated

@@ -22,10 +22,24 @@ public record Violation(
     long requested,
     Duration retryAfter) {
 
-  /** For logs and messages: the entity by its {@linkplain Names#fingerprint fingerprint}, since ids are often API keys. */
+  /**
+   * For logs and messages: the entity by its {@linkplain Names#fingerprint fingerprint}, since ids
+   * are often API keys.
+   */
   @Override
   public String toString() {
-    return limitName + " of entity " + Names.fingerprint(entityId) + "/" + resource + ": requested " + requested + ", available "
-        + available + " of " + capacity + ", retry after " + retryAfter;
+    return limitName
+        + " of entity "
+        + Names.fingerprint(entityId)
+        + "/"
+        + resource
+        + ": requested "
+        + requested
+        + ", available "
+        + available
+        + " of "
+        + capacity
+        + ", retry after "
+        + retryAfter;
   }
 }

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Every bad argument and every malformed item gets a clear, typed error and changes nothing. */
 class BadInputTest {
 
-  private static final List<Limit> LIMITS = List.of(Limit.perMinute("rpm", 10), Limit.perMinute("tpm", 1000));
+  private static final List<Limit> LIMITS =
+      List.of(Limit.perMinute("rpm", 10), Limit.perMinute("tpm", 1000));
 
   private static DynamoDbClient client;
   private RateLimiter limiter;
@@ -48,26 +49,81 @@ class BadInputTest {
     Map<String, Long> withNull = new HashMap<>();
     withNull.put("rpm", null);
     return Stream.of(
-        Arguments.of("entity with #", "key#1", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
+        Arguments.of(
+            "entity with #", "key#1", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
         Arguments.of("empty entity", "", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
         Arguments.of("null entity", null, "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
-        Arguments.of("control character", "key\n1", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
-        Arguments.of("long entity", "k".repeat(257), "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
+        Arguments.of(
+            "control character", "key\n1", "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
+        Arguments.of(
+            "long entity", "k".repeat(257), "api", Map.of("rpm", 1L), LIMITS, "invalid entity id"),
         // Both would be written as "key-?" in UTF-8 and share one bucket.
-        Arguments.of("unpaired high surrogate", "key-\uD83D", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
-        Arguments.of("unpaired low surrogate", "key-\uDE00", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
-        Arguments.of("reversed surrogate pair", "key-\uDE00\uD83D", "api", Map.of("rpm", 1L), LIMITS, "malformed UTF-16"),
-        Arguments.of("resource with space", "key-1", "my api", Map.of("rpm", 1L), LIMITS, "invalid resource"),
-        Arguments.of("zero tokens", "key-1", "api", Map.of("rpm", 0L), LIMITS, "must be at least 1, got 0"),
-        Arguments.of("negative tokens", "key-1", "api", Map.of("rpm", -3L), LIMITS, "must be at least 1, got -3"),
-        Arguments.of("null tokens", "key-1", "api", withNull, LIMITS, "must be at least 1, got null"),
-        Arguments.of("unknown limit", "key-1", "api", Map.of("rph", 1L), LIMITS, "unknown limit 'rph'"),
-        Arguments.of("nothing consumed", "key-1", "api", Map.of(), LIMITS, "consume must name at least one limit"),
-        Arguments.of("no limits", "key-1", "api", Map.of("rpm", 1L), List.of(), "at least one limit"),
-        Arguments.of("duplicate limits", "key-1", "api", Map.of("rpm", 1L),
-            List.of(Limit.perMinute("rpm", 1), Limit.perSecond("rpm", 1)), "given twice"),
-        Arguments.of("above capacity", "key-1", "api", Map.of("tpm", 1001L), LIMITS, "can never be admitted"),
-        Arguments.of("item over 1 KB", "key-1", "api", Map.of("l0", 1L), manyLimits(), "under 1024 bytes"));
+        Arguments.of(
+            "unpaired high surrogate",
+            "key-\uD83D",
+            "api",
+            Map.of("rpm", 1L),
+            LIMITS,
+            "malformed UTF-16"),
+        Arguments.of(
+            "unpaired low surrogate",
+            "key-\uDE00",
+            "api",
+            Map.of("rpm", 1L),
+            LIMITS,
+            "malformed UTF-16"),
+        Arguments.of(
+            "reversed surrogate pair",
+            "key-\uDE00\uD83D",
+            "api",
+            Map.of("rpm", 1L),
+            LIMITS,
+            "malformed UTF-16"),
+        Arguments.of(
+            "resource with space",
+            "key-1",
+            "my api",
+            Map.of("rpm", 1L),
+            LIMITS,
+            "invalid resource"),
+        Arguments.of(
+            "zero tokens", "key-1", "api", Map.of("rpm", 0L), LIMITS, "must be at least 1, got 0"),
+        Arguments.of(
+            "negative tokens",
+            "key-1",
+            "api",
+            Map.of("rpm", -3L),
+            LIMITS,
+            "must be at least 1, got -3"),
+        Arguments.of(
+            "null tokens", "key-1", "api", withNull, LIMITS, "must be at least 1, got null"),
+        Arguments.of(
+            "unknown limit", "key-1", "api", Map.of("rph", 1L), LIMITS, "unknown limit 'rph'"),
+        Arguments.of(
+            "nothing consumed",
+            "key-1",
+            "api",
+            Map.of(),
+            LIMITS,
+            "consume must name at least one limit"),
+        Arguments.of(
+            "no limits", "key-1", "api", Map.of("rpm", 1L), List.of(), "at least one limit"),
+        Arguments.of(
+            "duplicate limits",
+            "key-1",
+            "api",
+            Map.of("rpm", 1L),
+            List.of(Limit.perMinute("rpm", 1), Limit.perSecond("rpm", 1)),
+            "given twice"),
+        Arguments.of(
+            "above capacity",
+            "key-1",
+            "api",
+            Map.of("tpm", 1001L),
+            LIMITS,
+            "can never be admitted"),
+        Arguments.of(
+            "item over 1 KB", "key-1", "api", Map.of("l0", 1L), manyLimits(), "under 1024 bytes"));
   }
 
   private static List<Limit> manyLimits() {
@@ -81,12 +137,19 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badArguments")
-  void badArgumentsAreRefusedBeforeAnyCall(String caseName, String entity, String resource,
-                                           Map<String, Long> consume, List<Limit> limits, String message) {
+  void badArgumentsAreRefusedBeforeAnyCall(
+      String caseName,
+      String entity,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      String message) {
     assertThatThrownBy(() -> limiter.acquire(entity, resource, consume, limits))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
     assertThatThrownBy(() -> limiter.acquireAsync(entity, resource, consume, limits))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
     assertThat(client.scan(b -> b.tableName(table)).count()).isZero();
   }
 
@@ -101,50 +164,78 @@ class BadInputTest {
   @Test
   void requestAboveCapacityNamesTheLimit() {
     assertThatThrownBy(() -> limiter.acquire("key-1", "api", Map.of("tpm", 5000L), LIMITS))
-        .isInstanceOfSatisfying(RequestExceedsCapacityException.class, e -> {
-          assertThat(e.limitName()).isEqualTo("tpm");
-          assertThat(e.capacity()).isEqualTo(1000);
-          assertThat(e.requested()).isEqualTo(5000);
-        });
+        .isInstanceOfSatisfying(
+            RequestExceedsCapacityException.class,
+            e -> {
+              assertThat(e.limitName()).isEqualTo("tpm");
+              assertThat(e.capacity()).isEqualTo(1000);
+              assertThat(e.requested()).isEqualTo(5000);
+            });
   }
 
   static Stream<Arguments> malformedItems() {
     return Stream.of(
-        Arguments.of("foreign item without kind", Map.of("owner", AttributeValue.fromS("someone else")), "is not a limiter bucket"),
-        Arguments.of("other kind", Map.of("kind", AttributeValue.fromS("entity")), "is not a limiter bucket"),
-        Arguments.of("time as string", Map.of("kind", AttributeValue.fromS("bucket"), "t:rpm", AttributeValue.fromS("soon")),
+        Arguments.of(
+            "foreign item without kind",
+            Map.of("owner", AttributeValue.fromS("someone else")),
+            "is not a limiter bucket"),
+        Arguments.of(
+            "other kind",
+            Map.of("kind", AttributeValue.fromS("entity")),
+            "is not a limiter bucket"),
+        Arguments.of(
+            "time as string",
+            Map.of("kind", AttributeValue.fromS("bucket"), "t:rpm", AttributeValue.fromS("soon")),
             "must be a number"),
-        Arguments.of("time as a number set", Map.of("kind", AttributeValue.fromS("bucket"),
-            "t:rpm", AttributeValue.fromNs(List.of("1", "2"))), "must be a number"));
+        Arguments.of(
+            "time as a number set",
+            Map.of(
+                "kind",
+                AttributeValue.fromS("bucket"),
+                "t:rpm",
+                AttributeValue.fromNs(List.of("1", "2"))),
+            "must be a number"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedItems")
-  void malformedItemsAreReportedAndLeftUntouched(String caseName, Map<String, AttributeValue> attributes, String message) {
+  void malformedItemsAreReportedAndLeftUntouched(
+      String caseName, Map<String, AttributeValue> attributes, String message) {
     Map<String, AttributeValue> item = new HashMap<>(LimiterTableSchema.bucketKey("key-1", "api"));
     item.putAll(attributes);
     client.putItem(b -> b.tableName(table).item(item));
 
     assertThatThrownBy(() -> limiter.acquire("key-1", "api", Map.of("rpm", 1L), LIMITS))
-        .isInstanceOf(MalformedItemException.class).hasMessageContaining(message).hasMessageContaining("E#key-1/B#api");
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining(message)
+        .hasMessageContaining("E#key-1/B#api");
     assertThatThrownBy(() -> limiter.available("key-1", "api", LIMITS))
-        .isInstanceOf(MalformedItemException.class).hasMessageContaining(message);
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining(message);
     // A busy-branch guess (from the cache) must be refused the same way.
     assertThatThrownBy(() -> limiter.acquire("key-1", "api", Map.of("rpm", 1L), LIMITS))
         .isInstanceOf(MalformedItemException.class);
-    assertThat(client.getItem(b -> b.tableName(table).key(LimiterTableSchema.bucketKey("key-1", "api"))).item())
+    assertThat(
+            client
+                .getItem(b -> b.tableName(table).key(LimiterTableSchema.bucketKey("key-1", "api")))
+                .item())
         .isEqualTo(item);
   }
 
   @Test
   void builderRefusesMissingPieces() {
     assertThatThrownBy(() -> RateLimiter.builder().tableName("limits").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DynamoDbClient or a DynamoDbAsyncClient");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DynamoDbClient or a DynamoDbAsyncClient");
     assertThatThrownBy(() -> RateLimiter.builder().client(client).build())
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("tableName");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("tableName");
     assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName("x").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid DynamoDB table name");
-    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName("limits").cacheSize(0).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache size");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid DynamoDB table name");
+    assertThatThrownBy(
+            () -> RateLimiter.builder().client(client).tableName("limits").cacheSize(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cache size");
   }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A lease refunds at most what it took and what is still outstanding; debt is bounded; no argument corrupts an item. */
+/**
+ * A lease refunds at most what it took and what is still outstanding; debt is bounded; no argument
+ * corrupts an item.
+ */
 class BoundedAdjustmentTest {
 
   private final ManualClock clock = ManualClock.at("2026-12-01T10:00:00Z");
@@ -37,7 +40,12 @@ class BoundedAdjustmentTest {
   }
 
   private RateLimiter limiter(OnUnavailable policy) {
-    return RateLimiter.builder().client(client).tableName(table).clock(clock).onUnavailable(policy).build();
+    return RateLimiter.builder()
+        .client(client)
+        .tableName(table)
+        .clock(clock)
+        .onUnavailable(policy)
+        .build();
   }
 
   @Test
@@ -56,7 +64,8 @@ class BoundedAdjustmentTest {
     Lease other = limiter.acquire("key2", "api", Map.of("rpm", 5L), limits);
     other.adjust(Map.of("rpm", 10L));
     other.adjust(Map.of("rpm", -15L));
-    assertThatThrownBy(() -> other.adjust(Map.of("rpm", -1L))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> other.adjust(Map.of("rpm", -1L)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(other.consumed()).containsEntry("rpm", 0L);
     other.close();
     assertThat(limiter.available("key2", "api", limits)).containsEntry("rpm", 1_000L);
@@ -69,7 +78,8 @@ class BoundedAdjustmentTest {
     clock.advance(Duration.ofSeconds(1));
     limiter.acquire("key", "api", Map.of("rps", 10L), limits);
     first.rollback();
-    // The first lease's tokens refilled a second ago; giving them back again would admit 20 in one second.
+    // The first lease's tokens refilled a second ago; giving them back again would admit 20 in one
+    // second.
     assertThatThrownBy(() -> limiter.acquire("key", "api", Map.of("rps", 1L), limits))
         .isInstanceOf(RateLimitExceededException.class);
 
@@ -119,9 +129,11 @@ class BoundedAdjustmentTest {
     List<Limit> limits = List.of(Limit.perDay("rpd", 10));
     Map<String, AttributeValue> item = new HashMap<>(LimiterTableSchema.bucketKey("key", "api"));
     item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
-    item.put(LimiterTableSchema.tatAttribute("rpd"), AttributeValue.fromN("99999999999999999999999"));
+    item.put(
+        LimiterTableSchema.tatAttribute("rpd"), AttributeValue.fromN("99999999999999999999999"));
     client.putItem(b -> b.tableName(table).item(item));
-    assertThatThrownBy(() -> limiter(OnUnavailable.ALLOW).acquire("key", "api", Map.of("rpd", 1L), limits))
+    assertThatThrownBy(
+            () -> limiter(OnUnavailable.ALLOW).acquire("key", "api", Map.of("rpd", 1L), limits))
         .isInstanceOf(RateLimitExceededException.class);
     assertThat(limiter.available("key", "api", limits).get("rpd")).isNegative();
   }
@@ -135,23 +147,35 @@ class BoundedAdjustmentTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rpd");
     assertThatCode(lease::close).doesNotThrowAnyException();
-    assertThat(limiter.available("key", "api", limits).get("rpd")).isEqualTo(-RateLimiter.DEFAULT_DEBT_PERIODS * 10);
+    assertThat(limiter.available("key", "api", limits).get("rpd"))
+        .isEqualTo(-RateLimiter.DEFAULT_DEBT_PERIODS * 10);
   }
 
   @Test
   void theDebtBoundIsConfigurable() {
-    RateLimiter strict = RateLimiter.builder().client(client).tableName(table).clock(clock).debtPeriods(0).build();
+    RateLimiter strict =
+        RateLimiter.builder().client(client).tableName(table).clock(clock).debtPeriods(0).build();
     List<Limit> limits = List.of(Limit.perMinute("rpm", 60));
     Lease lease = strict.acquire("key", "api", Map.of("rpm", 1L), limits);
     lease.adjust(Map.of("rpm", 500L));
     lease.close();
     assertThat(strict.available("key", "api", limits)).containsEntry("rpm", 0L);
-    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table).debtPeriods(-1).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("debtPeriods");
-    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table).debtPeriods(101).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("debtPeriods");
-    assertThatThrownBy(() -> RateLimiter.builder().client(client).tableName(table)
-        .bucketTtlMargin(Duration.ofSeconds(-1)).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucketTtlMargin");
+    assertThatThrownBy(
+            () -> RateLimiter.builder().client(client).tableName(table).debtPeriods(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("debtPeriods");
+    assertThatThrownBy(
+            () -> RateLimiter.builder().client(client).tableName(table).debtPeriods(101).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("debtPeriods");
+    assertThatThrownBy(
+            () ->
+                RateLimiter.builder()
+                    .client(client)
+                    .tableName(table)
+                    .bucketTtlMargin(Duration.ofSeconds(-1))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bucketTtlMargin");
   }
 }

@@ -52,7 +52,12 @@ class BucketExpiryTest {
   }
 
   private Map<String, AttributeValue> item(String table, String key, String resource) {
-    return inspection.getItem(b -> b.tableName(table).key(LimiterTableSchema.bucketKey(key, resource)).consistentRead(true))
+    return inspection
+        .getItem(
+            b ->
+                b.tableName(table)
+                    .key(LimiterTableSchema.bucketKey(key, resource))
+                    .consistentRead(true))
         .item();
   }
 
@@ -75,21 +80,26 @@ class BucketExpiryTest {
     List<Limit> perSecond = List.of(Limit.perSecond("rps", 10));
     Lease lease = limiter.acquire("key", "api", Map.of("rps", 4L), perSecond);
     Map<String, AttributeValue> acquired = item(table, "key", "api");
-    // Full again at tat; the expiry adds the margin, and stays within the debt bound and a minute's rounding of it.
+    // Full again at tat; the expiry adds the margin, and stays within the debt bound and a minute's
+    // rounding of it.
     long debtSeconds = RateLimiter.DEFAULT_DEBT_PERIODS;
-    assertThat(ttl(acquired) * SECOND).isGreaterThanOrEqualTo(tat(acquired, "rps") + MARGIN_SECONDS * SECOND);
-    assertThat(ttl(acquired)).isLessThanOrEqualTo(nowSeconds() + 1 + debtSeconds + MARGIN_SECONDS + 60);
+    assertThat(ttl(acquired) * SECOND)
+        .isGreaterThanOrEqualTo(tat(acquired, "rps") + MARGIN_SECONDS * SECOND);
+    assertThat(ttl(acquired))
+        .isLessThanOrEqualTo(nowSeconds() + 1 + debtSeconds + MARGIN_SECONDS + 60);
 
     lease.adjust(Map.of("rps", 1_000L));
     lease.close();
     Map<String, AttributeValue> charged = item(table, "key", "api");
-    assertThat(ttl(charged) * SECOND).isGreaterThanOrEqualTo(tat(charged, "rps") + MARGIN_SECONDS * SECOND);
+    assertThat(ttl(charged) * SECOND)
+        .isGreaterThanOrEqualTo(tat(charged, "rps") + MARGIN_SECONDS * SECOND);
 
     Lease refunded = limiter.acquire("key2", "api", Map.of("rps", 5L), perSecond);
     refunded.rollback();
     assertThat(item(table, "key2", "api")).containsKey(LimiterTableSchema.TTL_ATTRIBUTE);
 
-    // A per-day limit in the same item keeps it for a day, whatever a later per-second write computes.
+    // A per-day limit in the same item keeps it for a day, whatever a later per-second write
+    // computes.
     limiter.acquire("mixed", "api", Map.of("rpd", 10L), List.of(Limit.perDay("rpd", 10)));
     long dayExpiry = ttl(item(table, "mixed", "api"));
     assertThat(dayExpiry).isGreaterThanOrEqualTo(nowSeconds() + Duration.ofDays(1).toSeconds());
@@ -120,13 +130,20 @@ class BucketExpiryTest {
       clock.advance(Duration.ofMillis(random.nextInt(5) == 0 ? 150_000 : random.nextInt(700)));
       deleted += sweep(swept, nowSeconds());
     }
-    System.out.printf("expiry: %d items deleted by TTL, %d refusals, decisions identical%n", deleted, refusals);
+    System.out.printf(
+        "expiry: %d items deleted by TTL, %d refusals, decisions identical%n", deleted, refusals);
     assertThat(deleted).as("items the TTL deleted").isGreaterThan(10);
-    assertThat(refusals).as("the limits must bind for the comparison to mean anything").isGreaterThan(10);
+    assertThat(refusals)
+        .as("the limits must bind for the comparison to mean anything")
+        .isGreaterThan(10);
   }
 
-  /** One step: an acquire, then close, an adjustment or a rollback; what the limiter decided and the bucket after. */
-  private static Outcome run(RateLimiter limiter, String key, Map<String, Long> consume, List<Limit> limits, int action) {
+  /**
+   * One step: an acquire, then close, an adjustment or a rollback; what the limiter decided and the
+   * bucket after.
+   */
+  private static Outcome run(
+      RateLimiter limiter, String key, Map<String, Long> consume, List<Limit> limits, int action) {
     boolean admitted;
     try {
       Lease lease = limiter.acquire(key, "api", consume, limits);
@@ -135,7 +152,7 @@ class BucketExpiryTest {
         case 0 -> lease.rollback();
         case 1 -> lease.adjust(Map.of("rps", 20L));
         case 2 -> lease.adjust(Map.of("rpm", -consume.get("rpm")));
-        default -> { }
+        default -> {}
       }
       lease.close();
     } catch (RateLimitExceededException e) {
@@ -146,15 +163,23 @@ class BucketExpiryTest {
 
   private record Outcome(boolean admitted, Map<String, Long> available) {}
 
-  /** Deletes the bucket items whose TTL has passed, as DynamoDB's TTL may at any time from then on. */
+  /**
+   * Deletes the bucket items whose TTL has passed, as DynamoDB's TTL may at any time from then on.
+   */
   private long sweep(String table, long nowSeconds) {
     long deleted = 0;
-    for (Map<String, AttributeValue> item : inspection.scanPaginator(ScanRequest.builder().tableName(table).build()).items()) {
+    for (Map<String, AttributeValue> item :
+        inspection.scanPaginator(ScanRequest.builder().tableName(table).build()).items()) {
       AttributeValue ttl = item.get(LimiterTableSchema.TTL_ATTRIBUTE);
       if (ttl != null && Long.parseLong(ttl.n()) <= nowSeconds) {
-        inspection.deleteItem(b -> b.tableName(table).key(Map.of(
-            LimiterTableSchema.PARTITION_KEY, item.get(LimiterTableSchema.PARTITION_KEY),
-            LimiterTableSchema.SORT_KEY, item.get(LimiterTableSchema.SORT_KEY))));
+        inspection.deleteItem(
+            b ->
+                b.tableName(table)
+                    .key(
+                        Map.of(
+                            LimiterTableSchema.PARTITION_KEY,
+                                item.get(LimiterTableSchema.PARTITION_KEY),
+                            LimiterTableSchema.SORT_KEY, item.get(LimiterTableSchema.SORT_KEY))));
         deleted++;
       }
     }
@@ -162,17 +187,18 @@ class BucketExpiryTest {
   }
 
   /**
-   * The measurement: one-shot keys on a per-second limit (100,000 with {@code -Dexpiry.keys=100000};
-   * fewer by default to keep the suite short). Every item's expiry lies after the moment its bucket
-   * is full again plus the margin, and at most the debt bound and a minute's rounding later, so no
-   * item outlives its key's last use by more than about two minutes.
+   * The measurement: one-shot keys on a per-second limit (100,000 with {@code
+   * -Dexpiry.keys=100000}; fewer by default to keep the suite short). Every item's expiry lies
+   * after the moment its bucket is full again plus the margin, and at most the debt bound and a
+   * minute's rounding later, so no item outlives its key's last use by more than about two minutes.
    */
   @Test
   void oneShotKeysLeaveNoItemAlivePastItsExpiry() throws Exception {
     int keys = Integer.getInteger("expiry.keys", 2_000);
     String table = LimiterTables.create(inspection);
     DynamoDbAsyncClient async = DynamoDbLocal.shared().asyncClient();
-    RateLimiter limiter = RateLimiter.builder().asyncClient(async).tableName(table).clock(clock).build();
+    RateLimiter limiter =
+        RateLimiter.builder().asyncClient(async).tableName(table).clock(clock).build();
     List<Limit> limits = List.of(Limit.perSecond("rps", 10));
     Instant start = clock.instant();
     Semaphore inFlight = new Semaphore(32);
@@ -181,17 +207,24 @@ class BucketExpiryTest {
     for (int i = 0; i < keys; i++) {
       clock.set(start.plusMillis(i));
       inFlight.acquire();
-      acquires.add(limiter.acquireAsync("one-shot-" + i, "api", Map.of("rps", 1L), limits)
-          .whenComplete((lease, failure) -> inFlight.release()));
+      acquires.add(
+          limiter
+              .acquireAsync("one-shot-" + i, "api", Map.of("rps", 1L), limits)
+              .whenComplete((lease, failure) -> inFlight.release()));
     }
     CompletableFuture.allOf(acquires.toArray(CompletableFuture[]::new)).join();
     long writeMillis = (System.nanoTime() - began) / 1_000_000;
 
-    long bound = 1 + RateLimiter.DEFAULT_DEBT_PERIODS + MARGIN_SECONDS + BucketBounds.EXPIRY_GRANULARITY_SECONDS;
+    long bound =
+        1
+            + RateLimiter.DEFAULT_DEBT_PERIODS
+            + MARGIN_SECONDS
+            + BucketBounds.EXPIRY_GRANULARITY_SECONDS;
     AtomicLong items = new AtomicLong();
     AtomicLong longestLife = new AtomicLong();
     AtomicLong lastExpiry = new AtomicLong();
-    for (Map<String, AttributeValue> item : inspection.scanPaginator(ScanRequest.builder().tableName(table).build()).items()) {
+    for (Map<String, AttributeValue> item :
+        inspection.scanPaginator(ScanRequest.builder().tableName(table).build()).items()) {
       if (!item.get(LimiterTableSchema.PARTITION_KEY).s().startsWith("E#one-shot-")) {
         continue;
       }
@@ -203,12 +236,14 @@ class BucketExpiryTest {
       longestLife.accumulateAndGet(expiry - written / SECOND, Math::max);
       lastExpiry.accumulateAndGet(expiry, Math::max);
     }
-    System.out.printf("expiry: %d one-shot keys written in %d ms, %d items, longest life %d s (bound %d s)%n",
+    System.out.printf(
+        "expiry: %d one-shot keys written in %d ms, %d items, longest life %d s (bound %d s)%n",
         keys, writeMillis, items.get(), longestLife.get(), bound);
     assertThat(items.get()).isEqualTo(keys);
     assertThat(longestLife.get()).isLessThanOrEqualTo(bound);
 
-    // Past the last expiry every item may be gone; a deleted bucket answers as the full bucket it was.
+    // Past the last expiry every item may be gone; a deleted bucket answers as the full bucket it
+    // was.
     clock.set(Instant.ofEpochSecond(lastExpiry.get()));
     for (int i = 0; i < keys; i += Math.max(1, keys / 20)) {
       String key = "one-shot-" + i;

@@ -29,14 +29,24 @@ class BucketWriteTest {
 
   @Test
   void unknownBucketTakesTheIdleBranchForEveryLimit() {
-    UpdateItemRequest request = write(BucketState.EMPTY,
-        new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE), new LimitOp(TPM, 500, LimitOp.Kind.ACQUIRE)).request();
+    UpdateItemRequest request =
+        write(
+                BucketState.EMPTY,
+                new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE),
+                new LimitOp(TPM, 500, LimitOp.Kind.ACQUIRE))
+            .request();
     assertThat(request.updateExpression())
-        .isEqualTo("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl, #t0 = :v0, #t1 = :v1");
-    assertThat(request.conditionExpression()).isEqualTo("(attribute_not_exists(#pk) OR #kind = :kind)"
-        + " AND (attribute_not_exists(#ttl) OR #ttl <= :ttl)"
-        + " AND (attribute_not_exists(#t0) OR #t0 <= :now) AND (attribute_not_exists(#t1) OR #t1 <= :now)");
-    assertThat(request.expressionAttributeNames()).containsEntry("#t0", "t:rpm").containsEntry("#t1", "t:tpm");
+        .isEqualTo(
+            "SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl, #t0 = :v0,"
+                + " #t1 = :v1");
+    assertThat(request.conditionExpression())
+        .isEqualTo(
+            "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl"
+                + " <= :ttl) AND (attribute_not_exists(#t0) OR #t0 <= :now) AND"
+                + " (attribute_not_exists(#t1) OR #t1 <= :now)");
+    assertThat(request.expressionAttributeNames())
+        .containsEntry("#t0", "t:rpm")
+        .containsEntry("#t1", "t:tpm");
     assertThat(request.expressionAttributeValues())
         .containsEntry(":v0", AttributeValue.fromN(Long.toString(NOW + SECOND)))
         .containsEntry(":v1", AttributeValue.fromN(Long.toString(NOW + 5 * SECOND)));
@@ -45,7 +55,8 @@ class BucketWriteTest {
 
   @Test
   void busyBucketAddsTheCostUnderAnUpperBound() {
-    UpdateItemRequest request = write(state("rpm", NOW + 10 * SECOND), new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE)).request();
+    UpdateItemRequest request =
+        write(state("rpm", NOW + 10 * SECOND), new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE)).request();
     assertThat(request.updateExpression()).endsWith(", #ttl = :ttl, #t0 = #t0 + :c0");
     assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t0 <= :m0");
     assertThat(request.expressionAttributeValues())
@@ -55,34 +66,52 @@ class BucketWriteTest {
 
   @Test
   void chargesStopAtTheDebtBoundAndRefundsAtAFullBucket() {
-    UpdateItemRequest request = write(state("rpm", NOW + SECOND),
-        new LimitOp(RPM, 100, LimitOp.Kind.CHARGE), new LimitOp(TPM, 10, LimitOp.Kind.REFUND)).request();
-    assertThat(request.updateExpression()).endsWith(", #ttl = :ttl, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
-    assertThat(request.conditionExpression()).endsWith(" AND #t0 > :now AND #t0 <= :m0 AND #t1 >= :f1");
+    UpdateItemRequest request =
+        write(
+                state("rpm", NOW + SECOND),
+                new LimitOp(RPM, 100, LimitOp.Kind.CHARGE),
+                new LimitOp(TPM, 10, LimitOp.Kind.REFUND))
+            .request();
+    assertThat(request.updateExpression())
+        .endsWith(", #ttl = :ttl, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
+    assertThat(request.conditionExpression())
+        .endsWith(" AND #t0 > :now AND #t0 <= :m0 AND #t1 >= :f1");
     // A full bucket (60 s) plus three periods of debt (180 s), less the charge (100 s).
     assertThat(request.expressionAttributeValues())
-        .containsEntry(":m0", AttributeValue.fromN(Long.toString(NOW + 240 * SECOND - 100 * SECOND)))
+        .containsEntry(
+            ":m0", AttributeValue.fromN(Long.toString(NOW + 240 * SECOND - 100 * SECOND)))
         .containsEntry(":f1", AttributeValue.fromN(Long.toString(NOW + SECOND / 10)));
   }
 
   @Test
   void aChargeBeyondTheDebtBoundIsCutDownAndARefundToWhatIsOwed() {
-    BucketState deep = new BucketState(Map.of("rpm", NOW + 230 * SECOND, "tpm", NOW + SECOND / 100));
-    BucketWrite.Outcome outcome = write(deep,
-        new LimitOp(RPM, 100, LimitOp.Kind.CHARGE), new LimitOp(TPM, 10, LimitOp.Kind.REFUND)).conditionFailed(deep);
-    assertThat(((BucketWrite.Retry) outcome).next().ops()).containsExactly(
-        new LimitOp(RPM, 10, LimitOp.Kind.CHARGE), new LimitOp(TPM, 1, LimitOp.Kind.REFUND));
+    BucketState deep =
+        new BucketState(Map.of("rpm", NOW + 230 * SECOND, "tpm", NOW + SECOND / 100));
+    BucketWrite.Outcome outcome =
+        write(
+                deep,
+                new LimitOp(RPM, 100, LimitOp.Kind.CHARGE),
+                new LimitOp(TPM, 10, LimitOp.Kind.REFUND))
+            .conditionFailed(deep);
+    assertThat(((BucketWrite.Retry) outcome).next().ops())
+        .containsExactly(
+            new LimitOp(RPM, 10, LimitOp.Kind.CHARGE), new LimitOp(TPM, 1, LimitOp.Kind.REFUND));
   }
 
   @Test
   void everyWriteCarriesItsIdAndAnExpiryThatIsNeverLowered() {
-    UpdateItemRequest request = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).request();
+    UpdateItemRequest request =
+        write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).request();
     // now + a full minute + three minutes of debt + one minute of margin, rounded up to the minute.
     long expiry = (NOW / SECOND + 300 + 59) / 60 * 60;
-    assertThat(request.expressionAttributeValues()).containsEntry(":ttl", AttributeValue.fromN(Long.toString(expiry)));
+    assertThat(request.expressionAttributeValues())
+        .containsEntry(":ttl", AttributeValue.fromN(Long.toString(expiry)));
     assertThat(request.expressionAttributeValues().get(":w").s()).isNotBlank();
     BucketState later = new BucketState(Map.of(), "other", null, expiry + 3_600);
-    assertThat(write(later, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).request().expressionAttributeValues())
+    assertThat(
+            write(later, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE))
+                .request()
+                .expressionAttributeValues())
         .containsEntry(":ttl", AttributeValue.fromN(Long.toString(expiry + 3_600)));
   }
 
@@ -94,18 +123,26 @@ class BucketWriteTest {
     BucketWrite retry = first.recognising(lost);
     assertThat(retry.writeId()).isNotEqualTo(first.writeId());
     assertThat(retry.request().conditionExpression()).endsWith(" AND #lw = :prev");
-    assertThat(retry.request().expressionAttributeValues()).containsEntry(":prev", AttributeValue.fromS("before"));
+    assertThat(retry.request().expressionAttributeValues())
+        .containsEntry(":prev", AttributeValue.fromS("before"));
 
-    BucketState mine = new BucketState(Map.of("rpm", NOW + 2 * SECOND), first.writeId(), "before", 0);
+    BucketState mine =
+        new BucketState(Map.of("rpm", NOW + 2 * SECOND), first.writeId(), "before", 0);
     assertThat(retry.conditionFailed(mine)).isEqualTo(new BucketWrite.Applied(mine, first.ops()));
-    BucketState mineThenAnother = new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", first.writeId(), 0);
-    assertThat(retry.conditionFailed(mineThenAnother)).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, first.ops()));
-    BucketState untouched = new BucketState(Map.of("rpm", NOW + 60 * SECOND), "before", "earlier", 0);
+    BucketState mineThenAnother =
+        new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", first.writeId(), 0);
+    assertThat(retry.conditionFailed(mineThenAnother))
+        .isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, first.ops()));
+    BucketState untouched =
+        new BucketState(Map.of("rpm", NOW + 60 * SECOND), "before", "earlier", 0);
     assertThat(retry.conditionFailed(untouched)).isInstanceOf(BucketWrite.Rejected.class);
-    BucketState anotherOnly = new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", "before", 0);
+    BucketState anotherOnly =
+        new BucketState(Map.of("rpm", NOW + 3 * SECOND), "another", "before", 0);
     assertThat(retry.conditionFailed(anotherOnly)).isInstanceOf(BucketWrite.Retry.class);
-    assertThat(((BucketWrite.Retry) retry.conditionFailed(anotherOnly)).next().unresolved()).isNull();
-    BucketState moved = new BucketState(Map.of("rpm", NOW + 4 * SECOND), "someone-else", "another", 0);
+    assertThat(((BucketWrite.Retry) retry.conditionFailed(anotherOnly)).next().unresolved())
+        .isNull();
+    BucketState moved =
+        new BucketState(Map.of("rpm", NOW + 4 * SECOND), "someone-else", "another", 0);
     assertThat(retry.conditionFailed(moved)).isEqualTo(new BucketWrite.Undecided(lost, null));
   }
 
@@ -113,18 +150,24 @@ class BucketWriteTest {
   void failedConditionWithAnExhaustedLimitIsARejectionWithExactRetryAfter() {
     // rpm: 60 tokens used 0.5 s ago => tat = now + 59.5 s; 2 tokens need 1.5 s more.
     BucketState old = new BucketState(Map.of("rpm", NOW + 59 * SECOND + SECOND / 2, "tpm", 0L));
-    BucketWrite.Outcome outcome = write(BucketState.EMPTY,
-        new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE), new LimitOp(TPM, 100, LimitOp.Kind.ACQUIRE)).conditionFailed(old);
+    BucketWrite.Outcome outcome =
+        write(
+                BucketState.EMPTY,
+                new LimitOp(RPM, 2, LimitOp.Kind.ACQUIRE),
+                new LimitOp(TPM, 100, LimitOp.Kind.ACQUIRE))
+            .conditionFailed(old);
     assertThat(outcome).isInstanceOf(BucketWrite.Rejected.class);
     List<Violation> violations = ((BucketWrite.Rejected) outcome).violations();
-    assertThat(violations).singleElement().isEqualTo(
-        new Violation("key-1", "llm-api", "rpm", 60, 0, 2, Duration.ofMillis(1500)));
+    assertThat(violations)
+        .singleElement()
+        .isEqualTo(new Violation("key-1", "llm-api", "rpm", 60, 0, 2, Duration.ofMillis(1500)));
   }
 
   @Test
   void failedConditionWithTokensLeftRetriesWithTheReturnedState() {
     BucketState old = state("rpm", NOW + 5 * SECOND);
-    BucketWrite.Outcome outcome = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).conditionFailed(old);
+    BucketWrite.Outcome outcome =
+        write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).conditionFailed(old);
     assertThat(outcome).isInstanceOf(BucketWrite.Retry.class);
     BucketWrite next = ((BucketWrite.Retry) outcome).next();
     assertThat(next.guess()).isEqualTo(old);
@@ -133,30 +176,40 @@ class BucketWriteTest {
 
   @Test
   void refundsToAFullBucketAreDropped() {
-    BucketWrite.Outcome outcome = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.REFUND))
-        .conditionFailed(state("rpm", NOW - SECOND));
+    BucketWrite.Outcome outcome =
+        write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.REFUND))
+            .conditionFailed(state("rpm", NOW - SECOND));
     assertThat(outcome).isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, List.of()));
 
-    BucketWrite.Outcome mixed = write(BucketState.EMPTY,
-        new LimitOp(RPM, 1, LimitOp.Kind.REFUND), new LimitOp(TPM, 5, LimitOp.Kind.REFUND))
-        .conditionFailed(state("tpm", NOW + SECOND));
-    assertThat(((BucketWrite.Retry) mixed).next().ops()).extracting(LimitOp::name).containsExactly("tpm");
+    BucketWrite.Outcome mixed =
+        write(
+                BucketState.EMPTY,
+                new LimitOp(RPM, 1, LimitOp.Kind.REFUND),
+                new LimitOp(TPM, 5, LimitOp.Kind.REFUND))
+            .conditionFailed(state("tpm", NOW + SECOND));
+    assertThat(((BucketWrite.Retry) mixed).next().ops())
+        .extracting(LimitOp::name)
+        .containsExactly("tpm");
   }
 
   @Test
   void aRefundBeforeAWholeTokenRefilledGivesBackEverythingNotYetRefilled() {
-    // One rpm token (1 s of bucket time) taken at NOW, given back 1 ms later: 999 ms of it is outstanding.
+    // One rpm token (1 s of bucket time) taken at NOW, given back 1 ms later: 999 ms of it is
+    // outstanding.
     long tatAfter = NOW + SECOND;
     LimitOp refund = LimitOp.refundOf(RPM, 1, tatAfter, NOW + SECOND / 1000);
     assertThat(refund).isNotNull();
     assertThat(refund.tokens()).isEqualTo(1);
     assertThat(refund.costNanos()).isEqualTo(SECOND - SECOND / 1000);
     // The write's condition keeps it within the bucket's use: back to exactly full, never beyond.
-    BucketWrite write = BucketWrite.of("limits", KEY, List.of(refund), BucketState.EMPTY, NOW + SECOND / 1000, BOUNDS);
+    BucketWrite write =
+        BucketWrite.of(
+            "limits", KEY, List.of(refund), BucketState.EMPTY, NOW + SECOND / 1000, BOUNDS);
     assertThat(write.request().expressionAttributeValues())
         .containsEntry(":c0", AttributeValue.fromN(Long.toString(SECOND - SECOND / 1000)))
         .containsEntry(":f0", AttributeValue.fromN(Long.toString(tatAfter)));
-    // Five tokens taken, two and a half refilled: three come back (the last in part), 2.5 s of time.
+    // Five tokens taken, two and a half refilled: three come back (the last in part), 2.5 s of
+    // time.
     LimitOp partial = LimitOp.refundOf(RPM, 5, NOW + 5 * SECOND, NOW + 5 * SECOND / 2);
     assertThat(partial.tokens()).isEqualTo(3);
     assertThat(partial.costNanos()).isEqualTo(5 * SECOND / 2);
@@ -165,8 +218,14 @@ class BucketWriteTest {
 
   @Test
   void successDecodesTheReturnedTimes() {
-    BucketWrite.Applied applied = write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE)).succeeded(Map.of(
-        "kind", AttributeValue.fromS("bucket"), "t:rpm", AttributeValue.fromN(Long.toString(NOW + SECOND))));
+    BucketWrite.Applied applied =
+        write(BucketState.EMPTY, new LimitOp(RPM, 1, LimitOp.Kind.ACQUIRE))
+            .succeeded(
+                Map.of(
+                    "kind",
+                    AttributeValue.fromS("bucket"),
+                    "t:rpm",
+                    AttributeValue.fromN(Long.toString(NOW + SECOND))));
     assertThat(applied.state()).isEqualTo(state("rpm", NOW + SECOND));
   }
 }

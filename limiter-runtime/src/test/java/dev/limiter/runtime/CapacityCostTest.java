@@ -19,9 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 /** Calls and capacity units per acquire, counted by an SDK interceptor against DynamoDB Local. */
 class CapacityCostTest {
 
-  private static final List<Limit> FIVE_LIMITS = List.of(
-      Limit.perSecond("rps", 1_000), Limit.perMinute("rpm", 50_000), Limit.perHour("rph", 1_000_000),
-      Limit.perMinute("tpm", 10_000_000), Limit.perDay("tpd", 1_000_000_000));
+  private static final List<Limit> FIVE_LIMITS =
+      List.of(
+          Limit.perSecond("rps", 1_000),
+          Limit.perMinute("rpm", 50_000),
+          Limit.perHour("rph", 1_000_000),
+          Limit.perMinute("tpm", 10_000_000),
+          Limit.perDay("tpd", 1_000_000_000));
 
   private final ConsumedCapacityRecorder recorder = new ConsumedCapacityRecorder();
   private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00.123456789Z");
@@ -87,7 +91,9 @@ class CapacityCostTest {
     Lease refilled = limiter.acquire("key-2", "llm", Map.of("rps", 1L), FIVE_LIMITS);
     clock.advance(Duration.ofSeconds(1));
     refilled.rollback();
-    assertThat(recorder.totalCalls()).as("its token has refilled: nothing to give back, no write").isEqualTo(1);
+    assertThat(recorder.totalCalls())
+        .as("its token has refilled: nothing to give back, no write")
+        .isEqualTo(1);
   }
 
   @Test
@@ -114,7 +120,8 @@ class CapacityCostTest {
       assertThatThrownBy(() -> limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(limit)))
           .isInstanceOf(RateLimitExceededException.class);
     }
-    // The first refusal is DynamoDB's; the nine repeats are decided here from what it revealed (LocalRejections).
+    // The first refusal is DynamoDB's; the nine repeats are decided here from what it revealed
+    // (LocalRejections).
     assertThat(recorder.totalCalls()).isEqualTo(1);
     assertThat(recorder.calls("GetItem")).isZero();
     assertThat(recorder.writeUnits()).isEqualTo(1);
@@ -140,16 +147,28 @@ class CapacityCostTest {
   void bucketItemsStayUnderOneKilobyteAndOutOfTheIndex() {
     String entity = "an-entity-id-of-some-length-" + "x".repeat(60);
     limiter.acquire(entity, "llm-api/v1/chat", Map.of("tpd", 1L), FIVE_LIMITS);
-    var items = client.scan(ScanRequest.builder().tableName(table).build()).items().stream()
-        .filter(item -> item.get(LimiterTableSchema.PARTITION_KEY).s().equals("E#" + entity)).toList();
-    assertThat(items).singleElement().satisfies(item ->
-        assertThat(ItemSize.bytes(item)).isLessThan(1024));
-    var indexed = client.query(QueryRequest.builder().tableName(table).indexName(LimiterTableSchema.INDEX_NAME)
-        .keyConditionExpression("#p = :p")
-        .expressionAttributeNames(Map.of("#p", LimiterTableSchema.INDEX_PARTITION_KEY))
-        .expressionAttributeValues(Map.of(":p", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x")))
-        .build());
+    var items =
+        client.scan(ScanRequest.builder().tableName(table).build()).items().stream()
+            .filter(item -> item.get(LimiterTableSchema.PARTITION_KEY).s().equals("E#" + entity))
+            .toList();
+    assertThat(items)
+        .singleElement()
+        .satisfies(item -> assertThat(ItemSize.bytes(item)).isLessThan(1024));
+    var indexed =
+        client.query(
+            QueryRequest.builder()
+                .tableName(table)
+                .indexName(LimiterTableSchema.INDEX_NAME)
+                .keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", LimiterTableSchema.INDEX_PARTITION_KEY))
+                .expressionAttributeValues(
+                    Map.of(
+                        ":p",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x")))
+                .build());
     assertThat(indexed.count()).isZero();
-    assertThat(items.get(0)).doesNotContainKeys(LimiterTableSchema.INDEX_PARTITION_KEY, LimiterTableSchema.INDEX_SORT_KEY);
+    assertThat(items.get(0))
+        .doesNotContainKeys(
+            LimiterTableSchema.INDEX_PARTITION_KEY, LimiterTableSchema.INDEX_SORT_KEY);
   }
 }

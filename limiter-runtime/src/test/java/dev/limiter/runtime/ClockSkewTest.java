@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Clients whose clocks are off, on DynamoDB Local: what they admit against the stated bound
- * ({@code C + R·(e + S)/P}, S the spread of the clocks), and the detection from the Date header.
+ * Clients whose clocks are off, on DynamoDB Local: what they admit against the stated bound ({@code
+ * C + R·(e + S)/P}, S the spread of the clocks), and the detection from the Date header.
  */
 class ClockSkewTest {
 
   /** 10 tokens a minute: 30 s of skew is worth 5 tokens. */
   private static final List<Limit> LIMITS = List.of(Limit.perMinute("rpm", 10));
+
   private static final Duration SKEW = Duration.ofSeconds(30);
 
   private final ManualClock trueTime = ManualClock.at("2026-12-01T10:00:00Z");
@@ -56,20 +57,26 @@ class ClockSkewTest {
     RateLimiter behind = limiter(Clock.offset(trueTime, SKEW.negated()));
     RateLimiter ahead = limiter(Clock.offset(trueTime, SKEW));
 
-    // Behind by 30 s on an idle bucket: its burst is dated 30 s early, so 5 of its 10 tokens look refilled.
+    // Behind by 30 s on an idle bucket: its burst is dated 30 s early, so 5 of its 10 tokens look
+    // refilled.
     int behindFirst = drain(behind, "key-behind") + drain(correct, "key-behind");
     // Ahead by 30 s: the bucket a correct client just emptied looks 30 s refilled.
     int aheadAfter = drain(correct, "key-ahead") + drain(ahead, "key-ahead");
-    System.out.printf("limit 10/min, one instant: a client 30 s behind then a correct one admitted %d;"
-        + " a correct one then a client 30 s ahead admitted %d (bound C + R·S/P = 15)%n", behindFirst, aheadAfter);
+    System.out.printf(
+        "limit 10/min, one instant: a client 30 s behind then a correct one admitted %d;"
+            + " a correct one then a client 30 s ahead admitted %d (bound C + R·S/P = 15)%n",
+        behindFirst, aheadAfter);
     assertThat(behindFirst).isEqualTo(15);
     assertThat(aheadAfter).isEqualTo(15);
   }
 
   @Test
   void admissionsStayWithinTheBoundForTheSpreadOfTheClocks() {
-    List<RateLimiter> clients = List.of(limiter(trueTime), limiter(Clock.offset(trueTime, Duration.ofSeconds(-15))),
-        limiter(Clock.offset(trueTime, Duration.ofSeconds(15))));
+    List<RateLimiter> clients =
+        List.of(
+            limiter(trueTime),
+            limiter(Clock.offset(trueTime, Duration.ofSeconds(-15))),
+            limiter(Clock.offset(trueTime, Duration.ofSeconds(15))));
     Random random = new Random(7);
     int admitted = 0;
     long elapsedMillis = 0;
@@ -82,7 +89,8 @@ class ClockSkewTest {
     // Over e ms: C + R·(e + S)/P with S = 30 s between the most ahead and the most behind.
     double bound = 10 + 10 * (elapsedMillis + 30_000) / 60_000.0;
     double withoutSkew = 10 + 10 * elapsedMillis / 60_000.0;
-    System.out.printf("3 clients (-15 s, 0, +15 s) over %d s: admitted %d; bound with skew %.1f, without %.1f%n",
+    System.out.printf(
+        "3 clients (-15 s, 0, +15 s) over %d s: admitted %d; bound with skew %.1f, without %.1f%n",
         elapsedMillis / 1000, admitted, bound, withoutSkew);
     assertThat((double) admitted).isLessThanOrEqualTo(bound + 1);
   }
@@ -90,8 +98,13 @@ class ClockSkewTest {
   @Test
   void skewIsDetectedFromTheDateHeaderAndExported() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RateLimiter ahead = RateLimiter.builder().client(client).tableName(table).clock(Clock.offset(Clock.systemUTC(), SKEW))
-        .usageListener(new MicrometerUsageListener(registry)).build();
+    RateLimiter ahead =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(Clock.offset(Clock.systemUTC(), SKEW))
+            .usageListener(new MicrometerUsageListener(registry))
+            .build();
     RateLimiter behind = limiter(Clock.offset(Clock.systemUTC(), SKEW.negated()));
     RateLimiter onTime = limiter(Clock.systemUTC());
     assertThat(ahead.clockSkew()).isEmpty();
@@ -100,11 +113,17 @@ class ClockSkewTest {
     behind.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS).close();
     onTime.acquire("key-3", "api", Map.of("rpm", 1L), LIMITS).close();
 
-    System.out.printf("estimated skew: ahead %s, behind %s, on time %s%n",
-        ahead.clockSkew().orElseThrow(), behind.clockSkew().orElseThrow(), onTime.clockSkew().orElseThrow());
-    assertThat(ahead.clockSkew().orElseThrow()).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(32));
-    assertThat(behind.clockSkew().orElseThrow()).isBetween(Duration.ofSeconds(-32), Duration.ofSeconds(-28));
+    System.out.printf(
+        "estimated skew: ahead %s, behind %s, on time %s%n",
+        ahead.clockSkew().orElseThrow(),
+        behind.clockSkew().orElseThrow(),
+        onTime.clockSkew().orElseThrow());
+    assertThat(ahead.clockSkew().orElseThrow())
+        .isBetween(Duration.ofSeconds(28), Duration.ofSeconds(32));
+    assertThat(behind.clockSkew().orElseThrow())
+        .isBetween(Duration.ofSeconds(-32), Duration.ofSeconds(-28));
     assertThat(onTime.clockSkew().orElseThrow().abs()).isLessThan(ClockSkewMonitor.WARN_BEYOND);
-    assertThat(registry.get("limiter.clock.skew").tag("table", table).gauge().value()).isBetween(28.0, 32.0);
+    assertThat(registry.get("limiter.clock.skew").tag("table", table).gauge().value())
+        .isBetween(28.0, 32.0);
   }
 }

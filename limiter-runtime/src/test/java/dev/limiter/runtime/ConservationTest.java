@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Many threads on several limiter instances (each with its own client and cache) hammer one
- * bucket with the real clock: the total admitted must respect the GCRA bound for every limit.
+ * Many threads on several limiter instances (each with its own client and cache) hammer one bucket
+ * with the real clock: the total admitted must respect the GCRA bound for every limit.
  */
 class ConservationTest {
 
@@ -39,10 +39,11 @@ class ConservationTest {
     DynamoDbClient syncB = local.client();
     DynamoDbAsyncClient async = local.asyncClient();
     String table = LimiterTables.create(syncA);
-    List<RateLimiter> limiters = List.of(
-        RateLimiter.builder().client(syncA).tableName(table).build(),
-        RateLimiter.builder().client(syncB).tableName(table).build(),
-        RateLimiter.builder().asyncClient(async).tableName(table).build());
+    List<RateLimiter> limiters =
+        List.of(
+            RateLimiter.builder().client(syncA).tableName(table).build(),
+            RateLimiter.builder().client(syncB).tableName(table).build(),
+            RateLimiter.builder().asyncClient(async).tableName(table).build());
 
     LongAdder requests = new LongAdder();
     LongAdder rejections = new LongAdder();
@@ -55,28 +56,31 @@ class ConservationTest {
     for (int t = 0; t < THREADS; t++) {
       RateLimiter limiter = limiters.get(t % limiters.size());
       boolean useAsync = t % 2 == 0;
-      workers.add(pool.submit(() -> {
-        while (Clock.systemUTC().instant().isBefore(deadline)) {
-          long tokens = ThreadLocalRandom.current().nextLong(1, 51);
-          Map<String, Long> consume = Map.of("rps", 1L, "tps", tokens);
-          requests.increment();
-          try {
-            if (useAsync) {
-              limiter.acquireAsync("hot", "api", consume, LIMITS).join();
-            } else {
-              limiter.acquire("hot", "api", consume, LIMITS);
-            }
-            admittedRequests.increment();
-            admittedTokens.add(tokens);
-          } catch (RateLimitExceededException | CompletionException e) {
-            if (e instanceof CompletionException && !(e.getCause() instanceof RateLimitExceededException)) {
-              throw e;
-            }
-            rejections.increment();
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                while (Clock.systemUTC().instant().isBefore(deadline)) {
+                  long tokens = ThreadLocalRandom.current().nextLong(1, 51);
+                  Map<String, Long> consume = Map.of("rps", 1L, "tps", tokens);
+                  requests.increment();
+                  try {
+                    if (useAsync) {
+                      limiter.acquireAsync("hot", "api", consume, LIMITS).join();
+                    } else {
+                      limiter.acquire("hot", "api", consume, LIMITS);
+                    }
+                    admittedRequests.increment();
+                    admittedTokens.add(tokens);
+                  } catch (RateLimitExceededException | CompletionException e) {
+                    if (e instanceof CompletionException
+                        && !(e.getCause() instanceof RateLimitExceededException)) {
+                      throw e;
+                    }
+                    rejections.increment();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get();
@@ -87,11 +91,20 @@ class ConservationTest {
 
     long rpsBound = bound(RPS, elapsedNanos);
     long tpsBound = bound(TPS, elapsedNanos);
-    System.out.printf("conservation: %d requests, %d admitted (bound %d), %d tokens (bound %d), %d rejected in %d ms%n",
-        requests.sum(), admittedRequests.sum(), rpsBound, admittedTokens.sum(), tpsBound, rejections.sum(),
+    System.out.printf(
+        "conservation: %d requests, %d admitted (bound %d), %d tokens (bound %d), %d rejected in %d"
+            + " ms%n",
+        requests.sum(),
+        admittedRequests.sum(),
+        rpsBound,
+        admittedTokens.sum(),
+        tpsBound,
+        rejections.sum(),
         elapsedNanos / 1_000_000);
 
-    assertThat(rejections.sum()).as("the load must exceed the limit for the test to mean anything").isPositive();
+    assertThat(rejections.sum())
+        .as("the load must exceed the limit for the test to mean anything")
+        .isPositive();
     assertThat(admittedRequests.sum()).isLessThanOrEqualTo(rpsBound);
     assertThat(admittedTokens.sum()).isLessThanOrEqualTo(tpsBound);
     // Two limits bind in turn, so neither allowance is used up; still, most of it must be.
@@ -104,7 +117,10 @@ class ConservationTest {
 
   /** capacity + refill·(elapsed + 1 ns)/period, the most GCRA with per-call ceiling may admit. */
   private static long bound(Limit limit, long elapsedNanos) {
-    return limit.capacity() + BigInteger.valueOf(limit.refillAmount()).multiply(BigInteger.valueOf(elapsedNanos + 1))
-        .divide(BigInteger.valueOf(limit.refillPeriod().toNanos())).longValueExact();
+    return limit.capacity()
+        + BigInteger.valueOf(limit.refillAmount())
+            .multiply(BigInteger.valueOf(elapsedNanos + 1))
+            .divide(BigInteger.valueOf(limit.refillPeriod().toNanos()))
+            .longValueExact();
   }
 }

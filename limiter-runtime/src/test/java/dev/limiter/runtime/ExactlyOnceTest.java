@@ -30,10 +30,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Faults between the limiter and DynamoDB Local that the SDK's standard retries would replay:
- * a committed write whose response is lost, answered by a 500, or late past the attempt timeout,
- * and throttling. Whatever happens, every write counts once at most and the tokens held never
- * exceed the capacity (the clock stands still, so nothing refills).
+ * Faults between the limiter and DynamoDB Local that the SDK's standard retries would replay: a
+ * committed write whose response is lost, answered by a 500, or late past the attempt timeout, and
+ * throttling. Whatever happens, every write counts once at most and the tokens held never exceed
+ * the capacity (the clock stands still, so nothing refills).
  */
 class ExactlyOnceTest {
 
@@ -54,17 +54,29 @@ class ExactlyOnceTest {
   void setUp() {
     faults.delay(ATTEMPT_TIMEOUT.multipliedBy(3).dividedBy(2));
     // The SDK's defaults as a workload would have them: standard retries, a short attempt timeout.
-    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-        .retryStrategy(RetryMode.STANDARD)
-        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-        .apiCallTimeout(Duration.ofSeconds(8))
-        .addExecutionInterceptor(faults)
-        .build();
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-    client = DynamoDbClient.builder().endpointOverride(DynamoDbLocal.shared().endpoint()).region(DynamoDbLocal.REGION)
-        .credentialsProvider(credentials).overrideConfiguration(overrides).build();
-    asyncClient = DynamoDbAsyncClient.builder().endpointOverride(DynamoDbLocal.shared().endpoint())
-        .region(DynamoDbLocal.REGION).credentialsProvider(credentials).overrideConfiguration(overrides).build();
+    ClientOverrideConfiguration overrides =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(RetryMode.STANDARD)
+            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+            .apiCallTimeout(Duration.ofSeconds(8))
+            .addExecutionInterceptor(faults)
+            .build();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    client =
+        DynamoDbClient.builder()
+            .endpointOverride(DynamoDbLocal.shared().endpoint())
+            .region(DynamoDbLocal.REGION)
+            .credentialsProvider(credentials)
+            .overrideConfiguration(overrides)
+            .build();
+    asyncClient =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(DynamoDbLocal.shared().endpoint())
+            .region(DynamoDbLocal.REGION)
+            .credentialsProvider(credentials)
+            .overrideConfiguration(overrides)
+            .build();
     plain = DynamoDbLocal.shared().inspectionClient();
     table = LimiterTables.create(plain);
     limiter = limiter(client);
@@ -79,8 +91,13 @@ class ExactlyOnceTest {
   }
 
   private RateLimiter limiter(DynamoDbClient dynamo) {
-    return RateLimiter.builder().client(dynamo).tableName(table).clock(clock).onUnavailable(OnUnavailable.BLOCK)
-        .usageListener(usage).build();
+    return RateLimiter.builder()
+        .client(dynamo)
+        .tableName(table)
+        .clock(clock)
+        .onUnavailable(OnUnavailable.BLOCK)
+        .usageListener(usage)
+        .build();
   }
 
   private static final List<Limit> TEN = List.of(Limit.perMinute("rpm", 10));
@@ -99,7 +116,9 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
   void aRollbackWhoseResponseIsLostRefundsOnce(Fault fault) {
     Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
     limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
@@ -111,7 +130,9 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
   void anAcquireWhoseResponseIsLostIsChargedOnceAndAdmitted(Fault fault) {
     limiter.acquire("key", "api", Map.of("rpm", 2L), TEN);
     for (int i = 0; i < 2; i++) {
@@ -128,10 +149,13 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
   void anAcquireFollowedByOneOtherWriteIsStillRecognised(Fault fault) {
     RateLimiter other = limiter(plain);
-    // Warmed up, so that its writes inside the faulted attempt finish well within the attempt timeout.
+    // Warmed up, so that its writes inside the faulted attempt finish well within the attempt
+    // timeout.
     other.acquire("key", "api", Map.of("rpm", 1L), TEN);
     limiter.acquire("key", "api", Map.of("rpm", 1L), TEN);
     // Another writer changes the bucket between the lost response and the limiter's check.
@@ -145,17 +169,21 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
   void anAcquireThatCannotBeDecidedCountsAgainstTheCallerOnceAndIsReported(Fault fault) {
     RateLimiter other = limiter(plain);
-    // Warmed up, so that its writes inside the faulted attempt finish well within the attempt timeout.
+    // Warmed up, so that its writes inside the faulted attempt finish well within the attempt
+    // timeout.
     other.acquire("key", "api", Map.of("rpm", 1L), TEN);
     limiter.acquire("key", "api", Map.of("rpm", 1L), TEN);
     // Two other writes between the lost response and the limiter's check: its write id is gone.
-    faults.afterCommit(() -> {
-      other.acquire("key", "api", Map.of("rpm", 1L), TEN);
-      other.acquire("key", "api", Map.of("rpm", 1L), TEN);
-    });
+    faults.afterCommit(
+        () -> {
+          other.acquire("key", "api", Map.of("rpm", 1L), TEN);
+          other.acquire("key", "api", Map.of("rpm", 1L), TEN);
+        });
     faults.arm(fault, 1, WRITES);
     assertThatThrownBy(() -> limiter.acquire("key", "api", Map.of("rpm", 5L), TEN))
         .isInstanceOf(RateLimiterUnavailableException.class);
@@ -166,15 +194,23 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
   void aCascadeInOneTransactionIsChargedOnceOnBothSides(Fault fault) {
     RateLimiter admin = limiter(plain);
     admin.entities().createEntity("project", null, false);
     admin.entities().createEntity("child", "project", true);
     admin.limits().set(new LimitScope.Entity("project"), TEN);
     List<Limit> childLimits = List.of(Limit.perMinute("rpm", 100));
-    RateLimiter strict = RateLimiter.builder().client(client).tableName(table).clock(clock)
-        .cascadeMode(CascadeMode.TRANSACTION).onUnavailable(OnUnavailable.BLOCK).build();
+    RateLimiter strict =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .cascadeMode(CascadeMode.TRANSACTION)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .build();
     strict.acquire("child", "api", Map.of("rpm", 1L), childLimits);
     faults.arm(fault, 1, WRITES);
     strict.acquire("child", "api", Map.of("rpm", 5L), childLimits);
@@ -188,7 +224,9 @@ class ExactlyOnceTest {
    * reported as not written instead of thrown: either way nothing was written.
    */
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"THROTTLED"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"THROTTLED"})
   void aThrottledWriteTakesNothing(Fault fault) {
     Lease lease = limiter.acquire("key", "api", Map.of("rpm", 4L), TEN);
     faults.arm(fault, 1, WRITES);
@@ -204,14 +242,23 @@ class ExactlyOnceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT", "THROTTLED"})
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT", "THROTTLED"})
   void underRandomFaultsTheTokensHeldNeverExceedTheCapacity(Fault fault) throws Exception {
     long capacity = 20;
     List<Limit> limits = List.of(Limit.perMinute("rpm", capacity));
     // Half the workers go through the asynchronous client.
-    RateLimiter second = RateLimiter.builder().asyncClient(asyncClient).tableName(table).clock(clock)
-        .onUnavailable(OnUnavailable.BLOCK).usageListener(usage).build();
-    // A few certain faults: refusals decided locally send few writes, so chance alone might inject none.
+    RateLimiter second =
+        RateLimiter.builder()
+            .asyncClient(asyncClient)
+            .tableName(table)
+            .clock(clock)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .usageListener(usage)
+            .build();
+    // A few certain faults: refusals decided locally send few writes, so chance alone might inject
+    // none.
     faults.armRandomly(fault, 2, fault == Fault.DELAYED_PAST_TIMEOUT ? 0.05 : 0.2, WRITES);
     AtomicLong held = new AtomicLong();
     AtomicLong mostHeld = new AtomicLong();
@@ -221,35 +268,40 @@ class ExactlyOnceTest {
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       RateLimiter worker = t % 2 == 0 ? limiter : second;
-      workers.add(pool.submit(() -> {
-        for (int i = 0; i < 25; i++) {
-          Lease lease;
-          try {
-            lease = worker.acquire("hot", "api", Map.of("rpm", 1L), limits);
-          } catch (RateLimiterException e) {
-            // Refused, unavailable, or (the clock stands still) contended past the attempts: not admitted.
-            continue;
-          }
-          admitted.increment();
-          mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
-          if (ThreadLocalRandom.current().nextInt(3) == 0) {
-            // Counted as given back before the refund is written, so the count never runs below the truth.
-            held.decrementAndGet();
-            usage.written.set(true);
-            try {
-              lease.rollback();
-            } catch (RateLimiterException e) {
-              usage.written.set(false);
-            }
-            if (usage.written.get()) {
-              refunded.increment();
-            } else {
-              held.incrementAndGet(); // failed, or (throttled) reported as not written: still held
-            }
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 25; i++) {
+                  Lease lease;
+                  try {
+                    lease = worker.acquire("hot", "api", Map.of("rpm", 1L), limits);
+                  } catch (RateLimiterException e) {
+                    // Refused, unavailable, or (the clock stands still) contended past the
+                    // attempts: not admitted.
+                    continue;
+                  }
+                  admitted.increment();
+                  mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                  if (ThreadLocalRandom.current().nextInt(3) == 0) {
+                    // Counted as given back before the refund is written, so the count never runs
+                    // below the truth.
+                    held.decrementAndGet();
+                    usage.written.set(true);
+                    try {
+                      lease.rollback();
+                    } catch (RateLimiterException e) {
+                      usage.written.set(false);
+                    }
+                    if (usage.written.get()) {
+                      refunded.increment();
+                    } else {
+                      held.incrementAndGet(); // failed, or (throttled) reported as not written:
+                      // still held
+                    }
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get();
@@ -257,12 +309,20 @@ class ExactlyOnceTest {
     pool.shutdown();
     faults.disarm();
     long net = admitted.sum() - refunded.sum();
-    // A write that failed as unavailable may have opened the breaker: its probe finds the table answering.
-    long left = await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(RateLimiterUnavailableException.class)
-        .until(() -> limiter.available("hot", "api", limits).get("rpm"), tokens -> true);
+    // A write that failed as unavailable may have opened the breaker: its probe finds the table
+    // answering.
+    long left =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptionsInstanceOf(RateLimiterUnavailableException.class)
+            .until(() -> limiter.available("hot", "api", limits).get("rpm"), tokens -> true);
     long used = capacity - left;
-    double undecided = registry.find("limiter.tokens.undecided").counters().stream().mapToDouble(c -> c.count()).sum();
-    System.out.printf("%s: %d faults, %d admitted, %d refunded, %d held at most, %d used, %.0f undecided%n",
+    double undecided =
+        registry.find("limiter.tokens.undecided").counters().stream()
+            .mapToDouble(c -> c.count())
+            .sum();
+    System.out.printf(
+        "%s: %d faults, %d admitted, %d refunded, %d held at most, %d used, %.0f undecided%n",
         fault, faults.injected(), admitted.sum(), refunded.sum(), mostHeld.get(), used, undecided);
     assertThat(faults.injected()).isPositive();
     assertThat(mostHeld.get()).isLessThanOrEqualTo(capacity);
@@ -270,11 +330,15 @@ class ExactlyOnceTest {
     // No admitted token went uncharged and no refund was applied twice (a refund reported as
     // failed may still have applied, once: it is counted as undecided) ...
     assertThat((double) used).isGreaterThanOrEqualTo(net - undecided);
-    // ... and nothing was charged twice: beyond what is held, only undecided writes may have taken tokens.
+    // ... and nothing was charged twice: beyond what is held, only undecided writes may have taken
+    // tokens.
     assertThat((double) used).isLessThanOrEqualTo(net + undecided);
   }
 
-  /** Micrometer's counts, and whether the calling thread's adjustment was written (reported on that thread). */
+  /**
+   * Micrometer's counts, and whether the calling thread's adjustment was written (reported on that
+   * thread).
+   */
   private static final class Usage implements UsageListener {
     final ThreadLocal<Boolean> written = ThreadLocal.withInitial(() -> true);
     private final UsageListener counts;
@@ -304,7 +368,8 @@ class ExactlyOnceTest {
     }
 
     @Override
-    public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
+    public void onAdjustmentNotWritten(
+        String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
       written.set(false);
       counts.onAdjustmentNotWritten(entityId, resource, deltas, cause);
     }

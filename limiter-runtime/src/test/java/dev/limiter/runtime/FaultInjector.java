@@ -32,20 +32,27 @@ final class FaultInjector implements ExecutionInterceptor {
 
   /** What happens to an armed attempt. */
   enum Fault {
-    /** The write commits; the client receives HTTP 500 InternalServerError instead of the response. */
+    /**
+     * The write commits; the client receives HTTP 500 InternalServerError instead of the response.
+     */
     SERVER_ERROR_AFTER_COMMIT,
     /** The write commits; the connection breaks before the response arrives. */
     RESPONSE_LOST,
     /** The write commits; the response arrives after the attempt timeout. */
     DELAYED_PAST_TIMEOUT,
-    /** Nothing is written; the client receives HTTP 400 ProvisionedThroughputExceededException on every attempt. */
+    /**
+     * Nothing is written; the client receives HTTP 400 ProvisionedThroughputExceededException on
+     * every attempt.
+     */
     THROTTLED,
     /** No fault. */
     NONE
   }
 
-  private static final ExecutionAttribute<Fault> INJECTED = new ExecutionAttribute<>("injected-fault");
-  private static final ExecutionAttribute<Boolean> THROTTLED_CALL = new ExecutionAttribute<>("throttled-call");
+  private static final ExecutionAttribute<Fault> INJECTED =
+      new ExecutionAttribute<>("injected-fault");
+  private static final ExecutionAttribute<Boolean> THROTTLED_CALL =
+      new ExecutionAttribute<>("throttled-call");
   private static final String THROTTLED_TARGET = "DynamoDB_20120810.ListTables";
 
   private final AtomicReference<Fault> fault = new AtomicReference<>();
@@ -57,7 +64,10 @@ final class FaultInjector implements ExecutionInterceptor {
   private volatile Runnable afterCommit = () -> {};
   private final LongAdder injected = new LongAdder();
 
-  /** The next {@code times} attempts of {@code operations} (e.g. {@code UpdateItem}) suffer {@code fault}. */
+  /**
+   * The next {@code times} attempts of {@code operations} (e.g. {@code UpdateItem}) suffer {@code
+   * fault}.
+   */
   void arm(Fault fault, int times, String... operations) {
     this.operations = Set.of(operations);
     this.fault.set(fault);
@@ -74,7 +84,10 @@ final class FaultInjector implements ExecutionInterceptor {
     arm(fault, Integer.MAX_VALUE, operations);
   }
 
-  /** Runs {@code action} after a faulted request committed and before its outcome is hidden (another writer, say). */
+  /**
+   * Runs {@code action} after a faulted request committed and before its outcome is hidden (another
+   * writer, say).
+   */
   void afterCommit(Runnable action) {
     this.afterCommit = action;
   }
@@ -98,8 +111,10 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    // Called once per call, before the SDK's retries: a throttled call is throttled on every attempt.
+  public SdkHttpRequest modifyHttpRequest(
+      Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    // Called once per call, before the SDK's retries: a throttled call is throttled on every
+    // attempt.
     attributes.putAttribute(THROTTLED_CALL, fault.get() == Fault.THROTTLED && take(attributes));
     if (attributes.getAttribute(THROTTLED_CALL)) {
       // Turn the write into a harmless call, so nothing commits, and answer it with a throttle.
@@ -109,7 +124,8 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     // Called once per attempt: the SDK's replay of a faulted attempt goes through.
     Fault chosen = fault.get();
     boolean hit = chosen != Fault.THROTTLED && take(attributes);
@@ -123,7 +139,8 @@ final class FaultInjector implements ExecutionInterceptor {
       afterCommit.run();
     }
     if (chosen == Fault.RESPONSE_LOST) {
-      throw SdkClientException.create("injected: connection reset after the request committed",
+      throw SdkClientException.create(
+          "injected: connection reset after the request committed",
           new IOException("Connection reset"));
     }
     if (chosen == Fault.DELAYED_PAST_TIMEOUT) {
@@ -136,10 +153,14 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public SdkHttpResponse modifyHttpResponse(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
     if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
-      return context.httpResponse().toBuilder().statusCode(500).statusText("Internal Server Error").build();
+      return context.httpResponse().toBuilder()
+          .statusCode(500)
+          .statusText("Internal Server Error")
+          .build();
     }
     if (chosen == Fault.THROTTLED) {
       return context.httpResponse().toBuilder().statusCode(400).statusText("Bad Request").build();
@@ -148,7 +169,8 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   @Override
-  public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+  public Optional<InputStream> modifyHttpResponseContent(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
     if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
       return Optional.of(error("InternalServerError", "injected: committed, response lost"));
@@ -161,22 +183,28 @@ final class FaultInjector implements ExecutionInterceptor {
 
   /** The same error bodies for the asynchronous client, which reads the response as a stream. */
   @Override
-  public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
-                                                                       ExecutionAttributes attributes) {
+  public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(
+      Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
     if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
-      return Optional.of(AsyncRequestBody.fromString(errorBody("InternalServerError", "injected: committed, response lost")));
+      return Optional.of(
+          AsyncRequestBody.fromString(
+              errorBody("InternalServerError", "injected: committed, response lost")));
     }
     if (chosen == Fault.THROTTLED) {
-      return Optional.of(AsyncRequestBody.fromString(errorBody("ProvisionedThroughputExceededException", "injected: throttled")));
+      return Optional.of(
+          AsyncRequestBody.fromString(
+              errorBody("ProvisionedThroughputExceededException", "injected: throttled")));
     }
     return context.responsePublisher();
   }
 
   private boolean take(ExecutionAttributes attributes) {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    boolean surely = operations.contains(operation) && certain.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-    if (!operations.contains(operation) || (!surely && ThreadLocalRandom.current().nextDouble() >= chance)
+    boolean surely =
+        operations.contains(operation) && certain.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    if (!operations.contains(operation)
+        || (!surely && ThreadLocalRandom.current().nextDouble() >= chance)
         || remaining.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
       return false;
     }
@@ -197,6 +225,10 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   private static String errorBody(String type, String message) {
-    return "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + type + "\",\"message\":\"" + message + "\"}";
+    return "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+        + type
+        + "\",\"message\":\""
+        + message
+        + "\"}";
   }
 }

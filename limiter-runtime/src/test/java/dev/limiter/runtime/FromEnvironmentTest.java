@@ -14,15 +14,35 @@ class FromEnvironmentTest {
   @Test
   void missingOrInvalidVariablesAreNamed() {
     assertThatThrownBy(() -> RateLimiter.fromEnvironment(Map.of("AWS_REGION", "us-east-1")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("LIMITER_TABLE_NAME is not set");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("LIMITER_TABLE_NAME is not set");
     assertThatThrownBy(() -> RateLimiter.fromEnvironment(Map.of("LIMITER_TABLE_NAME", "limits")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("AWS_REGION is not set");
-    assertThatThrownBy(() -> RateLimiter.fromEnvironment(Map.of(
-        "LIMITER_TABLE_NAME", "limits", "AWS_REGION", "us-east-1", "LIMITER_ON_UNAVAILABLE", "maybe")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ALLOW or BLOCK");
-    assertThatThrownBy(() -> RateLimiter.fromEnvironment(Map.of(
-        "LIMITER_TABLE_NAME", "limits", "AWS_REGION", "us-east-1", "LIMITER_ENDPOINT_URL", "http://bad host")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LIMITER_ENDPOINT_URL");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("AWS_REGION is not set");
+    assertThatThrownBy(
+            () ->
+                RateLimiter.fromEnvironment(
+                    Map.of(
+                        "LIMITER_TABLE_NAME",
+                        "limits",
+                        "AWS_REGION",
+                        "us-east-1",
+                        "LIMITER_ON_UNAVAILABLE",
+                        "maybe")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ALLOW or BLOCK");
+    assertThatThrownBy(
+            () ->
+                RateLimiter.fromEnvironment(
+                    Map.of(
+                        "LIMITER_TABLE_NAME",
+                        "limits",
+                        "AWS_REGION",
+                        "us-east-1",
+                        "LIMITER_ENDPOINT_URL",
+                        "http://bad host")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("LIMITER_ENDPOINT_URL");
   }
 
   @Test
@@ -36,16 +56,23 @@ class FromEnvironmentTest {
     // database per access key and region, so both match the clients that created the table.
     System.setProperty("aws.accessKeyId", "local");
     System.setProperty("aws.secretAccessKey", "local");
-    try (RateLimiter limiter = RateLimiter.fromEnvironment(Map.of(
-        "LIMITER_TABLE_NAME", table,
-        "AWS_REGION", DynamoDbLocal.REGION.id(),
-        "LIMITER_ENDPOINT_URL", local.endpoint().toString(),
-        "LIMITER_ON_UNAVAILABLE", "allow"))) {
+    try (RateLimiter limiter =
+        RateLimiter.fromEnvironment(
+            Map.of(
+                "LIMITER_TABLE_NAME",
+                table,
+                "AWS_REGION",
+                DynamoDbLocal.REGION.id(),
+                "LIMITER_ENDPOINT_URL",
+                local.endpoint().toString(),
+                "LIMITER_ON_UNAVAILABLE",
+                "allow"))) {
       assertThat(limiter.tableName()).isEqualTo(table);
       assertThat(limiter.onUnavailable()).isEqualTo(OnUnavailable.ALLOW);
       List<Limit> limits = List.of(Limit.perSecond("rps", 1));
       assertThat(limiter.acquire("key-1", "api", Map.of("rps", 1L), limits).enforced()).isTrue();
-      assertThatThrownBy(() -> limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), limits).join())
+      assertThatThrownBy(
+              () -> limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), limits).join())
           .hasCauseInstanceOf(RateLimitExceededException.class);
     } finally {
       System.clearProperty("aws.accessKeyId");

@@ -29,13 +29,18 @@ class HangingTableTest {
 
   private final SwitchableProxy proxy = new SwitchableProxy(DynamoDbLocal.shared().port());
   // The timeouts fromEnvironment() uses: 1 s per attempt, 3 s per call.
-  private final DynamoDbClient client = DynamoDbClient.builder()
-      .endpointOverride(proxy.endpoint())
-      .region(DynamoDbLocal.REGION)
-      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-      .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
-          .apiCallAttemptTimeout(Duration.ofSeconds(1)).apiCallTimeout(Duration.ofSeconds(3)))
-      .build();
+  private final DynamoDbClient client =
+      DynamoDbClient.builder()
+          .endpointOverride(proxy.endpoint())
+          .region(DynamoDbLocal.REGION)
+          .credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+          .overrideConfiguration(
+              o ->
+                  o.retryStrategy(RetryMode.STANDARD)
+                      .apiCallAttemptTimeout(Duration.ofSeconds(1))
+                      .apiCallTimeout(Duration.ofSeconds(3)))
+          .build();
   private final String table = LimiterTables.create(DynamoDbLocal.shared().inspectionClient());
   private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -46,18 +51,23 @@ class HangingTableTest {
   }
 
   private RateLimiter limiter(OnUnavailable policy) {
-    return RateLimiter.builder().client(client).tableName(table).onUnavailable(policy)
-        .availabilityListener(new AvailabilityListener() {
-          @Override
-          public void onOutage(String tableName, OnUnavailable p, Throwable cause) {
-            events.add("outage " + p);
-          }
+    return RateLimiter.builder()
+        .client(client)
+        .tableName(table)
+        .onUnavailable(policy)
+        .availabilityListener(
+            new AvailabilityListener() {
+              @Override
+              public void onOutage(String tableName, OnUnavailable p, Throwable cause) {
+                events.add("outage " + p);
+              }
 
-          @Override
-          public void onRecovery(String tableName, Duration duration, long failedCalls) {
-            events.add("recovery");
-          }
-        }).build();
+              @Override
+              public void onRecovery(String tableName, Duration duration, long failedCalls) {
+                events.add("recovery");
+              }
+            })
+        .build();
   }
 
   @Test
@@ -67,24 +77,30 @@ class HangingTableTest {
     proxy.answering(false);
 
     long first = System.nanoTime();
-    assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS)).isInstanceOf(RateLimiterUnavailableException.class);
+    assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS))
+        .isInstanceOf(RateLimiterUnavailableException.class);
     long firstMillis = millisSince(first);
     long slowest = 0;
     for (int i = 0; i < DECISIONS; i++) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS)).isInstanceOf(RateLimiterUnavailableException.class);
+      assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS))
+          .isInstanceOf(RateLimiterUnavailableException.class);
       slowest = Math.max(slowest, System.nanoTime() - start);
       pause(5);
     }
-    long noticed = recover(() -> {
-      try {
-        return limiter.acquire("key-1", "api", ONE, LIMITS).enforced();
-      } catch (RateLimiterUnavailableException e) {
-        return false;
-      }
-    });
-    System.out.printf("BLOCK: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
-        + " recovery noticed %d ms after the table answered%n", firstMillis, DECISIONS, slowest / 1e6, noticed);
+    long noticed =
+        recover(
+            () -> {
+              try {
+                return limiter.acquire("key-1", "api", ONE, LIMITS).enforced();
+              } catch (RateLimiterUnavailableException e) {
+                return false;
+              }
+            });
+    System.out.printf(
+        "BLOCK: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
+            + " recovery noticed %d ms after the table answered%n",
+        firstMillis, DECISIONS, slowest / 1e6, noticed);
     assertThat(firstMillis).as("the first call waits out the timeout").isGreaterThanOrEqualTo(900);
     assertThat(slowest).as("decided without DynamoDB").isLessThan(Duration.ofMillis(500).toNanos());
     assertThat(noticed).isLessThan(5_000);
@@ -108,15 +124,19 @@ class HangingTableTest {
       pause(5);
     }
     long noticed = recover(() -> limiter.acquire("key-1", "api", ONE, LIMITS).enforced());
-    System.out.printf("ALLOW: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
-        + " recovery noticed %d ms after the table answered%n", firstMillis, DECISIONS, slowest / 1e6, noticed);
+    System.out.printf(
+        "ALLOW: first call %d ms (the timeout); slowest of %d decisions during the outage %.2f ms;"
+            + " recovery noticed %d ms after the table answered%n",
+        firstMillis, DECISIONS, slowest / 1e6, noticed);
     assertThat(firstMillis).isGreaterThanOrEqualTo(900);
     assertThat(slowest).isLessThan(Duration.ofMillis(500).toNanos());
     assertThat(noticed).isLessThan(5_000);
     assertThat(events).containsExactly("outage ALLOW", "recovery");
   }
 
-  /** Lets the table answer again; milliseconds until {@code enforced} reports an enforced acquire. */
+  /**
+   * Lets the table answer again; milliseconds until {@code enforced} reports an enforced acquire.
+   */
   private long recover(java.util.function.BooleanSupplier enforced) {
     proxy.answering(true);
     long start = System.nanoTime();

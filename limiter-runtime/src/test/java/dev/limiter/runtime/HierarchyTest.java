@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Entities, their children, their deletion, and cascading acquires, on DynamoDB Local. */
 class HierarchyTest {
 
-  private static final List<Limit> KEY_LIMITS = List.of(Limit.perMinute("rpm", 100), Limit.perMinute("tpm", 10_000));
+  private static final List<Limit> KEY_LIMITS =
+      List.of(Limit.perMinute("rpm", 100), Limit.perMinute("tpm", 10_000));
   private static final List<Limit> PROJECT_LIMITS = List.of(Limit.perMinute("rpm", 3));
 
   private final ConsumedCapacityRecorder recorder = new ConsumedCapacityRecorder();
@@ -49,17 +50,23 @@ class HierarchyTest {
     assertThat(entities.getEntity("key-1")).contains(new Entity("key-1", "project-1", true));
     assertThat(entities.getEntity("project-1")).contains(new Entity("project-1", null, false));
     assertThat(entities.getEntity("nobody")).isEmpty();
-    assertThat(entities.children("project-1")).extracting(Entity::id).containsExactly("key-1", "key-2", "key-solo");
+    assertThat(entities.children("project-1"))
+        .extracting(Entity::id)
+        .containsExactly("key-1", "key-2", "key-solo");
     assertThat(entities.children("key-1")).isEmpty();
 
     assertThatThrownBy(() -> entities.createEntity("key-1", "project-1", true))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("exists already");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exists already");
     assertThatThrownBy(() -> entities.createEntity("key-9", "no-such-project", true))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parent entity no-such-project");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parent entity no-such-project");
     assertThatThrownBy(() -> entities.createEntity("root", null, true))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no parent");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no parent");
     assertThatThrownBy(() -> entities.createEntity("self", "self", false))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own parent");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("own parent");
     assertThat(entities.getEntity("key-9")).as("a refused create writes nothing").isEmpty();
   }
 
@@ -68,15 +75,29 @@ class HierarchyTest {
     limiter.limits().set(new LimitScope.EntityResource("key-2", "llm-api"), KEY_LIMITS);
     limiter.acquire("key-2", "llm-api", Map.of("rpm", 1L)).close();
     assertThatThrownBy(() -> entities.deleteEntity("project-1"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("3 children");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3 children");
 
     entities.deleteEntity("key-2");
     assertThat(entities.getEntity("key-2")).isEmpty();
     assertThat(limiter.limits().get(new LimitScope.EntityResource("key-2", "llm-api"))).isEmpty();
-    assertThat(client.query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
-        .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("E#key-2"))))
-        .items()).as("entity, limits and bucket items").isEmpty();
-    assertThat(entities.children("project-1")).extracting(Entity::id).containsExactly("key-1", "key-solo");
+    assertThat(
+            client
+                .query(
+                    q ->
+                        q.tableName(table)
+                            .keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(
+                                Map.of(
+                                    ":pk",
+                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                                        .fromS("E#key-2"))))
+                .items())
+        .as("entity, limits and bucket items")
+        .isEmpty();
+    assertThat(entities.children("project-1"))
+        .extracting(Entity::id)
+        .containsExactly("key-1", "key-solo");
   }
 
   @Test
@@ -87,13 +108,19 @@ class HierarchyTest {
 
     limiter.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
     assertThatThrownBy(() -> limiter.acquire("key-2", "llm-api", Map.of("rpm", 1L), KEY_LIMITS))
-        .isInstanceOfSatisfying(RateLimitExceededException.class, e -> assertThat(e.violations()).singleElement()
-            .satisfies(v -> {
-              assertThat(v.entityId()).isEqualTo("project-1");
-              assertThat(v.limitName()).isEqualTo("rpm");
-            }));
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class,
+            e ->
+                assertThat(e.violations())
+                    .singleElement()
+                    .satisfies(
+                        v -> {
+                          assertThat(v.entityId()).isEqualTo("project-1");
+                          assertThat(v.limitName()).isEqualTo("rpm");
+                        }));
     assertThat(limiter.available("key-2", "llm-api", KEY_LIMITS))
-        .as("the child's tokens were given back when its parent refused").containsEntry("rpm", 99L);
+        .as("the child's tokens were given back when its parent refused")
+        .containsEntry("rpm", 99L);
     assertThat(limiter.available("project-1", "llm-api", PROJECT_LIMITS)).containsEntry("rpm", 0L);
   }
 
@@ -102,8 +129,12 @@ class HierarchyTest {
     List<Limit> tight = List.of(Limit.perMinute("rpm", 1));
     limiter.acquire("key-1", "llm-api", Map.of("rpm", 1L), tight).close();
     assertThatThrownBy(() -> limiter.acquire("key-1", "llm-api", Map.of("rpm", 1L), tight))
-        .isInstanceOfSatisfying(RateLimitExceededException.class,
-            e -> assertThat(e.violations()).extracting(Violation::entityId).containsExactly("key-1"));
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(Violation::entityId)
+                    .containsExactly("key-1"));
     assertThat(limiter.available("project-1", "llm-api", PROJECT_LIMITS)).containsEntry("rpm", 2L);
   }
 
@@ -124,11 +155,20 @@ class HierarchyTest {
 
   @Test
   void rollingBackACascadingLeaseRefundsBoth() {
-    String result = limiter.withLease("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS, lease -> "done");
+    String result =
+        limiter.withLease("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS, lease -> "done");
     assertThat(result).isEqualTo("done");
-    assertThatThrownBy(() -> limiter.withLease("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS, lease -> {
-      throw new IllegalStateException("model call failed");
-    })).hasMessage("model call failed");
+    assertThatThrownBy(
+            () ->
+                limiter.withLease(
+                    "key-1",
+                    "llm-api",
+                    Map.of("rpm", 1L),
+                    KEY_LIMITS,
+                    lease -> {
+                      throw new IllegalStateException("model call failed");
+                    }))
+        .hasMessage("model call failed");
     assertThat(limiter.available("key-1", "llm-api", KEY_LIMITS)).containsEntry("rpm", 99L);
     assertThat(limiter.available("project-1", "llm-api", PROJECT_LIMITS)).containsEntry("rpm", 2L);
   }
@@ -137,7 +177,8 @@ class HierarchyTest {
   void theAsynchronousPathCascadesToo() {
     limiter.acquireAsync("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).join().close();
     limiter.acquireAsync("key-2", "llm-api", Map.of("rpm", 2L), KEY_LIMITS).join().close();
-    assertThatThrownBy(() -> limiter.acquireAsync("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).join())
+    assertThatThrownBy(
+            () -> limiter.acquireAsync("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).join())
         .hasCauseInstanceOf(RateLimitExceededException.class);
     assertThat(limiter.available("key-1", "llm-api", KEY_LIMITS)).containsEntry("rpm", 99L);
   }
@@ -145,7 +186,9 @@ class HierarchyTest {
   @Test
   void aCascadingAcquireCostsTwoWritesAndNoReadInSteadyState() {
     limiter.acquire("key-1", "llm-api", Map.of("tpm", 1L), KEY_LIMITS).close();
-    limiter.limits().set(new LimitScope.Entity("project-1"), List.of(Limit.perMinute("rpm", 1_000)));
+    limiter
+        .limits()
+        .set(new LimitScope.Entity("project-1"), List.of(Limit.perMinute("rpm", 1_000)));
     limiter.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
     recorder.reset();
     for (int i = 0; i < 20; i++) {
@@ -159,8 +202,13 @@ class HierarchyTest {
 
   @Test
   void theTransactionalModeIsAllOrNothingAtFourWriteUnits() {
-    RateLimiter strict = RateLimiter.builder().client(client).tableName(table).clock(clock)
-        .cascadeMode(CascadeMode.TRANSACTION).build();
+    RateLimiter strict =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .cascadeMode(CascadeMode.TRANSACTION)
+            .build();
     strict.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
     recorder.reset();
     strict.acquire("key-2", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
@@ -169,9 +217,15 @@ class HierarchyTest {
 
     strict.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY_LIMITS).close();
     assertThatThrownBy(() -> strict.acquire("key-2", "llm-api", Map.of("rpm", 1L), KEY_LIMITS))
-        .isInstanceOfSatisfying(RateLimitExceededException.class,
-            e -> assertThat(e.violations()).extracting(Violation::entityId).containsExactly("project-1"));
-    assertThat(strict.available("key-2", "llm-api", KEY_LIMITS)).as("nothing written").containsEntry("rpm", 99L);
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(Violation::entityId)
+                    .containsExactly("project-1"));
+    assertThat(strict.available("key-2", "llm-api", KEY_LIMITS))
+        .as("nothing written")
+        .containsEntry("rpm", 99L);
     assertThat(strict.available("project-1", "llm-api", PROJECT_LIMITS)).containsEntry("rpm", 0L);
 
     Lease lease = limiter.acquire("key-solo", "llm-api", Map.of("rpm", 1L), KEY_LIMITS);

@@ -16,23 +16,33 @@ class LimitTest {
 
   @Test
   void factoriesSetCapacityAndRefill() {
-    assertThat(Limit.perSecond("rps", 10)).satisfies(l -> {
-      assertThat(l.capacity()).isEqualTo(10);
-      assertThat(l.refillAmount()).isEqualTo(10);
-      assertThat(l.refillPeriod()).isEqualTo(Duration.ofSeconds(1));
-    });
+    assertThat(Limit.perSecond("rps", 10))
+        .satisfies(
+            l -> {
+              assertThat(l.capacity()).isEqualTo(10);
+              assertThat(l.refillAmount()).isEqualTo(10);
+              assertThat(l.refillPeriod()).isEqualTo(Duration.ofSeconds(1));
+            });
     assertThat(Limit.perMinute("rpm", 600).refillPeriod()).isEqualTo(Duration.ofMinutes(1));
     assertThat(Limit.perHour("rph", 5).refillPeriod()).isEqualTo(Duration.ofHours(1));
     assertThat(Limit.perDay("rpd", 5).refillPeriod()).isEqualTo(Duration.ofDays(1));
     Limit burst = Limit.perMinute("rpm", 600).withBurst(900);
     assertThat(burst.capacity()).isEqualTo(900);
     assertThat(burst.refillAmount()).isEqualTo(600);
-    assertThat(Limit.of("x", 5, 2, Duration.ofSeconds(3))).isEqualTo(Limit.of("x", 5, 2, Duration.ofSeconds(3)));
+    assertThat(Limit.of("x", 5, 2, Duration.ofSeconds(3)))
+        .isEqualTo(Limit.of("x", 5, 2, Duration.ofSeconds(3)));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "has space", "slash/no", "hash#no", "ümlaut",
-      "a1234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(
+      strings = {
+        "",
+        "has space",
+        "slash/no",
+        "hash#no",
+        "ümlaut",
+        "a1234567890123456789012345678901234567890123456789012345678901234"
+      })
   void rejectsInvalidNames(String name) {
     assertThatThrownBy(() -> Limit.perSecond(name, 1))
         .isInstanceOf(IllegalArgumentException.class)
@@ -47,12 +57,18 @@ class LimitTest {
 
   @Test
   void rejectsOutOfRangeNumbers() {
-    assertThatThrownBy(() -> Limit.perSecond("r", 0)).hasMessageContaining("capacity must be at least 1");
-    assertThatThrownBy(() -> Limit.perSecond("r", 5).withBurst(-1)).hasMessageContaining("capacity must be at least 1");
-    assertThatThrownBy(() -> Limit.of("r", 5, 0, Duration.ofSeconds(1))).hasMessageContaining("refill amount");
-    assertThatThrownBy(() -> Limit.of("r", 5, 5, Duration.ZERO)).hasMessageContaining("refill period");
-    assertThatThrownBy(() -> Limit.of("r", 5, 5, Duration.ofDays(400))).hasMessageContaining("refill period");
-    assertThatThrownBy(() -> Limit.of("r", Long.MAX_VALUE, 1, Duration.ofDays(1))).hasMessageContaining("to refill");
+    assertThatThrownBy(() -> Limit.perSecond("r", 0))
+        .hasMessageContaining("capacity must be at least 1");
+    assertThatThrownBy(() -> Limit.perSecond("r", 5).withBurst(-1))
+        .hasMessageContaining("capacity must be at least 1");
+    assertThatThrownBy(() -> Limit.of("r", 5, 0, Duration.ofSeconds(1)))
+        .hasMessageContaining("refill amount");
+    assertThatThrownBy(() -> Limit.of("r", 5, 5, Duration.ZERO))
+        .hasMessageContaining("refill period");
+    assertThatThrownBy(() -> Limit.of("r", 5, 5, Duration.ofDays(400)))
+        .hasMessageContaining("refill period");
+    assertThatThrownBy(() -> Limit.of("r", Long.MAX_VALUE, 1, Duration.ofDays(1)))
+        .hasMessageContaining("to refill");
     assertThatThrownBy(() -> Limit.of("r", 5, 5, null)).isInstanceOf(NullPointerException.class);
   }
 
@@ -77,7 +93,10 @@ class LimitTest {
     Limit limit = Limit.of("tokens", 1000, 11, Duration.ofDays(366));
     long period = Duration.ofDays(366).toNanos();
     // 1000 · period overflows a long; the result is still the exact ceiling.
-    BigInteger[] qr = BigInteger.valueOf(1000).multiply(BigInteger.valueOf(period)).divideAndRemainder(BigInteger.valueOf(11));
+    BigInteger[] qr =
+        BigInteger.valueOf(1000)
+            .multiply(BigInteger.valueOf(period))
+            .divideAndRemainder(BigInteger.valueOf(11));
     long expected = qr[0].longValueExact() + (qr[1].signum() == 0 ? 0 : 1);
     assertThat(limit.costNanos(1000)).isEqualTo(expected);
     assertThat(limit.toleranceNanos()).isEqualTo(expected);
@@ -150,8 +169,12 @@ class LimitTest {
         admitted++;
       }
       elapsed = now - NOW;
-      long bound = 5 + BigInteger.valueOf(7).multiply(BigInteger.valueOf(elapsed + 1))
-          .divide(BigInteger.valueOf(3 * SECOND)).longValueExact();
+      long bound =
+          5
+              + BigInteger.valueOf(7)
+                  .multiply(BigInteger.valueOf(elapsed + 1))
+                  .divide(BigInteger.valueOf(3 * SECOND))
+                  .longValueExact();
       assertThat(admitted).isLessThanOrEqualTo(bound);
     }
     assertThat(admitted).isGreaterThanOrEqualTo(5 + 7 * elapsed / (3 * SECOND) - 1);

@@ -20,14 +20,28 @@ class LimiterItemsTest {
       Entity key = new Entity("key-1", "project-1", true);
       List<Limit> limits = List.of(Limit.perMinute("rpm", 600).withBurst(900));
       client.putItem(b -> b.tableName(table).item(LimiterItems.hierarchyMarker()));
-      client.putItem(b -> b.tableName(table).item(LimiterItems.entity(project, 2, Instant.parse("2026-11-24T10:00:00Z"), "team-a/llm")));
+      client.putItem(
+          b ->
+              b.tableName(table)
+                  .item(
+                      LimiterItems.entity(
+                          project, 2, Instant.parse("2026-11-24T10:00:00Z"), "team-a/llm")));
       client.putItem(b -> b.tableName(table).item(LimiterItems.entity(key, "team-a/llm")));
-      client.putItem(b -> b.tableName(table).item(LimiterItems.limits(new LimitScope.Entity("project-1"), limits, "team-a/llm")));
+      client.putItem(
+          b ->
+              b.tableName(table)
+                  .item(
+                      LimiterItems.limits(
+                          new LimitScope.Entity("project-1"), limits, "team-a/llm")));
 
       assertThat(limiter.entities().getEntity("project-1")).contains(project);
       assertThat(limiter.entities().children("project-1")).containsExactly(key);
       assertThat(limiter.limits().get(new LimitScope.Entity("project-1"))).contains(limits);
-      assertThat(LimiterItems.owner(client.getItem(b -> b.tableName(table).key(LimiterTableSchema.entityKey("key-1"))).item()))
+      assertThat(
+              LimiterItems.owner(
+                  client
+                      .getItem(b -> b.tableName(table).key(LimiterTableSchema.entityKey("key-1")))
+                      .item()))
           .contains("team-a/llm");
       assertThat(LimiterItems.owner(LimiterItems.entity(key, null))).isEmpty();
     }
@@ -37,17 +51,31 @@ class LimiterItemsTest {
   void anEntityRemembersTheMostShardsItsBucketsHadAndARemovedOneLeavesItsState() {
     Entity project = new Entity("project-1", null, false, 2);
     Instant changedAt = Instant.parse("2026-11-24T10:00:00Z");
-    assertThat(LimiterItems.entity(project, 4, changedAt, 8, "o").get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
-    assertThat(LimiterItems.entity(project, 4, changedAt, "o").get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("4");
-    assertThat(LimiterItems.entity(project, "o")).doesNotContainKey(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE);
+    assertThat(
+            LimiterItems.entity(project, 4, changedAt, 8, "o")
+                .get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE)
+                .n())
+        .isEqualTo("8");
+    assertThat(
+            LimiterItems.entity(project, 4, changedAt, "o")
+                .get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE)
+                .n())
+        .isEqualTo("4");
+    assertThat(LimiterItems.entity(project, "o"))
+        .doesNotContainKey(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE);
 
     Instant removedAt = changedAt.plusSeconds(60);
-    var record = LimiterItems.removedEntity("project-1", 2, 4, changedAt, 8, removedAt, removedAt.plusSeconds(720), "o");
+    var record =
+        LimiterItems.removedEntity(
+            "project-1", 2, 4, changedAt, 8, removedAt, removedAt.plusSeconds(720), "o");
     assertThat(record.get(LimiterTableSchema.SORT_KEY).s()).isEqualTo("X#");
-    assertThat(record.get(LimiterTableSchema.KIND).s()).isEqualTo(LimiterTableSchema.KIND_REMOVED_ENTITY);
+    assertThat(record.get(LimiterTableSchema.KIND).s())
+        .isEqualTo(LimiterTableSchema.KIND_REMOVED_ENTITY);
     assertThat(record.get(LimiterTableSchema.MAX_SHARDS_ATTRIBUTE).n()).isEqualTo("8");
-    assertThat(record.get(LimiterTableSchema.REMOVED_AT_ATTRIBUTE).n()).isEqualTo(Long.toString(removedAt.toEpochMilli()));
-    assertThat(record.get(LimiterTableSchema.TTL_ATTRIBUTE).n()).isEqualTo(Long.toString(removedAt.plusSeconds(720).getEpochSecond()));
+    assertThat(record.get(LimiterTableSchema.REMOVED_AT_ATTRIBUTE).n())
+        .isEqualTo(Long.toString(removedAt.toEpochMilli()));
+    assertThat(record.get(LimiterTableSchema.TTL_ATTRIBUTE).n())
+        .isEqualTo(Long.toString(removedAt.plusSeconds(720).getEpochSecond()));
     assertThat(record).doesNotContainKey(LimiterTableSchema.INDEX_PARTITION_KEY);
   }
 }

@@ -20,7 +20,8 @@ final class LimiterTables {
         client.createTable(LimiterTableSchema.createTableRequest(name, BillingSettings.onDemand()));
         return name;
       } catch (ResourceInUseException e) {
-        return name; // a create that a slow (cold or loaded) DynamoDB Local answered too late went through; the name is ours
+        return name; // a create that a slow (cold or loaded) DynamoDB Local answered too late went
+        // through; the name is ours
       } catch (SdkClientException e) {
         if (attempt == 3) {
           throw e;

@@ -23,7 +23,8 @@ class LocalRejectionTest {
   private final ManualClock clock = ManualClock.at("2026-12-01T10:00:00Z");
   private final DynamoDbClient client = DynamoDbLocal.shared().client(recorder);
   private final String table = LimiterTables.create(client);
-  private final RateLimiter limiter = RateLimiter.builder().client(client).tableName(table).clock(clock).build();
+  private final RateLimiter limiter =
+      RateLimiter.builder().client(client).tableName(table).clock(clock).build();
 
   @AfterEach
   void close() {
@@ -31,7 +32,9 @@ class LocalRejectionTest {
   }
 
   private RateLimitExceededException refused(long tokens) {
-    return catchThrowableOfType(RateLimitExceededException.class, () -> limiter.acquire("key-1", "api", Map.of("rpm", tokens), LIMITS));
+    return catchThrowableOfType(
+        RateLimitExceededException.class,
+        () -> limiter.acquire("key-1", "api", Map.of("rpm", tokens), LIMITS));
   }
 
   @Test
@@ -47,13 +50,19 @@ class LocalRejectionTest {
       assertThat(refused(1).retryAfter()).isEqualTo(Duration.ofSeconds(6));
     }
     clock.advance(Duration.ofSeconds(4));
-    assertThat(refused(1).retryAfter()).as("exact, as DynamoDB's old item would say").isEqualTo(Duration.ofSeconds(2));
-    System.out.printf("21 repeated rejections: %d DynamoDB calls, %.1f WCU%n", recorder.totalCalls(), recorder.writeUnits());
+    assertThat(refused(1).retryAfter())
+        .as("exact, as DynamoDB's old item would say")
+        .isEqualTo(Duration.ofSeconds(2));
+    System.out.printf(
+        "21 repeated rejections: %d DynamoDB calls, %.1f WCU%n",
+        recorder.totalCalls(), recorder.writeUnits());
     assertThat(recorder.totalCalls()).isZero();
     assertThat(recorder.writeUnits()).isZero();
 
     clock.advance(Duration.ofSeconds(2));
-    assertThat(limiter.acquire("key-1", "api", Map.of("rpm", 1L), LIMITS).enforced()).as("admitted on time").isTrue();
+    assertThat(limiter.acquire("key-1", "api", Map.of("rpm", 1L), LIMITS).enforced())
+        .as("admitted on time")
+        .isTrue();
     assertThat(recorder.calls("UpdateItem")).isEqualTo(1);
   }
 
@@ -64,10 +73,14 @@ class LocalRejectionTest {
     recorder.reset();
 
     assertThat(refused(5).retryAfter()).isEqualTo(Duration.ofSeconds(18));
-    assertThat(refused(3).retryAfter()).as("smaller, still does not fit").isEqualTo(Duration.ofSeconds(6));
+    assertThat(refused(3).retryAfter())
+        .as("smaller, still does not fit")
+        .isEqualTo(Duration.ofSeconds(6));
     assertThat(recorder.totalCalls()).isZero();
 
-    assertThat(limiter.acquire("key-1", "api", Map.of("rpm", 2L), LIMITS).enforced()).as("fits: sent to DynamoDB").isTrue();
+    assertThat(limiter.acquire("key-1", "api", Map.of("rpm", 2L), LIMITS).enforced())
+        .as("fits: sent to DynamoDB")
+        .isTrue();
     assertThat(recorder.calls("UpdateItem")).isEqualTo(1);
   }
 
@@ -87,11 +100,15 @@ class LocalRejectionTest {
     limiter.entities().createEntity("key-2", "project", true);
     limiter.limits().set(new LimitScope.Entity("project"), List.of(Limit.perMinute("rpm", 1)));
     limiter.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS).close();
-    catchThrowableOfType(RateLimitExceededException.class, () -> limiter.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS));
+    catchThrowableOfType(
+        RateLimitExceededException.class,
+        () -> limiter.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS));
     recorder.reset();
 
-    RateLimitExceededException again = catchThrowableOfType(RateLimitExceededException.class,
-        () -> limiter.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS));
+    RateLimitExceededException again =
+        catchThrowableOfType(
+            RateLimitExceededException.class,
+            () -> limiter.acquire("key-2", "api", Map.of("rpm", 1L), LIMITS));
     assertThat(again.violations()).extracting(Violation::entityId).containsExactly("project");
     assertThat(recorder.calls("UpdateItem")).as("neither side written, nothing to refund").isZero();
   }

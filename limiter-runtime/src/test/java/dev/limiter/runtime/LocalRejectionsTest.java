@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** LocalRejections without I/O: it refuses exactly what the bucket time a refusal revealed refuses. */
+/**
+ * LocalRejections without I/O: it refuses exactly what the bucket time a refusal revealed refuses.
+ */
 class LocalRejectionsTest {
 
   private static final long NOW = 1_764_583_200_000_000_000L;
@@ -19,7 +21,12 @@ class LocalRejectionsTest {
     Random random = new Random(11);
     for (int run = 0; run < 20_000; run++) {
       long capacity = 1 + random.nextInt(1_000);
-      Limit limit = Limit.of("l", capacity, 1 + random.nextInt(1_000), Duration.ofMillis(1 + random.nextInt(3_600_000)));
+      Limit limit =
+          Limit.of(
+              "l",
+              capacity,
+              1 + random.nextInt(1_000),
+              Duration.ofMillis(1 + random.nextInt(3_600_000)));
       long tolerance = limit.toleranceNanos();
       long tat = NOW - tolerance + (long) (random.nextDouble() * 3 * tolerance);
       long n = 1 + (long) (random.nextDouble() * capacity);
@@ -27,19 +34,29 @@ class LocalRejectionsTest {
         continue;
       }
       // What DynamoDB's old item lets BucketWrite answer: the exact wait for n tokens.
-      Violation violation = new Violation("key-1", "api", "l", capacity, limit.available(tat, NOW), n,
-          Duration.ofNanos(limit.waitNanos(tat, NOW, n)));
+      Violation violation =
+          new Violation(
+              "key-1",
+              "api",
+              "l",
+              capacity,
+              limit.available(tat, NOW),
+              n,
+              Duration.ofNanos(limit.waitNanos(tat, NOW, n)));
       LocalRejections rejections = new LocalRejections(10);
-      rejections.refused(BucketTake.of(KEY, Map.of("l", n), List.of(limit)), List.of(violation), NOW);
+      rejections.refused(
+          BucketTake.of(KEY, Map.of("l", n), List.of(limit)), List.of(violation), NOW);
       long until = NOW + violation.retryAfter().toNanos();
 
       long m = 1 + (long) (random.nextDouble() * capacity);
       long later = NOW + (long) (random.nextDouble() * 1.2 * (until - NOW));
-      List<Violation> local = rejections.refusal(BucketTake.of(KEY, Map.of("l", m), List.of(limit)), later);
+      List<Violation> local =
+          rejections.refusal(BucketTake.of(KEY, Map.of("l", m), List.of(limit)), later);
       boolean serverRefuses = !limit.admits(tat, later, m);
       assertThat(!local.isEmpty()).as("run %d", run).isEqualTo(later < until && serverRefuses);
       if (!local.isEmpty()) {
-        assertThat(local.get(0).retryAfter()).isEqualTo(Duration.ofNanos(limit.waitNanos(tat, later, m)));
+        assertThat(local.get(0).retryAfter())
+            .isEqualTo(Duration.ofNanos(limit.waitNanos(tat, later, m)));
       }
     }
   }
@@ -57,8 +74,10 @@ class LocalRejectionsTest {
 
     for (int i = 0; i < 5; i++) {
       BucketKey other = new BucketKey("key-" + i, "api");
-      rejections.refused(BucketTake.of(other, Map.of("l", 1L), List.of(limit)),
-          List.of(new Violation("key-" + i, "api", "l", 10, 0, 1, Duration.ofSeconds(6))), NOW);
+      rejections.refused(
+          BucketTake.of(other, Map.of("l", 1L), List.of(limit)),
+          List.of(new Violation("key-" + i, "api", "l", 10, 0, 1, Duration.ofSeconds(6))),
+          NOW);
     }
     assertThat(rejections.size()).isLessThanOrEqualTo(2);
   }

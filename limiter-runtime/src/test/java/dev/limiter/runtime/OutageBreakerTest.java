@@ -16,17 +16,30 @@ class OutageBreakerTest {
 
   private final AtomicLong now = new AtomicLong(1_000 * MS);
   private final List<String> events = new ArrayList<>();
-  private final OutageBreaker breaker = new OutageBreaker("t", () -> OnUnavailable.BLOCK, new AvailabilityListener() {
-    @Override
-    public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {
-      events.add("outage " + cause.getMessage());
-    }
+  private final OutageBreaker breaker =
+      new OutageBreaker(
+          "t",
+          () -> OnUnavailable.BLOCK,
+          new AvailabilityListener() {
+            @Override
+            public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {
+              events.add("outage " + cause.getMessage());
+            }
 
-    @Override
-    public void onRecovery(String tableName, Duration duration, long failedCalls) {
-      events.add("recovery after " + duration.toMillis() + " ms, " + failedCalls + " failed calls");
-    }
-  }, now::get, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(500));
+            @Override
+            public void onRecovery(String tableName, Duration duration, long failedCalls) {
+              events.add(
+                  "recovery after "
+                      + duration.toMillis()
+                      + " ms, "
+                      + failedCalls
+                      + " failed calls");
+            }
+          },
+          now::get,
+          Duration.ofMillis(100),
+          Duration.ofMillis(500),
+          Duration.ofMillis(500));
 
   private void advance(long millis) {
     now.addAndGet(millis * MS);
@@ -109,6 +122,7 @@ class OutageBreakerTest {
     breaker.failed(new RuntimeException("second"));
     advance(100);
     assertThat(breaker.permit()).isEqualTo(Permit.PROBE);
-    assertThat(events).containsExactly("outage first", "recovery after 100 ms, 2 failed calls", "outage second");
+    assertThat(events)
+        .containsExactly("outage first", "recovery after 100 ms, 2 failed calls", "outage second");
   }
 }

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Splitting limits over shards: exact shares, remainders, unusable shards, the transition layout. */
+/**
+ * Splitting limits over shards: exact shares, remainders, unusable shards, the transition layout.
+ */
 class ShardLayoutTest {
 
   private static final Limit RPM = Limit.of("rpm", 1_003, 997, Duration.ofMinutes(1));
@@ -36,8 +38,10 @@ class ShardLayoutTest {
   @Test
   void shardsWhoseShareWouldBeZeroAreNotUsed() {
     ShardLayout layout = ShardLayout.steady(8);
-    assertThat(layout.usableWith(List.of(Limit.of("tiny", 5, 100, Duration.ofSeconds(1))))).isEqualTo(5);
-    assertThat(layout.usableWith(List.of(Limit.of("slow", 100, 3, Duration.ofSeconds(1))))).isEqualTo(3);
+    assertThat(layout.usableWith(List.of(Limit.of("tiny", 5, 100, Duration.ofSeconds(1)))))
+        .isEqualTo(5);
+    assertThat(layout.usableWith(List.of(Limit.of("slow", 100, 3, Duration.ofSeconds(1)))))
+        .isEqualTo(3);
     assertThat(layout.usableWith(List.of(RPM))).isEqualTo(8);
   }
 
@@ -50,7 +54,8 @@ class ShardLayoutTest {
       for (int larger = smaller; larger <= 12; larger++) {
         for (int k = 0; k < smaller; k++) {
           assertThat(ShardLayout.steady(larger).share(List.of(RPM), k).get(0).capacity())
-              .isLessThanOrEqualTo(ShardLayout.steady(smaller).share(List.of(RPM), k).get(0).capacity());
+              .isLessThanOrEqualTo(
+                  ShardLayout.steady(smaller).share(List.of(RPM), k).get(0).capacity());
         }
       }
     }

@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ShardedParentTest {
 
   private static final int CAPACITY = 40;
-  private static final List<Limit> PROJECT = List.of(Limit.of("rpm", CAPACITY, CAPACITY, Duration.ofHours(1)));
+  private static final List<Limit> PROJECT =
+      List.of(Limit.of("rpm", CAPACITY, CAPACITY, Duration.ofHours(1)));
   private static final List<Limit> KEY = List.of(Limit.perSecond("rpm", 1_000));
   private static final int CHILDREN = 32;
 
@@ -56,11 +57,21 @@ class ShardedParentTest {
 
   @Test
   void setShardsKeepsTheItemsOwner() {
-    client.putItem(b -> b.tableName(table).item(LimiterItems.entity(new Entity("owned", null, false, 2), "team-a/tenants")));
+    client.putItem(
+        b ->
+            b.tableName(table)
+                .item(LimiterItems.entity(new Entity("owned", null, false, 2), "team-a/tenants")));
     admin.entities().setShards("owned", 4);
-    Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
-        .key(LimiterTableSchema.entityKey("owned")).consistentRead(true)).item();
-    assertThat(item.get(LimiterTableSchema.OWNER_ATTRIBUTE)).isEqualTo(AttributeValue.fromS("team-a/tenants"));
+    Map<String, AttributeValue> item =
+        client
+            .getItem(
+                b ->
+                    b.tableName(table)
+                        .key(LimiterTableSchema.entityKey("owned"))
+                        .consistentRead(true))
+            .item();
+    assertThat(item.get(LimiterTableSchema.OWNER_ATTRIBUTE))
+        .isEqualTo(AttributeValue.fromS("team-a/tenants"));
     assertThat(item.get(LimiterTableSchema.SHARDS_ATTRIBUTE)).isEqualTo(AttributeValue.fromN("4"));
     assertThat(admin.entities().getEntity("owned")).contains(new Entity("owned", null, false, 4));
   }
@@ -68,14 +79,17 @@ class ShardedParentTest {
   @Test
   void availableAndTimeUntilAvailableAggregateEveryShard() {
     RateLimiter limiter = limiter();
-    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", (long) CAPACITY));
+    assertThat(limiter.available("project-1", "llm", PROJECT))
+        .containsExactly(Map.entry("rpm", (long) CAPACITY));
     // 4 shards of 10 tokens each; take 25 tokens in 5-token acquires spread over the shards.
     for (int i = 0; i < 5; i++) {
       limiter.acquire("project-1", "llm", Map.of("rpm", 5L), PROJECT).close();
     }
-    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", (long) CAPACITY - 25));
+    assertThat(limiter.available("project-1", "llm", PROJECT))
+        .containsExactly(Map.entry("rpm", (long) CAPACITY - 25));
     assertThat(limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 5L), PROJECT))
-        .as("some shard still holds 5").isZero();
+        .as("some shard still holds 5")
+        .isZero();
     int taken = 25;
     for (int i = 0; i < 1_000 && taken < CAPACITY; i++) {
       try {
@@ -86,11 +100,15 @@ class ShardedParentTest {
       }
     }
     assertThat(taken).isEqualTo(CAPACITY);
-    assertThat(limiter.available("project-1", "llm", PROJECT)).containsExactly(Map.entry("rpm", 0L));
+    assertThat(limiter.available("project-1", "llm", PROJECT))
+        .containsExactly(Map.entry("rpm", 0L));
     // Each shard refills 10 tokens an hour: 5 tokens take 30 minutes on any of them.
-    assertThat(limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 5L), PROJECT)).isEqualTo(Duration.ofMinutes(30));
-    assertThatThrownBy(() -> limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 11L), PROJECT))
-        .as("more than one shard's share can never be acquired").isInstanceOf(RequestExceedsCapacityException.class);
+    assertThat(limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 5L), PROJECT))
+        .isEqualTo(Duration.ofMinutes(30));
+    assertThatThrownBy(
+            () -> limiter.timeUntilAvailable("project-1", "llm", Map.of("rpm", 11L), PROJECT))
+        .as("more than one shard's share can never be acquired")
+        .isInstanceOf(RequestExceedsCapacityException.class);
   }
 
   private RateLimiter limiter() {
@@ -102,9 +120,12 @@ class ShardedParentTest {
     RateLimiter limiter = limiter();
     AtomicInteger admitted = runLoad(List.of(limiter), 16, 30);
     assertThat(admitted.get()).isLessThanOrEqualTo(CAPACITY);
-    // With three shards tried per acquire, the last tokens of the fourth can be missed, never overdrawn.
+    // With three shards tried per acquire, the last tokens of the fourth can be missed, never
+    // overdrawn.
     assertThat(admitted.get()).isGreaterThanOrEqualTo(CAPACITY - 4);
-    assertThat(shardPartitionsWritten()).as("writes spread over the shards").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(shardPartitionsWritten())
+        .as("writes spread over the shards")
+        .hasSizeGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -126,7 +147,9 @@ class ShardedParentTest {
     }
     assertThatThrownBy(() -> limiter.acquire("key-1", "llm-api", Map.of("rpm", 1L), KEY))
         .isInstanceOf(RateLimitExceededException.class);
-    assertThat(limiter.available("key-1", "llm-api", KEY).get("rpm")).as("refunded child").isGreaterThan(990L);
+    assertThat(limiter.available("key-1", "llm-api", KEY).get("rpm"))
+        .as("refunded child")
+        .isGreaterThan(990L);
   }
 
   @Test
@@ -136,10 +159,13 @@ class ShardedParentTest {
 
     admin.entities().setShards("project-1", 8);
     assertThatThrownBy(() -> admin.entities().setShards("project-1", 2))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("still changing from 4 to 8");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("still changing from 4 to 8");
     RateLimiter fresh = limiter();
     AtomicInteger admitted = runLoad(List.of(stale, fresh), 16, 30);
-    assertThat(admitted.get() + 1).as("old and transitional views together").isLessThanOrEqualTo(CAPACITY);
+    assertThat(admitted.get() + 1)
+        .as("old and transitional views together")
+        .isLessThanOrEqualTo(CAPACITY);
 
     clock.advance(ShardLayout.TRANSITION);
     RateLimiter settled = limiter();
@@ -150,7 +176,8 @@ class ShardedParentTest {
         // shards 0-3 are spent; the new ones admit their share
       }
     }
-    assertThat(shardPartitionsWritten()).as("shards 4-7 in use after the transition")
+    assertThat(shardPartitionsWritten())
+        .as("shards 4-7 in use after the transition")
         .anySatisfy(partition -> assertThat(partition).matches("E#project-1#[4-7]"));
     assertThat(admin.entities().getEntity("project-1").orElseThrow().shards()).isEqualTo(8);
   }
@@ -183,17 +210,25 @@ class ShardedParentTest {
 
     admin.entities().deleteEntity("tenant");
 
-    assertThat(client.scan(b -> b.tableName(table)).items()).extracting(item -> item.get("pk").s())
-        .filteredOn(pk -> pk.startsWith("E#tenant")).as("items left of the deleted entity").isEmpty();
+    assertThat(client.scan(b -> b.tableName(table)).items())
+        .extracting(item -> item.get("pk").s())
+        .filteredOn(pk -> pk.startsWith("E#tenant"))
+        .as("items left of the deleted entity")
+        .isEmpty();
   }
 
   private List<String> bucketPartitions(String entity) {
     return client.scan(b -> b.tableName(table)).items().stream()
-        .filter(item -> item.get("pk").s().startsWith("E#" + entity) && item.get("sk").s().startsWith("B#"))
-        .map(item -> item.get("pk").s()).distinct().toList();
+        .filter(
+            item ->
+                item.get("pk").s().startsWith("E#" + entity) && item.get("sk").s().startsWith("B#"))
+        .map(item -> item.get("pk").s())
+        .distinct()
+        .toList();
   }
 
-  private AtomicInteger runLoad(List<RateLimiter> limiters, int threads, int acquiresPerThread) throws Exception {
+  private AtomicInteger runLoad(List<RateLimiter> limiters, int threads, int acquiresPerThread)
+      throws Exception {
     AtomicInteger admitted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -201,17 +236,24 @@ class ShardedParentTest {
       for (int t = 0; t < threads; t++) {
         RateLimiter limiter = limiters.get(t % limiters.size());
         int thread = t;
-        tasks.add(() -> {
-          for (int i = 0; i < acquiresPerThread; i++) {
-            try {
-              limiter.acquire("key-" + ((thread * acquiresPerThread + i) % CHILDREN), "llm-api", Map.of("rpm", 1L), KEY).close();
-              admitted.incrementAndGet();
-            } catch (RateLimitExceededException e) {
-              // refused by the parent's shards
-            }
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              for (int i = 0; i < acquiresPerThread; i++) {
+                try {
+                  limiter
+                      .acquire(
+                          "key-" + ((thread * acquiresPerThread + i) % CHILDREN),
+                          "llm-api",
+                          Map.of("rpm", 1L),
+                          KEY)
+                      .close();
+                  admitted.incrementAndGet();
+                } catch (RateLimitExceededException e) {
+                  // refused by the parent's shards
+                }
+              }
+              return null;
+            });
       }
       for (Future<Void> result : pool.invokeAll(tasks)) {
         result.get();
@@ -224,10 +266,23 @@ class ShardedParentTest {
 
   private List<String> shardPartitionsWritten() {
     return client.scan(b -> b.tableName(table)).items().stream()
-        .map(item -> item.get("pk")).map(AttributeValue::s)
+        .map(item -> item.get("pk"))
+        .map(AttributeValue::s)
         .filter(pk -> pk.startsWith("E#project-1"))
-        .filter(pk -> client.getItem(g -> g.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk),
-            "sk", AttributeValue.fromS("B#llm-api")))).hasItem())
-        .distinct().toList();
+        .filter(
+            pk ->
+                client
+                    .getItem(
+                        g ->
+                            g.tableName(table)
+                                .key(
+                                    Map.of(
+                                        "pk",
+                                        AttributeValue.fromS(pk),
+                                        "sk",
+                                        AttributeValue.fromS("B#llm-api"))))
+                    .hasItem())
+        .distinct()
+        .toList();
   }
 }

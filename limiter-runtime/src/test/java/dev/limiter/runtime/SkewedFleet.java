@@ -33,19 +33,26 @@ final class SkewedFleet implements AutoCloseable {
   private final String table;
 
   SkewedFleet(int size) {
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     for (int i = 0; i < size; i++) {
       FaultInjector faults = new FaultInjector();
       faults.delay(ATTEMPT_TIMEOUT.multipliedBy(3).dividedBy(2));
-      ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-          .retryStrategy(RetryMode.STANDARD)
-          .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-          .apiCallTimeout(Duration.ofSeconds(8))
-          .addExecutionInterceptor(faults)
-          .build();
+      ClientOverrideConfiguration overrides =
+          ClientOverrideConfiguration.builder()
+              .retryStrategy(RetryMode.STANDARD)
+              .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+              .apiCallTimeout(Duration.ofSeconds(8))
+              .addExecutionInterceptor(faults)
+              .build();
       injectors.add(faults);
-      clients.add(DynamoDbClient.builder().endpointOverride(DynamoDbLocal.shared().endpoint()).region(DynamoDbLocal.REGION)
-          .credentialsProvider(credentials).overrideConfiguration(overrides).build());
+      clients.add(
+          DynamoDbClient.builder()
+              .endpointOverride(DynamoDbLocal.shared().endpoint())
+              .region(DynamoDbLocal.REGION)
+              .credentialsProvider(credentials)
+              .overrideConfiguration(overrides)
+              .build());
     }
     try (DynamoDbClient plain = DynamoDbLocal.shared().inspectionClient()) {
       table = LimiterTables.create(plain);
@@ -78,12 +85,14 @@ final class SkewedFleet implements AutoCloseable {
     private long undecidedRefunds;
 
     @Override
-    public synchronized void onAcquired(String entityId, String resource, Map<String, Long> tokens) {
+    public synchronized void onAcquired(
+        String entityId, String resource, Map<String, Long> tokens) {
       admitted += tokens.values().stream().mapToLong(Long::longValue).sum();
     }
 
     @Override
-    public synchronized void onAdjusted(String entityId, String resource, Map<String, Long> deltas) {
+    public synchronized void onAdjusted(
+        String entityId, String resource, Map<String, Long> deltas) {
       for (long delta : deltas.values()) {
         admitted += delta;
         charged += Math.max(0, delta);
@@ -91,7 +100,8 @@ final class SkewedFleet implements AutoCloseable {
     }
 
     @Override
-    public synchronized void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
+    public synchronized void onUndecided(
+        String entityId, String resource, Map<String, Long> tokens) {
       for (long delta : tokens.values()) {
         if (delta > 0) {
           undecidedTaken += delta;
@@ -133,7 +143,8 @@ final class SkewedFleet implements AutoCloseable {
     private long offered;
     private long worstMargin = Long.MAX_VALUE;
 
-    private Run(Limit limit, int debtPeriods, List<Duration> offsets, List<Fault> faults, double chance) {
+    private Run(
+        Limit limit, int debtPeriods, List<Duration> offsets, List<Fault> faults, double chance) {
       this.limit = limit;
       this.debtPeriods = debtPeriods;
       this.reference = GcraReference.of(limit);
@@ -143,9 +154,15 @@ final class SkewedFleet implements AutoCloseable {
         long offset = offsets.get(i).toNanos();
         highest = Math.max(highest, offset);
         lowest = Math.min(lowest, offset);
-        limiters.add(RateLimiter.builder().client(clients.get(i)).tableName(table)
-            .clock(Clock.offset(trueTime, offsets.get(i))).onUnavailable(OnUnavailable.BLOCK)
-            .debtPeriods(debtPeriods).usageListener(tally).build());
+        limiters.add(
+            RateLimiter.builder()
+                .client(clients.get(i))
+                .tableName(table)
+                .clock(Clock.offset(trueTime, offsets.get(i)))
+                .onUnavailable(OnUnavailable.BLOCK)
+                .debtPeriods(debtPeriods)
+                .usageListener(tally)
+                .build());
         if (faults.get(i) == Fault.NONE) {
           injectors.get(i).disarm();
         } else {
@@ -173,16 +190,21 @@ final class SkewedFleet implements AutoCloseable {
       trueTime.advance(amount);
     }
 
-    /** Limiter {@code i} asks for {@code tokens}: the lease if admitted, empty if refused or unavailable. */
+    /**
+     * Limiter {@code i} asks for {@code tokens}: the lease if admitted, empty if refused or
+     * unavailable.
+     */
     Optional<Lease> acquire(int i, long tokens) {
       calls++;
       offered += tokens;
       try {
-        return Optional.of(limiters.get(i).acquire(key, "api", Map.of(limit.name(), tokens), List.of(limit)));
+        return Optional.of(
+            limiters.get(i).acquire(key, "api", Map.of(limit.name(), tokens), List.of(limit)));
       } catch (RateLimitExceededException | RateLimiterUnavailableException e) {
         return Optional.empty();
       } catch (RateLimiterException e) {
-        // Every attempt mis-guessed a branch under three skewed writers and none applied: nothing was taken.
+        // Every attempt mis-guessed a branch under three skewed writers and none applied: nothing
+        // was taken.
         assertThat(e).hasMessageContaining("changed under every one of");
         return Optional.empty();
       }
@@ -212,7 +234,8 @@ final class SkewedFleet implements AutoCloseable {
 
     /** The bound at this true time, in tokens (rounded down). */
     long bound() {
-      return reference.bound(elapsedNanos(), spread, calls, tally.charged(), debtPeriods, tally.undecidedRefunds());
+      return reference.bound(
+          elapsedNanos(), spread, calls, tally.charged(), debtPeriods, tally.undecidedRefunds());
     }
 
     /** Bound minus admitted now; remembers the smallest. */
@@ -233,6 +256,8 @@ final class SkewedFleet implements AutoCloseable {
   }
 
   private static long nanos(Clock clock) {
-    return Math.addExact(Math.multiplyExact(clock.instant().getEpochSecond(), 1_000_000_000L), clock.instant().getNano());
+    return Math.addExact(
+        Math.multiplyExact(clock.instant().getEpochSecond(), 1_000_000_000L),
+        clock.instant().getNano());
   }
 }

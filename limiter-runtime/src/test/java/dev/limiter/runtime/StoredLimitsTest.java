@@ -22,14 +22,17 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 
-/** Stored limits at every level, their resolution order, the cache and its cost, on DynamoDB Local. */
+/**
+ * Stored limits at every level, their resolution order, the cache and its cost, on DynamoDB Local.
+ */
 class StoredLimitsTest {
 
   private static final List<Limit> SYSTEM = List.of(Limit.perMinute("rpm", 1_000));
-  private static final List<Limit> RESOURCE = List.of(Limit.perMinute("rpm", 600).withBurst(900), Limit.perMinute("tpm", 100_000));
+  private static final List<Limit> RESOURCE =
+      List.of(Limit.perMinute("rpm", 600).withBurst(900), Limit.perMinute("tpm", 100_000));
   private static final List<Limit> ENTITY = List.of(Limit.perMinute("rpm", 50));
   private static final List<Limit> ENTITY_RESOURCE = List.of(Limit.perMinute("rpm", 5_000));
 
@@ -57,28 +60,41 @@ class StoredLimitsTest {
   void aReadInFlightDuringALocalWriteDoesNotCacheTheOldValue() throws Exception {
     CountDownLatch readDone = new CountDownLatch(1);
     CountDownLatch written = new CountDownLatch(1);
-    ExecutionInterceptor holdReads = new ExecutionInterceptor() {
-      @Override
-      public void afterUnmarshalling(Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
-        if (context.response() instanceof BatchGetItemResponse) {
-          readDone.countDown();
-          try {
-            written.await(10, TimeUnit.SECONDS); // the response (old limits) is applied after the write
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    ExecutionInterceptor holdReads =
+        new ExecutionInterceptor() {
+          @Override
+          public void afterUnmarshalling(
+              Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
+            if (context.response() instanceof BatchGetItemResponse) {
+              readDone.countDown();
+              try {
+                written.await(
+                    10, TimeUnit.SECONDS); // the response (old limits) is applied after the write
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     limits.set(new LimitScope.System(), SYSTEM);
     try (DynamoDbAsyncClient async = DynamoDbLocal.shared().asyncClient(holdReads)) {
-      RateLimiter racing = RateLimiter.builder().client(client).asyncClient(async).tableName(table).clock(clock).build();
+      RateLimiter racing =
+          RateLimiter.builder()
+              .client(client)
+              .asyncClient(async)
+              .tableName(table)
+              .clock(clock)
+              .build();
       CompletableFuture<List<Limit>> inFlight = racing.limits().resolveAsync("key-1", "llm-api");
       assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
       racing.limits().set(new LimitScope.System(), ENTITY);
       written.countDown();
-      assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the read began before the write").containsExactlyElementsOf(SYSTEM);
-      assertThat(racing.limits().resolve("key-1", "llm-api")).as("a local write applies at once").containsExactlyElementsOf(ENTITY);
+      assertThat(inFlight.get(10, TimeUnit.SECONDS))
+          .as("the read began before the write")
+          .containsExactlyElementsOf(SYSTEM);
+      assertThat(racing.limits().resolve("key-1", "llm-api"))
+          .as("a local write applies at once")
+          .containsExactlyElementsOf(ENTITY);
     }
   }
 
@@ -91,11 +107,18 @@ class StoredLimitsTest {
     limits.set(new LimitScope.Entity("key-1"), ENTITY);
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(ENTITY);
     limits.set(new LimitScope.EntityResource("key-1", "llm-api"), ENTITY_RESOURCE);
-    assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(ENTITY_RESOURCE);
+    assertThat(limits.resolve("key-1", "llm-api"))
+        .containsExactlyInAnyOrderElementsOf(ENTITY_RESOURCE);
 
-    assertThat(limits.resolve("key-2", "llm-api")).as("another entity").containsExactlyInAnyOrderElementsOf(RESOURCE);
-    assertThat(limits.resolve("key-1", "embeddings")).as("the entity's defaults").containsExactlyInAnyOrderElementsOf(ENTITY);
-    assertThat(limits.resolve("key-2", "embeddings")).as("only the system's").containsExactlyInAnyOrderElementsOf(SYSTEM);
+    assertThat(limits.resolve("key-2", "llm-api"))
+        .as("another entity")
+        .containsExactlyInAnyOrderElementsOf(RESOURCE);
+    assertThat(limits.resolve("key-1", "embeddings"))
+        .as("the entity's defaults")
+        .containsExactlyInAnyOrderElementsOf(ENTITY);
+    assertThat(limits.resolve("key-2", "embeddings"))
+        .as("only the system's")
+        .containsExactlyInAnyOrderElementsOf(SYSTEM);
 
     limits.delete(new LimitScope.EntityResource("key-1", "llm-api"));
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(ENTITY);
@@ -106,15 +129,19 @@ class StoredLimitsTest {
   @Test
   void eachLevelReadsBackWhatWasStored() {
     limits.set(new LimitScope.Resource("llm-api"), RESOURCE);
-    assertThat(limits.get(new LimitScope.Resource("llm-api")).orElseThrow()).containsExactlyInAnyOrderElementsOf(RESOURCE);
+    assertThat(limits.get(new LimitScope.Resource("llm-api")).orElseThrow())
+        .containsExactlyInAnyOrderElementsOf(RESOURCE);
     assertThat(limits.get(new LimitScope.System())).isEmpty();
     Limit odd = Limit.of("tokens", 7, 3, Duration.ofNanos(1_234_567_891L));
     limits.set(new LimitScope.Entity("key-1"), List.of(odd));
-    assertThat(limits.get(new LimitScope.Entity("key-1")).orElseThrow()).singleElement().satisfies(limit -> {
-      assertThat(limit.capacity()).isEqualTo(7);
-      assertThat(limit.refillAmount()).isEqualTo(3);
-      assertThat(limit.refillPeriod()).isEqualTo(Duration.ofNanos(1_234_567_891L));
-    });
+    assertThat(limits.get(new LimitScope.Entity("key-1")).orElseThrow())
+        .singleElement()
+        .satisfies(
+            limit -> {
+              assertThat(limit.capacity()).isEqualTo(7);
+              assertThat(limit.refillAmount()).isEqualTo(3);
+              assertThat(limit.refillPeriod()).isEqualTo(Duration.ofNanos(1_234_567_891L));
+            });
   }
 
   @Test
@@ -162,26 +189,37 @@ class StoredLimitsTest {
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(RESOURCE);
 
     other.limits().set(new LimitScope.Resource("llm-api"), SYSTEM);
-    assertThat(limits.resolve("key-1", "llm-api")).as("cached: the documented propagation delay").containsExactlyInAnyOrderElementsOf(RESOURCE);
+    assertThat(limits.resolve("key-1", "llm-api"))
+        .as("cached: the documented propagation delay")
+        .containsExactlyInAnyOrderElementsOf(RESOURCE);
     clock.advance(StoredLimits.DEFAULT_TTL);
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(SYSTEM);
 
     limits.set(new LimitScope.Resource("llm-api"), ENTITY);
-    assertThat(limits.resolve("key-1", "llm-api")).as("a local write empties the cache").containsExactlyInAnyOrderElementsOf(ENTITY);
+    assertThat(limits.resolve("key-1", "llm-api"))
+        .as("a local write empties the cache")
+        .containsExactlyInAnyOrderElementsOf(ENTITY);
   }
 
   @Test
   void absenceIsCachedToo() {
     recorder.reset();
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> limits.resolve("key-1", "llm-api")).isInstanceOf(NoLimitsConfiguredException.class);
+      assertThatThrownBy(() -> limits.resolve("key-1", "llm-api"))
+          .isInstanceOf(NoLimitsConfiguredException.class);
     }
     assertThat(recorder.calls("BatchGetItem")).isEqualTo(1);
   }
 
   @Test
   void aZeroTtlReadsEveryTime() {
-    RateLimiter uncached = RateLimiter.builder().client(client).tableName(table).clock(clock).limitsCacheTtl(Duration.ZERO).build();
+    RateLimiter uncached =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .limitsCacheTtl(Duration.ZERO)
+            .build();
     uncached.limits().set(new LimitScope.System(), SYSTEM);
     recorder.reset();
     uncached.limits().resolve("key-1", "llm-api");
@@ -195,24 +233,38 @@ class StoredLimitsTest {
     foreign.put("kind", AttributeValue.fromS("something-else"));
     client.putItem(b -> b.tableName(table).item(foreign));
     assertThatThrownBy(() -> limits.resolve("key-1", "llm-api"))
-        .isInstanceOf(MalformedItemException.class).hasMessageContaining("system default limits");
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining("system default limits");
 
-    Map<String, AttributeValue> broken = new HashMap<>(LimiterTableSchema.resourceDefaultLimitsKey("llm-api"));
+    Map<String, AttributeValue> broken =
+        new HashMap<>(LimiterTableSchema.resourceDefaultLimitsKey("llm-api"));
     broken.put("kind", AttributeValue.fromS("limits"));
-    broken.put("limits", AttributeValue.fromM(Map.of("rpm", AttributeValue.fromM(Map.of("c", AttributeValue.fromS("ten"))))));
+    broken.put(
+        "limits",
+        AttributeValue.fromM(
+            Map.of("rpm", AttributeValue.fromM(Map.of("c", AttributeValue.fromS("ten"))))));
     client.putItem(b -> b.tableName(table).item(broken));
     assertThatThrownBy(() -> limits.get(new LimitScope.Resource("llm-api")))
-        .isInstanceOf(MalformedItemException.class).hasMessageContaining("limit rpm");
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining("limit rpm");
   }
 
   @Test
   void badArgumentsAreRefusedBeforeAnyCall() {
     recorder.reset();
-    assertThatThrownBy(() -> limits.set(new LimitScope.System(), List.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> limits.set(new LimitScope.System(), List.of(Limit.perSecond("a", 1), Limit.perMinute("a", 1))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
-    assertThatThrownBy(() -> new LimitScope.Entity("a#b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LimitScope.Resource("*")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> limits.set(new LimitScope.System(), List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                limits.set(
+                    new LimitScope.System(),
+                    List.of(Limit.perSecond("a", 1), Limit.perMinute("a", 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("given twice");
+    assertThatThrownBy(() -> new LimitScope.Entity("a#b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LimitScope.Resource("*"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> limiter.acquireAsync("a#b", "llm-api", Map.of("rpm", 1L)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(recorder.totalCalls()).isZero();
@@ -220,56 +272,95 @@ class StoredLimitsTest {
 
   @Test
   void unavailableTableUnderAllowAdmitsUnenforced() {
-    RateLimiter open = RateLimiter.builder().client(client).tableName("missing-table").clock(clock)
-        .onUnavailable(OnUnavailable.ALLOW).availabilityListener(new AvailabilityListener() {
-          @Override
-          public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {}
+    RateLimiter open =
+        RateLimiter.builder()
+            .client(client)
+            .tableName("missing-table")
+            .clock(clock)
+            .onUnavailable(OnUnavailable.ALLOW)
+            .availabilityListener(
+                new AvailabilityListener() {
+                  @Override
+                  public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {}
 
-          @Override
-          public void onRecovery(String tableName, Duration duration, long failedCalls) {}
-        }).build();
+                  @Override
+                  public void onRecovery(String tableName, Duration duration, long failedCalls) {}
+                })
+            .build();
     assertThat(open.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced()).isFalse();
-    RateLimiter closed = RateLimiter.builder().client(client).tableName("missing-table").clock(clock).build();
+    RateLimiter closed =
+        RateLimiter.builder().client(client).tableName("missing-table").clock(clock).build();
     assertThatThrownBy(() -> closed.acquireAsync("key-1", "llm-api", Map.of("rpm", 1L)).join())
-        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(RateLimiterUnavailableException.class);
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(RateLimiterUnavailableException.class);
   }
 
   @Test
   void theTablesStoredPolicyIsTheDefaultOfLimitersBuiltWithoutOne() {
-    client.putItem(b -> b.tableName(table).item(LimiterItems.systemDefaults(List.of(), OnUnavailable.ALLOW, null)));
+    client.putItem(
+        b ->
+            b.tableName(table)
+                .item(LimiterItems.systemDefaults(List.of(), OnUnavailable.ALLOW, null)));
     limits.set(new LimitScope.Resource("llm-api"), RESOURCE);
     assertThat(limiter.onUnavailable()).as("not known yet").isEqualTo(OnUnavailable.BLOCK);
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(RESOURCE);
-    assertThat(limiter.onUnavailable()).as("learnt with the resolution").isEqualTo(OnUnavailable.ALLOW);
-    RateLimiter explicit = RateLimiter.builder().client(client).tableName(table).clock(clock).onUnavailable(OnUnavailable.BLOCK).build();
+    assertThat(limiter.onUnavailable())
+        .as("learnt with the resolution")
+        .isEqualTo(OnUnavailable.ALLOW);
+    RateLimiter explicit =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .build();
     explicit.limits().resolve("key-1", "llm-api");
-    assertThat(explicit.onUnavailable()).as("an explicit policy wins").isEqualTo(OnUnavailable.BLOCK);
+    assertThat(explicit.onUnavailable())
+        .as("an explicit policy wins")
+        .isEqualTo(OnUnavailable.BLOCK);
   }
 
   @Test
   void systemDefaultsHoldingOnlyAPolicyAreNoLimits() {
-    client.putItem(b -> b.tableName(table).item(LimiterItems.systemDefaults(List.of(), OnUnavailable.BLOCK, null)));
-    assertThatThrownBy(() -> limits.resolve("key-1", "llm-api")).isInstanceOf(NoLimitsConfiguredException.class);
+    client.putItem(
+        b ->
+            b.tableName(table)
+                .item(LimiterItems.systemDefaults(List.of(), OnUnavailable.BLOCK, null)));
+    assertThatThrownBy(() -> limits.resolve("key-1", "llm-api"))
+        .isInstanceOf(NoLimitsConfiguredException.class);
     assertThat(limits.get(new LimitScope.System())).isEmpty();
   }
 
   @Test
   void aLimiterFollowingTheStoredAllowPolicyFailsOpenDuringAnOutage() {
-    try (DynamoDbLocal server = DynamoDbLocal.start(); DynamoDbClient own = server.client()) {
+    try (DynamoDbLocal server = DynamoDbLocal.start();
+        DynamoDbClient own = server.client()) {
       String ownTable = LimiterTables.create(own);
-      own.putItem(b -> b.tableName(ownTable).item(LimiterItems.systemDefaults(List.of(Limit.perMinute("rpm", 10)),
-          OnUnavailable.ALLOW, null)));
-      RateLimiter follower = RateLimiter.builder().client(own).tableName(ownTable).clock(clock)
-          .availabilityListener(new AvailabilityListener() {
-            @Override
-            public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {}
+      own.putItem(
+          b ->
+              b.tableName(ownTable)
+                  .item(
+                      LimiterItems.systemDefaults(
+                          List.of(Limit.perMinute("rpm", 10)), OnUnavailable.ALLOW, null)));
+      RateLimiter follower =
+          RateLimiter.builder()
+              .client(own)
+              .tableName(ownTable)
+              .clock(clock)
+              .availabilityListener(
+                  new AvailabilityListener() {
+                    @Override
+                    public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {}
 
-            @Override
-            public void onRecovery(String tableName, Duration duration, long failedCalls) {}
-          }).build();
+                    @Override
+                    public void onRecovery(String tableName, Duration duration, long failedCalls) {}
+                  })
+              .build();
       assertThat(follower.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced()).isTrue();
       server.stop();
-      assertThat(follower.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced()).as("admitted unenforced").isFalse();
+      assertThat(follower.acquire("key-1", "llm-api", Map.of("rpm", 1L)).enforced())
+          .as("admitted unenforced")
+          .isFalse();
     }
   }
 }

@@ -14,20 +14,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy on loopback in front of a local server that can be switched to accept connections
- * and never answer: requests sent while it is not answering are swallowed, on new connections and
- * on pooled ones alike, as a network black hole or a hung server would.
+ * A TCP proxy on loopback in front of a local server that can be switched to accept connections and
+ * never answer: requests sent while it is not answering are swallowed, on new connections and on
+ * pooled ones alike, as a network black hole or a hung server would.
  */
 final class SwitchableProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int upstreamPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "switchable-proxy");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "switchable-proxy");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile boolean answering = true;
 
   SwitchableProxy(int upstreamPort) {
@@ -66,7 +68,8 @@ final class SwitchableProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to, boolean requests) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         if (requests && !answering) {
           continue;

@@ -21,18 +21,23 @@ class SyncOnlyAsyncTest {
   private static final List<Limit> LIMITS = List.of(Limit.perSecond("rps", 100_000));
 
   /** Every write takes 100 ms, as a slow network would. */
-  private final DynamoDbClient client = DynamoDbLocal.shared().client(new ExecutionInterceptor() {
-    @Override
-    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-      if (context.request() instanceof UpdateItemRequest) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  });
+  private final DynamoDbClient client =
+      DynamoDbLocal.shared()
+          .client(
+              new ExecutionInterceptor() {
+                @Override
+                public void beforeTransmission(
+                    Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                  if (context.request() instanceof UpdateItemRequest) {
+                    try {
+                      Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                }
+              });
+
   private final String table = LimiterTables.create(client);
 
   @AfterEach
@@ -47,8 +52,12 @@ class SyncOnlyAsyncTest {
     for (int i = 0; i < 300; i++) {
       acquires.add(limiter.acquireAsync("key-" + i, "api", Map.of("rps", 1L), LIMITS));
     }
-    long threads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("limiter-async-")).count();
-    System.out.printf("300 concurrent acquireAsync on a sync-only limiter: %d pool threads%n", threads);
+    long threads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("limiter-async-"))
+            .count();
+    System.out.printf(
+        "300 concurrent acquireAsync on a sync-only limiter: %d pool threads%n", threads);
     assertThat(threads).isLessThanOrEqualTo(RateLimiter.DEFAULT_ASYNC_THREADS);
     assertThat(acquires).allSatisfy(acquire -> assertThat(acquire.join().enforced()).isTrue());
   }

@@ -47,11 +47,23 @@ class ThrottlingTest {
     asyncClient.close();
   }
 
-  /** A limiter that has answered once: a DynamoDB Local slowed by a loaded machine would otherwise fail open here. */
+  /**
+   * A limiter that has answered once: a DynamoDB Local slowed by a loaded machine would otherwise
+   * fail open here.
+   */
   private RateLimiter limiter(CascadeMode mode) {
-    RateLimiter limiter = RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
-        .onUnavailable(OnUnavailable.ALLOW).availabilityListener(listener).cascadeMode(mode).build();
-    await().atMost(Duration.ofSeconds(30)).until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .client(client)
+            .asyncClient(asyncClient)
+            .tableName(table)
+            .onUnavailable(OnUnavailable.ALLOW)
+            .availabilityListener(listener)
+            .cascadeMode(mode)
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
     listener.events.clear();
     return limiter;
   }
@@ -64,14 +76,17 @@ class ThrottlingTest {
     assertThatThrownBy(() -> limiter.acquire("hot", "api", ONE, LIMITS))
         .isInstanceOf(BucketThrottledException.class)
         .isInstanceOf(RateLimitExceededException.class)
-        .satisfies(e -> {
-          RateLimitExceededException refusal = (RateLimitExceededException) e;
-          assertThat(refusal.retryAfter()).isEqualTo(BucketThrottledException.RETRY_AFTER);
-          assertThat(refusal.httpHeaders()).containsEntry("Retry-After", "1");
-          assertThat(refusal.violations()).isEmpty();
-        });
+        .satisfies(
+            e -> {
+              RateLimitExceededException refusal = (RateLimitExceededException) e;
+              assertThat(refusal.retryAfter()).isEqualTo(BucketThrottledException.RETRY_AFTER);
+              assertThat(refusal.httpHeaders()).containsEntry("Retry-After", "1");
+              assertThat(refusal.violations()).isEmpty();
+            });
     assertThatThrownBy(() -> limiter.acquireAsync("hot", "api", ONE, LIMITS).join())
-        .isInstanceOf(CompletionException.class).cause().isInstanceOf(BucketThrottledException.class);
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(BucketThrottledException.class);
     assertThat(limiter.acquire("cold", "api", ONE, LIMITS).enforced()).isTrue();
     assertThat(listener.events).as("throttling is no outage").isEmpty();
   }
@@ -84,34 +99,52 @@ class ThrottlingTest {
     limiter.limits().set(new LimitScope.Entity("project"), LIMITS);
     throttler.hotPartition = "E#project";
 
-    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS))
+        .isInstanceOf(BucketThrottledException.class);
     throttler.hotPartition = null;
-    assertThat(limiter.available("key", "api", LIMITS)).as("the child's take was given back").containsEntry("rpm", 100L);
+    assertThat(limiter.available("key", "api", LIMITS))
+        .as("the child's take was given back")
+        .containsEntry("rpm", 100L);
     assertThat(listener.events).isEmpty();
   }
 
   @Test
   void aChildRefundThatIsThrottledTooIsReportedAsNotWritten() {
     List<String> unwritten = new CopyOnWriteArrayList<>();
-    RateLimiter limiter = RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
-        .onUnavailable(OnUnavailable.ALLOW).availabilityListener(listener).usageListener(new UsageListener() {
-          @Override
-          public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
-            unwritten.add(entityId + " " + deltas + " " + cause.getClass().getSimpleName());
-          }
-        }).build();
-    await().atMost(Duration.ofSeconds(30)).until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .client(client)
+            .asyncClient(asyncClient)
+            .tableName(table)
+            .onUnavailable(OnUnavailable.ALLOW)
+            .availabilityListener(listener)
+            .usageListener(
+                new UsageListener() {
+                  @Override
+                  public void onAdjustmentNotWritten(
+                      String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
+                    unwritten.add(entityId + " " + deltas + " " + cause.getClass().getSimpleName());
+                  }
+                })
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> limiter.acquire("warm-up", "api", ONE, LIMITS).enforced());
     listener.events.clear();
     limiter.entities().createEntity("project", null, false);
     limiter.entities().createEntity("key", "project", true);
     limiter.limits().set(new LimitScope.Entity("project"), LIMITS);
     throttler.hotPartition = "E#project";
-    throttler.cancelTransactions("ThrottlingError", 1); // the child's refund, a one-item transaction
+    throttler.cancelTransactions(
+        "ThrottlingError", 1); // the child's refund, a one-item transaction
 
-    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS))
+        .isInstanceOf(BucketThrottledException.class);
     throttler.hotPartition = null;
     assertThat(unwritten).containsExactly("key {rpm=-1} TransactionCanceledException");
-    assertThat(limiter.available("key", "api", LIMITS)).as("the child's take stayed").containsEntry("rpm", 99L);
+    assertThat(limiter.available("key", "api", LIMITS))
+        .as("the child's take stayed")
+        .containsEntry("rpm", 99L);
     assertThat(listener.events).isEmpty();
   }
 
@@ -124,12 +157,16 @@ class ThrottlingTest {
     throttler.cancelTransactions("ThrottlingError", 100);
     throttler.transactions.set(0);
 
-    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
-    assertThat(throttler.transactions.getAndSet(0)).as("throttling is not retried by the limiter").isEqualTo(1);
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS))
+        .isInstanceOf(BucketThrottledException.class);
+    assertThat(throttler.transactions.getAndSet(0))
+        .as("throttling is not retried by the limiter")
+        .isEqualTo(1);
     assertThat(listener.events).isEmpty();
 
     throttler.cancelTransactions("ProvisionedThroughputExceeded", 100);
-    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS)).isInstanceOf(BucketThrottledException.class);
+    assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS))
+        .isInstanceOf(BucketThrottledException.class);
     assertThat(listener.events).isEmpty();
   }
 
@@ -147,12 +184,16 @@ class ThrottlingTest {
 
     throttler.cancelTransactions("ValidationError", 100);
     assertThatThrownBy(() -> limiter.acquire("key", "api", ONE, LIMITS))
-        .isInstanceOf(RateLimiterException.class).hasMessageContaining("ValidationError");
+        .isInstanceOf(RateLimiterException.class)
+        .hasMessageContaining("ValidationError");
     assertThat(throttler.transactions.getAndSet(0)).isEqualTo(1);
     assertThat(listener.events).isEmpty();
   }
 
-  /** Answers as DynamoDB does once its retries are spent: throttles one partition, or cancels transactions. */
+  /**
+   * Answers as DynamoDB does once its retries are spent: throttles one partition, or cancels
+   * transactions.
+   */
   private static final class HotKeyThrottler implements ExecutionInterceptor {
     volatile String hotPartition;
     private volatile String cancellationCode;
@@ -167,26 +208,42 @@ class ThrottlingTest {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
       SdkRequest request = context.request();
-      if (request instanceof UpdateItemRequest update && hotPartition != null
+      if (request instanceof UpdateItemRequest update
+          && hotPartition != null
           && hotPartition.equals(update.key().get(LimiterTableSchema.PARTITION_KEY).s())) {
-        throw ProvisionedThroughputExceededException.builder().statusCode(400)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
-                .errorMessage("The level of configured provisioned throughput for the table was exceeded").build())
+        throw ProvisionedThroughputExceededException.builder()
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ProvisionedThroughputExceededException")
+                    .errorMessage(
+                        "The level of configured provisioned throughput for the table was exceeded")
+                    .build())
             .build();
       }
       if (request instanceof TransactWriteItemsRequest) {
         transactions.incrementAndGet();
       }
-      if (request instanceof TransactWriteItemsRequest transaction && cancellations.getAndDecrement() > 0) {
+      if (request instanceof TransactWriteItemsRequest transaction
+          && cancellations.getAndDecrement() > 0) {
         List<CancellationReason> reasons = new java.util.ArrayList<>();
-        reasons.add(CancellationReason.builder().code(cancellationCode).message(cancellationCode).build());
+        reasons.add(
+            CancellationReason.builder().code(cancellationCode).message(cancellationCode).build());
         for (int i = 1; i < transaction.transactItems().size(); i++) {
           reasons.add(CancellationReason.builder().code("None").build());
         }
-        throw TransactionCanceledException.builder().statusCode(400).cancellationReasons(reasons)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("TransactionCanceledException")
-                .errorMessage("Transaction cancelled, please refer cancellation reasons for specific reasons ["
-                    + cancellationCode + "]").build())
+        throw TransactionCanceledException.builder()
+            .statusCode(400)
+            .cancellationReasons(reasons)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("TransactionCanceledException")
+                    .errorMessage(
+                        "Transaction cancelled, please refer cancellation reasons for specific"
+                            + " reasons ["
+                            + cancellationCode
+                            + "]")
+                    .build())
             .build();
       }
     }

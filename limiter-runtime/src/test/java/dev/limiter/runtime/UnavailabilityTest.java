@@ -46,8 +46,13 @@ class UnavailabilityTest {
   }
 
   private RateLimiter limiter(OnUnavailable policy) {
-    return RateLimiter.builder().client(client).asyncClient(asyncClient).tableName(table)
-        .onUnavailable(policy).availabilityListener(listener).build();
+    return RateLimiter.builder()
+        .client(client)
+        .asyncClient(asyncClient)
+        .tableName(table)
+        .onUnavailable(policy)
+        .availabilityListener(listener)
+        .build();
   }
 
   @Test
@@ -65,20 +70,33 @@ class UnavailabilityTest {
           .hasCauseInstanceOf(SdkClientException.class);
     }
     assertThatThrownBy(() -> limiter.acquireAsync("key-1", "api", ONE, LIMITS).join())
-        .isInstanceOf(CompletionException.class).cause().isInstanceOf(RateLimiterUnavailableException.class);
-    assertThatThrownBy(() -> limiter.available("key-1", "api", LIMITS)).isInstanceOf(RateLimiterUnavailableException.class);
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(RateLimiterUnavailableException.class);
+    assertThatThrownBy(() -> limiter.available("key-1", "api", LIMITS))
+        .isInstanceOf(RateLimiterUnavailableException.class);
     assertThatThrownBy(open::close).isInstanceOf(RateLimiterUnavailableException.class);
     assertThat(listener.events).containsExactly("outage BLOCK");
 
     server.restart();
-    // The in-memory database starts empty: a missing table still counts as unavailable (the probes say so).
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS))
-        .isInstanceOf(RateLimiterUnavailableException.class).hasMessageContaining("non-existent table"));
+    // The in-memory database starts empty: a missing table still counts as unavailable (the probes
+    // say so).
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> limiter.acquire("key-1", "api", ONE, LIMITS))
+                    .isInstanceOf(RateLimiterUnavailableException.class)
+                    .hasMessageContaining("non-existent table"));
     client.createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
-    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
         .until(() -> limiter.acquire("key-1", "api", ONE, LIMITS).enforced());
     assertThat(listener.events).containsExactly("outage BLOCK", "recovery");
-    assertThat(listener.failedCalls).as("every call refused during the outage").hasValueGreaterThanOrEqualTo(7);
+    assertThat(listener.failedCalls)
+        .as("every call refused during the outage")
+        .hasValueGreaterThanOrEqualTo(7);
   }
 
   @Test
@@ -107,7 +125,9 @@ class UnavailabilityTest {
 
     server.restart();
     client.createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> limiter.acquire("key-1", "api", ONE, LIMITS).enforced());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> limiter.acquire("key-1", "api", ONE, LIMITS).enforced());
     assertThat(listener.events).containsExactly("outage ALLOW", "recovery");
     assertThat(listener.failedCalls).hasValueGreaterThanOrEqualTo(7);
   }

@@ -13,10 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Usage accounting through Micrometer: tokens taken, given back and refused, per entity, resource and limit. */
+/**
+ * Usage accounting through Micrometer: tokens taken, given back and refused, per entity, resource
+ * and limit.
+ */
 class UsageListenerTest {
 
-  private static final List<Limit> LIMITS = List.of(Limit.perMinute("rpm", 2), Limit.perMinute("tpm", 10_000));
+  private static final List<Limit> LIMITS =
+      List.of(Limit.perMinute("rpm", 2), Limit.perMinute("tpm", 10_000));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
@@ -26,8 +30,14 @@ class UsageListenerTest {
   @BeforeEach
   void setUp() {
     client = DynamoDbLocal.shared().client();
-    limiter = RateLimiter.builder().client(client).tableName(LimiterTables.create(client)).clock(clock)
-        .usageListener(new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.RAW)).build();
+    limiter =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(LimiterTables.create(client))
+            .clock(clock)
+            .usageListener(
+                new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.RAW))
+            .build();
   }
 
   @AfterEach
@@ -54,36 +64,69 @@ class UsageListenerTest {
 
   @Test
   void withoutTheEntityTagEveryEntityCountsTogether() {
-    RateLimiter pooled = RateLimiter.builder().client(client).tableName(limiter.tableName()).clock(clock)
-        .usageListener(new MicrometerUsageListener(registry)).build();
+    RateLimiter pooled =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(limiter.tableName())
+            .clock(clock)
+            .usageListener(new MicrometerUsageListener(registry))
+            .build();
     pooled.acquire("key-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
     pooled.acquire("key-2", "llm-api", Map.of("rpm", 1L), LIMITS).close();
-    assertThat(registry.get("limiter.tokens.consumed").tag("entity", "all").tag("limit", "rpm").counter().count()).isEqualTo(2);
+    assertThat(
+            registry
+                .get("limiter.tokens.consumed")
+                .tag("entity", "all")
+                .tag("limit", "rpm")
+                .counter()
+                .count())
+        .isEqualTo(2);
   }
 
   @Test
   void hashedEntityTagsCountPerEntityWithoutTheId() {
-    RateLimiter hashed = RateLimiter.builder().client(client).tableName(limiter.tableName()).clock(clock)
-        .usageListener(new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.HASHED)).build();
+    RateLimiter hashed =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(limiter.tableName())
+            .clock(clock)
+            .usageListener(
+                new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.HASHED))
+            .build();
     hashed.acquire("sk-live-secret-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
     hashed.acquire("sk-live-secret-1", "llm-api", Map.of("rpm", 1L), LIMITS).close();
     hashed.acquire("sk-live-secret-2", "llm-api", Map.of("rpm", 1L), LIMITS).close();
 
     String first = Names.fingerprint("sk-live-secret-1");
     assertThat(first).matches("h:[0-9a-f]{16}").isNotEqualTo(Names.fingerprint("sk-live-secret-2"));
-    assertThat(registry.get("limiter.tokens.consumed").tag("entity", first).tag("limit", "rpm").counter().count()).isEqualTo(2);
-    assertThat(registry.getMeters()).flatExtracting(meter -> meter.getId().getTags())
+    assertThat(
+            registry
+                .get("limiter.tokens.consumed")
+                .tag("entity", first)
+                .tag("limit", "rpm")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(registry.getMeters())
+        .flatExtracting(meter -> meter.getId().getTags())
         .allSatisfy(tag -> assertThat(tag.getValue()).doesNotContain("secret"));
   }
 
   @Test
   void unwrittenAdjustmentsAreCounted() {
     new MicrometerUsageListener(registry, MicrometerUsageListener.EntityTag.RAW)
-        .onAdjustmentNotWritten("key-1", "llm-api", Map.of("tpm", -300L), new IllegalStateException("unreachable"));
+        .onAdjustmentNotWritten(
+            "key-1", "llm-api", Map.of("tpm", -300L), new IllegalStateException("unreachable"));
     assertThat(count("limiter.tokens.unwritten", "tpm")).isEqualTo(300);
   }
 
   private double count(String name, String limit) {
-    return registry.get(name).tag("entity", "key-1").tag("resource", "llm-api").tag("limit", limit).counter().count();
+    return registry
+        .get(name)
+        .tag("entity", "key-1")
+        .tag("resource", "llm-api")
+        .tag("limit", limit)
+        .counter()
+        .count();
   }
 }

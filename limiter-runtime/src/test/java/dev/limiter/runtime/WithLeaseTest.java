@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * {@code withLease} when the lease's adjustment cannot be written after the body ran: the body's
- * result is returned either way; a write that certainly did nothing is reported as not written,
- * one whose outcome was hidden as undecided.
+ * result is returned either way; a write that certainly did nothing is reported as not written, one
+ * whose outcome was hidden as undecided.
  */
 class WithLeaseTest {
 
@@ -46,26 +46,45 @@ class WithLeaseTest {
   }
 
   private RateLimiter limiter(OnUnavailable policy) {
-    return RateLimiter.builder().client(client).tableName(table).clock(clock).onUnavailable(policy)
-        .usageListener(new UsageListener() {
-          @Override
-          public void onAdjustmentNotWritten(String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
-            unwritten.add(entityId + "/" + resource + " " + deltas + " " + cause.getClass().getSimpleName());
-          }
+    return RateLimiter.builder()
+        .client(client)
+        .tableName(table)
+        .clock(clock)
+        .onUnavailable(policy)
+        .usageListener(
+            new UsageListener() {
+              @Override
+              public void onAdjustmentNotWritten(
+                  String entityId, String resource, Map<String, Long> deltas, Throwable cause) {
+                unwritten.add(
+                    entityId
+                        + "/"
+                        + resource
+                        + " "
+                        + deltas
+                        + " "
+                        + cause.getClass().getSimpleName());
+              }
 
-          @Override
-          public void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
-            undecided.add(entityId + "/" + resource + " " + tokens);
-          }
-        }).build();
+              @Override
+              public void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
+                undecided.add(entityId + "/" + resource + " " + tokens);
+              }
+            })
+        .build();
   }
 
   private String work(RateLimiter limiter, WriteBreaker.Mode failure) {
-    return limiter.withLease("key-1", "llm", Map.of("tpm", 10L), LIMITS, lease -> {
-      lease.adjust(Map.of("tpm", 490L));
-      breaker.mode = failure; // DynamoDB fails while the work runs
-      return "the work's result";
-    });
+    return limiter.withLease(
+        "key-1",
+        "llm",
+        Map.of("tpm", 10L),
+        LIMITS,
+        lease -> {
+          lease.adjust(Map.of("tpm", 490L));
+          breaker.mode = failure; // DynamoDB fails while the work runs
+          return "the work's result";
+        });
   }
 
   @ParameterizedTest
@@ -80,7 +99,8 @@ class WithLeaseTest {
 
   @ParameterizedTest
   @EnumSource(OnUnavailable.class)
-  void theBodysResultIsReturnedAndAnAdjustmentWhoseOutcomeWasHiddenIsReportedUndecided(OnUnavailable policy) {
+  void theBodysResultIsReturnedAndAnAdjustmentWhoseOutcomeWasHiddenIsReportedUndecided(
+      OnUnavailable policy) {
     String result = work(limiter(policy), WriteBreaker.Mode.RESET_AFTER_SENDING);
 
     assertThat(result).isEqualTo("the work's result");
@@ -88,8 +108,12 @@ class WithLeaseTest {
     assertThat(unwritten).isEmpty();
     // Every one of the SDK's attempts reached DynamoDB; the request token applied the charge once.
     breaker.mode = WriteBreaker.Mode.NONE;
-    RateLimiter reader = RateLimiter.builder().client(DynamoDbLocal.shared().inspectionClient()).tableName(table)
-        .clock(clock).build();
+    RateLimiter reader =
+        RateLimiter.builder()
+            .client(DynamoDbLocal.shared().inspectionClient())
+            .tableName(table)
+            .clock(clock)
+            .build();
     assertThat(reader.available("key-1", "llm", LIMITS)).containsEntry("tpm", 500L);
   }
 
@@ -104,8 +128,10 @@ class WithLeaseTest {
     Lease lease = limiter.acquire("key-1", "llm", Map.of("tpm", 10L), LIMITS);
     lease.adjust(Map.of("tpm", 5L));
     breaker.mode = WriteBreaker.Mode.REFUSED;
-    assertThatThrownBy(lease::close).isExactlyInstanceOf(RateLimiterException.class)
-        .hasMessageContaining("refused").hasCauseInstanceOf(DynamoDbException.class);
+    assertThatThrownBy(lease::close)
+        .isExactlyInstanceOf(RateLimiterException.class)
+        .hasMessageContaining("refused")
+        .hasCauseInstanceOf(DynamoDbException.class);
     assertThat(unwritten).hasSize(2);
   }
 
@@ -114,7 +140,12 @@ class WithLeaseTest {
    * answer lost) or a refused request would.
    */
   private static final class WriteBreaker implements ExecutionInterceptor {
-    enum Mode { NONE, CONNECTION_REFUSED, RESET_AFTER_SENDING, REFUSED }
+    enum Mode {
+      NONE,
+      CONNECTION_REFUSED,
+      RESET_AFTER_SENDING,
+      REFUSED
+    }
 
     volatile Mode mode = Mode.NONE;
 
@@ -125,20 +156,30 @@ class WithLeaseTest {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
       if (mode == Mode.CONNECTION_REFUSED && write(context.request())) {
-        throw SdkClientException.create("Unable to execute HTTP request: Connection refused",
+        throw SdkClientException.create(
+            "Unable to execute HTTP request: Connection refused",
             new ConnectException("Connection refused"));
       }
       if (mode == Mode.REFUSED && write(context.request())) {
-        throw DynamoDbException.builder().statusCode(400).message("refused")
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage("refused").build())
+        throw DynamoDbException.builder()
+            .statusCode(400)
+            .message("refused")
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ValidationException")
+                    .errorMessage("refused")
+                    .build())
             .build();
       }
     }
 
     @Override
-    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+    public void afterTransmission(
+        Context.AfterTransmission context, ExecutionAttributes attributes) {
       if (mode == Mode.RESET_AFTER_SENDING && write(context.request())) {
-        throw SdkClientException.create("Unable to execute HTTP request: Connection reset", new IOException("Connection reset"));
+        throw SdkClientException.create(
+            "Unable to execute HTTP request: Connection reset",
+            new IOException("Connection reset"));
       }
     }
   }

@@ -17,10 +17,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * same calls against AWS; the operator's IAM policy test compares them with the shipped policy.
  *
  * <p>An operation is recorded in {@code beforeExecution}, i.e. when it is attempted, whatever the
- * outcome: IAM authorises the attempt, so an operation DynamoDB Local answers with
- * {@code UnknownOperationException} (tags, point-in-time recovery) or an AWS error still counts.
- * Calls that never reach an SDK client's execution pipeline (fakes implementing the client
- * interface, in-memory decorators) are not recorded.
+ * outcome: IAM authorises the attempt, so an operation DynamoDB Local answers with {@code
+ * UnknownOperationException} (tags, point-in-time recovery) or an AWS error still counts. Calls
+ * that never reach an SDK client's execution pipeline (fakes implementing the client interface,
+ * in-memory decorators) are not recorded.
  *
  * <p>Operations are kept as the SDK names them and translated to IAM prefixes only when read, so
  * that a call to a service without a known prefix fails the reader (the IAM test) with a clear
@@ -32,10 +32,11 @@ public final class AwsOperationLog implements ExecutionInterceptor {
    * IAM action prefix by the SDK's service name ({@link SdkExecutionAttribute#SERVICE_NAME}, the
    * service client's name without {@code Client}). Operation names are the same in both.
    */
-  private static final Map<String, String> IAM_PREFIXES = Map.of(
-      "DynamoDb", "dynamodb",
-      "ApplicationAutoScaling", "application-autoscaling",
-      "CloudWatch", "cloudwatch");
+  private static final Map<String, String> IAM_PREFIXES =
+      Map.of(
+          "DynamoDb", "dynamodb",
+          "ApplicationAutoScaling", "application-autoscaling",
+          "CloudWatch", "cloudwatch");
 
   private static final AwsOperationLog GLOBAL = new AwsOperationLog();
 
@@ -53,9 +54,10 @@ public final class AwsOperationLog implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    operations.add(new Operation(
-        attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
-        attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
+    operations.add(
+        new Operation(
+            attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
   }
 
   /**
@@ -69,8 +71,13 @@ public final class AwsOperationLog implements ExecutionInterceptor {
     for (Operation operation : operations) {
       String prefix = IAM_PREFIXES.get(operation.service());
       if (prefix == null) {
-        throw new IllegalStateException("no IAM prefix known for AWS SDK service " + operation.service()
-            + " (operation " + operation.name() + "); add it to " + AwsOperationLog.class.getSimpleName());
+        throw new IllegalStateException(
+            "no IAM prefix known for AWS SDK service "
+                + operation.service()
+                + " (operation "
+                + operation.name()
+                + "); add it to "
+                + AwsOperationLog.class.getSimpleName());
       }
       actions.add(prefix + ":" + operation.name());
     }

@@ -31,11 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * Counts DynamoDB calls per operation and sums the capacity units they consumed.
  *
- * <p>The interceptor asks every item operation, BatchGetItem, BatchWriteItem and TransactWriteItems for
- * {@code ReturnConsumedCapacity=TOTAL} and adds
- * up what the service reports. A write rejected by its condition expression carries no
- * consumed-capacity figure in the SDK's exception, yet AWS bills it like the write it would have
- * been; it is counted here as one write unit, which is exact for items under 1 KB.
+ * <p>The interceptor asks every item operation, BatchGetItem, BatchWriteItem and TransactWriteItems
+ * for {@code ReturnConsumedCapacity=TOTAL} and adds up what the service reports. A write rejected
+ * by its condition expression carries no consumed-capacity figure in the SDK's exception, yet AWS
+ * bills it like the write it would have been; it is counted here as one write unit, which is exact
+ * for items under 1 KB.
  */
 public final class ConsumedCapacityRecorder implements ExecutionInterceptor {
 

@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * DynamoDB Local running in this JVM as an in-memory HTTP server on loopback.
  *
- * <p>Clients talk to it over real HTTP through the AWS SDK, so network failures can be produced
- * by {@link #stop()} and healed by {@link #restart()} (same port, empty database: in-memory data
- * does not survive a restart). It keeps one database whatever region or credentials a client
- * uses, as a sandbox whose operator and workloads are configured independently needs.
+ * <p>Clients talk to it over real HTTP through the AWS SDK, so network failures can be produced by
+ * {@link #stop()} and healed by {@link #restart()} (same port, empty database: in-memory data does
+ * not survive a restart). It keeps one database whatever region or credentials a client uses, as a
+ * sandbox whose operator and workloads are configured independently needs.
  */
 public final class DynamoDbLocal implements AutoCloseable {
 
@@ -86,8 +86,11 @@ public final class DynamoDbLocal implements AutoCloseable {
       return;
     }
     try {
-      DynamoDBProxyServer created = ServerRunner.createServerFromCommandLineArgs(
-          new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+      DynamoDBProxyServer created =
+          ServerRunner.createServerFromCommandLineArgs(
+              new String[] {
+                "-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"
+              });
       created.start();
       server = created;
     } catch (Exception e) {
@@ -115,8 +118,8 @@ public final class DynamoDbLocal implements AutoCloseable {
   }
 
   /**
-   * A synchronous client for this server with the given interceptors, after the
-   * {@linkplain AwsOperationLog#global() global operation log}.
+   * A synchronous client for this server with the given interceptors, after the {@linkplain
+   * AwsOperationLog#global() global operation log}.
    */
   public DynamoDbClient client(ExecutionInterceptor... interceptors) {
     return DynamoDbClient.builder()
@@ -140,8 +143,8 @@ public final class DynamoDbLocal implements AutoCloseable {
   }
 
   /**
-   * An asynchronous client for this server with the given interceptors, after the
-   * {@linkplain AwsOperationLog#global() global operation log}.
+   * An asynchronous client for this server with the given interceptors, after the {@linkplain
+   * AwsOperationLog#global() global operation log}.
    */
   public DynamoDbAsyncClient asyncClient(ExecutionInterceptor... interceptors) {
     return DynamoDbAsyncClient.builder()
@@ -153,16 +156,17 @@ public final class DynamoDbLocal implements AutoCloseable {
   }
 
   /**
-   * Short timeouts and few retries so that a stopped server is noticed within a second or two; every
-   * client records its operations in the global log, so that what a test run calls can be compared
-   * with the IAM policy that would allow it.
+   * Short timeouts and few retries so that a stopped server is noticed within a second or two;
+   * every client records its operations in the global log, so that what a test run calls can be
+   * compared with the IAM policy that would allow it.
    */
   private static ClientOverrideConfiguration overrides(ExecutionInterceptor... interceptors) {
-    ClientOverrideConfiguration.Builder builder = ClientOverrideConfiguration.builder()
-        .retryStrategy(RetryMode.STANDARD)
-        .apiCallAttemptTimeout(Duration.ofSeconds(2))
-        .apiCallTimeout(Duration.ofSeconds(5))
-        .addExecutionInterceptor(AwsOperationLog.global());
+    ClientOverrideConfiguration.Builder builder =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(RetryMode.STANDARD)
+            .apiCallAttemptTimeout(Duration.ofSeconds(2))
+            .apiCallTimeout(Duration.ofSeconds(5))
+            .addExecutionInterceptor(AwsOperationLog.global());
     for (ExecutionInterceptor interceptor : interceptors) {
       builder.addExecutionInterceptor(interceptor);
     }

@@ -24,12 +24,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * The operator's AWS clients: one per region and service (DynamoDB, Application Auto Scaling,
- * CloudWatch), each created on first use with credentials from the SDK's default chain and the
- * same interceptor (the AWS call metrics).
+ * CloudWatch), each created on first use with credentials from the SDK's default chain and the same
+ * interceptor (the AWS call metrics).
  *
- * <p>The endpoint override ({@code --endpoint-url}) applies to DynamoDB only: it exists to point the
- * operator at DynamoDB Local, which has no Application Auto Scaling or CloudWatch, and sending those
- * calls there would only turn them into unknown-operation errors. They go to AWS's regional
+ * <p>The endpoint override ({@code --endpoint-url}) applies to DynamoDB only: it exists to point
+ * the operator at DynamoDB Local, which has no Application Auto Scaling or CloudWatch, and sending
+ * those calls there would only turn them into unknown-operation errors. They go to AWS's regional
  * endpoints whatever the override.
  */
 final class RegionalAws implements AutoCloseable {
@@ -37,12 +37,13 @@ final class RegionalAws implements AutoCloseable {
   private final URI dynamoDbEndpoint;
   private final ExecutionInterceptor interceptor;
   private final Map<String, DynamoDbClient> dynamoDbClients = new ConcurrentHashMap<>();
-  private final Map<String, ApplicationAutoScalingClient> applicationAutoScalingClients = new ConcurrentHashMap<>();
+  private final Map<String, ApplicationAutoScalingClient> applicationAutoScalingClients =
+      new ConcurrentHashMap<>();
   private final Map<String, CloudWatchClient> cloudWatchClients = new ConcurrentHashMap<>();
 
   /**
-   * Clients that all carry {@code interceptor}; DynamoDB's go to {@code dynamoDbEndpoint} when it is
-   * not null.
+   * Clients that all carry {@code interceptor}; DynamoDB's go to {@code dynamoDbEndpoint} when it
+   * is not null.
    */
   RegionalAws(URI dynamoDbEndpoint, ExecutionInterceptor interceptor) {
     this.dynamoDbEndpoint = dynamoDbEndpoint;
@@ -70,29 +71,44 @@ final class RegionalAws implements AutoCloseable {
   }
 
   private DynamoDbClient dynamoDb(String region) {
-    return dynamoDbClients.computeIfAbsent(region, r -> {
-      DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(r))
-          .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor));
-      if (dynamoDbEndpoint != null) {
-        builder.endpointOverride(dynamoDbEndpoint);
-      }
-      return builder.build();
-    });
+    return dynamoDbClients.computeIfAbsent(
+        region,
+        r -> {
+          DynamoDbClientBuilder builder =
+              DynamoDbClient.builder()
+                  .region(Region.of(r))
+                  .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor));
+          if (dynamoDbEndpoint != null) {
+            builder.endpointOverride(dynamoDbEndpoint);
+          }
+          return builder.build();
+        });
   }
 
   private ApplicationAutoScalingClient applicationAutoScaling(String region) {
-    return applicationAutoScalingClients.computeIfAbsent(region, r -> ApplicationAutoScalingClient.builder()
-        .region(Region.of(r)).overrideConfiguration(c -> c.addExecutionInterceptor(interceptor)).build());
+    return applicationAutoScalingClients.computeIfAbsent(
+        region,
+        r ->
+            ApplicationAutoScalingClient.builder()
+                .region(Region.of(r))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
+                .build());
   }
 
   private CloudWatchClient cloudWatch(String region) {
-    return cloudWatchClients.computeIfAbsent(region, r -> CloudWatchClient.builder()
-        .region(Region.of(r)).overrideConfiguration(c -> c.addExecutionInterceptor(interceptor)).build());
+    return cloudWatchClients.computeIfAbsent(
+        region,
+        r ->
+            CloudWatchClient.builder()
+                .region(Region.of(r))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
+                .build());
   }
 
   @Override
   public void close() {
-    for (Map<String, ? extends SdkClient> clients : List.of(dynamoDbClients, applicationAutoScalingClients, cloudWatchClients)) {
+    for (Map<String, ? extends SdkClient> clients :
+        List.of(dynamoDbClients, applicationAutoScalingClients, cloudWatchClients)) {
       clients.values().forEach(SdkClient::close);
     }
   }

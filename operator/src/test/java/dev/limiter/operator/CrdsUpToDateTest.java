@@ -28,20 +28,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code crds/} is generated from the model classes by the fabric8 CRD generator; this test
- * generates them again and fails when the committed files differ. Run it with
- * {@code -Dcrds.write=true} to rewrite {@code crds/} and its copies in the Helm chart and the
- * kustomize base. The operator jar ships the committed files.
+ * generates them again and fails when the committed files differ. Run it with {@code
+ * -Dcrds.write=true} to rewrite {@code crds/} and its copies in the Helm chart and the kustomize
+ * base. The operator jar ships the committed files.
  */
 class CrdsUpToDateTest {
 
-  private static final List<Class<? extends HasMetadata>> RESOURCES = List.of(RateLimiterTable.class, EntityHierarchy.class);
+  private static final List<Class<? extends HasMetadata>> RESOURCES =
+      List.of(RateLimiterTable.class, EntityHierarchy.class);
   private static final Path GENERATED = Path.of("target/generated-crds");
   private static final String DOCUMENT_START = "---\n";
   private static final Path COMMITTED = Path.of("../crds");
-  /** Byte copies for the Helm chart and kustomize, which cannot reference files outside their folders. */
-  private static final List<Path> COPIES = List.of(Path.of("../charts/limiter-operator/crds"), Path.of("../config/crd/bases"));
-  private static final String REGENERATE = "regenerate with: mvn -pl operator -am test -Dtest=CrdsUpToDateTest"
-      + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.write=true";
+
+  /**
+   * Byte copies for the Helm chart and kustomize, which cannot reference files outside their
+   * folders.
+   */
+  private static final List<Path> COPIES =
+      List.of(Path.of("../charts/limiter-operator/crds"), Path.of("../config/crd/bases"));
+
+  private static final String REGENERATE =
+      "regenerate with: mvn -pl operator -am test -Dtest=CrdsUpToDateTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.write=true";
 
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
@@ -60,26 +68,33 @@ class CrdsUpToDateTest {
     List<Path> generated = yamlFiles(GENERATED);
     assertThat(generated).as("CRDs generated").hasSize(RESOURCES.size());
     for (Path file : generated) {
-      // A leading document marker keeps concatenations (helm show crds, cat crds/*) valid multi-document YAML.
+      // A leading document marker keeps concatenations (helm show crds, cat crds/*) valid
+      // multi-document YAML.
       Files.writeString(file, DOCUMENT_START + Files.readString(file));
     }
     if (Boolean.getBoolean("crds.write")) {
       for (Path file : generated) {
         for (Path directory : Stream.concat(Stream.of(COMMITTED), COPIES.stream()).toList()) {
-          Files.copy(file, directory.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              file,
+              directory.resolve(file.getFileName().toString()),
+              StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
     assertThat(yamlFiles(COMMITTED).stream().map(Path::getFileName).map(Path::toString))
         .as("files in crds/ (%s)", REGENERATE)
-        .containsExactlyInAnyOrderElementsOf(generated.stream().map(Path::getFileName).map(Path::toString).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            generated.stream().map(Path::getFileName).map(Path::toString).toList());
     for (Path file : generated) {
       assertThat(Files.readString(COMMITTED.resolve(file.getFileName().toString())))
           .as("crds/%s is stale; %s", file.getFileName(), REGENERATE)
           .isEqualTo(Files.readString(file));
       for (Path directory : COPIES) {
         assertThat(directory.resolve(file.getFileName().toString()))
-            .as("%s/%s differs from the generated CRD; %s", directory, file.getFileName(), REGENERATE)
+            .as(
+                "%s/%s differs from the generated CRD; %s",
+                directory, file.getFileName(), REGENERATE)
             .hasSameTextualContentAs(file);
       }
     }
@@ -87,30 +102,45 @@ class CrdsUpToDateTest {
 
   /**
    * The generator sorts printer columns by JSONPath; kubectl shows them in list order, so put them
-   * back in the order the model class declares them. It has no annotation for list types either: the
-   * lists the model marks {@link ListMapKey} become {@code x-kubernetes-list-type: map} with that key.
+   * back in the order the model class declares them. It has no annotation for list types either:
+   * the lists the model marks {@link ListMapKey} become {@code x-kubernetes-list-type: map} with
+   * that key.
    */
   private static final class DeclaredPrinterColumnOrderAndListMapKeys implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
       CustomResourceDefinition definition = (CustomResourceDefinition) crd;
       String kind = definition.getSpec().getNames().getKind();
-      Class<? extends HasMetadata> resource = RESOURCES.stream().filter(c -> HasMetadata.getKind(c).equals(kind)).findFirst()
-          .orElseThrow();
-      List<String> declared = Arrays.stream(resource.getAnnotationsByType(AdditionalPrinterColumn.class))
-          .map(AdditionalPrinterColumn::name).toList();
-      Class<?> spec = (Class<?>) ((ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments()[0];
+      Class<? extends HasMetadata> resource =
+          RESOURCES.stream()
+              .filter(c -> HasMetadata.getKind(c).equals(kind))
+              .findFirst()
+              .orElseThrow();
+      List<String> declared =
+          Arrays.stream(resource.getAnnotationsByType(AdditionalPrinterColumn.class))
+              .map(AdditionalPrinterColumn::name)
+              .toList();
+      Class<?> spec =
+          (Class<?>)
+              ((ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments()[0];
       for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
         if (version.getAdditionalPrinterColumns() != null) {
-          version.getAdditionalPrinterColumns().sort(Comparator.comparingInt(
-              (CustomResourceColumnDefinition column) -> declared.indexOf(column.getName())));
+          version
+              .getAdditionalPrinterColumns()
+              .sort(
+                  Comparator.comparingInt(
+                      (CustomResourceColumnDefinition column) ->
+                          declared.indexOf(column.getName())));
         }
         markListMapKeys(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"), spec);
       }
       return crd;
     }
 
-    /** Walks {@code schema} with the model type it was generated from; JSON names are the field names. */
+    /**
+     * Walks {@code schema} with the model type it was generated from; JSON names are the field
+     * names.
+     */
     private static void markListMapKeys(JSONSchemaProps schema, Class<?> type) {
       if (schema == null || schema.getProperties() == null) {
         return;
@@ -120,7 +150,8 @@ class CrdsUpToDateTest {
         if (property == null || Modifier.isStatic(field.getModifiers())) {
           continue;
         }
-        if (field.getGenericType() instanceof ParameterizedType list && List.class.equals(list.getRawType())) {
+        if (field.getGenericType() instanceof ParameterizedType list
+            && List.class.equals(list.getRawType())) {
           ListMapKey key = field.getAnnotation(ListMapKey.class);
           if (key != null) {
             property.setXKubernetesListType("map");

@@ -26,8 +26,12 @@ class LimiterOperatorRetryTest {
   void aFailingResourceIsRetriedForeverAtMostMinutesApartAndResyncedWithinTheResyncPeriod() {
     Duration resync = Duration.ofMinutes(5);
     OperatorSettings settings = new OperatorSettings("us-east-1", null, resync, Set.of());
-    AwsAccess aws = new AwsAccess(region -> null, region -> null, region -> null, region -> null, region -> null);
-    Operator operator = LimiterOperator.create(client, settings, aws, Clock.systemUTC(), null, new SimpleMeterRegistry());
+    AwsAccess aws =
+        new AwsAccess(
+            region -> null, region -> null, region -> null, region -> null, region -> null);
+    Operator operator =
+        LimiterOperator.create(
+            client, settings, aws, Clock.systemUTC(), null, new SimpleMeterRegistry());
 
     assertThat(operator.getRegisteredControllers()).hasSize(2);
     for (RegisteredController<?> controller : operator.getRegisteredControllers()) {
@@ -37,12 +41,17 @@ class LimiterOperatorRetryTest {
       for (int attempt = 1; attempt <= 1_000; attempt++) {
         Optional<Long> delay = retry.nextDelay();
         assertThat(delay).as("%s: retry %d is scheduled", name, attempt).isPresent();
-        assertThat(Duration.ofMillis(delay.get())).as("%s: delay before retry %d", name, attempt)
+        assertThat(Duration.ofMillis(delay.get()))
+            .as("%s: delay before retry %d", name, attempt)
             .isLessThanOrEqualTo(LimiterOperator.MAX_RETRY_INTERVAL);
         total = total.plusMillis(delay.get());
       }
-      assertThat(total).as("%s: 1,000 retries are still being made", name).isGreaterThan(Duration.ofHours(24));
-      assertThat(controller.getConfiguration().maxReconciliationInterval()).as(name).contains(resync);
+      assertThat(total)
+          .as("%s: 1,000 retries are still being made", name)
+          .isGreaterThan(Duration.ofHours(24));
+      assertThat(controller.getConfiguration().maxReconciliationInterval())
+          .as(name)
+          .contains(resync);
     }
   }
 }

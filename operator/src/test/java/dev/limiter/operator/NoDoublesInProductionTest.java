@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator jar (the image) holds no test double: the AWS fakes, their error helper and the test
- * steps live in the module's test sources, in {@code dev.limiter.operator.testing}, which is what the
- * test-jar the sandbox depends on publishes. The jar is packed from the main output directory, so
- * that directory is what is scanned.
+ * steps live in the module's test sources, in {@code dev.limiter.operator.testing}, which is what
+ * the test-jar the sandbox depends on publishes. The jar is packed from the main output directory,
+ * so that directory is what is scanned.
  */
 class NoDoublesInProductionTest {
 
   /** The package of the test-jar, as a path below the test output directory. */
   private static final String TESTING = LocalAws.class.getPackageName().replace('.', '/');
-  /** How doubles are named here, and the names the fakes had while they lived in production code. */
+
+  /**
+   * How doubles are named here, and the names the fakes had while they lived in production code.
+   */
   private static final Pattern DOUBLE_NAME = Pattern.compile("(Fake|Testing|Stub|AwsRules)[A-Z].*");
 
   @Test
@@ -31,7 +34,8 @@ class NoDoublesInProductionTest {
 
     assertThat(production).as("the scan sees the production classes").contains("LimiterOperator");
     assertThat(production.stream().filter(n -> DOUBLE_NAME.matcher(n).matches()).toList())
-        .as("production classes named as test doubles").isEmpty();
+        .as("production classes named as test doubles")
+        .isEmpty();
   }
 
   @Test
@@ -39,17 +43,28 @@ class NoDoublesInProductionTest {
     List<String> production = classNames(outputDirectoryOf(LimiterOperator.class));
     List<String> shared = classNames(outputDirectoryOf(LocalAws.class).resolve(TESTING));
 
-    assertThat(shared).as("the scan sees the test-jar's classes")
-        .contains("LocalAws", "FakeDynamoDbTables", "FakeCloudWatch", "FakeTableScaling", "AwsErrors");
+    assertThat(shared)
+        .as("the scan sees the test-jar's classes")
+        .contains(
+            "LocalAws", "FakeDynamoDbTables", "FakeCloudWatch", "FakeTableScaling", "AwsErrors");
     assertThat(production.stream().filter(shared::contains).toList())
-        .as("production classes of the same name as a class of the test-jar").isEmpty();
+        .as("production classes of the same name as a class of the test-jar")
+        .isEmpty();
   }
 
-  /** Simple names of the top-level classes under {@code root} (nested and anonymous classes count as their outer class). */
+  /**
+   * Simple names of the top-level classes under {@code root} (nested and anonymous classes count as
+   * their outer class).
+   */
   private static List<String> classNames(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
-          .map(n -> n.substring(0, n.length() - ".class".length()).split("\\$")[0]).distinct().sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".class"))
+          .map(n -> n.substring(0, n.length() - ".class".length()).split("\\$")[0])
+          .distinct()
+          .sorted()
+          .toList();
     }
   }
 

@@ -19,7 +19,10 @@ class SamplesTest {
 
   static List<Path> samples() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("../config/samples"))) {
-      return files.filter(f -> f.getFileName().toString().startsWith("ratelimitertable-")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("ratelimitertable-"))
+          .sorted()
+          .toList();
     }
   }
 

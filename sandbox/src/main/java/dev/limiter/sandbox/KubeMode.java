@@ -3,9 +3,7 @@ package dev.limiter.sandbox;
 import dev.limiter.testkit.kube.KubeBinaries;
 import java.util.Locale;
 
-/**
- * Which Kubernetes API the sandbox runs on: {@code --kube=real|mock|auto}.
- */
+/** Which Kubernetes API the sandbox runs on: {@code --kube=real|mock|auto}. */
 enum KubeMode {
   /** A real kube-apiserver + etcd from the binaries {@value KubeBinaries#SCRIPT} builds. */
   REAL,
@@ -36,9 +34,14 @@ enum KubeMode {
       case AUTO -> binariesPresent ? REAL : MOCK;
       case REAL -> {
         if (!binariesPresent) {
-          throw new IllegalStateException("--kube=real: kube-apiserver and etcd v" + KubeBinaries.KUBERNETES_VERSION
-              + " are not in " + KubeBinaries.directory() + "; build them once with " + KubeBinaries.SCRIPT
-              + " (needs Go and the Go module proxy), or run with --kube=mock");
+          throw new IllegalStateException(
+              "--kube=real: kube-apiserver and etcd v"
+                  + KubeBinaries.KUBERNETES_VERSION
+                  + " are not in "
+                  + KubeBinaries.directory()
+                  + "; build them once with "
+                  + KubeBinaries.SCRIPT
+                  + " (needs Go and the Go module proxy), or run with --kube=mock");
         }
         yield REAL;
       }

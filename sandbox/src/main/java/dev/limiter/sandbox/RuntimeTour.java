@@ -24,13 +24,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class RuntimeTour {
 
-  private static final List<Limit> API_KEY_LIMITS = List.of(
-      Limit.perSecond("rps", 2).withBurst(5),
-      Limit.perMinute("tpm", 10_000));
+  private static final List<Limit> API_KEY_LIMITS =
+      List.of(Limit.perSecond("rps", 2).withBurst(5), Limit.perMinute("tpm", 10_000));
+
   /**
    * The burst step's limit: one token every 5 s, so that the refill during the seven requests stays
-   * far below one token however slow the machine (at 2/s, a loaded machine refilled one). Its key is
-   * in no hierarchy, so the limits passed here are the ones enforced.
+   * far below one token however slow the machine (at 2/s, a loaded machine refilled one). Its key
+   * is in no hierarchy, so the limits passed here are the ones enforced.
    */
   private static final List<Limit> BURST_LIMITS = List.of(Limit.perMinute("rpm", 12).withBurst(5));
 
@@ -67,11 +67,13 @@ final class RuntimeTour {
         limiter.acquire("api-key-9", "llm-api", Map.of("rpm", 1L), BURST_LIMITS);
         out.printf("  request %d: admitted%n", i);
       } catch (RateLimitExceededException e) {
-        out.printf("  request %d: rejected, retry after %d ms, headers %s%n",
+        out.printf(
+            "  request %d: rejected, retry after %d ms, headers %s%n",
             i, e.retryAfter().toMillis(), e.httpHeaders());
       }
     }
-    Duration wait = limiter.timeUntilAvailable("api-key-9", "llm-api", Map.of("rpm", 1L), BURST_LIMITS);
+    Duration wait =
+        limiter.timeUntilAvailable("api-key-9", "llm-api", Map.of("rpm", 1L), BURST_LIMITS);
     out.printf("  waiting %d ms (timeUntilAvailable) ...%n", wait.toMillis());
     Thread.sleep(wait.toMillis() + 1);
     limiter.acquire("api-key-9", "llm-api", Map.of("rpm", 1L), BURST_LIMITS);
@@ -80,11 +82,14 @@ final class RuntimeTour {
 
   private void llmTokens(RateLimiter limiter) {
     section("2. LLM call: reserve an estimate, adjust to the real token count");
-    try (Lease lease = limiter.acquire("api-key-2", "llm-api", Map.of("rps", 1L, "tpm", 500L), API_KEY_LIMITS)) {
+    try (Lease lease =
+        limiter.acquire("api-key-2", "llm-api", Map.of("rps", 1L, "tpm", 500L), API_KEY_LIMITS)) {
       lease.adjust(Map.of("tpm", 11_500L - 500L));
-      out.printf("  estimated 500 tokens, the call used 11,500: lease consumed %s%n", lease.consumed());
+      out.printf(
+          "  estimated 500 tokens, the call used 11,500: lease consumed %s%n", lease.consumed());
     }
-    out.printf("  available now: %s (negative = debt, paid back by the refill)%n",
+    out.printf(
+        "  available now: %s (negative = debt, paid back by the refill)%n",
         limiter.available("api-key-2", "llm-api", API_KEY_LIMITS));
     try {
       limiter.acquire("api-key-2", "llm-api", Map.of("rps", 1L, "tpm", 100L), API_KEY_LIMITS);
@@ -92,11 +97,17 @@ final class RuntimeTour {
       out.printf("  next call rejected: %s%n", e.violations().get(0));
     }
     try {
-      limiter.withLease("api-key-3", "llm-api", Map.of("rps", 1L, "tpm", 2_000L), API_KEY_LIMITS, lease -> {
-        throw new IllegalStateException("upstream model timed out");
-      });
+      limiter.withLease(
+          "api-key-3",
+          "llm-api",
+          Map.of("rps", 1L, "tpm", 2_000L),
+          API_KEY_LIMITS,
+          lease -> {
+            throw new IllegalStateException("upstream model timed out");
+          });
     } catch (IllegalStateException e) {
-      out.printf("  withLease body failed (%s): tokens rolled back, available %s%n",
+      out.printf(
+          "  withLease body failed (%s): tokens rolled back, available %s%n",
           e.getMessage(), limiter.available("api-key-3", "llm-api", API_KEY_LIMITS));
     }
   }
@@ -105,32 +116,50 @@ final class RuntimeTour {
     section("3. Cost: 100 admitted acquires with two limits each");
     Limit generous = Limit.perSecond("rps", 1_000);
     Limit tokens = Limit.perMinute("tpm", 1_000_000);
-    limiter.acquire("api-key-4", "llm-api", Map.of("rps", 1L, "tpm", 10L), List.of(generous, tokens));
+    limiter.acquire(
+        "api-key-4", "llm-api", Map.of("rps", 1L, "tpm", 10L), List.of(generous, tokens));
     recorder.reset();
     for (int i = 0; i < 100; i++) {
-      limiter.acquire("api-key-4", "llm-api", Map.of("rps", 1L, "tpm", 10L), List.of(generous, tokens));
+      limiter.acquire(
+          "api-key-4", "llm-api", Map.of("rps", 1L, "tpm", 10L), List.of(generous, tokens));
     }
-    out.printf("  DynamoDB calls: %d, write units: %.0f, read units: %.0f%n",
+    out.printf(
+        "  DynamoDB calls: %d, write units: %.0f, read units: %.0f%n",
         recorder.totalCalls(), recorder.writeUnits(), recorder.readUnits());
   }
 
   private void outage(DynamoDbClient client) {
     section("4. DynamoDB unreachable: BLOCK fails closed, ALLOW fails open (each logs once)");
-    AvailabilityListener printer = new AvailabilityListener() {
-      @Override
-      public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {
-        out.printf("  [%s listener] outage of %s: %s%n", policy, tableName, cause.getClass().getSimpleName());
-      }
+    AvailabilityListener printer =
+        new AvailabilityListener() {
+          @Override
+          public void onOutage(String tableName, OnUnavailable policy, Throwable cause) {
+            out.printf(
+                "  [%s listener] outage of %s: %s%n",
+                policy, tableName, cause.getClass().getSimpleName());
+          }
 
-      @Override
-      public void onRecovery(String tableName, Duration duration, long failedCalls) {
-        out.printf("  [listener] %s recovered after %d ms, %d calls failed%n", tableName, duration.toMillis(), failedCalls);
-      }
-    };
-    RateLimiter closed = RateLimiter.builder().client(client).tableName(table)
-        .onUnavailable(OnUnavailable.BLOCK).availabilityListener(printer).build();
-    RateLimiter open = RateLimiter.builder().client(client).tableName(table)
-        .onUnavailable(OnUnavailable.ALLOW).availabilityListener(printer).build();
+          @Override
+          public void onRecovery(String tableName, Duration duration, long failedCalls) {
+            out.printf(
+                "  [listener] %s recovered after %d ms, %d calls failed%n",
+                tableName, duration.toMillis(), failedCalls);
+          }
+        };
+    RateLimiter closed =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .availabilityListener(printer)
+            .build();
+    RateLimiter open =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .onUnavailable(OnUnavailable.ALLOW)
+            .availabilityListener(printer)
+            .build();
     server.stop();
     for (int i = 0; i < 2; i++) {
       try {
@@ -146,16 +175,22 @@ final class RuntimeTour {
     long start = System.nanoTime();
     awaitEnforced(() -> closed.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS));
     awaitEnforced(() -> open.acquire("api-key-5", "llm-api", Map.of("rps", 1L), API_KEY_LIMITS));
-    out.printf("  back: both limiters enforce again after %d ms (their probes noticed the recreated table)%n",
+    out.printf(
+        "  back: both limiters enforce again after %d ms (their probes noticed the recreated"
+            + " table)%n",
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** Until an acquire is enforced: during an outage limiters decide without DynamoDB until a probe succeeds. */
+  /**
+   * Until an acquire is enforced: during an outage limiters decide without DynamoDB until a probe
+   * succeeds.
+   */
   private static void awaitEnforced(Supplier<Lease> acquire) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!enforced(acquire)) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("the limiter did not notice the table's recovery within 10 s");
+        throw new IllegalStateException(
+            "the limiter did not notice the table's recovery within 10 s");
       }
       try {
         Thread.sleep(20);

@@ -23,17 +23,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The whole product on embedded defaults, in one JVM: DynamoDB Local (behind the fake of the AWS
  * rules it lacks, with the fakes of Application Auto Scaling and CloudWatch: {@link LocalAws} from
- * the operator's test-jar), a Kubernetes API that a real {@code kubectl} can use (a real kube-apiserver when
- * its binaries are built, else the in-process mock server), and the operator reconciling against
- * both. No cluster and no AWS account.
+ * the operator's test-jar), a Kubernetes API that a real {@code kubectl} can use (a real
+ * kube-apiserver when its binaries are built, else the in-process mock server), and the operator
+ * reconciling against both. No cluster and no AWS account.
  */
 public final class Sandbox implements AutoCloseable {
 
   /** Region given to tables whose spec names none. */
   public static final String DEFAULT_REGION = "us-east-1";
+
   /** How often the sandbox's operator looks at converged resources again. */
   public static final Duration RESYNC = Duration.ofSeconds(30);
-  /** How long a table stays {@code CREATING} or {@code UPDATING} after each change (AWS takes longer). */
+
+  /**
+   * How long a table stays {@code CREATING} or {@code UPDATING} after each change (AWS takes
+   * longer).
+   */
   private static final Duration BUSY_AFTER_CHANGE = Duration.ofSeconds(1);
 
   private final DynamoDbLocal dynamoDb;
@@ -41,21 +46,29 @@ public final class Sandbox implements AutoCloseable {
   private final KubernetesApi kubernetes;
   private final Operator operator;
 
-  private Sandbox(DynamoDbLocal dynamoDb, DynamoDbClient dynamoDbClient, KubernetesApi kubernetes, Operator operator) {
+  private Sandbox(
+      DynamoDbLocal dynamoDb,
+      DynamoDbClient dynamoDbClient,
+      KubernetesApi kubernetes,
+      Operator operator) {
     this.dynamoDb = dynamoDb;
     this.dynamoDbClient = dynamoDbClient;
     this.kubernetes = kubernetes;
     this.operator = operator;
   }
 
-  /** Starts DynamoDB Local, the embedded mock Kubernetes API on {@code kubernetesPort} (0 for any) and the operator. */
+  /**
+   * Starts DynamoDB Local, the embedded mock Kubernetes API on {@code kubernetesPort} (0 for any)
+   * and the operator.
+   */
   public static Sandbox start(int kubernetesPort) {
     return start(LocalKubernetes.start(kubernetesPort));
   }
 
   /**
    * Installs the CRDs into {@code kubernetes}, starts DynamoDB Local and the operator; the sandbox
-   * owns {@code kubernetes} from here on (it is closed when starting fails, and by {@link #close()}).
+   * owns {@code kubernetes} from here on (it is closed when starting fails, and by {@link
+   * #close()}).
    */
   public static Sandbox start(KubernetesApi kubernetes) {
     try {
@@ -72,9 +85,11 @@ public final class Sandbox implements AutoCloseable {
     DynamoDbLocal dynamoDb = DynamoDbLocal.start();
     DynamoDbClient dynamoDbClient = dynamoDb.client();
     AwsAccess aws = LocalAws.on(dynamoDbClient, Clock.systemUTC(), BUSY_AFTER_CHANGE).access();
-    OperatorSettings settings = new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
-    Operator operator = LimiterOperator.create(kubernetes.client(), settings, aws, Clock.systemUTC(), null,
-        new SimpleMeterRegistry());
+    OperatorSettings settings =
+        new OperatorSettings(DEFAULT_REGION, dynamoDb.endpoint(), RESYNC, Set.of());
+    Operator operator =
+        LimiterOperator.create(
+            kubernetes.client(), settings, aws, Clock.systemUTC(), null, new SimpleMeterRegistry());
     operator.start();
     return new Sandbox(dynamoDb, dynamoDbClient, kubernetes, operator);
   }
@@ -83,7 +98,8 @@ public final class Sandbox implements AutoCloseable {
     for (String crd : LimiterOperator.CRD_RESOURCES) {
       try (InputStream yaml = LimiterOperator.class.getResourceAsStream(crd)) {
         if (yaml == null) {
-          throw new IllegalStateException("CRD " + crd + " is not on the classpath; build the operator module first");
+          throw new IllegalStateException(
+              "CRD " + crd + " is not on the classpath; build the operator module first");
         }
         kubernetes.registerCrd(yaml);
       } catch (IOException e) {
@@ -97,7 +113,8 @@ public final class Sandbox implements AutoCloseable {
    * workloads built with {@code RateLimiter.fromEnvironment()} get placeholders.
    */
   private static void useLocalCredentialsUnlessConfigured() {
-    if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
+    if (System.getenv("AWS_ACCESS_KEY_ID") == null
+        && System.getProperty("aws.accessKeyId") == null) {
       System.setProperty("aws.accessKeyId", "sandbox");
       System.setProperty("aws.secretAccessKey", "sandbox");
     }

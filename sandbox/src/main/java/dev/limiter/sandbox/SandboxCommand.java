@@ -27,11 +27,13 @@ import java.util.stream.Stream;
  */
 public final class SandboxCommand {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: serve [--kube real|mock|auto] [--port N] [--kubeconfig FILE] [--samples DIR]
              demo  [--kube real|mock|auto] [--samples DIR] [--kubeconfig FILE] [--timeout SECONDS]
       --kube auto (default): a real kube-apiserver + etcd when .ci/kube-binaries has built them, else the embedded mock
-      --port: the embedded mock's port (the real API server takes a free one)""";
+      --port: the embedded mock's port (the real API server takes a free one)\
+      """;
 
   private SandboxCommand() {}
 
@@ -45,15 +47,25 @@ public final class SandboxCommand {
    * @param samples the samples directory when given
    * @param timeout how long the demo waits for a resource to become Ready
    */
-  record Options(String mode, KubeMode kube, int port, Path kubeconfig, Optional<Path> samples, Duration timeout) {
+  record Options(
+      String mode,
+      KubeMode kube,
+      int port,
+      Path kubeconfig,
+      Optional<Path> samples,
+      Duration timeout) {
 
-    /** Parses {@code [mode] [--option value | --option=value]...}; throws {@link IllegalArgumentException} on a usage error. */
+    /**
+     * Parses {@code [mode] [--option value | --option=value]...}; throws {@link
+     * IllegalArgumentException} on a usage error.
+     */
     static Options parse(String... args) {
       Deque<String> rest = new ArrayDeque<>(List.of(args));
       String mode = rest.isEmpty() || rest.peek().startsWith("--") ? "serve" : rest.pop();
       KubeMode kube = KubeMode.AUTO;
       int port = 0;
-      Path kubeconfig = Path.of(System.getProperty("java.io.tmpdir"), "limiter-sandbox", "kubeconfig");
+      Path kubeconfig =
+          Path.of(System.getProperty("java.io.tmpdir"), "limiter-sandbox", "kubeconfig");
       Path samples = null;
       Duration timeout = Duration.ofSeconds(120);
       while (!rest.isEmpty()) {
@@ -84,19 +96,33 @@ public final class SandboxCommand {
       return new Options(mode, kube, port, kubeconfig, Optional.ofNullable(samples), timeout);
     }
 
-    /** The samples directory given, else {@code config/samples} here or one level up (Maven runs modules in their folder). */
+    /**
+     * The samples directory given, else {@code config/samples} here or one level up (Maven runs
+     * modules in their folder).
+     */
     Optional<Path> samplesDirectory() {
-      return samples.or(() -> Stream.of(Path.of("config/samples"), Path.of("../config/samples")).filter(Files::isDirectory).findFirst());
+      return samples.or(
+          () ->
+              Stream.of(Path.of("config/samples"), Path.of("../config/samples"))
+                  .filter(Files::isDirectory)
+                  .findFirst());
     }
   }
 
   /** Runs the command in {@code args}; exits 1 on failure and 2 on a usage error. */
   public static void main(String[] args) throws Exception {
-    // The operator's libraries log at INFO on every reconcile; keep the console for what the sandbox says.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    // The operator jar's manifest classpath brings logback (its JSON logs for the cluster); the console is for a person.
-    System.setProperty("slf4j.provider", System.getProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"));
-    System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "WARN"));
+    // The operator's libraries log at INFO on every reconcile; keep the console for what the
+    // sandbox says.
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    // The operator jar's manifest classpath brings logback (its JSON logs for the cluster); the
+    // console is for a person.
+    System.setProperty(
+        "slf4j.provider",
+        System.getProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"));
+    System.setProperty(
+        "slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "WARN"));
     Options options = null;
     try {
       options = Options.parse(args);
@@ -136,19 +162,29 @@ public final class SandboxCommand {
    * Starts the sandbox on the Kubernetes API {@code options} ask for, writes its kubeconfig,
    * creates the samples' namespaces and prints on {@code out} what runs and how to use it.
    *
-   * @throws IllegalStateException when {@code --kube=real} is asked for without the binaries, or the
-   *     API server does not start or refuses a CRD
+   * @throws IllegalStateException when {@code --kube=real} is asked for without the binaries, or
+   *     the API server does not start or refuses a CRD
    */
   static Sandbox start(Options options, PrintStream out) {
     KubeMode kube = options.kube().resolve(KubeBinaries.find().isPresent());
-    KubernetesApi api = kube == KubeMode.REAL ? RealKubernetes.start() : LocalKubernetes.start(options.port());
+    KubernetesApi api =
+        kube == KubeMode.REAL ? RealKubernetes.start() : LocalKubernetes.start(options.port());
     Sandbox sandbox = Sandbox.start(api);
     try {
       Path kubeconfig = sandbox.writeKubeconfig(options.kubeconfig());
       Optional<Path> samples = options.samplesDirectory();
-      List<String> namespaces = samples.map(dir -> SampleNamespaces.create(sandbox.kubernetes(), dir)).orElse(List.of());
-      out.print(new SandboxBanner(kube, options.port(), sandbox.kubernetesUrl(), sandbox.kubernetesDescription(),
-          sandbox.dynamoDb().endpoint(), kubeconfig, namespaces).text());
+      List<String> namespaces =
+          samples.map(dir -> SampleNamespaces.create(sandbox.kubernetes(), dir)).orElse(List.of());
+      out.print(
+          new SandboxBanner(
+                  kube,
+                  options.port(),
+                  sandbox.kubernetesUrl(),
+                  sandbox.kubernetesDescription(),
+                  sandbox.dynamoDb().endpoint(),
+                  kubeconfig,
+                  namespaces)
+              .text());
       return sandbox;
     } catch (RuntimeException e) {
       sandbox.close();

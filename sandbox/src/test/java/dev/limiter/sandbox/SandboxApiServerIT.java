@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's sandbox commands, as written, against the sandbox in serve mode on a real
- * kube-apiserver + etcd, with the machine's {@code kubectl} ({@code KUBECTL}, else the
- * {@code PATH}; {@code .ci/run} provides one). Fails, naming {@code .ci/kube-binaries}, where the
- * binaries are absent and cannot be built.
+ * kube-apiserver + etcd, with the machine's {@code kubectl} ({@code KUBECTL}, else the {@code
+ * PATH}; {@code .ci/run} provides one). Fails, naming {@code .ci/kube-binaries}, where the binaries
+ * are absent and cannot be built.
  */
 class SandboxApiServerIT {
 
@@ -33,16 +33,27 @@ class SandboxApiServerIT {
 
   @BeforeAll
   static void start(@TempDir Path directory) {
-    // as the rest of the tier: a machine with Go builds missing binaries here (the sandbox itself never does)
+    // as the rest of the tier: a machine with Go builds missing binaries here (the sandbox itself
+    // never does)
     KubeBinaries.locate();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     long started = System.nanoTime();
     try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      sandbox = SandboxCommand.start(SandboxCommand.Options.parse(
-          "serve", "--kube=real", "--kubeconfig", directory.resolve("kubeconfig").toString(), "--samples", SAMPLES.toString()), out);
+      sandbox =
+          SandboxCommand.start(
+              SandboxCommand.Options.parse(
+                  "serve",
+                  "--kube=real",
+                  "--kubeconfig",
+                  directory.resolve("kubeconfig").toString(),
+                  "--samples",
+                  SAMPLES.toString()),
+              out);
     }
     banner = printed.toString(StandardCharsets.UTF_8);
-    System.out.printf("sandbox on the real API server up in %d ms:%n%s", Duration.ofNanos(System.nanoTime() - started).toMillis(), banner);
+    System.out.printf(
+        "sandbox on the real API server up in %d ms:%n%s",
+        Duration.ofNanos(System.nanoTime() - started).toMillis(), banner);
     kubectl = Kubectl.against(directory.resolve("kubeconfig"));
   }
 
@@ -60,7 +71,8 @@ class SandboxApiServerIT {
         .contains("Namespaces for the samples: team-a, team-b.")
         .contains("  kubectl apply -f config/samples/" + System.lineSeparator())
         .doesNotContain("--validate=false");
-    assertThat(kubectl.succeed("version", "-o", "json")).contains("\"gitVersion\": \"v" + KubeBinaries.KUBERNETES_VERSION + "\"");
+    assertThat(kubectl.succeed("version", "-o", "json"))
+        .contains("\"gitVersion\": \"v" + KubeBinaries.KUBERNETES_VERSION + "\"");
   }
 
   @Test
@@ -71,52 +83,88 @@ class SandboxApiServerIT {
             "ratelimitertable.limiter.dev/api-limits created",
             "ratelimitertable.limiter.dev/llm-limits created");
 
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      List<String> lines = kubectl.succeed("get", "rlt", "-A").lines().toList();
-      assertThat(lines).hasSize(3);
-      assertThat(lines.get(0).split("\\s+")).containsExactly("NAMESPACE", "NAME", "READY", "TABLE", "BILLING", "READ", "WRITE", "AGE");
-      assertThat(lines.get(1).split("\\s+")).startsWith("team-a", "llm-limits", "True", "team-a-llm-limits", "Provisioned", "30", "300");
-      assertThat(lines.get(2).split("\\s+")).startsWith("team-b", "api-limits", "True", "team-b-api-limits", "OnDemand");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              List<String> lines = kubectl.succeed("get", "rlt", "-A").lines().toList();
+              assertThat(lines).hasSize(3);
+              assertThat(lines.get(0).split("\\s+"))
+                  .containsExactly(
+                      "NAMESPACE", "NAME", "READY", "TABLE", "BILLING", "READ", "WRITE", "AGE");
+              assertThat(lines.get(1).split("\\s+"))
+                  .startsWith(
+                      "team-a",
+                      "llm-limits",
+                      "True",
+                      "team-a-llm-limits",
+                      "Provisioned",
+                      "30",
+                      "300");
+              assertThat(lines.get(2).split("\\s+"))
+                  .startsWith("team-b", "api-limits", "True", "team-b-api-limits", "OnDemand");
+            });
 
     String described = kubectl.succeed("describe", "rlt", "-n", "team-a", "llm-limits");
-    assertThat(described).containsPattern("(?m)^Status:$").containsPattern("(?m)^    Type: +Ready$");
+    assertThat(described)
+        .containsPattern("(?m)^Status:$")
+        .containsPattern("(?m)^    Type: +Ready$");
     String events = described.substring(described.indexOf("\nEvents:"));
     assertThat(events)
         .doesNotContain("<none>")
         .containsPattern("(?m)^  Normal +Reconcile +\\S+ +\\S+ +.*team-a-llm-limits");
-    assertThat(kubectl.succeed("get", "configmap", "llm-limits-limiter", "-n", "team-a", "-o", "jsonpath={.data.LIMITER_TABLE_NAME}"))
+    assertThat(
+            kubectl.succeed(
+                "get",
+                "configmap",
+                "llm-limits-limiter",
+                "-n",
+                "team-a",
+                "-o",
+                "jsonpath={.data.LIMITER_TABLE_NAME}"))
         .isEqualTo("team-a-llm-limits");
   }
 
   @Test
-  void anInvalidSpecIsRefusedAtApplyTimeWithTheServersMessage(@TempDir Path directory) throws Exception {
-    Path sideways = Files.writeString(directory.resolve("sideways.yaml"), """
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: sideways, namespace: team-b}
-        spec:
-          billing: {mode: Sideways}
-        """);
+  void anInvalidSpecIsRefusedAtApplyTimeWithTheServersMessage(@TempDir Path directory)
+      throws Exception {
+    Path sideways =
+        Files.writeString(
+            directory.resolve("sideways.yaml"),
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: sideways, namespace: team-b}
+            spec:
+              billing: {mode: Sideways}
+            """);
     Kubectl.Result refused = kubectl.run("apply", "-f", sideways.toString());
     assertThat(refused.exitCode()).as("%s", refused).isNotZero();
     assertThat(refused.stderr())
         .contains("The RateLimiterTable \"sideways\" is invalid")
-        .contains("spec.billing.mode: Unsupported value: \"Sideways\": supported values: \"OnDemand\", \"Provisioned\"");
+        .contains(
+            "spec.billing.mode: Unsupported value: \"Sideways\": supported values: \"OnDemand\","
+                + " \"Provisioned\"");
 
-    Path misspelt = Files.writeString(directory.resolve("misspelt.yaml"), """
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: misspelt, namespace: team-b}
-        spec:
-          billing: {mode: OnDemand}
-          deletionProtecton: false
-        """);
+    Path misspelt =
+        Files.writeString(
+            directory.resolve("misspelt.yaml"),
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: misspelt, namespace: team-b}
+            spec:
+              billing: {mode: OnDemand}
+              deletionProtecton: false
+            """);
     Kubectl.Result unknown = kubectl.run("apply", "-f", misspelt.toString());
     assertThat(unknown.exitCode()).as("%s", unknown).isNotZero();
     assertThat(unknown.stderr()).contains("unknown field \"spec.deletionProtecton\"");
 
-    assertThat(kubectl.run("get", "rlt", "-n", "team-b", "sideways").stderr()).contains("\"sideways\" not found");
-    assertThat(kubectl.run("get", "rlt", "-n", "team-b", "misspelt").stderr()).contains("\"misspelt\" not found");
+    assertThat(kubectl.run("get", "rlt", "-n", "team-b", "sideways").stderr())
+        .contains("\"sideways\" not found");
+    assertThat(kubectl.run("get", "rlt", "-n", "team-b", "misspelt").stderr())
+        .contains("\"misspelt\" not found");
   }
 }

@@ -12,9 +12,12 @@ class SandboxCommandTest {
   @Test
   void theCommandLineTakesKubeAsOptionValueOrOptionEqualsValueAndDefaultsToAuto() {
     assertThat(SandboxCommand.Options.parse("serve").kube()).isEqualTo(KubeMode.AUTO);
-    assertThat(SandboxCommand.Options.parse("serve", "--kube", "real").kube()).isEqualTo(KubeMode.REAL);
-    assertThat(SandboxCommand.Options.parse("demo", "--kube=MOCK", "--samples=x").kube()).isEqualTo(KubeMode.MOCK);
-    assertThat(SandboxCommand.Options.parse("demo", "--samples=x").samples()).isEqualTo(Optional.of(Path.of("x")));
+    assertThat(SandboxCommand.Options.parse("serve", "--kube", "real").kube())
+        .isEqualTo(KubeMode.REAL);
+    assertThat(SandboxCommand.Options.parse("demo", "--kube=MOCK", "--samples=x").kube())
+        .isEqualTo(KubeMode.MOCK);
+    assertThat(SandboxCommand.Options.parse("demo", "--samples=x").samples())
+        .isEqualTo(Optional.of(Path.of("x")));
     assertThatThrownBy(() -> SandboxCommand.Options.parse("serve", "--kube=kind"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--kube must be real, mock or auto, got kind");

@@ -33,10 +33,14 @@ class StubbedRateLimiterTest {
 
   @Test
   void aStubbedRefusalDrivesTheWorkloadsTooManyRequestsAnswer() {
-    Violation exhausted = new Violation("key-1", "llm-api", "rpm", 60, 0, 1, Duration.ofSeconds(30));
-    ChatEndpoint endpoint = new ChatEndpoint(stub(() -> {
-      throw new RateLimitExceededException(List.of(exhausted));
-    }));
+    Violation exhausted =
+        new Violation("key-1", "llm-api", "rpm", 60, 0, 1, Duration.ofSeconds(30));
+    ChatEndpoint endpoint =
+        new ChatEndpoint(
+            stub(
+                () -> {
+                  throw new RateLimitExceededException(List.of(exhausted));
+                }));
 
     assertThat(endpoint.handle("key-1", () -> "answer")).isEqualTo("429 Retry-After: 30");
     assertThat(calls).containsExactly("acquire key-1/llm-api {rpm=1} [rpm]");
@@ -55,29 +59,49 @@ class StubbedRateLimiterTest {
     ChatEndpoint endpoint = new ChatEndpoint(stub(() -> new RecordingLease(calls)));
     IllegalStateException modelDown = new IllegalStateException("model down");
 
-    assertThatThrownBy(() -> endpoint.handle("key-1", () -> {
-      throw modelDown;
-    })).isSameAs(modelDown);
+    assertThatThrownBy(
+            () ->
+                endpoint.handle(
+                    "key-1",
+                    () -> {
+                      throw modelDown;
+                    }))
+        .isSameAs(modelDown);
     assertThat(calls).containsExactly("acquire key-1/llm-api {rpm=1} [rpm]", "rollback");
   }
 
-  /** What a workload writes: one model call per request, answered with HTTP 429 when over the limit. */
+  /**
+   * What a workload writes: one model call per request, answered with HTTP 429 when over the limit.
+   */
   private record ChatEndpoint(RateLimiter limiter) {
     String handle(String apiKey, Supplier<String> model) {
       try {
-        return limiter.withLease(apiKey, "llm-api", Map.of("rpm", 1L), LIMITS, lease -> model.get());
+        return limiter.withLease(
+            apiKey, "llm-api", Map.of("rpm", 1L), LIMITS, lease -> model.get());
       } catch (RateLimitExceededException e) {
         return "429 Retry-After: " + e.httpHeaders().get("Retry-After");
       }
     }
   }
 
-  /** A limiter whose acquires answer with {@code answer} (a lease, or a thrown refusal); nothing else is stubbed. */
+  /**
+   * A limiter whose acquires answer with {@code answer} (a lease, or a thrown refusal); nothing
+   * else is stubbed.
+   */
   private RateLimiter stub(Supplier<Lease> answer) {
     return new RateLimiter() {
       @Override
-      public Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
-        calls.add("acquire " + entityId + "/" + resource + " " + consume + " " + limits.stream().map(Limit::name).toList());
+      public Lease acquire(
+          String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+        calls.add(
+            "acquire "
+                + entityId
+                + "/"
+                + resource
+                + " "
+                + consume
+                + " "
+                + limits.stream().map(Limit::name).toList());
         return answer.get();
       }
 
@@ -87,13 +111,14 @@ class StubbedRateLimiterTest {
       }
 
       @Override
-      public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume,
-                                                   List<Limit> limits) {
+      public CompletableFuture<Lease> acquireAsync(
+          String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
         throw new UnsupportedOperationException("not stubbed");
       }
 
       @Override
-      public CompletableFuture<Lease> acquireAsync(String entityId, String resource, Map<String, Long> consume) {
+      public CompletableFuture<Lease> acquireAsync(
+          String entityId, String resource, Map<String, Long> consume) {
         throw new UnsupportedOperationException("not stubbed");
       }
 
@@ -103,7 +128,8 @@ class StubbedRateLimiterTest {
       }
 
       @Override
-      public Duration timeUntilAvailable(String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
+      public Duration timeUntilAvailable(
+          String entityId, String resource, Map<String, Long> needed, List<Limit> limits) {
         throw new UnsupportedOperationException("not stubbed");
       }
 

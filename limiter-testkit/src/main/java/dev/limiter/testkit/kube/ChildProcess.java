@@ -38,10 +38,7 @@ final class ChildProcess {
     full.addAll(command);
     try {
       Process guard =
-          new ProcessBuilder(full)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+          new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       return new ChildProcess(name, guard, log);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);

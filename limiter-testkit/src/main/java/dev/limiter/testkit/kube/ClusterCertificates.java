@@ -147,7 +147,8 @@ final class ClusterCertificates {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
       throws OperatorCreationException, GeneralSecurityException {
     return new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
   }
 
   private static void write(Path file, Object pemObject) throws IOException {

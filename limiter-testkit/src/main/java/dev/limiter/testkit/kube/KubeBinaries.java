@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the kube-apiserver and etcd binaries of the real-server tier are: built by the
- * repository's {@code .ci/kube-binaries} into {@code $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/}
- * (fabric8 kube-api-test's layout).
+ * Where the kube-apiserver and etcd binaries of the real-server tier are: built by the repository's
+ * {@code .ci/kube-binaries} into {@code $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/} (fabric8
+ * kube-api-test's layout).
  *
  * @param apiServer the kube-apiserver executable
  * @param etcd the etcd executable
@@ -26,9 +26,9 @@ public record KubeBinaries(Path apiServer, Path etcd) {
   public static final String SCRIPT = ".ci/kube-binaries";
 
   /**
-   * Finds the binaries in the cache ({@code KUBE_API_TEST_DIR}, else
-   * {@code $XDG_CACHE_HOME/limiter-operator/kube-api-test}, else
-   * {@code ~/.cache/limiter-operator/kube-api-test}); if they are absent, builds them with {@value
+   * Finds the binaries in the cache ({@code KUBE_API_TEST_DIR}, else {@code
+   * $XDG_CACHE_HOME/limiter-operator/kube-api-test}, else {@code
+   * ~/.cache/limiter-operator/kube-api-test}); if they are absent, builds them with {@value
    * #SCRIPT} when Go is installed.
    *
    * @throws IllegalStateException when they are absent and cannot be built here; the message names
@@ -39,8 +39,8 @@ public record KubeBinaries(Path apiServer, Path etcd) {
   }
 
   /**
-   * The binaries when they are already in the cache (see {@link #locate()} for where); never
-   * builds them.
+   * The binaries when they are already in the cache (see {@link #locate()} for where); never builds
+   * them.
    */
   public static Optional<KubeBinaries> find() {
     return find(System.getenv());
@@ -55,7 +55,10 @@ public record KubeBinaries(Path apiServer, Path etcd) {
     return versionDirectory(System.getenv());
   }
 
-  /** {@link #locate()} with the given environment, looking for the script from {@code workingDirectory} up. */
+  /**
+   * {@link #locate()} with the given environment, looking for the script from {@code
+   * workingDirectory} up.
+   */
   static KubeBinaries locate(Map<String, String> env, Path workingDirectory) {
     Path directory = versionDirectory(env);
     return present(directory).orElseGet(() -> build(directory, env, workingDirectory));
@@ -68,7 +71,8 @@ public record KubeBinaries(Path apiServer, Path etcd) {
     } else if (env.get("XDG_CACHE_HOME") != null) {
       cache = Path.of(env.get("XDG_CACHE_HOME"), "limiter-operator", "kube-api-test");
     } else {
-      cache = Path.of(System.getProperty("user.home"), ".cache", "limiter-operator", "kube-api-test");
+      cache =
+          Path.of(System.getProperty("user.home"), ".cache", "limiter-operator", "kube-api-test");
     }
     return cache.resolve("k8s").resolve(KUBERNETES_VERSION + "-linux-amd64");
   }
@@ -81,7 +85,8 @@ public record KubeBinaries(Path apiServer, Path etcd) {
         : Optional.empty();
   }
 
-  private static KubeBinaries build(Path directory, Map<String, String> env, Path workingDirectory) {
+  private static KubeBinaries build(
+      Path directory, Map<String, String> env, Path workingDirectory) {
     Optional<Path> script = findScript(workingDirectory);
     if (script.isEmpty() || !onPath("go", env.get("PATH"))) {
       throw new IllegalStateException(

@@ -56,7 +56,8 @@ public final class Kubectl {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "no kubectl: set KUBECTL or put kubectl on the PATH (.ci/run fetches one)")),
+                        "no kubectl: set KUBECTL or put kubectl on the PATH (.ci/run fetches"
+                            + " one)")),
         kubeconfig);
   }
 
@@ -81,16 +82,19 @@ public final class Kubectl {
 
   /** Runs {@code kubectl --kubeconfig <file> <args>} and waits for it (two minutes at most). */
   public Result run(String... args) {
-    List<String> command = new ArrayList<>(List.of(executable.toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(executable.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).start();
       process.getOutputStream().close();
-      CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+      CompletableFuture<String> stderr =
+          CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
       String stdout = read(process.getInputStream());
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+        throw new IllegalStateException(
+            "kubectl " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
       }
       return new Result(process.exitValue(), stdout, stderr.join());
     } catch (IOException e) {

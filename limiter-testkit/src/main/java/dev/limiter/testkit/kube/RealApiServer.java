@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * ServiceAccounts, garbage-collects owned objects, aggregates ClusterRoles (the built-in {@code
  * view}, {@code edit} and {@code admin} grant nothing here), or runs pods — the {@code
  * ServiceAccount} admission plugin is off for that reason, as in controller-runtime's envtest. The
- * {@code OwnerReferencesPermissionEnforcement} admission plugin is on, as on OpenShift, so that an owner
- * reference with {@code blockOwnerDeletion} needs the right to update the owner's finalizers.
+ * {@code OwnerReferencesPermissionEnforcement} admission plugin is on, as on OpenShift, so that an
+ * owner reference with {@code blockOwnerDeletion} needs the right to update the owner's finalizers.
  *
  * <p>Starting takes seconds, so a test class starts one in {@code @BeforeAll}, or uses {@link
  * #shared()} for one per JVM.
@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 public final class RealApiServer implements AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-  private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+  private static final String SERVICE_ACCOUNT_ISSUER =
+      "https://kubernetes.default.svc.cluster.local";
 
   private static RealApiServer shared;
 
@@ -62,7 +63,9 @@ public final class RealApiServer implements AutoCloseable {
     this.certificates = certificates;
     this.kubeconfig = kubeconfig;
     this.adminClient =
-        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(readString(kubeconfig))).build();
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(readString(kubeconfig)))
+            .build();
   }
 
   /**
@@ -96,7 +99,8 @@ public final class RealApiServer implements AutoCloseable {
                   "--listen-peer-urls=" + peerUrl,
                   "--initial-advertise-peer-urls=" + peerUrl,
                   "--initial-cluster=default=" + peerUrl,
-                  // a throw-away store: durability across power loss buys nothing, fsyncs cost seconds
+                  // a throw-away store: durability across power loss buys nothing, fsyncs cost
+                  // seconds
                   "--unsafe-no-fsync",
                   "--log-level=warn"));
       // etcd needs no certificates: it starts while they are generated
@@ -122,7 +126,8 @@ public final class RealApiServer implements AutoCloseable {
                   "--service-account-signing-key-file=" + certificates.serviceAccountKey,
                   "--service-cluster-ip-range=10.0.0.0/24",
                   "--disable-admission-plugins=ServiceAccount",
-                  // as on OpenShift: setting blockOwnerDeletion needs permission to update the owner's finalizers
+                  // as on OpenShift: setting blockOwnerDeletion needs permission to update the
+                  // owner's finalizers
                   "--enable-admission-plugins=OwnerReferencesPermissionEnforcement"));
       String url = "https://127.0.0.1:" + port;
       Path kubeconfig = writeKubeconfig(directory, url, certificates);
@@ -153,7 +158,9 @@ public final class RealApiServer implements AutoCloseable {
     return shared;
   }
 
-  /** A client authenticated as a cluster admin ({@code system:masters}); closed by {@link #close()}. */
+  /**
+   * A client authenticated as a cluster admin ({@code system:masters}); closed by {@link #close()}.
+   */
   public KubernetesClient adminClient() {
     return adminClient;
   }
@@ -182,9 +189,9 @@ public final class RealApiServer implements AutoCloseable {
   }
 
   /**
-   * A client configuration that authenticates with a bearer token only (e.g. a ServiceAccount
-   * token from the TokenRequest API), trusting this server's CA, ignoring any kubeconfig or
-   * environment of the machine.
+   * A client configuration that authenticates with a bearer token only (e.g. a ServiceAccount token
+   * from the TokenRequest API), trusting this server's CA, ignoring any kubeconfig or environment
+   * of the machine.
    */
   public Config tokenConfig(String bearerToken) {
     return new ConfigBuilder(Config.empty())
@@ -208,7 +215,10 @@ public final class RealApiServer implements AutoCloseable {
     String last = "no answer yet";
     // Without the client's own retries (exponential backoff on a refused connection), so that each
     // poll is one request and readiness is seen within the poll interval.
-    Config once = new ConfigBuilder(Config.fromKubeconfig(readString(kubeconfig))).withRequestRetryBackoffLimit(0).build();
+    Config once =
+        new ConfigBuilder(Config.fromKubeconfig(readString(kubeconfig)))
+            .withRequestRetryBackoffLimit(0)
+            .build();
     try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(once).build()) {
       while (System.nanoTime() < deadline) {
         etcd.requireAlive();

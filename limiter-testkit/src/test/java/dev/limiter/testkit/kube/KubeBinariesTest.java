@@ -17,12 +17,17 @@ class KubeBinariesTest {
 
   @Test
   void theCacheIsKubeApiTestDirThenXdgCacheHomeThenHomeCache() {
-    assertThat(KubeBinaries.versionDirectory(Map.of("KUBE_API_TEST_DIR", "/c", "XDG_CACHE_HOME", "/x")))
+    assertThat(
+            KubeBinaries.versionDirectory(
+                Map.of("KUBE_API_TEST_DIR", "/c", "XDG_CACHE_HOME", "/x")))
         .isEqualTo(Path.of("/c/k8s/1.34.4-linux-amd64"));
     assertThat(KubeBinaries.versionDirectory(Map.of("XDG_CACHE_HOME", "/x")))
         .isEqualTo(Path.of("/x/limiter-operator/kube-api-test/k8s/1.34.4-linux-amd64"));
     assertThat(KubeBinaries.versionDirectory(Map.of()))
-        .isEqualTo(Path.of(System.getProperty("user.home"), ".cache/limiter-operator/kube-api-test/k8s/1.34.4-linux-amd64"));
+        .isEqualTo(
+            Path.of(
+                System.getProperty("user.home"),
+                ".cache/limiter-operator/kube-api-test/k8s/1.34.4-linux-amd64"));
   }
 
   @Test
@@ -33,7 +38,9 @@ class KubeBinariesTest {
 
     KubeBinaries found = KubeBinaries.locate(Map.of("KUBE_API_TEST_DIR", temp.toString()), temp);
 
-    assertThat(found).isEqualTo(new KubeBinaries(directory.resolve("kube-apiserver"), directory.resolve("etcd")));
+    assertThat(found)
+        .isEqualTo(
+            new KubeBinaries(directory.resolve("kube-apiserver"), directory.resolve("etcd")));
   }
 
   @Test
@@ -56,7 +63,11 @@ class KubeBinariesTest {
     Files.createDirectories(temp.resolve("repo/.ci"));
     Files.writeString(temp.resolve("repo/.ci/kube-binaries"), "exit 1\n");
 
-    assertThatThrownBy(() -> KubeBinaries.locate(Map.of("KUBE_API_TEST_DIR", temp.resolve("cache").toString(), "PATH", ""), module))
+    assertThatThrownBy(
+            () ->
+                KubeBinaries.locate(
+                    Map.of("KUBE_API_TEST_DIR", temp.resolve("cache").toString(), "PATH", ""),
+                    module))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(".ci/kube-binaries")
         .hasMessageContaining("Go is not on PATH");
@@ -66,25 +77,36 @@ class KubeBinariesTest {
   void withGoOnPathMissingBinariesAreBuiltByTheScript() throws IOException {
     Path module = Files.createDirectories(temp.resolve("repo/operator"));
     Files.createDirectories(temp.resolve("repo/.ci"));
-    Files.writeString(temp.resolve("repo/.ci/kube-binaries"), String.join("\n",
-        "out=\"$KUBE_API_TEST_DIR/k8s/1.34.4-linux-amd64\"",
-        "mkdir -p \"$out\" && printf '#!/bin/sh\\n' | tee \"$out/kube-apiserver\" > \"$out/etcd\"",
-        "chmod +x \"$out/kube-apiserver\" \"$out/etcd\"",
-        "echo \"$out\"", ""));
+    Files.writeString(
+        temp.resolve("repo/.ci/kube-binaries"),
+        String.join(
+            "\n",
+            "out=\"$KUBE_API_TEST_DIR/k8s/1.34.4-linux-amd64\"",
+            "mkdir -p \"$out\" && printf '#!/bin/sh\\n"
+                + "' | tee \"$out/kube-apiserver\" > \"$out/etcd\"",
+            "chmod +x \"$out/kube-apiserver\" \"$out/etcd\"",
+            "echo \"$out\"",
+            ""));
     Path bin = Files.createDirectories(temp.resolve("bin"));
     executable(bin.resolve("go"));
     Path cache = temp.resolve("cache");
 
-    KubeBinaries built = KubeBinaries.locate(
-        Map.of("KUBE_API_TEST_DIR", cache.toString(), "PATH", bin + ":/usr/bin:/bin"), module);
+    KubeBinaries built =
+        KubeBinaries.locate(
+            Map.of("KUBE_API_TEST_DIR", cache.toString(), "PATH", bin + ":/usr/bin:/bin"), module);
 
-    assertThat(built.apiServer()).isExecutable().isEqualTo(cache.resolve("k8s/1.34.4-linux-amd64/kube-apiserver"));
+    assertThat(built.apiServer())
+        .isExecutable()
+        .isEqualTo(cache.resolve("k8s/1.34.4-linux-amd64/kube-apiserver"));
     assertThat(built.etcd()).isExecutable();
   }
 
   @Test
   void outsideTheRepositoryTheErrorSaysTheScriptIsMissing() {
-    assertThatThrownBy(() -> KubeBinaries.locate(Map.of("KUBE_API_TEST_DIR", temp.resolve("cache").toString()), temp))
+    assertThatThrownBy(
+            () ->
+                KubeBinaries.locate(
+                    Map.of("KUBE_API_TEST_DIR", temp.resolve("cache").toString()), temp))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no .ci/kube-binaries in " + temp);
   }

@@ -56,37 +56,84 @@ class RealApiServerApiServerIT {
   @Test
   void aServiceAccountTokenAuthenticatesAndRbacGrantsOnlyWhatIsBound() {
     KubernetesClient admin = server.adminClient();
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("rbac-check").endMetadata().build()).create();
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("rbac-check").endMetadata().build())
+        .create();
     ServiceAccount account =
-        admin.serviceAccounts().inNamespace("rbac-check")
-            .resource(new ServiceAccountBuilder().withNewMetadata().withName("reader").endMetadata().build())
+        admin
+            .serviceAccounts()
+            .inNamespace("rbac-check")
+            .resource(
+                new ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName("reader")
+                    .endMetadata()
+                    .build())
             .create();
     TokenRequest token =
-        admin.serviceAccounts().inNamespace("rbac-check").withName(account.getMetadata().getName())
-            .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build());
+        admin
+            .serviceAccounts()
+            .inNamespace("rbac-check")
+            .withName(account.getMetadata().getName())
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(600L)
+                    .endSpec()
+                    .build());
 
     try (KubernetesClient reader =
-        new KubernetesClientBuilder().withConfig(server.tokenConfig(token.getStatus().getToken())).build()) {
+        new KubernetesClientBuilder()
+            .withConfig(server.tokenConfig(token.getStatus().getToken()))
+            .build()) {
       assertThatThrownBy(() -> reader.configMaps().inNamespace("rbac-check").list())
           .isInstanceOf(KubernetesClientException.class)
           .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
 
-      admin.rbac().roles().inNamespace("rbac-check")
-          .resource(new RoleBuilder()
-              .withNewMetadata().withName("configmap-reader").endMetadata()
-              .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get", "list").endRule()
-              .build())
+      admin
+          .rbac()
+          .roles()
+          .inNamespace("rbac-check")
+          .resource(
+              new RoleBuilder()
+                  .withNewMetadata()
+                  .withName("configmap-reader")
+                  .endMetadata()
+                  .addNewRule()
+                  .withApiGroups("")
+                  .withResources("configmaps")
+                  .withVerbs("get", "list")
+                  .endRule()
+                  .build())
           .create();
-      admin.rbac().roleBindings().inNamespace("rbac-check")
-          .resource(new RoleBindingBuilder()
-              .withNewMetadata().withName("reader-configmaps").endMetadata()
-              .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("configmap-reader").endRoleRef()
-              .addNewSubject().withKind("ServiceAccount").withName("reader").withNamespace("rbac-check").endSubject()
-              .build())
+      admin
+          .rbac()
+          .roleBindings()
+          .inNamespace("rbac-check")
+          .resource(
+              new RoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName("reader-configmaps")
+                  .endMetadata()
+                  .withNewRoleRef()
+                  .withApiGroup("rbac.authorization.k8s.io")
+                  .withKind("Role")
+                  .withName("configmap-reader")
+                  .endRoleRef()
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName("reader")
+                  .withNamespace("rbac-check")
+                  .endSubject()
+                  .build())
           .create();
 
       // the authorizer sees a new binding through its informer, a moment after the create returns
-      Awaitility.await("the binding takes effect").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+      Awaitility.await("the binding takes effect")
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
           .until(() -> reader.configMaps().inNamespace("rbac-check").list().getItems() != null);
       assertThatThrownBy(() -> reader.secrets().inNamespace("rbac-check").list())
           .isInstanceOf(KubernetesClientException.class)
@@ -107,7 +154,8 @@ class RealApiServerApiServerIT {
 
     assertThat(Files.exists(directory)).isFalse();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (started.stream().anyMatch(RealApiServerApiServerIT::alive) && System.nanoTime() < deadline) {
+    while (started.stream().anyMatch(RealApiServerApiServerIT::alive)
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertThat(started).noneMatch(RealApiServerApiServerIT::alive);
@@ -115,7 +163,10 @@ class RealApiServerApiServerIT {
   }
 
   private static Set<Long> descendants() {
-    return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
+    return ProcessHandle.current()
+        .descendants()
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toCollection(HashSet::new));
   }
 
   private static boolean alive(long pid) {

@@ -15,15 +15,15 @@ import io.fabric8.generator.annotation.Required;
  * @param indexes Inherit: every GSI scales with the same bounds; None: only the table
  */
 public record Autoscaling(
-    @JsonPropertyDescription("Read capacity bounds and target utilization")
-    @Required
-    ScalingBounds read,
-    @JsonPropertyDescription("Write capacity bounds and target utilization")
-    @Required
-    ScalingBounds write,
-    @JsonPropertyDescription("Inherit (default): every global secondary index scales with the same bounds; None: the table only")
-    @Default("Inherit")
-    IndexScaling indexes) {
+    @JsonPropertyDescription("Read capacity bounds and target utilization") @Required
+        ScalingBounds read,
+    @JsonPropertyDescription("Write capacity bounds and target utilization") @Required
+        ScalingBounds write,
+    @JsonPropertyDescription(
+            "Inherit (default): every global secondary index scales with the same bounds; None: the"
+                + " table only")
+        @Default("Inherit")
+        IndexScaling indexes) {
 
   /** Whether GSIs scale too (the default). */
   public boolean scalesIndexes() {

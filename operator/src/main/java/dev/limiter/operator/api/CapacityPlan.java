@@ -13,13 +13,14 @@ import io.fabric8.generator.annotation.Required;
  * @param headroomPercent extra capacity above the computed need
  */
 public record CapacityPlan(
-    @JsonPropertyDescription("Acquires per second")
-    @Required @Min(1) @Max(1000000)
-    Long requestsPerSecond,
-    @JsonPropertyDescription("Acquires per second on cascading children, which also consume their parent")
-    @Min(0) @Max(1000000)
-    Long cascadeRequestsPerSecond,
+    @JsonPropertyDescription("Acquires per second") @Required @Min(1) @Max(1000000)
+        Long requestsPerSecond,
+    @JsonPropertyDescription(
+            "Acquires per second on cascading children, which also consume their parent")
+        @Min(0)
+        @Max(1000000)
+        Long cascadeRequestsPerSecond,
     @JsonPropertyDescription("Extra capacity above the computed need, in percent; default 20")
-    @Min(0) @Max(400)
-    Integer headroomPercent) {
-}
+        @Min(0)
+        @Max(400)
+        Integer headroomPercent) {}

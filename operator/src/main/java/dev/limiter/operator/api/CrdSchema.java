@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /**
- * The OpenAPI schema of a kind as the CRD the operator ships states it ({@code crds/}, on the classpath
- * under {@code META-INF/crds}), applied by the operator itself. The API server refuses what breaks it, but
- * objects can be stored without admission (a sandbox, a CRD downgrade, a hand edit), so every bound it
- * states is checked again here and reported with its field path. CEL rules are not evaluated here: the
- * planners check what they say.
+ * The OpenAPI schema of a kind as the CRD the operator ships states it ({@code crds/}, on the
+ * classpath under {@code META-INF/crds}), applied by the operator itself. The API server refuses
+ * what breaks it, but objects can be stored without admission (a sandbox, a CRD downgrade, a hand
+ * edit), so every bound it states is checked again here and reported with its field path. CEL rules
+ * are not evaluated here: the planners check what they say.
  */
 public final class CrdSchema {
 
@@ -44,7 +44,10 @@ public final class CrdSchema {
     this.root = root;
   }
 
-  /** One thing the schema refuses, at a Kubernetes-style field path such as {@code spec.entities[0].id}. */
+  /**
+   * One thing the schema refuses, at a Kubernetes-style field path such as {@code
+   * spec.entities[0].id}.
+   */
   public record Violation(String path, String message) implements Serializable {
     @Override
     public String toString() {
@@ -53,11 +56,13 @@ public final class CrdSchema {
   }
 
   /**
-   * Everything the schema refuses in {@code resource}'s spec: first what the reader had to leave out (see
-   * {@link LenientResourceReader}), then what the spec's values break; a missing spec is refused too.
+   * Everything the schema refuses in {@code resource}'s spec: first what the reader had to leave
+   * out (see {@link LenientResourceReader}), then what the spec's values break; a missing spec is
+   * refused too.
    */
   public static List<Violation> specViolations(CustomResource<?, ?> resource) {
-    List<Violation> found = new ArrayList<>(resource instanceof LenientlyRead read ? read.unreadable() : List.of());
+    List<Violation> found =
+        new ArrayList<>(resource instanceof LenientlyRead read ? read.unreadable() : List.of());
     if (resource.getSpec() == null) {
       if (found.isEmpty()) {
         found.add(new Violation("spec", "is required"));
@@ -73,8 +78,11 @@ public final class CrdSchema {
 
   /** {@code violations} in one message, the first {@value #NAMED} of them spelled out. */
   public static String describe(List<Violation> violations) {
-    String named = violations.stream().limit(NAMED).map(Violation::toString).collect(Collectors.joining("; "));
-    return violations.size() <= NAMED ? named : named + "; and " + (violations.size() - NAMED) + " more";
+    String named =
+        violations.stream().limit(NAMED).map(Violation::toString).collect(Collectors.joining("; "));
+    return violations.size() <= NAMED
+        ? named
+        : named + "; and " + (violations.size() - NAMED) + " more";
   }
 
   /** The schema of {@code kind}'s served version, from its shipped CRD. */
@@ -95,15 +103,16 @@ public final class CrdSchema {
           return new CrdSchema(version.path("schema").path("openAPIV3Schema"));
         }
       }
-      throw new IllegalStateException(file + " does not serve version " + HasMetadata.getVersion(type));
+      throw new IllegalStateException(
+          file + " does not serve version " + HasMetadata.getVersion(type));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Everything the schema refuses in {@code value}, the model's {@code field} (e.g. {@code spec}) of an
-   * object of this kind; nothing for an absent value.
+   * Everything the schema refuses in {@code value}, the model's {@code field} (e.g. {@code spec})
+   * of an object of this kind; nothing for an absent value.
    */
   public List<Violation> violations(String field, Object value) {
     List<Violation> found = new ArrayList<>();
@@ -115,9 +124,10 @@ public final class CrdSchema {
   }
 
   /**
-   * Removes from {@code value} (raw JSON of {@code field}) what no model type can hold: values of the wrong
-   * JSON type, strings outside an enum, integers beyond 64 bits, undeclared fields. Returns what was removed,
-   * and whether {@code value} itself can be kept (not when it is of the wrong type itself).
+   * Removes from {@code value} (raw JSON of {@code field}) what no model type can hold: values of
+   * the wrong JSON type, strings outside an enum, integers beyond 64 bits, undeclared fields.
+   * Returns what was removed, and whether {@code value} itself can be kept (not when it is of the
+   * wrong type itself).
    */
   public Pruned prune(String field, JsonNode value) {
     List<Violation> removed = new ArrayList<>();
@@ -129,18 +139,27 @@ public final class CrdSchema {
   public record Pruned(boolean readable, List<Violation> removed) {}
 
   /**
-   * Checks {@code value} against {@code schema}, descending into it. With {@code pruning}, only type and enum
-   * mismatches and undeclared fields are reported, and removed from their parent; otherwise every rule is.
-   * Returns whether the value's type and enum fit, i.e. whether a model type can hold it.
+   * Checks {@code value} against {@code schema}, descending into it. With {@code pruning}, only
+   * type and enum mismatches and undeclared fields are reported, and removed from their parent;
+   * otherwise every rule is. Returns whether the value's type and enum fit, i.e. whether a model
+   * type can hold it.
    */
-  private static boolean check(JsonNode schema, JsonNode value, String path, List<Violation> found, boolean pruning) {
+  private static boolean check(
+      JsonNode schema, JsonNode value, String path, List<Violation> found, boolean pruning) {
     String type = schema.path("type").asText("");
     if (!hasType(type, value)) {
       found.add(new Violation(path, "must be " + article(type) + ", got " + shown(value)));
       return false;
     }
-    if (schema.has("enum") && StreamSupport.stream(schema.get("enum").spliterator(), false).noneMatch(value::equals)) {
-      found.add(new Violation(path, "must be one of " + String.join(", ", texts(schema.get("enum"))) + ", got " + shown(value)));
+    if (schema.has("enum")
+        && StreamSupport.stream(schema.get("enum").spliterator(), false).noneMatch(value::equals)) {
+      found.add(
+          new Violation(
+              path,
+              "must be one of "
+                  + String.join(", ", texts(schema.get("enum")))
+                  + ", got "
+                  + shown(value)));
       return false;
     }
     if (value instanceof ObjectNode object) {
@@ -148,7 +167,8 @@ public final class CrdSchema {
     } else if (value instanceof ArrayNode array) {
       List<Integer> unreadable = new ArrayList<>();
       for (int i = 0; i < array.size(); i++) {
-        if (!absent(array.get(i)) && !check(schema.path("items"), array.get(i), path + "[" + i + "]", found, pruning)) {
+        if (!absent(array.get(i))
+            && !check(schema.path("items"), array.get(i), path + "[" + i + "]", found, pruning)) {
           unreadable.add(0, i);
         }
       }
@@ -163,18 +183,33 @@ public final class CrdSchema {
     return true;
   }
 
-  private static void checkObject(JsonNode schema, ObjectNode object, String path, List<Violation> found, boolean pruning) {
+  private static void checkObject(
+      JsonNode schema, ObjectNode object, String path, List<Violation> found, boolean pruning) {
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.path("additionalProperties");
     boolean open = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    for (Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator(); fields.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
+        fields.hasNext(); ) {
       Map.Entry<String, JsonNode> field = fields.next();
       boolean keep;
       if (properties.has(field.getKey())) {
-        keep = absent(field.getValue()) || check(properties.get(field.getKey()), field.getValue(), path + "." + field.getKey(),
-            found, pruning);
+        keep =
+            absent(field.getValue())
+                || check(
+                    properties.get(field.getKey()),
+                    field.getValue(),
+                    path + "." + field.getKey(),
+                    found,
+                    pruning);
       } else if (additional.isObject()) {
-        keep = absent(field.getValue()) || check(additional, field.getValue(), path + "[" + field.getKey() + "]", found, pruning);
+        keep =
+            absent(field.getValue())
+                || check(
+                    additional,
+                    field.getValue(),
+                    path + "[" + field.getKey() + "]",
+                    found,
+                    pruning);
       } else {
         keep = open;
         if (!open) {
@@ -196,39 +231,78 @@ public final class CrdSchema {
     count(schema, object.size(), "Properties", path, found);
   }
 
-  private static void checkScalar(JsonNode schema, JsonNode value, String path, List<Violation> found) {
+  private static void checkScalar(
+      JsonNode schema, JsonNode value, String path, List<Violation> found) {
     if (value.isNumber()) {
       BigDecimal number = value.decimalValue();
       if (schema.has("minimum") && number.compareTo(schema.get("minimum").decimalValue()) < 0) {
-        found.add(new Violation(path, "must be at least " + plain(schema.get("minimum")) + ", got " + plain(value)));
+        found.add(
+            new Violation(
+                path,
+                "must be at least " + plain(schema.get("minimum")) + ", got " + plain(value)));
       }
       if (schema.has("maximum") && number.compareTo(schema.get("maximum").decimalValue()) > 0) {
-        found.add(new Violation(path, "must be at most " + plain(schema.get("maximum")) + ", got " + plain(value)));
+        found.add(
+            new Violation(
+                path, "must be at most " + plain(schema.get("maximum")) + ", got " + plain(value)));
       }
     } else if (value.isTextual()) {
       String text = value.textValue();
       int length = text.codePointCount(0, text.length());
       if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-        found.add(new Violation(path, "must be at least " + schema.get("minLength").asInt() + " characters long, got " + shown(value)));
+        found.add(
+            new Violation(
+                path,
+                "must be at least "
+                    + schema.get("minLength").asInt()
+                    + " characters long, got "
+                    + shown(value)));
       }
       if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-        found.add(new Violation(path, "must be at most " + schema.get("maxLength").asInt() + " characters long, got " + length));
+        found.add(
+            new Violation(
+                path,
+                "must be at most "
+                    + schema.get("maxLength").asInt()
+                    + " characters long, got "
+                    + length));
       }
       String pattern = schema.path("pattern").asText(null);
-      if (pattern != null && !PATTERNS.computeIfAbsent(pattern, Pattern::compile).matcher(text).find()) {
+      if (pattern != null
+          && !PATTERNS.computeIfAbsent(pattern, Pattern::compile).matcher(text).find()) {
         found.add(new Violation(path, "must match " + pattern + ", got " + shown(value)));
       }
     }
   }
 
-  /** The minItems/maxItems ({@code what} Items) or min/maxProperties ({@code what} Properties) bounds of {@code schema} on {@code size}. */
-  private static void count(JsonNode schema, int size, String what, String path, List<Violation> found) {
+  /**
+   * The minItems/maxItems ({@code what} Items) or min/maxProperties ({@code what} Properties)
+   * bounds of {@code schema} on {@code size}.
+   */
+  private static void count(
+      JsonNode schema, int size, String what, String path, List<Violation> found) {
     String noun = what.equals("Items") ? "items" : "entries";
     if (schema.has("min" + what) && size < schema.get("min" + what).asInt()) {
-      found.add(new Violation(path, "must have at least " + schema.get("min" + what).asInt() + " " + noun + ", got " + size));
+      found.add(
+          new Violation(
+              path,
+              "must have at least "
+                  + schema.get("min" + what).asInt()
+                  + " "
+                  + noun
+                  + ", got "
+                  + size));
     }
     if (schema.has("max" + what) && size > schema.get("max" + what).asInt()) {
-      found.add(new Violation(path, "must have at most " + schema.get("max" + what).asInt() + " " + noun + ", got " + size));
+      found.add(
+          new Violation(
+              path,
+              "must have at most "
+                  + schema.get("max" + what).asInt()
+                  + " "
+                  + noun
+                  + ", got "
+                  + size));
     }
   }
 
@@ -239,14 +313,18 @@ public final class CrdSchema {
       case "string" -> value.isTextual();
       case "boolean" -> value.isBoolean();
       case "number" -> value.isNumber();
-      // A model type holds at most 64 bits; an integral double (5.0) is an integer, as JSON has one number type.
-      case "integer" -> value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong();
+      // A model type holds at most 64 bits; an integral double (5.0) is an integer, as JSON has one
+      // number type.
+      case "integer" ->
+          value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong();
       default -> true;
     };
   }
 
   private static String article(String type) {
-    return type.equals("integer") || type.equals("object") || type.equals("array") ? "an " + type : "a " + type;
+    return type.equals("integer") || type.equals("object") || type.equals("array")
+        ? "an " + type
+        : "a " + type;
   }
 
   private static List<String> texts(JsonNode values) {

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * What every level of an EntityHierarchy declares about an entity. Three record types carry it
- * because a CRD schema cannot be recursive: {@link RootEntity}, {@link ChildEntity} and
- * {@link LeafEntity}. Rules across fields ({@code shards} or {@code shardsFor}, unique ids) are
- * checked by the operator and reported in conditions (see {@link LimitSpec} for why not in CEL).
+ * because a CRD schema cannot be recursive: {@link RootEntity}, {@link ChildEntity} and {@link
+ * LeafEntity}. Rules across fields ({@code shards} or {@code shardsFor}, unique ids) are checked by
+ * the operator and reported in conditions (see {@link LimitSpec} for why not in CEL).
  */
 public interface DeclaredEntity {
 

@@ -7,5 +7,5 @@ package dev.limiter.operator.api;
  * @param lastDecreaseAt the last decrease (RFC 3339)
  * @param nextDecreaseAllowedAt earliest time a decrease is allowed (RFC 3339); absent when now
  */
-public record DecreaseQuotaStatus(Long numberOfDecreasesToday, String lastDecreaseAt, String nextDecreaseAllowedAt) {
-}
+public record DecreaseQuotaStatus(
+    Long numberOfDecreasesToday, String lastDecreaseAt, String nextDecreaseAllowedAt) {}

@@ -20,5 +20,4 @@ public record EmergencyStatus(
     Long raisedReadCapacityUnits,
     Long raisedWriteCapacityUnits,
     Long peakConsumedReadPerSecond,
-    Long peakConsumedWritePerSecond) {
-}
+    Long peakConsumedWritePerSecond) {}

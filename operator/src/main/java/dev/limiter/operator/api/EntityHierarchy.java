@@ -14,18 +14,29 @@ import java.util.List;
 @Group(RateLimiterTable.GROUP)
 @Version(RateLimiterTable.VERSION)
 @ShortNames("eh")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Table", jsonPath = ".spec.tableRef.name")
-@AdditionalPrinterColumn(name = "Entities", jsonPath = ".status.entities", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Limits", jsonPath = ".status.limits", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Entities",
+    jsonPath = ".status.entities",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Limits",
+    jsonPath = ".status.limits",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 @JsonDeserialize(using = LenientResourceReader.class)
-public class EntityHierarchy extends CustomResource<EntityHierarchySpec, EntityHierarchyStatus> implements Namespaced, LenientlyRead {
+public class EntityHierarchy extends CustomResource<EntityHierarchySpec, EntityHierarchyStatus>
+    implements Namespaced, LenientlyRead {
 
   private static final long serialVersionUID = 1L;
 
-  @JsonIgnore
-  private List<CrdSchema.Violation> unreadable = List.of();
+  @JsonIgnore private List<CrdSchema.Violation> unreadable = List.of();
 
   @Override
   public List<CrdSchema.Violation> unreadable() {

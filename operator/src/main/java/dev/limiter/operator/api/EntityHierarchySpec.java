@@ -15,23 +15,30 @@ import java.util.List;
  * @param deletionPolicy what deleting the resource does to its items; default Retain
  */
 public record EntityHierarchySpec(
-    @JsonPropertyDescription("The RateLimiterTable in this namespace whose table holds the hierarchy")
-    @Required
-    TableRef tableRef,
-    @JsonPropertyDescription("System defaults: limits for any entity and resource without more specific ones")
-    SystemDefaults system,
-    @JsonPropertyDescription("Default limits per resource")
-    @Size(max = 1000) @ListMapKey("name")
-    List<ResourceDefaults> resources,
+    @JsonPropertyDescription(
+            "The RateLimiterTable in this namespace whose table holds the hierarchy")
+        @Required
+        TableRef tableRef,
+    @JsonPropertyDescription(
+            "System defaults: limits for any entity and resource without more specific ones")
+        SystemDefaults system,
+    @JsonPropertyDescription("Default limits per resource") @Size(max = 1000) @ListMapKey("name")
+        List<ResourceDefaults> resources,
     @JsonPropertyDescription("Root entities (e.g. tenants or projects), each with its children")
-    @ListMapKey("id")
-    List<RootEntity> entities,
-    @JsonPropertyDescription("What deleting the EntityHierarchy does to its items in the table: Retain (default) keeps them,"
-        + " so workloads keep their limits; Delete removes them, with the buckets of its entities")
-    DeletionPolicy deletionPolicy) {
+        @ListMapKey("id")
+        List<RootEntity> entities,
+    @JsonPropertyDescription(
+            "What deleting the EntityHierarchy does to its items in the table: Retain (default)"
+                + " keeps them, so workloads keep their limits; Delete removes them, with the"
+                + " buckets of its entities")
+        DeletionPolicy deletionPolicy) {
 
   /** A hierarchy whose items are retained when it is deleted. */
-  public EntityHierarchySpec(TableRef tableRef, SystemDefaults system, List<ResourceDefaults> resources, List<RootEntity> entities) {
+  public EntityHierarchySpec(
+      TableRef tableRef,
+      SystemDefaults system,
+      List<ResourceDefaults> resources,
+      List<RootEntity> entities) {
     this(tableRef, system, resources, entities, null);
   }
 

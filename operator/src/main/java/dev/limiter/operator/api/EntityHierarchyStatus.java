@@ -17,7 +17,8 @@ import java.util.List;
  * @param itemsPending items still to write or delete, as of the last pass
  * @param appliedDigest digest of the spec last applied completely
  * @param tableArn ARN of the table the digest was applied to
- * @param tableCreatedAt creation time of that table: with the ARN its identity (a recreated table keeps the ARN)
+ * @param tableCreatedAt creation time of that table: with the ARN its identity (a recreated table
+ *     keeps the ARN)
  * @param conditions Ready, Synced, TableReady, Conflict
  */
 public record EntityHierarchyStatus(
@@ -29,12 +30,12 @@ public record EntityHierarchyStatus(
     Long itemsWritten,
     Long itemsDeleted,
     Long itemsPending,
-    @JsonPropertyDescription("Digest of the spec last applied completely; an unchanged spec is not re-applied")
-    String appliedDigest,
-    @JsonPropertyDescription("ARN of the table the applied digest holds for")
-    String tableArn,
-    @JsonPropertyDescription("Creation time of the table the applied digest holds for (a table recreated under the same name"
-        + " is applied again)")
-    String tableCreatedAt,
-    List<Condition> conditions) {
-}
+    @JsonPropertyDescription(
+            "Digest of the spec last applied completely; an unchanged spec is not re-applied")
+        String appliedDigest,
+    @JsonPropertyDescription("ARN of the table the applied digest holds for") String tableArn,
+    @JsonPropertyDescription(
+            "Creation time of the table the applied digest holds for (a table recreated under the"
+                + " same name is applied again)")
+        String tableCreatedAt,
+    List<Condition> conditions) {}

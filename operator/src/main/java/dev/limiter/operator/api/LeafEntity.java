@@ -16,27 +16,37 @@ import java.util.List;
  * @param limits default limits for resources without limits of their own
  * @param resources limits per resource
  * @param shards split each limit over this many bucket items (a high-fanout parent)
- * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code shards})
+ * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code
+ *     shards})
  * @param cascade whether an acquire on it also consumes its parent
  */
-@ValidationRule(value = "!has(self.shards) || !has(self.shardsFor)", message = "set shards or shardsFor, not both")
+@ValidationRule(
+    value = "!has(self.shards) || !has(self.shardsFor)",
+    message = "set shards or shardsFor, not both")
 public record LeafEntity(
-    @JsonPropertyDescription("Entity id, as workloads pass it to acquire (no '#', no control characters)")
-    @Required @Pattern("^[^#\\x00-\\x1f]{1,256}$")
-    String id,
-    @JsonPropertyDescription("An acquire on this entity also consumes its parent")
-    Boolean cascade,
-    @JsonPropertyDescription("Default limits for resources this entity has no limits of its own for")
-    @Size(max = 20) @ListMapKey("name")
-    List<LimitSpec> limits,
-    @JsonPropertyDescription("Limits per resource")
-    @Size(max = 100) @ListMapKey("name")
-    List<ResourceDefaults> resources,
-    @JsonPropertyDescription("Split each limit over this many bucket items, spreading a hot parent's writes over partitions")
-    @Min(1) @Max(256)
-    Integer shards,
-    @JsonPropertyDescription("Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
-    ShardsFor shardsFor) implements DeclaredEntity {
+    @JsonPropertyDescription(
+            "Entity id, as workloads pass it to acquire (no '#', no control characters)")
+        @Required
+        @Pattern("^[^#\\x00-\\x1f]{1,256}$")
+        String id,
+    @JsonPropertyDescription("An acquire on this entity also consumes its parent") Boolean cascade,
+    @JsonPropertyDescription(
+            "Default limits for resources this entity has no limits of its own for")
+        @Size(max = 20)
+        @ListMapKey("name")
+        List<LimitSpec> limits,
+    @JsonPropertyDescription("Limits per resource") @Size(max = 100) @ListMapKey("name")
+        List<ResourceDefaults> resources,
+    @JsonPropertyDescription(
+            "Split each limit over this many bucket items, spreading a hot parent's writes over"
+                + " partitions")
+        @Min(1)
+        @Max(256)
+        Integer shards,
+    @JsonPropertyDescription(
+            "Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
+        ShardsFor shardsFor)
+    implements DeclaredEntity {
 
   @Override
   public boolean cascades() {

@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the operator's custom resources without ever failing on their spec or status. The informers
- * deserialize every object they list or watch; one object a model type cannot hold ({@code mode: Sideways},
- * {@code readCapacityUnits: "abc"}) would otherwise stop the informer, and JOSDK stops the operator with it.
- * So values the shipped CRD's schema refuses by type or enum, and fields it does not declare, are left out
- * ({@link CrdSchema#prune}) and remembered on the resource ({@link LenientlyRead}), to be reported as an
- * invalid spec on the object; a status value the schema refuses is dropped (the next pass writes it again).
+ * deserialize every object they list or watch; one object a model type cannot hold ({@code mode:
+ * Sideways}, {@code readCapacityUnits: "abc"}) would otherwise stop the informer, and JOSDK stops
+ * the operator with it. So values the shipped CRD's schema refuses by type or enum, and fields it
+ * does not declare, are left out ({@link CrdSchema#prune}) and remembered on the resource ({@link
+ * LenientlyRead}), to be reported as an invalid spec on the object; a status value the schema
+ * refuses is dropped (the next pass writes it again).
  */
-public final class LenientResourceReader extends JsonDeserializer<Object> implements ContextualDeserializer {
+public final class LenientResourceReader extends JsonDeserializer<Object>
+    implements ContextualDeserializer {
 
   private static final Logger LOG = LoggerFactory.getLogger(LenientResourceReader.class);
 
@@ -43,8 +45,10 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
   }
 
   @Override
-  public JsonDeserializer<?> createContextual(DeserializationContext context, BeanProperty property) {
-    JavaType contextual = context.getContextualType() != null ? context.getContextualType() : property.getType();
+  public JsonDeserializer<?> createContextual(
+      DeserializationContext context, BeanProperty property) {
+    JavaType contextual =
+        context.getContextualType() != null ? context.getContextualType() : property.getType();
     return new LenientResourceReader(contextual);
   }
 
@@ -52,7 +56,8 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
   public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
     JsonNode tree = context.readTree(parser);
     if (!tree.isObject()) {
-      throw MismatchedInputException.from(parser, type, "a " + type.getRawClass().getSimpleName() + " must be a JSON object");
+      throw MismatchedInputException.from(
+          parser, type, "a " + type.getRawClass().getSimpleName() + " must be a JSON object");
     }
     @SuppressWarnings("unchecked")
     Class<? extends HasMetadata> kind = (Class<? extends HasMetadata>) type.getRawClass();
@@ -67,17 +72,30 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
     List<CrdSchema.Violation> dropped = new ArrayList<>();
     resource.setStatus(part(context, schema, "status", tree.get("status"), parts[1], dropped));
     if (!dropped.isEmpty()) {
-      ObjectMeta metadata = resource.getMetadata() == null ? new ObjectMeta() : resource.getMetadata();
-      LOG.warn("{} {}/{}: status values left out as unreadable: {}", kind.getSimpleName(), metadata.getNamespace(),
-          metadata.getName(), dropped);
+      ObjectMeta metadata =
+          resource.getMetadata() == null ? new ObjectMeta() : resource.getMetadata();
+      LOG.warn(
+          "{} {}/{}: status values left out as unreadable: {}",
+          kind.getSimpleName(),
+          metadata.getNamespace(),
+          metadata.getName(),
+          dropped);
     }
     ((LenientlyRead) resource).unreadable(List.copyOf(unreadable));
     return resource;
   }
 
-  /** {@code field} of the resource as {@code partType}, without what cannot be read; null when nothing can. */
-  private static Object part(DeserializationContext context, CrdSchema schema, String field, JsonNode value, JavaType partType,
-                             List<CrdSchema.Violation> unreadable) {
+  /**
+   * {@code field} of the resource as {@code partType}, without what cannot be read; null when
+   * nothing can.
+   */
+  private static Object part(
+      DeserializationContext context,
+      CrdSchema schema,
+      String field,
+      JsonNode value,
+      JavaType partType,
+      List<CrdSchema.Violation> unreadable) {
     if (value == null || value.isNull()) {
       return null;
     }
@@ -90,8 +108,10 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
     try {
       return context.readTreeAsValue(copy, partType);
     } catch (JsonMappingException e) {
-      // What the schema admits but the model type cannot hold (an Integer field beyond 32 bits, say).
-      unreadable.add(new CrdSchema.Violation(field + path(e), "cannot be read: " + e.getOriginalMessage()));
+      // What the schema admits but the model type cannot hold (an Integer field beyond 32 bits,
+      // say).
+      unreadable.add(
+          new CrdSchema.Violation(field + path(e), "cannot be read: " + e.getOriginalMessage()));
       return null;
     } catch (IOException | RuntimeException e) {
       unreadable.add(new CrdSchema.Violation(field, "cannot be read: " + e.getMessage()));
@@ -103,7 +123,10 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
   private static String path(JsonMappingException e) {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference reference : e.getPath()) {
-      path.append(reference.getFieldName() != null ? "." + reference.getFieldName() : "[" + reference.getIndex() + "]");
+      path.append(
+          reference.getFieldName() != null
+              ? "." + reference.getFieldName()
+              : "[" + reference.getIndex() + "]");
     }
     return path.toString();
   }
@@ -112,7 +135,10 @@ public final class LenientResourceReader extends JsonDeserializer<Object> implem
   private static CustomResource<Object, Object> instantiate(Class<? extends HasMetadata> kind) {
     try {
       return (CustomResource<Object, Object>) kind.getDeclaredConstructor().newInstance();
-    } catch (InstantiationException | IllegalAccessException | NoSuchMethodException | InvocationTargetException e) {
+    } catch (InstantiationException
+        | IllegalAccessException
+        | NoSuchMethodException
+        | InvocationTargetException e) {
       throw new IllegalStateException(kind + " has no public no-argument constructor", e);
     }
   }

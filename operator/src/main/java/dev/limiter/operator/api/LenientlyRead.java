@@ -3,8 +3,9 @@ package dev.limiter.operator.api;
 import java.util.List;
 
 /**
- * A resource read by {@link LenientResourceReader}: what of its spec no model type could hold was left
- * out, and is remembered here (with its path and the text found) to be reported as an invalid spec.
+ * A resource read by {@link LenientResourceReader}: what of its spec no model type could hold was
+ * left out, and is remembered here (with its path and the text found) to be reported as an invalid
+ * spec.
  */
 public interface LenientlyRead {
 

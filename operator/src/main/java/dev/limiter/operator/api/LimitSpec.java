@@ -19,18 +19,24 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param period the refill period, 1s to 24h (Go duration: 1s, 1m, 1h30m)
  * @param burst bucket capacity; at least {@code rate}; default {@code rate}
  */
-@ValidationRule(value = "!has(self.burst) || self.burst >= self.rate", message = "burst must be at least rate")
+@ValidationRule(
+    value = "!has(self.burst) || self.burst >= self.rate",
+    message = "burst must be at least rate")
 public record LimitSpec(
     @JsonPropertyDescription("Limit name (letters, digits, _ . -), e.g. rpm or tpm")
-    @Required @Pattern("^[A-Za-z0-9_.-]{1,64}$")
-    String name,
+        @Required
+        @Pattern("^[A-Za-z0-9_.-]{1,64}$")
+        String name,
     @JsonPropertyDescription("Tokens refilled per period")
-    @Required @Min(1) @Max(1_000_000_000_000L)
-    Long rate,
+        @Required
+        @Min(1)
+        @Max(1_000_000_000_000L)
+        Long rate,
     @JsonPropertyDescription("Refill period, 1s to 24h, as a Go duration: 1s, 1m, 1h, 1h30m")
-    @Required @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
-    String period,
+        @Required
+        @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+        String period,
     @JsonPropertyDescription("Bucket capacity (the largest burst); at least rate; default rate")
-    @Min(1) @Max(1_000_000_000_000L)
-    Long burst) {
-}
+        @Min(1)
+        @Max(1_000_000_000_000L)
+        Long burst) {}

@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 
 /**
  * A list whose items are unique by one of their fields: the generated CRD declares it {@code
- * x-kubernetes-list-type: map} keyed by that field, so the API server refuses two items with the same key
- * (at no CEL cost, whatever the list's length) and server-side apply merges the list item by item.
+ * x-kubernetes-list-type: map} keyed by that field, so the API server refuses two items with the
+ * same key (at no CEL cost, whatever the list's length) and server-side apply merges the list item
+ * by item.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

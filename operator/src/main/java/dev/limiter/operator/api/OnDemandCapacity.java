@@ -10,10 +10,7 @@ import io.fabric8.generator.annotation.Min;
  * @param maxWriteRequestUnits most write request units per second
  */
 public record OnDemandCapacity(
-    @JsonPropertyDescription("Most read request units per second; no cap when absent")
-    @Min(1)
-    Long maxReadRequestUnits,
-    @JsonPropertyDescription("Most write request units per second; no cap when absent")
-    @Min(1)
-    Long maxWriteRequestUnits) {
-}
+    @JsonPropertyDescription("Most read request units per second; no cap when absent") @Min(1)
+        Long maxReadRequestUnits,
+    @JsonPropertyDescription("Most write request units per second; no cap when absent") @Min(1)
+        Long maxWriteRequestUnits) {}

@@ -18,5 +18,4 @@ public record PartitionStatus(
     Long highestReadCapacityUnits,
     Long highestWriteCapacityUnits,
     Long readCapacityPerPartition,
-    Long writeCapacityPerPartition) {
-}
+    Long writeCapacityPerPartition) {}

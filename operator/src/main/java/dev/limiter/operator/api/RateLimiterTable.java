@@ -14,24 +14,36 @@ import java.util.List;
 @Group(RateLimiterTable.GROUP)
 @Version(RateLimiterTable.VERSION)
 @ShortNames("rlt")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Table", jsonPath = ".status.tableName")
 @AdditionalPrinterColumn(name = "Billing", jsonPath = ".status.billingMode")
-@AdditionalPrinterColumn(name = "Read", jsonPath = ".status.readCapacityUnits", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Write", jsonPath = ".status.writeCapacityUnits", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Read",
+    jsonPath = ".status.readCapacityUnits",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Write",
+    jsonPath = ".status.writeCapacityUnits",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 @JsonDeserialize(using = LenientResourceReader.class)
-public class RateLimiterTable extends CustomResource<RateLimiterTableSpec, RateLimiterTableStatus> implements Namespaced, LenientlyRead {
+public class RateLimiterTable extends CustomResource<RateLimiterTableSpec, RateLimiterTableStatus>
+    implements Namespaced, LenientlyRead {
 
   /** API group of the limiter's resources. */
   public static final String GROUP = "limiter.dev";
+
   /** API version of the limiter's resources. */
   public static final String VERSION = "v1alpha1";
 
   private static final long serialVersionUID = 1L;
 
-  @JsonIgnore
-  private List<CrdSchema.Violation> unreadable = List.of();
+  @JsonIgnore private List<CrdSchema.Violation> unreadable = List.of();
 
   @Override
   public List<CrdSchema.Violation> unreadable() {

@@ -22,8 +22,8 @@ import java.util.List;
  * @param capacityFloor capacity an emergency returned the table to, held until the spec changes
  * @param partitions the estimated partitions and per-partition capacity
  * @param alarmNames the CloudWatch alarms the operator manages for the table
- * @param conditions Ready, Synced, TableReady, CapacitySynced, BillingModeCooldown, AutoscalingSynced,
- *     AlarmsSynced, ContributorInsightsSynced, Throttling, HotPartitionRisk
+ * @param conditions Ready, Synced, TableReady, CapacitySynced, BillingModeCooldown,
+ *     AutoscalingSynced, AlarmsSynced, ContributorInsightsSynced, Throttling, HotPartitionRisk
  */
 public record RateLimiterTableStatus(
     Long observedGeneration,
@@ -33,8 +33,9 @@ public record RateLimiterTableStatus(
     BillingMode billingMode,
     Long readCapacityUnits,
     Long writeCapacityUnits,
-    @JsonPropertyDescription("Billing-mode switches made by the operator, newest last (kept for 24 h at least)")
-    List<BillingModeSwitch> billingModeSwitches,
+    @JsonPropertyDescription(
+            "Billing-mode switches made by the operator, newest last (kept for 24 h at least)")
+        List<BillingModeSwitch> billingModeSwitches,
     String nextBillingModeSwitchAllowedAt,
     DecreaseQuotaStatus decreases,
     ThrottleReading observed,
@@ -42,5 +43,4 @@ public record RateLimiterTableStatus(
     CapacityFloor capacityFloor,
     PartitionStatus partitions,
     List<String> alarmNames,
-    List<Condition> conditions) {
-}
+    List<Condition> conditions) {}

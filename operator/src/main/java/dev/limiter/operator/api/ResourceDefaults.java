@@ -13,10 +13,13 @@ import java.util.List;
  * @param limits its limits
  */
 public record ResourceDefaults(
-    @JsonPropertyDescription("Resource name as workloads pass it to acquire (letters, digits, _ . : / -)")
-    @Required @Pattern("^[A-Za-z0-9_.:/-]{1,128}$")
-    String name,
+    @JsonPropertyDescription(
+            "Resource name as workloads pass it to acquire (letters, digits, _ . : / -)")
+        @Required
+        @Pattern("^[A-Za-z0-9_.:/-]{1,128}$")
+        String name,
     @JsonPropertyDescription("The resource's limits")
-    @Required @Size(min = 1, max = 20) @ListMapKey("name")
-    List<LimitSpec> limits) {
-}
+        @Required
+        @Size(min = 1, max = 20)
+        @ListMapKey("name")
+        List<LimitSpec> limits) {}

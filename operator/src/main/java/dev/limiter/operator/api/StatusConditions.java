@@ -11,7 +11,9 @@ public final class StatusConditions {
 
   /** The condition of {@code type} in {@code conditions} (null: none). */
   public static Optional<Condition> findCondition(List<Condition> conditions, String type) {
-    return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   /** Whether {@code conditions} (null: none) hold a True condition of {@code type}. */

@@ -9,9 +9,10 @@ import java.util.List;
  * @param limits the system default limits
  */
 public record SystemDefaults(
-    @JsonPropertyDescription("Block (fail closed) or Allow (fail open): the default workloads are told to use")
-    UnavailablePolicy onUnavailable,
+    @JsonPropertyDescription(
+            "Block (fail closed) or Allow (fail open): the default workloads are told to use")
+        UnavailablePolicy onUnavailable,
     @JsonPropertyDescription("Limits for any entity and resource without more specific ones")
-    @Size(min = 1, max = 20) @ListMapKey("name")
-    List<LimitSpec> limits) {
-}
+        @Size(min = 1, max = 20)
+        @ListMapKey("name")
+        List<LimitSpec> limits) {}

@@ -7,12 +7,16 @@ package dev.limiter.operator.api;
  * @param window the window's length (Go duration)
  * @param readThrottleEvents ReadThrottleEvents of the table
  * @param writeThrottleEvents WriteThrottleEvents of the table
- * @param keyRangeThrottleEvents read and write KeyRangeThroughputThrottleEvents (a hot partition key)
- * @param provisionedThroughputThrottleEvents read and write ProvisionedThroughputThrottleEvents (the table's capacity)
+ * @param keyRangeThrottleEvents read and write KeyRangeThroughputThrottleEvents (a hot partition
+ *     key)
+ * @param provisionedThroughputThrottleEvents read and write ProvisionedThroughputThrottleEvents
+ *     (the table's capacity)
  * @param indexThrottleEvents read and write throttle events of all GSIs
  * @param peakConsumedReadPerSecond highest consumed read units per second in a minute of the window
- * @param peakConsumedWritePerSecond highest consumed write units per second in a minute of the window
- * @param maxOnDemandThrottleEvents read and write MaxOnDemandThroughputThrottleEvents (an on-demand table's own caps)
+ * @param peakConsumedWritePerSecond highest consumed write units per second in a minute of the
+ *     window
+ * @param maxOnDemandThrottleEvents read and write MaxOnDemandThroughputThrottleEvents (an on-demand
+ *     table's own caps)
  */
 public record ThrottleReading(
     String at,

@@ -11,7 +11,9 @@ import java.util.function.Function;
  * @param alarms CloudWatch alarms of a region
  * @param metrics CloudWatch metrics of a region
  */
-public record AwsAccess(Function<String, DynamoDbTables> tables, Function<String, HierarchyItems> items,
-                        Function<String, TableScaling> scaling, Function<String, TableAlarms> alarms,
-                        Function<String, TableMetrics> metrics) {
-}
+public record AwsAccess(
+    Function<String, DynamoDbTables> tables,
+    Function<String, HierarchyItems> items,
+    Function<String, TableScaling> scaling,
+    Function<String, TableAlarms> alarms,
+    Function<String, TableMetrics> metrics) {}

@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 
 /**
  * The DynamoDB control-plane calls the operator makes. AWS's errors come through unchanged as SDK
- * exceptions ({@code ResourceInUseException}, {@code LimitExceededException}, …): the planner,
- * not this port, decides what they mean.
+ * exceptions ({@code ResourceInUseException}, {@code LimitExceededException}, …): the planner, not
+ * this port, decides what they mean.
  */
 public interface DynamoDbTables {
 
@@ -53,12 +53,16 @@ public interface DynamoDbTables {
   void deleteTable(String tableName);
 
   /** DescribeContributorInsights of the table ({@code indexName} null) or one of its GSIs. */
-  DescribeContributorInsightsResponse describeContributorInsights(String tableName, String indexName);
+  DescribeContributorInsightsResponse describeContributorInsights(
+      String tableName, String indexName);
 
   /**
-   * UpdateContributorInsights of the table ({@code indexName} null) or one of its GSIs; {@code mode}
-   * is sent with ENABLE only.
+   * UpdateContributorInsights of the table ({@code indexName} null) or one of its GSIs; {@code
+   * mode} is sent with ENABLE only.
    */
-  void updateContributorInsights(String tableName, String indexName, ContributorInsightsAction action,
-                                 ContributorInsightsMode mode);
+  void updateContributorInsights(
+      String tableName,
+      String indexName,
+      ContributorInsightsAction action,
+      ContributorInsightsMode mode);
 }

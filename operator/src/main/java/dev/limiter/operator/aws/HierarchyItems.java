@@ -23,9 +23,10 @@ public interface HierarchyItems {
    * What the operator needs to know of the table itself.
    *
    * @param arn its ARN
-   * @param createdAt when it was created: with the ARN, its identity (a recreated table keeps its ARN)
-   * @param writeCapacityUnits provisioned write units (the least of the table's and its indexes'), or
-   *     null on demand
+   * @param createdAt when it was created: with the ARN, its identity (a recreated table keeps its
+   *     ARN)
+   * @param writeCapacityUnits provisioned write units (the least of the table's and its indexes'),
+   *     or null on demand
    */
   record TableFacts(String arn, Instant createdAt, Long writeCapacityUnits) {}
 
@@ -43,13 +44,18 @@ public interface HierarchyItems {
   /** The digest in {@code owner}'s marker, or empty when the table has no marker of it. */
   Optional<String> appliedDigest(String table, String owner);
 
-  /** Records in {@code owner}'s marker that it applied the hierarchy with {@code digest} completely. */
+  /**
+   * Records in {@code owner}'s marker that it applied the hierarchy with {@code digest} completely.
+   */
   void markApplied(String table, String owner, String digest);
 
   /** Removes {@code owner}'s marker. */
   void unmark(String table, String owner);
 
-  /** {@code owner}'s manifest in {@code table}: each item it wrote, with the digest it wrote it with. */
+  /**
+   * {@code owner}'s manifest in {@code table}: each item it wrote, with the digest it wrote it
+   * with.
+   */
   Map<ItemKey, String> manifest(String table, String owner);
 
   /**
@@ -69,12 +75,16 @@ public interface HierarchyItems {
    *
    * @return empty when written; the conflict, naming the holder, when someone else holds the key
    */
-  Optional<HierarchyPlan.Conflict> claim(String table, String owner, Map<String, AttributeValue> item);
+  Optional<HierarchyPlan.Conflict> claim(
+      String table, String owner, Map<String, AttributeValue> item);
 
   /** Records {@code items} in {@code owner}'s manifest (at most 25 a call). */
   void record(String table, String owner, List<DesiredItem> items);
 
-  /** Deletes the item at {@code key} if {@code owner} holds it (a missing or foreign item is left alone). */
+  /**
+   * Deletes the item at {@code key} if {@code owner} holds it (a missing or foreign item is left
+   * alone).
+   */
   void release(String table, String owner, ItemKey key);
 
   /** Keys of the bucket items in {@code partition}. */
@@ -83,9 +93,14 @@ public interface HierarchyItems {
   /** Deletes the buckets at {@code keys} (at most 25 a call). */
   void deleteBuckets(String table, List<ItemKey> keys);
 
-  /** Writes the record a removed entity leaves ({@code removedRecord}), before its entity item is released. */
+  /**
+   * Writes the record a removed entity leaves ({@code removedRecord}), before its entity item is
+   * released.
+   */
   void recordRemoval(String table, Map<String, AttributeValue> removedRecord);
 
-  /** Removes the manifest entries of {@code keys} from {@code owner}'s manifest (at most 25 a call). */
+  /**
+   * Removes the manifest entries of {@code keys} from {@code owner}'s manifest (at most 25 a call).
+   */
   void forget(String table, String owner, List<ItemKey> keys);
 }

@@ -26,9 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  *
  * <p>Thin by design: each method is one SDK call (ListTagsOfResource one call per page), requests
  * and responses pass through unchanged, and every AWS error surfaces as the SDK's exception. The
- * only translation is DescribeTable's {@code ResourceNotFoundException}, which becomes
- * {@link Optional#empty()}. Retries are the client's business (its retry strategy), quotas and
- * busy tables the planner's.
+ * only translation is DescribeTable's {@code ResourceNotFoundException}, which becomes {@link
+ * Optional#empty()}. Retries are the client's business (its retry strategy), quotas and busy tables
+ * the planner's.
  *
  * <p>Thread-safe as far as the client is (SDK clients are).
  */
@@ -57,7 +57,9 @@ public final class SdkDynamoDbTables implements DynamoDbTables {
 
   @Override
   public ContinuousBackupsDescription describeContinuousBackups(String tableName) {
-    return client.describeContinuousBackups(r -> r.tableName(tableName)).continuousBackupsDescription();
+    return client
+        .describeContinuousBackups(r -> r.tableName(tableName))
+        .continuousBackupsDescription();
   }
 
   /** ListTagsOfResource, following {@code NextToken} until the last page; keys in AWS's order. */
@@ -67,7 +69,8 @@ public final class SdkDynamoDbTables implements DynamoDbTables {
     String nextToken = null;
     do {
       String token = nextToken;
-      ListTagsOfResourceResponse page = client.listTagsOfResource(r -> r.resourceArn(tableArn).nextToken(token));
+      ListTagsOfResourceResponse page =
+          client.listTagsOfResource(r -> r.resourceArn(tableArn).nextToken(token));
       for (Tag tag : page.tags()) {
         tags.put(tag.key(), tag.value());
       }
@@ -88,22 +91,33 @@ public final class SdkDynamoDbTables implements DynamoDbTables {
 
   @Override
   public void updateTimeToLive(String tableName, String attribute, boolean enabled) {
-    client.updateTimeToLive(r -> r.tableName(tableName)
-        .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(attribute).enabled(enabled).build()));
+    client.updateTimeToLive(
+        r ->
+            r.tableName(tableName)
+                .timeToLiveSpecification(
+                    TimeToLiveSpecification.builder()
+                        .attributeName(attribute)
+                        .enabled(enabled)
+                        .build()));
   }
 
   @Override
   public void updatePointInTimeRecovery(String tableName, boolean enabled) {
-    client.updateContinuousBackups(r -> r.tableName(tableName)
-        .pointInTimeRecoverySpecification(
-            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(enabled).build()));
+    client.updateContinuousBackups(
+        r ->
+            r.tableName(tableName)
+                .pointInTimeRecoverySpecification(
+                    PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(enabled)
+                        .build()));
   }
 
   @Override
   public void tagResource(String tableArn, Map<String, String> tags) {
-    List<Tag> list = tags.entrySet().stream()
-        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-        .toList();
+    List<Tag> list =
+        tags.entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+            .toList();
     client.tagResource(r -> r.resourceArn(tableArn).tags(list));
   }
 
@@ -118,14 +132,22 @@ public final class SdkDynamoDbTables implements DynamoDbTables {
   }
 
   @Override
-  public DescribeContributorInsightsResponse describeContributorInsights(String tableName, String indexName) {
+  public DescribeContributorInsightsResponse describeContributorInsights(
+      String tableName, String indexName) {
     return client.describeContributorInsights(r -> r.tableName(tableName).indexName(indexName));
   }
 
   @Override
-  public void updateContributorInsights(String tableName, String indexName, ContributorInsightsAction action,
-                                        ContributorInsightsMode mode) {
-    client.updateContributorInsights(r -> r.tableName(tableName).indexName(indexName).contributorInsightsAction(action)
-        .contributorInsightsMode(action == ContributorInsightsAction.ENABLE ? mode : null));
+  public void updateContributorInsights(
+      String tableName,
+      String indexName,
+      ContributorInsightsAction action,
+      ContributorInsightsMode mode) {
+    client.updateContributorInsights(
+        r ->
+            r.tableName(tableName)
+                .indexName(indexName)
+                .contributorInsightsAction(action)
+                .contributorInsightsMode(action == ContributorInsightsAction.ENABLE ? mode : null));
   }
 }

@@ -11,10 +11,10 @@ import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 /**
  * {@link TableAlarms} over an AWS SDK v2 {@link CloudWatchClient}: the production adapter.
  *
- * <p>Thin by design: each method is one SDK call per page (DescribeAlarms) or per chunk of
- * {@value #ALARM_NAMES_PER_CALL} names (DeleteAlarms, the most AWS takes in one call), requests the
- * caller builds pass through unchanged, and every AWS error surfaces as the SDK's exception.
- * Retries are the client's business (its retry strategy).
+ * <p>Thin by design: each method is one SDK call per page (DescribeAlarms) or per chunk of {@value
+ * #ALARM_NAMES_PER_CALL} names (DeleteAlarms, the most AWS takes in one call), requests the caller
+ * builds pass through unchanged, and every AWS error surfaces as the SDK's exception. Retries are
+ * the client's business (its retry strategy).
  *
  * <p>Thread-safe as far as the client is (SDK clients are).
  */
@@ -32,13 +32,17 @@ public final class SdkTableAlarms implements TableAlarms {
 
   /**
    * DescribeAlarms with {@code AlarmNamePrefix} and {@code AlarmTypes=[MetricAlarm]}, following
-   * {@code NextToken}; alarms in AWS's order (by name). {@code MetricAlarm} is AWS's default too; it
-   * is sent so that the request says what the result holds (composite alarms never do).
+   * {@code NextToken}; alarms in AWS's order (by name). {@code MetricAlarm} is AWS's default too;
+   * it is sent so that the request says what the result holds (composite alarms never do).
    */
   @Override
   public List<MetricAlarm> describeAlarms(String alarmNamePrefix) {
-    return client.describeAlarmsPaginator(r -> r.alarmNamePrefix(alarmNamePrefix).alarmTypes(AlarmType.METRIC_ALARM))
-        .metricAlarms().stream().toList();
+    return client
+        .describeAlarmsPaginator(
+            r -> r.alarmNamePrefix(alarmNamePrefix).alarmTypes(AlarmType.METRIC_ALARM))
+        .metricAlarms()
+        .stream()
+        .toList();
   }
 
   @Override

@@ -35,13 +35,15 @@ public final class SdkTableMetrics implements TableMetrics {
    * page's ({@code PartialData} on every page but the last).
    */
   @Override
-  public List<MetricDataResult> getMetricData(List<MetricDataQuery> queries, Instant start, Instant end) {
+  public List<MetricDataResult> getMetricData(
+      List<MetricDataQuery> queries, Instant start, Instant end) {
     Map<String, MetricDataResult> results = new LinkedHashMap<>();
     String nextToken = null;
     do {
       String token = nextToken;
-      GetMetricDataResponse page = client.getMetricData(r -> r
-          .metricDataQueries(queries).startTime(start).endTime(end).nextToken(token));
+      GetMetricDataResponse page =
+          client.getMetricData(
+              r -> r.metricDataQueries(queries).startTime(start).endTime(end).nextToken(token));
       for (MetricDataResult result : page.metricDataResults()) {
         results.merge(result.id(), result, SdkTableMetrics::append);
       }

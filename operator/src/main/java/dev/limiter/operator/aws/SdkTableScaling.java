@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNames
  * {@link TableScaling} over an AWS SDK v2 {@link ApplicationAutoScalingClient}: the production
  * adapter.
  *
- * <p>Thin by design: each method is one SDK call per page (DescribeScalableTargets one call per page
- * of each chunk of {@value #RESOURCE_IDS_PER_CALL} resource ids, the most AWS takes in one call),
- * the describe calls set namespace {@code dynamodb}, requests the caller builds pass through
+ * <p>Thin by design: each method is one SDK call per page (DescribeScalableTargets one call per
+ * page of each chunk of {@value #RESOURCE_IDS_PER_CALL} resource ids, the most AWS takes in one
+ * call), the describe calls set namespace {@code dynamodb}, requests the caller builds pass through
  * unchanged, and every AWS error surfaces as the SDK's exception. Retries are the client's business
  * (its retry strategy).
  *
@@ -38,9 +38,9 @@ public final class SdkTableScaling implements TableScaling {
   }
 
   /**
-   * DescribeScalableTargets per chunk of {@value #RESOURCE_IDS_PER_CALL} ids, following
-   * {@code NextToken} within each chunk; targets in AWS's order, chunk after chunk. No ids make no
-   * call: AWS reads an absent {@code ResourceIds} as every target of the namespace.
+   * DescribeScalableTargets per chunk of {@value #RESOURCE_IDS_PER_CALL} ids, following {@code
+   * NextToken} within each chunk; targets in AWS's order, chunk after chunk. No ids make no call:
+   * AWS reads an absent {@code ResourceIds} as every target of the namespace.
    */
   @Override
   public List<ScalableTarget> describeScalableTargets(Collection<String> resourceIds) {
@@ -48,8 +48,11 @@ public final class SdkTableScaling implements TableScaling {
     List<ScalableTarget> targets = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += RESOURCE_IDS_PER_CALL) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + RESOURCE_IDS_PER_CALL));
-      client.describeScalableTargetsPaginator(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceIds(chunk))
-          .scalableTargets().forEach(targets::add);
+      client
+          .describeScalableTargetsPaginator(
+              r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceIds(chunk))
+          .scalableTargets()
+          .forEach(targets::add);
     }
     return targets;
   }
@@ -57,8 +60,12 @@ public final class SdkTableScaling implements TableScaling {
   /** DescribeScalingPolicies of {@code resourceId}, following {@code NextToken}; AWS's order. */
   @Override
   public List<ScalingPolicy> describeScalingPolicies(String resourceId) {
-    return client.describeScalingPoliciesPaginator(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId))
-        .scalingPolicies().stream().toList();
+    return client
+        .describeScalingPoliciesPaginator(
+            r -> r.serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId))
+        .scalingPolicies()
+        .stream()
+        .toList();
   }
 
   @Override

@@ -7,13 +7,14 @@ import java.time.Duration;
 public interface Sleeper {
 
   /** The real one: the calling thread sleeps (an interrupt ends the wait and is kept). */
-  Sleeper THREAD = duration -> {
-    try {
-      Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  };
+  Sleeper THREAD =
+      duration -> {
+        try {
+          Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
 
   /** Waits {@code duration}. */
   void sleep(Duration duration);

@@ -14,7 +14,9 @@ public interface TableAlarms {
   /** DescribeAlarms of metric alarms whose names start with {@code alarmNamePrefix} (all pages). */
   List<MetricAlarm> describeAlarms(String alarmNamePrefix);
 
-  /** PutMetricAlarm: creates the alarm or overwrites its configuration (tags apply on create only). */
+  /**
+   * PutMetricAlarm: creates the alarm or overwrites its configuration (tags apply on create only).
+   */
   void putMetricAlarm(PutMetricAlarmRequest request);
 
   /** DeleteAlarms for any number of names (AWS takes 100 per call); unknown names are skipped. */

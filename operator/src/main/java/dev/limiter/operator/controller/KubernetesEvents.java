@@ -27,29 +27,46 @@ final class KubernetesEvents {
   private static final int REMEMBERED = 4096;
 
   private final ReconcileMetrics metrics;
+
   /** The Event each distinct event was recorded in, least recently emitted first. */
-  private final Map<Key, Recorded> recorded = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Recorded> eldest) {
-      return size() > REMEMBERED;
-    }
-  };
+  private final Map<Key, Recorded> recorded =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Recorded> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
 
   KubernetesEvents(ReconcileMetrics metrics) {
     this.metrics = metrics;
   }
 
   /** What makes two events the same. */
-  private record Key(String namespace, String kind, String name, String uid, boolean warning, String reason, String message) {}
+  private record Key(
+      String namespace,
+      String kind,
+      String name,
+      String uid,
+      boolean warning,
+      String reason,
+      String message) {}
 
   /** The Event an event was recorded in, and how often it happened. */
   private record Recorded(String name, int count) {}
 
-  void emit(KubernetesClient client, HasMetadata resource, TableReconciliation.Event event, Instant now) {
+  void emit(
+      KubernetesClient client, HasMetadata resource, TableReconciliation.Event event, Instant now) {
     metrics.event(event.warning(), event.reason());
     String namespace = resource.getMetadata().getNamespace();
-    Key key = new Key(namespace, resource.getKind(), resource.getMetadata().getName(), resource.getMetadata().getUid(),
-        event.warning(), event.reason(), event.message());
+    Key key =
+        new Key(
+            namespace,
+            resource.getKind(),
+            resource.getMetadata().getName(),
+            resource.getMetadata().getUid(),
+            event.warning(),
+            event.reason(),
+            event.message());
     Recorded last;
     synchronized (recorded) {
       last = recorded.get(key);
@@ -58,39 +75,61 @@ final class KubernetesEvents {
       remember(key, new Recorded(last.name(), last.count() + 1));
       return;
     }
-    Event created = client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-        .withNewMetadata()
-          .withGenerateName(resource.getMetadata().getName() + ".")
-          .withNamespace(namespace)
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(resource.getApiVersion())
-            .withKind(resource.getKind())
-            .withName(resource.getMetadata().getName())
-            .withNamespace(namespace)
-            .withUid(resource.getMetadata().getUid())
-            .build())
-        .withType(event.warning() ? "Warning" : "Normal")
-        .withReason(event.reason())
-        .withMessage(event.message())
-        .withFirstTimestamp(now.toString())
-        .withLastTimestamp(now.toString())
-        .withCount(1)
-        .withNewSource().withComponent("limiter-operator").endSource()
-        .build()).create();
+    Event created =
+        client
+            .v1()
+            .events()
+            .inNamespace(namespace)
+            .resource(
+                new EventBuilder()
+                    .withNewMetadata()
+                    .withGenerateName(resource.getMetadata().getName() + ".")
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .withInvolvedObject(
+                        new ObjectReferenceBuilder()
+                            .withApiVersion(resource.getApiVersion())
+                            .withKind(resource.getKind())
+                            .withName(resource.getMetadata().getName())
+                            .withNamespace(namespace)
+                            .withUid(resource.getMetadata().getUid())
+                            .build())
+                    .withType(event.warning() ? "Warning" : "Normal")
+                    .withReason(event.reason())
+                    .withMessage(event.message())
+                    .withFirstTimestamp(now.toString())
+                    .withLastTimestamp(now.toString())
+                    .withCount(1)
+                    .withNewSource()
+                    .withComponent("limiter-operator")
+                    .endSource()
+                    .build())
+            .create();
     remember(key, new Recorded(created.getMetadata().getName(), 1));
   }
 
   /**
-   * Advances the recorded Event's count and last timestamp; false when it is gone (Events expire). The
-   * patch names the Event it applies to: patching by name alone, the client would read the Event first,
-   * which needs a permission ({@code get events}) the operator does not otherwise use.
+   * Advances the recorded Event's count and last timestamp; false when it is gone (Events expire).
+   * The patch names the Event it applies to: patching by name alone, the client would read the
+   * Event first, which needs a permission ({@code get events}) the operator does not otherwise use.
    */
-  private static boolean repeat(KubernetesClient client, String namespace, Recorded last, Instant now) {
+  private static boolean repeat(
+      KubernetesClient client, String namespace, Recorded last, Instant now) {
     String patch = "{\"count\":" + (last.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
-    Event recorded = new EventBuilder().withNewMetadata().withName(last.name()).withNamespace(namespace).endMetadata().build();
+    Event recorded =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(last.name())
+            .withNamespace(namespace)
+            .endMetadata()
+            .build();
     try {
-      client.v1().events().inNamespace(namespace).resource(recorded).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      client
+          .v1()
+          .events()
+          .inNamespace(namespace)
+          .resource(recorded)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {

@@ -17,7 +17,11 @@ final class NextPass {
    * hours must not suspend drift repair) nor sooner than {@link #MIN_DELAY}.
    */
   static Duration after(Instant now, Optional<Instant> wakeAt, Duration resync) {
-    Duration delay = wakeAt.map(at -> Duration.between(now, at)).filter(d -> d.compareTo(resync) < 0).orElse(resync);
+    Duration delay =
+        wakeAt
+            .map(at -> Duration.between(now, at))
+            .filter(d -> d.compareTo(resync) < 0)
+            .orElse(resync);
     return delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
   }
 }

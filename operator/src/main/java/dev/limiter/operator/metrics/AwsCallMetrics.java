@@ -34,10 +34,12 @@ public final class AwsCallMetrics implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     Throwable failure = context.exception();
-    String outcome = failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-        && aws.awsErrorDetails().errorCode() != null
-        ? aws.awsErrorDetails().errorCode()
-        : failure.getClass().getSimpleName();
+    String outcome =
+        failure instanceof AwsServiceException aws
+                && aws.awsErrorDetails() != null
+                && aws.awsErrorDetails().errorCode() != null
+            ? aws.awsErrorDetails().errorCode()
+            : failure.getClass().getSimpleName();
     count(attributes, outcome);
   }
 
@@ -45,7 +47,9 @@ public final class AwsCallMetrics implements ExecutionInterceptor {
     Counter.builder(CALLS)
         .description("AWS API calls made by the operator, after SDK retries")
         .tag("service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)))
-        .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
+        .tag(
+            "operation",
+            String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
         .tag("outcome", outcome)
         .register(registry)
         .increment();

@@ -27,19 +27,24 @@ public final class HealthAndMetricsEndpoints implements AutoCloseable {
   }
 
   /** Serves on {@code port} of every interface (0 for any free port). */
-  public static HealthAndMetricsEndpoints start(int port, PrometheusMeterRegistry registry, BooleanSupplier live,
-                                                BooleanSupplier ready) {
+  public static HealthAndMetricsEndpoints start(
+      int port, PrometheusMeterRegistry registry, BooleanSupplier live, BooleanSupplier ready) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-          registry.scrape()));
+      server.createContext(
+          "/metrics",
+          exchange ->
+              respond(
+                  exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
       server.createContext("/healthz", exchange -> probe(exchange, live, "live"));
       server.createContext("/readyz", exchange -> probe(exchange, ready, "ready"));
-      server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "limiter-http");
-        thread.setDaemon(true);
-        return thread;
-      }));
+      server.setExecutor(
+          Executors.newSingleThreadExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "limiter-http");
+                thread.setDaemon(true);
+                return thread;
+              }));
       server.start();
       return new HealthAndMetricsEndpoints(server);
     } catch (IOException e) {
@@ -52,12 +57,14 @@ public final class HealthAndMetricsEndpoints implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void probe(HttpExchange exchange, BooleanSupplier check, String what) throws IOException {
+  private static void probe(HttpExchange exchange, BooleanSupplier check, String what)
+      throws IOException {
     boolean ok = check.getAsBoolean();
     respond(exchange, ok ? 200 : 503, TEXT, ok ? what + "\n" : "not " + what + "\n");
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);

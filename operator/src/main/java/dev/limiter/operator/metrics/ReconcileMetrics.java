@@ -7,10 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own figures, next to the Java Operator SDK's reconcile metrics:
- * {@code limiter_events_total{type, reason}} for every Kubernetes event it emits (creations,
- * switches, deferrals, errors) and {@code limiter_billing_switch_deferred_resources}, the number of
- * resources whose billing-mode switch is currently held back by the cooldown guard.
+ * The operator's own figures, next to the Java Operator SDK's reconcile metrics: {@code
+ * limiter_events_total{type, reason}} for every Kubernetes event it emits (creations, switches,
+ * deferrals, errors) and {@code limiter_billing_switch_deferred_resources}, the number of resources
+ * whose billing-mode switch is currently held back by the cooldown guard.
  */
 public final class ReconcileMetrics {
 
@@ -21,7 +21,8 @@ public final class ReconcileMetrics {
   public ReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("limiter.billing.switch.deferred.resources", deferredSwitches, Set::size)
-        .description("Resources whose billing-mode switch waits for the cooldown guard or AWS's quota")
+        .description(
+            "Resources whose billing-mode switch waits for the cooldown guard or AWS's quota")
         .register(registry);
   }
 
@@ -35,7 +36,9 @@ public final class ReconcileMetrics {
         .increment();
   }
 
-  /** Records whether the resource {@code key} (namespace/name) has a deferred billing-mode switch. */
+  /**
+   * Records whether the resource {@code key} (namespace/name) has a deferred billing-mode switch.
+   */
   public void switchDeferred(String key, boolean deferred) {
     if (deferred) {
       deferredSwitches.add(key);

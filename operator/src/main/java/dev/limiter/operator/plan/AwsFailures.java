@@ -23,33 +23,41 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * <ul>
  *   <li>{@code ResourceInUseException} (table busy) and {@code LimitExceededException} (a quota,
  *       e.g. billing-mode switches or throughput decreases) are deferrals with a computed time,
- *       never hot loops; AWS's "Next update can be made at …" is used when the message has it;</li>
- *   <li>validation errors are the spec's fault: terminal, reported as {@code InvalidSpec};</li>
- *   <li>network errors, throttling and 5xx are transient: retried with backoff, as are
- *       Application Auto Scaling's {@code ConcurrentUpdateException} and
- *       {@code ObjectNotFoundException} (someone changed the target between observe and act; the
- *       next pass observes again).</li>
+ *       never hot loops; AWS's "Next update can be made at …" is used when the message has it;
+ *   <li>validation errors are the spec's fault: terminal, reported as {@code InvalidSpec};
+ *   <li>network errors, throttling and 5xx are transient: retried with backoff, as are Application
+ *       Auto Scaling's {@code ConcurrentUpdateException} and {@code ObjectNotFoundException}
+ *       (someone changed the target between observe and act; the next pass observes again).
  * </ul>
  */
 public final class AwsFailures {
 
   /** Retry delay for a busy table. */
   public static final Duration BUSY_RETRY = Duration.ofSeconds(30);
+
   /** Retry delay for a quota whose message names no time. */
   public static final Duration QUOTA_RETRY = Duration.ofMinutes(15);
 
-  private static final Pattern NEXT_UPDATE = Pattern.compile(
-      "[Nn]ext (?:update|decrease) can be made at (.+?)\\.?\\s*(?:\\(Service:.*)?$");
-  /** The forms AWS has used: ISO, Java's Date.toString, and a long English form. */
-  private static final List<DateTimeFormatter> AWS_TIMES = List.of(
-      DateTimeFormatter.ISO_INSTANT,
-      DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ENGLISH),
-      DateTimeFormatter.ofPattern("EEEE, MMMM d, yyyy 'at' h:mm:ss a zzzz", Locale.ENGLISH));
+  private static final Pattern NEXT_UPDATE =
+      Pattern.compile(
+          "[Nn]ext (?:update|decrease) can be made at (.+?)\\.?\\s*(?:\\(Service:.*)?$");
 
-  /** Quota error codes of Application Auto Scaling and CloudWatch (DynamoDB's has its own type above). */
+  /** The forms AWS has used: ISO, Java's Date.toString, and a long English form. */
+  private static final List<DateTimeFormatter> AWS_TIMES =
+      List.of(
+          DateTimeFormatter.ISO_INSTANT,
+          DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ENGLISH),
+          DateTimeFormatter.ofPattern("EEEE, MMMM d, yyyy 'at' h:mm:ss a zzzz", Locale.ENGLISH));
+
+  /**
+   * Quota error codes of Application Auto Scaling and CloudWatch (DynamoDB's has its own type
+   * above).
+   */
   private static final Set<String> QUOTAS = Set.of("LimitExceededException", "LimitExceeded");
+
   /** Error codes of a change that raced another one; observing again resolves them. */
-  private static final Set<String> RACES = Set.of("ConcurrentUpdateException", "ObjectNotFoundException");
+  private static final Set<String> RACES =
+      Set.of("ConcurrentUpdateException", "ObjectNotFoundException");
 
   private AwsFailures() {}
 
@@ -84,29 +92,52 @@ public final class AwsFailures {
   /** Classifies {@code failure} of a call made for {@code what} at {@code now}. */
   public static Failure classify(String what, Throwable failure, Instant now) {
     if (failure instanceof ResourceInUseException) {
-      return new Deferred(new Deferral(now.plus(BUSY_RETRY), "TableBusy",
-          what + " deferred until " + now.plus(BUSY_RETRY) + ": the table is busy (" + failure.getMessage() + ")"));
+      return new Deferred(
+          new Deferral(
+              now.plus(BUSY_RETRY),
+              "TableBusy",
+              what
+                  + " deferred until "
+                  + now.plus(BUSY_RETRY)
+                  + ": the table is busy ("
+                  + failure.getMessage()
+                  + ")"));
     }
     if (failure instanceof LimitExceededException quota) {
-      Instant until = nextAllowed(text(quota)).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
-      return new Deferred(new Deferral(until, ConditionReasons.AWS_QUOTA,
-          what + " deferred until " + until + ": AWS quota reached (" + failure.getMessage() + ")"));
+      Instant until =
+          nextAllowed(text(quota)).filter(at -> at.isAfter(now)).orElse(now.plus(QUOTA_RETRY));
+      return new Deferred(
+          new Deferral(
+              until,
+              ConditionReasons.AWS_QUOTA,
+              what
+                  + " deferred until "
+                  + until
+                  + ": AWS quota reached ("
+                  + failure.getMessage()
+                  + ")"));
     }
     if (failure instanceof AwsServiceException service) {
       if (service.isThrottlingException() || service.statusCode() >= 500) {
         return new Transient("AwsUnavailable", what + " failed, will retry: " + text(service));
       }
-      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       if (QUOTAS.contains(code)) {
         Instant until = now.plus(QUOTA_RETRY);
-        return new Deferred(new Deferral(until, ConditionReasons.AWS_QUOTA, what + " deferred until " + until + ": AWS quota reached ("
-            + text(service) + ")"));
+        return new Deferred(
+            new Deferral(
+                until,
+                ConditionReasons.AWS_QUOTA,
+                what + " deferred until " + until + ": AWS quota reached (" + text(service) + ")"));
       }
       if (RACES.contains(code)) {
-        return new Transient("AwsConflict", what + " raced another change, will retry: " + text(service));
+        return new Transient(
+            "AwsConflict", what + " raced another change, will retry: " + text(service));
       }
       if ("ValidationException".equals(code) || service.statusCode() == 400) {
-        return new Terminal(ConditionReasons.INVALID_SPEC, what + " was refused by AWS: " + text(service));
+        return new Terminal(
+            ConditionReasons.INVALID_SPEC, what + " was refused by AWS: " + text(service));
       }
       return new Transient("AwsError", what + " failed, will retry: " + text(service));
     }
@@ -119,7 +150,9 @@ public final class AwsFailures {
   /** AWS's own error message, without the SDK's request details. */
   private static String text(AwsServiceException service) {
     AwsErrorDetails details = service.awsErrorDetails();
-    return details != null && details.errorMessage() != null ? details.errorMessage() : service.getMessage();
+    return details != null && details.errorMessage() != null
+        ? details.errorMessage()
+        : service.getMessage();
   }
 
   /** The time in AWS's "Next update can be made at …" wording, if present. */

@@ -5,20 +5,23 @@ import dev.limiter.operator.api.CapacityPlan;
 /**
  * Capacity maths. Pure.
  *
- * <p>Plans use the runtime's measured costs, not the seed runbook's estimate (acquire ≈ 2 RCU +
- * 4 WCU): an admitted or rejected acquire is one conditional UpdateItem of an item under 1 KB,
+ * <p>Plans use the runtime's measured costs, not the seed runbook's estimate (acquire ≈ 2 RCU + 4
+ * WCU): an admitted or rejected acquire is one conditional UpdateItem of an item under 1 KB,
  * {@value #WRITE_UNITS_PER_ACQUIRE} WCU and no RCU, and a cascading acquire writes its parent too.
- * Reads come only from {@code available()} and cached limit lookups, so read capacity is
- * {@value #READ_SHARE_PERCENT}% of the write capacity, at least {@value #MIN_READ_UNITS}.
+ * Reads come only from {@code available()} and cached limit lookups, so read capacity is {@value
+ * #READ_SHARE_PERCENT}% of the write capacity, at least {@value #MIN_READ_UNITS}.
  */
 public final class CapacityPlanner {
 
   /** Write units of one acquire on one bucket. */
   public static final int WRITE_UNITS_PER_ACQUIRE = 1;
+
   /** Read capacity as a share of write capacity. */
   public static final int READ_SHARE_PERCENT = 10;
+
   /** Least read capacity a planned table gets. */
   public static final long MIN_READ_UNITS = 5;
+
   /** Headroom when the plan names none. */
   public static final int DEFAULT_HEADROOM_PERCENT = 20;
 
@@ -27,7 +30,8 @@ public final class CapacityPlanner {
   /** Capacity for the traffic a plan declares, with its headroom. */
   public static Throughput fromPlan(CapacityPlan plan) {
     long cascade = plan.cascadeRequestsPerSecond() == null ? 0 : plan.cascadeRequestsPerSecond();
-    int headroom = plan.headroomPercent() == null ? DEFAULT_HEADROOM_PERCENT : plan.headroomPercent();
+    int headroom =
+        plan.headroomPercent() == null ? DEFAULT_HEADROOM_PERCENT : plan.headroomPercent();
     long writes = Math.addExact(plan.requestsPerSecond(), cascade) * WRITE_UNITS_PER_ACQUIRE;
     long write = ceilPercent(writes, 100 + headroom);
     long read = Math.max(MIN_READ_UNITS, ceilPercent(write, READ_SHARE_PERCENT));
@@ -37,11 +41,19 @@ public final class CapacityPlanner {
   /** The formula {@link #fromPlan} applied, for the status message. */
   public static String explain(CapacityPlan plan) {
     Throughput throughput = fromPlan(plan);
-    return "planned from " + plan.requestsPerSecond() + " acquires/s + "
+    return "planned from "
+        + plan.requestsPerSecond()
+        + " acquires/s + "
         + (plan.cascadeRequestsPerSecond() == null ? 0 : plan.cascadeRequestsPerSecond())
-        + " cascading/s at " + WRITE_UNITS_PER_ACQUIRE + " WCU and 0 RCU each (limiter-runtime's measured cost), "
+        + " cascading/s at "
+        + WRITE_UNITS_PER_ACQUIRE
+        + " WCU and 0 RCU each (limiter-runtime's measured cost), "
         + (plan.headroomPercent() == null ? DEFAULT_HEADROOM_PERCENT : plan.headroomPercent())
-        + "% headroom: " + throughput.write() + " WCU, " + throughput.read() + " RCU";
+        + "% headroom: "
+        + throughput.write()
+        + " WCU, "
+        + throughput.read()
+        + " RCU";
   }
 
   /**

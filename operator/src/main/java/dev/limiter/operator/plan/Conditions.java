@@ -12,18 +12,20 @@ import java.util.stream.Collectors;
 /**
  * Turns planned conditions into Kubernetes conditions. Pure.
  *
- * <p>{@code lastTransitionTime} moves only when a condition's status flips, so that
- * {@code kubectl describe} and Argo CD see stable times; conditions the plan does not mention
- * keep their previous value.
+ * <p>{@code lastTransitionTime} moves only when a condition's status flips, so that {@code kubectl
+ * describe} and Argo CD see stable times; conditions the plan does not mention keep their previous
+ * value.
  */
 public final class Conditions {
 
   private Conditions() {}
 
   /** The conditions after this pass, in the previous order with new types appended. */
-  public static List<Condition> merge(List<Condition> previous, List<ConditionStatus> planned, long generation, Instant now) {
-    Map<String, ConditionStatus> byType = planned.stream()
-        .collect(Collectors.toMap(ConditionStatus::type, Function.identity(), (a, b) -> b));
+  public static List<Condition> merge(
+      List<Condition> previous, List<ConditionStatus> planned, long generation, Instant now) {
+    Map<String, ConditionStatus> byType =
+        planned.stream()
+            .collect(Collectors.toMap(ConditionStatus::type, Function.identity(), (a, b) -> b));
     List<Condition> merged = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     for (Condition old : previous == null ? List.<Condition>of() : previous) {
@@ -40,7 +42,8 @@ public final class Conditions {
     return merged;
   }
 
-  private static Condition condition(ConditionStatus next, Condition old, long generation, Instant now) {
+  private static Condition condition(
+      ConditionStatus next, Condition old, long generation, Instant now) {
     boolean flipped = old == null || !next.status().equals(old.getStatus());
     return new ConditionBuilder()
         .withType(next.type())

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param reason a CamelCase reason for conditions and events
  * @param message what waits and why, for people
  */
-public record Deferral(Instant until, String reason, String message) {
-}
+public record Deferral(Instant until, String reason, String message) {}

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What deleting a RateLimiterTable does in one pass.
  *
  * @param automation calls removing the operator's autoscaling and alarms, made first
- * @param table table calls made once those succeeded (lift deletion protection, or delete the table)
+ * @param table table calls made once those succeeded (lift deletion protection, or delete the
+ *     table)
  * @param conditions conditions to write on the resource while it waits (empty: none)
  * @param events what to tell people once the calls succeeded
  * @param release whether to remove the finalizer and let the resource go
@@ -30,11 +31,11 @@ public record DeletionPlan(
     conditions = List.copyOf(conditions);
     events = List.copyOf(events);
     if (release && (!automation.isEmpty() || !table.isEmpty())) {
-      throw new IllegalArgumentException("a released resource makes no AWS call: " + automation + " " + table);
+      throw new IllegalArgumentException(
+          "a released resource makes no AWS call: " + automation + " " + table);
     }
   }
 
   /** A Kubernetes event; {@code warning} marks what someone should look at. */
   public record Event(boolean warning, String reason, String message) {}
-
 }

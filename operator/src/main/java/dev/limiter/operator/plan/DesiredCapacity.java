@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param maxReadRequestUnits on-demand read cap, -1 for none
  * @param maxWriteRequestUnits on-demand write cap, -1 for none
  * @param switchCooldown minimum spacing between billing-mode switches
- * @param autoscalingOwnsThroughput whether autoscaling, not the spec, owns the table's provisioned units
+ * @param autoscalingOwnsThroughput whether autoscaling, not the spec, owns the table's provisioned
+ *     units
  * @param autoscalingOwnsIndexes whether autoscaling, not the spec, owns the GSIs' provisioned units
  */
 public record DesiredCapacity(

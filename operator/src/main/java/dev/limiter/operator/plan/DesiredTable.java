@@ -11,14 +11,14 @@ import java.util.TreeMap;
  * @param owner the owning resource, {@code <namespace>/<name>}, written as the ownership tag
  * @param adoption whether an existing table without an owner may be taken over
  * @param capacity billing and throughput
- * @param timeToLive TTL on the runtime's TTL attribute; null leaves an existing table's setting as it is
- *     (a created table starts without)
- * @param stream NEW_AND_OLD_IMAGES stream; null leaves an existing table's as it is (a created table
- *     starts without)
+ * @param timeToLive TTL on the runtime's TTL attribute; null leaves an existing table's setting as
+ *     it is (a created table starts without)
+ * @param stream NEW_AND_OLD_IMAGES stream; null leaves an existing table's as it is (a created
+ *     table starts without)
  * @param pointInTimeRecovery continuous backups; null leaves an existing table's as they are (a
  *     created table starts without)
- * @param deletionProtection deletion protection; null leaves an existing table's as it is (a created
- *     table starts protected)
+ * @param deletionProtection deletion protection; null leaves an existing table's as it is (a
+ *     created table starts protected)
  * @param tags user tags (the ownership tag is added on top)
  * @param automation autoscaling, alarms, Contributor Insights, emergency runbook and diagnosis
  */
@@ -41,7 +41,9 @@ public record DesiredTable(
   public enum Adoption {
     /** The resource does not ask for it (no adopt annotation). */
     NOT_ASKED,
-    /** The resource asks, but the operator's adoption grants do not cover its namespace and table. */
+    /**
+     * The resource asks, but the operator's adoption grants do not cover its namespace and table.
+     */
     NOT_GRANTED,
     /** The resource asks and the operator grants it. */
     GRANTED
@@ -49,7 +51,16 @@ public record DesiredTable(
 
   /** This table with {@code capacity} instead (what an emergency or a held floor asks for). */
   public DesiredTable withCapacity(DesiredCapacity capacity) {
-    return new DesiredTable(name, owner, adoption, capacity, timeToLive, stream, pointInTimeRecovery, deletionProtection, tags,
+    return new DesiredTable(
+        name,
+        owner,
+        adoption,
+        capacity,
+        timeToLive,
+        stream,
+        pointInTimeRecovery,
+        deletionProtection,
+        tags,
         automation);
   }
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the Kubernetes-style durations of the spec ({@code 24h}, {@code 90m}, {@code 1h30m}, {@code 45s}). */
+/**
+ * Parses the Kubernetes-style durations of the spec ({@code 24h}, {@code 90m}, {@code 1h30m},
+ * {@code 45s}).
+ */
 public final class GoDurations {
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
@@ -19,7 +22,10 @@ public final class GoDurations {
   public static Duration parse(String text) {
     Matcher matcher = text == null ? null : DURATION.matcher(text);
     if (matcher == null || text.isEmpty() || !matcher.matches()) {
-      throw new IllegalArgumentException("invalid duration '" + text + "': use hours, minutes and seconds such as 24h, 90m or 1h30m");
+      throw new IllegalArgumentException(
+          "invalid duration '"
+              + text
+              + "': use hours, minutes and seconds such as 24h, 90m or 1h30m");
     }
     try {
       return Duration.ofHours(part(matcher.group(1)))

@@ -18,8 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * @param globalIndexes the global secondary indexes by name
  * @param localIndexes names of the local secondary indexes
  */
-public record ObservedSchema(List<KeySchemaElement> keySchema, Map<String, String> attributeTypes, Map<String, Index> globalIndexes,
-                             List<String> localIndexes) {
+public record ObservedSchema(
+    List<KeySchemaElement> keySchema,
+    Map<String, String> attributeTypes,
+    Map<String, Index> globalIndexes,
+    List<String> localIndexes) {
 
   /** Copies the collections. */
   public ObservedSchema {
@@ -51,10 +54,18 @@ public record ObservedSchema(List<KeySchemaElement> keySchema, Map<String, Strin
     }
     Map<String, Index> indexes = new LinkedHashMap<>();
     for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
-      indexes.put(index.indexName(), new Index(index.keySchema(),
-          index.projection() == null ? null : index.projection().projectionType()));
+      indexes.put(
+          index.indexName(),
+          new Index(
+              index.keySchema(),
+              index.projection() == null ? null : index.projection().projectionType()));
     }
-    return new ObservedSchema(table.keySchema(), types, indexes,
-        table.localSecondaryIndexes().stream().map(LocalSecondaryIndexDescription::indexName).toList());
+    return new ObservedSchema(
+        table.keySchema(),
+        types,
+        indexes,
+        table.localSecondaryIndexes().stream()
+            .map(LocalSecondaryIndexDescription::indexName)
+            .toList());
   }
 }

@@ -46,7 +46,10 @@ public record ObservedTable(
     long sizeBytes,
     ObservedSchema schema) {
 
-  /** How far after the creation time DynamoDB may stamp an on-demand table's creation as its last switch. */
+  /**
+   * How far after the creation time DynamoDB may stamp an on-demand table's creation as its last
+   * switch.
+   */
   private static final Duration CREATION_TOLERANCE = Duration.ofMinutes(1);
 
   /** Names of the table's GSIs, sorted. */
@@ -61,8 +64,8 @@ public record ObservedTable(
 
   /**
    * DynamoDB's time of the last switch to on-demand. A table created on-demand carries its creation
-   * time there; creating is not switching (AWS allows on-demand to provisioned at any time), so that
-   * time does not start the cooldown.
+   * time there; creating is not switching (AWS allows on-demand to provisioned at any time), so
+   * that time does not start the cooldown.
    */
   static Instant lastSwitchToOnDemand(TableDescription table) {
     BillingModeSummary summary = table.billingModeSummary();
@@ -74,29 +77,42 @@ public record ObservedTable(
     return null;
   }
 
-  /** The snapshot of DescribeTable, DescribeTimeToLive, DescribeContinuousBackups and ListTagsOfResource. */
-  public static ObservedTable of(TableDescription table, TimeToLiveDescription ttl,
-                                 ContinuousBackupsDescription backups, Map<String, String> tags) {
+  /**
+   * The snapshot of DescribeTable, DescribeTimeToLive, DescribeContinuousBackups and
+   * ListTagsOfResource.
+   */
+  public static ObservedTable of(
+      TableDescription table,
+      TimeToLiveDescription ttl,
+      ContinuousBackupsDescription backups,
+      Map<String, String> tags) {
     BillingModeSummary summary = table.billingModeSummary();
-    BillingMode mode = summary != null && "PAY_PER_REQUEST".equals(summary.billingModeAsString())
-        ? BillingMode.OnDemand : BillingMode.Provisioned;
+    BillingMode mode =
+        summary != null && "PAY_PER_REQUEST".equals(summary.billingModeAsString())
+            ? BillingMode.OnDemand
+            : BillingMode.Provisioned;
     Map<String, Throughput> indexes = new LinkedHashMap<>();
     Map<String, ObservedCapacity.Decreases> indexDecreases = new LinkedHashMap<>();
     for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
-      indexes.put(index.indexName(), mode == BillingMode.Provisioned ? throughput(index.provisionedThroughput()) : null);
+      indexes.put(
+          index.indexName(),
+          mode == BillingMode.Provisioned ? throughput(index.provisionedThroughput()) : null);
       indexDecreases.put(index.indexName(), decreases(index.provisionedThroughput()));
     }
     OnDemandThroughput caps = table.onDemandThroughput();
-    ObservedCapacity capacity = new ObservedCapacity(
-        mode,
-        mode == BillingMode.Provisioned ? throughput(table.provisionedThroughput()) : null,
-        decreases(table.provisionedThroughput()),
-        indexes,
-        indexDecreases,
-        cap(caps == null ? null : caps.maxReadRequestUnits()),
-        cap(caps == null ? null : caps.maxWriteRequestUnits()),
-        lastSwitchToOnDemand(table));
-    boolean stream = table.streamSpecification() != null && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
+    ObservedCapacity capacity =
+        new ObservedCapacity(
+            mode,
+            mode == BillingMode.Provisioned ? throughput(table.provisionedThroughput()) : null,
+            decreases(table.provisionedThroughput()),
+            indexes,
+            indexDecreases,
+            cap(caps == null ? null : caps.maxReadRequestUnits()),
+            cap(caps == null ? null : caps.maxWriteRequestUnits()),
+            lastSwitchToOnDemand(table));
+    boolean stream =
+        table.streamSpecification() != null
+            && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
     return new ObservedTable(
         table.tableName(),
         table.tableArn(),
@@ -105,23 +121,31 @@ public record ObservedTable(
         stream,
         stream ? table.streamSpecification().streamViewTypeAsString() : null,
         Boolean.TRUE.equals(table.deletionProtectionEnabled()),
-        ttl == null || ttl.timeToLiveStatus() == null ? TimeToLiveStatus.DISABLED : ttl.timeToLiveStatus(),
-        backups != null && backups.pointInTimeRecoveryDescription() != null
-            && backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED,
+        ttl == null || ttl.timeToLiveStatus() == null
+            ? TimeToLiveStatus.DISABLED
+            : ttl.timeToLiveStatus(),
+        backups != null
+            && backups.pointInTimeRecoveryDescription() != null
+            && backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()
+                == PointInTimeRecoveryStatus.ENABLED,
         Map.copyOf(tags),
         table.tableSizeBytes() == null ? 0 : table.tableSizeBytes(),
         ObservedSchema.of(table));
   }
 
   private static Throughput throughput(ProvisionedThroughputDescription description) {
-    if (description == null || description.readCapacityUnits() == null || description.readCapacityUnits() < 1
-        || description.writeCapacityUnits() == null || description.writeCapacityUnits() < 1) {
+    if (description == null
+        || description.readCapacityUnits() == null
+        || description.readCapacityUnits() < 1
+        || description.writeCapacityUnits() == null
+        || description.writeCapacityUnits() < 1) {
       return null;
     }
     return new Throughput(description.readCapacityUnits(), description.writeCapacityUnits());
   }
 
-  private static ObservedCapacity.Decreases decreases(ProvisionedThroughputDescription description) {
+  private static ObservedCapacity.Decreases decreases(
+      ProvisionedThroughputDescription description) {
     if (description == null) {
       return ObservedCapacity.Decreases.NONE;
     }

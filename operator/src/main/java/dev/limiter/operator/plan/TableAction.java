@@ -31,7 +31,9 @@ public sealed interface TableAction {
   record SetTimeToLive(boolean enabled) implements TableAction {
     @Override
     public String describe() {
-      return (enabled ? "enable" : "disable") + " time to live on " + LimiterTableSchema.TTL_ATTRIBUTE;
+      return (enabled ? "enable" : "disable")
+          + " time to live on "
+          + LimiterTableSchema.TTL_ATTRIBUTE;
     }
   }
 

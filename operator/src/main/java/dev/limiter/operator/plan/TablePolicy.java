@@ -26,21 +26,25 @@ public record TablePolicy(String namePrefix, List<AdoptionGrant> grants) {
   /** Checks the prefix and copies the list. */
   public TablePolicy {
     if (namePrefix == null || !PREFIX.matcher(namePrefix).matches() || namePrefix.length() > 200) {
-      throw new IllegalArgumentException("table-name prefix '" + namePrefix + "' may hold only letters, digits, '_', '.' and '-'"
-          + " (at most 200)");
+      throw new IllegalArgumentException(
+          "table-name prefix '"
+              + namePrefix
+              + "' may hold only letters, digits, '_', '.' and '-'"
+              + " (at most 200)");
     }
     grants = List.copyOf(grants);
   }
 
   /**
-   * One grant: RateLimiterTables in {@code namespace} ({@code *}: any) may adopt existing tables whose
-   * name matches {@code tablePattern} ({@code *} matches any run of characters).
+   * One grant: RateLimiterTables in {@code namespace} ({@code *}: any) may adopt existing tables
+   * whose name matches {@code tablePattern} ({@code *} matches any run of characters).
    */
   public record AdoptionGrant(String namespace, String tablePattern) {
 
     /** Whether this grant lets {@code namespace} adopt {@code table}. */
     public boolean allows(String namespace, String table) {
-      return ("*".equals(this.namespace) || this.namespace.equals(namespace)) && glob(tablePattern).matcher(table).matches();
+      return ("*".equals(this.namespace) || this.namespace.equals(namespace))
+          && glob(tablePattern).matcher(table).matches();
     }
 
     @Override
@@ -49,13 +53,17 @@ public record TablePolicy(String namePrefix, List<AdoptionGrant> grants) {
     }
 
     private static Pattern glob(String pattern) {
-      return Pattern.compile(Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+      return Pattern.compile(
+          Arrays.stream(pattern.split("\\*", -1))
+              .map(Pattern::quote)
+              .collect(Collectors.joining(".*")));
     }
   }
 
   /**
-   * Parses {@code namespace:pattern} grants separated by commas, e.g. {@code ops:legacy-*,team-a:team-a-limits}
-   * (blank: none); IllegalArgumentException names the entry at fault.
+   * Parses {@code namespace:pattern} grants separated by commas, e.g. {@code
+   * ops:legacy-*,team-a:team-a-limits} (blank: none); IllegalArgumentException names the entry at
+   * fault.
    */
   public static List<AdoptionGrant> parseGrants(String text) {
     List<AdoptionGrant> grants = new ArrayList<>();
@@ -68,8 +76,11 @@ public record TablePolicy(String namePrefix, List<AdoptionGrant> grants) {
       String namespace = colon < 0 ? "" : grant.substring(0, colon);
       String pattern = colon < 0 ? "" : grant.substring(colon + 1);
       if (!NAMESPACE.matcher(namespace).matches() || !TABLE_PATTERN.matcher(pattern).matches()) {
-        throw new IllegalArgumentException("adoption grant '" + grant + "' is not <namespace>:<table pattern> (namespace or *,"
-            + " pattern of letters, digits, '_', '.', '-' and '*')");
+        throw new IllegalArgumentException(
+            "adoption grant '"
+                + grant
+                + "' is not <namespace>:<table pattern> (namespace or *,"
+                + " pattern of letters, digits, '_', '.', '-' and '*')");
       }
       grants.add(new AdoptionGrant(namespace, pattern));
     }

@@ -27,33 +27,44 @@ final class TableRequests {
 
   static CreateTableRequest create(DesiredTable desired) {
     DesiredCapacity capacity = desired.capacity();
-    BillingSettings billing = capacity.mode() == BillingMode.Provisioned
-        ? BillingSettings.provisioned(capacity.throughput().read(), capacity.throughput().write())
-        : BillingSettings.onDemand(capacity.maxReadRequestUnits(), capacity.maxWriteRequestUnits());
-    CreateTableRequest.Builder request = LimiterTableSchema.createTableRequest(desired.name(), billing).toBuilder()
-        .deletionProtectionEnabled(!Boolean.FALSE.equals(desired.deletionProtection()))
-        .tags(desired.tagsWithOwner().entrySet().stream()
-            .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build())
-            .toList());
+    BillingSettings billing =
+        capacity.mode() == BillingMode.Provisioned
+            ? BillingSettings.provisioned(
+                capacity.throughput().read(), capacity.throughput().write())
+            : BillingSettings.onDemand(
+                capacity.maxReadRequestUnits(), capacity.maxWriteRequestUnits());
+    CreateTableRequest.Builder request =
+        LimiterTableSchema.createTableRequest(desired.name(), billing).toBuilder()
+            .deletionProtectionEnabled(!Boolean.FALSE.equals(desired.deletionProtection()))
+            .tags(
+                desired.tagsWithOwner().entrySet().stream()
+                    .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build())
+                    .toList());
     if (Boolean.TRUE.equals(desired.stream())) {
       request.streamSpecification(stream(true));
     }
     return request.build();
   }
 
-  static UpdateTableRequest switchBillingMode(String table, CapacityDecision.SwitchBillingMode change, DesiredCapacity desired) {
+  static UpdateTableRequest switchBillingMode(
+      String table, CapacityDecision.SwitchBillingMode change, DesiredCapacity desired) {
     UpdateTableRequest.Builder request = UpdateTableRequest.builder().tableName(table);
     if (change.to() == BillingMode.OnDemand) {
-      request.billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST);
+      request.billingMode(
+          software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST);
       if (desired.maxReadRequestUnits() != -1 || desired.maxWriteRequestUnits() != -1) {
-        request.onDemandThroughput(caps(desired.maxReadRequestUnits(), desired.maxWriteRequestUnits()));
+        request.onDemandThroughput(
+            caps(desired.maxReadRequestUnits(), desired.maxWriteRequestUnits()));
       }
       return request.build();
     }
-    return request.billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PROVISIONED)
+    return request
+        .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PROVISIONED)
         .provisionedThroughput(throughput(change.throughput()))
-        .globalSecondaryIndexUpdates(indexUpdates(change.indexes().stream()
-            .collect(Collectors.toMap(name -> name, name -> change.throughput()))))
+        .globalSecondaryIndexUpdates(
+            indexUpdates(
+                change.indexes().stream()
+                    .collect(Collectors.toMap(name -> name, name -> change.throughput()))))
         .build();
   }
 
@@ -69,13 +80,17 @@ final class TableRequests {
   }
 
   static UpdateTableRequest onDemandCaps(String table, CapacityDecision.UpdateOnDemandCaps change) {
-    return UpdateTableRequest.builder().tableName(table)
+    return UpdateTableRequest.builder()
+        .tableName(table)
         .onDemandThroughput(caps(change.maxReadRequestUnits(), change.maxWriteRequestUnits()))
         .build();
   }
 
   static UpdateTableRequest stream(String table, boolean enabled) {
-    return UpdateTableRequest.builder().tableName(table).streamSpecification(stream(enabled)).build();
+    return UpdateTableRequest.builder()
+        .tableName(table)
+        .streamSpecification(stream(enabled))
+        .build();
   }
 
   static UpdateTableRequest deletionProtection(String table, boolean enabled) {
@@ -95,17 +110,24 @@ final class TableRequests {
   }
 
   private static OnDemandThroughput caps(long maxRead, long maxWrite) {
-    return OnDemandThroughput.builder().maxReadRequestUnits(maxRead).maxWriteRequestUnits(maxWrite).build();
+    return OnDemandThroughput.builder()
+        .maxReadRequestUnits(maxRead)
+        .maxWriteRequestUnits(maxWrite)
+        .build();
   }
 
   private static List<GlobalSecondaryIndexUpdate> indexUpdates(Map<String, Throughput> indexes) {
-    return new TreeMap<>(indexes).entrySet().stream()
-        .map(index -> GlobalSecondaryIndexUpdate.builder()
-            .update(UpdateGlobalSecondaryIndexAction.builder()
-                .indexName(index.getKey())
-                .provisionedThroughput(throughput(index.getValue()))
-                .build())
-            .build())
-        .toList();
+    return new TreeMap<>(indexes)
+        .entrySet().stream()
+            .map(
+                index ->
+                    GlobalSecondaryIndexUpdate.builder()
+                        .update(
+                            UpdateGlobalSecondaryIndexAction.builder()
+                                .indexName(index.getKey())
+                                .provisionedThroughput(throughput(index.getValue()))
+                                .build())
+                        .build())
+            .toList();
   }
 }

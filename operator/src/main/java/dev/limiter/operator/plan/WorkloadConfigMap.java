@@ -14,6 +14,7 @@ public final class WorkloadConfigMap {
 
   /** Suffix of the ConfigMap's name. */
   public static final String SUFFIX = "-limiter";
+
   /** Kubernetes' limit on an object name (a DNS subdomain). */
   public static final int MAX_NAME_LENGTH = 253;
 
@@ -30,26 +31,50 @@ public final class WorkloadConfigMap {
     if (name.length() <= MAX_NAME_LENGTH) {
       return Optional.empty();
     }
-    return Optional.of("metadata.name is " + resourceName.length() + " characters long: the workloads' ConfigMap " + SUFFIX
-        + " would exceed Kubernetes' " + MAX_NAME_LENGTH + "-character limit; use a name of at most "
-        + (MAX_NAME_LENGTH - SUFFIX.length()) + " characters");
+    return Optional.of(
+        "metadata.name is "
+            + resourceName.length()
+            + " characters long: the workloads' ConfigMap "
+            + SUFFIX
+            + " would exceed Kubernetes' "
+            + MAX_NAME_LENGTH
+            + "-character limit; use a name of at most "
+            + (MAX_NAME_LENGTH - SUFFIX.length())
+            + " characters");
   }
 
-  /** Whether {@code existing} is the ConfigMap of the resource with {@code uid}: its controller owner reference says so. */
+  /**
+   * Whether {@code existing} is the ConfigMap of the resource with {@code uid}: its controller
+   * owner reference says so.
+   */
   public static boolean ownedBy(ConfigMap existing, String uid) {
-    return existing.getMetadata().getOwnerReferences() != null && existing.getMetadata().getOwnerReferences().stream()
-        .anyMatch(owner -> Boolean.TRUE.equals(owner.getController()) && owner.getUid() != null && owner.getUid().equals(uid));
+    return existing.getMetadata().getOwnerReferences() != null
+        && existing.getMetadata().getOwnerReferences().stream()
+            .anyMatch(
+                owner ->
+                    Boolean.TRUE.equals(owner.getController())
+                        && owner.getUid() != null
+                        && owner.getUid().equals(uid));
   }
 
   /** The condition when the ConfigMap {@code name} in {@code namespace} belongs to someone else. */
   public static ConditionStatus conflict(String namespace, String name) {
-    return ConditionStatus.isFalse(CONFIG_MAP_SYNCED, ConditionReasons.CONFIG_MAP_CONFLICT, "ConfigMap " + namespace + "/" + name
-        + " exists and is not owned by this RateLimiterTable; it was left as it is: delete or rename it to let the operator"
-        + " publish the table's settings there");
+    return ConditionStatus.isFalse(
+        CONFIG_MAP_SYNCED,
+        ConditionReasons.CONFIG_MAP_CONFLICT,
+        "ConfigMap "
+            + namespace
+            + "/"
+            + name
+            + " exists and is not owned by this RateLimiterTable; it was left as it is: delete or"
+            + " rename it to let the operator publish the table's settings there");
   }
 
   /** The condition once the ConfigMap holds the table's settings. */
   public static ConditionStatus published(String name) {
-    return ConditionStatus.isTrue(CONFIG_MAP_SYNCED, "Published", "ConfigMap " + name + " holds the table's settings for workloads");
+    return ConditionStatus.isTrue(
+        CONFIG_MAP_SYNCED,
+        "Published",
+        "ConfigMap " + name + " holds the table's settings for workloads");
   }
 }

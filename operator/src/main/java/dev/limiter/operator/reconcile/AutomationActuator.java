@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Act: makes the automation calls of one area in order and stops at the first failure, classified. */
+/**
+ * Act: makes the automation calls of one area in order and stops at the first failure, classified.
+ */
 public final class AutomationActuator {
 
   private final DynamoDbTables tables;
@@ -49,7 +51,8 @@ public final class AutomationActuator {
     } else if (action instanceof AutomationAction.DeleteAlarms delete) {
       alarms.deleteAlarms(delete.names());
     } else if (action instanceof AutomationAction.SetInsights insights) {
-      tables.updateContributorInsights(insights.table(), insights.index(), insights.action(), insights.mode());
+      tables.updateContributorInsights(
+          insights.table(), insights.index(), insights.action(), insights.mode());
     }
   }
 }

@@ -16,8 +16,8 @@ import java.util.Objects;
  * Ready back: each with its condition type and how that condition keeps an otherwise Ready table
  * from being Ready. An area that keeps AWS in sync is a {@link SyncedArea}, one that reports what
  * the pass found a {@link ReportedArea}, registered here; the pass observes, plans, acts on and
- * reports them in this order. The one list that the first pass's Unknown
- * conditions and {@link ReadyFolding} follow.
+ * reports them in this order. The one list that the first pass's Unknown conditions and {@link
+ * ReadyFolding} follow.
  */
 enum AutomationArea {
 
@@ -33,12 +33,17 @@ enum AutomationArea {
   PARTITIONS(PartitionArea.AREA);
 
   /** How an area's condition holds Ready back: out of sync (False), or a risk that holds (True). */
-  enum HoldsReady { WHEN_FALSE, WHEN_TRUE }
+  enum HoldsReady {
+    WHEN_FALSE,
+    WHEN_TRUE
+  }
 
   private final String conditionType;
   private final HoldsReady holdsReady;
+
   /** The area's observe and plan; null for a reported area. */
   private final SyncedArea<?> synced;
+
   /** The area's condition; null for a synced area. */
   private final ReportedArea reported;
 
@@ -65,7 +70,10 @@ enum AutomationArea {
 
   /** The areas kept in sync, in order. */
   static List<SyncedArea<?>> synced() {
-    return Arrays.stream(values()).<SyncedArea<?>>map(area -> area.synced).filter(Objects::nonNull).toList();
+    return Arrays.stream(values())
+        .<SyncedArea<?>>map(area -> area.synced)
+        .filter(Objects::nonNull)
+        .toList();
   }
 
   /** The reported areas, in order. */
@@ -75,7 +83,10 @@ enum AutomationArea {
 
   /** The condition types of the areas that hold Ready back as {@code holds} says, in order. */
   static List<String> conditionTypes(HoldsReady holds) {
-    return Arrays.stream(values()).filter(area -> area.holdsReady == holds).map(AutomationArea::conditionType).toList();
+    return Arrays.stream(values())
+        .filter(area -> area.holdsReady == holds)
+        .map(AutomationArea::conditionType)
+        .toList();
   }
 
   /** Every area's condition type, in order. */

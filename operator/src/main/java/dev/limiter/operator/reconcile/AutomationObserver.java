@@ -45,21 +45,38 @@ public final class AutomationObserver implements AutomationReads {
   }
 
   /**
-   * The snapshot of {@code table}'s {@code areas}, observed in order; metrics over the {@code window}
-   * that ended CloudWatch's publication delay before {@code now} are read only when {@code metricsDue}.
+   * The snapshot of {@code table}'s {@code areas}, observed in order; metrics over the {@code
+   * window} that ended CloudWatch's publication delay before {@code now} are read only when {@code
+   * metricsDue}.
    */
-  public ObservedAutomation observe(ObservedTable table, List<SyncedArea<?>> areas, boolean metricsDue, Duration window,
-                                    Instant now) {
+  public ObservedAutomation observe(
+      ObservedTable table,
+      List<SyncedArea<?>> areas,
+      boolean metricsDue,
+      Duration window,
+      Instant now) {
     Map<SyncedArea<?>, Reading<?>> observed = new LinkedHashMap<>();
-    areas.forEach(area -> observed.put(area, read(area.describe(table), now, () -> area.observe(this, table))));
+    areas.forEach(
+        area ->
+            observed.put(area, read(area.describe(table), now, () -> area.observe(this, table))));
     List<String> indexes = table.indexNames();
-    return new ObservedAutomation(observed,
+    return new ObservedAutomation(
+        observed,
         metricsDue
-            ? Optional.of(read("read CloudWatch metrics of " + table.name(), now, () -> {
-              Instant end = ThrottleQueries.windowEnd(now);
-              return ThrottleQueries.reading(metrics.getMetricData(ThrottleQueries.queries(table.name(), indexes),
-                  end.minus(window), end), end, window);
-            }))
+            ? Optional.of(
+                read(
+                    "read CloudWatch metrics of " + table.name(),
+                    now,
+                    () -> {
+                      Instant end = ThrottleQueries.windowEnd(now);
+                      return ThrottleQueries.reading(
+                          metrics.getMetricData(
+                              ThrottleQueries.queries(table.name(), indexes),
+                              end.minus(window),
+                              end),
+                          end,
+                          window);
+                    }))
             : Optional.empty());
   }
 

@@ -26,7 +26,8 @@ final class ConditionSlots {
   /** Puts {@code condition} in the slot of its type, replacing what was there. */
   ConditionSlots put(ConditionStatus condition) {
     if (!types.contains(condition.type())) {
-      throw new IllegalArgumentException("no condition " + condition.type() + " here; the types are " + types);
+      throw new IllegalArgumentException(
+          "no condition " + condition.type() + " here; the types are " + types);
     }
     slots.put(condition.type(), condition);
     return this;

@@ -66,7 +66,10 @@ final class HierarchyStatusAssembly {
     return this;
   }
 
-  /** What the last pass that changed something wrote and deleted, and what is left (null: not known). */
+  /**
+   * What the last pass that changed something wrote and deleted, and what is left (null: not
+   * known).
+   */
   HierarchyStatusAssembly items(Long written, Long deleted, Long pending) {
     this.itemsWritten = written;
     this.itemsDeleted = deleted;
@@ -79,7 +82,10 @@ final class HierarchyStatusAssembly {
     return this;
   }
 
-  /** The digest applied completely and the identity of the table it holds for (all null: none vouched for). */
+  /**
+   * The digest applied completely and the identity of the table it holds for (all null: none
+   * vouched for).
+   */
   HierarchyStatusAssembly applied(String digest, String arn, String createdAt) {
     this.appliedDigest = digest;
     this.tableArn = arn;
@@ -92,14 +98,28 @@ final class HierarchyStatusAssembly {
     return this;
   }
 
-  /** Merges {@code planned} into the conditions for {@code generation} (see {@link Conditions#merge}). */
+  /**
+   * Merges {@code planned} into the conditions for {@code generation} (see {@link
+   * Conditions#merge}).
+   */
   HierarchyStatusAssembly conditions(List<ConditionStatus> planned, long generation, Instant now) {
     this.conditions = Conditions.merge(conditions, planned, generation, now);
     return this;
   }
 
   EntityHierarchyStatus build() {
-    return new EntityHierarchyStatus(observedGeneration, tableName, entities, limits, shards, itemsWritten, itemsDeleted,
-        itemsPending, appliedDigest, tableArn, tableCreatedAt, conditions);
+    return new EntityHierarchyStatus(
+        observedGeneration,
+        tableName,
+        entities,
+        limits,
+        shards,
+        itemsWritten,
+        itemsDeleted,
+        itemsPending,
+        appliedDigest,
+        tableArn,
+        tableCreatedAt,
+        conditions);
   }
 }

@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Order: entity items are claimed first, then what is stored under the entities this hierarchy
  * holds; each item is recorded in the manifest after it is written. Removed items are released
  * before entities; an entity's buckets (in every shard partition it ever had) go first, then the
- * record of its shard state, then its entity item; manifest entries go last. An
- * interrupted pass therefore leaves nothing the next one cannot finish.
+ * record of its shard state, then its entity item; manifest entries go last. An interrupted pass
+ * therefore leaves nothing the next one cannot finish.
  */
 final class PacedHierarchyWrites {
 
@@ -41,8 +41,14 @@ final class PacedHierarchyWrites {
   private final Instant deadline;
   private boolean stopped;
 
-  PacedHierarchyWrites(HierarchyItems items, String table, String owner, TablePacers.Handle pacer, Clock clock, Sleeper sleeper,
-                       Instant deadline) {
+  PacedHierarchyWrites(
+      HierarchyItems items,
+      String table,
+      String owner,
+      TablePacers.Handle pacer,
+      Clock clock,
+      Sleeper sleeper,
+      Instant deadline) {
     this.items = items;
     this.table = table;
     this.owner = owner;
@@ -60,13 +66,18 @@ final class PacedHierarchyWrites {
    * @param conflicts claims that found the item held by someone else
    * @param unfinished writes and deletes the pass's time did not reach
    */
-  record Outcome(long written, long deleted, List<HierarchyPlan.Conflict> conflicts, long unfinished) {}
+  record Outcome(
+      long written, long deleted, List<HierarchyPlan.Conflict> conflicts, long unfinished) {}
 
   /**
    * Writes {@code puts} and deletes {@code deletes} (entity items last), using {@code removing}
    * (the shard state of the entities among the deletes) to find their buckets and to record it.
    */
-  Outcome apply(List<DesiredItem> puts, List<ItemKey> deletes, Map<ItemKey, EntityShards> removing, Instant now) {
+  Outcome apply(
+      List<DesiredItem> puts,
+      List<ItemKey> deletes,
+      Map<ItemKey, EntityShards> removing,
+      Instant now) {
     HierarchyPlanner.ClaimOrder order = HierarchyPlanner.ClaimOrder.of(puts);
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>();
     List<DesiredItem> unrecorded = new ArrayList<>();
@@ -82,7 +93,8 @@ final class PacedHierarchyWrites {
     claimed += claim(rest.write(), restLost, unrecorded);
     conflicts.addAll(restLost);
     recordAll(unrecorded);
-    long unfinished = puts.size() - claimed - lost.size() - rest.conflicts().size() - restLost.size();
+    long unfinished =
+        puts.size() - claimed - lost.size() - rest.conflicts().size() - restLost.size();
 
     long deleted = 0;
     List<ItemKey> released = new ArrayList<>();
@@ -103,10 +115,12 @@ final class PacedHierarchyWrites {
       deleted++;
     }
     forget(released);
-    return new Outcome(claimed, deleted, List.copyOf(conflicts), unfinished + deletes.size() - deleted);
+    return new Outcome(
+        claimed, deleted, List.copyOf(conflicts), unfinished + deletes.size() - deleted);
   }
 
-  private long claim(List<DesiredItem> toClaim, List<HierarchyPlan.Conflict> lost, List<DesiredItem> unrecorded) {
+  private long claim(
+      List<DesiredItem> toClaim, List<HierarchyPlan.Conflict> lost, List<DesiredItem> unrecorded) {
     long claimed = 0;
     for (DesiredItem item : toClaim) {
       Map<String, AttributeValue> written = item.item().get();
@@ -127,17 +141,24 @@ final class PacedHierarchyWrites {
     return claimed;
   }
 
-  /** Records {@code written} in the manifest, paced but past the deadline: what was written is always recorded. */
+  /**
+   * Records {@code written} in the manifest, paced but past the deadline: what was written is
+   * always recorded.
+   */
   private void recordAll(List<DesiredItem> written) {
     while (!written.isEmpty()) {
-      List<DesiredItem> batch = List.copyOf(written.subList(0, Math.min(written.size(), pacer.burst())));
+      List<DesiredItem> batch =
+          List.copyOf(written.subList(0, Math.min(written.size(), pacer.burst())));
       await(batch.size());
       items.record(table, owner, batch);
       written.subList(0, batch.size()).clear();
     }
   }
 
-  /** Buckets of every shard partition first, then the record of its shard state, then the entity item. */
+  /**
+   * Buckets of every shard partition first, then the record of its shard state, then the entity
+   * item.
+   */
   private boolean removeEntity(ItemKey key, EntityShards state, Instant now) {
     if (state == null) {
       return true; // removed by an interrupted pass already: only its manifest entry is left
@@ -169,14 +190,17 @@ final class PacedHierarchyWrites {
 
   private void forget(List<ItemKey> released) {
     while (!released.isEmpty()) {
-      List<ItemKey> batch = List.copyOf(released.subList(0, Math.min(released.size(), pacer.burst())));
+      List<ItemKey> batch =
+          List.copyOf(released.subList(0, Math.min(released.size(), pacer.burst())));
       await(batch.size());
       items.forget(table, owner, batch);
       released.subList(0, batch.size()).clear();
     }
   }
 
-  /** Waits for {@code units} unless that would pass the deadline; false (and stops the pass) then. */
+  /**
+   * Waits for {@code units} unless that would pass the deadline; false (and stops the pass) then.
+   */
   private boolean spend(int units) {
     while (!stopped) {
       Instant at = clock.instant();
@@ -195,7 +219,9 @@ final class PacedHierarchyWrites {
 
   /** Waits for {@code units}, deadline or not. */
   private void await(int units) {
-    for (Duration wait = pacer.trySpend(clock.instant(), units); !wait.isZero(); wait = pacer.trySpend(clock.instant(), units)) {
+    for (Duration wait = pacer.trySpend(clock.instant(), units);
+        !wait.isZero();
+        wait = pacer.trySpend(clock.instant(), units)) {
       sleeper.sleep(wait);
     }
   }

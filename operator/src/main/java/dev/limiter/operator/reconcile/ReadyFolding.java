@@ -17,27 +17,44 @@ import java.util.Optional;
  */
 final class ReadyFolding {
 
-  private static final List<String> SYNCED = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_FALSE);
-  private static final List<String> RISKS = AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_TRUE);
+  private static final List<String> SYNCED =
+      AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_FALSE);
+  private static final List<String> RISKS =
+      AutomationArea.conditionTypes(AutomationArea.HoldsReady.WHEN_TRUE);
 
   private ReadyFolding() {}
 
-  /** {@code conditions} with Ready replaced when an automation condition holds it back; the last of each type wins. */
+  /**
+   * {@code conditions} with Ready replaced when an automation condition holds it back; the last of
+   * each type wins.
+   */
   static List<ConditionStatus> fold(List<ConditionStatus> conditions) {
     Optional<ConditionStatus> ready = last(conditions, ConditionTypes.READY);
     if (ready.isEmpty() || !ready.get().holds()) {
       return conditions;
     }
-    Optional<ConditionStatus> blocker = SYNCED.stream().map(type -> last(conditions, type))
-        .flatMap(Optional::stream).filter(c -> "False".equals(c.status())).findFirst()
-        .or(() -> RISKS.stream().map(type -> last(conditions, type)).flatMap(Optional::stream).filter(ConditionStatus::holds)
-            .findFirst());
+    Optional<ConditionStatus> blocker =
+        SYNCED.stream()
+            .map(type -> last(conditions, type))
+            .flatMap(Optional::stream)
+            .filter(c -> "False".equals(c.status()))
+            .findFirst()
+            .or(
+                () ->
+                    RISKS.stream()
+                        .map(type -> last(conditions, type))
+                        .flatMap(Optional::stream)
+                        .filter(ConditionStatus::holds)
+                        .findFirst());
     if (blocker.isEmpty()) {
       return conditions;
     }
     List<ConditionStatus> folded = new ArrayList<>(conditions);
-    folded.add(ConditionStatus.isFalse(ConditionTypes.READY, blocker.get().reason(),
-        blocker.get().type() + ": " + blocker.get().message()));
+    folded.add(
+        ConditionStatus.isFalse(
+            ConditionTypes.READY,
+            blocker.get().reason(),
+            blocker.get().type() + ": " + blocker.get().message()));
     return folded;
   }
 

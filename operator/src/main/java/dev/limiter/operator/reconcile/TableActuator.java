@@ -67,7 +67,8 @@ public final class TableActuator {
       try {
         tables.deleteTable(tableName);
       } catch (ResourceNotFoundException gone) {
-        // What was asked: an earlier attempt whose answer was lost (retried by the SDK) or someone else deleted it.
+        // What was asked: an earlier attempt whose answer was lost (retried by the SDK) or someone
+        // else deleted it.
       }
     }
   }

@@ -16,7 +16,9 @@ public final class TableObserver {
     this.tables = tables;
   }
 
-  /** The table's snapshot; empty when it does not exist. Details are read only for an ACTIVE table. */
+  /**
+   * The table's snapshot; empty when it does not exist. Details are read only for an ACTIVE table.
+   */
   public Optional<ObservedTable> observe(String tableName) {
     Optional<TableDescription> described = tables.describeTable(tableName);
     if (described.isEmpty()) {
@@ -24,9 +26,11 @@ public final class TableObserver {
     }
     TableDescription table = described.get();
     boolean active = "ACTIVE".equals(table.tableStatusAsString());
-    return Optional.of(ObservedTable.of(table,
-        active ? tables.describeTimeToLive(tableName) : null,
-        active ? tables.describeContinuousBackups(tableName) : null,
-        active ? tables.listTags(table.tableArn()) : Map.of()));
+    return Optional.of(
+        ObservedTable.of(
+            table,
+            active ? tables.describeTimeToLive(tableName) : null,
+            active ? tables.describeContinuousBackups(tableName) : null,
+            active ? tables.listTags(table.tableArn()) : Map.of()));
   }
 }

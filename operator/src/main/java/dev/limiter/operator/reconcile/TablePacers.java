@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The write pacer of each table, shared by every hierarchy on it and kept across passes, so that
- * the operator's writes to a table stay within its share however many hierarchies and passes
- * there are.
+ * the operator's writes to a table stay within its share however many hierarchies and passes there
+ * are.
  */
 final class TablePacers {
 
@@ -30,7 +30,10 @@ final class TablePacers {
 
     /** Sets the rate (units per second) the table allows now. */
     void rate(double unitsPerSecond, Instant now) {
-      pacers.compute(key, (k, pacer) -> pacer == null ? WritePacer.of(unitsPerSecond, now) : pacer.withRate(unitsPerSecond));
+      pacers.compute(
+          key,
+          (k, pacer) ->
+              pacer == null ? WritePacer.of(unitsPerSecond, now) : pacer.withRate(unitsPerSecond));
     }
 
     /** Units one call may spend at most. */
@@ -49,10 +52,12 @@ final class TablePacers {
      */
     Duration trySpend(Instant now, int units) {
       Duration[] wait = new Duration[1];
-      pacers.compute(key, (k, pacer) -> {
-        wait[0] = pacer.waitFor(now, units);
-        return wait[0].isZero() ? pacer.spend(now, units) : pacer;
-      });
+      pacers.compute(
+          key,
+          (k, pacer) -> {
+            wait[0] = pacer.waitFor(now, units);
+            return wait[0].isZero() ? pacer.spend(now, units) : pacer;
+          });
       return wait[0];
     }
   }

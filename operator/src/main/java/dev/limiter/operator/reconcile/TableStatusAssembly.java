@@ -39,7 +39,9 @@ final class TableStatusAssembly {
 
   private TableStatusAssembly() {}
 
-  /** Starts from {@code previous}; no previous status is an empty one (no switches, no conditions). */
+  /**
+   * Starts from {@code previous}; no previous status is an empty one (no switches, no conditions).
+   */
   static TableStatusAssembly from(RateLimiterTableStatus previous) {
     TableStatusAssembly status = new TableStatusAssembly();
     if (previous == null) {
@@ -72,7 +74,8 @@ final class TableStatusAssembly {
   }
 
   /** The table's identity and state as DescribeTable gave them (all null: no table). */
-  TableStatusAssembly table(String name, String arn, String state, BillingMode mode, Long readUnits, Long writeUnits) {
+  TableStatusAssembly table(
+      String name, String arn, String state, BillingMode mode, Long readUnits, Long writeUnits) {
     this.tableName = name;
     this.tableArn = arn;
     this.tableStatus = state;
@@ -122,15 +125,32 @@ final class TableStatusAssembly {
     return this;
   }
 
-  /** Merges {@code planned} into the conditions for {@code generation} (see {@link Conditions#merge}). */
+  /**
+   * Merges {@code planned} into the conditions for {@code generation} (see {@link
+   * Conditions#merge}).
+   */
   TableStatusAssembly conditions(List<ConditionStatus> planned, long generation, Instant now) {
     this.conditions = Conditions.merge(conditions, planned, generation, now);
     return this;
   }
 
   RateLimiterTableStatus build() {
-    return new RateLimiterTableStatus(observedGeneration, tableName, tableArn, tableStatus, billingMode, readCapacityUnits,
-        writeCapacityUnits, billingModeSwitches, nextBillingModeSwitchAllowedAt, decreases, observed, emergency, capacityFloor,
-        partitions, alarmNames, conditions);
+    return new RateLimiterTableStatus(
+        observedGeneration,
+        tableName,
+        tableArn,
+        tableStatus,
+        billingMode,
+        readCapacityUnits,
+        writeCapacityUnits,
+        billingModeSwitches,
+        nextBillingModeSwitchAllowedAt,
+        decreases,
+        observed,
+        emergency,
+        capacityFloor,
+        partitions,
+        alarmNames,
+        conditions);
   }
 }

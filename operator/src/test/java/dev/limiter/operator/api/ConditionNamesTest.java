@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The condition types and reasons are defined once: Argo CD's health check and the README's
- * conditions tables name exactly the constants of {@link ConditionTypes} and {@link ConditionReasons}.
+ * conditions tables name exactly the constants of {@link ConditionTypes} and {@link
+ * ConditionReasons}.
  */
 class ConditionNamesTest {
 
@@ -27,14 +28,19 @@ class ConditionNamesTest {
   void theHealthCheckSortsExactlyTheReasonGroupsOfTheCode() throws IOException {
     String lua = Files.readString(HEALTH);
 
-    assertThat(luaSet(lua, "TERMINAL")).containsExactlyInAnyOrderElementsOf(ConditionReasons.NEEDS_A_PERSON);
-    assertThat(luaSet(lua, "DEFERRED")).containsExactlyInAnyOrderElementsOf(ConditionReasons.DEFERRED);
-    assertThat(luaSet(lua, "ATTENTION")).containsExactlyInAnyOrderElementsOf(ConditionReasons.TRAFFIC_DOES_NOT_FIT);
+    assertThat(luaSet(lua, "TERMINAL"))
+        .containsExactlyInAnyOrderElementsOf(ConditionReasons.NEEDS_A_PERSON);
+    assertThat(luaSet(lua, "DEFERRED"))
+        .containsExactlyInAnyOrderElementsOf(ConditionReasons.DEFERRED);
+    assertThat(luaSet(lua, "ATTENTION"))
+        .containsExactlyInAnyOrderElementsOf(ConditionReasons.TRAFFIC_DOES_NOT_FIT);
   }
 
   @Test
   void theHealthCheckReadsOnlyConditionTypesTheOperatorWrites() throws IOException {
-    Matcher found = Pattern.compile("findCondition\\(status, \"([A-Za-z]+)\"\\)").matcher(Files.readString(HEALTH));
+    Matcher found =
+        Pattern.compile("findCondition\\(status, \"([A-Za-z]+)\"\\)")
+            .matcher(Files.readString(HEALTH));
     List<String> read = new ArrayList<>();
     while (found.find()) {
       read.add(found.group(1));
@@ -48,11 +54,16 @@ class ConditionNamesTest {
   void theReadmeListsExactlyEachKindsConditionTypesAndTheReasonGroups() throws IOException {
     String readme = Files.readString(README);
 
-    assertThat(row(readme, "| `RateLimiterTable` |")).containsExactlyElementsOf(ConditionTypes.TABLE);
-    assertThat(row(readme, "| `EntityHierarchy` |")).containsExactlyElementsOf(ConditionTypes.HIERARCHY);
-    assertThat(row(readme, "| needing a person |")).containsExactlyElementsOf(ConditionReasons.NEEDS_A_PERSON);
-    assertThat(row(readme, "| traffic that does not fit |")).containsExactlyElementsOf(ConditionReasons.TRAFFIC_DOES_NOT_FIT);
-    assertThat(row(readme, "| waiting for a quota |")).containsExactlyElementsOf(ConditionReasons.DEFERRED);
+    assertThat(row(readme, "| `RateLimiterTable` |"))
+        .containsExactlyElementsOf(ConditionTypes.TABLE);
+    assertThat(row(readme, "| `EntityHierarchy` |"))
+        .containsExactlyElementsOf(ConditionTypes.HIERARCHY);
+    assertThat(row(readme, "| needing a person |"))
+        .containsExactlyElementsOf(ConditionReasons.NEEDS_A_PERSON);
+    assertThat(row(readme, "| traffic that does not fit |"))
+        .containsExactlyElementsOf(ConditionReasons.TRAFFIC_DOES_NOT_FIT);
+    assertThat(row(readme, "| waiting for a quota |"))
+        .containsExactlyElementsOf(ConditionReasons.DEFERRED);
   }
 
   /** The keys of {@code local NAME = { A = true, B = true }} (over several lines). */
@@ -69,8 +80,11 @@ class ConditionNamesTest {
 
   /** The backquoted names in the README's table row starting with {@code start}. */
   private static List<String> row(String readme, String start) {
-    String line = Arrays.stream(readme.split("\n")).filter(l -> l.startsWith(start)).findFirst()
-        .orElseThrow(() -> new AssertionError("README has no row " + start));
+    String line =
+        Arrays.stream(readme.split("\n"))
+            .filter(l -> l.startsWith(start))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("README has no row " + start));
     List<String> names = new ArrayList<>();
     Matcher name = Pattern.compile("`([A-Za-z]+)`").matcher(line.substring(start.length()));
     while (name.find()) {

@@ -15,63 +15,81 @@ class LenientResourceReaderTest {
 
   @Test
   void valuesNoModelTypeHoldsAreLeftOutAndRememberedTheRestIsKept() {
-    RateLimiterTable table = read("""
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: t, namespace: a}
-        spec:
-          region: eu-west-1
-          billing:
-            mode: Sideways
-            switchCooldown: 2h
-          tags: {team: 5}
-          timeToLive: "yes"
-        """);
-    assertThat(table.unreadable()).extracting(CrdSchema.Violation::toString).containsExactly(
-        "spec.billing.mode: must be one of OnDemand, Provisioned, got \"Sideways\"",
-        "spec.tags[team]: must be a string, got 5",
-        "spec.timeToLive: must be a boolean, got \"yes\"");
+    RateLimiterTable table =
+        read(
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: t, namespace: a}
+            spec:
+              region: eu-west-1
+              billing:
+                mode: Sideways
+                switchCooldown: 2h
+              tags: {team: 5}
+              timeToLive: "yes"
+            """);
+    assertThat(table.unreadable())
+        .extracting(CrdSchema.Violation::toString)
+        .containsExactly(
+            "spec.billing.mode: must be one of OnDemand, Provisioned, got \"Sideways\"",
+            "spec.tags[team]: must be a string, got 5",
+            "spec.timeToLive: must be a boolean, got \"yes\"");
     assertThat(table.getMetadata().getName()).isEqualTo("t");
     assertThat(table.getSpec().region()).isEqualTo("eu-west-1");
     assertThat(table.getSpec().billing().switchCooldown()).isEqualTo("2h");
     assertThat(table.getSpec().billing().mode()).isNull();
-    assertThat(DesiredTables.resolve(table, "us-east-1")).isInstanceOfSatisfying(DesiredTables.Invalid.class, invalid ->
-        assertThat(invalid.message()).startsWith("spec.billing.mode: must be one of OnDemand, Provisioned, got \"Sideways\";")
-            .doesNotContain("spec.billing.mode: is required"));
+    assertThat(DesiredTables.resolve(table, "us-east-1"))
+        .isInstanceOfSatisfying(
+            DesiredTables.Invalid.class,
+            invalid ->
+                assertThat(invalid.message())
+                    .startsWith(
+                        "spec.billing.mode: must be one of OnDemand, Provisioned, got"
+                            + " \"Sideways\";")
+                    .doesNotContain("spec.billing.mode: is required"));
   }
 
   @Test
   void whatTheSchemaAdmitsButTheModelCannotHoldIsReportedAtItsPath() {
-    // An integer the schema's type admits but beyond the 32 bits of the model's field (its maximum is the operator's to report too).
-    RateLimiterTable table = read("""
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: t, namespace: a}
-        spec:
-          billing:
-            mode: Provisioned
-            provisioned: {readCapacityUnits: 5, writeCapacityUnits: 5, maxIncreasePercent: 3000000000}
-        """);
+    // An integer the schema's type admits but beyond the 32 bits of the model's field (its maximum
+    // is the operator's to report too).
+    RateLimiterTable table =
+        read(
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: t, namespace: a}
+            spec:
+              billing:
+                mode: Provisioned
+                provisioned: {readCapacityUnits: 5, writeCapacityUnits: 5, maxIncreasePercent: 3000000000}
+            """);
     assertThat(table.getSpec()).isNull();
-    assertThat(table.unreadable()).singleElement().satisfies(violation -> {
-      assertThat(violation.path()).isEqualTo("spec.billing.provisioned.maxIncreasePercent");
-      assertThat(violation.message()).startsWith("cannot be read: ").contains("3000000000");
-    });
+    assertThat(table.unreadable())
+        .singleElement()
+        .satisfies(
+            violation -> {
+              assertThat(violation.path()).isEqualTo("spec.billing.provisioned.maxIncreasePercent");
+              assertThat(violation.message()).startsWith("cannot be read: ").contains("3000000000");
+            });
   }
 
   @Test
   void anUnreadableStatusValueIsDroppedAndTheSpecIsNotBlamed() {
-    RateLimiterTable table = read("""
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: t, namespace: a}
-        spec:
-          billing: {mode: OnDemand}
-        status:
-          tableName: a-t
-          billingMode: Sideways
-          readCapacityUnits: lots
-        """);
+    RateLimiterTable table =
+        read(
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: t, namespace: a}
+            spec:
+              billing: {mode: OnDemand}
+            status:
+              tableName: a-t
+              billingMode: Sideways
+              readCapacityUnits: lots
+            """);
     assertThat(table.unreadable()).isEmpty();
     assertThat(table.getStatus().tableName()).isEqualTo("a-t");
     assertThat(table.getStatus().billingMode()).isNull();
@@ -80,15 +98,17 @@ class LenientResourceReaderTest {
 
   @Test
   void aValidObjectIsReadWhole() {
-    RateLimiterTable table = read("""
-        apiVersion: limiter.dev/v1alpha1
-        kind: RateLimiterTable
-        metadata: {name: t, namespace: a}
-        spec:
-          billing:
-            mode: Provisioned
-            provisioned: {readCapacityUnits: 5, writeCapacityUnits: 10}
-        """);
+    RateLimiterTable table =
+        read(
+            """
+            apiVersion: limiter.dev/v1alpha1
+            kind: RateLimiterTable
+            metadata: {name: t, namespace: a}
+            spec:
+              billing:
+                mode: Provisioned
+                provisioned: {readCapacityUnits: 5, writeCapacityUnits: 10}
+            """);
     assertThat(table.unreadable()).isEmpty();
     assertThat(table.getSpec().billing().provisioned().writeCapacityUnits()).isEqualTo(10L);
     assertThat(CrdSchema.specViolations(table)).isEmpty();

@@ -12,15 +12,18 @@ import java.util.List;
 import org.awaitility.Awaitility;
 
 /**
- * The JVM's real kube-apiserver ({@link RealApiServer#shared()}) with {@code crds/} applied by kubectl and both
- * CRDs {@code Established}, and the samples' namespaces created; set up once, for every real-server test class.
+ * The JVM's real kube-apiserver ({@link RealApiServer#shared()}) with {@code crds/} applied by
+ * kubectl and both CRDs {@code Established}, and the samples' namespaces created; set up once, for
+ * every real-server test class.
  */
 public final class ApiServerWithCrds {
 
   /** The CRDs the operator ships. */
   public static final Path CRDS = Path.of("../crds");
+
   /** The CRDs' names. */
-  public static final List<String> NAMES = List.of("ratelimitertables.limiter.dev", "entityhierarchies.limiter.dev");
+  public static final List<String> NAMES =
+      List.of("ratelimitertables.limiter.dev", "entityhierarchies.limiter.dev");
 
   private static boolean installed;
 
@@ -33,11 +36,25 @@ public final class ApiServerWithCrds {
       Kubectl.against(server).succeed("apply", "--server-side", "-f", CRDS.toString());
       KubernetesClient client = server.adminClient();
       for (String name : NAMES) {
-        Awaitility.await(name + " Established").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .until(() -> isTrue(client.apiextensions().v1().customResourceDefinitions().withName(name).get(), "Established"));
+        Awaitility.await(name + " Established")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () ->
+                    isTrue(
+                        client
+                            .apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(name)
+                            .get(),
+                        "Established"));
       }
       for (String namespace : List.of("team-a", "team-b")) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        client
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
             .serverSideApply();
       }
       installed = true;
@@ -47,8 +64,12 @@ public final class ApiServerWithCrds {
 
   /** Whether the CRD has condition {@code type} with status True. */
   public static boolean isTrue(CustomResourceDefinition crd, String type) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-        .anyMatch(condition -> condition.getType().equals(type) && condition.getStatus().equals("True"));
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(
+                condition ->
+                    condition.getType().equals(type) && condition.getStatus().equals("True"));
   }
 
   /** The CRD's conditions, for failure messages. */
@@ -57,6 +78,13 @@ public final class ApiServerWithCrds {
   }
 
   private static String describe(CustomResourceDefinitionCondition condition) {
-    return condition.getType() + "=" + condition.getStatus() + " (" + condition.getReason() + ": " + condition.getMessage() + ")";
+    return condition.getType()
+        + "="
+        + condition.getStatus()
+        + " ("
+        + condition.getReason()
+        + ": "
+        + condition.getMessage()
+        + ")";
   }
 }

@@ -21,28 +21,46 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The chart's ServiceAccount, ClusterRoles/Roles and bindings as {@code helm template} renders them for
- * one release, and the same with one permission taken away.
+ * The chart's ServiceAccount, ClusterRoles/Roles and bindings as {@code helm template} renders them
+ * for one release, and the same with one permission taken away.
  */
 record ChartRbac(String release, String namespace, List<HasMetadata> objects) {
 
   static final Path CHART = Path.of("../charts/limiter-operator");
   private static final Set<Class<?>> RBAC_KINDS =
-      Set.of(ServiceAccount.class, ClusterRole.class, ClusterRoleBinding.class, Role.class, RoleBinding.class);
+      Set.of(
+          ServiceAccount.class,
+          ClusterRole.class,
+          ClusterRoleBinding.class,
+          Role.class,
+          RoleBinding.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  /** {@code helm template <release> -n <namespace>} with {@code valuesYaml} over the chart's defaults: its RBAC objects. */
+  /**
+   * {@code helm template <release> -n <namespace>} with {@code valuesYaml} over the chart's
+   * defaults: its RBAC objects.
+   */
   static ChartRbac render(String release, String namespace, String valuesYaml) {
     Path values = null;
     try {
       values = Files.createTempFile("values-" + release, ".yaml");
       Files.writeString(values, valuesYaml);
-      String manifest = new Helm(CHART).template().withName(release).withNamespace(namespace)
-          .withKubeVersion("1.34.4").withValuesFile(values).call();
+      String manifest =
+          new Helm(CHART)
+              .template()
+              .withName(release)
+              .withNamespace(namespace)
+              .withKubeVersion("1.34.4")
+              .withValuesFile(values)
+              .call();
       Object parsed = SERIALIZATION.unmarshal(manifest);
       List<?> documents = parsed instanceof List<?> list ? list : List.of(parsed);
-      List<HasMetadata> rbac = documents.stream().filter(Objects::nonNull).map(HasMetadata.class::cast)
-          .filter(o -> RBAC_KINDS.contains(o.getClass())).toList();
+      List<HasMetadata> rbac =
+          documents.stream()
+              .filter(Objects::nonNull)
+              .map(HasMetadata.class::cast)
+              .filter(o -> RBAC_KINDS.contains(o.getClass()))
+              .toList();
       return new ChartRbac(release, namespace, rbac);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,11 +73,17 @@ record ChartRbac(String release, String namespace, List<HasMetadata> objects) {
 
   /** The ServiceAccount the operator runs as. */
   ServiceAccount serviceAccount() {
-    return objects.stream().filter(ServiceAccount.class::isInstance).map(ServiceAccount.class::cast).findFirst()
+    return objects.stream()
+        .filter(ServiceAccount.class::isInstance)
+        .map(ServiceAccount.class::cast)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("the chart renders no ServiceAccount"));
   }
 
-  /** Every permission the rendered ClusterRoles and Roles grant, one verb on one resource at a time, in rule order. */
+  /**
+   * Every permission the rendered ClusterRoles and Roles grant, one verb on one resource at a time,
+   * in rule order.
+   */
   Set<ApiCalls.Access> permissions() {
     Set<ApiCalls.Access> permissions = new LinkedHashSet<>();
     for (PolicyRule rule : rules()) {
@@ -74,7 +98,10 @@ record ChartRbac(String release, String namespace, List<HasMetadata> objects) {
     return permissions;
   }
 
-  /** These objects with {@code removed} taken out of every rule that grants it, and nothing else changed. */
+  /**
+   * These objects with {@code removed} taken out of every rule that grants it, and nothing else
+   * changed.
+   */
   ChartRbac without(ApiCalls.Access removed) {
     List<HasMetadata> changed = new ArrayList<>();
     for (HasMetadata object : objects) {
@@ -105,22 +132,32 @@ record ChartRbac(String release, String namespace, List<HasMetadata> objects) {
     return rules;
   }
 
-  /** {@code rules} with the rule granting {@code removed} split: the resource keeps its other verbs, the other resources all theirs. */
+  /**
+   * {@code rules} with the rule granting {@code removed} split: the resource keeps its other verbs,
+   * the other resources all theirs.
+   */
   private static List<PolicyRule> without(List<PolicyRule> rules, ApiCalls.Access removed) {
     List<PolicyRule> result = new ArrayList<>();
     for (PolicyRule rule : rules) {
-      if (!rule.getApiGroups().contains(removed.group()) || !rule.getResources().contains(removed.resource())
+      if (!rule.getApiGroups().contains(removed.group())
+          || !rule.getResources().contains(removed.resource())
           || !rule.getVerbs().contains(removed.verb())) {
         result.add(rule);
         continue;
       }
-      List<String> otherResources = rule.getResources().stream().filter(r -> !r.equals(removed.resource())).toList();
+      List<String> otherResources =
+          rule.getResources().stream().filter(r -> !r.equals(removed.resource())).toList();
       if (!otherResources.isEmpty()) {
         result.add(new PolicyRuleBuilder(rule).withResources(otherResources).build());
       }
-      List<String> otherVerbs = rule.getVerbs().stream().filter(v -> !v.equals(removed.verb())).toList();
+      List<String> otherVerbs =
+          rule.getVerbs().stream().filter(v -> !v.equals(removed.verb())).toList();
       if (!otherVerbs.isEmpty()) {
-        result.add(new PolicyRuleBuilder(rule).withResources(removed.resource()).withVerbs(otherVerbs).build());
+        result.add(
+            new PolicyRuleBuilder(rule)
+                .withResources(removed.resource())
+                .withVerbs(otherVerbs)
+                .build());
       }
     }
     return result;

@@ -12,7 +12,11 @@ final class Crds {
   static void install(RealApiServer server) {
     Kubectl kubectl = Kubectl.against(server);
     kubectl.succeed("apply", "--server-side", "-f", "../crds");
-    kubectl.succeed("wait", "--for=condition=Established", "--timeout=60s",
-        "crd/ratelimitertables.limiter.dev", "crd/entityhierarchies.limiter.dev");
+    kubectl.succeed(
+        "wait",
+        "--for=condition=Established",
+        "--timeout=60s",
+        "crd/ratelimitertables.limiter.dev",
+        "crd/entityhierarchies.limiter.dev");
   }
 }

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The chart's RBAC on a real API server: its ServiceAccount, ClusterRole/Roles and bindings as {@code helm
- * template} renders them are applied, and the operator runs with a token of that ServiceAccount alone
- * (TokenRequest), leader election on in the release namespace. The whole {@link OperatorScenario} passes
- * with the default values and with {@code rbac.scope=Namespace}; and taking away any one permission (one
- * verb on one resource) makes a named step of it fail.
+ * The chart's RBAC on a real API server: its ServiceAccount, ClusterRole/Roles and bindings as
+ * {@code helm template} renders them are applied, and the operator runs with a token of that
+ * ServiceAccount alone (TokenRequest), leader election on in the release namespace. The whole
+ * {@link OperatorScenario} passes with the default values and with {@code rbac.scope=Namespace};
+ * and taking away any one permission (one verb on one resource) makes a named step of it fail.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RbacApiServerIT {
@@ -56,29 +56,37 @@ class RbacApiServerIT {
   @Test
   @Order(1)
   void theWholeScenarioPassesWithTheDefaultValuesRbacAlone() {
-    // default values: scope Cluster, every namespace watched — alone on the server, so it meets nothing else
+    // default values: scope Cluster, every namespace watched — alone on the server, so it meets
+    // nothing else
     ChartRbac rbac = ChartRbac.render("limiter-operator", "limiter-system", "{}");
     OperatorScenario.Outcome outcome = run(rbac, "cluster-a", "cluster-b", Set.of());
-    Set<ApiCalls.Access> used = outcome.calls().stream().flatMap(c -> c.access().stream()).collect(Collectors.toSet());
-    System.out.println("granted and not requested by the operator (checked at admission, or unused): "
-        + rbac.permissions().stream().filter(p -> !used.contains(p)).toList());
+    Set<ApiCalls.Access> used =
+        outcome.calls().stream().flatMap(c -> c.access().stream()).collect(Collectors.toSet());
+    System.out.println(
+        "granted and not requested by the operator (checked at admission, or unused): "
+            + rbac.permissions().stream().filter(p -> !used.contains(p)).toList());
     assertThat(outcome.calls()).noneMatch(c -> c.code() == 403);
   }
 
   @Test
   @Order(2)
   void theWholeScenarioPassesWithNamespaceScopedRbac() {
-    ChartRbac rbac = ChartRbac.render("scoped", "scoped-system",
-        "rbac: {scope: Namespace}\nwatchNamespaces: [scoped-a, scoped-b]\n");
+    ChartRbac rbac =
+        ChartRbac.render(
+            "scoped",
+            "scoped-system",
+            "rbac: {scope: Namespace}\nwatchNamespaces: [scoped-a, scoped-b]\n");
     assertThat(rbac.objects()).noneMatch(o -> o.getKind().startsWith("Cluster"));
-    OperatorScenario.Outcome outcome = run(rbac, "scoped-a", "scoped-b", Set.of("scoped-a", "scoped-b"));
+    OperatorScenario.Outcome outcome =
+        run(rbac, "scoped-a", "scoped-b", Set.of("scoped-a", "scoped-b"));
     assertThat(outcome.calls()).noneMatch(c -> c.code() == 403);
   }
 
   @Test
   @Order(3)
   void takingAwayAnyOnePermissionMakesANamedStepFail() throws Exception {
-    List<ApiCalls.Access> permissions = List.copyOf(ChartRbac.render("probe", "probe-system", "{}").permissions());
+    List<ApiCalls.Access> permissions =
+        List.copyOf(ChartRbac.render("probe", "probe-system", "{}").permissions());
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS);
     Map<String, String> outcomes = new TreeMap<>();
     try {
@@ -95,42 +103,76 @@ class RbacApiServerIT {
       pool.shutdownNow();
     }
     System.out.println("permission taken away → what failed:");
-    outcomes.forEach((permission, failed) -> System.out.println("  " + permission + " → " + failed));
-    assertThat(outcomes).as("permissions whose removal no step noticed (unused)")
+    outcomes.forEach(
+        (permission, failed) -> System.out.println("  " + permission + " → " + failed));
+    assertThat(outcomes)
+        .as("permissions whose removal no step noticed (unused)")
         .allSatisfy((permission, failed) -> assertThat(failed).doesNotStartWith("nothing"));
   }
 
-  /** Runs the scenario with every rule of the default values but {@code removed}; what failed, or "nothing…". */
+  /**
+   * Runs the scenario with every rule of the default values but {@code removed}; what failed, or
+   * "nothing…".
+   */
   private static String withoutPermission(String id, ApiCalls.Access removed) {
     ChartRbac rbac = ChartRbac.render(id, id + "-system", "{}").without(removed);
     try {
       run(rbac, id + "-a", id + "-b", Set.of(id + "-a", id + "-b"));
       return "nothing: the whole scenario passed";
     } catch (OperatorScenario.StepFailed failed) {
-      return "step '" + failed.step() + "'" + failed.refused().map(r -> ", refused " + r).orElse("")
+      return "step '"
+          + failed.step()
+          + "'"
+          + failed.refused().map(r -> ", refused " + r).orElse("")
           + (failed.refused().isEmpty() ? ": " + rootMessage(failed) : "");
     }
   }
 
   /**
-   * Applies {@code rbac}, then runs the scenario in {@code namespaceA} and {@code namespaceB} with an
-   * operator authenticated by a token of the chart's ServiceAccount alone, watching {@code watched}.
+   * Applies {@code rbac}, then runs the scenario in {@code namespaceA} and {@code namespaceB} with
+   * an operator authenticated by a token of the chart's ServiceAccount alone, watching {@code
+   * watched}.
    */
-  private static OperatorScenario.Outcome run(ChartRbac rbac, String namespaceA, String namespaceB, Set<String> watched) {
+  private static OperatorScenario.Outcome run(
+      ChartRbac rbac, String namespaceA, String namespaceB, Set<String> watched) {
     KubernetesClient admin = server.adminClient();
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(rbac.namespace()).endMetadata().build())
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(rbac.namespace())
+                .endMetadata()
+                .build())
         .serverSideApply();
     String[] token = new String[1];
-    OperatorScenario scenario = new OperatorScenario(server, namespaceA, namespaceB,
-        () -> RealServerOperator.create(new RealServerOperator.Launch(server.tokenConfig(token[0]), watched, rbac.namespace())));
+    OperatorScenario scenario =
+        new OperatorScenario(
+            server,
+            namespaceA,
+            namespaceB,
+            () ->
+                RealServerOperator.create(
+                    new RealServerOperator.Launch(
+                        server.tokenConfig(token[0]), watched, rbac.namespace())));
     // the scenario's namespaces exist now: the Roles of scope Namespace go into them
     for (HasMetadata object : rbac.objects()) {
       admin.resource(object).serverSideApply();
     }
     String account = rbac.serviceAccount().getMetadata().getName();
-    token[0] = admin.serviceAccounts().inNamespace(rbac.namespace()).withName(account)
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus().getToken();
+    token[0] =
+        admin
+            .serviceAccounts()
+            .inNamespace(rbac.namespace())
+            .withName(account)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
     awaitBindings(admin, rbac, account, namespaceA);
     try {
       return scenario.run();
@@ -139,22 +181,46 @@ class RbacApiServerIT {
     }
   }
 
-  /** The authorizer learns of new bindings through its informers: wait until it grants some of what they bind. */
-  private static void awaitBindings(KubernetesClient admin, ChartRbac rbac, String account, String namespaceA) {
+  /**
+   * The authorizer learns of new bindings through its informers: wait until it grants some of what
+   * they bind.
+   */
+  private static void awaitBindings(
+      KubernetesClient admin, ChartRbac rbac, String account, String namespaceA) {
     String user = "system:serviceaccount:" + rbac.namespace() + ":" + account;
     for (ApiCalls.Access access : rbac.permissions()) {
       boolean leases = access.resource().equals("leases");
       String namespace = leases ? rbac.namespace() : namespaceA;
       String[] resource = access.resource().split("/", 2);
-      Awaitility.await(user + " may " + access).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        SubjectAccessReview review = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
-            .withNewSpec().withUser(user).withGroups("system:serviceaccounts", "system:serviceaccounts:" + rbac.namespace(),
-                "system:authenticated")
-            .withNewResourceAttributes().withNamespace(namespace).withVerb(access.verb()).withGroup(access.group())
-            .withResource(resource[0]).withSubresource(resource.length > 1 ? resource[1] : null).endResourceAttributes()
-            .endSpec().build());
-        return review.getStatus().getAllowed();
-      });
+      Awaitility.await(user + " may " + access)
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                SubjectAccessReview review =
+                    admin
+                        .authorization()
+                        .v1()
+                        .subjectAccessReview()
+                        .create(
+                            new SubjectAccessReviewBuilder()
+                                .withNewSpec()
+                                .withUser(user)
+                                .withGroups(
+                                    "system:serviceaccounts",
+                                    "system:serviceaccounts:" + rbac.namespace(),
+                                    "system:authenticated")
+                                .withNewResourceAttributes()
+                                .withNamespace(namespace)
+                                .withVerb(access.verb())
+                                .withGroup(access.group())
+                                .withResource(resource[0])
+                                .withSubresource(resource.length > 1 ? resource[1] : null)
+                                .endResourceAttributes()
+                                .endSpec()
+                                .build());
+                return review.getStatus().getAllowed();
+              });
     }
   }
 
@@ -164,6 +230,8 @@ class RbacApiServerIT {
       root = root.getCause();
     }
     String message = String.valueOf(root.getMessage()).replace('\n', ' ');
-    return root.getClass().getSimpleName() + ": " + (message.length() > 300 ? message.substring(0, 300) + "…" : message);
+    return root.getClass().getSimpleName()
+        + ": "
+        + (message.length() > 300 ? message.substring(0, 300) + "…" : message);
   }
 }

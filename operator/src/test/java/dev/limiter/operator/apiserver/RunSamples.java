@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The manifests of {@code config/samples/} as written, moved into one run's namespaces: {@code team-a}
- * and {@code team-b} (and so the table names derived from them) become the run's, so that runs on one
- * API server and one DynamoDB Local do not meet.
+ * The manifests of {@code config/samples/} as written, moved into one run's namespaces: {@code
+ * team-a} and {@code team-b} (and so the table names derived from them) become the run's, so that
+ * runs on one API server and one DynamoDB Local do not meet.
  */
 final class RunSamples {
 
@@ -18,8 +18,10 @@ final class RunSamples {
   static final String PROVISIONED = "ratelimitertable-provisioned.yaml";
   static final String ON_DEMAND = "ratelimitertable-ondemand.yaml";
   static final String HIERARCHY = "entityhierarchy-llm.yaml";
+
   /** Names of the sample objects. */
   static final String PROVISIONED_NAME = "llm-limits";
+
   static final String ON_DEMAND_NAME = "api-limits";
   static final String HIERARCHY_NAME = "llm-tenants";
 
@@ -60,14 +62,17 @@ final class RunSamples {
     return namespaceA + "-" + PROVISIONED_NAME;
   }
 
-  /** The DynamoDB table of the on-demand sample (its spec.tableName, team-b-api-limits in the sample). */
+  /**
+   * The DynamoDB table of the on-demand sample (its spec.tableName, team-b-api-limits in the
+   * sample).
+   */
   String onDemandTable() {
     return namespaceB + "-" + ON_DEMAND_NAME;
   }
 
   /**
-   * Writes {@code sample}, moved into this run's namespaces and then changed by {@code edit}, to a file
-   * of its own and returns it; fails when the edit changes nothing.
+   * Writes {@code sample}, moved into this run's namespaces and then changed by {@code edit}, to a
+   * file of its own and returns it; fails when the edit changes nothing.
    */
   Path edited(String sample, String name, UnaryOperator<String> edit) {
     try {
@@ -86,6 +91,8 @@ final class RunSamples {
   }
 
   private String moved(String sample) throws IOException {
-    return Files.readString(SAMPLES.resolve(sample)).replace("team-a", namespaceA).replace("team-b", namespaceB);
+    return Files.readString(SAMPLES.resolve(sample))
+        .replace("team-a", namespaceA)
+        .replace("team-b", namespaceB);
   }
 }

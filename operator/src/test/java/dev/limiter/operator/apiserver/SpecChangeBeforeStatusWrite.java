@@ -17,7 +17,10 @@ final class SpecChangeBeforeStatusWrite implements Interceptor {
   private final AtomicReference<Armed> armed = new AtomicReference<>();
   private final AtomicInteger fired = new AtomicInteger();
 
-  /** What to do before the status write to {@code statusPath} (the object's {@code .../status} URL path). */
+  /**
+   * What to do before the status write to {@code statusPath} (the object's {@code .../status} URL
+   * path).
+   */
   private record Armed(String statusPath, Runnable userChange) {}
 
   /** Before the next status write to {@code statusPath}, run {@code userChange}; once. */
@@ -34,7 +37,10 @@ final class SpecChangeBeforeStatusWrite implements Interceptor {
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
     Armed current = armed.get();
     boolean write = "PUT".equals(request.method()) || "PATCH".equals(request.method());
-    if (current != null && write && request.uri().getPath().equals(current.statusPath()) && armed.compareAndSet(current, null)) {
+    if (current != null
+        && write
+        && request.uri().getPath().equals(current.statusPath())
+        && armed.compareAndSet(current, null)) {
       current.userChange().run();
       fired.incrementAndGet();
     }

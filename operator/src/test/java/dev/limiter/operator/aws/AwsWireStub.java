@@ -27,8 +27,8 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * A local HTTP server that speaks the wire protocol of an AWS service with no local emulator
- * (Application Auto Scaling, CloudWatch), so that adapter tests drive real SDK clients: requests are
- * marshalled, signed and sent, responses and errors unmarshalled by the SDK itself.
+ * (Application Auto Scaling, CloudWatch), so that adapter tests drive real SDK clients: requests
+ * are marshalled, signed and sent, responses and errors unmarshalled by the SDK itself.
  *
  * <p>It records every request (operation name and decoded body, as a JSON tree whatever the
  * protocol) and answers each operation with what the test registered for it. A request in another
@@ -45,15 +45,15 @@ final class AwsWireStub implements AutoCloseable {
   /** The wire protocols the stub speaks, as the SDK 2.41 clients use them. */
   enum Protocol {
     /**
-     * awsJson1_1 (Application Auto Scaling): {@code POST /}, operation in header
-     * {@code X-Amz-Target: <target prefix>.<Operation>}, JSON bodies, content type
-     * {@code application/x-amz-json-1.1}, errors as {@code {"__type": ..., "message": ...}}.
+     * awsJson1_1 (Application Auto Scaling): {@code POST /}, operation in header {@code
+     * X-Amz-Target: <target prefix>.<Operation>}, JSON bodies, content type {@code
+     * application/x-amz-json-1.1}, errors as {@code {"__type": ..., "message": ...}}.
      */
     AWS_JSON_1_1("application/x-amz-json-1.1", new ObjectMapper()),
     /**
-     * Smithy RPC v2 CBOR (CloudWatch): {@code POST /service/<service>/operation/<Operation>}, header
-     * {@code smithy-protocol: rpc-v2-cbor} both ways, CBOR bodies, content type
-     * {@code application/cbor}, errors as a CBOR map with {@code __type} and {@code message}.
+     * Smithy RPC v2 CBOR (CloudWatch): {@code POST /service/<service>/operation/<Operation>},
+     * header {@code smithy-protocol: rpc-v2-cbor} both ways, CBOR bodies, content type {@code
+     * application/cbor}, errors as a CBOR map with {@code __type} and {@code message}.
      */
     RPC_V2_CBOR("application/cbor", new CBORMapper());
 
@@ -97,7 +97,9 @@ final class AwsWireStub implements AutoCloseable {
 
     /** An AWS error: {@code status} with {@code __type} {@code type} and {@code message}. */
     static Reply error(int status, String type, String message) {
-      return new Reply(status, JsonNodeFactory.instance.objectNode().put("__type", type).put("message", message));
+      return new Reply(
+          status,
+          JsonNodeFactory.instance.objectNode().put("__type", type).put("message", message));
     }
   }
 
@@ -136,11 +138,14 @@ final class AwsWireStub implements AutoCloseable {
    * retries, the global operation log.
    */
   <B extends AwsClientBuilder<B, C>, C> C client(B builder) {
-    return builder.endpointOverride(endpoint())
+    return builder
+        .endpointOverride(endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(CREDENTIALS)
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
-            .addExecutionInterceptor(AwsOperationLog.global()))
+        .overrideConfiguration(
+            c ->
+                c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                    .addExecutionInterceptor(AwsOperationLog.global()))
         .build();
   }
 
@@ -161,7 +166,10 @@ final class AwsWireStub implements AutoCloseable {
 
   /** The bodies of the requests for {@code operation}, in order. */
   List<JsonNode> bodies(String operation) {
-    return requests.stream().filter(r -> r.operation().equals(operation)).map(Request::body).toList();
+    return requests.stream()
+        .filter(r -> r.operation().equals(operation))
+        .map(Request::body)
+        .toList();
   }
 
   /** A new JSON object, to build answers with. */
@@ -183,19 +191,32 @@ final class AwsWireStub implements AutoCloseable {
       String operation = operation(exchange);
       Reply reply;
       if (operation == null) {
-        reply = Reply.error(400, "StubProtocolMismatch", "not a " + protocol + " request: "
-            + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().entrySet());
+        reply =
+            Reply.error(
+                400,
+                "StubProtocolMismatch",
+                "not a "
+                    + protocol
+                    + " request: "
+                    + exchange.getRequestMethod()
+                    + " "
+                    + exchange.getRequestURI()
+                    + " "
+                    + exchange.getRequestHeaders().entrySet());
       } else {
-        String target = protocol == Protocol.AWS_JSON_1_1
-            ? exchange.getRequestHeaders().getFirst("X-Amz-Target") : exchange.getRequestURI().getPath();
+        String target =
+            protocol == Protocol.AWS_JSON_1_1
+                ? exchange.getRequestHeaders().getFirst("X-Amz-Target")
+                : exchange.getRequestURI().getPath();
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         JsonNode body = bytes.length == 0 ? object() : protocol.mapper.readTree(bytes);
         Request request = new Request(operation, target, contentType, body);
         requests.add(request);
         Function<Request, Reply> responder = answers.get(operation);
-        reply = responder == null
-            ? Reply.error(400, "StubHasNoAnswer", "the stub has no answer for " + operation)
-            : responder.apply(request);
+        reply =
+            responder == null
+                ? Reply.error(400, "StubHasNoAnswer", "the stub has no answer for " + operation)
+                : responder.apply(request);
       }
       byte[] response = protocol.mapper.writeValueAsBytes(reply.body());
       exchange.getResponseHeaders().set("Content-Type", protocol.contentType);
@@ -217,14 +238,19 @@ final class AwsWireStub implements AutoCloseable {
       case AWS_JSON_1_1 -> {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         yield path.equals("/") && target != null && target.contains(".")
-            ? target.substring(target.lastIndexOf('.') + 1) : null;
+            ? target.substring(target.lastIndexOf('.') + 1)
+            : null;
       }
       case RPC_V2_CBOR -> {
         String marker = exchange.getRequestHeaders().getFirst("smithy-protocol");
         String[] segments = path.split("/");
         // "", "service", <service>, "operation", <Operation>
-        yield "rpc-v2-cbor".equals(marker) && segments.length == 5 && segments[1].equals("service")
-            && segments[3].equals("operation") ? segments[4] : null;
+        yield "rpc-v2-cbor".equals(marker)
+                && segments.length == 5
+                && segments[1].equals("service")
+                && segments[3].equals("operation")
+            ? segments[4]
+            : null;
       }
     };
   }

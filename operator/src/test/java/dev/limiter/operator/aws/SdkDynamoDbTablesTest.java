@@ -36,7 +36,8 @@ class SdkDynamoDbTablesTest {
   }
 
   private TableDescription createProvisioned(String name) {
-    return tables.createTable(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
+    return tables.createTable(
+        LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
   }
 
   @Test
@@ -53,10 +54,11 @@ class SdkDynamoDbTablesTest {
     assertThat(described.keySchema()).isEqualTo(LimiterTableSchema.keySchema());
     assertThat(described.globalSecondaryIndexes())
         .singleElement()
-        .satisfies(index -> {
-          assertThat(index.indexName()).isEqualTo(LimiterTableSchema.INDEX_NAME);
-          assertThat(index.provisionedThroughput().writeCapacityUnits()).isEqualTo(10);
-        });
+        .satisfies(
+            index -> {
+              assertThat(index.indexName()).isEqualTo(LimiterTableSchema.INDEX_NAME);
+              assertThat(index.provisionedThroughput().writeCapacityUnits()).isEqualTo(10);
+            });
   }
 
   @Test
@@ -69,20 +71,30 @@ class SdkDynamoDbTablesTest {
     String name = uniqueName();
     createProvisioned(name);
 
-    TableDescription updated = tables.updateTable(UpdateTableRequest.builder()
-        .tableName(name)
-        .provisionedThroughput(throughput(20, 5))
-        .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
-            .update(u -> u.indexName(LimiterTableSchema.INDEX_NAME).provisionedThroughput(throughput(3, 4)))
-            .build())
-        .build());
+    TableDescription updated =
+        tables.updateTable(
+            UpdateTableRequest.builder()
+                .tableName(name)
+                .provisionedThroughput(throughput(20, 5))
+                .globalSecondaryIndexUpdates(
+                    GlobalSecondaryIndexUpdate.builder()
+                        .update(
+                            u ->
+                                u.indexName(LimiterTableSchema.INDEX_NAME)
+                                    .provisionedThroughput(throughput(3, 4)))
+                        .build())
+                .build());
 
     assertThat(updated.provisionedThroughput().readCapacityUnits()).isEqualTo(20);
     TableDescription described = tables.describeTable(name).orElseThrow();
     assertThat(described.provisionedThroughput().readCapacityUnits()).isEqualTo(20);
     assertThat(described.provisionedThroughput().writeCapacityUnits()).isEqualTo(5);
-    assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().readCapacityUnits()).isEqualTo(3);
-    assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits()).isEqualTo(4);
+    assertThat(
+            described.globalSecondaryIndexes().get(0).provisionedThroughput().readCapacityUnits())
+        .isEqualTo(3);
+    assertThat(
+            described.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits())
+        .isEqualTo(4);
   }
 
   @Test
@@ -90,8 +102,12 @@ class SdkDynamoDbTablesTest {
     String name = uniqueName();
     createProvisioned(name);
 
-    TableDescription updated = tables.updateTable(UpdateTableRequest.builder()
-        .tableName(name).billingMode(BillingMode.PAY_PER_REQUEST).build());
+    TableDescription updated =
+        tables.updateTable(
+            UpdateTableRequest.builder()
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .build());
 
     assertThat(updated.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
     assertThat(tables.describeTable(name).orElseThrow().billingModeSummary().billingMode())
@@ -102,16 +118,20 @@ class SdkDynamoDbTablesTest {
   void turnsTimeToLiveOnAndOff() {
     String name = uniqueName();
     createProvisioned(name);
-    assertThat(tables.describeTimeToLive(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.DISABLED);
+    assertThat(tables.describeTimeToLive(name).timeToLiveStatus())
+        .isEqualTo(TimeToLiveStatus.DISABLED);
 
     tables.updateTimeToLive(name, LimiterTableSchema.TTL_ATTRIBUTE, true);
 
-    assertThat(tables.describeTimeToLive(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
-    assertThat(tables.describeTimeToLive(name).attributeName()).isEqualTo(LimiterTableSchema.TTL_ATTRIBUTE);
+    assertThat(tables.describeTimeToLive(name).timeToLiveStatus())
+        .isEqualTo(TimeToLiveStatus.ENABLED);
+    assertThat(tables.describeTimeToLive(name).attributeName())
+        .isEqualTo(LimiterTableSchema.TTL_ATTRIBUTE);
 
     tables.updateTimeToLive(name, LimiterTableSchema.TTL_ATTRIBUTE, false);
 
-    assertThat(tables.describeTimeToLive(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.DISABLED);
+    assertThat(tables.describeTimeToLive(name).timeToLiveStatus())
+        .isEqualTo(TimeToLiveStatus.DISABLED);
   }
 
   @Test
@@ -128,10 +148,16 @@ class SdkDynamoDbTablesTest {
   void awsErrorsComeThroughUnchanged() {
     String name = uniqueName();
 
-    assertThatThrownBy(() -> tables.updateTable(UpdateTableRequest.builder()
-        .tableName(name).provisionedThroughput(throughput(1, 1)).build()))
+    assertThatThrownBy(
+            () ->
+                tables.updateTable(
+                    UpdateTableRequest.builder()
+                        .tableName(name)
+                        .provisionedThroughput(throughput(1, 1))
+                        .build()))
         .isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> tables.deleteTable(name)).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> tables.deleteTable(name))
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   @Test
@@ -140,8 +166,10 @@ class SdkDynamoDbTablesTest {
     TableDescription created = createProvisioned(name);
 
     assertThatThrownBy(() -> tables.listTags(created.tableArn()))
-        .isInstanceOfSatisfying(AwsServiceException.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
+        .isInstanceOfSatisfying(
+            AwsServiceException.class,
+            e ->
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
   }
 
   /**
@@ -154,9 +182,11 @@ class SdkDynamoDbTablesTest {
     TableDescription created = createProvisioned(name);
 
     assertThatThrownBy(() -> tables.tagResource(created.tableArn(), Map.of("team", "a")))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
     assertThatThrownBy(() -> tables.untagResource(created.tableArn(), List.of("team")))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
   }
 
   /** As {@link #tagAndUntagAreSentAsTheyAre()}, for point-in-time recovery. */
@@ -166,27 +196,43 @@ class SdkDynamoDbTablesTest {
     createProvisioned(name);
 
     assertThatThrownBy(() -> tables.describeContinuousBackups(name))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
     assertThatThrownBy(() -> tables.updatePointInTimeRecovery(name, true))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
   }
 
-  /** As {@link #tagAndUntagAreSentAsTheyAre()}, for Contributor Insights on the table and its index. */
+  /**
+   * As {@link #tagAndUntagAreSentAsTheyAre()}, for Contributor Insights on the table and its index.
+   */
   @Test
   void contributorInsightsCallsAreSentAsTheyAre() {
     String name = uniqueName();
     createProvisioned(name);
 
     assertThatThrownBy(() -> tables.describeContributorInsights(name, null))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
-    assertThatThrownBy(() -> tables.describeContributorInsights(name, LimiterTableSchema.INDEX_NAME))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
-    assertThatThrownBy(() -> tables.updateContributorInsights(name, null, ContributorInsightsAction.ENABLE,
-        ContributorInsightsMode.THROTTLED_KEYS))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
-    assertThatThrownBy(() -> tables.updateContributorInsights(name, LimiterTableSchema.INDEX_NAME,
-        ContributorInsightsAction.DISABLE, null))
-        .isInstanceOfSatisfying(AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(
+            () -> tables.describeContributorInsights(name, LimiterTableSchema.INDEX_NAME))
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(
+            () ->
+                tables.updateContributorInsights(
+                    name,
+                    null,
+                    ContributorInsightsAction.ENABLE,
+                    ContributorInsightsMode.THROTTLED_KEYS))
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
+    assertThatThrownBy(
+            () ->
+                tables.updateContributorInsights(
+                    name, LimiterTableSchema.INDEX_NAME, ContributorInsightsAction.DISABLE, null))
+        .isInstanceOfSatisfying(
+            AwsServiceException.class, SdkDynamoDbTablesTest::isUnknownOperation);
   }
 
   private static void isUnknownOperation(AwsServiceException e) {
@@ -196,33 +242,47 @@ class SdkDynamoDbTablesTest {
   @Test
   void listTagsFollowsNextTokenAcrossPages() {
     List<ListTagsOfResourceRequest> requests = new ArrayList<>();
-    DynamoDbClient paging = new DynamoDbClient() {
-      @Override
-      public ListTagsOfResourceResponse listTagsOfResource(ListTagsOfResourceRequest request) {
-        requests.add(request);
-        if (request.nextToken() == null) {
-          return ListTagsOfResourceResponse.builder().tags(tag("a", "1"), tag("b", "2")).nextToken("page2").build();
-        }
-        if (request.nextToken().equals("page2")) {
-          return ListTagsOfResourceResponse.builder().tags(tag("c", "3")).nextToken("page3").build();
-        }
-        return ListTagsOfResourceResponse.builder().tags(tag("d", "4")).build();
-      }
+    DynamoDbClient paging =
+        new DynamoDbClient() {
+          @Override
+          public ListTagsOfResourceResponse listTagsOfResource(ListTagsOfResourceRequest request) {
+            requests.add(request);
+            if (request.nextToken() == null) {
+              return ListTagsOfResourceResponse.builder()
+                  .tags(tag("a", "1"), tag("b", "2"))
+                  .nextToken("page2")
+                  .build();
+            }
+            if (request.nextToken().equals("page2")) {
+              return ListTagsOfResourceResponse.builder()
+                  .tags(tag("c", "3"))
+                  .nextToken("page3")
+                  .build();
+            }
+            return ListTagsOfResourceResponse.builder().tags(tag("d", "4")).build();
+          }
 
-      @Override
-      public String serviceName() {
-        return "dynamodb";
-      }
+          @Override
+          public String serviceName() {
+            return "dynamodb";
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
 
-    Map<String, String> tags = new SdkDynamoDbTables(paging).listTags("arn:aws:dynamodb:us-east-1:1:table/t");
+    Map<String, String> tags =
+        new SdkDynamoDbTables(paging).listTags("arn:aws:dynamodb:us-east-1:1:table/t");
 
-    assertThat(tags).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"), Map.entry("c", "3"), Map.entry("d", "4"));
-    assertThat(requests).extracting(ListTagsOfResourceRequest::nextToken).containsExactly(null, "page2", "page3");
-    assertThat(requests).extracting(ListTagsOfResourceRequest::resourceArn).containsOnly("arn:aws:dynamodb:us-east-1:1:table/t");
+    assertThat(tags)
+        .containsExactly(
+            Map.entry("a", "1"), Map.entry("b", "2"), Map.entry("c", "3"), Map.entry("d", "4"));
+    assertThat(requests)
+        .extracting(ListTagsOfResourceRequest::nextToken)
+        .containsExactly(null, "page2", "page3");
+    assertThat(requests)
+        .extracting(ListTagsOfResourceRequest::resourceArn)
+        .containsOnly("arn:aws:dynamodb:us-east-1:1:table/t");
   }
 
   private static Tag tag(String key, String value) {
@@ -230,6 +290,9 @@ class SdkDynamoDbTablesTest {
   }
 
   private static ProvisionedThroughput throughput(long read, long write) {
-    return ProvisionedThroughput.builder().readCapacityUnits(read).writeCapacityUnits(write).build();
+    return ProvisionedThroughput.builder()
+        .readCapacityUnits(read)
+        .writeCapacityUnits(write)
+        .build();
   }
 }

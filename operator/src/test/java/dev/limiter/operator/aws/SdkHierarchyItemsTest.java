@@ -26,12 +26,15 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 
 /**
  * The adapter against DynamoDB Local, with DynamoDB's answers to BatchWriteItem turned into "all
- * unprocessed" a number of times, as a throttled table answers: retries back off exponentially
- * with jitter, and give up after the last attempt.
+ * unprocessed" a number of times, as a throttled table answers: retries back off exponentially with
+ * jitter, and give up after the last attempt.
  */
 class SdkHierarchyItemsTest {
 
-  /** Answers the first {@code times} BatchWriteItems with every request unprocessed (DynamoDB did write them). */
+  /**
+   * Answers the first {@code times} BatchWriteItems with every request unprocessed (DynamoDB did
+   * write them).
+   */
   private static final class Unprocessed implements ExecutionInterceptor {
     private final AtomicInteger left;
 
@@ -40,8 +43,10 @@ class SdkHierarchyItemsTest {
     }
 
     @Override
-    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-      if (context.request() instanceof BatchWriteItemRequest request && left.getAndDecrement() > 0) {
+    public SdkResponse modifyResponse(
+        Context.ModifyResponse context, ExecutionAttributes attributes) {
+      if (context.request() instanceof BatchWriteItemRequest request
+          && left.getAndDecrement() > 0) {
         return BatchWriteItemResponse.builder().unprocessedItems(request.requestItems()).build();
       }
       return context.response();
@@ -51,7 +56,8 @@ class SdkHierarchyItemsTest {
   private static List<ItemKey> buckets(DynamoDbClient client, String table, int count) {
     List<ItemKey> keys = new ArrayList<>();
     for (int shard = 0; shard < count; shard++) {
-      Map<String, AttributeValue> bucket = new HashMap<>(LimiterTableSchema.bucketKey("e", "api", shard));
+      Map<String, AttributeValue> bucket =
+          new HashMap<>(LimiterTableSchema.bucketKey("e", "api", shard));
       bucket.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
       client.putItem(b -> b.tableName(table).item(bucket));
       keys.add(ItemKey.of(bucket));
@@ -63,19 +69,25 @@ class SdkHierarchyItemsTest {
   void unprocessedItemsAreRetriedWithGrowingJitteredWaitsThenThePassGivesUp() {
     List<Duration> waits = new ArrayList<>();
     try (DynamoDbClient throttled = DynamoDbLocal.shared().client(new Unprocessed(3));
-         DynamoDbClient inspect = DynamoDbLocal.shared().inspectionClient()) {
+        DynamoDbClient inspect = DynamoDbLocal.shared().inspectionClient()) {
       String table = "backoff-items";
       inspect.createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
-      SdkHierarchyItems items = new SdkHierarchyItems(throttled, Backoff.DEFAULT, waits::add, () -> 0.5);
+      SdkHierarchyItems items =
+          new SdkHierarchyItems(throttled, Backoff.DEFAULT, waits::add, () -> 0.5);
       items.deleteBuckets(table, buckets(inspect, table, 3));
-      assertThat(waits).containsExactly(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100));
+      assertThat(waits)
+          .containsExactly(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100));
       assertThat(items.buckets(table, LimiterTableSchema.shardPartition("e", 0))).isEmpty();
     }
     waits.clear();
-    try (DynamoDbClient throttled = DynamoDbLocal.shared().client(new Unprocessed(Integer.MAX_VALUE))) {
-      SdkHierarchyItems items = new SdkHierarchyItems(throttled, Backoff.DEFAULT, waits::add, () -> 0.5);
-      assertThatThrownBy(() -> items.deleteBuckets("backoff-items", List.of(new ItemKey("E#e", "B#api"))))
-          .isInstanceOf(SdkClientException.class).hasMessageContaining("unprocessed after 8 attempts");
+    try (DynamoDbClient throttled =
+        DynamoDbLocal.shared().client(new Unprocessed(Integer.MAX_VALUE))) {
+      SdkHierarchyItems items =
+          new SdkHierarchyItems(throttled, Backoff.DEFAULT, waits::add, () -> 0.5);
+      assertThatThrownBy(
+              () -> items.deleteBuckets("backoff-items", List.of(new ItemKey("E#e", "B#api"))))
+          .isInstanceOf(SdkClientException.class)
+          .hasMessageContaining("unprocessed after 8 attempts");
       assertThat(waits).hasSize(7).last().isEqualTo(Duration.ofMillis(1000));
     }
   }

@@ -42,49 +42,71 @@ class SdkTableAlarmsTest {
 
   @Test
   void describeAlarmsAsksForMetricAlarmsByPrefixAndFollowsNextToken() {
-    stub.answer("DescribeAlarms", request -> request.body().has("NextToken")
-        ? Reply.ok(alarmsPage(alarm("limiter-t-write")))
-        : Reply.ok(alarmsPage(alarm("limiter-t-read")).put("NextToken", "page2")));
+    stub.answer(
+        "DescribeAlarms",
+        request ->
+            request.body().has("NextToken")
+                ? Reply.ok(alarmsPage(alarm("limiter-t-write")))
+                : Reply.ok(alarmsPage(alarm("limiter-t-read")).put("NextToken", "page2")));
 
     List<MetricAlarm> described = alarms.describeAlarms("limiter-t-");
 
-    assertThat(described).extracting(MetricAlarm::alarmName).containsExactly("limiter-t-read", "limiter-t-write");
+    assertThat(described)
+        .extracting(MetricAlarm::alarmName)
+        .containsExactly("limiter-t-read", "limiter-t-write");
     MetricAlarm read = described.get(0);
     assertThat(read.alarmArn()).isEqualTo("arn:aws:cloudwatch:us-east-1:1:alarm:limiter-t-read");
     assertThat(read.namespace()).isEqualTo("AWS/DynamoDB");
     assertThat(read.metricName()).isEqualTo("ReadThrottleEvents");
-    assertThat(read.dimensions()).containsExactly(Dimension.builder().name("TableName").value("t").build());
+    assertThat(read.dimensions())
+        .containsExactly(Dimension.builder().name("TableName").value("t").build());
     assertThat(read.statistic()).isEqualTo(Statistic.SUM);
     assertThat(read.period()).isEqualTo(60);
     assertThat(read.evaluationPeriods()).isEqualTo(5);
     assertThat(read.threshold()).isEqualTo(1.0);
-    assertThat(read.comparisonOperator()).isEqualTo(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD);
+    assertThat(read.comparisonOperator())
+        .isEqualTo(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD);
     assertThat(read.actionsEnabled()).isTrue();
     assertThat(read.alarmActions()).containsExactly("arn:aws:sns:us-east-1:1:pager");
     assertThat(read.stateValue()).isEqualTo(StateValue.OK);
     assertThat(read.stateUpdatedTimestamp()).isEqualTo(UPDATED);
 
     List<JsonNode> sent = stub.bodies("DescribeAlarms");
-    assertThat(sent).extracting(body -> body.path("AlarmNamePrefix").asText()).containsOnly("limiter-t-");
-    assertThat(sent).extracting(body -> body.path("AlarmTypes").toString()).containsOnly("[\"MetricAlarm\"]");
-    assertThat(sent).extracting(body -> body.path("NextToken").asText(null)).containsExactly(null, "page2");
-    assertThat(stub.requests()).extracting(AwsWireStub.Request::target)
+    assertThat(sent)
+        .extracting(body -> body.path("AlarmNamePrefix").asText())
+        .containsOnly("limiter-t-");
+    assertThat(sent)
+        .extracting(body -> body.path("AlarmTypes").toString())
+        .containsOnly("[\"MetricAlarm\"]");
+    assertThat(sent)
+        .extracting(body -> body.path("NextToken").asText(null))
+        .containsExactly(null, "page2");
+    assertThat(stub.requests())
+        .extracting(AwsWireStub.Request::target)
         .containsOnly("/service/GraniteServiceVersion20100801/operation/DescribeAlarms");
-    assertThat(stub.requests()).extracting(AwsWireStub.Request::contentType).containsOnly("application/cbor");
+    assertThat(stub.requests())
+        .extracting(AwsWireStub.Request::contentType)
+        .containsOnly("application/cbor");
   }
 
   @Test
   void putMetricAlarmIsSentAsItIs() {
     stub.answer("PutMetricAlarm", Reply.empty());
 
-    alarms.putMetricAlarm(PutMetricAlarmRequest.builder()
-        .alarmName("limiter-t-read").namespace("AWS/DynamoDB").metricName("ReadThrottleEvents")
-        .dimensions(Dimension.builder().name("TableName").value("t").build())
-        .statistic(Statistic.SUM).period(60).evaluationPeriods(5).threshold(1.0)
-        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        .alarmActions("arn:aws:sns:us-east-1:1:pager")
-        .tags(t -> t.key("limiter.dev/table").value("t"))
-        .build());
+    alarms.putMetricAlarm(
+        PutMetricAlarmRequest.builder()
+            .alarmName("limiter-t-read")
+            .namespace("AWS/DynamoDB")
+            .metricName("ReadThrottleEvents")
+            .dimensions(Dimension.builder().name("TableName").value("t").build())
+            .statistic(Statistic.SUM)
+            .period(60)
+            .evaluationPeriods(5)
+            .threshold(1.0)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .alarmActions("arn:aws:sns:us-east-1:1:pager")
+            .tags(t -> t.key("limiter.dev/table").value("t"))
+            .build());
 
     JsonNode sent = stub.bodies("PutMetricAlarm").get(0);
     assertThat(sent.path("AlarmName").asText()).isEqualTo("limiter-t-read");
@@ -97,7 +119,8 @@ class SdkTableAlarmsTest {
     assertThat(sent.path("EvaluationPeriods").asInt()).isEqualTo(5);
     assertThat(sent.path("Threshold").asDouble()).isEqualTo(1.0);
     assertThat(sent.path("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
-    assertThat(sent.path("AlarmActions").path(0).asText()).isEqualTo("arn:aws:sns:us-east-1:1:pager");
+    assertThat(sent.path("AlarmActions").path(0).asText())
+        .isEqualTo("arn:aws:sns:us-east-1:1:pager");
     assertThat(sent.path("Tags").path(0).path("Key").asText()).isEqualTo("limiter.dev/table");
   }
 
@@ -124,13 +147,18 @@ class SdkTableAlarmsTest {
 
   @Test
   void awsErrorsComeThroughAsTheSdksExceptions() {
-    stub.answer("DescribeAlarms", Reply.error(400, "InvalidParameterValueException", "AlarmNamePrefix is too long"));
+    stub.answer(
+        "DescribeAlarms",
+        Reply.error(400, "InvalidParameterValueException", "AlarmNamePrefix is too long"));
 
     assertThatThrownBy(() -> alarms.describeAlarms("x".repeat(300)))
-        .isInstanceOfSatisfying(InvalidParameterValueException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(400);
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("AlarmNamePrefix is too long");
-        });
+        .isInstanceOfSatisfying(
+            InvalidParameterValueException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorMessage())
+                  .isEqualTo("AlarmNamePrefix is too long");
+            });
   }
 
   private static ObjectNode alarmsPage(JsonNode... alarms) {
@@ -140,19 +168,20 @@ class SdkTableAlarmsTest {
   }
 
   private static JsonNode alarm(String name) {
-    ObjectNode alarm = AwsWireStub.object()
-        .put("AlarmName", name)
-        .put("AlarmArn", "arn:aws:cloudwatch:us-east-1:1:alarm:" + name)
-        .put("Namespace", "AWS/DynamoDB")
-        .put("MetricName", name.endsWith("read") ? "ReadThrottleEvents" : "WriteThrottleEvents")
-        .put("Statistic", "Sum")
-        .put("Period", 60)
-        .put("EvaluationPeriods", 5)
-        .put("Threshold", 1.0)
-        .put("ComparisonOperator", "GreaterThanOrEqualToThreshold")
-        .put("ActionsEnabled", true)
-        .put("StateValue", "OK")
-        .put("StateUpdatedTimestamp", UPDATED.toEpochMilli() / 1000.0);
+    ObjectNode alarm =
+        AwsWireStub.object()
+            .put("AlarmName", name)
+            .put("AlarmArn", "arn:aws:cloudwatch:us-east-1:1:alarm:" + name)
+            .put("Namespace", "AWS/DynamoDB")
+            .put("MetricName", name.endsWith("read") ? "ReadThrottleEvents" : "WriteThrottleEvents")
+            .put("Statistic", "Sum")
+            .put("Period", 60)
+            .put("EvaluationPeriods", 5)
+            .put("Threshold", 1.0)
+            .put("ComparisonOperator", "GreaterThanOrEqualToThreshold")
+            .put("ActionsEnabled", true)
+            .put("StateValue", "OK")
+            .put("StateUpdatedTimestamp", UPDATED.toEpochMilli() / 1000.0);
     alarm.putArray("Dimensions").addObject().put("Name", "TableName").put("Value", "t");
     alarm.putArray("AlarmActions").add("arn:aws:sns:us-east-1:1:pager");
     return alarm;

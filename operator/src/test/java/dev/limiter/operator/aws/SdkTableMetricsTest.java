@@ -26,8 +26,8 @@ class SdkTableMetricsTest {
 
   private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
   private static final Instant END = Instant.parse("2025-01-01T01:00:00Z");
-  private static final List<MetricDataQuery> QUERIES = List.of(query("reads", "ReadThrottleEvents"),
-      query("writes", "WriteThrottleEvents"));
+  private static final List<MetricDataQuery> QUERIES =
+      List.of(query("reads", "ReadThrottleEvents"), query("writes", "WriteThrottleEvents"));
 
   private final AwsWireStub stub = AwsWireStub.start(AwsWireStub.Protocol.RPC_V2_CBOR);
   private final CloudWatchClient client = stub.client(CloudWatchClient.builder());
@@ -42,10 +42,16 @@ class SdkTableMetricsTest {
   @Test
   void getMetricDataMergesEachIdsSeriesAcrossPages() {
     // Page 1: both series start, "reads" is cut short; page 2: the rest of "reads".
-    stub.answer("GetMetricData", request -> request.body().has("NextToken")
-        ? Reply.ok(page(result("reads", "Complete", 2, 1.0)))
-        : Reply.ok(page(result("reads", "PartialData", 0, 3.0, 2.0), result("writes", "Complete", 0, 7.0))
-            .put("NextToken", "page2")));
+    stub.answer(
+        "GetMetricData",
+        request ->
+            request.body().has("NextToken")
+                ? Reply.ok(page(result("reads", "Complete", 2, 1.0)))
+                : Reply.ok(
+                    page(
+                            result("reads", "PartialData", 0, 3.0, 2.0),
+                            result("writes", "Complete", 0, 7.0))
+                        .put("NextToken", "page2")));
 
     List<MetricDataResult> results = metrics.getMetricData(QUERIES, START, END);
 
@@ -61,16 +67,23 @@ class SdkTableMetricsTest {
     assertThat(writes.statusCode()).isEqualTo(StatusCode.COMPLETE);
 
     List<JsonNode> sent = stub.bodies("GetMetricData");
-    assertThat(sent).extracting(body -> body.path("NextToken").asText(null)).containsExactly(null, "page2");
-    assertThat(sent).extracting(body -> body.path("StartTime").asLong()).containsOnly(START.getEpochSecond());
-    assertThat(sent).extracting(body -> body.path("EndTime").asLong()).containsOnly(END.getEpochSecond());
+    assertThat(sent)
+        .extracting(body -> body.path("NextToken").asText(null))
+        .containsExactly(null, "page2");
+    assertThat(sent)
+        .extracting(body -> body.path("StartTime").asLong())
+        .containsOnly(START.getEpochSecond());
+    assertThat(sent)
+        .extracting(body -> body.path("EndTime").asLong())
+        .containsOnly(END.getEpochSecond());
     JsonNode first = sent.get(0).path("MetricDataQueries");
     assertThat(first.size()).isEqualTo(2);
     assertThat(first.path(0).path("Id").asText()).isEqualTo("reads");
     JsonNode stat = first.path(0).path("MetricStat");
     assertThat(stat.path("Metric").path("Namespace").asText()).isEqualTo("AWS/DynamoDB");
     assertThat(stat.path("Metric").path("MetricName").asText()).isEqualTo("ReadThrottleEvents");
-    assertThat(stat.path("Metric").path("Dimensions").path(0).path("Value").asText()).isEqualTo("t");
+    assertThat(stat.path("Metric").path("Dimensions").path(0).path("Value").asText())
+        .isEqualTo("t");
     assertThat(stat.path("Period").asInt()).isEqualTo(60);
     assertThat(stat.path("Stat").asText()).isEqualTo("Sum");
     assertThat(sent.get(1).path("MetricDataQueries")).isEqualTo(first);
@@ -78,24 +91,38 @@ class SdkTableMetricsTest {
 
   @Test
   void awsErrorsComeThroughAsTheSdksExceptions() {
-    stub.answer("GetMetricData", Reply.error(400, "InvalidParameterValueException", "The start time is after the end time"));
+    stub.answer(
+        "GetMetricData",
+        Reply.error(400, "InvalidParameterValueException", "The start time is after the end time"));
 
     assertThatThrownBy(() -> metrics.getMetricData(QUERIES, END, START))
-        .isInstanceOfSatisfying(InvalidParameterValueException.class,
-            e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The start time is after the end time"));
+        .isInstanceOfSatisfying(
+            InvalidParameterValueException.class,
+            e ->
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo("The start time is after the end time"));
   }
 
   private static MetricDataQuery query(String id, String metricName) {
-    return MetricDataQuery.builder().id(id).returnData(true)
-        .metricStat(s -> s.period(60).stat("Sum")
-            .metric(m -> m.namespace("AWS/DynamoDB").metricName(metricName)
-                .dimensions(d -> d.name("TableName").value("t"))))
+    return MetricDataQuery.builder()
+        .id(id)
+        .returnData(true)
+        .metricStat(
+            s ->
+                s.period(60)
+                    .stat("Sum")
+                    .metric(
+                        m ->
+                            m.namespace("AWS/DynamoDB")
+                                .metricName(metricName)
+                                .dimensions(d -> d.name("TableName").value("t"))))
         .build();
   }
 
   /** Newest first, one minute apart, counting back from 00:59 skipping {@code skip} minutes. */
   private static JsonNode result(String id, String status, int skip, double... values) {
-    ObjectNode result = AwsWireStub.object().put("Id", id).put("Label", id + " label").put("StatusCode", status);
+    ObjectNode result =
+        AwsWireStub.object().put("Id", id).put("Label", id + " label").put("StatusCode", status);
     ArrayNode timestamps = result.putArray("Timestamps");
     ArrayNode series = result.putArray("Values");
     for (int i = 0; i < values.length; i++) {

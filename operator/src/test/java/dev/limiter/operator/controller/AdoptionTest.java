@@ -43,9 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
- * Adoption on the mock API server and DynamoDB Local, with an operator that grants namespace
- * {@code adopters} the tables {@code legacy-*}: what an adopted table keeps, what cannot be adopted,
- * and that the annotation alone adopts nothing.
+ * Adoption on the mock API server and DynamoDB Local, with an operator that grants namespace {@code
+ * adopters} the tables {@code legacy-*}: what an adopted table keeps, what cannot be adopted, and
+ * that the annotation alone adopts nothing.
  */
 @EnableKubernetesMockClient(crud = true)
 class AdoptionTest {
@@ -59,8 +59,18 @@ class AdoptionTest {
 
   @BeforeAll
   static void start() {
-    harness = OperatorHarness.start(client, ManualClock.at("2026-12-01T08:00:00Z"), OperatorSettings.fromEnvironment(Map.of(
-        "LIMITER_DEFAULT_REGION", "us-east-1", "LIMITER_RESYNC", "1s", "LIMITER_ADOPT", "adopters:legacy-*")));
+    harness =
+        OperatorHarness.start(
+            client,
+            ManualClock.at("2026-12-01T08:00:00Z"),
+            OperatorSettings.fromEnvironment(
+                Map.of(
+                    "LIMITER_DEFAULT_REGION",
+                    "us-east-1",
+                    "LIMITER_RESYNC",
+                    "1s",
+                    "LIMITER_ADOPT",
+                    "adopters:legacy-*")));
     aws = harness.aws();
     kube = KubeSteps.tables(client, Duration.ofSeconds(30));
   }
@@ -72,64 +82,123 @@ class AdoptionTest {
 
   @Test
   void aTableWithAnotherKeySchemaIsNotAdoptedAndKeepsEverything() {
-    create(CreateTableRequest.builder().tableName("legacy-by-id")
-        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY).build())
-        .build());
+    create(
+        CreateTableRequest.builder()
+            .tableName("legacy-by-id")
+            .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+            .attributeDefinitions(
+                AttributeDefinition.builder()
+                    .attributeName("id")
+                    .attributeType(ScalarAttributeType.S)
+                    .build())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .streamSpecification(
+                StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(StreamViewType.KEYS_ONLY)
+                    .build())
+            .build());
     aws.updatePointInTimeRecovery("legacy-by-id", true);
     RateLimiterTable resource = adopting("adopters", "by-id", "legacy-by-id");
-    resource.setSpec(TableSpecs.from(resource.getSpec()).withTimeToLive(false).withStream(false).withPointInTimeRecovery(false)
-        .withAlarms(new Alarms(true, List.of(), null, null))
-        .withContributorInsights(new ContributorInsights(InsightsMode.AccessedAndThrottledKeys)).build());
+    resource.setSpec(
+        TableSpecs.from(resource.getSpec())
+            .withTimeToLive(false)
+            .withStream(false)
+            .withPointInTimeRecovery(false)
+            .withAlarms(new Alarms(true, List.of(), null, null))
+            .withContributorInsights(new ContributorInsights(InsightsMode.AccessedAndThrottledKeys))
+            .build());
     client.resource(resource).create();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(kube.get("adopters", "by-id"), "Ready");
-      assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).isEqualTo("IncompatibleTable");
-      assertThat(ready.getMessage()).contains("partition key is id (S), the limiter needs pk (S)");
-      assertThat(condition(kube.get("adopters", "by-id"), "TableReady").getStatus()).isEqualTo("False");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Condition ready = condition(kube.get("adopters", "by-id"), "Ready");
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo("IncompatibleTable");
+              assertThat(ready.getMessage())
+                  .contains("partition key is id (S), the limiter needs pk (S)");
+              assertThat(condition(kube.get("adopters", "by-id"), "TableReady").getStatus())
+                  .isEqualTo("False");
+            });
     TableDescription table = aws.describeTable("legacy-by-id").orElseThrow();
-    assertThat(table.streamSpecification()).as("the stream").isNotNull()
+    assertThat(table.streamSpecification())
+        .as("the stream")
+        .isNotNull()
         .satisfies(stream -> assertThat(stream.streamEnabled()).isTrue());
-    assertThat(aws.describeContinuousBackups("legacy-by-id").pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString())
+    assertThat(
+            aws.describeContinuousBackups("legacy-by-id")
+                .pointInTimeRecoveryDescription()
+                .pointInTimeRecoveryStatusAsString())
         .isEqualTo("ENABLED");
     assertThat(aws.listTags(table.tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
-    assertThat(harness.tableMutations()).as("calls that change the incompatible table (Contributor Insights included)")
+    assertThat(harness.tableMutations())
+        .as("calls that change the incompatible table (Contributor Insights included)")
         .noneMatch(c -> c.contains("legacy-by-id"));
-    assertThat(harness.cloudWatch().describeAlarms("legacy-by-id")).as("alarms put for the incompatible table").isEmpty();
-    assertThat(client.configMaps().inNamespace("adopters").withName("by-id" + WorkloadConfigMap.SUFFIX).get())
-        .as("no ConfigMap points workloads at a table they cannot use").isNull();
+    assertThat(harness.cloudWatch().describeAlarms("legacy-by-id"))
+        .as("alarms put for the incompatible table")
+        .isEmpty();
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("adopters")
+                .withName("by-id" + WorkloadConfigMap.SUFFIX)
+                .get())
+        .as("no ConfigMap points workloads at a table they cannot use")
+        .isNull();
   }
 
   @Test
   void anAdoptedTableKeepsWhatTheSpecLeavesUnset() {
-    create(LimiterTableSchema.createTableRequest("legacy-limits", BillingSettings.onDemand()).toBuilder()
-        .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build())
-        .build());
+    create(
+        LimiterTableSchema.createTableRequest("legacy-limits", BillingSettings.onDemand())
+            .toBuilder()
+            .streamSpecification(
+                StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                    .build())
+            .build());
     aws.updatePointInTimeRecovery("legacy-limits", true);
     aws.updateTimeToLive("legacy-limits", LimiterTableSchema.TTL_ATTRIBUTE, true);
-    aws.updateContributorInsights("legacy-limits", null, ContributorInsightsAction.ENABLE, ContributorInsightsMode.THROTTLED_KEYS);
+    aws.updateContributorInsights(
+        "legacy-limits",
+        null,
+        ContributorInsightsAction.ENABLE,
+        ContributorInsightsMode.THROTTLED_KEYS);
     client.resource(adopting("adopters", "limits", "legacy-limits")).create();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Condition ready = condition(kube.get("adopters", "limits"), "Ready");
-      assertThat(ready.getStatus()).as("Ready: %s", ready.getMessage()).isEqualTo("True");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Condition ready = condition(kube.get("adopters", "limits"), "Ready");
+              assertThat(ready.getStatus()).as("Ready: %s", ready.getMessage()).isEqualTo("True");
+            });
     TableDescription table = aws.describeTable("legacy-limits").orElseThrow();
-    assertThat(aws.listTags(table.tableArn())).containsEntry(DesiredTable.OWNER_TAG, "adopters/limits");
-    assertThat(table.streamSpecification()).as("the stream").isNotNull()
+    assertThat(aws.listTags(table.tableArn()))
+        .containsEntry(DesiredTable.OWNER_TAG, "adopters/limits");
+    assertThat(table.streamSpecification())
+        .as("the stream")
+        .isNotNull()
         .satisfies(stream -> assertThat(stream.streamEnabled()).isTrue());
-    assertThat(aws.describeContinuousBackups("legacy-limits").pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString())
+    assertThat(
+            aws.describeContinuousBackups("legacy-limits")
+                .pointInTimeRecoveryDescription()
+                .pointInTimeRecoveryStatusAsString())
         .isEqualTo("ENABLED");
-    assertThat(aws.describeTimeToLive("legacy-limits").timeToLiveStatusAsString()).isEqualTo("ENABLED");
+    assertThat(aws.describeTimeToLive("legacy-limits").timeToLiveStatusAsString())
+        .isEqualTo("ENABLED");
     assertThat(aws.describeContributorInsights("legacy-limits", null).contributorInsightsStatus())
-        .as("Contributor Insights").isEqualTo(ContributorInsightsStatus.ENABLED);
-    assertThat(harness.tableMutations()).as("calls on the adopted table: the ownership tag only")
-        .filteredOn(c -> c.contains("legacy-limits")).singleElement().asString().startsWith("tagResource");
+        .as("Contributor Insights")
+        .isEqualTo(ContributorInsightsStatus.ENABLED);
+    assertThat(harness.tableMutations())
+        .as("calls on the adopted table: the ownership tag only")
+        .filteredOn(c -> c.contains("legacy-limits"))
+        .singleElement()
+        .asString()
+        .startsWith("tagResource");
   }
 
   @Test
@@ -140,14 +209,20 @@ class AdoptionTest {
     client.resource(adopting("elsewhere", "legacy", "legacy-elsewhere")).create();
 
     for (String[] resource : new String[][] {{"adopters", "other"}, {"elsewhere", "legacy"}}) {
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        Condition ready = condition(kube.get(resource[0], resource[1]), "Ready");
-        assertThat(ready.getReason()).isEqualTo("TableConflict");
-        assertThat(ready.getMessage()).contains("the operator does not let namespace " + resource[0] + " adopt");
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Condition ready = condition(kube.get(resource[0], resource[1]), "Ready");
+                assertThat(ready.getReason()).isEqualTo("TableConflict");
+                assertThat(ready.getMessage())
+                    .contains("the operator does not let namespace " + resource[0] + " adopt");
+              });
     }
-    assertThat(aws.listTags(aws.describeTable("other-limits").orElseThrow().tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
-    assertThat(aws.listTags(aws.describeTable("legacy-elsewhere").orElseThrow().tableArn())).doesNotContainKey(DesiredTable.OWNER_TAG);
+    assertThat(aws.listTags(aws.describeTable("other-limits").orElseThrow().tableArn()))
+        .doesNotContainKey(DesiredTable.OWNER_TAG);
+    assertThat(aws.listTags(aws.describeTable("legacy-elsewhere").orElseThrow().tableArn()))
+        .doesNotContainKey(DesiredTable.OWNER_TAG);
   }
 
   /**
@@ -158,14 +233,27 @@ class AdoptionTest {
     try {
       aws.createTable(request);
     } catch (ResourceInUseException e) {
-      assertThat(aws.describeTable(request.tableName())).as("table %s after %s", request.tableName(), e.getMessage()).isPresent();
+      assertThat(aws.describeTable(request.tableName()))
+          .as("table %s after %s", request.tableName(), e.getMessage())
+          .isPresent();
     }
   }
 
-  /** A RateLimiterTable naming {@code tableName}, annotated for adoption, leaving stream, TTL and PITR unset. */
+  /**
+   * A RateLimiterTable naming {@code tableName}, annotated for adoption, leaving stream, TTL and
+   * PITR unset.
+   */
   private static RateLimiterTable adopting(String namespace, String name, String tableName) {
-    RateLimiterTable table = Resources.table(namespace, name, TableSpecs.onDemand().withTableName(tableName).withTimeToLive(null)
-        .withStream(null).withPointInTimeRecovery(null).build());
+    RateLimiterTable table =
+        Resources.table(
+            namespace,
+            name,
+            TableSpecs.onDemand()
+                .withTableName(tableName)
+                .withTimeToLive(null)
+                .withStream(null)
+                .withPointInTimeRecovery(null)
+                .build());
     table.getMetadata().setAnnotations(Map.of(DesiredTables.ADOPT_ANNOTATION, "true"));
     return table;
   }

@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The RateLimiterTable reconciler called pass by pass, without the Java Operator SDK around it, on
- * the mock API server (CRDs registered once per server) and {@link LocalAws}; a pass can be
- * made to lose its final status write to an API server failure.
+ * the mock API server (CRDs registered once per server) and {@link LocalAws}; a pass can be made to
+ * lose its final status write to an API server failure.
  */
 final class DirectPasses implements AutoCloseable {
 
@@ -48,9 +48,16 @@ final class DirectPasses implements AutoCloseable {
     this.client = client;
     this.kube = KubeSteps.tables(client, Duration.ofSeconds(30));
     for (String crd : LimiterOperator.CRD_RESOURCES) {
-      try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
+      try (InputStream yaml =
+          Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         var definition = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-        if (client.apiextensions().v1().customResourceDefinitions().withName(definition.getMetadata().getName()).get() == null) {
+        if (client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(definition.getMetadata().getName())
+                .get()
+            == null) {
           client.resource(definition).create();
         }
       } catch (IOException e) {
@@ -59,27 +66,48 @@ final class DirectPasses implements AutoCloseable {
     }
     dynamo = DynamoDbLocal.shared().client();
     aws = LocalAws.on(dynamo, clock);
-    reconciler = new RateLimiterTableReconciler(aws.access(), new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()), clock,
-        new ReconcileMetrics(new SimpleMeterRegistry()));
+    reconciler =
+        new RateLimiterTableReconciler(
+            aws.access(),
+            new OperatorSettings("us-east-1", null, Duration.ofMinutes(5), Set.of()),
+            clock,
+            new ReconcileMetrics(new SimpleMeterRegistry()));
     @SuppressWarnings("unchecked")
-    Context<RateLimiterTable> onlyClient = (Context<RateLimiterTable>) Proxy.newProxyInstance(Context.class.getClassLoader(),
-        new Class<?>[] {Context.class}, (proxy, method, args) -> {
-          if (method.getName().equals("getClient")) {
-            return client;
-          }
-          throw new UnsupportedOperationException("the reconciler under test asked its context for " + method.getName());
-        });
+    Context<RateLimiterTable> onlyClient =
+        (Context<RateLimiterTable>)
+            Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getClient")) {
+                    return client;
+                  }
+                  throw new UnsupportedOperationException(
+                      "the reconciler under test asked its context for " + method.getName());
+                });
     context = onlyClient;
   }
 
-  /** One pass, with every write it makes, and the status patch the SDK makes when the reconciler asks for one. */
+  /**
+   * One pass, with every write it makes, and the status patch the SDK makes when the reconciler
+   * asks for one.
+   */
   UpdateControl<RateLimiterTable> pass(String namespace, String name) {
     UpdateControl<RateLimiterTable> control = reconciler.reconcile(get(namespace, name), context);
-    control.getResource().filter(r -> control.isPatchStatus()).ifPresent(r ->
-        client.resources(RateLimiterTable.class).inNamespace(namespace).withName(name).editStatus(current -> {
-          current.setStatus(r.getStatus());
-          return current;
-        }));
+    control
+        .getResource()
+        .filter(r -> control.isPatchStatus())
+        .ifPresent(
+            r ->
+                client
+                    .resources(RateLimiterTable.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .editStatus(
+                        current -> {
+                          current.setStatus(r.getStatus());
+                          return current;
+                        }));
     return control;
   }
 
@@ -88,9 +116,24 @@ final class DirectPasses implements AutoCloseable {
    * client retries 5xx by itself), after everything else the pass does; returns the pass's answer.
    */
   UpdateControl<RateLimiterTable> lostPass(String namespace, String name) {
-    server.expect().patch().withPath("/apis/limiter.dev/v1alpha1/namespaces/" + namespace + "/ratelimitertables/" + name + "/status")
-        .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict")
-            .withMessage("injected: the object has been modified; please apply your changes to the latest version").build())
+    server
+        .expect()
+        .patch()
+        .withPath(
+            "/apis/limiter.dev/v1alpha1/namespaces/"
+                + namespace
+                + "/ratelimitertables/"
+                + name
+                + "/status")
+        .andReturn(
+            409,
+            new StatusBuilder()
+                .withCode(409)
+                .withReason("Conflict")
+                .withMessage(
+                    "injected: the object has been modified; please apply your changes to the"
+                        + " latest version")
+                .build())
         .once();
     return pass(namespace, name);
   }

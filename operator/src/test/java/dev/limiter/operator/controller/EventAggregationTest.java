@@ -44,8 +44,18 @@ class EventAggregationTest {
   @Test
   void aRepeatedWarningIsOneEventCounted() {
     String ns = "events-" + ProcessHandle.current().pid();
-    RateLimiterTable table = Resources.table(ns, "broken", TableSpecs.billedBy(new Billing(BillingMode.Provisioned,
-        new ProvisionedCapacity(10L, 5L, null), new CapacityPlan(10L, null, null), null, null)).build());
+    RateLimiterTable table =
+        Resources.table(
+            ns,
+            "broken",
+            TableSpecs.billedBy(
+                    new Billing(
+                        BillingMode.Provisioned,
+                        new ProvisionedCapacity(10L, 5L, null),
+                        new CapacityPlan(10L, null, null),
+                        null,
+                        null))
+                .build());
     client.resource(table).create();
 
     Instant first = clock.instant();
@@ -55,12 +65,16 @@ class EventAggregationTest {
     }
 
     List<Event> events = client.v1().events().inNamespace(ns).list().getItems();
-    assertThat(events).singleElement().satisfies(event -> {
-      assertThat(event.getType()).isEqualTo("Warning");
-      assertThat(event.getReason()).isEqualTo("InvalidSpec");
-      assertThat(event.getCount()).isEqualTo(3);
-      assertThat(event.getFirstTimestamp()).isEqualTo(first.toString());
-      assertThat(event.getLastTimestamp()).isEqualTo(first.plus(Duration.ofMinutes(2)).toString());
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getType()).isEqualTo("Warning");
+              assertThat(event.getReason()).isEqualTo("InvalidSpec");
+              assertThat(event.getCount()).isEqualTo(3);
+              assertThat(event.getFirstTimestamp()).isEqualTo(first.toString());
+              assertThat(event.getLastTimestamp())
+                  .isEqualTo(first.plus(Duration.ofMinutes(2)).toString());
+            });
   }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator's writes of a 20,000-entity hierarchy to a 100-WCU provisioned table, as DynamoDB
- * Local reports the capacity they consumed: never more than the default share (10 %, 10 WCU) in
- * any second, and yet steady progress. DynamoDB Local never throttles, so this measures what the
+ * Local reports the capacity they consumed: never more than the default share (10 %, 10 WCU) in any
+ * second, and yet steady progress. DynamoDB Local never throttles, so this measures what the
  * operator itself sent.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -57,34 +57,49 @@ class HierarchyPacingTest {
 
   @Test
   void aLargeHierarchyOnAHundredWcuTableNeverWritesMoreThanItsShareInAnySecond() {
-    client.resource(Resources.table("paced", "limits", TableSpecs.provisioned(100, 100).build())).create();
+    client
+        .resource(Resources.table("paced", "limits", TableSpecs.provisioned(100, 100).build()))
+        .create();
     List<ChildEntity> keys = new ArrayList<>(KEYS);
     for (int i = 0; i < KEYS; i++) {
       keys.add(new ChildEntity("key-" + i, true, null, null, null, null, List.<LeafEntity>of()));
     }
     EntityHierarchy hierarchy = new EntityHierarchy();
     hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace("paced").withName("keys").build());
-    hierarchy.setSpec(new EntityHierarchySpec(new TableRef("limits"),
-        new SystemDefaults(UnavailablePolicy.Block, List.of(new LimitSpec("rpm", 100L, "1m", null))), null,
-        List.of(new RootEntity("tenant", null, null, 16, null, keys))));
+    hierarchy.setSpec(
+        new EntityHierarchySpec(
+            new TableRef("limits"),
+            new SystemDefaults(
+                UnavailablePolicy.Block, List.of(new LimitSpec("rpm", 100L, "1m", null))),
+            null,
+            List.of(new RootEntity("tenant", null, null, 16, null, keys))));
     client.resource(hierarchy).create();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> !UNITS.between(Instant.EPOCH, Instant.now()).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !UNITS.between(Instant.EPOCH, Instant.now()).isEmpty());
     Instant from = Instant.now();
     await().pollDelay(OBSERVED).atMost(OBSERVED.plusSeconds(5)).until(() -> true);
     Map<Long, Double> perSecond = UNITS.between(from, from.plus(OBSERVED));
 
     double peak = perSecond.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     double total = perSecond.values().stream().mapToDouble(Double::doubleValue).sum();
-    assertThat(peak).as("most write units in one second, per second %s", perSecond).isLessThanOrEqualTo(SHARE);
-    // Passes write for 5 s and pause between them (status, reschedule, the manifest read): a quarter
+    assertThat(peak)
+        .as("most write units in one second, per second %s", perSecond)
+        .isLessThanOrEqualTo(SHARE);
+    // Passes write for 5 s and pause between them (status, reschedule, the manifest read): a
+    // quarter
     // of the share over the window is the floor on a busy machine (8 units a second while writing).
-    assertThat(total).as("write units in %s: steady progress, per second %s", OBSERVED, perSecond)
+    assertThat(total)
+        .as("write units in %s: steady progress, per second %s", OBSERVED, perSecond)
         .isGreaterThan(SHARE * OBSERVED.toSeconds() / 4);
-    EntityHierarchy applying = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("paced", "keys");
-    assertThat(applying.getStatus().conditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getReason()).isEqualTo("Applying");
-    });
+    EntityHierarchy applying =
+        KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("paced", "keys");
+    assertThat(applying.getStatus().conditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getReason()).isEqualTo("Applying");
+            });
   }
 }

@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /**
  * A 20,000-entity hierarchy is applied in passes of {@link HierarchyReconciliation#BUDGET} items,
  * each visible in status as progress, so no pass holds or writes more than that. The on-demand
- * write rate is raised so that the test measures the passes, not the pacing (see HierarchyPacingTest).
+ * write rate is raised so that the test measures the passes, not the pacing (see
+ * HierarchyPacingTest).
  */
 @EnableKubernetesMockClient(crud = true)
 class LargeHierarchyTest {
@@ -51,7 +52,13 @@ class LargeHierarchyTest {
 
   @BeforeAll
   static void start() {
-    harness = OperatorHarness.start(client, Clock.systemUTC(), Duration.ofSeconds(2), null, new HierarchyPacing(10, 100_000));
+    harness =
+        OperatorHarness.start(
+            client,
+            Clock.systemUTC(),
+            Duration.ofSeconds(2),
+            null,
+            new HierarchyPacing(10, 100_000));
   }
 
   @AfterAll
@@ -69,37 +76,65 @@ class LargeHierarchyTest {
     }
     EntityHierarchy hierarchy = new EntityHierarchy();
     hierarchy.setMetadata(new ObjectMetaBuilder().withNamespace("big").withName("keys").build());
-    hierarchy.setSpec(new EntityHierarchySpec(new TableRef("limits"),
-        new SystemDefaults(UnavailablePolicy.Block, List.of(new LimitSpec("rpm", 100L, "1m", null))), null,
-        List.of(new RootEntity("tenant", null, null, 16, null, keys))));
+    hierarchy.setSpec(
+        new EntityHierarchySpec(
+            new TableRef("limits"),
+            new SystemDefaults(
+                UnavailablePolicy.Block, List.of(new LimitSpec("rpm", 100L, "1m", null))),
+            null,
+            List.of(new RootEntity("tenant", null, null, 16, null, keys))));
     client.resource(hierarchy).create();
 
     Set<Long> pendingSeen = new TreeSet<>();
-    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      EntityHierarchy current = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("big", "keys");
-      if (current.getStatus() != null && current.getStatus().itemsPending() != null) {
-        pendingSeen.add(current.getStatus().itemsPending());
-      }
-      assertThat(current.getStatus()).isNotNull();
-      assertThat(current.getStatus().conditions()).anySatisfy(c -> {
-        assertThat(c.getType()).isEqualTo("Ready");
-        assertThat(c.getStatus()).isEqualTo("True");
-      });
-    });
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              EntityHierarchy current =
+                  KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("big", "keys");
+              if (current.getStatus() != null && current.getStatus().itemsPending() != null) {
+                pendingSeen.add(current.getStatus().itemsPending());
+              }
+              assertThat(current.getStatus()).isNotNull();
+              assertThat(current.getStatus().conditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Ready");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
     EntityHierarchy done = KubeSteps.hierarchies(client, Duration.ofSeconds(60)).get("big", "keys");
     assertThat(done.getStatus().entities()).isEqualTo(KEYS + 1);
     assertThat(done.getStatus().itemsPending()).isZero();
-    assertThat(pendingSeen).as("progress observed between passes")
+    assertThat(pendingSeen)
+        .as("progress observed between passes")
         .anySatisfy(pending -> assertThat(pending).isGreaterThan(0L).isLessThan((long) KEYS));
     assertThat(pendingSeen.stream().filter(p -> p > 0).max(Long::compare).orElseThrow())
-        .as("the first pass wrote at most its budget").isGreaterThanOrEqualTo((long) KEYS + 2 - HierarchyReconciliation.BUDGET);
+        .as("the first pass wrote at most its budget")
+        .isGreaterThanOrEqualTo((long) KEYS + 2 - HierarchyReconciliation.BUDGET);
     try (DynamoDbClient inspect = DynamoDbLocal.shared().inspectionClient()) {
-      int manifest = inspect.queryPaginator(q -> q.tableName("big-limits").keyConditionExpression("pk = :pk").select("COUNT")
-              .filterExpression("kind = :manifest")
-              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(LimiterTableSchema.manifestPartition("big/keys")),
-                  ":manifest", AttributeValue.fromS(LimiterTableSchema.KIND_MANIFEST))))
-          .stream().mapToInt(QueryResponse::count).sum();
-      assertThat(manifest).as("every entity and the system limits, each written once").isEqualTo(KEYS + 2);
+      int manifest =
+          inspect
+              .queryPaginator(
+                  q ->
+                      q.tableName("big-limits")
+                          .keyConditionExpression("pk = :pk")
+                          .select("COUNT")
+                          .filterExpression("kind = :manifest")
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":pk",
+                                  AttributeValue.fromS(
+                                      LimiterTableSchema.manifestPartition("big/keys")),
+                                  ":manifest",
+                                  AttributeValue.fromS(LimiterTableSchema.KIND_MANIFEST))))
+              .stream()
+              .mapToInt(QueryResponse::count)
+              .sum();
+      assertThat(manifest)
+          .as("every entity and the system limits, each written once")
+          .isEqualTo(KEYS + 2);
     }
   }
 }

@@ -14,12 +14,14 @@ class NextPassTest {
 
   @Test
   void wakesAtTheRequestedTimeWithinTheResyncPeriod() {
-    assertThat(NextPass.after(NOW, Optional.of(NOW.plusSeconds(10)), RESYNC)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(NextPass.after(NOW, Optional.of(NOW.plusSeconds(10)), RESYNC))
+        .isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void aLongDeferralStillResyncsForDrift() {
-    assertThat(NextPass.after(NOW, Optional.of(NOW.plus(Duration.ofHours(24))), RESYNC)).isEqualTo(RESYNC);
+    assertThat(NextPass.after(NOW, Optional.of(NOW.plus(Duration.ofHours(24))), RESYNC))
+        .isEqualTo(RESYNC);
   }
 
   @Test
@@ -29,6 +31,7 @@ class NextPassTest {
 
   @Test
   void aWakeUpInThePastWaitsOneSecondNotZero() {
-    assertThat(NextPass.after(NOW, Optional.of(NOW.minusSeconds(3)), RESYNC)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(NextPass.after(NOW, Optional.of(NOW.minusSeconds(3)), RESYNC))
+        .isEqualTo(Duration.ofSeconds(1));
   }
 }

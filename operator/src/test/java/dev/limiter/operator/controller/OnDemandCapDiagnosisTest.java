@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** An on-demand table throttled by its own caps, end to end through the CloudWatch fake's metrics feed. */
+/**
+ * An on-demand table throttled by its own caps, end to end through the CloudWatch fake's metrics
+ * feed.
+ */
 @EnableKubernetesMockClient(crud = true)
 class OnDemandCapDiagnosisTest {
 
@@ -43,26 +46,48 @@ class OnDemandCapDiagnosisTest {
   void throttlesAgainstTheTablesOwnCapsAreDiagnosedOnDemandCapReached() {
     String ns = "capped-" + ProcessHandle.current().pid();
     String table = ns + "-limits";
-    RateLimiterTable resource = Resources.table(ns, "limits",
-        TableSpecs.billedBy(new Billing(BillingMode.OnDemand, null, null, new OnDemandCapacity(100L, 40L), null)).build());
+    RateLimiterTable resource =
+        Resources.table(
+            ns,
+            "limits",
+            TableSpecs.billedBy(
+                    new Billing(
+                        BillingMode.OnDemand, null, null, new OnDemandCapacity(100L, 40L), null))
+                .build());
     client.resource(resource).create();
     passes.pass(ns, "limits");
     clock.advance(Duration.ofSeconds(10));
     passes.pass(ns, "limits");
 
     Instant minute = clock.instant().plus(Duration.ofMinutes(1));
-    passes.cloudWatch().record("AWS/DynamoDB", "WriteThrottleEvents", Map.of("TableName", table), minute, 250);
-    passes.cloudWatch().record("AWS/DynamoDB", "WriteMaxOnDemandThroughputThrottleEvents", Map.of("TableName", table), minute, 250);
-    passes.cloudWatch().record("AWS/DynamoDB", "ConsumedWriteCapacityUnits", Map.of("TableName", table), minute, 2400);
+    passes
+        .cloudWatch()
+        .record("AWS/DynamoDB", "WriteThrottleEvents", Map.of("TableName", table), minute, 250);
+    passes
+        .cloudWatch()
+        .record(
+            "AWS/DynamoDB",
+            "WriteMaxOnDemandThroughputThrottleEvents",
+            Map.of("TableName", table),
+            minute,
+            250);
+    passes
+        .cloudWatch()
+        .record(
+            "AWS/DynamoDB", "ConsumedWriteCapacityUnits", Map.of("TableName", table), minute, 2400);
     clock.advance(Duration.ofMinutes(5));
     passes.pass(ns, "limits");
 
     RateLimiterTable read = passes.get(ns, "limits");
     assertThat(read.getStatus().observed().maxOnDemandThrottleEvents()).isEqualTo(250);
-    assertThat(read.getStatus().conditions()).filteredOn(c -> c.getType().equals("Throttling")).singleElement().satisfies(c -> {
-      assertThat(c.getStatus()).isEqualTo("True");
-      assertThat(c.getReason()).isEqualTo("OnDemandCapReached");
-      assertThat(c.getMessage()).contains("spec.billing.onDemand");
-    });
+    assertThat(read.getStatus().conditions())
+        .filteredOn(c -> c.getType().equals("Throttling"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("OnDemandCapReached");
+              assertThat(c.getMessage()).contains("spec.billing.onDemand");
+            });
   }
 }

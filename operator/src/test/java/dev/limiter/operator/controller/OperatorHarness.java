@@ -47,22 +47,45 @@ final class OperatorHarness implements AutoCloseable {
    * {@code resync}, publishing {@code endpoint} (may be null) to workloads; {@code interceptors}
    * see every DynamoDB call the operator makes.
    */
-  static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint,
-                               ExecutionInterceptor... interceptors) {
+  static OperatorHarness start(
+      KubernetesClient client,
+      Clock clock,
+      Duration resync,
+      URI endpoint,
+      ExecutionInterceptor... interceptors) {
     return start(client, clock, resync, endpoint, HierarchyPacing.DEFAULT, interceptors);
   }
 
-  /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, writing hierarchies at {@code pacing}. */
-  static OperatorHarness start(KubernetesClient client, Clock clock, Duration resync, URI endpoint, HierarchyPacing pacing,
-                               ExecutionInterceptor... interceptors) {
-    return start(client, clock, new OperatorSettings("us-east-1", endpoint, resync, Set.of(), TablePolicy.NONE, pacing),
+  /**
+   * As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, writing
+   * hierarchies at {@code pacing}.
+   */
+  static OperatorHarness start(
+      KubernetesClient client,
+      Clock clock,
+      Duration resync,
+      URI endpoint,
+      HierarchyPacing pacing,
+      ExecutionInterceptor... interceptors) {
+    return start(
+        client,
+        clock,
+        new OperatorSettings("us-east-1", endpoint, resync, Set.of(), TablePolicy.NONE, pacing),
         interceptors);
   }
 
-  /** As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, with the operator's {@code settings}. */
-  static OperatorHarness start(KubernetesClient client, Clock clock, OperatorSettings settings, ExecutionInterceptor... interceptors) {
+  /**
+   * As {@link #start(KubernetesClient, Clock, Duration, URI, ExecutionInterceptor...)}, with the
+   * operator's {@code settings}.
+   */
+  static OperatorHarness start(
+      KubernetesClient client,
+      Clock clock,
+      OperatorSettings settings,
+      ExecutionInterceptor... interceptors) {
     for (String crd : LimiterOperator.CRD_RESOURCES) {
-      try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
+      try (InputStream yaml =
+          Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -70,12 +93,17 @@ final class OperatorHarness implements AutoCloseable {
     }
     DynamoDbClient dynamo = DynamoDbLocal.shared().client(interceptors);
     LocalAws aws = LocalAws.on(dynamo, clock);
-    Operator operator = LimiterOperator.create(client, settings, aws.access(), clock, null, new SimpleMeterRegistry());
+    Operator operator =
+        LimiterOperator.create(
+            client, settings, aws.access(), clock, null, new SimpleMeterRegistry());
     operator.start();
     return new OperatorHarness(dynamo, aws, operator);
   }
 
-  /** The DynamoDB control-plane calls the operator made that change something, e.g. {@code updateTable …}. */
+  /**
+   * The DynamoDB control-plane calls the operator made that change something, e.g. {@code
+   * updateTable …}.
+   */
   List<String> tableMutations() {
     return aws.tableMutations();
   }

@@ -37,10 +37,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A pass that throws something unexpected (here: an adapter that fails with an IllegalStateException in
- * one region, standing in for a defect) is reported on the resource as Ready=False and Synced=False,
- * reason ReconcileError, with the failure's message and an event, instead of leaving no status behind
- * JOSDK's retries; other resources are reconciled all the while.
+ * A pass that throws something unexpected (here: an adapter that fails with an
+ * IllegalStateException in one region, standing in for a defect) is reported on the resource as
+ * Ready=False and Synced=False, reason ReconcileError, with the failure's message and an event,
+ * instead of leaving no status behind JOSDK's retries; other resources are reconciled all the
+ * while.
  */
 @EnableKubernetesMockClient(crud = true)
 class ReconcileErrorTest {
@@ -52,8 +53,10 @@ class ReconcileErrorTest {
 
   /** The DynamoDB control plane fails here. */
   private static final String BROKEN_TABLES = "eu-south-9";
+
   /** Tables work here, writing hierarchy items fails. */
   private static final String BROKEN_ITEMS = "eu-south-8";
+
   private static DynamoDbClient dynamo;
   private static Operator operator;
 
@@ -62,19 +65,30 @@ class ReconcileErrorTest {
     tables = KubeSteps.tables(client, Duration.ofSeconds(60));
     hierarchies = KubeSteps.hierarchies(client, Duration.ofSeconds(60));
     for (String crd : LimiterOperator.CRD_RESOURCES) {
-      try (InputStream yaml = Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
+      try (InputStream yaml =
+          Files.newInputStream(Path.of("../crds").resolve(Path.of(crd).getFileName().toString()))) {
         client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
       }
     }
     Clock clock = Clock.systemUTC();
     dynamo = DynamoDbLocal.shared().client();
     AwsAccess local = LocalAws.access(dynamo, clock);
-    AwsAccess aws = new AwsAccess(
-        failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, local.tables()),
-        failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, local.items()),
-        local.scaling(), local.alarms(), local.metrics());
-    operator = LimiterOperator.create(client, new OperatorSettings("us-east-1", DynamoDbLocal.shared().endpoint(),
-        Duration.ofMinutes(5), Set.of()), aws, clock, null, new SimpleMeterRegistry());
+    AwsAccess aws =
+        new AwsAccess(
+            failingIn(BROKEN_TABLES, "no DynamoDB endpoint for " + BROKEN_TABLES, local.tables()),
+            failingIn(BROKEN_ITEMS, "no hierarchy items in " + BROKEN_ITEMS, local.items()),
+            local.scaling(),
+            local.alarms(),
+            local.metrics());
+    operator =
+        LimiterOperator.create(
+            client,
+            new OperatorSettings(
+                "us-east-1", DynamoDbLocal.shared().endpoint(), Duration.ofMinutes(5), Set.of()),
+            aws,
+            clock,
+            null,
+            new SimpleMeterRegistry());
     operator.start();
   }
 
@@ -89,50 +103,84 @@ class ReconcileErrorTest {
     client.resource(table("broken", BROKEN_TABLES)).create();
     client.resource(table("fine", null)).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      List<Condition> conditions = KubeSteps.conditions(tables.get("errors", "broken"));
-      assertThat(conditions).filteredOn(c -> List.of("Ready", "Synced").contains(c.getType())).hasSize(2).allSatisfy(c -> {
-        assertThat(c.getStatus()).isEqualTo("False");
-        assertThat(c.getReason()).isEqualTo("ReconcileError");
-        assertThat(c.getMessage()).contains("IllegalStateException: no DynamoDB endpoint for " + BROKEN_TABLES);
-      });
-    });
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(KubeSteps.conditions(tables.get("errors", "fine")))
-            .anySatisfy(c -> {
-              assertThat(c.getType()).isEqualTo("Ready");
-              assertThat(c.getStatus()).isEqualTo("True");
-            }));
-    assertThat(tables.events("errors", "broken")).anySatisfy(event -> {
-      assertThat(event.getInvolvedObject().getName()).isEqualTo("broken");
-      assertThat(event.getReason()).isEqualTo("ReconcileError");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              List<Condition> conditions = KubeSteps.conditions(tables.get("errors", "broken"));
+              assertThat(conditions)
+                  .filteredOn(c -> List.of("Ready", "Synced").contains(c.getType()))
+                  .hasSize(2)
+                  .allSatisfy(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("ReconcileError");
+                        assertThat(c.getMessage())
+                            .contains(
+                                "IllegalStateException: no DynamoDB endpoint for " + BROKEN_TABLES);
+                      });
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(KubeSteps.conditions(tables.get("errors", "fine")))
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Ready");
+                          assertThat(c.getStatus()).isEqualTo("True");
+                        }));
+    assertThat(tables.events("errors", "broken"))
+        .anySatisfy(
+            event -> {
+              assertThat(event.getInvolvedObject().getName()).isEqualTo("broken");
+              assertThat(event.getReason()).isEqualTo("ReconcileError");
+            });
   }
 
   @Test
   void aHierarchyPassThatThrowsIsReported() {
     client.resource(table("items-broken", BROKEN_ITEMS)).create();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(KubeSteps.conditions(tables.get("errors", "items-broken")))
-            .anySatisfy(c -> {
-              assertThat(c.getType()).isEqualTo("Ready");
-              assertThat(c.getStatus()).isEqualTo("True");
-            }));
-    client.resource(Resources.hierarchy("errors", "limits", new EntityHierarchySpec(new TableRef("items-broken"),
-        new SystemDefaults(null, List.of(new LimitSpec("rpm", 100L, "1m", null))), null, null))).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(KubeSteps.conditions(tables.get("errors", "items-broken")))
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Ready");
+                          assertThat(c.getStatus()).isEqualTo("True");
+                        }));
+    client
+        .resource(
+            Resources.hierarchy(
+                "errors",
+                "limits",
+                new EntityHierarchySpec(
+                    new TableRef("items-broken"),
+                    new SystemDefaults(null, List.of(new LimitSpec("rpm", 100L, "1m", null))),
+                    null,
+                    null)))
+        .create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(KubeSteps.conditions(hierarchies.get("errors", "limits")))
-            .anySatisfy(c -> {
-              assertThat(c.getType()).isEqualTo("Synced");
-              assertThat(c.getStatus()).isEqualTo("False");
-              assertThat(c.getReason()).isEqualTo("ReconcileError");
-              assertThat(c.getMessage()).contains("no hierarchy items in " + BROKEN_ITEMS);
-            }));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(KubeSteps.conditions(hierarchies.get("errors", "limits")))
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Synced");
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("ReconcileError");
+                          assertThat(c.getMessage())
+                              .contains("no hierarchy items in " + BROKEN_ITEMS);
+                        }));
   }
 
   /** {@code working}, except that it throws {@code failure} for region {@code broken}. */
-  private static <T> Function<String, T> failingIn(String broken, String failure, Function<String, T> working) {
+  private static <T> Function<String, T> failingIn(
+      String broken, String failure, Function<String, T> working) {
     return region -> {
       if (broken.equals(region)) {
         throw new IllegalStateException(failure);
@@ -142,7 +190,14 @@ class ReconcileErrorTest {
   }
 
   private static RateLimiterTable table(String name, String region) {
-    return Resources.table("errors", name, TableSpecs.onDemand().withRegion(region).withTimeToLive(null).withStream(null)
-        .withPointInTimeRecovery(null).build());
+    return Resources.table(
+        "errors",
+        name,
+        TableSpecs.onDemand()
+            .withRegion(region)
+            .withTimeToLive(null)
+            .withStream(null)
+            .withPointInTimeRecovery(null)
+            .build());
   }
 }

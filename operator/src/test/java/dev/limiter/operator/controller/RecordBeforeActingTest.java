@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The billing-switch history is in status before the UpdateTable: a status write lost after the
- * call (the API server failing the patch) neither lets the guard forget the switch nor makes
- * the retry repeat it.
+ * call (the API server failing the patch) neither lets the guard forget the switch nor makes the
+ * retry repeat it.
  */
 @EnableKubernetesMockClient(crud = true)
 class RecordBeforeActingTest {
@@ -53,24 +53,34 @@ class RecordBeforeActingTest {
     converge(ns);
     clock.advance(Duration.ofHours(25));
 
-    edit(ns, new Billing(BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null));
+    edit(
+        ns,
+        new Billing(
+            BillingMode.Provisioned, new ProvisionedCapacity(10L, 5L, null), null, null, null));
     Instant switchedAt = clock.instant();
     // A conflict is no failure to report: the pass asks to be looked at again at once.
-    assertThat(passes.lostPass(ns, "limits").getScheduleDelay()).hasValue(Conflicts.RETRY.toMillis());
-    assertThat(passes.get(ns, "limits").getStatus().conditions()).extracting(Condition::getReason).doesNotContain("ReconcileError");
+    assertThat(passes.lostPass(ns, "limits").getScheduleDelay())
+        .hasValue(Conflicts.RETRY.toMillis());
+    assertThat(passes.get(ns, "limits").getStatus().conditions())
+        .extracting(Condition::getReason)
+        .doesNotContain("ReconcileError");
     assertThat(switchUpdates(ns)).as("the switch to provisioned was requested").hasSize(1);
-    assertThat(passes.get(ns, "limits").getStatus().billingModeSwitches()).as("recorded before the call")
-        .singleElement().satisfies(s -> {
-          assertThat(s.to()).isEqualTo(BillingMode.Provisioned);
-          assertThat(s.at()).isEqualTo(switchedAt.toString());
-        });
+    assertThat(passes.get(ns, "limits").getStatus().billingModeSwitches())
+        .as("recorded before the call")
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.to()).isEqualTo(BillingMode.Provisioned);
+              assertThat(s.at()).isEqualTo(switchedAt.toString());
+            });
 
     // The SDK retries the pass: the switch is confirmed from DescribeTable, not made again.
     clock.advance(Duration.ofSeconds(10));
     passes.pass(ns, "limits");
     assertThat(switchUpdates(ns)).hasSize(1);
     assertThat(passes.get(ns, "limits").getStatus().billingModeSwitches())
-        .containsExactly(new BillingModeSwitch(switchedAt.toString(), BillingMode.Provisioned, "spec"));
+        .containsExactly(
+            new BillingModeSwitch(switchedAt.toString(), BillingMode.Provisioned, "spec"));
 
     // Back to on-demand within 24 h: the guard still knows the lost pass's switch.
     clock.advance(Duration.ofHours(1));
@@ -79,11 +89,14 @@ class RecordBeforeActingTest {
     assertThat(switchUpdates(ns)).as("no second switch within the cooldown").hasSize(1);
     RateLimiterTable table = passes.get(ns, "limits");
     assertThat(table.getStatus().billingMode()).isEqualTo(BillingMode.Provisioned);
-    assertThat(table.getStatus().conditions()).filteredOn(c -> c.getType().equals("BillingModeCooldown")).singleElement()
-        .satisfies(c -> {
-          assertThat(c.getStatus()).isEqualTo("True");
-          assertThat(c.getMessage()).contains(switchedAt.plus(Duration.ofHours(24)).toString());
-        });
+    assertThat(table.getStatus().conditions())
+        .filteredOn(c -> c.getType().equals("BillingModeCooldown"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage()).contains(switchedAt.plus(Duration.ofHours(24)).toString());
+            });
   }
 
   private void converge(String ns) {
@@ -91,22 +104,32 @@ class RecordBeforeActingTest {
       passes.pass(ns, "limits");
       clock.advance(Duration.ofSeconds(10));
     }
-    assertThat(passes.get(ns, "limits").getStatus().conditions()).filteredOn(c -> c.getType().equals("Ready"))
-        .extracting(Condition::getStatus).containsExactly("True");
+    assertThat(passes.get(ns, "limits").getStatus().conditions())
+        .filteredOn(c -> c.getType().equals("Ready"))
+        .extracting(Condition::getStatus)
+        .containsExactly("True");
   }
 
   /** UpdateTable calls on the table that change its billing mode. */
   private java.util.List<String> switchUpdates(String ns) {
     return passes.tableMutations().stream()
-        .filter(m -> m.startsWith("updateTable") && m.contains("TableName=" + ns + "-limits") && m.contains("BillingMode="))
+        .filter(
+            m ->
+                m.startsWith("updateTable")
+                    && m.contains("TableName=" + ns + "-limits")
+                    && m.contains("BillingMode="))
         .toList();
   }
 
   private void edit(String ns, Billing billing) {
-    KubeSteps.tables(client, Duration.ofSeconds(30)).edit(ns, "limits", table -> {
-      table.setSpec(spec(billing));
-      return table;
-    });
+    KubeSteps.tables(client, Duration.ofSeconds(30))
+        .edit(
+            ns,
+            "limits",
+            table -> {
+              table.setSpec(spec(billing));
+              return table;
+            });
   }
 
   private static RateLimiterTable table(String ns, Billing billing) {

@@ -42,9 +42,18 @@ class WorkloadConfigMapTest {
   @Test
   void aConfigMapTheResourceDoesNotOwnIsNeverOverwrittenAndIsReported() {
     String ns = "cm-foreign-" + ProcessHandle.current().pid();
-    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("limits-limiter").withNamespace(ns).endMetadata()
-        .withData(Map.of("owner", "someone else")).build()).create();
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("limits-limiter")
+                .withNamespace(ns)
+                .endMetadata()
+                .withData(Map.of("owner", "someone else"))
+                .build())
+        .create();
     client.resource(table(ns, "limits", null)).create();
 
     for (int i = 0; i < 3; i++) {
@@ -56,13 +65,19 @@ class WorkloadConfigMapTest {
     assertThat(configMap.getData()).containsExactly(Map.entry("owner", "someone else"));
     assertThat(configMap.getMetadata().getOwnerReferences()).isEmpty();
     RateLimiterTable table = passes.get(ns, "limits");
-    assertThat(findCondition(table, "ConfigMapSynced")).hasValueSatisfying(c -> {
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("ConfigMapConflict");
-      assertThat(c.getMessage()).contains("limits-limiter").contains("not owned by this RateLimiterTable");
-    });
-    assertThat(findCondition(table, "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ConfigMapConflict"));
-    assertThat(findCondition(table, "TableReady")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(findCondition(table, "ConfigMapSynced"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("ConfigMapConflict");
+              assertThat(c.getMessage())
+                  .contains("limits-limiter")
+                  .contains("not owned by this RateLimiterTable");
+            });
+    assertThat(findCondition(table, "Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("ConfigMapConflict"));
+    assertThat(findCondition(table, "TableReady"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
 
     // Once the foreign ConfigMap is gone, the operator publishes its own.
     client.configMaps().inNamespace(ns).withName("limits-limiter").delete();
@@ -77,23 +92,39 @@ class WorkloadConfigMapTest {
   void aResourceNameTooLongForItsConfigMapIsAnInvalidSpecNotAFailingPass() {
     String ns = "cm-long-" + ProcessHandle.current().pid();
     String name = "n".repeat(250);
-    // What a real API server answers for a ConfigMap name over 253 characters (the mock server does not check).
-    server.expect().post().withPath("/api/v1/namespaces/" + ns + "/configmaps")
-        .andReturn(422, new StatusBuilder().withCode(422).withReason("Invalid")
-            .withMessage("ConfigMap \"" + name + "-limiter\" is invalid: metadata.name: Invalid value: must be no more than 253 characters")
-            .build())
+    // What a real API server answers for a ConfigMap name over 253 characters (the mock server does
+    // not check).
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + ns + "/configmaps")
+        .andReturn(
+            422,
+            new StatusBuilder()
+                .withCode(422)
+                .withReason("Invalid")
+                .withMessage(
+                    "ConfigMap \""
+                        + name
+                        + "-limiter\" is invalid: metadata.name: Invalid value: must be no more"
+                        + " than 253 characters")
+                .build())
         .always();
     client.resource(table(ns, name, "cm-long-table-" + ProcessHandle.current().pid())).create();
 
     passes.pass(ns, name);
 
     RateLimiterTable table = passes.get(ns, name);
-    assertThat(findCondition(table, "Ready")).hasValueSatisfying(c -> {
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("InvalidSpec");
-      assertThat(c.getMessage()).contains("metadata.name").contains("253");
-    });
-    assertThat(passes.tables().describeTable("cm-long-table-" + ProcessHandle.current().pid())).as("nothing is created").isEmpty();
+    assertThat(findCondition(table, "Ready"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("InvalidSpec");
+              assertThat(c.getMessage()).contains("metadata.name").contains("253");
+            });
+    assertThat(passes.tables().describeTable("cm-long-table-" + ProcessHandle.current().pid()))
+        .as("nothing is created")
+        .isEmpty();
   }
 
   private static RateLimiterTable table(String ns, String name, String tableName) {

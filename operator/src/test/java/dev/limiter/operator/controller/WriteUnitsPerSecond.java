@@ -26,13 +26,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * The write capacity units a client consumed, as DynamoDB (Local) reports them
- * ({@code ReturnConsumedCapacity=TOTAL}), per second in which each call was sent. A write rejected
- * by its condition counts as the one unit AWS bills for it.
+ * The write capacity units a client consumed, as DynamoDB (Local) reports them ({@code
+ * ReturnConsumedCapacity=TOTAL}), per second in which each call was sent. A write rejected by its
+ * condition counts as the one unit AWS bills for it.
  */
 final class WriteUnitsPerSecond implements ExecutionInterceptor {
 
-  private static final ExecutionAttribute<Instant> SENT = new ExecutionAttribute<>("limiter.sentAt");
+  private static final ExecutionAttribute<Instant> SENT =
+      new ExecutionAttribute<>("limiter.sentAt");
   private final Clock clock = Clock.systemUTC();
   private final NavigableMap<Long, Double> units = new TreeMap<>();
 
@@ -75,7 +76,8 @@ final class WriteUnitsPerSecond implements ExecutionInterceptor {
     } else if (response instanceof BatchWriteItemResponse batch) {
       consumed = batch.consumedCapacity().stream().mapToDouble(WriteUnitsPerSecond::units).sum();
     } else if (response instanceof TransactWriteItemsResponse transaction) {
-      consumed = transaction.consumedCapacity().stream().mapToDouble(WriteUnitsPerSecond::units).sum();
+      consumed =
+          transaction.consumedCapacity().stream().mapToDouble(WriteUnitsPerSecond::units).sum();
     }
     add(attributes, consumed);
   }

@@ -21,12 +21,18 @@ final class WrittenItems implements ExecutionInterceptor {
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     if (context.request() instanceof BatchWriteItemRequest batch) {
-      batch.requestItems().values().forEach(requests -> requests.stream()
-          .filter(request -> request.putRequest() != null)
-          .map(request -> ItemKey.of(request.putRequest().item()))
-          .filter(WrittenItems::limiterItem)
-          .forEach(puts::add));
-    } else if (context.request() instanceof PutItemRequest put && limiterItem(ItemKey.of(put.item()))) {
+      batch
+          .requestItems()
+          .values()
+          .forEach(
+              requests ->
+                  requests.stream()
+                      .filter(request -> request.putRequest() != null)
+                      .map(request -> ItemKey.of(request.putRequest().item()))
+                      .filter(WrittenItems::limiterItem)
+                      .forEach(puts::add));
+    } else if (context.request() instanceof PutItemRequest put
+        && limiterItem(ItemKey.of(put.item()))) {
       puts.add(ItemKey.of(put.item()));
     }
   }

@@ -37,7 +37,10 @@ class EntityHierarchyCrdValidationTest {
 
   static List<Path> samples() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("../config/samples"))) {
-      return files.filter(f -> f.getFileName().toString().startsWith("entityhierarchy-")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("entityhierarchy-"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -45,8 +48,10 @@ class EntityHierarchyCrdValidationTest {
   @MethodSource("samples")
   void sampleIsValidAndResolves(Path sample) throws IOException {
     assertThat(validator.validate(CrdValidator.readYaml(sample))).isEmpty();
-    EntityHierarchy hierarchy = Serialization.unmarshal(Files.readString(sample), EntityHierarchy.class);
-    assertThat(DesiredHierarchy.resolve(hierarchy.getSpec(), "team-a/sample")).isInstanceOf(DesiredHierarchy.Resolved.class);
+    EntityHierarchy hierarchy =
+        Serialization.unmarshal(Files.readString(sample), EntityHierarchy.class);
+    assertThat(DesiredHierarchy.resolve(hierarchy.getSpec(), "team-a/sample"))
+        .isInstanceOf(DesiredHierarchy.Resolved.class);
   }
 
   @Test
@@ -54,53 +59,97 @@ class EntityHierarchyCrdValidationTest {
     assertThat(samples()).isNotEmpty();
   }
 
-  /** What the schema can express, each broken once in the first sample: the field and the change. */
+  /**
+   * What the schema can express, each broken once in the first sample: the field and the change.
+   */
   static Stream<Arguments> refusals() {
     return Stream.of(
-        refusal("spec.entities[0].id", spec -> ((ObjectNode) spec.path("entities").get(0)).put("id", "bad#id")),
-        refusal("spec.entities[0].shards", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 0)),
-        refusal("spec.entities[0].shards", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 257)),
-        refusal("spec.resources[0].limits[0].period",
-            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("period", "1 minute")),
-        refusal("spec.resources[0].limits[0].rate",
-            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 0)),
-        refusal("spec.resources[0].name", spec -> ((ObjectNode) spec.path("resources").get(0)).put("name", "llm api")),
-        refusal("spec.system.onUnavailable", spec -> ((ObjectNode) spec.path("system")).put("onUnavailable", "Maybe")),
+        refusal(
+            "spec.entities[0].id",
+            spec -> ((ObjectNode) spec.path("entities").get(0)).put("id", "bad#id")),
+        refusal(
+            "spec.entities[0].shards",
+            spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 0)),
+        refusal(
+            "spec.entities[0].shards",
+            spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 257)),
+        refusal(
+            "spec.resources[0].limits[0].period",
+            spec ->
+                ((ObjectNode) spec.path("resources").get(0).path("limits").get(0))
+                    .put("period", "1 minute")),
+        refusal(
+            "spec.resources[0].limits[0].rate",
+            spec ->
+                ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 0)),
+        refusal(
+            "spec.resources[0].name",
+            spec -> ((ObjectNode) spec.path("resources").get(0)).put("name", "llm api")),
+        refusal(
+            "spec.system.onUnavailable",
+            spec -> ((ObjectNode) spec.path("system")).put("onUnavailable", "Maybe")),
         refusal("spec.tableRef", spec -> ((ObjectNode) spec).remove("tableRef")),
-        refusal("spec.entities[0].children[0].cascade",
-            spec -> ((ObjectNode) spec.path("entities").get(0).path("children").get(0)).put("cascade", "yes")),
-        refusal("spec.resources[0].limits[0]",
-            spec -> ((ObjectNode) spec.path("resources").get(0).path("limits").get(0)).put("rate", 600).put("burst", 599)),
-        refusal("spec.entities[0]", spec -> ((ObjectNode) spec.path("entities").get(0)).put("shards", 8)
-            .putObject("shardsFor").put("writesPerSecond", 800)),
-        refusal("spec.entities[1]", spec -> ((ArrayNode) spec.path("entities")).add(spec.path("entities").get(0).deepCopy())),
-        refusal("spec.resources[0].limits[2]", spec -> ((ArrayNode) spec.path("resources").get(0).path("limits"))
-            .addObject().put("name", "rpm").put("rate", 1).put("period", "1s")),
-        refusal("spec.entities[0].shardsFor.writesPerSecond", spec -> {
-          ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
-          entity.remove("shards");
-          entity.putObject("shardsFor").put("writesPerSecond", 204_801);
-        }));
+        refusal(
+            "spec.entities[0].children[0].cascade",
+            spec ->
+                ((ObjectNode) spec.path("entities").get(0).path("children").get(0))
+                    .put("cascade", "yes")),
+        refusal(
+            "spec.resources[0].limits[0]",
+            spec ->
+                ((ObjectNode) spec.path("resources").get(0).path("limits").get(0))
+                    .put("rate", 600)
+                    .put("burst", 599)),
+        refusal(
+            "spec.entities[0]",
+            spec ->
+                ((ObjectNode) spec.path("entities").get(0))
+                    .put("shards", 8)
+                    .putObject("shardsFor")
+                    .put("writesPerSecond", 800)),
+        refusal(
+            "spec.entities[1]",
+            spec ->
+                ((ArrayNode) spec.path("entities")).add(spec.path("entities").get(0).deepCopy())),
+        refusal(
+            "spec.resources[0].limits[2]",
+            spec ->
+                ((ArrayNode) spec.path("resources").get(0).path("limits"))
+                    .addObject()
+                    .put("name", "rpm")
+                    .put("rate", 1)
+                    .put("period", "1s")),
+        refusal(
+            "spec.entities[0].shardsFor.writesPerSecond",
+            spec -> {
+              ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
+              entity.remove("shards");
+              entity.putObject("shardsFor").put("writesPerSecond", 204_801);
+            }));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusals")
-  void theSchemaRefusesWhatItCanExpress(String field, Consumer<JsonNode> change) throws IOException {
+  void theSchemaRefusesWhatItCanExpress(String field, Consumer<JsonNode> change)
+      throws IOException {
     assertRefused(change, field);
   }
 
   /**
-   * Every resource this test expects the API server to refuse, with the field it names, for the real-server
-   * tier ({@code CrdAdmissionApiServerIT}).
+   * Every resource this test expects the API server to refuse, with the field it names, for the
+   * real-server tier ({@code CrdAdmissionApiServerIT}).
    */
   static Stream<AdmissionCase> refused() {
-    return refusals().map(Arguments::get).map(args -> {
-      @SuppressWarnings("unchecked")
-      Consumer<JsonNode> change = (Consumer<JsonNode>) args[1];
-      JsonNode resource = firstSample();
-      change.accept(resource.path("spec"));
-      return new AdmissionCase((String) args[0], resource, null, (String) args[0]);
-    });
+    return refusals()
+        .map(Arguments::get)
+        .map(
+            args -> {
+              @SuppressWarnings("unchecked")
+              Consumer<JsonNode> change = (Consumer<JsonNode>) args[1];
+              JsonNode resource = firstSample();
+              change.accept(resource.path("spec"));
+              return new AdmissionCase((String) args[0], resource, null, (String) args[0]);
+            });
   }
 
   private static Arguments refusal(String field, Consumer<JsonNode> change) {
@@ -118,7 +167,9 @@ class EntityHierarchyCrdValidationTest {
   private static void assertRefused(Consumer<JsonNode> change, String field) throws IOException {
     JsonNode resource = firstSample();
     change.accept(resource.path("spec"));
-    assertThat(validator.validate(resource)).as("errors after changing %s", field).isNotEmpty()
+    assertThat(validator.validate(resource))
+        .as("errors after changing %s", field)
+        .isNotEmpty()
         .anySatisfy(error -> assertThat(error).startsWith(field));
   }
 }

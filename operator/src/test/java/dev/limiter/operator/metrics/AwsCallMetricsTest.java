@@ -18,7 +18,8 @@ class AwsCallMetricsTest {
   void countsSuccessesAndAwsErrorCodes() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (DynamoDbClient client = DynamoDbLocal.shared().client(new AwsCallMetrics(registry))) {
-      client.createTable(LimiterTableSchema.createTableRequest("metrics-counted", BillingSettings.onDemand()));
+      client.createTable(
+          LimiterTableSchema.createTableRequest("metrics-counted", BillingSettings.onDemand()));
       client.describeTable(b -> b.tableName("metrics-counted"));
       client.describeTable(b -> b.tableName("metrics-counted"));
       assertThatThrownBy(() -> client.describeTable(b -> b.tableName("metrics-missing")))
@@ -30,7 +31,12 @@ class AwsCallMetricsTest {
   }
 
   private static double count(SimpleMeterRegistry registry, String operation, String outcome) {
-    return registry.get(AwsCallMetrics.CALLS).tag("service", "DynamoDb").tag("operation", operation).tag("outcome", outcome)
-        .counter().count();
+    return registry
+        .get(AwsCallMetrics.CALLS)
+        .tag("service", "DynamoDb")
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .counter()
+        .count();
   }
 }

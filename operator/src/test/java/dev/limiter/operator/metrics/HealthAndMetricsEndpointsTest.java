@@ -24,7 +24,8 @@ class HealthAndMetricsEndpointsTest {
     metrics.event(true, "SwitchCooldown");
     metrics.switchDeferred("team-a/llm-limits", true);
     AtomicBoolean started = new AtomicBoolean(false);
-    try (HealthAndMetricsEndpoints endpoints = HealthAndMetricsEndpoints.start(0, registry, () -> true, started::get)) {
+    try (HealthAndMetricsEndpoints endpoints =
+        HealthAndMetricsEndpoints.start(0, registry, () -> true, started::get)) {
       assertThat(get(endpoints, "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(endpoints, "/readyz").statusCode()).isEqualTo(503);
       started.set(true);
@@ -32,7 +33,8 @@ class HealthAndMetricsEndpointsTest {
 
       HttpResponse<String> scrape = get(endpoints, "/metrics");
       assertThat(scrape.statusCode()).isEqualTo(200);
-      assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+      assertThat(scrape.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
       assertThat(scrape.body())
           .contains("limiter_events_total{reason=\"Creating\",type=\"Normal\"} 1.0")
           .contains("limiter_events_total{reason=\"SwitchCooldown\",type=\"Warning\"} 1.0")
@@ -40,8 +42,10 @@ class HealthAndMetricsEndpointsTest {
     }
   }
 
-  private HttpResponse<String> get(HealthAndMetricsEndpoints endpoints, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port() + path)).build(),
+  private HttpResponse<String> get(HealthAndMetricsEndpoints endpoints, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -13,14 +13,18 @@ class CapacityPlannerTest {
     Throughput throughput = CapacityPlanner.fromPlan(new CapacityPlan(200L, 50L, 20));
     assertThat(throughput).isEqualTo(new Throughput(30, 300));
     assertThat(CapacityPlanner.explain(new CapacityPlan(200L, 50L, 20)))
-        .contains("1 WCU and 0 RCU each").contains("300 WCU, 30 RCU");
+        .contains("1 WCU and 0 RCU each")
+        .contains("300 WCU, 30 RCU");
   }
 
   @Test
   void planDefaultsAndMinimums() {
-    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(1L, null, null))).isEqualTo(new Throughput(5, 2));
-    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(1000L, null, 0))).isEqualTo(new Throughput(100, 1000));
-    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(7L, 0L, 33))).isEqualTo(new Throughput(5, 10));
+    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(1L, null, null)))
+        .isEqualTo(new Throughput(5, 2));
+    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(1000L, null, 0)))
+        .isEqualTo(new Throughput(100, 1000));
+    assertThat(CapacityPlanner.fromPlan(new CapacityPlan(7L, 0L, 33)))
+        .isEqualTo(new Throughput(5, 10));
   }
 
   @Test

@@ -19,7 +19,8 @@ class GoDurationsTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "1d", "24", "h", "1.5h", "-1h", "30m1h", "99999999999999999999h"})
   void refusesAnythingElse(String text) {
-    assertThatThrownBy(() -> GoDurations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> GoDurations.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("duration");
   }
 }

@@ -19,11 +19,21 @@ public final class ObservedSchemas {
 
   /** The schema of a table created by {@code request}, as DescribeTable reports it. */
   public static ObservedSchema of(CreateTableRequest request) {
-    List<GlobalSecondaryIndexDescription> indexes = request.globalSecondaryIndexes().stream()
-        .map(index -> GlobalSecondaryIndexDescription.builder().indexName(index.indexName()).keySchema(index.keySchema())
-            .projection(index.projection()).build())
-        .toList();
-    return ObservedSchema.of(TableDescription.builder().keySchema(request.keySchema())
-        .attributeDefinitions(request.attributeDefinitions()).globalSecondaryIndexes(indexes).build());
+    List<GlobalSecondaryIndexDescription> indexes =
+        request.globalSecondaryIndexes().stream()
+            .map(
+                index ->
+                    GlobalSecondaryIndexDescription.builder()
+                        .indexName(index.indexName())
+                        .keySchema(index.keySchema())
+                        .projection(index.projection())
+                        .build())
+            .toList();
+    return ObservedSchema.of(
+        TableDescription.builder()
+            .keySchema(request.keySchema())
+            .attributeDefinitions(request.attributeDefinitions())
+            .globalSecondaryIndexes(indexes)
+            .build());
   }
 }

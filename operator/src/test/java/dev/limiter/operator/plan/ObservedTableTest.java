@@ -15,8 +15,11 @@ class ObservedTableTest {
   private static TableDescription onDemandSince(Instant lastUpdateToPayPerRequest) {
     return TableDescription.builder()
         .creationDateTime(CREATED)
-        .billingModeSummary(BillingModeSummary.builder().billingMode(BillingMode.PAY_PER_REQUEST)
-            .lastUpdateToPayPerRequestDateTime(lastUpdateToPayPerRequest).build())
+        .billingModeSummary(
+            BillingModeSummary.builder()
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .lastUpdateToPayPerRequestDateTime(lastUpdateToPayPerRequest)
+                .build())
         .build();
   }
 

@@ -10,9 +10,14 @@ class TablePolicyTest {
 
   @Test
   void grantsMatchTheirNamespaceAndTablePattern() {
-    TablePolicy policy = new TablePolicy("", TablePolicy.parseGrants("team-a:legacy-*, ops:exact.name,*:shared-*-limits"));
-    assertThat(policy.grants()).containsExactly(new TablePolicy.AdoptionGrant("team-a", "legacy-*"),
-        new TablePolicy.AdoptionGrant("ops", "exact.name"), new TablePolicy.AdoptionGrant("*", "shared-*-limits"));
+    TablePolicy policy =
+        new TablePolicy(
+            "", TablePolicy.parseGrants("team-a:legacy-*, ops:exact.name,*:shared-*-limits"));
+    assertThat(policy.grants())
+        .containsExactly(
+            new TablePolicy.AdoptionGrant("team-a", "legacy-*"),
+            new TablePolicy.AdoptionGrant("ops", "exact.name"),
+            new TablePolicy.AdoptionGrant("*", "shared-*-limits"));
     assertThat(policy.allowsAdoption("team-a", "legacy-limits")).isTrue();
     assertThat(policy.allowsAdoption("team-a", "legacy-")).isTrue();
     assertThat(policy.allowsAdoption("team-b", "legacy-limits")).isFalse();
@@ -30,12 +35,17 @@ class TablePolicyTest {
 
   @Test
   void malformedGrantsAndPrefixesAreRefused() {
-    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'team-a' is not <namespace>:<table pattern>");
-    assertThatThrownBy(() -> TablePolicy.parseGrants("Team_A:x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a:")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a:a/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new TablePolicy("prod/", List.of())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TablePolicy.parseGrants("Team_A:x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a:"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TablePolicy.parseGrants("team-a:a/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TablePolicy("prod/", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("table-name prefix 'prod/'");
   }
 }

@@ -16,9 +16,11 @@ class TableActuatorTest {
 
   @Test
   void aDeleteWhoseTableIsAlreadyGoneSucceeded() {
-    // The SDK retries a DeleteTable whose answer was lost; the retry finds no table, which is what was asked.
-    TableActuator.Outcome outcome = new TableActuator(new SdkDynamoDbTables(DynamoDbLocal.shared().client()))
-        .apply("actuator-gone", null, List.of(new TableAction.Delete()), NOW);
+    // The SDK retries a DeleteTable whose answer was lost; the retry finds no table, which is what
+    // was asked.
+    TableActuator.Outcome outcome =
+        new TableActuator(new SdkDynamoDbTables(DynamoDbLocal.shared().client()))
+            .apply("actuator-gone", null, List.of(new TableAction.Delete()), NOW);
     assertThat(outcome.failure()).as("failure of a delete that found nothing to delete").isEmpty();
     assertThat(outcome.applied()).containsExactly(new TableAction.Delete());
   }

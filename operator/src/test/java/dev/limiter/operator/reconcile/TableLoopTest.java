@@ -4,9 +4,8 @@ import static dev.limiter.operator.api.BillingMode.OnDemand;
 import static dev.limiter.operator.api.BillingMode.Provisioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.limiter.operator.api.ConditionTypes;
-import dev.limiter.operator.plan.automation.DesiredAutomation;
 import dev.limiter.operator.api.BillingMode;
+import dev.limiter.operator.api.ConditionTypes;
 import dev.limiter.operator.plan.AwsFailures;
 import dev.limiter.operator.plan.BillingSwitchGuard;
 import dev.limiter.operator.plan.DesiredCapacity;
@@ -70,18 +69,32 @@ class TableLoopTest {
   }
 
   private DesiredTable desired(BillingMode mode, Throughput throughput) {
-    DesiredCapacity capacity = new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false, false);
-    return new DesiredTable(name, "team-a/limits", DesiredTable.Adoption.NOT_ASKED, capacity, true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
+    DesiredCapacity capacity =
+        new DesiredCapacity(mode, throughput, null, -1, -1, Duration.ofHours(24), false, false);
+    return new DesiredTable(
+        name,
+        "team-a/limits",
+        DesiredTable.Adoption.NOT_ASKED,
+        capacity,
+        true,
+        true,
+        true,
+        false,
+        Map.of("team", "a"),
+        DesiredAutomation.NONE);
   }
 
   /** One reconcile pass; returns the plan and records a switch that was applied. */
   private Pass pass(DesiredTable desired) {
     Optional<ObservedTable> observed = observer.observe(name);
     TablePlan plan = TablePlanner.plan(desired, observed, history, clock.instant());
-    TableActuator.Outcome outcome = actuator.apply(name, observed.map(ObservedTable::arn).orElse(null), plan.actions(),
-        clock.instant());
+    TableActuator.Outcome outcome =
+        actuator.apply(
+            name, observed.map(ObservedTable::arn).orElse(null), plan.actions(), clock.instant());
     if (outcome.complete()) {
-      plan.switchMade().ifPresent(s -> history.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
+      plan.switchMade()
+          .ifPresent(
+              s -> history.add(new BillingSwitchGuard.Switch(Instant.parse(s.at()), s.to())));
     }
     return new Pass(plan, outcome);
   }
@@ -104,13 +117,18 @@ class TableLoopTest {
 
     Pass second = pass(desired(Provisioned, T10));
     // TTL and point-in-time recovery are separate calls on the now ACTIVE table.
-    assertThat(second.plan().actions()).containsExactly(new TableAction.SetTimeToLive(true), new TableAction.SetPointInTimeRecovery(true));
+    assertThat(second.plan().actions())
+        .containsExactly(
+            new TableAction.SetTimeToLive(true), new TableAction.SetPointInTimeRecovery(true));
 
     Pass third = pass(desired(Provisioned, T10));
     assertThat(third.plan().actions()).isEmpty();
-    assertThat(third.plan().condition(ConditionTypes.READY)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("True"));
+    assertThat(third.plan().condition(ConditionTypes.READY))
+        .hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("True"));
     ObservedTable table = observer.observe(name).orElseThrow();
-    assertThat(table.tags()).containsEntry(DesiredTable.OWNER_TAG, "team-a/limits").containsEntry("team", "a");
+    assertThat(table.tags())
+        .containsEntry(DesiredTable.OWNER_TAG, "team-a/limits")
+        .containsEntry("team", "a");
     assertThat(table.capacity().table()).isEqualTo(T10);
     assertThat(table.capacity().indexes()).containsEntry("gsi1", T10);
     assertThat(table.streamEnabled()).isTrue();
@@ -121,8 +139,15 @@ class TableLoopTest {
   @Test
   void consoleDriftIsRepaired() {
     converge(desired(Provisioned, T10));
-    aws.updateTable(UpdateTableRequest.builder().tableName(name)
-        .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(50L).writeCapacityUnits(50L).build()).build());
+    aws.updateTable(
+        UpdateTableRequest.builder()
+            .tableName(name)
+            .provisionedThroughput(
+                ProvisionedThroughput.builder()
+                    .readCapacityUnits(50L)
+                    .writeCapacityUnits(50L)
+                    .build())
+            .build());
     Pass repair = pass(desired(Provisioned, T10));
     assertThat(repair.plan().actions()).singleElement().isInstanceOf(TableAction.Update.class);
     assertThat(repair.outcome().complete()).isTrue();
@@ -153,7 +178,9 @@ class TableLoopTest {
     ObservedTable table = observer.observe(name).orElseThrow();
     assertThat(table.capacity().mode()).isEqualTo(Provisioned);
     assertThat(table.capacity().indexes()).containsEntry("gsi1", T10);
-    assertThat(history).extracting(BillingSwitchGuard.Switch::to).containsExactly(OnDemand, Provisioned);
+    assertThat(history)
+        .extracting(BillingSwitchGuard.Switch::to)
+        .containsExactly(OnDemand, Provisioned);
   }
 
   @Test
@@ -169,10 +196,12 @@ class TableLoopTest {
     clock.advance(Duration.ofMinutes(1));
     Pass fifth = pass(desired(Provisioned, new Throughput(10, 10)));
     assertThat(fifth.plan().actions()).isEmpty();
-    assertThat(fifth.plan().condition(ConditionTypes.CAPACITY_SYNCED)).hasValueSatisfying(c -> {
-      assertThat(c.reason()).isEqualTo("DecreaseQuota");
-      assertThat(c.message()).contains("4 decreases today");
-    });
+    assertThat(fifth.plan().condition(ConditionTypes.CAPACITY_SYNCED))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.reason()).isEqualTo("DecreaseQuota");
+              assertThat(c.message()).contains("4 decreases today");
+            });
     assertThat(fifth.plan().wakeAt()).contains(Instant.parse("2026-11-22T11:04:00Z"));
   }
 
@@ -181,25 +210,51 @@ class TableLoopTest {
     converge(desired(Provisioned, T10));
     // Four switches to on-demand made outside the operator within the last hours.
     for (int i = 0; i < 4; i++) {
-      aws.updateTable(UpdateTableRequest.builder().tableName(name).billingMode("PAY_PER_REQUEST").build());
+      aws.updateTable(
+          UpdateTableRequest.builder().tableName(name).billingMode("PAY_PER_REQUEST").build());
       clock.advance(Duration.ofMinutes(10));
-      ProvisionedThroughput units = ProvisionedThroughput.builder().readCapacityUnits(10L).writeCapacityUnits(5L).build();
-      aws.updateTable(UpdateTableRequest.builder().tableName(name).billingMode("PROVISIONED")
-          .provisionedThroughput(units)
-          .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
-              .update(UpdateGlobalSecondaryIndexAction.builder().indexName("gsi1").provisionedThroughput(units).build())
-              .build())
-          .build());
+      ProvisionedThroughput units =
+          ProvisionedThroughput.builder().readCapacityUnits(10L).writeCapacityUnits(5L).build();
+      aws.updateTable(
+          UpdateTableRequest.builder()
+              .tableName(name)
+              .billingMode("PROVISIONED")
+              .provisionedThroughput(units)
+              .globalSecondaryIndexUpdates(
+                  GlobalSecondaryIndexUpdate.builder()
+                      .update(
+                          UpdateGlobalSecondaryIndexAction.builder()
+                              .indexName("gsi1")
+                              .provisionedThroughput(units)
+                              .build())
+                      .build())
+              .build());
       clock.advance(Duration.ofMinutes(10));
     }
     // A short cooldown lets the planner try; AWS (the fake) refuses and names the time.
-    DesiredTable wanted = new DesiredTable(name, "team-a/limits", DesiredTable.Adoption.NOT_ASKED,
-        new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false, false), true, true, true, false, Map.of("team", "a"), DesiredAutomation.NONE);
+    DesiredTable wanted =
+        new DesiredTable(
+            name,
+            "team-a/limits",
+            DesiredTable.Adoption.NOT_ASKED,
+            new DesiredCapacity(OnDemand, null, null, -1, -1, Duration.ofMinutes(5), false, false),
+            true,
+            true,
+            true,
+            false,
+            Map.of("team", "a"),
+            DesiredAutomation.NONE);
     Pass refused = pass(wanted);
     assertThat(refused.plan().actions()).singleElement().isInstanceOf(TableAction.Update.class);
-    assertThat(refused.outcome().failure()).hasValueSatisfying(failure ->
-        assertThat(failure).isInstanceOfSatisfying(AwsFailures.Deferred.class,
-            d -> assertThat(d.deferral().until()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"))));
+    assertThat(refused.outcome().failure())
+        .hasValueSatisfying(
+            failure ->
+                assertThat(failure)
+                    .isInstanceOfSatisfying(
+                        AwsFailures.Deferred.class,
+                        d ->
+                            assertThat(d.deferral().until())
+                                .isEqualTo(Instant.parse("2026-11-23T10:00:00Z"))));
     assertThat(history).isEmpty();
   }
 }

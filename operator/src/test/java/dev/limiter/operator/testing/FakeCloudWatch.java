@@ -34,71 +34,72 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
 import software.amazon.awssdk.services.cloudwatch.model.Tag;
 
 /**
- * <strong>A fake of AWS behaviour: in-memory CloudWatch alarms and a scripted metrics feed.</strong>
- * There is no local CloudWatch to wrap, so this class is the whole service for tests and the local
- * sandbox; it fails with CloudWatch's SDK exception types and (as far as known) its error codes and
- * wording. It is not production code (it lives in the test sources and
- * reaches the sandbox through the operator's test-jar): against real AWS use the SDK adapter.
+ * <strong>A fake of AWS behaviour: in-memory CloudWatch alarms and a scripted metrics
+ * feed.</strong> There is no local CloudWatch to wrap, so this class is the whole service for tests
+ * and the local sandbox; it fails with CloudWatch's SDK exception types and (as far as known) its
+ * error codes and wording. It is not production code (it lives in the test sources and reaches the
+ * sandbox through the operator's test-jar): against real AWS use the SDK adapter.
  *
- * <p>Time is the injected {@link Clock}, never the wall clock: {@code AlarmConfigurationUpdatedTimestamp}
- * and {@code StateUpdatedTimestamp} are on it.
+ * <p>Time is the injected {@link Clock}, never the wall clock: {@code
+ * AlarmConfigurationUpdatedTimestamp} and {@code StateUpdatedTimestamp} are on it.
  *
  * <p>The rules of alarms, each checked before anything changes (a refused call changes nothing):
+ *
  * <ol>
  *   <li><b>PutMetricAlarm is create-or-update by name.</b> An existing alarm's configuration is
- *       overwritten entirely; its {@code StateValue} is kept (a new alarm starts
- *       {@code INSUFFICIENT_DATA}) and so are its tags: {@code Tags} apply on create only.</li>
- *   <li><b>AlarmName</b> is required ({@code MissingParameter}) and 1–255 characters
- *       ({@code ValidationError}).</li>
- *   <li><b>EvaluationPeriods</b> is required ({@code MissingParameter}) and at least 1
- *       ({@code ValidationError}); <b>ComparisonOperator</b> is required ({@code MissingParameter}).</li>
+ *       overwritten entirely; its {@code StateValue} is kept (a new alarm starts {@code
+ *       INSUFFICIENT_DATA}) and so are its tags: {@code Tags} apply on create only.
+ *   <li><b>AlarmName</b> is required ({@code MissingParameter}) and 1–255 characters ({@code
+ *       ValidationError}).
+ *   <li><b>EvaluationPeriods</b> is required ({@code MissingParameter}) and at least 1 ({@code
+ *       ValidationError}); <b>ComparisonOperator</b> is required ({@code MissingParameter}).
  *   <li><b>One metric form.</b> Exactly one of the single-metric form ({@code MetricName} and
  *       {@code Namespace}) and the {@code Metrics} form ({@code InvalidParameterCombination} when
  *       both or neither).
  *       <ul>
- *         <li>Single-metric form: {@code MetricName} and {@code Namespace} both
- *             ({@code MissingParameter}); exactly one of {@code Statistic} and
- *             {@code ExtendedStatistic} ({@code MissingParameter} / {@code InvalidParameterCombination});
- *             {@code Period} required ({@code MissingParameter}) and 10, 20, 30 or a multiple of 60
- *             ({@code InvalidParameterValue}).</li>
+ *         <li>Single-metric form: {@code MetricName} and {@code Namespace} both ({@code
+ *             MissingParameter}); exactly one of {@code Statistic} and {@code ExtendedStatistic}
+ *             ({@code MissingParameter} / {@code InvalidParameterCombination}); {@code Period}
+ *             required ({@code MissingParameter}) and 10, 20, 30 or a multiple of 60 ({@code
+ *             InvalidParameterValue}).
  *         <li>{@code Metrics} form: exactly one query returns data ({@code ReturnData} unset counts
  *             as true, as on AWS), else {@code ValidationError} "Exactly one element of the metrics
- *             list should return data."; {@code Statistic}, {@code ExtendedStatistic},
- *             {@code Period}, {@code Dimensions} and {@code Unit} must not also be set at top level
- *             ({@code InvalidParameterCombination}).</li>
- *       </ul></li>
+ *             list should return data."; {@code Statistic}, {@code ExtendedStatistic}, {@code
+ *             Period}, {@code Dimensions} and {@code Unit} must not also be set at top level
+ *             ({@code InvalidParameterCombination}).
+ *       </ul>
  *   <li><b>Lists:</b> at most {@value #MAX_ACTIONS} {@code AlarmActions}, {@code OKActions} and
  *       {@code InsufficientDataActions} each, at most {@value #MAX_DIMENSIONS} {@code Dimensions}
- *       ({@code ValidationError}).</li>
+ *       ({@code ValidationError}).
  *   <li><b>DescribeAlarms(prefix)</b> returns the metric alarms whose names start with the prefix,
- *       sorted by name, with every field that was put, the state, an ARN and the clock's
- *       {@code AlarmConfigurationUpdatedTimestamp}.</li>
- *   <li><b>DeleteAlarms</b> silently skips unknown names. AWS takes at most
- *       {@value #MAX_DELETE_NAMES} names per call; the {@link TableAlarms} port takes any number and
- *       its SDK adapter splits them, so this fake accepts any number and records one
- *       {@code DeleteAlarms} mutation per {@value #MAX_DELETE_NAMES} names, as the adapter's calls
- *       would be. An empty collection makes no call.</li>
+ *       sorted by name, with every field that was put, the state, an ARN and the clock's {@code
+ *       AlarmConfigurationUpdatedTimestamp}.
+ *   <li><b>DeleteAlarms</b> silently skips unknown names. AWS takes at most {@value
+ *       #MAX_DELETE_NAMES} names per call; the {@link TableAlarms} port takes any number and its
+ *       SDK adapter splits them, so this fake accepts any number and records one {@code
+ *       DeleteAlarms} mutation per {@value #MAX_DELETE_NAMES} names, as the adapter's calls would
+ *       be. An empty collection makes no call.
  * </ol>
  *
- * <p>The rules of {@link #getMetricData}: at most {@value #MAX_QUERIES} queries
- * ({@code InvalidParameterValue}); each id matches {@code ^[a-z][a-zA-Z0-9_]*$} and is unique
- * ({@code ValidationError}); start before end ({@code InvalidParameterValue}); each query has
- * exactly one of {@code MetricStat} and {@code Expression} ({@code InvalidParameterCombination});
- * the {@code MetricStat} period is at least 1 ({@code InvalidParameterValue}). Each query that
- * returns data ({@code ReturnData} unset means true) aggregates the points {@link #record recorded}
- * for exactly its metric (namespace, name and the dimensions as a set) in {@code [start, end)} into
- * buckets of the period aligned to {@code start}, with stat {@code Sum}, {@code Average},
- * {@code Maximum}, {@code Minimum} or {@code SampleCount}; empty buckets are left out, timestamps
- * come newest first and the status is {@code Complete}; the label is the query's, else the metric
- * name. Not reproduced: metric math {@code Expression}s and other stats (percentiles, trimmed
- * means) throw {@link UnsupportedOperationException}; {@code MetricStat.Unit} is ignored; there is
- * no paging, retention or period rounding by data age.
+ * <p>The rules of {@link #getMetricData}: at most {@value #MAX_QUERIES} queries ({@code
+ * InvalidParameterValue}); each id matches {@code ^[a-z][a-zA-Z0-9_]*$} and is unique ({@code
+ * ValidationError}); start before end ({@code InvalidParameterValue}); each query has exactly one
+ * of {@code MetricStat} and {@code Expression} ({@code InvalidParameterCombination}); the {@code
+ * MetricStat} period is at least 1 ({@code InvalidParameterValue}). Each query that returns data
+ * ({@code ReturnData} unset means true) aggregates the points {@link #record recorded} for exactly
+ * its metric (namespace, name and the dimensions as a set) in {@code [start, end)} into buckets of
+ * the period aligned to {@code start}, with stat {@code Sum}, {@code Average}, {@code Maximum},
+ * {@code Minimum} or {@code SampleCount}; empty buckets are left out, timestamps come newest first
+ * and the status is {@code Complete}; the label is the query's, else the metric name. Not
+ * reproduced: metric math {@code Expression}s and other stats (percentiles, trimmed means) throw
+ * {@link UnsupportedOperationException}; {@code MetricStat.Unit} is ignored; there is no paging,
+ * retention or period rounding by data age.
  *
  * <p>Test hooks: {@link #record} feeds metrics, {@link #setAlarmState} plays the alarm evaluator,
  * {@link #tags} reads an alarm's tags, and {@link #mutations()} lists the mutating calls made
- * through the port, so a test can assert that an unchanged spec made none. Alarms that
- * {@link FakeTableScaling} creates for its target-tracking policies are made by Application Auto
- * Scaling, not through the port, so they are not listed.
+ * through the port, so a test can assert that an unchanged spec made none. Alarms that {@link
+ * FakeTableScaling} creates for its target-tracking policies are made by Application Auto Scaling,
+ * not through the port, so they are not listed.
  *
  * <p>Thread-safe: every method synchronises on the instance.
  */
@@ -106,16 +107,22 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
 
   /** Longest alarm name. */
   public static final int MAX_ALARM_NAME_LENGTH = 255;
+
   /** Most actions per action list. */
   public static final int MAX_ACTIONS = 5;
+
   /** Most dimensions of an alarm's metric. */
   public static final int MAX_DIMENSIONS = 30;
+
   /** Most names one DeleteAlarms call takes. */
   public static final int MAX_DELETE_NAMES = 100;
+
   /** Most queries one GetMetricData call takes. */
   public static final int MAX_QUERIES = 500;
+
   /** Region in ARNs. */
   public static final String REGION = "us-east-1";
+
   /** Account in ARNs. */
   public static final String ACCOUNT = "000000000000";
 
@@ -123,12 +130,16 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
   private static final Pattern QUERY_ID = Pattern.compile("^[a-z][a-zA-Z0-9_]*$");
 
   private final Clock clock;
+
   /** Alarms by name; sorted so DescribeAlarms comes out in AWS's order. */
   private final TreeMap<String, StoredAlarm> alarms = new TreeMap<>();
+
   private final Map<MetricKey, List<Point>> metrics = new HashMap<>();
   private final List<String> mutations = new ArrayList<>();
 
-  /** @param clock the time alarm updates and state changes are stamped with */
+  /**
+   * @param clock the time alarm updates and state changes are stamped with
+   */
   public FakeCloudWatch(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -167,32 +178,52 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
   // ---------------------------------------------------------------- TableMetrics
 
   @Override
-  public synchronized List<MetricDataResult> getMetricData(List<MetricDataQuery> queries, Instant start, Instant end) {
+  public synchronized List<MetricDataResult> getMetricData(
+      List<MetricDataQuery> queries, Instant start, Instant end) {
     if (queries.size() > MAX_QUERIES) {
-      throw error(InvalidParameterValueException.builder(), "InvalidParameterValue",
-          "The collection MetricDataQueries must not have a size greater than " + MAX_QUERIES + ".");
+      throw error(
+          InvalidParameterValueException.builder(),
+          "InvalidParameterValue",
+          "The collection MetricDataQueries must not have a size greater than "
+              + MAX_QUERIES
+              + ".");
     }
     if (!start.isBefore(end)) {
-      throw error(InvalidParameterValueException.builder(), "InvalidParameterValue",
+      throw error(
+          InvalidParameterValueException.builder(),
+          "InvalidParameterValue",
           "The parameter StartTime must be less than the parameter EndTime.");
     }
     Set<String> ids = new HashSet<>();
     for (MetricDataQuery query : queries) {
       if (query.id() == null || !QUERY_ID.matcher(query.id()).matches()) {
-        throw error(CloudWatchException.builder(), "ValidationError", "Invalid metric data query id: " + query.id()
-            + ". The id must start with a lowercase letter and contain only letters, numbers and underscores.");
+        throw error(
+            CloudWatchException.builder(),
+            "ValidationError",
+            "Invalid metric data query id: "
+                + query.id()
+                + ". The id must start with a lowercase letter and contain only letters, numbers"
+                + " and underscores.");
       }
       if (!ids.add(query.id())) {
-        throw error(CloudWatchException.builder(), "ValidationError",
+        throw error(
+            CloudWatchException.builder(),
+            "ValidationError",
             "The values for parameter id in MetricDataQueries are not unique.");
       }
       if ((query.metricStat() == null) == (query.expression() == null)) {
-        throw error(InvalidParameterCombinationException.builder(), "InvalidParameterCombination",
-            "Exactly one of MetricStat and Expression must be set in MetricDataQuery " + query.id() + ".");
+        throw error(
+            InvalidParameterCombinationException.builder(),
+            "InvalidParameterCombination",
+            "Exactly one of MetricStat and Expression must be set in MetricDataQuery "
+                + query.id()
+                + ".");
       }
       if (query.expression() != null) {
         throw new UnsupportedOperationException(
-            "FakeCloudWatch does not evaluate metric math; query " + query.id() + " has expression "
+            "FakeCloudWatch does not evaluate metric math; query "
+                + query.id()
+                + " has expression "
                 + query.expression());
       }
       MetricStat stat = query.metricStat();
@@ -200,7 +231,9 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
         throw missing("MetricStat.Metric");
       }
       if (stat.period() == null || stat.period() < 1) {
-        throw error(InvalidParameterValueException.builder(), "InvalidParameterValue",
+        throw error(
+            InvalidParameterValueException.builder(),
+            "InvalidParameterValue",
             "The parameter MetricStat.Period of query " + query.id() + " must be at least 1.");
       }
       Stat.of(stat.stat());
@@ -227,37 +260,48 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
    * @param at the datapoint's timestamp
    * @param value the datapoint's value
    */
-  public synchronized void record(String namespace, String metricName, Map<String, String> dimensions,
-                                  Instant at, double value) {
+  public synchronized void record(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      Instant at,
+      double value) {
     MetricKey key = new MetricKey(namespace, metricName, Map.copyOf(dimensions));
     metrics.computeIfAbsent(key, k -> new ArrayList<>()).add(new Point(at, value));
   }
 
   /**
-   * Sets an alarm's state, as CloudWatch's evaluator (or SetAlarmState) would; stamps
-   * {@code StateUpdatedTimestamp} with the clock.
+   * Sets an alarm's state, as CloudWatch's evaluator (or SetAlarmState) would; stamps {@code
+   * StateUpdatedTimestamp} with the clock.
    *
    * @throws ResourceNotFoundException when there is no alarm of that name (AWS's SetAlarmState)
    */
   public synchronized void setAlarmState(String alarmName, StateValue state) {
     StoredAlarm alarm = alarms.get(alarmName);
     if (alarm == null) {
-      throw error(ResourceNotFoundException.builder(), "ResourceNotFound", "Alarm " + alarmName + " not found");
+      throw error(
+          ResourceNotFoundException.builder(),
+          "ResourceNotFound",
+          "Alarm " + alarmName + " not found");
     }
     alarm.state = state;
     alarm.stateReason = "Set by test";
     alarm.stateUpdated = clock.instant();
   }
 
-  /** The tags of an alarm (as ListTagsForResource would give them), empty when it has none or does not exist. */
+  /**
+   * The tags of an alarm (as ListTagsForResource would give them), empty when it has none or does
+   * not exist.
+   */
   public synchronized Map<String, String> tags(String alarmName) {
     StoredAlarm alarm = alarms.get(alarmName);
     return alarm == null ? Map.of() : Map.copyOf(alarm.tags);
   }
 
   /**
-   * The mutating calls made through {@link TableAlarms} so far, oldest first, refused ones included:
-   * {@code "PutMetricAlarm NAME"} and {@code "DeleteAlarms NAME,NAME,…"} (one per AWS call).
+   * The mutating calls made through {@link TableAlarms} so far, oldest first, refused ones
+   * included: {@code "PutMetricAlarm NAME"} and {@code "DeleteAlarms NAME,NAME,…"} (one per AWS
+   * call).
    */
   public synchronized List<String> mutations() {
     return List.copyOf(mutations);
@@ -311,31 +355,47 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
       throw missing("AlarmName");
     }
     if (name.isEmpty() || name.length() > MAX_ALARM_NAME_LENGTH) {
-      throw constraint(name, "alarmName", "Member must have length " + (name.isEmpty()
-          ? "greater than or equal to 1" : "less than or equal to " + MAX_ALARM_NAME_LENGTH));
+      throw constraint(
+          name,
+          "alarmName",
+          "Member must have length "
+              + (name.isEmpty()
+                  ? "greater than or equal to 1"
+                  : "less than or equal to " + MAX_ALARM_NAME_LENGTH));
     }
     if (request.evaluationPeriods() == null) {
       throw missing("EvaluationPeriods");
     }
     if (request.evaluationPeriods() < 1) {
-      throw constraint(request.evaluationPeriods(), "evaluationPeriods",
+      throw constraint(
+          request.evaluationPeriods(),
+          "evaluationPeriods",
           "Member must have value greater than or equal to 1");
     }
     if (request.comparisonOperator() == null) {
       throw missing("ComparisonOperator");
     }
-    maxSize(request.hasAlarmActions() ? request.alarmActions() : List.of(), "alarmActions", MAX_ACTIONS);
+    maxSize(
+        request.hasAlarmActions() ? request.alarmActions() : List.of(),
+        "alarmActions",
+        MAX_ACTIONS);
     maxSize(request.hasOkActions() ? request.okActions() : List.of(), "oKActions", MAX_ACTIONS);
-    maxSize(request.hasInsufficientDataActions() ? request.insufficientDataActions() : List.of(),
-        "insufficientDataActions", MAX_ACTIONS);
-    maxSize(request.hasDimensions() ? request.dimensions() : List.of(), "dimensions", MAX_DIMENSIONS);
+    maxSize(
+        request.hasInsufficientDataActions() ? request.insufficientDataActions() : List.of(),
+        "insufficientDataActions",
+        MAX_ACTIONS);
+    maxSize(
+        request.hasDimensions() ? request.dimensions() : List.of(), "dimensions", MAX_DIMENSIONS);
 
     boolean single = request.metricName() != null || request.namespace() != null;
     boolean multi = request.hasMetrics();
     if (single == multi) {
-      throw combination(single
-          ? "The parameters MetricName and Namespace are mutually exclusive with the parameter Metrics."
-          : "Either the parameters MetricName and Namespace or the parameter Metrics must be specified.");
+      throw combination(
+          single
+              ? "The parameters MetricName and Namespace are mutually exclusive with the parameter"
+                  + " Metrics."
+              : "Either the parameters MetricName and Namespace or the parameter Metrics must be"
+                  + " specified.");
     }
     if (single) {
       validateSingleMetric(request);
@@ -364,7 +424,9 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
       throw missing("Period");
     }
     if (!(period == 10 || period == 20 || period == 30 || (period > 0 && period % 60 == 0))) {
-      throw error(InvalidParameterValueException.builder(), "InvalidParameterValue",
+      throw error(
+          InvalidParameterValueException.builder(),
+          "InvalidParameterValue",
           "The parameter Period must be 10, 20, 30 or a multiple of 60.");
     }
   }
@@ -387,11 +449,17 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
       topLevel.add("Unit");
     }
     if (!topLevel.isEmpty()) {
-      throw combination("The parameter Metrics is mutually exclusive with the parameters " + String.join(", ", topLevel) + ".");
+      throw combination(
+          "The parameter Metrics is mutually exclusive with the parameters "
+              + String.join(", ", topLevel)
+              + ".");
     }
-    long returning = request.metrics().stream().filter(q -> !Boolean.FALSE.equals(q.returnData())).count();
+    long returning =
+        request.metrics().stream().filter(q -> !Boolean.FALSE.equals(q.returnData())).count();
     if (returning != 1) {
-      throw error(CloudWatchException.builder(), "ValidationError",
+      throw error(
+          CloudWatchException.builder(),
+          "ValidationError",
           "Exactly one element of the metrics list should return data.");
     }
   }
@@ -412,7 +480,8 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
         dimensions.put(dimension.name(), dimension.value());
       }
     }
-    MetricKey key = new MetricKey(stat.metric().namespace(), stat.metric().metricName(), dimensions);
+    MetricKey key =
+        new MetricKey(stat.metric().namespace(), stat.metric().metricName(), dimensions);
     long period = stat.period();
     // Bucket index -> values; descending so the result comes out newest first.
     TreeMap<Long, List<Double>> buckets = new TreeMap<>(Comparator.reverseOrder());
@@ -426,10 +495,11 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
     Stat aggregation = Stat.of(stat.stat());
     List<Instant> timestamps = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    buckets.forEach((bucket, points) -> {
-      timestamps.add(start.plusSeconds(bucket * period));
-      values.add(aggregation.apply(points));
-    });
+    buckets.forEach(
+        (bucket, points) -> {
+          timestamps.add(start.plusSeconds(bucket * period));
+          values.add(aggregation.apply(points));
+        });
     return MetricDataResult.builder()
         .id(query.id())
         .label(query.label() != null ? query.label() : stat.metric().metricName())
@@ -441,7 +511,11 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
 
   /** The statistics the feed computes. */
   private enum Stat {
-    SUM, AVERAGE, MAXIMUM, MINIMUM, SAMPLE_COUNT;
+    SUM,
+    AVERAGE,
+    MAXIMUM,
+    MINIMUM,
+    SAMPLE_COUNT;
 
     static Stat of(String name) {
       if (name == null) {
@@ -453,8 +527,10 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
         case "Maximum" -> MAXIMUM;
         case "Minimum" -> MINIMUM;
         case "SampleCount" -> SAMPLE_COUNT;
-        default -> throw new UnsupportedOperationException(
-            "FakeCloudWatch computes only Sum, Average, Maximum, Minimum and SampleCount, not " + name);
+        default ->
+            throw new UnsupportedOperationException(
+                "FakeCloudWatch computes only Sum, Average, Maximum, Minimum and SampleCount, not "
+                    + name);
       };
     }
 
@@ -472,21 +548,32 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
   // ---------------------------------------------------------------- errors
 
   private static AwsServiceException missing(String parameter) {
-    return error(MissingRequiredParameterException.builder(), "MissingParameter",
+    return error(
+        MissingRequiredParameterException.builder(),
+        "MissingParameter",
         "The parameter " + parameter + " is required.");
   }
 
   private static AwsServiceException combination(String message) {
-    return error(InvalidParameterCombinationException.builder(), "InvalidParameterCombination", message);
+    return error(
+        InvalidParameterCombinationException.builder(), "InvalidParameterCombination", message);
   }
 
   /** AWS's wording for a violated model constraint. */
   private static AwsServiceException constraint(Object value, String member, String rule) {
-    return error(CloudWatchException.builder(), "ValidationError",
-        "1 validation error detected: Value '" + value + "' at '" + member + "' failed to satisfy constraint: " + rule);
+    return error(
+        CloudWatchException.builder(),
+        "ValidationError",
+        "1 validation error detected: Value '"
+            + value
+            + "' at '"
+            + member
+            + "' failed to satisfy constraint: "
+            + rule);
   }
 
-  private static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
+  private static AwsServiceException error(
+      AwsServiceException.Builder builder, String code, String message) {
     return AwsErrors.badRequest(builder, SERVICE_NAME, code, message);
   }
 
@@ -520,7 +607,8 @@ public final class FakeCloudWatch implements TableAlarms, TableMetrics {
           .actionsEnabled(r.actionsEnabled() == null ? Boolean.TRUE : r.actionsEnabled())
           .okActions(r.hasOkActions() ? r.okActions() : List.of())
           .alarmActions(r.hasAlarmActions() ? r.alarmActions() : List.of())
-          .insufficientDataActions(r.hasInsufficientDataActions() ? r.insufficientDataActions() : List.of())
+          .insufficientDataActions(
+              r.hasInsufficientDataActions() ? r.insufficientDataActions() : List.of())
           .stateValue(state)
           .stateReason(stateReason)
           .stateUpdatedTimestamp(stateUpdated)

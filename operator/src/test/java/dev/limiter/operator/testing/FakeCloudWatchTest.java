@@ -66,12 +66,17 @@ class FakeCloudWatchTest {
     return MetricDataQuery.builder()
         .id(id)
         .returnData(returnData)
-        .metricStat(MetricStat.builder()
-            .metric(Metric.builder().namespace(DYNAMODB).metricName(metricName)
-                .dimensions(Dimension.builder().name("TableName").value("orders").build()).build())
-            .period(60)
-            .stat("Sum")
-            .build())
+        .metricStat(
+            MetricStat.builder()
+                .metric(
+                    Metric.builder()
+                        .namespace(DYNAMODB)
+                        .metricName(metricName)
+                        .dimensions(Dimension.builder().name("TableName").value("orders").build())
+                        .build())
+                .period(60)
+                .stat("Sum")
+                .build())
         .build();
   }
 
@@ -82,20 +87,29 @@ class FakeCloudWatchTest {
         .evaluationPeriods(1)
         .threshold(1.0)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        .metrics(query("reads", "ReadThrottleEvents", false), query("writes", "WriteThrottleEvents", false),
-            MetricDataQuery.builder().id("total").expression("reads + writes").returnData(true).build());
+        .metrics(
+            query("reads", "ReadThrottleEvents", false),
+            query("writes", "WriteThrottleEvents", false),
+            MetricDataQuery.builder()
+                .id("total")
+                .expression("reads + writes")
+                .returnData(true)
+                .build());
   }
 
   private AwsServiceException refusedPut(UnaryOperator<PutMetricAlarmRequest.Builder> change) {
-    AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
-        () -> cloudWatch.putMetricAlarm(change.apply(alarm("refused")).build()));
+    AwsServiceException e =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () -> cloudWatch.putMetricAlarm(change.apply(alarm("refused")).build()));
     assertThat(e).as("refused").isNotNull();
     assertThat(e.statusCode()).isEqualTo(400);
     assertThat(cloudWatch.describeAlarms("")).as("a refused put changes nothing").isEmpty();
     return e;
   }
 
-  // ------------------------------------------------------------------ PutMetricAlarm / DescribeAlarms
+  // ------------------------------------------------------------------ PutMetricAlarm /
+  // DescribeAlarms
 
   @Test
   void aNewAlarmCarriesEveryFieldPutStartsInsufficientDataAndIsStampedWithTheClock() {
@@ -106,14 +120,17 @@ class FakeCloudWatchTest {
     assertThat(described).hasSize(1);
     MetricAlarm a = described.get(0);
     assertThat(a.alarmName()).isEqualTo("orders-read-throttles");
-    assertThat(a.alarmArn()).isEqualTo("arn:aws:cloudwatch:us-east-1:000000000000:alarm:orders-read-throttles");
+    assertThat(a.alarmArn())
+        .isEqualTo("arn:aws:cloudwatch:us-east-1:000000000000:alarm:orders-read-throttles");
     assertThat(a.alarmDescription()).isEqualTo("throttling of orders");
     assertThat(a.alarmActions()).containsExactly("arn:aws:sns:us-east-1:000000000000:page");
     assertThat(a.okActions()).containsExactly("arn:aws:sns:us-east-1:000000000000:ok");
-    assertThat(a.insufficientDataActions()).containsExactly("arn:aws:sns:us-east-1:000000000000:unknown");
+    assertThat(a.insufficientDataActions())
+        .containsExactly("arn:aws:sns:us-east-1:000000000000:unknown");
     assertThat(a.namespace()).isEqualTo(DYNAMODB);
     assertThat(a.metricName()).isEqualTo("ReadThrottleEvents");
-    assertThat(a.dimensions()).containsExactly(Dimension.builder().name("TableName").value("orders").build());
+    assertThat(a.dimensions())
+        .containsExactly(Dimension.builder().name("TableName").value("orders").build());
     assertThat(a.statistic()).isEqualTo(Statistic.SUM);
     assertThat(a.period()).isEqualTo(60);
     assertThat(a.evaluationPeriods()).isEqualTo(3);
@@ -145,31 +162,35 @@ class FakeCloudWatchTest {
     cloudWatch.putMetricAlarm(alarm("orders-a").build());
     cloudWatch.putMetricAlarm(alarm("order").build());
 
-    assertThat(cloudWatch.describeAlarms("orders-")).extracting(MetricAlarm::alarmName)
+    assertThat(cloudWatch.describeAlarms("orders-"))
+        .extracting(MetricAlarm::alarmName)
         .containsExactly("orders-a", "orders-b");
-    assertThat(cloudWatch.describeAlarms("")).extracting(MetricAlarm::alarmName)
+    assertThat(cloudWatch.describeAlarms(""))
+        .extracting(MetricAlarm::alarmName)
         .containsExactly("order", "orders-a", "orders-b", "payments-a");
     assertThat(cloudWatch.describeAlarms("zzz")).isEmpty();
   }
 
   @Test
   void putAgainOverwritesTheConfigurationButKeepsStateAndTags() {
-    cloudWatch.putMetricAlarm(alarm("orders").tags(Tag.builder().key("owner").value("team-a").build()).build());
+    cloudWatch.putMetricAlarm(
+        alarm("orders").tags(Tag.builder().key("owner").value("team-a").build()).build());
     clock.advance(Duration.ofMinutes(5));
     cloudWatch.setAlarmState("orders", StateValue.ALARM);
     clock.advance(Duration.ofMinutes(5));
 
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder()
-        .alarmName("orders")
-        .namespace(DYNAMODB)
-        .metricName("WriteThrottleEvents")
-        .statistic(Statistic.MAXIMUM)
-        .period(300)
-        .evaluationPeriods(1)
-        .threshold(1.0)
-        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        .tags(Tag.builder().key("owner").value("team-b").build())
-        .build());
+    cloudWatch.putMetricAlarm(
+        PutMetricAlarmRequest.builder()
+            .alarmName("orders")
+            .namespace(DYNAMODB)
+            .metricName("WriteThrottleEvents")
+            .statistic(Statistic.MAXIMUM)
+            .period(300)
+            .evaluationPeriods(1)
+            .threshold(1.0)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .tags(Tag.builder().key("owner").value("team-b").build())
+            .build());
 
     MetricAlarm a = cloudWatch.describeAlarms("orders").get(0);
     assertThat(a.metricName()).isEqualTo("WriteThrottleEvents");
@@ -180,7 +201,8 @@ class FakeCloudWatchTest {
     assertThat(a.alarmActions()).isEmpty();
     assertThat(a.dimensions()).isEmpty();
     assertThat(a.datapointsToAlarm()).isNull();
-    assertThat(a.alarmConfigurationUpdatedTimestamp()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+    assertThat(a.alarmConfigurationUpdatedTimestamp())
+        .isEqualTo(START.plus(Duration.ofMinutes(10)));
     assertThat(a.stateValue()).isEqualTo(StateValue.ALARM);
     assertThat(a.stateUpdatedTimestamp()).isEqualTo(START.plus(Duration.ofMinutes(5)));
     assertThat(cloudWatch.tags("orders")).containsExactly(Map.entry("owner", "team-a"));
@@ -190,17 +212,21 @@ class FakeCloudWatchTest {
   void setAlarmStateOfAnUnknownAlarmIsResourceNotFound() {
     assertThatThrownBy(() -> cloudWatch.setAlarmState("nope", StateValue.OK))
         .isInstanceOf(ResourceNotFoundException.class)
-        .satisfies(e -> assertThat(((AwsServiceException) e).awsErrorDetails().errorCode())
-            .isEqualTo("ResourceNotFound"));
+        .satisfies(
+            e ->
+                assertThat(((AwsServiceException) e).awsErrorDetails().errorCode())
+                    .isEqualTo("ResourceNotFound"));
   }
 
   // ------------------------------------------------------------------ PutMetricAlarm validation
 
   @Test
   void alarmNameIsRequiredAndOneTo255Characters() {
-    assertThat(refusedPut(b -> b.alarmName(null))).isInstanceOf(MissingRequiredParameterException.class)
+    assertThat(refusedPut(b -> b.alarmName(null)))
+        .isInstanceOf(MissingRequiredParameterException.class)
         .satisfies(e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MissingParameter"));
-    assertThat(refusedPut(b -> b.alarmName("")).awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+    assertThat(refusedPut(b -> b.alarmName("")).awsErrorDetails().errorCode())
+        .isEqualTo("ValidationError");
     assertThat(refusedPut(b -> b.alarmName("a".repeat(256))).awsErrorDetails().errorCode())
         .isEqualTo("ValidationError");
 
@@ -210,7 +236,8 @@ class FakeCloudWatchTest {
 
   @Test
   void evaluationPeriodsIsRequiredAndAtLeastOne() {
-    assertThat(refusedPut(b -> b.evaluationPeriods(null))).isInstanceOf(MissingRequiredParameterException.class);
+    assertThat(refusedPut(b -> b.evaluationPeriods(null)))
+        .isInstanceOf(MissingRequiredParameterException.class);
     AwsServiceException zero = refusedPut(b -> b.evaluationPeriods(0));
     assertThat(zero).isExactlyInstanceOf(CloudWatchException.class);
     assertThat(zero.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
@@ -236,13 +263,19 @@ class FakeCloudWatchTest {
 
   @Test
   void theSingleMetricFormNeedsNameNamespaceOneStatisticAndPeriod() {
-    assertThat(refusedPut(b -> b.namespace(null))).isInstanceOf(MissingRequiredParameterException.class);
-    assertThat(refusedPut(b -> b.metricName(null))).isInstanceOf(MissingRequiredParameterException.class);
-    assertThat(refusedPut(b -> b.statistic((Statistic) null))).isInstanceOf(MissingRequiredParameterException.class);
-    assertThat(refusedPut(b -> b.extendedStatistic("p99"))).isInstanceOf(InvalidParameterCombinationException.class);
-    assertThat(refusedPut(b -> b.period(null))).isInstanceOf(MissingRequiredParameterException.class);
+    assertThat(refusedPut(b -> b.namespace(null)))
+        .isInstanceOf(MissingRequiredParameterException.class);
+    assertThat(refusedPut(b -> b.metricName(null)))
+        .isInstanceOf(MissingRequiredParameterException.class);
+    assertThat(refusedPut(b -> b.statistic((Statistic) null)))
+        .isInstanceOf(MissingRequiredParameterException.class);
+    assertThat(refusedPut(b -> b.extendedStatistic("p99")))
+        .isInstanceOf(InvalidParameterCombinationException.class);
+    assertThat(refusedPut(b -> b.period(null)))
+        .isInstanceOf(MissingRequiredParameterException.class);
 
-    cloudWatch.putMetricAlarm(alarm("p99").statistic((Statistic) null).extendedStatistic("p99").build());
+    cloudWatch.putMetricAlarm(
+        alarm("p99").statistic((Statistic) null).extendedStatistic("p99").build());
     assertThat(cloudWatch.describeAlarms("p99").get(0).extendedStatistic()).isEqualTo("p99");
   }
 
@@ -253,8 +286,10 @@ class FakeCloudWatchTest {
     }
     assertThat(cloudWatch.describeAlarms("period-")).hasSize(6);
     for (int period : new int[] {0, 1, 5, 15, 45, 90}) {
-      AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
-          () -> cloudWatch.putMetricAlarm(alarm("bad").period(period).build()));
+      AwsServiceException e =
+          catchThrowableOfType(
+              AwsServiceException.class,
+              () -> cloudWatch.putMetricAlarm(alarm("bad").period(period).build()));
       assertThat(e).as("period %d", period).isInstanceOf(InvalidParameterValueException.class);
       assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterValue");
     }
@@ -263,39 +298,60 @@ class FakeCloudWatchTest {
 
   @Test
   void theMetricsFormNeedsExactlyOneQueryReturningData() {
-    AwsServiceException none = catchThrowableOfType(AwsServiceException.class, () -> cloudWatch.putMetricAlarm(
-        mathAlarm("x").metrics(query("a", "ReadThrottleEvents", false)).build()));
+    AwsServiceException none =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () ->
+                cloudWatch.putMetricAlarm(
+                    mathAlarm("x").metrics(query("a", "ReadThrottleEvents", false)).build()));
     assertThat(none).isExactlyInstanceOf(CloudWatchException.class);
     assertThat(none.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
     assertThat(none.awsErrorDetails().errorMessage())
         .isEqualTo("Exactly one element of the metrics list should return data.");
 
-    AwsServiceException two = catchThrowableOfType(AwsServiceException.class, () -> cloudWatch.putMetricAlarm(
-        mathAlarm("x").metrics(query("a", "ReadThrottleEvents", true), query("b", "WriteThrottleEvents", true))
-            .build()));
+    AwsServiceException two =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () ->
+                cloudWatch.putMetricAlarm(
+                    mathAlarm("x")
+                        .metrics(
+                            query("a", "ReadThrottleEvents", true),
+                            query("b", "WriteThrottleEvents", true))
+                        .build()));
     assertThat(two.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
 
-    MetricDataQuery unset = query("a", "ReadThrottleEvents", true).toBuilder().returnData(null).build();
-    AwsServiceException unsetCountsAsTrue = catchThrowableOfType(AwsServiceException.class,
-        () -> cloudWatch.putMetricAlarm(mathAlarm("x").metrics(unset, query("b", "WriteThrottleEvents", true))
-            .build()));
+    MetricDataQuery unset =
+        query("a", "ReadThrottleEvents", true).toBuilder().returnData(null).build();
+    AwsServiceException unsetCountsAsTrue =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () ->
+                cloudWatch.putMetricAlarm(
+                    mathAlarm("x")
+                        .metrics(unset, query("b", "WriteThrottleEvents", true))
+                        .build()));
     assertThat(unsetCountsAsTrue.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
 
-    cloudWatch.putMetricAlarm(mathAlarm("x").metrics(unset, query("b", "WriteThrottleEvents", false)).build());
+    cloudWatch.putMetricAlarm(
+        mathAlarm("x").metrics(unset, query("b", "WriteThrottleEvents", false)).build());
     assertThat(cloudWatch.describeAlarms("x")).hasSize(1);
   }
 
   @Test
   void theMetricsFormRefusesTopLevelStatisticPeriodAndDimensions() {
-    List<UnaryOperator<PutMetricAlarmRequest.Builder>> extras = List.of(
-        b -> b.statistic(Statistic.SUM),
-        b -> b.extendedStatistic("p90"),
-        b -> b.period(60),
-        b -> b.dimensions(Dimension.builder().name("TableName").value("orders").build()),
-        b -> b.unit(StandardUnit.COUNT));
+    List<UnaryOperator<PutMetricAlarmRequest.Builder>> extras =
+        List.of(
+            b -> b.statistic(Statistic.SUM),
+            b -> b.extendedStatistic("p90"),
+            b -> b.period(60),
+            b -> b.dimensions(Dimension.builder().name("TableName").value("orders").build()),
+            b -> b.unit(StandardUnit.COUNT));
     for (UnaryOperator<PutMetricAlarmRequest.Builder> extra : extras) {
-      AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
-          () -> cloudWatch.putMetricAlarm(extra.apply(mathAlarm("x")).build()));
+      AwsServiceException e =
+          catchThrowableOfType(
+              AwsServiceException.class,
+              () -> cloudWatch.putMetricAlarm(extra.apply(mathAlarm("x")).build()));
       assertThat(e).isInstanceOf(InvalidParameterCombinationException.class);
     }
     assertThat(cloudWatch.describeAlarms("")).isEmpty();
@@ -303,16 +359,23 @@ class FakeCloudWatchTest {
 
   @Test
   void atMostFiveActionsPerListAndThirtyDimensions() {
-    String[] five = IntStream.range(0, 5).mapToObj(i -> "arn:aws:sns:us-east-1:000000000000:t" + i)
-        .toArray(String[]::new);
-    String[] six = IntStream.range(0, 6).mapToObj(i -> "arn:aws:sns:us-east-1:000000000000:t" + i)
-        .toArray(String[]::new);
-    cloudWatch.putMetricAlarm(alarm("five").alarmActions(five).okActions(five).insufficientDataActions(five).build());
+    String[] five =
+        IntStream.range(0, 5)
+            .mapToObj(i -> "arn:aws:sns:us-east-1:000000000000:t" + i)
+            .toArray(String[]::new);
+    String[] six =
+        IntStream.range(0, 6)
+            .mapToObj(i -> "arn:aws:sns:us-east-1:000000000000:t" + i)
+            .toArray(String[]::new);
+    cloudWatch.putMetricAlarm(
+        alarm("five").alarmActions(five).okActions(five).insufficientDataActions(five).build());
     assertThat(cloudWatch.describeAlarms("five").get(0).alarmActions()).hasSize(5);
     cloudWatch.deleteAlarms(List.of("five"));
 
-    assertThat(refusedPut(b -> b.alarmActions(six)).awsErrorDetails().errorCode()).isEqualTo("ValidationError");
-    assertThat(refusedPut(b -> b.okActions(six)).awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+    assertThat(refusedPut(b -> b.alarmActions(six)).awsErrorDetails().errorCode())
+        .isEqualTo("ValidationError");
+    assertThat(refusedPut(b -> b.okActions(six)).awsErrorDetails().errorCode())
+        .isEqualTo("ValidationError");
     assertThat(refusedPut(b -> b.insufficientDataActions(six)).awsErrorDetails().errorCode())
         .isEqualTo("ValidationError");
 
@@ -324,7 +387,8 @@ class FakeCloudWatchTest {
     cloudWatch.deleteAlarms(List.of("thirty"));
     List<Dimension> thirtyOne = new ArrayList<>(thirty);
     thirtyOne.add(Dimension.builder().name("d30").value("v").build());
-    assertThat(refusedPut(b -> b.dimensions(thirtyOne)).awsErrorDetails().errorMessage()).contains("dimensions");
+    assertThat(refusedPut(b -> b.dimensions(thirtyOne)).awsErrorDetails().errorMessage())
+        .contains("dimensions");
   }
 
   // ------------------------------------------------------------------ DeleteAlarms and mutations
@@ -336,7 +400,9 @@ class FakeCloudWatchTest {
 
     cloudWatch.deleteAlarms(List.of("a", "unknown"));
 
-    assertThat(cloudWatch.describeAlarms("")).extracting(MetricAlarm::alarmName).containsExactly("b");
+    assertThat(cloudWatch.describeAlarms(""))
+        .extracting(MetricAlarm::alarmName)
+        .containsExactly("b");
   }
 
   @Test
@@ -347,14 +413,16 @@ class FakeCloudWatchTest {
 
     cloudWatch.putMetricAlarm(alarm("a").tags(Tag.builder().key("k").value("2").build()).build());
 
-    assertThat(cloudWatch.describeAlarms("a").get(0).stateValue()).isEqualTo(StateValue.INSUFFICIENT_DATA);
+    assertThat(cloudWatch.describeAlarms("a").get(0).stateValue())
+        .isEqualTo(StateValue.INSUFFICIENT_DATA);
     assertThat(cloudWatch.tags("a")).containsExactly(Map.entry("k", "2"));
   }
 
   @Test
   void mutationsListEveryPortCallAndDeletesCountOnePer100Names() {
     cloudWatch.putMetricAlarm(alarm("a").build());
-    catchThrowableOfType(AwsServiceException.class,
+    catchThrowableOfType(
+        AwsServiceException.class,
         () -> cloudWatch.putMetricAlarm(alarm("b").evaluationPeriods(0).build()));
     List<String> names = IntStream.range(0, 250).mapToObj(i -> "n" + i).toList();
     cloudWatch.deleteAlarms(names);
@@ -364,8 +432,10 @@ class FakeCloudWatchTest {
     List<String> mutations = cloudWatch.mutations();
     assertThat(mutations).hasSize(5);
     assertThat(mutations.subList(0, 2)).containsExactly("PutMetricAlarm a", "PutMetricAlarm b");
-    assertThat(mutations.get(2)).isEqualTo("DeleteAlarms " + String.join(",", names.subList(0, 100)));
-    assertThat(mutations.get(4)).isEqualTo("DeleteAlarms " + String.join(",", names.subList(200, 250)));
+    assertThat(mutations.get(2))
+        .isEqualTo("DeleteAlarms " + String.join(",", names.subList(0, 100)));
+    assertThat(mutations.get(4))
+        .isEqualTo("DeleteAlarms " + String.join(",", names.subList(200, 250)));
 
     cloudWatch.clearMutations();
     assertThat(cloudWatch.mutations()).isEmpty();
@@ -376,17 +446,23 @@ class FakeCloudWatchTest {
   private MetricDataQuery stat(String id, String metricName, String stat, int period) {
     return MetricDataQuery.builder()
         .id(id)
-        .metricStat(MetricStat.builder()
-            .metric(Metric.builder().namespace(DYNAMODB).metricName(metricName)
-                .dimensions(Dimension.builder().name("TableName").value("orders").build()).build())
-            .period(period)
-            .stat(stat)
-            .build())
+        .metricStat(
+            MetricStat.builder()
+                .metric(
+                    Metric.builder()
+                        .namespace(DYNAMODB)
+                        .metricName(metricName)
+                        .dimensions(Dimension.builder().name("TableName").value("orders").build())
+                        .build())
+                .period(period)
+                .stat(stat)
+                .build())
         .build();
   }
 
   private void recordTwoPeriods() {
-    // Period 1 [08:00, 08:05): 1, 3, 8; period 2 [08:05, 08:10): 10; outside: before start and at end.
+    // Period 1 [08:00, 08:05): 1, 3, 8; period 2 [08:05, 08:10): 10; outside: before start and at
+    // end.
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", orders, START.minusSeconds(1), 1000);
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", orders, START, 1);
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", orders, START.plusSeconds(100), 3);
@@ -395,14 +471,19 @@ class FakeCloudWatchTest {
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", orders, START.plusSeconds(900), 2000);
     // Other metrics that must not be mixed in.
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", Map.of("TableName", "payments"), START, 500);
-    cloudWatch.record(DYNAMODB, "ReadThrottleEvents", Map.of("TableName", "orders", "Operation", "GetItem"),
-        START, 500);
+    cloudWatch.record(
+        DYNAMODB,
+        "ReadThrottleEvents",
+        Map.of("TableName", "orders", "Operation", "GetItem"),
+        START,
+        500);
     cloudWatch.record("Custom", "ReadThrottleEvents", orders, START, 500);
   }
 
   private MetricDataResult only(String stat) {
-    List<MetricDataResult> results = cloudWatch.getMetricData(
-        List.of(stat("m", "ReadThrottleEvents", stat, 300)), START, START.plusSeconds(900));
+    List<MetricDataResult> results =
+        cloudWatch.getMetricData(
+            List.of(stat("m", "ReadThrottleEvents", stat, 300)), START, START.plusSeconds(900));
     assertThat(results).hasSize(1);
     return results.get(0);
   }
@@ -428,7 +509,8 @@ class FakeCloudWatchTest {
     assertThat(only("Maximum").values()).containsExactly(10.0, 8.0);
     assertThat(only("Minimum").values()).containsExactly(10.0, 1.0);
     assertThat(only("SampleCount").values()).containsExactly(1.0, 3.0);
-    assertThatThrownBy(() -> only("p99")).isInstanceOf(UnsupportedOperationException.class)
+    assertThatThrownBy(() -> only("p99"))
+        .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("p99");
   }
 
@@ -436,20 +518,33 @@ class FakeCloudWatchTest {
   void dimensionsMatchAsASetAndLabelsAndReturnDataAreHonoured() {
     Map<String, String> two = Map.of("TableName", "orders", "GlobalSecondaryIndexName", "by-user");
     cloudWatch.record(DYNAMODB, "ReadThrottleEvents", two, START.plusSeconds(10), 7);
-    MetricDataQuery reversed = MetricDataQuery.builder()
-        .id("idx")
-        .label("index throttles")
-        .metricStat(MetricStat.builder()
-            .metric(Metric.builder().namespace(DYNAMODB).metricName("ReadThrottleEvents").dimensions(
-                Dimension.builder().name("GlobalSecondaryIndexName").value("by-user").build(),
-                Dimension.builder().name("TableName").value("orders").build()).build())
-            .period(60).stat("Sum").build())
-        .build();
-    MetricDataQuery hidden = stat("hidden", "ReadThrottleEvents", "Sum", 60).toBuilder().returnData(false).build();
+    MetricDataQuery reversed =
+        MetricDataQuery.builder()
+            .id("idx")
+            .label("index throttles")
+            .metricStat(
+                MetricStat.builder()
+                    .metric(
+                        Metric.builder()
+                            .namespace(DYNAMODB)
+                            .metricName("ReadThrottleEvents")
+                            .dimensions(
+                                Dimension.builder()
+                                    .name("GlobalSecondaryIndexName")
+                                    .value("by-user")
+                                    .build(),
+                                Dimension.builder().name("TableName").value("orders").build())
+                            .build())
+                    .period(60)
+                    .stat("Sum")
+                    .build())
+            .build();
+    MetricDataQuery hidden =
+        stat("hidden", "ReadThrottleEvents", "Sum", 60).toBuilder().returnData(false).build();
     MetricDataQuery empty = stat("empty", "WriteThrottleEvents", "Sum", 60);
 
-    List<MetricDataResult> results = cloudWatch.getMetricData(List.of(reversed, hidden, empty), START,
-        START.plusSeconds(600));
+    List<MetricDataResult> results =
+        cloudWatch.getMetricData(List.of(reversed, hidden, empty), START, START.plusSeconds(600));
 
     assertThat(results).extracting(MetricDataResult::id).containsExactly("idx", "empty");
     assertThat(results.get(0).label()).isEqualTo("index throttles");
@@ -461,7 +556,8 @@ class FakeCloudWatchTest {
 
   @Test
   void atMost500Queries() {
-    List<MetricDataQuery> five00 = IntStream.range(0, 500).mapToObj(i -> stat("q" + i, "X", "Sum", 60)).toList();
+    List<MetricDataQuery> five00 =
+        IntStream.range(0, 500).mapToObj(i -> stat("q" + i, "X", "Sum", 60)).toList();
     assertThat(cloudWatch.getMetricData(five00, START, START.plusSeconds(60))).hasSize(500);
 
     List<MetricDataQuery> five01 = new ArrayList<>(five00);
@@ -473,17 +569,28 @@ class FakeCloudWatchTest {
   @Test
   void idsMustMatchThePatternAndBeUnique() {
     for (String id : new String[] {"Upper", "1digit", "with-dash", "", "_under"}) {
-      AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
-          () -> cloudWatch.getMetricData(List.of(stat(id, "X", "Sum", 60)), START, START.plusSeconds(60)));
+      AwsServiceException e =
+          catchThrowableOfType(
+              AwsServiceException.class,
+              () ->
+                  cloudWatch.getMetricData(
+                      List.of(stat(id, "X", "Sum", 60)), START, START.plusSeconds(60)));
       assertThat(e).as("id '%s'", id).isNotNull();
       assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
     }
-    assertThat(cloudWatch.getMetricData(List.of(stat("ok_Id9", "X", "Sum", 60)), START, START.plusSeconds(60)))
+    assertThat(
+            cloudWatch.getMetricData(
+                List.of(stat("ok_Id9", "X", "Sum", 60)), START, START.plusSeconds(60)))
         .hasSize(1);
 
-    AwsServiceException duplicate = catchThrowableOfType(AwsServiceException.class,
-        () -> cloudWatch.getMetricData(List.of(stat("a", "X", "Sum", 60), stat("a", "Y", "Sum", 60)), START,
-            START.plusSeconds(60)));
+    AwsServiceException duplicate =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () ->
+                cloudWatch.getMetricData(
+                    List.of(stat("a", "X", "Sum", 60), stat("a", "Y", "Sum", 60)),
+                    START,
+                    START.plusSeconds(60)));
     assertThat(duplicate.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
     assertThat(duplicate.awsErrorDetails().errorMessage()).contains("not unique");
   }
@@ -500,13 +607,16 @@ class FakeCloudWatchTest {
   @Test
   void expressionsAreUnsupportedAndAQueryNeedsExactlyOneOfStatAndExpression() {
     MetricDataQuery math = MetricDataQuery.builder().id("e").expression("a * 2").build();
-    assertThatThrownBy(() -> cloudWatch.getMetricData(List.of(stat("a", "X", "Sum", 60), math), START,
-        START.plusSeconds(60)))
+    assertThatThrownBy(
+            () ->
+                cloudWatch.getMetricData(
+                    List.of(stat("a", "X", "Sum", 60), math), START, START.plusSeconds(60)))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("a * 2");
 
     MetricDataQuery neither = MetricDataQuery.builder().id("n").build();
-    assertThatThrownBy(() -> cloudWatch.getMetricData(List.of(neither), START, START.plusSeconds(60)))
+    assertThatThrownBy(
+            () -> cloudWatch.getMetricData(List.of(neither), START, START.plusSeconds(60)))
         .isInstanceOf(InvalidParameterCombinationException.class);
   }
 }

@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 class FakeDynamoDbTablesTest {
 
   private static final String INDEX = LimiterTableSchema.INDEX_NAME;
+
   /** A day far from the wall clock, so any wall-clock time leaking through shows. */
   private static final Instant START = Instant.parse("2026-03-10T08:00:00Z");
 
@@ -59,7 +60,8 @@ class FakeDynamoDbTablesTest {
   void dropTables() {
     for (String name : created) {
       if (local.describeTable(name).isPresent()) {
-        local.updateTable(UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
+        local.updateTable(
+            UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
         local.deleteTable(name);
       }
     }
@@ -76,24 +78,32 @@ class FakeDynamoDbTablesTest {
       Instant first = clock.instant();
       for (int i = 0; i < 4; i++) {
         TableDescription switched = toOnDemand(name);
-        assertThat(switched.billingModeSummary().lastUpdateToPayPerRequestDateTime()).isEqualTo(clock.instant());
+        assertThat(switched.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+            .isEqualTo(clock.instant());
         clock.advance(Duration.ofMinutes(10));
         toProvisioned(name, 10, 10);
         clock.advance(Duration.ofMinutes(50));
       }
 
-      LimitExceededException refused = catchThrowableOfType(LimitExceededException.class, () -> toOnDemand(name));
+      LimitExceededException refused =
+          catchThrowableOfType(LimitExceededException.class, () -> toOnDemand(name));
 
       Instant fourth = first.plus(Duration.ofHours(3));
       Instant nextAllowed = first.plus(Duration.ofHours(24));
       assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("LimitExceededException");
-      assertThat(refused.awsErrorDetails().errorMessage()).isEqualTo(
-          "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1 day(s). Last update at "
-              + fourth + ". Next update can be made at " + nextAllowed);
+      assertThat(refused.awsErrorDetails().errorMessage())
+          .isEqualTo(
+              "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1"
+                  + " day(s). Last update at "
+                  + fourth
+                  + ". Next update can be made at "
+                  + nextAllowed);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(billingMode(name)).isEqualTo(BillingMode.PROVISIONED);
       assertThat(AwsFailures.classify("switch", refused, clock.instant()))
-          .isInstanceOfSatisfying(AwsFailures.Deferred.class, d -> assertThat(d.deferral().until()).isEqualTo(nextAllowed));
+          .isInstanceOfSatisfying(
+              AwsFailures.Deferred.class,
+              d -> assertThat(d.deferral().until()).isEqualTo(nextAllowed));
 
       clock.set(nextAllowed.minusSeconds(1));
       assertThatThrownBy(() -> toOnDemand(name))
@@ -101,9 +111,11 @@ class FakeDynamoDbTablesTest {
           .hasMessageContaining("Next update can be made at " + nextAllowed);
 
       clock.set(nextAllowed);
-      assertThat(toOnDemand(name).billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+      assertThat(toOnDemand(name).billingModeSummary().billingMode())
+          .isEqualTo(BillingMode.PAY_PER_REQUEST);
 
-      // The window now holds the 2nd, 3rd and 4th switch and this one: the next frees up 24 h after the 2nd.
+      // The window now holds the 2nd, 3rd and 4th switch and this one: the next frees up 24 h after
+      // the 2nd.
       toProvisioned(name, 10, 10);
       assertThatThrownBy(() -> toOnDemand(name))
           .isInstanceOf(LimitExceededException.class)
@@ -139,7 +151,8 @@ class FakeDynamoDbTablesTest {
 
       TableDescription described = tables.describeTable(provisioned).orElseThrow();
       assertThat(described.billingModeSummary().billingMode()).isEqualTo(BillingMode.PROVISIONED);
-      assertThat(described.billingModeSummary().lastUpdateToPayPerRequestDateTime()).isEqualTo(switchedAt);
+      assertThat(described.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+          .isEqualTo(switchedAt);
 
       Instant createdAt = clock.instant();
       String onDemand = createOnDemand();
@@ -150,16 +163,24 @@ class FakeDynamoDbTablesTest {
     void switchingToProvisionedNeedsThroughputForEveryIndex() {
       String name = createOnDemand();
 
-      assertThatThrownBy(() -> tables.updateTable(UpdateTableRequest.builder()
-          .tableName(name)
-          .billingMode(BillingMode.PROVISIONED)
-          .provisionedThroughput(throughput(5, 5))
-          .build()))
-          .isInstanceOfSatisfying(AwsServiceException.class, e -> {
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(
-                "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + INDEX);
-          });
+      assertThatThrownBy(
+              () ->
+                  tables.updateTable(
+                      UpdateTableRequest.builder()
+                          .tableName(name)
+                          .billingMode(BillingMode.PROVISIONED)
+                          .provisionedThroughput(throughput(5, 5))
+                          .build()))
+          .isInstanceOfSatisfying(
+              AwsServiceException.class,
+              e -> {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo(
+                        "One or more parameter values were invalid: ProvisionedThroughput must be"
+                            + " specified for index: "
+                            + INDEX);
+              });
       assertThat(billingMode(name)).isEqualTo(BillingMode.PAY_PER_REQUEST);
     }
 
@@ -194,16 +215,23 @@ class FakeDynamoDbTablesTest {
       Instant nextAllowed = fourth.plus(Duration.ofHours(1));
       clock.advance(Duration.ofMinutes(10));
 
-      LimitExceededException refused = catchThrowableOfType(LimitExceededException.class, () -> setTable(name, 5, 5));
+      LimitExceededException refused =
+          catchThrowableOfType(LimitExceededException.class, () -> setTable(name, 5, 5));
 
-      assertThat(refused.awsErrorDetails().errorMessage()).isEqualTo(
-          "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. After the"
-              + " first 4 decreases, each subsequent decrease in the same UTC day can be performed at most once every"
-              + " 3600 seconds. Number of decreases today: 4. Last decrease at " + fourth
-              + ". Next decrease can be made at " + nextAllowed);
+      assertThat(refused.awsErrorDetails().errorMessage())
+          .isEqualTo(
+              "Subscriber limit exceeded: Provisioned throughput decreases are limited within a"
+                  + " given UTC day. After the first 4 decreases, each subsequent decrease in the"
+                  + " same UTC day can be performed at most once every 3600 seconds. Number of"
+                  + " decreases today: 4. Last decrease at "
+                  + fourth
+                  + ". Next decrease can be made at "
+                  + nextAllowed);
       assertThat(tableThroughput(name).readCapacityUnits()).isEqualTo(6);
       assertThat(AwsFailures.classify("decrease", refused, clock.instant()))
-          .isInstanceOfSatisfying(AwsFailures.Deferred.class, d -> assertThat(d.deferral().until()).isEqualTo(nextAllowed));
+          .isInstanceOfSatisfying(
+              AwsFailures.Deferred.class,
+              d -> assertThat(d.deferral().until()).isEqualTo(nextAllowed));
 
       // Lowering only one of the two units is a decrease too.
       clock.set(nextAllowed.minusSeconds(1));
@@ -216,7 +244,8 @@ class FakeDynamoDbTablesTest {
       assertThatThrownBy(() -> setTable(name, 5, 5))
           .isInstanceOf(LimitExceededException.class)
           .hasMessageContaining("Number of decreases today: 5")
-          .hasMessageContaining("Next decrease can be made at " + nextAllowed.plus(Duration.ofHours(1)));
+          .hasMessageContaining(
+              "Next decrease can be made at " + nextAllowed.plus(Duration.ofHours(1)));
 
       // Increases are never limited.
       setTable(name, 50, 50);
@@ -243,7 +272,8 @@ class FakeDynamoDbTablesTest {
       clock.set(Instant.parse("2026-03-11T00:00:00Z"));
       ProvisionedThroughputDescription atMidnight = tableThroughput(name);
       assertThat(atMidnight.numberOfDecreasesToday()).isZero();
-      assertThat(atMidnight.lastDecreaseDateTime()).isEqualTo(Instant.parse("2026-03-10T23:40:00Z"));
+      assertThat(atMidnight.lastDecreaseDateTime())
+          .isEqualTo(Instant.parse("2026-03-10T23:40:00Z"));
 
       for (int units = 4; units >= 1; units--) {
         setTable(name, units, units);
@@ -251,7 +281,8 @@ class FakeDynamoDbTablesTest {
       assertThat(tableThroughput(name).numberOfDecreasesToday()).isEqualTo(4);
       // Unchanged throughput is refused by DynamoDB Local itself, and not counted as a decrease.
       assertThatThrownBy(() -> setTable(name, 1, 1))
-          .isInstanceOfSatisfying(AwsServiceException.class,
+          .isInstanceOfSatisfying(
+              AwsServiceException.class,
               e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
       setTable(name, 20, 20);
       assertThatThrownBy(() -> setTable(name, 19, 19))
@@ -276,15 +307,23 @@ class FakeDynamoDbTablesTest {
 
       TableDescription described = tables.describeTable(name).orElseThrow();
       assertThat(described.provisionedThroughput().numberOfDecreasesToday()).isEqualTo(4);
-      assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().numberOfDecreasesToday())
+      assertThat(
+              described
+                  .globalSecondaryIndexes()
+                  .get(0)
+                  .provisionedThroughput()
+                  .numberOfDecreasesToday())
           .isEqualTo(4);
 
       // A request that raises the table but lowers the exhausted index is refused as a whole.
-      assertThatThrownBy(() -> tables.updateTable(UpdateTableRequest.builder()
-          .tableName(name)
-          .provisionedThroughput(throughput(30, 30))
-          .globalSecondaryIndexUpdates(indexUpdate(5, 5))
-          .build()))
+      assertThatThrownBy(
+              () ->
+                  tables.updateTable(
+                      UpdateTableRequest.builder()
+                          .tableName(name)
+                          .provisionedThroughput(throughput(30, 30))
+                          .globalSecondaryIndexUpdates(indexUpdate(5, 5))
+                          .build()))
           .isInstanceOf(LimitExceededException.class);
       assertThat(tableThroughput(name).readCapacityUnits()).isEqualTo(6);
       assertThat(indexThroughput(name).readCapacityUnits()).isEqualTo(6);
@@ -295,7 +334,9 @@ class FakeDynamoDbTablesTest {
       String name = createProvisioned();
       ProvisionedThroughputDescription fresh = tableThroughput(name);
       assertThat(fresh.numberOfDecreasesToday()).isZero();
-      assertThat(fresh.lastDecreaseDateTime()).as("DynamoDB Local's 1970 placeholder is dropped").isNull();
+      assertThat(fresh.lastDecreaseDateTime())
+          .as("DynamoDB Local's 1970 placeholder is dropped")
+          .isNull();
       assertThat(fresh.lastIncreaseDateTime()).isNull();
 
       clock.advance(Duration.ofMinutes(3));
@@ -312,7 +353,8 @@ class FakeDynamoDbTablesTest {
       assertThat(described.provisionedThroughput().numberOfDecreasesToday()).isEqualTo(1);
       assertThat(described.provisionedThroughput().lastDecreaseDateTime()).isEqualTo(decreasedAt);
       assertThat(described.provisionedThroughput().lastIncreaseDateTime()).isNull();
-      ProvisionedThroughputDescription index = described.globalSecondaryIndexes().get(0).provisionedThroughput();
+      ProvisionedThroughputDescription index =
+          described.globalSecondaryIndexes().get(0).provisionedThroughput();
       assertThat(index.numberOfDecreasesToday()).isZero();
       assertThat(index.lastDecreaseDateTime()).isNull();
       assertThat(index.lastIncreaseDateTime()).isEqualTo(increasedAt);
@@ -336,15 +378,17 @@ class FakeDynamoDbTablesTest {
       for (int i = 0; i < threads; i++) {
         long read = 9 - i;
         long write = 2 + i;
-        results.add(pool.submit(() -> {
-          go.await();
-          try {
-            setTable(name, read, write);
-            return true;
-          } catch (LimitExceededException e) {
-            return false;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    setTable(name, read, write);
+                    return true;
+                  } catch (LimitExceededException e) {
+                    return false;
+                  }
+                }));
       }
       go.countDown();
       int succeeded = 0;
@@ -368,13 +412,17 @@ class FakeDynamoDbTablesTest {
       tables = new FakeDynamoDbTables(local, clock, Duration.ofMinutes(2));
       String name = name();
 
-      TableDescription returned = create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
+      TableDescription returned =
+          create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
 
       assertThat(returned.tableStatus()).isEqualTo(TableStatus.CREATING);
       assertThat(status(name)).isEqualTo(TableStatus.CREATING);
-      ResourceInUseException creating = catchThrowableOfType(ResourceInUseException.class, () -> setTable(name, 20, 20));
+      ResourceInUseException creating =
+          catchThrowableOfType(ResourceInUseException.class, () -> setTable(name, 20, 20));
       assertThat(creating.awsErrorDetails().errorMessage())
-          .isEqualTo("Attempt to change a resource which is still in use: Table is being created: " + name);
+          .isEqualTo(
+              "Attempt to change a resource which is still in use: Table is being created: "
+                  + name);
       assertThat(AwsFailures.classify("update", creating, clock.instant()))
           .isInstanceOf(AwsFailures.Deferred.class);
       assertThatThrownBy(() -> tables.deleteTable(name)).isInstanceOf(ResourceInUseException.class);
@@ -386,7 +434,9 @@ class FakeDynamoDbTablesTest {
       assertThat(status(name)).isEqualTo(TableStatus.UPDATING);
       assertThatThrownBy(() -> setTable(name, 30, 30))
           .isInstanceOf(ResourceInUseException.class)
-          .hasMessageContaining("Attempt to change a resource which is still in use: Table is being updated: " + name);
+          .hasMessageContaining(
+              "Attempt to change a resource which is still in use: Table is being updated: "
+                  + name);
       assertThatThrownBy(() -> toOnDemand(name)).isInstanceOf(ResourceInUseException.class);
       assertThat(tableThroughput(name).readCapacityUnits()).isEqualTo(20);
 
@@ -413,37 +463,50 @@ class FakeDynamoDbTablesTest {
     }
   }
 
-  // ------------------------------------------------------------------ tags, PITR, deletion protection, TTL
+  // ------------------------------------------------------------------ tags, PITR, deletion
+  // protection, TTL
 
   @Test
   void tagsRoundTripInMemory() {
     String name = name();
-    TableDescription table = create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10))
-        .toBuilder()
-        .tags(Tag.builder().key("owner").value("team-a").build(), Tag.builder().key("env").value("dev").build())
-        .build());
+    TableDescription table =
+        create(
+            LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10))
+                .toBuilder()
+                .tags(
+                    Tag.builder().key("owner").value("team-a").build(),
+                    Tag.builder().key("env").value("dev").build())
+                .build());
     String arn = table.tableArn();
-    assertThat(tables.listTags(arn)).containsExactly(Map.entry("owner", "team-a"), Map.entry("env", "dev"));
+    assertThat(tables.listTags(arn))
+        .containsExactly(Map.entry("owner", "team-a"), Map.entry("env", "dev"));
 
     tables.tagResource(arn, Map.of("env", "prod", "cost-center", "42"));
     tables.untagResource(arn, List.of("owner", "not-there"));
 
-    assertThat(tables.listTags(arn)).containsOnly(Map.entry("env", "prod"), Map.entry("cost-center", "42"));
+    assertThat(tables.listTags(arn))
+        .containsOnly(Map.entry("env", "prod"), Map.entry("cost-center", "42"));
 
     String unknown = arn.substring(0, arn.indexOf(":table/")) + ":table/" + name();
     assertThatThrownBy(() -> tables.listTags(unknown))
         .isInstanceOf(ResourceNotFoundException.class)
-        .hasMessageContaining("Requested resource not found: ResourceArn: " + unknown + " not found");
+        .hasMessageContaining(
+            "Requested resource not found: ResourceArn: " + unknown + " not found");
     assertThatThrownBy(() -> tables.tagResource(arn + "/index/" + INDEX, Map.of("a", "b")))
-        .isInstanceOfSatisfying(AwsServiceException.class,
+        .isInstanceOfSatisfying(
+            AwsServiceException.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
     assertThatThrownBy(() -> tables.listTags("not-an-arn"))
-        .isInstanceOfSatisfying(AwsServiceException.class,
+        .isInstanceOfSatisfying(
+            AwsServiceException.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
 
     tables.deleteTable(name);
-    TableDescription again = create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
-    assertThat(tables.listTags(again.tableArn())).as("a new table of the same name starts untagged").isEmpty();
+    TableDescription again =
+        create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)));
+    assertThat(tables.listTags(again.tableArn()))
+        .as("a new table of the same name starts untagged")
+        .isEmpty();
   }
 
   @Test
@@ -464,35 +527,49 @@ class FakeDynamoDbTablesTest {
     assertThat(enabled.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus())
         .isEqualTo(PointInTimeRecoveryStatus.ENABLED);
     assertThat(enabled.pointInTimeRecoveryDescription().recoveryPeriodInDays()).isEqualTo(35);
-    assertThat(enabled.pointInTimeRecoveryDescription().earliestRestorableDateTime()).isEqualTo(enabledAt);
-    assertThat(enabled.pointInTimeRecoveryDescription().latestRestorableDateTime()).isEqualTo(clock.instant());
+    assertThat(enabled.pointInTimeRecoveryDescription().earliestRestorableDateTime())
+        .isEqualTo(enabledAt);
+    assertThat(enabled.pointInTimeRecoveryDescription().latestRestorableDateTime())
+        .isEqualTo(clock.instant());
 
     tables.updatePointInTimeRecovery(name, false);
 
-    assertThat(tables.describeContinuousBackups(name).pointInTimeRecoveryDescription().pointInTimeRecoveryStatus())
+    assertThat(
+            tables
+                .describeContinuousBackups(name)
+                .pointInTimeRecoveryDescription()
+                .pointInTimeRecoveryStatus())
         .isEqualTo(PointInTimeRecoveryStatus.DISABLED);
     String missing = name();
     assertThatThrownBy(() -> tables.describeContinuousBackups(missing))
         .isInstanceOf(TableNotFoundException.class)
         .hasMessageContaining("Table not found: " + missing);
-    assertThatThrownBy(() -> tables.updatePointInTimeRecovery(missing, true)).isInstanceOf(TableNotFoundException.class);
+    assertThatThrownBy(() -> tables.updatePointInTimeRecovery(missing, true))
+        .isInstanceOf(TableNotFoundException.class);
   }
 
   @Test
   void deletionProtectionIsEnforcedByDynamoDbLocalAndPassesThrough() {
     String name = name();
-    create(LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10))
-        .toBuilder().deletionProtectionEnabled(true).build());
+    create(
+        LimiterTableSchema.createTableRequest(name, BillingSettings.provisioned(10, 10)).toBuilder()
+            .deletionProtectionEnabled(true)
+            .build());
 
     assertThatThrownBy(() -> tables.deleteTable(name))
-        .isInstanceOfSatisfying(AwsServiceException.class, e -> {
-          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-          assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(
-              "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
-        });
+        .isInstanceOfSatisfying(
+            AwsServiceException.class,
+            e -> {
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+              assertThat(e.awsErrorDetails().errorMessage())
+                  .isEqualTo(
+                      "Resource cannot be deleted as it is currently protected against deletion."
+                          + " Disable deletion protection first.");
+            });
     assertThat(tables.describeTable(name)).isPresent();
 
-    tables.updateTable(UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
+    tables.updateTable(
+        UpdateTableRequest.builder().tableName(name).deletionProtectionEnabled(false).build());
     tables.deleteTable(name);
 
     assertThat(tables.describeTable(name)).isEmpty();
@@ -504,8 +581,10 @@ class FakeDynamoDbTablesTest {
 
     tables.updateTimeToLive(name, LimiterTableSchema.TTL_ATTRIBUTE, true);
 
-    assertThat(tables.describeTimeToLive(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
-    assertThat(local.describeTimeToLive(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+    assertThat(tables.describeTimeToLive(name).timeToLiveStatus())
+        .isEqualTo(TimeToLiveStatus.ENABLED);
+    assertThat(local.describeTimeToLive(name).timeToLiveStatus())
+        .isEqualTo(TimeToLiveStatus.ENABLED);
   }
 
   @Test
@@ -514,7 +593,8 @@ class FakeDynamoDbTablesTest {
 
     assertThat(tables.describeTable(name)).isEmpty();
     assertThatThrownBy(() -> setTable(name, 5, 5)).isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> tables.deleteTable(name)).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> tables.deleteTable(name))
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -542,34 +622,51 @@ class FakeDynamoDbTablesTest {
   }
 
   private TableDescription toOnDemand(String name) {
-    return tables.updateTable(UpdateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST).build());
+    return tables.updateTable(
+        UpdateTableRequest.builder()
+            .tableName(name)
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .build());
   }
 
   private TableDescription toProvisioned(String name, long read, long write) {
-    return tables.updateTable(UpdateTableRequest.builder()
-        .tableName(name)
-        .billingMode(BillingMode.PROVISIONED)
-        .provisionedThroughput(throughput(read, write))
-        .globalSecondaryIndexUpdates(indexUpdate(read, write))
-        .build());
+    return tables.updateTable(
+        UpdateTableRequest.builder()
+            .tableName(name)
+            .billingMode(BillingMode.PROVISIONED)
+            .provisionedThroughput(throughput(read, write))
+            .globalSecondaryIndexUpdates(indexUpdate(read, write))
+            .build());
   }
 
   private TableDescription setTable(String name, long read, long write) {
-    return tables.updateTable(UpdateTableRequest.builder().tableName(name).provisionedThroughput(throughput(read, write)).build());
+    return tables.updateTable(
+        UpdateTableRequest.builder()
+            .tableName(name)
+            .provisionedThroughput(throughput(read, write))
+            .build());
   }
 
   private TableDescription setIndex(String name, long read, long write) {
-    return tables.updateTable(UpdateTableRequest.builder().tableName(name).globalSecondaryIndexUpdates(indexUpdate(read, write)).build());
+    return tables.updateTable(
+        UpdateTableRequest.builder()
+            .tableName(name)
+            .globalSecondaryIndexUpdates(indexUpdate(read, write))
+            .build());
   }
 
   private BillingMode billingMode(String name) {
     TableDescription table = tables.describeTable(name).orElseThrow();
-    return table.billingModeSummary() == null ? BillingMode.PROVISIONED : table.billingModeSummary().billingMode();
+    return table.billingModeSummary() == null
+        ? BillingMode.PROVISIONED
+        : table.billingModeSummary().billingMode();
   }
 
   private Instant lastUpdateToPayPerRequest(String name) {
     TableDescription table = tables.describeTable(name).orElseThrow();
-    return table.billingModeSummary() == null ? null : table.billingModeSummary().lastUpdateToPayPerRequestDateTime();
+    return table.billingModeSummary() == null
+        ? null
+        : table.billingModeSummary().lastUpdateToPayPerRequestDateTime();
   }
 
   private TableStatus status(String name) {
@@ -581,7 +678,12 @@ class FakeDynamoDbTablesTest {
   }
 
   private ProvisionedThroughputDescription indexThroughput(String name) {
-    return tables.describeTable(name).orElseThrow().globalSecondaryIndexes().get(0).provisionedThroughput();
+    return tables
+        .describeTable(name)
+        .orElseThrow()
+        .globalSecondaryIndexes()
+        .get(0)
+        .provisionedThroughput();
   }
 
   private static GlobalSecondaryIndexUpdate indexUpdate(long read, long write) {
@@ -591,6 +693,9 @@ class FakeDynamoDbTablesTest {
   }
 
   private static ProvisionedThroughput throughput(long read, long write) {
-    return ProvisionedThroughput.builder().readCapacityUnits(read).writeCapacityUnits(write).build();
+    return ProvisionedThroughput.builder()
+        .readCapacityUnits(read)
+        .writeCapacityUnits(write)
+        .build();
   }
 }

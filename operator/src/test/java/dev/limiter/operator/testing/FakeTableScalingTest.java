@@ -39,16 +39,21 @@ class FakeTableScalingTest {
   private static final Instant START = Instant.parse("2026-03-10T08:00:00Z");
   private static final String TABLE = "table/orders";
   private static final String INDEX = "table/orders/index/by-user";
-  private static final ScalableDimension TABLE_READ = ScalableDimension.DYNAMODB_TABLE_READ_CAPACITY_UNITS;
-  private static final ScalableDimension TABLE_WRITE = ScalableDimension.DYNAMODB_TABLE_WRITE_CAPACITY_UNITS;
-  private static final ScalableDimension INDEX_READ = ScalableDimension.DYNAMODB_INDEX_READ_CAPACITY_UNITS;
-  private static final ScalableDimension INDEX_WRITE = ScalableDimension.DYNAMODB_INDEX_WRITE_CAPACITY_UNITS;
+  private static final ScalableDimension TABLE_READ =
+      ScalableDimension.DYNAMODB_TABLE_READ_CAPACITY_UNITS;
+  private static final ScalableDimension TABLE_WRITE =
+      ScalableDimension.DYNAMODB_TABLE_WRITE_CAPACITY_UNITS;
+  private static final ScalableDimension INDEX_READ =
+      ScalableDimension.DYNAMODB_INDEX_READ_CAPACITY_UNITS;
+  private static final ScalableDimension INDEX_WRITE =
+      ScalableDimension.DYNAMODB_INDEX_WRITE_CAPACITY_UNITS;
 
   private final ManualClock clock = ManualClock.at(START.toString());
   private final FakeCloudWatch cloudWatch = new FakeCloudWatch(clock);
   private final FakeTableScaling scaling = new FakeTableScaling(clock, cloudWatch);
 
-  private static RegisterScalableTargetRequest.Builder register(String resourceId, ScalableDimension dimension) {
+  private static RegisterScalableTargetRequest.Builder register(
+      String resourceId, ScalableDimension dimension) {
     return RegisterScalableTargetRequest.builder()
         .serviceNamespace(ServiceNamespace.DYNAMODB)
         .resourceId(resourceId)
@@ -57,35 +62,49 @@ class FakeTableScalingTest {
         .maxCapacity(100);
   }
 
-  private static PutScalingPolicyRequest.Builder policy(String resourceId, ScalableDimension dimension, double target) {
-    MetricType metric = dimension.toString().endsWith("ReadCapacityUnits")
-        ? MetricType.DYNAMO_DB_READ_CAPACITY_UTILIZATION : MetricType.DYNAMO_DB_WRITE_CAPACITY_UTILIZATION;
+  private static PutScalingPolicyRequest.Builder policy(
+      String resourceId, ScalableDimension dimension, double target) {
+    MetricType metric =
+        dimension.toString().endsWith("ReadCapacityUnits")
+            ? MetricType.DYNAMO_DB_READ_CAPACITY_UTILIZATION
+            : MetricType.DYNAMO_DB_WRITE_CAPACITY_UTILIZATION;
     return PutScalingPolicyRequest.builder()
         .serviceNamespace(ServiceNamespace.DYNAMODB)
         .resourceId(resourceId)
         .scalableDimension(dimension)
         .policyName("limiter-read")
         .policyType(PolicyType.TARGET_TRACKING_SCALING)
-        .targetTrackingScalingPolicyConfiguration(TargetTrackingScalingPolicyConfiguration.builder()
-            .targetValue(target)
-            .predefinedMetricSpecification(PredefinedMetricSpecification.builder().predefinedMetricType(metric).build())
-            .scaleInCooldown(60)
-            .scaleOutCooldown(30)
-            .build());
+        .targetTrackingScalingPolicyConfiguration(
+            TargetTrackingScalingPolicyConfiguration.builder()
+                .targetValue(target)
+                .predefinedMetricSpecification(
+                    PredefinedMetricSpecification.builder().predefinedMetricType(metric).build())
+                .scaleInCooldown(60)
+                .scaleOutCooldown(30)
+                .build());
   }
 
-  private static DeleteScalingPolicyRequest deletePolicy(String resourceId, ScalableDimension dimension, String name) {
+  private static DeleteScalingPolicyRequest deletePolicy(
+      String resourceId, ScalableDimension dimension, String name) {
     return DeleteScalingPolicyRequest.builder()
-        .serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId).scalableDimension(dimension)
-        .policyName(name).build();
+        .serviceNamespace(ServiceNamespace.DYNAMODB)
+        .resourceId(resourceId)
+        .scalableDimension(dimension)
+        .policyName(name)
+        .build();
   }
 
-  private static DeregisterScalableTargetRequest deregister(String resourceId, ScalableDimension dimension) {
+  private static DeregisterScalableTargetRequest deregister(
+      String resourceId, ScalableDimension dimension) {
     return DeregisterScalableTargetRequest.builder()
-        .serviceNamespace(ServiceNamespace.DYNAMODB).resourceId(resourceId).scalableDimension(dimension).build();
+        .serviceNamespace(ServiceNamespace.DYNAMODB)
+        .resourceId(resourceId)
+        .scalableDimension(dimension)
+        .build();
   }
 
-  private static <T extends AwsServiceException> T refused(Class<T> type, String code, ThrowingCallable call) {
+  private static <T extends AwsServiceException> T refused(
+      Class<T> type, String code, ThrowingCallable call) {
     T e = catchThrowableOfType(type, call);
     assertThat(e).as("refused with %s", type.getSimpleName()).isNotNull();
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
@@ -105,7 +124,8 @@ class FakeTableScalingTest {
     return cloudWatch.describeAlarms("").stream().map(MetricAlarm::alarmName).toList();
   }
 
-  // ------------------------------------------------------------------ namespace, resource id, dimension
+  // ------------------------------------------------------------------ namespace, resource id,
+  // dimension
 
   @Test
   void tablesTakeTableDimensionsAndIndexesIndexDimensions() {
@@ -118,19 +138,27 @@ class FakeTableScalingTest {
 
     invalid(() -> scaling.registerScalableTarget(register(TABLE, INDEX_READ).build()));
     invalid(() -> scaling.registerScalableTarget(register(INDEX, TABLE_WRITE).build()));
-    invalid(() -> scaling.registerScalableTarget(register(TABLE, ScalableDimension.ECS_SERVICE_DESIRED_COUNT).build()));
+    invalid(
+        () ->
+            scaling.registerScalableTarget(
+                register(TABLE, ScalableDimension.ECS_SERVICE_DESIRED_COUNT).build()));
     invalid(() -> scaling.registerScalableTarget(register(TABLE, null).build()));
     assertThat(scaling.describeScalableTargets(List.of())).hasSize(4);
   }
 
   @Test
   void theNamespaceMustBeDynamodbWhenGiven() {
-    ValidationException e = invalid(() -> scaling.registerScalableTarget(
-        register(TABLE, TABLE_READ).serviceNamespace(ServiceNamespace.ECS).build()));
+    ValidationException e =
+        invalid(
+            () ->
+                scaling.registerScalableTarget(
+                    register(TABLE, TABLE_READ).serviceNamespace(ServiceNamespace.ECS).build()));
     assertThat(e.awsErrorDetails().errorMessage()).contains("Unsupported service namespace");
 
-    scaling.registerScalableTarget(register(TABLE, TABLE_READ).serviceNamespace((String) null).build());
-    assertThat(scaling.describeScalableTargets(List.of(TABLE))).singleElement()
+    scaling.registerScalableTarget(
+        register(TABLE, TABLE_READ).serviceNamespace((String) null).build());
+    assertThat(scaling.describeScalableTargets(List.of(TABLE)))
+        .singleElement()
         .satisfies(t -> assertThat(t.serviceNamespace()).isEqualTo(ServiceNamespace.DYNAMODB));
   }
 
@@ -142,9 +170,19 @@ class FakeTableScalingTest {
     scaling.registerScalableTarget(register("table/abc/index/xyz", INDEX_READ).build());
     assertThat(scaling.describeScalableTargets(List.of())).hasSize(4);
 
-    for (String bad : new String[] {"table/ab", "table/" + "n".repeat(256), "table/a b c", "table/a$c",
-        "orders", "tables/orders", "table/orders/", "table/orders/index/ab", "table/orders/index",
-        "table/orders/gsi/by-user"}) {
+    for (String bad :
+        new String[] {
+          "table/ab",
+          "table/" + "n".repeat(256),
+          "table/a b c",
+          "table/a$c",
+          "orders",
+          "tables/orders",
+          "table/orders/",
+          "table/orders/index/ab",
+          "table/orders/index",
+          "table/orders/gsi/by-user"
+        }) {
       invalid(() -> scaling.registerScalableTarget(register(bad, TABLE_READ).build()));
     }
     invalid(() -> scaling.registerScalableTarget(register(null, TABLE_READ).build()));
@@ -155,8 +193,10 @@ class FakeTableScalingTest {
 
   @Test
   void registerCreatesATargetStampedWithTheClock() {
-    scaling.registerScalableTarget(register(TABLE, TABLE_READ).suspendedState(
-        SuspendedState.builder().dynamicScalingInSuspended(true).build()).build());
+    scaling.registerScalableTarget(
+        register(TABLE, TABLE_READ)
+            .suspendedState(SuspendedState.builder().dynamicScalingInSuspended(true).build())
+            .build());
 
     ScalableTarget target = scaling.describeScalableTargets(List.of(TABLE)).get(0);
     assertThat(target.serviceNamespace()).isEqualTo(ServiceNamespace.DYNAMODB);
@@ -174,13 +214,15 @@ class FakeTableScalingTest {
     scaling.registerScalableTarget(register(TABLE, TABLE_READ).build());
     clock.advance(Duration.ofHours(1));
 
-    scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(null).maxCapacity(200).build());
+    scaling.registerScalableTarget(
+        register(TABLE, TABLE_READ).minCapacity(null).maxCapacity(200).build());
     ScalableTarget raised = scaling.describeScalableTargets(List.of(TABLE)).get(0);
     assertThat(raised.minCapacity()).isEqualTo(5);
     assertThat(raised.maxCapacity()).isEqualTo(200);
     assertThat(raised.creationTime()).as("an update keeps the creation time").isEqualTo(START);
 
-    scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(10).maxCapacity(null).build());
+    scaling.registerScalableTarget(
+        register(TABLE, TABLE_READ).minCapacity(10).maxCapacity(null).build());
     ScalableTarget floor = scaling.describeScalableTargets(List.of(TABLE)).get(0);
     assertThat(floor.minCapacity()).isEqualTo(10);
     assertThat(floor.maxCapacity()).isEqualTo(200);
@@ -188,18 +230,31 @@ class FakeTableScalingTest {
 
   @Test
   void boundsAreRequiredOnCreateAtLeastOneAndMinNotAboveMax() {
-    invalid(() -> scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(null).build()));
-    invalid(() -> scaling.registerScalableTarget(register(TABLE, TABLE_READ).maxCapacity(null).build()));
-    invalid(() -> scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(0).build()));
-    ValidationException inverted = invalid(() -> scaling.registerScalableTarget(
-        register(TABLE, TABLE_READ).minCapacity(101).build()));
+    invalid(
+        () ->
+            scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(null).build()));
+    invalid(
+        () ->
+            scaling.registerScalableTarget(register(TABLE, TABLE_READ).maxCapacity(null).build()));
+    invalid(
+        () -> scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(0).build()));
+    ValidationException inverted =
+        invalid(
+            () ->
+                scaling.registerScalableTarget(
+                    register(TABLE, TABLE_READ).minCapacity(101).build()));
     assertThat(inverted.awsErrorDetails().errorMessage())
         .isEqualTo("Minimum capacity cannot be greater than maximum capacity");
     assertThat(scaling.describeScalableTargets(List.of(TABLE))).isEmpty();
 
-    scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(1).maxCapacity(1).build());
-    // On update the unchanged bound counts: a new min above the kept max is refused, and nothing changes.
-    invalid(() -> scaling.registerScalableTarget(register(TABLE, TABLE_READ).minCapacity(2).maxCapacity(null).build()));
+    scaling.registerScalableTarget(
+        register(TABLE, TABLE_READ).minCapacity(1).maxCapacity(1).build());
+    // On update the unchanged bound counts: a new min above the kept max is refused, and nothing
+    // changes.
+    invalid(
+        () ->
+            scaling.registerScalableTarget(
+                register(TABLE, TABLE_READ).minCapacity(2).maxCapacity(null).build()));
     ScalableTarget kept = scaling.describeScalableTargets(List.of(TABLE)).get(0);
     assertThat(kept.minCapacity()).isEqualTo(1);
     assertThat(kept.maxCapacity()).isEqualTo(1);
@@ -213,8 +268,7 @@ class FakeTableScalingTest {
 
     assertThat(scaling.describeScalableTargets(List.of(TABLE)))
         .extracting(ScalableTarget::resourceId, ScalableTarget::scalableDimension)
-        .containsExactly(tuple(TABLE, TABLE_READ),
-            tuple(TABLE, TABLE_WRITE));
+        .containsExactly(tuple(TABLE, TABLE_READ), tuple(TABLE, TABLE_WRITE));
     assertThat(scaling.describeScalableTargets(List.of("table/nothing"))).isEmpty();
     assertThat(scaling.describeScalableTargets(List.of())).hasSize(3);
   }
@@ -223,9 +277,12 @@ class FakeTableScalingTest {
 
   @Test
   void aPolicyNeedsARegisteredTarget() {
-    ObjectNotFoundException e = notFound(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).build()));
-    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("No scalable target registered for service namespace:"
-        + " dynamodb, resource ID: table/orders, scalable dimension: dynamodb:table:ReadCapacityUnits");
+    ObjectNotFoundException e =
+        notFound(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).build()));
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo(
+            "No scalable target registered for service namespace: dynamodb, resource ID:"
+                + " table/orders, scalable dimension: dynamodb:table:ReadCapacityUnits");
     assertThat(allAlarmNames()).isEmpty();
   }
 
@@ -239,7 +296,9 @@ class FakeTableScalingTest {
 
     ScalingPolicy policy = scaling.describeScalingPolicies(INDEX).get(0);
     assertThat(policy.policyName()).isEqualTo("limiter-read");
-    assertThat(policy.policyARN()).startsWith("arn:aws:autoscaling:").endsWith(":policyName/limiter-read");
+    assertThat(policy.policyARN())
+        .startsWith("arn:aws:autoscaling:")
+        .endsWith(":policyName/limiter-read");
     assertThat(policy.policyType()).isEqualTo(PolicyType.TARGET_TRACKING_SCALING);
     assertThat(policy.serviceNamespace()).isEqualTo(ServiceNamespace.DYNAMODB);
     assertThat(policy.resourceId()).isEqualTo(INDEX);
@@ -253,35 +312,62 @@ class FakeTableScalingTest {
         .matches("TargetTracking-table/orders/index/by-user-AlarmHigh-[0-9a-f-]{36}");
     assertThat(policy.alarms().get(1).alarmName())
         .matches("TargetTracking-table/orders/index/by-user-AlarmLow-[0-9a-f-]{36}");
-    assertThat(policy.alarms()).allSatisfy(a -> assertThat(a.alarmARN()).endsWith(":alarm:" + a.alarmName()));
+    assertThat(policy.alarms())
+        .allSatisfy(a -> assertThat(a.alarmARN()).endsWith(":alarm:" + a.alarmName()));
 
     List<MetricAlarm> alarms = cloudWatch.describeAlarms("TargetTracking-" + INDEX);
-    assertThat(alarms).extracting(MetricAlarm::alarmName)
-        .containsExactlyInAnyOrderElementsOf(policy.alarms().stream().map(Alarm::alarmName).toList());
-    assertThat(alarms).allSatisfy(a -> {
-      assertThat(a.namespace()).isEqualTo("AWS/DynamoDB");
-      assertThat(a.metricName()).isEqualTo("ConsumedReadCapacityUnits");
-      assertThat(a.dimensions()).containsExactly(Dimension.builder().name("TableName").value("orders").build(),
-          Dimension.builder().name("GlobalSecondaryIndexName").value("by-user").build());
-      assertThat(a.alarmActions()).containsExactly(policy.policyARN());
-      assertThat(a.alarmDescription()).startsWith("DO NOT EDIT OR DELETE.");
-      assertThat(a.threshold()).isEqualTo(70.0);
-    });
-    assertThat(alarms).extracting(MetricAlarm::comparisonOperator).containsExactlyInAnyOrder(
-        ComparisonOperator.GREATER_THAN_THRESHOLD, ComparisonOperator.LESS_THAN_THRESHOLD);
-    assertThat(cloudWatch.mutations()).as("Application Auto Scaling's alarms are not the operator's calls").isEmpty();
+    assertThat(alarms)
+        .extracting(MetricAlarm::alarmName)
+        .containsExactlyInAnyOrderElementsOf(
+            policy.alarms().stream().map(Alarm::alarmName).toList());
+    assertThat(alarms)
+        .allSatisfy(
+            a -> {
+              assertThat(a.namespace()).isEqualTo("AWS/DynamoDB");
+              assertThat(a.metricName()).isEqualTo("ConsumedReadCapacityUnits");
+              assertThat(a.dimensions())
+                  .containsExactly(
+                      Dimension.builder().name("TableName").value("orders").build(),
+                      Dimension.builder()
+                          .name("GlobalSecondaryIndexName")
+                          .value("by-user")
+                          .build());
+              assertThat(a.alarmActions()).containsExactly(policy.policyARN());
+              assertThat(a.alarmDescription()).startsWith("DO NOT EDIT OR DELETE.");
+              assertThat(a.threshold()).isEqualTo(70.0);
+            });
+    assertThat(alarms)
+        .extracting(MetricAlarm::comparisonOperator)
+        .containsExactlyInAnyOrder(
+            ComparisonOperator.GREATER_THAN_THRESHOLD, ComparisonOperator.LESS_THAN_THRESHOLD);
+    assertThat(cloudWatch.mutations())
+        .as("Application Auto Scaling's alarms are not the operator's calls")
+        .isEmpty();
   }
 
   @Test
   void onlyTargetTrackingPolicies() {
     scaling.registerScalableTarget(register(TABLE, TABLE_READ).build());
 
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyType(PolicyType.STEP_SCALING).build()));
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyType((PolicyType) null).build()));
-    invalid(() -> scaling.putScalingPolicy(
-        policy(TABLE, TABLE_READ, 70).policyType(PolicyType.PREDICTIVE_SCALING).build()));
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70)
-        .targetTrackingScalingPolicyConfiguration((TargetTrackingScalingPolicyConfiguration) null).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70).policyType(PolicyType.STEP_SCALING).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70).policyType((PolicyType) null).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70).policyType(PolicyType.PREDICTIVE_SCALING).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70)
+                    .targetTrackingScalingPolicyConfiguration(
+                        (TargetTrackingScalingPolicyConfiguration) null)
+                    .build()));
     invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyName(null).build()));
 
     assertThat(scaling.describeScalingPolicies(TABLE)).isEmpty();
@@ -298,7 +384,8 @@ class FakeTableScalingTest {
 
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 20).policyName("low").build());
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 90).policyName("high").build());
-    assertThat(scaling.describeScalingPolicies(TABLE)).extracting(ScalingPolicy::policyName)
+    assertThat(scaling.describeScalingPolicies(TABLE))
+        .extracting(ScalingPolicy::policyName)
         .containsExactly("high", "low");
   }
 
@@ -306,19 +393,36 @@ class FakeTableScalingTest {
   void thePredefinedMetricMustFitTheDimension() {
     scaling.registerScalableTarget(register(TABLE, TABLE_READ).build());
     scaling.registerScalableTarget(register(INDEX, INDEX_WRITE).build());
-    TargetTrackingScalingPolicyConfiguration write = policy(TABLE, TABLE_WRITE, 70).build()
-        .targetTrackingScalingPolicyConfiguration();
-    TargetTrackingScalingPolicyConfiguration read = policy(TABLE, TABLE_READ, 70).build()
-        .targetTrackingScalingPolicyConfiguration();
+    TargetTrackingScalingPolicyConfiguration write =
+        policy(TABLE, TABLE_WRITE, 70).build().targetTrackingScalingPolicyConfiguration();
+    TargetTrackingScalingPolicyConfiguration read =
+        policy(TABLE, TABLE_READ, 70).build().targetTrackingScalingPolicyConfiguration();
 
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70)
-        .targetTrackingScalingPolicyConfiguration(write).build()));
-    invalid(() -> scaling.putScalingPolicy(policy(INDEX, INDEX_WRITE, 70)
-        .targetTrackingScalingPolicyConfiguration(read).build()));
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70)
-        .targetTrackingScalingPolicyConfiguration(read.toBuilder().predefinedMetricSpecification(
-            PredefinedMetricSpecification.builder().predefinedMetricType(MetricType.ECS_SERVICE_AVERAGE_CPU_UTILIZATION)
-                .build()).build()).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70)
+                    .targetTrackingScalingPolicyConfiguration(write)
+                    .build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(INDEX, INDEX_WRITE, 70)
+                    .targetTrackingScalingPolicyConfiguration(read)
+                    .build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70)
+                    .targetTrackingScalingPolicyConfiguration(
+                        read.toBuilder()
+                            .predefinedMetricSpecification(
+                                PredefinedMetricSpecification.builder()
+                                    .predefinedMetricType(
+                                        MetricType.ECS_SERVICE_AVERAGE_CPU_UTILIZATION)
+                                    .build())
+                            .build())
+                    .build()));
     assertThat(scaling.describeScalingPolicies(TABLE)).isEmpty();
     assertThat(scaling.describeScalingPolicies(INDEX)).isEmpty();
 
@@ -329,21 +433,47 @@ class FakeTableScalingTest {
   @Test
   void exactlyOneOfPredefinedAndCustomizedMetric() {
     scaling.registerScalableTarget(register(TABLE, TABLE_READ).build());
-    CustomizedMetricSpecification custom = CustomizedMetricSpecification.builder()
-        .namespace("AWS/DynamoDB").metricName("ConsumedReadCapacityUnits").statistic(MetricStatistic.SUM).build();
-    TargetTrackingScalingPolicyConfiguration read = policy(TABLE, TABLE_READ, 70).build()
-        .targetTrackingScalingPolicyConfiguration();
+    CustomizedMetricSpecification custom =
+        CustomizedMetricSpecification.builder()
+            .namespace("AWS/DynamoDB")
+            .metricName("ConsumedReadCapacityUnits")
+            .statistic(MetricStatistic.SUM)
+            .build();
+    TargetTrackingScalingPolicyConfiguration read =
+        policy(TABLE, TABLE_READ, 70).build().targetTrackingScalingPolicyConfiguration();
 
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).targetTrackingScalingPolicyConfiguration(
-        read.toBuilder().customizedMetricSpecification(custom).build()).build()));
-    invalid(() -> scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).targetTrackingScalingPolicyConfiguration(
-        read.toBuilder().predefinedMetricSpecification((PredefinedMetricSpecification) null).build()).build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70)
+                    .targetTrackingScalingPolicyConfiguration(
+                        read.toBuilder().customizedMetricSpecification(custom).build())
+                    .build()));
+    invalid(
+        () ->
+            scaling.putScalingPolicy(
+                policy(TABLE, TABLE_READ, 70)
+                    .targetTrackingScalingPolicyConfiguration(
+                        read.toBuilder()
+                            .predefinedMetricSpecification((PredefinedMetricSpecification) null)
+                            .build())
+                    .build()));
 
-    scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).targetTrackingScalingPolicyConfiguration(
-        read.toBuilder().predefinedMetricSpecification((PredefinedMetricSpecification) null)
-            .customizedMetricSpecification(custom).build()).build());
-    assertThat(scaling.describeScalingPolicies(TABLE).get(0).targetTrackingScalingPolicyConfiguration()
-        .customizedMetricSpecification()).isEqualTo(custom);
+    scaling.putScalingPolicy(
+        policy(TABLE, TABLE_READ, 70)
+            .targetTrackingScalingPolicyConfiguration(
+                read.toBuilder()
+                    .predefinedMetricSpecification((PredefinedMetricSpecification) null)
+                    .customizedMetricSpecification(custom)
+                    .build())
+            .build());
+    assertThat(
+            scaling
+                .describeScalingPolicies(TABLE)
+                .get(0)
+                .targetTrackingScalingPolicyConfiguration()
+                .customizedMetricSpecification())
+        .isEqualTo(custom);
   }
 
   @Test
@@ -359,14 +489,17 @@ class FakeTableScalingTest {
 
     List<ScalingPolicy> after = scaling.describeScalingPolicies(TABLE);
     assertThat(after).hasSize(1);
-    assertThat(after.get(0).targetTrackingScalingPolicyConfiguration().targetValue()).isEqualTo(50.0);
+    assertThat(after.get(0).targetTrackingScalingPolicyConfiguration().targetValue())
+        .isEqualTo(50.0);
     assertThat(after.get(0).policyARN()).isEqualTo(before.policyARN());
     assertThat(after.get(0).creationTime()).isEqualTo(START);
     assertThat(after.get(0).alarms()).isEqualTo(before.alarms());
     assertThat(allAlarmNames()).hasSize(2);
     MetricAlarm highAfter = cloudWatch.describeAlarms(high).get(0);
     assertThat(highAfter.threshold()).isEqualTo(50.0);
-    assertThat(highAfter.stateValue()).as("rewriting an alarm keeps its state").isEqualTo(StateValue.ALARM);
+    assertThat(highAfter.stateValue())
+        .as("rewriting an alarm keeps its state")
+        .isEqualTo(StateValue.ALARM);
   }
 
   @Test
@@ -374,8 +507,10 @@ class FakeTableScalingTest {
     String longest = "table/" + "n".repeat(255);
     scaling.registerScalableTarget(register(longest, TABLE_READ).build());
 
-    AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
-        () -> scaling.putScalingPolicy(policy(longest, TABLE_READ, 70).build()));
+    AwsServiceException e =
+        catchThrowableOfType(
+            AwsServiceException.class,
+            () -> scaling.putScalingPolicy(policy(longest, TABLE_READ, 70).build()));
 
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
     assertThat(scaling.describeScalingPolicies(longest)).isEmpty();
@@ -391,25 +526,32 @@ class FakeTableScalingTest {
     scaling.putScalingPolicy(policy(TABLE, TABLE_WRITE, 60).policyName("same").build());
 
     assertThat(scaling.describeScalingPolicies(TABLE))
-        .extracting(ScalingPolicy::scalableDimension, p -> p.targetTrackingScalingPolicyConfiguration().targetValue())
-        .containsExactly(tuple(TABLE_READ, 70.0),
-            tuple(TABLE_WRITE, 60.0));
+        .extracting(
+            ScalingPolicy::scalableDimension,
+            p -> p.targetTrackingScalingPolicyConfiguration().targetValue())
+        .containsExactly(tuple(TABLE_READ, 70.0), tuple(TABLE_WRITE, 60.0));
     assertThat(allAlarmNames()).hasSize(4);
     assertThat(scaling.describeScalingPolicies(INDEX)).isEmpty();
   }
 
-  // ------------------------------------------------------------------ DeleteScalingPolicy, DeregisterScalableTarget
+  // ------------------------------------------------------------------ DeleteScalingPolicy,
+  // DeregisterScalableTarget
 
   @Test
   void deletingAPolicyDeletesItsAlarmsOnly() {
     scaling.registerScalableTarget(register(TABLE, TABLE_READ).build());
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyName("a").build());
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyName("b").build());
-    List<String> kept = scaling.describeScalingPolicies(TABLE).get(1).alarms().stream().map(Alarm::alarmName).toList();
+    List<String> kept =
+        scaling.describeScalingPolicies(TABLE).get(1).alarms().stream()
+            .map(Alarm::alarmName)
+            .toList();
 
     scaling.deleteScalingPolicy(deletePolicy(TABLE, TABLE_READ, "a"));
 
-    assertThat(scaling.describeScalingPolicies(TABLE)).extracting(ScalingPolicy::policyName).containsExactly("b");
+    assertThat(scaling.describeScalingPolicies(TABLE))
+        .extracting(ScalingPolicy::policyName)
+        .containsExactly("b");
     assertThat(allAlarmNames()).containsExactlyInAnyOrderElementsOf(kept);
   }
 
@@ -432,15 +574,21 @@ class FakeTableScalingTest {
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyName("a").build());
     scaling.putScalingPolicy(policy(TABLE, TABLE_READ, 70).policyName("b").build());
     scaling.putScalingPolicy(policy(TABLE, TABLE_WRITE, 70).policyName("w").build());
-    List<String> writeAlarms = scaling.describeScalingPolicies(TABLE).stream()
-        .filter(p -> p.scalableDimension() == TABLE_WRITE)
-        .flatMap(p -> p.alarms().stream()).map(Alarm::alarmName).toList();
+    List<String> writeAlarms =
+        scaling.describeScalingPolicies(TABLE).stream()
+            .filter(p -> p.scalableDimension() == TABLE_WRITE)
+            .flatMap(p -> p.alarms().stream())
+            .map(Alarm::alarmName)
+            .toList();
 
     scaling.deregisterScalableTarget(deregister(TABLE, TABLE_READ));
 
-    assertThat(scaling.describeScalableTargets(List.of(TABLE))).extracting(ScalableTarget::scalableDimension)
+    assertThat(scaling.describeScalableTargets(List.of(TABLE)))
+        .extracting(ScalableTarget::scalableDimension)
         .containsExactly(TABLE_WRITE);
-    assertThat(scaling.describeScalingPolicies(TABLE)).extracting(ScalingPolicy::policyName).containsExactly("w");
+    assertThat(scaling.describeScalingPolicies(TABLE))
+        .extracting(ScalingPolicy::policyName)
+        .containsExactly("w");
     assertThat(allAlarmNames()).containsExactlyInAnyOrderElementsOf(writeAlarms);
 
     notFound(() -> scaling.deregisterScalableTarget(deregister(TABLE, TABLE_READ)));
@@ -473,12 +621,13 @@ class FakeTableScalingTest {
     scaling.deleteScalingPolicy(deletePolicy(TABLE, TABLE_READ, "limiter-read"));
     scaling.deregisterScalableTarget(deregister(TABLE, TABLE_READ));
 
-    assertThat(scaling.mutations()).containsExactly(
-        "RegisterScalableTarget table/orders dynamodb:table:ReadCapacityUnits",
-        "PutScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
-        "PutScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
-        "DeleteScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
-        "DeregisterScalableTarget table/orders dynamodb:table:ReadCapacityUnits");
+    assertThat(scaling.mutations())
+        .containsExactly(
+            "RegisterScalableTarget table/orders dynamodb:table:ReadCapacityUnits",
+            "PutScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
+            "PutScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
+            "DeleteScalingPolicy table/orders dynamodb:table:ReadCapacityUnits limiter-read",
+            "DeregisterScalableTarget table/orders dynamodb:table:ReadCapacityUnits");
 
     scaling.clearMutations();
     scaling.describeScalableTargets(List.of());

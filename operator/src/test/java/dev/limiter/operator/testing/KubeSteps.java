@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
  * wait for a condition; and finding a condition of a resource. Every wait gives up after the
  * duration the steps were made with.
  *
- * @param <T> the kind: {@link RateLimiterTable} ({@link #tables}) or {@link EntityHierarchy} ({@link #hierarchies})
+ * @param <T> the kind: {@link RateLimiterTable} ({@link #tables}) or {@link EntityHierarchy}
+ *     ({@link #hierarchies})
  */
 public final class KubeSteps<T extends HasMetadata & Namespaced> {
 
@@ -63,68 +64,122 @@ public final class KubeSteps<T extends HasMetadata & Namespaced> {
    * refuses it for a conflict with a write the operator made in between (as kubectl would).
    */
   public void edit(String namespace, String name, UnaryOperator<T> change) {
-    await().atMost(wait)
-        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT)
-        .until(() -> client.resources(kind).inNamespace(namespace).withName(name).edit(change) != null);
+    await()
+        .atMost(wait)
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof KubernetesClientException k
+                    && k.getCode() == HttpURLConnection.HTTP_CONFLICT)
+        .until(
+            () ->
+                client.resources(kind).inNamespace(namespace).withName(name).edit(change) != null);
   }
 
   /** The events whose involved object is named {@code name}, in {@code namespace}. */
   public List<Event> events(String namespace, String name) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(event -> name.equals(event.getInvolvedObject().getName())).toList();
-  }
-
-  /** Waits until the condition {@code Ready} of the resource {@code namespace/name} is {@code True}. */
-  public void awaitReady(String namespace, String name) {
-    await().atMost(wait).untilAsserted(() -> {
-      Condition ready = condition(get(namespace, name), "Ready");
-      assertThat(ready.getStatus()).as("Ready of %s: %s", name, ready.getMessage()).isEqualTo("True");
-    });
-  }
-
-  /** Waits until the condition {@code type} of the resource {@code namespace/name} has {@code status} and {@code reason}. */
-  public void awaitCondition(String namespace, String name, String type, String status, String reason) {
-    await().atMost(wait).untilAsserted(() -> {
-      Condition condition = condition(get(namespace, name), type);
-      assertThat(condition.getStatus() + " " + condition.getReason()).as(condition.getMessage()).isEqualTo(status + " " + reason);
-    });
+        .filter(event -> name.equals(event.getInvolvedObject().getName()))
+        .toList();
   }
 
   /**
-   * Waits until the condition {@code Ready} of the resource {@code namespace/name} of {@code context}
-   * is {@code True}, reading the resource as plain data (what the test sees then does not depend on
-   * the model classes' reading of it).
+   * Waits until the condition {@code Ready} of the resource {@code namespace/name} is {@code True}.
    */
-  public void awaitReadyAsPlainData(ResourceDefinitionContext context, String namespace, String name) {
-    await().atMost(wait).untilAsserted(() ->
-        assertThat(plainCondition(context, namespace, name, "Ready"))
-            .hasValueSatisfying(ready -> assertThat(ready.getStatus()).isEqualTo("True")));
+  public void awaitReady(String namespace, String name) {
+    await()
+        .atMost(wait)
+        .untilAsserted(
+            () -> {
+              Condition ready = condition(get(namespace, name), "Ready");
+              assertThat(ready.getStatus())
+                  .as("Ready of %s: %s", name, ready.getMessage())
+                  .isEqualTo("True");
+            });
   }
 
-  /** The condition {@code type} of the resource {@code namespace/name} of {@code context}, read as plain data. */
+  /**
+   * Waits until the condition {@code type} of the resource {@code namespace/name} has {@code
+   * status} and {@code reason}.
+   */
+  public void awaitCondition(
+      String namespace, String name, String type, String status, String reason) {
+    await()
+        .atMost(wait)
+        .untilAsserted(
+            () -> {
+              Condition condition = condition(get(namespace, name), type);
+              assertThat(condition.getStatus() + " " + condition.getReason())
+                  .as(condition.getMessage())
+                  .isEqualTo(status + " " + reason);
+            });
+  }
+
+  /**
+   * Waits until the condition {@code Ready} of the resource {@code namespace/name} of {@code
+   * context} is {@code True}, reading the resource as plain data (what the test sees then does not
+   * depend on the model classes' reading of it).
+   */
+  public void awaitReadyAsPlainData(
+      ResourceDefinitionContext context, String namespace, String name) {
+    await()
+        .atMost(wait)
+        .untilAsserted(
+            () ->
+                assertThat(plainCondition(context, namespace, name, "Ready"))
+                    .hasValueSatisfying(ready -> assertThat(ready.getStatus()).isEqualTo("True")));
+  }
+
+  /**
+   * The condition {@code type} of the resource {@code namespace/name} of {@code context}, read as
+   * plain data.
+   */
   @SuppressWarnings("unchecked")
-  public Optional<Condition> plainCondition(ResourceDefinitionContext context, String namespace, String name, String type) {
-    GenericKubernetesResource resource = client.genericKubernetesResources(context).inNamespace(namespace).withName(name).get();
-    Map<String, Object> status = resource == null ? null : (Map<String, Object>) resource.getAdditionalProperties().get("status");
-    List<Map<String, Object>> conditions = status == null || status.get("conditions") == null ? List.of()
-        : (List<Map<String, Object>>) status.get("conditions");
-    return conditions.stream().filter(c -> type.equals(c.get("type")))
-        .map(c -> Serialization.jsonMapper().convertValue(c, Condition.class)).findFirst();
+  public Optional<Condition> plainCondition(
+      ResourceDefinitionContext context, String namespace, String name, String type) {
+    GenericKubernetesResource resource =
+        client.genericKubernetesResources(context).inNamespace(namespace).withName(name).get();
+    Map<String, Object> status =
+        resource == null
+            ? null
+            : (Map<String, Object>) resource.getAdditionalProperties().get("status");
+    List<Map<String, Object>> conditions =
+        status == null || status.get("conditions") == null
+            ? List.of()
+            : (List<Map<String, Object>>) status.get("conditions");
+    return conditions.stream()
+        .filter(c -> type.equals(c.get("type")))
+        .map(c -> Serialization.jsonMapper().convertValue(c, Condition.class))
+        .findFirst();
   }
 
-  /** The resource type {@code plural} (of {@code kind}) of the operator's API group, to read its resources as plain data. */
+  /**
+   * The resource type {@code plural} (of {@code kind}) of the operator's API group, to read its
+   * resources as plain data.
+   */
   public static ResourceDefinitionContext definition(String plural, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(RateLimiterTable.GROUP).withVersion(RateLimiterTable.VERSION)
-        .withPlural(plural).withKind(kind).withNamespaced(true).build();
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(RateLimiterTable.GROUP)
+        .withVersion(RateLimiterTable.VERSION)
+        .withPlural(plural)
+        .withKind(kind)
+        .withNamespaced(true)
+        .build();
   }
 
-  /** The condition {@code type} of {@code resource}; fails the test when it has no status or no such condition. */
+  /**
+   * The condition {@code type} of {@code resource}; fails the test when it has no status or no such
+   * condition.
+   */
   public static Condition condition(HasMetadata resource, String type) {
     assertThat(statusOf(resource)).as("status of %s", resource.getMetadata().getName()).isNotNull();
-    return findCondition(resource, type).orElseThrow(() -> new AssertionError("no condition " + type));
+    return findCondition(resource, type)
+        .orElseThrow(() -> new AssertionError("no condition " + type));
   }
 
-  /** The condition {@code type} of {@code resource}, empty when the resource, its status or the condition is missing. */
+  /**
+   * The condition {@code type} of {@code resource}, empty when the resource, its status or the
+   * condition is missing.
+   */
   public static Optional<Condition> findCondition(HasMetadata resource, String type) {
     return conditions(resource).stream().filter(c -> c.getType().equals(type)).findFirst();
   }
@@ -141,7 +196,10 @@ public final class KubeSteps<T extends HasMetadata & Namespaced> {
     return conditions == null ? List.of() : conditions;
   }
 
-  /** The status of a RateLimiterTable or an EntityHierarchy; null when it (or its status) is missing. */
+  /**
+   * The status of a RateLimiterTable or an EntityHierarchy; null when it (or its status) is
+   * missing.
+   */
   private static Object statusOf(HasMetadata resource) {
     if (resource == null) {
       return null;

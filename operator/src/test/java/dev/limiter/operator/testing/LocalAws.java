@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The operator's AWS ports wired for local runs (tests, the sandbox): DynamoDB Local behind
- * {@link FakeDynamoDbTables} for the control plane, the production {@link SdkHierarchyItems} for
- * the items, and {@link FakeTableScaling} and {@link FakeCloudWatch} (one instance, shared by the
+ * The operator's AWS ports wired for local runs (tests, the sandbox): DynamoDB Local behind {@link
+ * FakeDynamoDbTables} for the control plane, the production {@link SdkHierarchyItems} for the
+ * items, and {@link FakeTableScaling} and {@link FakeCloudWatch} (one instance, shared by the
  * alarms and the metrics ports, into which the scaling fake puts its target-tracking alarms) for
  * what has no local emulator. Every region gets the same instances: DynamoDB Local is one database.
  *
@@ -39,19 +39,25 @@ public final class LocalAws {
     this.scaling = new FakeTableScaling(clock, cloudWatch);
   }
 
-  /** The ports over {@code dynamoDb} (a DynamoDB Local client) and fakes on {@code clock}, with no busy windows. */
+  /**
+   * The ports over {@code dynamoDb} (a DynamoDB Local client) and fakes on {@code clock}, with no
+   * busy windows.
+   */
   public static AwsAccess access(DynamoDbClient dynamoDb, Clock clock) {
     return on(dynamoDb, clock).access();
   }
 
-  /** Fakes over {@code dynamoDb} (a DynamoDB Local client) on {@code clock}; tables are never {@code CREATING} or {@code UPDATING}. */
+  /**
+   * Fakes over {@code dynamoDb} (a DynamoDB Local client) on {@code clock}; tables are never {@code
+   * CREATING} or {@code UPDATING}.
+   */
   public static LocalAws on(DynamoDbClient dynamoDb, Clock clock) {
     return on(dynamoDb, clock, Duration.ZERO);
   }
 
   /**
-   * Fakes over {@code dynamoDb} (a DynamoDB Local client) on {@code clock}; a table stays
-   * {@code CREATING} or {@code UPDATING} for {@code updatingFor} after each change, as on AWS.
+   * Fakes over {@code dynamoDb} (a DynamoDB Local client) on {@code clock}; a table stays {@code
+   * CREATING} or {@code UPDATING} for {@code updatingFor} after each change, as on AWS.
    */
   public static LocalAws on(DynamoDbClient dynamoDb, Clock clock, Duration updatingFor) {
     return new LocalAws(dynamoDb, clock, updatingFor);
@@ -62,19 +68,32 @@ public final class LocalAws {
     return access(cloudWatch);
   }
 
-  /** As {@link #access()}, reading CloudWatch metrics from {@code metrics} (to watch or break that one port). */
+  /**
+   * As {@link #access()}, reading CloudWatch metrics from {@code metrics} (to watch or break that
+   * one port).
+   */
   public AwsAccess access(TableMetrics metrics) {
     DynamoDbTables recorded = recording(tables);
     HierarchyItems items = new SdkHierarchyItems(dynamoDb);
-    return new AwsAccess(region -> recorded, region -> items, region -> scaling, region -> cloudWatch, region -> metrics);
+    return new AwsAccess(
+        region -> recorded,
+        region -> items,
+        region -> scaling,
+        region -> cloudWatch,
+        region -> metrics);
   }
 
-  /** The DynamoDB control-plane calls made through {@link #access()} that change something, e.g. {@code updateTable …}. */
+  /**
+   * The DynamoDB control-plane calls made through {@link #access()} that change something, e.g.
+   * {@code updateTable …}.
+   */
   public List<String> tableMutations() {
     return tableMutations;
   }
 
-  /** The DynamoDB control-plane fake, for a test to look at or change a table as someone else would. */
+  /**
+   * The DynamoDB control-plane fake, for a test to look at or change a table as someone else would.
+   */
   public FakeDynamoDbTables tables() {
     return tables;
   }
@@ -89,18 +108,25 @@ public final class LocalAws {
     return scaling;
   }
 
-  /** {@link #tables} recording the name and first argument of every call but the describe and list calls. */
+  /**
+   * {@link #tables} recording the name and first argument of every call but the describe and list
+   * calls.
+   */
   private DynamoDbTables recording(DynamoDbTables delegate) {
-    return (DynamoDbTables) Proxy.newProxyInstance(DynamoDbTables.class.getClassLoader(), new Class<?>[] {DynamoDbTables.class},
-        (proxy, method, args) -> {
-          if (!method.getName().startsWith("describe") && !method.getName().startsWith("list")) {
-            tableMutations.add(method.getName() + " " + args[0]);
-          }
-          try {
-            return method.invoke(delegate, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (DynamoDbTables)
+        Proxy.newProxyInstance(
+            DynamoDbTables.class.getClassLoader(),
+            new Class<?>[] {DynamoDbTables.class},
+            (proxy, method, args) -> {
+              if (!method.getName().startsWith("describe")
+                  && !method.getName().startsWith("list")) {
+                tableMutations.add(method.getName() + " " + args[0]);
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -30,14 +30,20 @@ public final class TableSpecs {
 
   /** A plain spec billed by {@code billing}. */
   public static TableSpecs billedBy(Billing billing) {
-    return new TableSpecs(new RateLimiterTableSpec(null, null, billing, false, false, false, false, null, Map.of(), null, null, null,
-        null, null));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            null, null, billing, false, false, false, false, null, Map.of(), null, null, null, null,
+            null));
   }
 
-  /** A spec of {@code billing} and nothing else: every other field unset, left to the operator's defaults. */
+  /**
+   * A spec of {@code billing} and nothing else: every other field unset, left to the operator's
+   * defaults.
+   */
   public static TableSpecs onlyBilling(Billing billing) {
-    return new TableSpecs(new RateLimiterTableSpec(null, null, billing, null, null, null, null, null, null, null, null, null, null,
-        null));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            null, null, billing, null, null, null, null, null, null, null, null, null, null, null));
   }
 
   /** A plain on-demand spec (no throughput caps, no cooldown). */
@@ -62,105 +68,288 @@ public final class TableSpecs {
 
   /** Provisioned billing of {@code read} and {@code write} units, with no plan and no cooldown. */
   public static Billing provisionedBilling(long read, long write) {
-    return new Billing(BillingMode.Provisioned, new ProvisionedCapacity(read, write, null), null, null, null);
+    return new Billing(
+        BillingMode.Provisioned, new ProvisionedCapacity(read, write, null), null, null, null);
   }
 
   /** This spec with the DynamoDB table name {@code value}. */
   public TableSpecs withTableName(String value) {
-    return new TableSpecs(new RateLimiterTableSpec(value, s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            value,
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the AWS region {@code value}. */
   public TableSpecs withRegion(String value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), value, s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            value,
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the billing {@code value}. */
   public TableSpecs withBilling(Billing value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), value, s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            value,
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with TTL {@code value}. */
   public TableSpecs withTimeToLive(Boolean value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), value, s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            value,
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the stream {@code value}. */
   public TableSpecs withStream(Boolean value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), value,
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            value,
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with point-in-time recovery {@code value}. */
   public TableSpecs withPointInTimeRecovery(Boolean value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        value, s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            value,
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with deletion protection {@code value}. */
   public TableSpecs withDeletionProtection(Boolean value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), value, s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            value,
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the deletion policy {@code value}. */
   public TableSpecs withDeletionPolicy(DeletionPolicy value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), value, s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            value,
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the AWS tags {@code value}. */
   public TableSpecs withTags(Map<String, String> value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), value, s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            value,
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with autoscaling {@code value}. */
   public TableSpecs withAutoscaling(Autoscaling value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), value, s.alarms(),
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            value,
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the alarms {@code value}. */
   public TableSpecs withAlarms(Alarms value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), value,
-        s.contributorInsights(), s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            value,
+            s.contributorInsights(),
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with Contributor Insights {@code value}. */
   public TableSpecs withContributorInsights(ContributorInsights value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        value, s.emergency(), s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            value,
+            s.emergency(),
+            s.diagnosis()));
   }
 
   /** This spec with the emergency runbook {@code value}. */
   public TableSpecs withEmergency(Emergency value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), value, s.diagnosis()));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            value,
+            s.diagnosis()));
   }
 
   /** This spec with the throttling diagnosis {@code value}. */
   public TableSpecs withDiagnosis(Diagnosis value) {
-    return new TableSpecs(new RateLimiterTableSpec(s.tableName(), s.region(), s.billing(), s.timeToLive(), s.stream(),
-        s.pointInTimeRecovery(), s.deletionProtection(), s.deletionPolicy(), s.tags(), s.autoscaling(), s.alarms(),
-        s.contributorInsights(), s.emergency(), value));
+    return new TableSpecs(
+        new RateLimiterTableSpec(
+            s.tableName(),
+            s.region(),
+            s.billing(),
+            s.timeToLive(),
+            s.stream(),
+            s.pointInTimeRecovery(),
+            s.deletionProtection(),
+            s.deletionPolicy(),
+            s.tags(),
+            s.autoscaling(),
+            s.alarms(),
+            s.contributorInsights(),
+            s.emergency(),
+            value));
   }
 
   /** This spec with the billing-mode switch cooldown {@code value}. */

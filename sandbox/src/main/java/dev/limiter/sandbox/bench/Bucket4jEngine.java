@@ -33,7 +33,8 @@ final class Bucket4jEngine implements Engine {
 
   @Override
   public boolean tryAcquire(String key) {
-    // A proxy is a light handle that caches no bucket state: one per call, as per-request code does.
+    // A proxy is a light handle that caches no bucket state: one per call, as per-request code
+    // does.
     return buckets.builder().build(key, configuration).tryConsume(1);
   }
 

@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * One token bucket, stated once and translated for both engines so that they always enforce the
- * same limit: {@code capacity} tokens, refilled greedily by {@code refillTokens} per
- * {@code refillPeriod}.
+ * same limit: {@code capacity} tokens, refilled greedily by {@code refillTokens} per {@code
+ * refillPeriod}.
  */
 record BucketSpec(long capacity, long refillTokens, Duration refillPeriod) {
 
@@ -23,7 +23,8 @@ record BucketSpec(long capacity, long refillTokens, Duration refillPeriod) {
   /** As a Bucket4j configuration with one greedily refilled bandwidth. */
   BucketConfiguration toBucket4j() {
     return BucketConfiguration.builder()
-        .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(refillTokens, refillPeriod).build())
+        .addLimit(
+            Bandwidth.builder().capacity(capacity).refillGreedy(refillTokens, refillPeriod).build())
         .build();
   }
 
@@ -34,6 +35,12 @@ record BucketSpec(long capacity, long refillTokens, Duration refillPeriod) {
 
   @Override
   public String toString() {
-    return "capacity " + capacity + ", refill " + refillTokens + "/" + refillPeriod.toSeconds() + "s";
+    return "capacity "
+        + capacity
+        + ", refill "
+        + refillTokens
+        + "/"
+        + refillPeriod.toSeconds()
+        + "s";
   }
 }

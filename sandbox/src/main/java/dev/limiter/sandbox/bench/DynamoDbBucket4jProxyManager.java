@@ -32,19 +32,21 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *
  * <p>Each bucket is one item of its own table: string partition key {@value #KEY} and the
  * serialized Bucket4j state as binary attribute {@value #STATE}. Every Bucket4j command is an
- * optimistic compare-and-swap: a strongly consistent GetItem reads the state, Bucket4j applies
- * the command on the client, and a PutItem conditioned on the state being unchanged
- * ({@code attribute_not_exists} for a new bucket, byte equality otherwise) writes it back. That is
- * two round trips per command (1 RCU + 1 WCU for small items); when another client wrote in
- * between, the condition fails and Bucket4j starts over with a fresh read.
+ * optimistic compare-and-swap: a strongly consistent GetItem reads the state, Bucket4j applies the
+ * command on the client, and a PutItem conditioned on the state being unchanged ({@code
+ * attribute_not_exists} for a new bucket, byte equality otherwise) writes it back. That is two
+ * round trips per command (1 RCU + 1 WCU for small items); when another client wrote in between,
+ * the condition fails and Bucket4j starts over with a fresh read.
  *
  * <p>Synchronous only: {@link #isAsyncModeSupported()} is false, as it was in that module.
  * Thread-safe.
  */
-public final class DynamoDbBucket4jProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
+public final class DynamoDbBucket4jProxyManager
+    extends AbstractCompareAndSwapBasedProxyManager<String> {
 
   /** Partition key attribute: the bucket's key. */
   public static final String KEY = "key";
+
   /** Binary attribute holding the serialized bucket state. */
   public static final String STATE = "state";
 
@@ -59,7 +61,8 @@ public final class DynamoDbBucket4jProxyManager extends AbstractCompareAndSwapBa
    * client-side settings (clock, retries, timeout) as a {@link ClientSideConfig}, for instance
    * {@link ClientSideConfig#getDefault()}.
    */
-  public DynamoDbBucket4jProxyManager(DynamoDbClient client, String tableName, ClientSideConfig config) {
+  public DynamoDbBucket4jProxyManager(
+      DynamoDbClient client, String tableName, ClientSideConfig config) {
     super(config);
     this.client = Objects.requireNonNull(client, "client");
     this.tableName = Objects.requireNonNull(tableName, "tableName");
@@ -67,13 +70,17 @@ public final class DynamoDbBucket4jProxyManager extends AbstractCompareAndSwapBa
 
   /** Creates an on-demand table keyed by string attribute {@value #KEY}. */
   public static void createTable(DynamoDbClient client, String tableName) {
-    client.createTable(CreateTableRequest.builder()
-        .tableName(tableName)
-        .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
-        .attributeDefinitions(AttributeDefinition.builder()
-            .attributeName(KEY).attributeType(ScalarAttributeType.S).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .build());
+    client.createTable(
+        CreateTableRequest.builder()
+            .tableName(tableName)
+            .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+            .attributeDefinitions(
+                AttributeDefinition.builder()
+                    .attributeName(KEY)
+                    .attributeType(ScalarAttributeType.S)
+                    .build())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .build());
   }
 
   @Override
@@ -82,26 +89,35 @@ public final class DynamoDbBucket4jProxyManager extends AbstractCompareAndSwapBa
     return new CompareAndSwapOperation() {
       @Override
       public Optional<byte[]> getStateData(Optional<Long> timeoutNanos) {
-        GetItemRequest.Builder get = GetItemRequest.builder()
-            .tableName(tableName)
-            .key(itemKey)
-            .consistentRead(true);
-        AttributeValue state = client.getItem(withTimeout(get, timeoutNanos).build()).item().get(STATE);
+        GetItemRequest.Builder get =
+            GetItemRequest.builder().tableName(tableName).key(itemKey).consistentRead(true);
+        AttributeValue state =
+            client.getItem(withTimeout(get, timeoutNanos).build()).item().get(STATE);
         return Optional.ofNullable(state).map(value -> value.b().asByteArray());
       }
 
       @Override
-      public boolean compareAndSwap(byte[] originalData, byte[] newData, RemoteBucketState newState,
-                                    Optional<Long> timeoutNanos) {
-        PutItemRequest.Builder put = PutItemRequest.builder()
-            .tableName(tableName)
-            .item(Map.of(KEY, itemKey.get(KEY), STATE, AttributeValue.fromB(SdkBytes.fromByteArray(newData))))
-            .expressionAttributeNames(STATE_NAME);
+      public boolean compareAndSwap(
+          byte[] originalData,
+          byte[] newData,
+          RemoteBucketState newState,
+          Optional<Long> timeoutNanos) {
+        PutItemRequest.Builder put =
+            PutItemRequest.builder()
+                .tableName(tableName)
+                .item(
+                    Map.of(
+                        KEY,
+                        itemKey.get(KEY),
+                        STATE,
+                        AttributeValue.fromB(SdkBytes.fromByteArray(newData))))
+                .expressionAttributeNames(STATE_NAME);
         if (originalData == null) {
           put.conditionExpression("attribute_not_exists(#state)");
         } else {
           put.conditionExpression("#state = :original")
-              .expressionAttributeValues(Map.of(":original", AttributeValue.fromB(SdkBytes.fromByteArray(originalData))));
+              .expressionAttributeValues(
+                  Map.of(":original", AttributeValue.fromB(SdkBytes.fromByteArray(originalData))));
         }
         try {
           client.putItem(withTimeout(put, timeoutNanos).build());
@@ -138,8 +154,10 @@ public final class DynamoDbBucket4jProxyManager extends AbstractCompareAndSwapBa
   }
 
   /** Bounds the call by Bucket4j's request timeout, when one is configured. */
-  private static <B extends AwsRequest.Builder> B withTimeout(B request, Optional<Long> timeoutNanos) {
-    timeoutNanos.ifPresent(nanos -> request.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofNanos(nanos))));
+  private static <B extends AwsRequest.Builder> B withTimeout(
+      B request, Optional<Long> timeoutNanos) {
+    timeoutNanos.ifPresent(
+        nanos -> request.overrideConfiguration(o -> o.apiCallTimeout(Duration.ofNanos(nanos))));
     return request;
   }
 }

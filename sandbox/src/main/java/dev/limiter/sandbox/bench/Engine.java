@@ -4,8 +4,8 @@ import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
 
 /**
- * A distributed rate limiter under test: one token per call, on its own DynamoDB client so that
- * the calls and capacity it consumes are counted apart from the other engine's.
+ * A distributed rate limiter under test: one token per call, on its own DynamoDB client so that the
+ * calls and capacity it consumes are counted apart from the other engine's.
  */
 interface Engine extends AutoCloseable {
 
@@ -22,7 +22,10 @@ interface Engine extends AutoCloseable {
   @Override
   void close();
 
-  /** Opens an engine on a new client and a new table named {@code tableName}, enforcing {@code spec}. */
+  /**
+   * Opens an engine on a new client and a new table named {@code tableName}, enforcing {@code
+   * spec}.
+   */
   @FunctionalInterface
   interface Factory {
     Engine open(DynamoDbLocal local, String tableName, BucketSpec spec, NetworkDelay network);

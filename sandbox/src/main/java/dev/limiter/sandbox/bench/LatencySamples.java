@@ -3,7 +3,9 @@ package dev.limiter.sandbox.bench;
 import java.util.Arrays;
 import java.util.List;
 
-/** Per-call latencies in nanoseconds, recorded by one thread; merged across threads for percentiles. */
+/**
+ * Per-call latencies in nanoseconds, recorded by one thread; merged across threads for percentiles.
+ */
 final class LatencySamples {
 
   private long[] values = new long[16_384];

@@ -29,7 +29,8 @@ final class LimiterEngine implements Engine {
   LimiterEngine(DynamoDbLocal local, String tableName, BucketSpec spec, NetworkDelay network) {
     client = local.client(recorder, network);
     this.tableName = tableName;
-    client.createTable(LimiterTableSchema.createTableRequest(tableName, BillingSettings.onDemand()));
+    client.createTable(
+        LimiterTableSchema.createTableRequest(tableName, BillingSettings.onDemand()));
     limiter = RateLimiter.builder().client(client).tableName(tableName).build();
     Limit limit = spec.toLimit();
     limits = List.of(limit);

@@ -16,8 +16,11 @@ final class LoadGenerator {
 
   private LoadGenerator() {}
 
-  /** Calls {@code engine} from {@code scenario.threads()} threads until {@code duration} has passed. */
-  static PhaseResult run(Engine engine, Scenario scenario, Duration duration) throws InterruptedException {
+  /**
+   * Calls {@code engine} from {@code scenario.threads()} threads until {@code duration} has passed.
+   */
+  static PhaseResult run(Engine engine, Scenario scenario, Duration duration)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(scenario.threads());
     try {
       // Threads start together so that thread start-up is not counted as elapsed time.
@@ -25,10 +28,12 @@ final class LoadGenerator {
       List<Future<WorkerResult>> workers = new ArrayList<>();
       AtomicLong deadline = new AtomicLong();
       for (int i = 0; i < scenario.threads(); i++) {
-        workers.add(pool.submit(() -> {
-          go.await();
-          return work(engine, scenario, deadline.get());
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return work(engine, scenario, deadline.get());
+                }));
       }
       long start = System.nanoTime();
       deadline.set(start + duration.toNanos());
@@ -70,7 +75,8 @@ final class LoadGenerator {
     }
   }
 
-  private static WorkerResult join(Future<WorkerResult> worker, Engine engine) throws InterruptedException {
+  private static WorkerResult join(Future<WorkerResult> worker, Engine engine)
+      throws InterruptedException {
     try {
       return worker.get();
     } catch (ExecutionException e) {

@@ -3,13 +3,23 @@ package dev.limiter.sandbox.bench;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 
 /** A measured phase of one engine in one scenario, with the DynamoDB work it cost. */
-record Measurement(String engine, Scenario scenario, PhaseResult phase, long calls, double writeUnits,
-                   double readUnits) {
+record Measurement(
+    String engine,
+    Scenario scenario,
+    PhaseResult phase,
+    long calls,
+    double writeUnits,
+    double readUnits) {
 
   /** Pairs {@code phase} with what {@code engine}'s recorder counted since its last reset. */
   static Measurement of(Engine engine, Scenario scenario, PhaseResult phase) {
     ConsumedCapacityRecorder recorder = engine.recorder();
-    return new Measurement(engine.name(), scenario, phase, recorder.totalCalls(), recorder.writeUnits(),
+    return new Measurement(
+        engine.name(),
+        scenario,
+        phase,
+        recorder.totalCalls(),
+        recorder.writeUnits(),
         recorder.readUnits());
   }
 

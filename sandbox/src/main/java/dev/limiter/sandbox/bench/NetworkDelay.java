@@ -6,10 +6,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * Adds a fixed delay to every HTTP attempt, standing in for the in-region round trip that
- * DynamoDB Local on loopback does not have. Without it the benchmark measures only the local
- * server's CPU, where a read is nearly free and a write is not; with it, round trips count as
- * they do against real DynamoDB.
+ * Adds a fixed delay to every HTTP attempt, standing in for the in-region round trip that DynamoDB
+ * Local on loopback does not have. Without it the benchmark measures only the local server's CPU,
+ * where a read is nearly free and a write is not; with it, round trips count as they do against
+ * real DynamoDB.
  */
 final class NetworkDelay implements ExecutionInterceptor {
 
@@ -20,7 +20,8 @@ final class NetworkDelay implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     if (delay.isZero()) {
       return;
     }

@@ -1,7 +1,8 @@
 package dev.limiter.sandbox.bench;
 
 /** What one timed phase of calls produced. */
-record PhaseResult(long admitted, long rejected, long elapsedNanos, LatencySamples.Percentiles latency) {
+record PhaseResult(
+    long admitted, long rejected, long elapsedNanos, LatencySamples.Percentiles latency) {
 
   /** Calls made, admitted or not. */
   long acquires() {

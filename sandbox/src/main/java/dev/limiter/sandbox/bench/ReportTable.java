@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table: the first column left-aligned, the others right-aligned, as numbers read best. */
+/**
+ * A plain-text table: the first column left-aligned, the others right-aligned, as numbers read
+ * best.
+ */
 final class ReportTable {
 
   private final List<String> headers;
@@ -17,7 +20,8 @@ final class ReportTable {
   /** Adds a row of as many cells as there are headers. */
   ReportTable row(Object... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException("expected " + headers.size() + " cells, got " + cells.length);
+      throw new IllegalArgumentException(
+          "expected " + headers.size() + " cells, got " + cells.length);
     }
     rows.add(Arrays.stream(cells).map(String::valueOf).toList());
     return this;

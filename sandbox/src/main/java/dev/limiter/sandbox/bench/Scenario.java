@@ -11,8 +11,13 @@ record Scenario(int threads, int keys, Duration roundTrip) {
 
   Scenario {
     if (threads < 1 || keys < 1 || roundTrip.isNegative()) {
-      throw new IllegalArgumentException("threads and keys must be at least 1 and the round trip not negative: "
-          + threads + ", " + keys + ", " + roundTrip);
+      throw new IllegalArgumentException(
+          "threads and keys must be at least 1 and the round trip not negative: "
+              + threads
+              + ", "
+              + keys
+              + ", "
+              + roundTrip);
     }
   }
 
@@ -28,7 +33,11 @@ record Scenario(int threads, int keys, Duration roundTrip) {
 
   /** Short label for report rows. */
   String label() {
-    return threads + " thr / " + keys + " key" + (keys == 1 ? "" : "s")
+    return threads
+        + " thr / "
+        + keys
+        + " key"
+        + (keys == 1 ? "" : "s")
         + (roundTrip.isZero() ? "" : " / +" + roundTrip.toMillis() + " ms RTT");
   }
 }

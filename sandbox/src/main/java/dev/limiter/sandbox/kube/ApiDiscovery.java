@@ -20,27 +20,39 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The API discovery documents a real API server publishes ({@code /api}, {@code /api/v1},
- * {@code /apis}, {@code /apis/GROUP}, {@code /apis/GROUP/VERSION}), which the fabric8 mock server
- * lacks and {@code kubectl} needs before it can name a resource. It lists the built-in resources
- * the sandbox uses and every registered CRD, and answers {@code /version}.
+ * The API discovery documents a real API server publishes ({@code /api}, {@code /api/v1}, {@code
+ * /apis}, {@code /apis/GROUP}, {@code /apis/GROUP/VERSION}), which the fabric8 mock server lacks
+ * and {@code kubectl} needs before it can name a resource. It lists the built-in resources the
+ * sandbox uses and every registered CRD, and answers {@code /version}.
  */
 final class ApiDiscovery {
 
-  private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+  private static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
-  private static final Map<String, List<APIResource>> BUILT_IN = Map.of(
-      "v1", List.of(
-          resource("namespaces", "Namespace", false, "ns"),
-          resource("configmaps", "ConfigMap", true, "cm"),
-          resource("events", "Event", true, "ev"),
-          resource("secrets", "Secret", true)),
-      "apiextensions.k8s.io/v1", List.of(resource("customresourcedefinitions", "CustomResourceDefinition", false, "crd", "crds")),
-      "coordination.k8s.io/v1", List.of(resource("leases", "Lease", true)));
+  private static final Map<String, List<APIResource>> BUILT_IN =
+      Map.of(
+          "v1",
+              List.of(
+                  resource("namespaces", "Namespace", false, "ns"),
+                  resource("configmaps", "ConfigMap", true, "cm"),
+                  resource("events", "Event", true, "ev"),
+                  resource("secrets", "Secret", true)),
+          "apiextensions.k8s.io/v1",
+              List.of(
+                  resource(
+                      "customresourcedefinitions",
+                      "CustomResourceDefinition",
+                      false,
+                      "crd",
+                      "crds")),
+          "coordination.k8s.io/v1", List.of(resource("leases", "Lease", true)));
 
   /** The Kubernetes version the sandbox claims: the one whose API the mock server models. */
-  private static final String VERSION = """
-      {"major":"1","minor":"32","gitVersion":"v1.32.0-limiter-sandbox","platform":"linux/amd64"}""";
+  private static final String VERSION =
+      """
+      {"major":"1","minor":"32","gitVersion":"v1.32.0-limiter-sandbox","platform":"linux/amd64"}\
+      """;
 
   private final List<CustomResourceDefinition> crds = new CopyOnWriteArrayList<>();
 
@@ -52,8 +64,12 @@ final class ApiDiscovery {
   /** The registered CRD serving {@code group}/{@code version} resources named {@code plural}. */
   Optional<CustomResourceDefinition> crd(String group, String version, String plural) {
     return crds.stream()
-        .filter(crd -> crd.getSpec().getGroup().equals(group) && crd.getSpec().getNames().getPlural().equals(plural))
-        .filter(crd -> crd.getSpec().getVersions().stream().anyMatch(v -> v.getName().equals(version)))
+        .filter(
+            crd ->
+                crd.getSpec().getGroup().equals(group)
+                    && crd.getSpec().getNames().getPlural().equals(plural))
+        .filter(
+            crd -> crd.getSpec().getVersions().stream().anyMatch(v -> v.getName().equals(version)))
         .findFirst();
   }
 
@@ -66,7 +82,9 @@ final class ApiDiscovery {
       return Optional.of(Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
     }
     if (path.equals("/apis")) {
-      return Optional.of(Serialization.asJson(new APIGroupListBuilder().withGroups(groups().values().stream().toList()).build()));
+      return Optional.of(
+          Serialization.asJson(
+              new APIGroupListBuilder().withGroups(groups().values().stream().toList()).build()));
     }
     if (path.equals("/api/v1")) {
       return resources("v1");
@@ -86,10 +104,12 @@ final class ApiDiscovery {
     if (resources == null) {
       return Optional.empty();
     }
-    return Optional.of(Serialization.asJson(new APIResourceListBuilder()
-        .withGroupVersion(groupVersion)
-        .withResources(resources)
-        .build()));
+    return Optional.of(
+        Serialization.asJson(
+            new APIResourceListBuilder()
+                .withGroupVersion(groupVersion)
+                .withResources(resources)
+                .build()));
   }
 
   private Map<String, APIGroup> groups() {
@@ -100,10 +120,17 @@ final class ApiDiscovery {
         continue; // the core group is discovered through /api
       }
       String group = groupVersion.substring(0, slash);
-      GroupVersionForDiscovery version = new GroupVersionForDiscovery(groupVersion, groupVersion.substring(slash + 1));
+      GroupVersionForDiscovery version =
+          new GroupVersionForDiscovery(groupVersion, groupVersion.substring(slash + 1));
       APIGroup existing = groups.get(group);
       if (existing == null) {
-        groups.put(group, new APIGroupBuilder().withName(group).withVersions(version).withPreferredVersion(version).build());
+        groups.put(
+            group,
+            new APIGroupBuilder()
+                .withName(group)
+                .withVersions(version)
+                .withPreferredVersion(version)
+                .build());
       } else {
         existing.getVersions().add(version);
       }
@@ -120,16 +147,29 @@ final class ApiDiscovery {
         if (!Boolean.TRUE.equals(version.getServed())) {
           continue;
         }
-        List<APIResource> resources = new ArrayList<>(all.getOrDefault(crd.getSpec().getGroup() + "/" + version.getName(), List.of()));
-        resources.add(new APIResourceBuilder(resource(names.getPlural(), names.getKind(), namespaced,
-            names.getShortNames() == null ? new String[0] : names.getShortNames().toArray(String[]::new)))
-            .withSingularName(names.getSingular())
-            .withCategories(names.getCategories())
-            .build());
+        List<APIResource> resources =
+            new ArrayList<>(
+                all.getOrDefault(crd.getSpec().getGroup() + "/" + version.getName(), List.of()));
+        resources.add(
+            new APIResourceBuilder(
+                    resource(
+                        names.getPlural(),
+                        names.getKind(),
+                        namespaced,
+                        names.getShortNames() == null
+                            ? new String[0]
+                            : names.getShortNames().toArray(String[]::new)))
+                .withSingularName(names.getSingular())
+                .withCategories(names.getCategories())
+                .build());
         if (version.getSubresources() != null && version.getSubresources().getStatus() != null) {
-          resources.add(new APIResourceBuilder()
-              .withName(names.getPlural() + "/status").withKind(names.getKind()).withNamespaced(namespaced)
-              .withVerbs(STATUS_VERBS).build());
+          resources.add(
+              new APIResourceBuilder()
+                  .withName(names.getPlural() + "/status")
+                  .withKind(names.getKind())
+                  .withNamespaced(namespaced)
+                  .withVerbs(STATUS_VERBS)
+                  .build());
         }
         all.put(crd.getSpec().getGroup() + "/" + version.getName(), resources);
       }
@@ -137,7 +177,8 @@ final class ApiDiscovery {
     return all;
   }
 
-  private static APIResource resource(String plural, String kind, boolean namespaced, String... shortNames) {
+  private static APIResource resource(
+      String plural, String kind, boolean namespaced, String... shortNames) {
     return new APIResourceBuilder()
         .withName(plural)
         .withSingularName(kind.toLowerCase(Locale.ROOT))

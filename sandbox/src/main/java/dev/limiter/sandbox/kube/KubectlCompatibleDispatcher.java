@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * In front of the mock server's CRUD dispatcher, adds what {@code kubectl} needs from an API server:
- * discovery documents, server-side printing of custom resources (Tables with the CRD's printer
- * columns), and a 404 for the OpenAPI documents so that kubectl skips client-side validation.
+ * In front of the mock server's CRUD dispatcher, adds what {@code kubectl} needs from an API
+ * server: discovery documents, server-side printing of custom resources (Tables with the CRD's
+ * printer columns), and a 404 for the OpenAPI documents so that kubectl skips client-side
+ * validation.
  */
 final class KubectlCompatibleDispatcher extends Dispatcher {
 
@@ -43,7 +44,9 @@ final class KubectlCompatibleDispatcher extends Dispatcher {
         return json(200, document.get());
       }
       if (path.startsWith("/openapi/")) {
-        return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+        return json(
+            404,
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
       }
     }
     MockResponse response = crud.dispatch(request);
@@ -60,7 +63,9 @@ final class KubectlCompatibleDispatcher extends Dispatcher {
     crud.shutdown();
   }
 
-  /** The printer of {@code /apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME]} when a CRD serves it. */
+  /**
+   * The printer of {@code /apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME]} when a CRD serves it.
+   */
   private Optional<PrinterTable> printerColumns(String path) {
     String[] segments = path.split("/");
     if (segments.length < 5 || !segments[1].equals("apis")) {
@@ -68,16 +73,22 @@ final class KubectlCompatibleDispatcher extends Dispatcher {
     }
     String group = segments[2];
     String version = segments[3];
-    String plural = segments.length >= 7 && segments[4].equals("namespaces") ? segments[6] : segments[4];
-    return discovery.crd(group, version, plural).map(crd -> new PrinterTable(columns(crd, version), clock));
+    String plural =
+        segments.length >= 7 && segments[4].equals("namespaces") ? segments[6] : segments[4];
+    return discovery
+        .crd(group, version, plural)
+        .map(crd -> new PrinterTable(columns(crd, version), clock));
   }
 
-  private static List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition> columns(
-      CustomResourceDefinition crd, String version) {
-    return crd.getSpec().getVersions().stream().filter(v -> v.getName().equals(version))
+  private static List<
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition>
+      columns(CustomResourceDefinition crd, String version) {
+    return crd.getSpec().getVersions().stream()
+        .filter(v -> v.getName().equals(version))
         .map(CustomResourceDefinitionVersion::getAdditionalPrinterColumns)
         .filter(columns -> columns != null)
-        .findFirst().orElse(List.of());
+        .findFirst()
+        .orElse(List.of());
   }
 
   private static MockResponse asTable(PrinterTable table, MockResponse response) {
@@ -90,6 +101,9 @@ final class KubectlCompatibleDispatcher extends Dispatcher {
   }
 
   private static MockResponse json(int code, String body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 }

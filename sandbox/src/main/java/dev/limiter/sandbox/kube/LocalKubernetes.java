@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 
 /**
  * An in-process Kubernetes API on loopback: the fabric8 mock server in CRUD mode (objects are
- * stored, watched, patched; the status subresource follows the registered CRDs), plus discovery
- * and server-side printing so that a real {@code kubectl} can be pointed at it. Plain HTTP, no
+ * stored, watched, patched; the status subresource follows the registered CRDs), plus discovery and
+ * server-side printing so that a real {@code kubectl} can be pointed at it. Plain HTTP, no
  * authentication, no admission: CEL rules and OpenAPI validation of the CRDs are not enforced here.
  */
 public final class LocalKubernetes implements KubernetesApi {
@@ -50,8 +50,11 @@ public final class LocalKubernetes implements KubernetesApi {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     ApiDiscovery discovery = new ApiDiscovery();
     KubectlCompatibleDispatcher dispatcher =
-        new KubectlCompatibleDispatcher(new KubernetesMixedDispatcher(expectations), discovery, Clock.systemUTC());
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, dispatcher, false);
+        new KubectlCompatibleDispatcher(
+            new KubernetesMixedDispatcher(expectations), discovery, Clock.systemUTC());
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), expectations, dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), port);
     return new LocalKubernetes(server, discovery);
   }
@@ -75,7 +78,8 @@ public final class LocalKubernetes implements KubernetesApi {
   @Override
   public CustomResourceDefinition registerCrd(InputStream yaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
-    CustomResourceDefinition created = client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    CustomResourceDefinition created =
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     discovery.register(created);
     return created;
   }
@@ -83,7 +87,8 @@ public final class LocalKubernetes implements KubernetesApi {
   /** Writes a kubeconfig (plain HTTP, no user) whose current context is this API. */
   @Override
   public Path writeKubeconfig(Path file) {
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -100,7 +105,8 @@ public final class LocalKubernetes implements KubernetesApi {
             user: limiter-sandbox
             namespace: default
         current-context: limiter-sandbox
-        """.formatted(url());
+        """
+            .formatted(url());
     try {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());

@@ -13,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Server-side printing of custom resources: turns an object or a list into the {@code meta.k8s.io/v1}
- * {@code Table} that {@code kubectl get} asks for, with a Name column followed by the CRD's
- * {@code additionalPrinterColumns} — what a real API server does and the mock server does not.
+ * Server-side printing of custom resources: turns an object or a list into the {@code
+ * meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for, with a Name column followed by
+ * the CRD's {@code additionalPrinterColumns} — what a real API server does and the mock server does
+ * not.
  */
 final class PrinterTable {
 
@@ -27,7 +28,10 @@ final class PrinterTable {
   private final Clock clock;
 
   PrinterTable(List<CustomResourceColumnDefinition> definitions, Clock clock) {
-    this.columns = definitions.stream().map(d -> new Column(d, SimpleJsonPath.compile(d.getJsonPath()))).toList();
+    this.columns =
+        definitions.stream()
+            .map(d -> new Column(d, SimpleJsonPath.compile(d.getJsonPath())))
+            .toList();
     this.clock = clock;
   }
 
@@ -36,13 +40,23 @@ final class PrinterTable {
     ObjectNode table = JSON.createObjectNode();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
-    table.putObject("metadata").put("resourceVersion", body.path("metadata").path("resourceVersion").asText(""));
+    table
+        .putObject("metadata")
+        .put("resourceVersion", body.path("metadata").path("resourceVersion").asText(""));
     ArrayNode definitions = table.putArray("columnDefinitions");
-    definitions.addObject().put("name", "Name").put("type", "string").put("format", "name").put("priority", 0)
+    definitions
+        .addObject()
+        .put("name", "Name")
+        .put("type", "string")
+        .put("format", "name")
+        .put("priority", 0)
         .put("description", "Name must be unique within a namespace.");
     for (Column column : columns) {
       CustomResourceColumnDefinition d = column.definition();
-      definitions.addObject().put("name", d.getName()).put("type", d.getType())
+      definitions
+          .addObject()
+          .put("name", d.getName())
+          .put("type", d.getType())
           .put("format", d.getFormat() == null ? "" : d.getFormat())
           .put("priority", d.getPriority() == null ? 0 : d.getPriority())
           .put("description", d.getDescription() == null ? "" : d.getDescription());
@@ -87,7 +101,9 @@ final class PrinterTable {
     }
   }
 
-  /** Kubernetes' {@code duration.HumanDuration}: two significant units while they help, one after. */
+  /**
+   * Kubernetes' {@code duration.HumanDuration}: two significant units while they help, one after.
+   */
   static String humanDuration(Duration d) {
     long seconds = Math.max(0, d.getSeconds());
     if (seconds < 120) {

@@ -53,7 +53,9 @@ public final class RealKubernetes implements KubernetesApi {
 
   @Override
   public String description() {
-    return "kube-apiserver " + server.adminClient().getKubernetesVersion().getGitVersion() + " + etcd, started in "
+    return "kube-apiserver "
+        + server.adminClient().getKubernetesVersion().getGitVersion()
+        + " + etcd, started in "
         + String.format("%.1f s", server.startupTime().toMillis() / 1000.0);
   }
 
@@ -70,20 +72,42 @@ public final class RealKubernetes implements KubernetesApi {
     try {
       client().apiextensions().v1().customResourceDefinitions().resource(crd).create();
     } catch (KubernetesClientException e) {
-      throw new IllegalStateException("kube-apiserver refused CRD " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "kube-apiserver refused CRD " + name + ": " + e.getMessage(), e);
     }
     try {
-      return client().apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(RealKubernetes::established, ESTABLISHED_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return client()
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(
+              RealKubernetes::established, ESTABLISHED_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (KubernetesClientTimeoutException e) {
-      throw new IllegalStateException("CRD " + name + " is not Established after " + ESTABLISHED_TIMEOUT.toSeconds()
-          + " s: " + Optional.ofNullable(client().apiextensions().v1().customResourceDefinitions().withName(name).get())
-              .map(CustomResourceDefinition::getStatus).map(Object::toString).orElse("it is gone"), e);
+      throw new IllegalStateException(
+          "CRD "
+              + name
+              + " is not Established after "
+              + ESTABLISHED_TIMEOUT.toSeconds()
+              + " s: "
+              + Optional.ofNullable(
+                      client()
+                          .apiextensions()
+                          .v1()
+                          .customResourceDefinitions()
+                          .withName(name)
+                          .get())
+                  .map(CustomResourceDefinition::getStatus)
+                  .map(Object::toString)
+                  .orElse("it is gone"),
+          e);
     }
   }
 
   private static boolean established(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
@@ -95,7 +119,8 @@ public final class RealKubernetes implements KubernetesApi {
   @Override
   public Path writeKubeconfig(Path file) {
     Config admin = client().getConfiguration();
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -115,8 +140,12 @@ public final class RealKubernetes implements KubernetesApi {
             user: limiter-sandbox-admin
             namespace: default
         current-context: limiter-sandbox
-        """.formatted(server.url(), base64(admin.getCaCertFile()), base64(admin.getClientCertFile()),
-        base64(admin.getClientKeyFile()));
+        """
+            .formatted(
+                server.url(),
+                base64(admin.getCaCertFile()),
+                base64(admin.getClientCertFile()),
+                base64(admin.getClientKeyFile()));
     try {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());

@@ -7,13 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The part of Kubernetes JSONPath that printer columns use: dotted fields ({@code .status.tableName})
- * and equality filters on list elements ({@code .status.conditions[?(@.type=="Ready")].status}).
- * Anything else is refused when the path is compiled, not guessed at.
+ * The part of Kubernetes JSONPath that printer columns use: dotted fields ({@code
+ * .status.tableName}) and equality filters on list elements ({@code
+ * .status.conditions[?(@.type=="Ready")].status}). Anything else is refused when the path is
+ * compiled, not guessed at.
  */
 final class SimpleJsonPath {
 
-  private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[\\?\\(@\\.([A-Za-z0-9_-]+)==\"([^\"]*)\"\\)\\]");
+  private static final Pattern STEP =
+      Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[\\?\\(@\\.([A-Za-z0-9_-]+)==\"([^\"]*)\"\\)\\]");
 
   private sealed interface Step permits Field, Filter {}
 
@@ -27,7 +29,9 @@ final class SimpleJsonPath {
     this.steps = steps;
   }
 
-  /** Compiles {@code path}; throws {@link IllegalArgumentException} for syntax outside the subset. */
+  /**
+   * Compiles {@code path}; throws {@link IllegalArgumentException} for syntax outside the subset.
+   */
   static SimpleJsonPath compile(String path) {
     List<Step> steps = new ArrayList<>();
     Matcher matcher = STEP.matcher(path);
@@ -36,7 +40,10 @@ final class SimpleJsonPath {
       if (!matcher.find(at) || matcher.start() != at) {
         throw new IllegalArgumentException("unsupported JSONPath '" + path + "' at offset " + at);
       }
-      steps.add(matcher.group(1) != null ? new Field(matcher.group(1)) : new Filter(matcher.group(2), matcher.group(3)));
+      steps.add(
+          matcher.group(1) != null
+              ? new Field(matcher.group(1))
+              : new Filter(matcher.group(2), matcher.group(3)));
       at = matcher.end();
     }
     return new SimpleJsonPath(steps);
@@ -51,11 +58,12 @@ final class SimpleJsonPath {
         if (step instanceof Field field && node.has(field.name())) {
           next.add(node.get(field.name()));
         } else if (step instanceof Filter filter && node.isArray()) {
-          node.forEach(element -> {
-            if (element.path(filter.field()).asText().equals(filter.value())) {
-              next.add(element);
-            }
-          });
+          node.forEach(
+              element -> {
+                if (element.path(filter.field()).asText().equals(filter.value())) {
+                  next.add(element);
+                }
+              });
         }
       }
       current = next;

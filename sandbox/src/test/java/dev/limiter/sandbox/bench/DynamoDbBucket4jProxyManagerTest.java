@@ -49,9 +49,10 @@ class DynamoDbBucket4jProxyManagerTest {
     DynamoDbClient clientA = local.client();
     DynamoDbClient clientB = local.client();
     String table = newTable(clientA);
-    List<Bucket> views = List.of(
-        manager(clientA, table).builder().build("user-1", TEN_PER_MINUTE),
-        manager(clientB, table).builder().build("user-1", TEN_PER_MINUTE));
+    List<Bucket> views =
+        List.of(
+            manager(clientA, table).builder().build("user-1", TEN_PER_MINUTE),
+            manager(clientB, table).builder().build("user-1", TEN_PER_MINUTE));
 
     int admitted = 0;
     for (int i = 0; i < 20; i++) {
@@ -89,11 +90,16 @@ class DynamoDbBucket4jProxyManagerTest {
     assertThat(first.getStateData(noTimeout)).isEmpty();
     // The manager stores the bytes as given; the decoded state is not used.
     assertThat(first.compareAndSwap(null, a, null, noTimeout)).isTrue();
-    assertThat(second.compareAndSwap(null, b, null, noTimeout)).as("create over an existing bucket").isFalse();
+    assertThat(second.compareAndSwap(null, b, null, noTimeout))
+        .as("create over an existing bucket")
+        .isFalse();
     assertThat(first.compareAndSwap(a, c, null, noTimeout)).isTrue();
-    assertThat(second.compareAndSwap(a, b, null, noTimeout)).as("swap from a stale original").isFalse();
+    assertThat(second.compareAndSwap(a, b, null, noTimeout))
+        .as("swap from a stale original")
+        .isFalse();
 
-    assertThat(second.getStateData(noTimeout)).hasValueSatisfying(state -> assertThat(state).containsExactly(c));
+    assertThat(second.getStateData(noTimeout))
+        .hasValueSatisfying(state -> assertThat(state).containsExactly(c));
   }
 
   @Test
@@ -103,7 +109,8 @@ class DynamoDbBucket4jProxyManagerTest {
     DynamoDbClient clientA = local.client(recorderA);
     DynamoDbClient clientB = local.client(recorderB);
     String table = newTable(clientA);
-    List<DynamoDbBucket4jProxyManager> managers = List.of(manager(clientA, table), manager(clientB, table));
+    List<DynamoDbBucket4jProxyManager> managers =
+        List.of(manager(clientA, table), manager(clientB, table));
     int threads = 8;
     int attemptsPerThread = 20;
 
@@ -113,14 +120,16 @@ class DynamoDbBucket4jProxyManagerTest {
     try {
       for (int t = 0; t < threads; t++) {
         Bucket bucket = managers.get(t % 2).builder().build("hot", FIFTY_PER_HOUR);
-        workers.add(pool.submit(() -> {
-          go.await();
-          int admitted = 0;
-          for (int i = 0; i < attemptsPerThread; i++) {
-            admitted += bucket.tryConsume(1) ? 1 : 0;
-          }
-          return admitted;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  int admitted = 0;
+                  for (int i = 0; i < attemptsPerThread; i++) {
+                    admitted += bucket.tryConsume(1) ? 1 : 0;
+                  }
+                  return admitted;
+                }));
       }
       go.countDown();
       int admitted = 0;

@@ -18,26 +18,46 @@ class PrinterTableTest {
 
   @Test
   void rendersOneRowPerItemWithNameFirstAndDatesAsAges() throws Exception {
-    PrinterTable table = new PrinterTable(List.of(
-        new CustomResourceColumnDefinitionBuilder().withName("Ready").withType("string")
-            .withJsonPath(".status.conditions[?(@.type==\"Ready\")].status").build(),
-        new CustomResourceColumnDefinitionBuilder().withName("Write").withType("integer").withJsonPath(".status.writeCapacityUnits").build(),
-        new CustomResourceColumnDefinitionBuilder().withName("Age").withType("date").withJsonPath(".metadata.creationTimestamp").build()),
-        Clock.fixed(Instant.parse("2026-11-24T12:05:00Z"), ZoneOffset.UTC));
-    JsonNode list = JSON.readTree("""
-        {"kind": "RateLimiterTableList", "metadata": {"resourceVersion": "7"}, "items": [
-          {"metadata": {"name": "a", "creationTimestamp": "2026-11-24T12:00:00Z"},
-           "status": {"writeCapacityUnits": 300, "conditions": [{"type": "Ready", "status": "True"}]}},
-          {"metadata": {"name": "b", "creationTimestamp": "2026-11-24T12:04:30Z"}}]}""");
+    PrinterTable table =
+        new PrinterTable(
+            List.of(
+                new CustomResourceColumnDefinitionBuilder()
+                    .withName("Ready")
+                    .withType("string")
+                    .withJsonPath(".status.conditions[?(@.type==\"Ready\")].status")
+                    .build(),
+                new CustomResourceColumnDefinitionBuilder()
+                    .withName("Write")
+                    .withType("integer")
+                    .withJsonPath(".status.writeCapacityUnits")
+                    .build(),
+                new CustomResourceColumnDefinitionBuilder()
+                    .withName("Age")
+                    .withType("date")
+                    .withJsonPath(".metadata.creationTimestamp")
+                    .build()),
+            Clock.fixed(Instant.parse("2026-11-24T12:05:00Z"), ZoneOffset.UTC));
+    JsonNode list =
+        JSON.readTree(
+            """
+            {"kind": "RateLimiterTableList", "metadata": {"resourceVersion": "7"}, "items": [
+              {"metadata": {"name": "a", "creationTimestamp": "2026-11-24T12:00:00Z"},
+               "status": {"writeCapacityUnits": 300, "conditions": [{"type": "Ready", "status": "True"}]}},
+              {"metadata": {"name": "b", "creationTimestamp": "2026-11-24T12:04:30Z"}}]}\
+            """);
 
     JsonNode rendered = JSON.readTree(table.render(list));
 
     assertThat(rendered.get("kind").asText()).isEqualTo("Table");
     assertThat(rendered.get("metadata").get("resourceVersion").asText()).isEqualTo("7");
-    assertThat(rendered.get("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "Ready", "Write", "Age");
-    assertThat(rendered.get("rows").get(0).get("cells").toString()).isEqualTo("[\"a\",\"True\",300,\"5m\"]");
-    assertThat(rendered.get("rows").get(1).get("cells").toString()).isEqualTo("[\"b\",null,null,\"30s\"]");
-    assertThat(rendered.get("rows").get(1).get("object").get("metadata").get("name").asText()).isEqualTo("b");
+    assertThat(rendered.get("columnDefinitions").findValuesAsText("name"))
+        .containsExactly("Name", "Ready", "Write", "Age");
+    assertThat(rendered.get("rows").get(0).get("cells").toString())
+        .isEqualTo("[\"a\",\"True\",300,\"5m\"]");
+    assertThat(rendered.get("rows").get(1).get("cells").toString())
+        .isEqualTo("[\"b\",null,null,\"30s\"]");
+    assertThat(rendered.get("rows").get(1).get("object").get("metadata").get("name").asText())
+        .isEqualTo("b");
   }
 
   @Test

@@ -38,7 +38,12 @@ public final class AlarmArea implements SyncedArea<List<MetricAlarm>> {
 
   @Override
   public Section plan(List<MetricAlarm> observed, AreaInputs in) {
-    return AlarmPlanner.plan(in.table().name(), in.desired().owner(), in.table().indexNames(),
-        in.desired().automation().alarms(), in.provisioned(), observed);
+    return AlarmPlanner.plan(
+        in.table().name(),
+        in.desired().owner(),
+        in.table().indexNames(),
+        in.desired().automation().alarms(),
+        in.provisioned(),
+        observed);
   }
 }

@@ -18,8 +18,15 @@ public sealed interface AutomationAction {
   record RegisterTarget(RegisterScalableTargetRequest request) implements AutomationAction {
     @Override
     public String describe() {
-      return "register " + request.scalableDimensionAsString() + " of " + request.resourceId() + " (" + request.minCapacity()
-          + ".." + request.maxCapacity() + ")";
+      return "register "
+          + request.scalableDimensionAsString()
+          + " of "
+          + request.resourceId()
+          + " ("
+          + request.minCapacity()
+          + ".."
+          + request.maxCapacity()
+          + ")";
     }
   }
 
@@ -27,8 +34,13 @@ public sealed interface AutomationAction {
   record PutPolicy(PutScalingPolicyRequest request) implements AutomationAction {
     @Override
     public String describe() {
-      return "put scaling policy " + request.policyName() + " on " + request.resourceId() + " (target "
-          + request.targetTrackingScalingPolicyConfiguration().targetValue().intValue() + "%)";
+      return "put scaling policy "
+          + request.policyName()
+          + " on "
+          + request.resourceId()
+          + " (target "
+          + request.targetTrackingScalingPolicyConfiguration().targetValue().intValue()
+          + "%)";
     }
   }
 
@@ -62,7 +74,8 @@ public sealed interface AutomationAction {
   }
 
   /** UpdateContributorInsights of the table ({@code index} null) or a GSI. */
-  record SetInsights(String table, String index, ContributorInsightsAction action, ContributorInsightsMode mode)
+  record SetInsights(
+      String table, String index, ContributorInsightsAction action, ContributorInsightsMode mode)
       implements AutomationAction {
     @Override
     public String describe() {

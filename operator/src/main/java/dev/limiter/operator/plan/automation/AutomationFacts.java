@@ -15,8 +15,13 @@ import java.util.List;
  * @param partitions the partition estimate
  * @param demands the entities the table's hierarchies declare
  */
-public record AutomationFacts(ObservedTable table, ObservedAutomation observed, EmergencyPlan emergency,
-                              ThrottleReading reading, PartitionStatus partitions, List<EntityDemand> demands) {
+public record AutomationFacts(
+    ObservedTable table,
+    ObservedAutomation observed,
+    EmergencyPlan emergency,
+    ThrottleReading reading,
+    PartitionStatus partitions,
+    List<EntityDemand> demands) {
 
   /** Copies the demands. */
   public AutomationFacts {

@@ -7,16 +7,18 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.ContributorInsightsMode;
 
 /**
- * The capacity automation a RateLimiterTable asks for, defaults applied. What the spec leaves out is
- * off: no autoscaling targets, no alarms, no emergency action; Contributor Insights, which a table
- * may have had before it was adopted, is left as the table has it unless the spec names a mode.
+ * The capacity automation a RateLimiterTable asks for, defaults applied. What the spec leaves out
+ * is off: no autoscaling targets, no alarms, no emergency action; Contributor Insights, which a
+ * table may have had before it was adopted, is left as the table has it unless the spec names a
+ * mode.
  *
  * @param autoscaling target-tracking bounds, empty for none
  * @param alarms the alarm settings, empty for none
  * @param insights the Contributor Insights mode, empty for disabled
  * @param emergency the emergency runbook, empty for none
  * @param diagnosisInterval how often metrics are read, and the window read
- * @param insightsLeftAsIs whether the spec sets no Contributor Insights, so the table's is left alone
+ * @param insightsLeftAsIs whether the spec sets no Contributor Insights, so the table's is left
+ *     alone
  */
 public record DesiredAutomation(
     Optional<ScalingGoal> autoscaling,
@@ -30,8 +32,14 @@ public record DesiredAutomation(
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
   /** Nothing automated; diagnosis at the default interval. */
-  public static final DesiredAutomation NONE = new DesiredAutomation(Optional.empty(), Optional.empty(), Optional.empty(),
-      Optional.empty(), DEFAULT_INTERVAL, true);
+  public static final DesiredAutomation NONE =
+      new DesiredAutomation(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          DEFAULT_INTERVAL,
+          true);
 
   /** Bounds and target of one scalable dimension. */
   public record Bounds(long min, long max, int targetPercent) {
@@ -69,7 +77,8 @@ public record DesiredAutomation(
    * @param throttleEventsThreshold throttle events per 5 minutes that fire a throttle alarm
    * @param capacityUtilizationPercent utilization that fires the high-capacity alarm
    */
-  public record AlarmGoal(List<String> actions, int throttleEventsThreshold, int capacityUtilizationPercent) {
+  public record AlarmGoal(
+      List<String> actions, int throttleEventsThreshold, int capacityUtilizationPercent) {
     /** Copies the actions. */
     public AlarmGoal {
       actions = List.copyOf(actions);
@@ -87,6 +96,12 @@ public record DesiredAutomation(
    * @param maxRead RaiseCapacity ceiling of read units, empty for ten times the spec's
    * @param maxWrite RaiseCapacity ceiling of write units, empty for ten times the spec's
    */
-  public record EmergencyGoal(OnThrottle onThrottle, long throttleEventsThreshold, Duration revertAfter,
-                              int headroomPercent, int raiseStepPercent, Optional<Long> maxRead, Optional<Long> maxWrite) {}
+  public record EmergencyGoal(
+      OnThrottle onThrottle,
+      long throttleEventsThreshold,
+      Duration revertAfter,
+      int headroomPercent,
+      int raiseStepPercent,
+      Optional<Long> maxRead,
+      Optional<Long> maxWrite) {}
 }

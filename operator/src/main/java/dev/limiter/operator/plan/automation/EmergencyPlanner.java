@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The runbook's emergency response, as a pure function of the spec, the table, the latest
- * diagnosis reading, the running episode and the billing-switch history.
+ * The runbook's emergency response, as a pure function of the spec, the table, the latest diagnosis
+ * reading, the running episode and the billing-switch history.
  *
  * <p>{@code SwitchToOnDemand}: a fresh reading at or above the threshold on a provisioned table
  * starts an episode, but only when the cooldown guard allows the switch now (otherwise it says
@@ -26,8 +26,8 @@ import java.util.Optional;
  * plus headroom, never below the spec's. {@code RaiseCapacity}: each fresh reading at or above the
  * threshold raises the throttled dimensions by one step, up to the ceiling; under autoscaling the
  * step raises the minimum bound instead of the units, which autoscaling owns. Either way the
- * capacity an episode returns to is then held as a floor under the spec until the spec changes,
- * so that the operator does not lower the table back to the capacity that throttled.
+ * capacity an episode returns to is then held as a floor under the spec until the spec changes, so
+ * that the operator does not lower the table back to the capacity that throttled.
  */
 public final class EmergencyPlanner {
 
@@ -49,12 +49,20 @@ public final class EmergencyPlanner {
    * @param generation the spec's generation
    * @param history the billing-mode switches made
    */
-  public static EmergencyPlan plan(DesiredCapacity desired, Optional<DesiredAutomation.ScalingGoal> scaling,
-                                   Optional<DesiredAutomation.EmergencyGoal> goal, ObservedTable table,
-                                   Optional<ThrottleReading> fresh, EmergencyStatus episode, CapacityFloor floor,
-                                   long generation, List<BillingSwitchGuard.Switch> history, Instant now) {
+  public static EmergencyPlan plan(
+      DesiredCapacity desired,
+      Optional<DesiredAutomation.ScalingGoal> scaling,
+      Optional<DesiredAutomation.EmergencyGoal> goal,
+      ObservedTable table,
+      Optional<ThrottleReading> fresh,
+      EmergencyStatus episode,
+      CapacityFloor floor,
+      long generation,
+      List<BillingSwitchGuard.Switch> history,
+      Instant now) {
     Plan plan = new Plan(desired, scaling, floor, generation);
-    if (episode != null && (episode.action() == null || episode.since() == null || episode.revertAt() == null)) {
+    if (episode != null
+        && (episode.action() == null || episode.since() == null || episode.revertAt() == null)) {
       plan.events.add("Emergency ended: its record in status is incomplete (" + episode + ")");
       episode = null;
     }
@@ -75,35 +83,75 @@ public final class EmergencyPlanner {
         : raiseCapacity(plan, runbook, table, fresh, episode, now);
   }
 
-  private static EmergencyPlan switchToOnDemand(Plan plan, DesiredAutomation.EmergencyGoal runbook, ObservedTable table,
-                                                Optional<ThrottleReading> fresh, EmergencyStatus episode,
-                                                List<BillingSwitchGuard.Switch> history, Instant now) {
+  private static EmergencyPlan switchToOnDemand(
+      Plan plan,
+      DesiredAutomation.EmergencyGoal runbook,
+      ObservedTable table,
+      Optional<ThrottleReading> fresh,
+      EmergencyStatus episode,
+      List<BillingSwitchGuard.Switch> history,
+      Instant now) {
     if (episode == null) {
       Optional<ThrottleReading> trigger = trigger(plan, runbook, table, fresh);
       if (trigger.isEmpty()) {
         return plan.result(null);
       }
-      Optional<Deferral> wait = BillingSwitchGuard.check(BillingMode.OnDemand, history,
-          Optional.ofNullable(table.capacity().lastSwitchToOnDemand()), plan.desired.switchCooldown(), now);
+      Optional<Deferral> wait =
+          BillingSwitchGuard.check(
+              BillingMode.OnDemand,
+              history,
+              Optional.ofNullable(table.capacity().lastSwitchToOnDemand()),
+              plan.desired.switchCooldown(),
+              now);
       if (wait.isPresent()) {
-        plan.note = Optional.of(reason(trigger.get(), runbook) + "; the emergency switch to on-demand waits for the billing-mode"
-            + " guard until " + wait.get().until());
-        plan.events.add("Emergency: table " + table.name() + " throttles (" + reason(trigger.get(), runbook) + ") but the switch"
-            + " to on-demand waits for the billing-mode guard until " + wait.get().until());
+        plan.note =
+            Optional.of(
+                reason(trigger.get(), runbook)
+                    + "; the emergency switch to on-demand waits for the billing-mode"
+                    + " guard until "
+                    + wait.get().until());
+        plan.events.add(
+            "Emergency: table "
+                + table.name()
+                + " throttles ("
+                + reason(trigger.get(), runbook)
+                + ") but the switch"
+                + " to on-demand waits for the billing-mode guard until "
+                + wait.get().until());
         return plan.result(null);
       }
       Instant revertAt = now.plus(runbook.revertAfter());
-      episode = new EmergencyStatus(OnThrottle.SwitchToOnDemand, now.toString(), reason(trigger.get(), runbook),
-          revertAt.toString(), null, null, trigger.get().peakConsumedReadPerSecond(), trigger.get().peakConsumedWritePerSecond());
-      plan.events.add("Emergency: switching table " + table.name() + " to on-demand: " + episode.reason()
-          + "; it returns to provisioned after " + revertAt);
+      episode =
+          new EmergencyStatus(
+              OnThrottle.SwitchToOnDemand,
+              now.toString(),
+              reason(trigger.get(), runbook),
+              revertAt.toString(),
+              null,
+              null,
+              trigger.get().peakConsumedReadPerSecond(),
+              trigger.get().peakConsumedWritePerSecond());
+      plan.events.add(
+          "Emergency: switching table "
+              + table.name()
+              + " to on-demand: "
+              + episode.reason()
+              + "; it returns to provisioned after "
+              + revertAt);
     }
     Instant revertAt = Instant.parse(episode.revertAt());
     if (now.isBefore(revertAt)) {
       plan.capacity = onDemand(plan.desired);
       plan.switchReason = "emergency";
-      plan.note = Optional.of("emergency: on-demand since " + episode.since() + " (" + episode.reason() + "); returns to"
-          + " provisioned at " + revertAt);
+      plan.note =
+          Optional.of(
+              "emergency: on-demand since "
+                  + episode.since()
+                  + " ("
+                  + episode.reason()
+                  + "); returns to"
+                  + " provisioned at "
+                  + revertAt);
       plan.wakeAt = Optional.of(revertAt);
       return plan.result(episode);
     }
@@ -114,16 +162,32 @@ public final class EmergencyPlanner {
       plan.end(table, episode, back, runbook);
       return plan.result(null);
     }
-    plan.note = Optional.of("emergency over: returning to provisioned at " + back.read() + " read / " + back.write()
-        + " write units (peak consumed " + episode.peakConsumedReadPerSecond() + " / " + episode.peakConsumedWritePerSecond()
-        + " per second + " + runbook.headroomPercent() + "% headroom)");
+    plan.note =
+        Optional.of(
+            "emergency over: returning to provisioned at "
+                + back.read()
+                + " read / "
+                + back.write()
+                + " write units (peak consumed "
+                + episode.peakConsumedReadPerSecond()
+                + " / "
+                + episode.peakConsumedWritePerSecond()
+                + " per second + "
+                + runbook.headroomPercent()
+                + "% headroom)");
     return plan.result(episode);
   }
 
-  private static EmergencyPlan raiseCapacity(Plan plan, DesiredAutomation.EmergencyGoal runbook, ObservedTable table,
-                                             Optional<ThrottleReading> fresh, EmergencyStatus episode, Instant now) {
+  private static EmergencyPlan raiseCapacity(
+      Plan plan,
+      DesiredAutomation.EmergencyGoal runbook,
+      ObservedTable table,
+      Optional<ThrottleReading> fresh,
+      EmergencyStatus episode,
+      Instant now) {
     Throughput current = table.capacity().table();
-    Optional<ThrottleReading> trigger = current == null ? Optional.empty() : trigger(plan, runbook, table, fresh);
+    Optional<ThrottleReading> trigger =
+        current == null ? Optional.empty() : trigger(plan, runbook, table, fresh);
     if (trigger.isPresent()) {
       ThrottleReading reading = trigger.get();
       Throughput spec = plan.desired.throughput();
@@ -131,27 +195,65 @@ public final class EmergencyPlanner {
       long ceilingWrite = runbook.maxWrite().orElse(spec.write() * DEFAULT_CEILING_FACTOR);
       Long lastRead = episode == null ? null : episode.raisedReadCapacityUnits();
       Long lastWrite = episode == null ? null : episode.raisedWriteCapacityUnits();
-      Long read = reading.readThrottleEvents() > 0
-          ? Long.valueOf(step(Math.max(current.read(), orZero(lastRead)), runbook.raiseStepPercent(), ceilingRead)) : lastRead;
-      Long write = reading.writeThrottleEvents() > 0
-          ? Long.valueOf(step(Math.max(current.write(), orZero(lastWrite)), runbook.raiseStepPercent(), ceilingWrite)) : lastWrite;
-      boolean raised = orZero(read) > Math.max(current.read(), orZero(lastRead))
-          || orZero(write) > Math.max(current.write(), orZero(lastWrite));
-      // Every throttling reading restarts the wait: the episode ends only after revertAfter without throttling.
+      Long read =
+          reading.readThrottleEvents() > 0
+              ? Long.valueOf(
+                  step(
+                      Math.max(current.read(), orZero(lastRead)),
+                      runbook.raiseStepPercent(),
+                      ceilingRead))
+              : lastRead;
+      Long write =
+          reading.writeThrottleEvents() > 0
+              ? Long.valueOf(
+                  step(
+                      Math.max(current.write(), orZero(lastWrite)),
+                      runbook.raiseStepPercent(),
+                      ceilingWrite))
+              : lastWrite;
+      boolean raised =
+          orZero(read) > Math.max(current.read(), orZero(lastRead))
+              || orZero(write) > Math.max(current.write(), orZero(lastWrite));
+      // Every throttling reading restarts the wait: the episode ends only after revertAfter without
+      // throttling.
       Instant revertAt = now.plus(runbook.revertAfter());
       if (raised || episode != null) {
-        episode = new EmergencyStatus(OnThrottle.RaiseCapacity, episode == null ? now.toString() : episode.since(),
-            reason(reading, runbook), revertAt.toString(), read, write,
-            episode == null ? reading.peakConsumedReadPerSecond() : episode.peakConsumedReadPerSecond(),
-            episode == null ? reading.peakConsumedWritePerSecond() : episode.peakConsumedWritePerSecond());
+        episode =
+            new EmergencyStatus(
+                OnThrottle.RaiseCapacity,
+                episode == null ? now.toString() : episode.since(),
+                reason(reading, runbook),
+                revertAt.toString(),
+                read,
+                write,
+                episode == null
+                    ? reading.peakConsumedReadPerSecond()
+                    : episode.peakConsumedReadPerSecond(),
+                episode == null
+                    ? reading.peakConsumedWritePerSecond()
+                    : episode.peakConsumedWritePerSecond());
       }
       if (raised) {
-        plan.events.add("Emergency: raising table " + table.name() + " to " + describe(read, write)
-            + (plan.scaling.isPresent() ? " as the autoscaling minimum" : "") + " (" + episode.reason() + "); back after "
-            + revertAt + " without throttling");
+        plan.events.add(
+            "Emergency: raising table "
+                + table.name()
+                + " to "
+                + describe(read, write)
+                + (plan.scaling.isPresent() ? " as the autoscaling minimum" : "")
+                + " ("
+                + episode.reason()
+                + "); back after "
+                + revertAt
+                + " without throttling");
       } else {
-        plan.note = Optional.of(reason(reading, runbook) + "; capacity is at the emergency ceiling (" + ceilingRead + " read / "
-            + ceilingWrite + " write units)");
+        plan.note =
+            Optional.of(
+                reason(reading, runbook)
+                    + "; capacity is at the emergency ceiling ("
+                    + ceilingRead
+                    + " read / "
+                    + ceilingWrite
+                    + " write units)");
       }
     }
     if (episode == null) {
@@ -163,17 +265,32 @@ public final class EmergencyPlanner {
       Long write = episode.raisedWriteCapacityUnits();
       if (plan.scaling.isPresent()) {
         DesiredAutomation.ScalingGoal goal = plan.scaling.get();
-        plan.scaling = Optional.of(new DesiredAutomation.ScalingGoal(
-            read == null ? goal.read() : goal.read().withFloor(read),
-            write == null ? goal.write() : goal.write().withFloor(write), goal.indexes()));
+        plan.scaling =
+            Optional.of(
+                new DesiredAutomation.ScalingGoal(
+                    read == null ? goal.read() : goal.read().withFloor(read),
+                    write == null ? goal.write() : goal.write().withFloor(write),
+                    goal.indexes()));
       } else {
         Throughput base = plan.capacity.throughput();
-        plan.capacity = withThroughput(plan.desired, new Throughput(Math.max(base.read(), orZero(read)),
-            Math.max(base.write(), orZero(write))));
+        plan.capacity =
+            withThroughput(
+                plan.desired,
+                new Throughput(
+                    Math.max(base.read(), orZero(read)), Math.max(base.write(), orZero(write))));
       }
       String since = episode.since();
-      plan.note = plan.note.or(() -> Optional.of("emergency: raised to " + describe(read, write) + " since " + since + "; back at "
-          + revertAt + " unless throttling continues"));
+      plan.note =
+          plan.note.or(
+              () ->
+                  Optional.of(
+                      "emergency: raised to "
+                          + describe(read, write)
+                          + " since "
+                          + since
+                          + "; back at "
+                          + revertAt
+                          + " unless throttling continues"));
       plan.wakeAt = Optional.of(revertAt);
       return plan.result(episode);
     }
@@ -185,12 +302,24 @@ public final class EmergencyPlanner {
     return plan.result(null);
   }
 
-  /** Capacity to return to: the episode's peak plus headroom, never below the spec, within autoscaling's bounds. */
-  private static Throughput returnTo(Plan plan, DesiredAutomation.EmergencyGoal runbook, EmergencyStatus episode) {
+  /**
+   * Capacity to return to: the episode's peak plus headroom, never below the spec, within
+   * autoscaling's bounds.
+   */
+  private static Throughput returnTo(
+      Plan plan, DesiredAutomation.EmergencyGoal runbook, EmergencyStatus episode) {
     Throughput spec = plan.desired.throughput();
-    long read = Math.max(spec.read(), withHeadroom(episode.peakConsumedReadPerSecond(), runbook.headroomPercent()));
-    long write = Math.max(spec.write(), withHeadroom(episode.peakConsumedWritePerSecond(), runbook.headroomPercent()));
-    return plan.scaling.map(s -> new Throughput(s.read().clamp(read), s.write().clamp(write))).orElse(new Throughput(read, write));
+    long read =
+        Math.max(
+            spec.read(),
+            withHeadroom(episode.peakConsumedReadPerSecond(), runbook.headroomPercent()));
+    long write =
+        Math.max(
+            spec.write(),
+            withHeadroom(episode.peakConsumedWritePerSecond(), runbook.headroomPercent()));
+    return plan.scaling
+        .map(s -> new Throughput(s.read().clamp(read), s.write().clamp(write)))
+        .orElse(new Throughput(read, write));
   }
 
   private static long withHeadroom(Long peak, int headroomPercent) {
@@ -206,24 +335,33 @@ public final class EmergencyPlanner {
    * provisioned table, and a case more capacity helps (the table's or an index's capacity; a hot
    * key is not helped, and the note says so).
    */
-  private static Optional<ThrottleReading> trigger(Plan plan, DesiredAutomation.EmergencyGoal runbook, ObservedTable table,
-                                                   Optional<ThrottleReading> fresh) {
-    Optional<ThrottleReading> over = fresh.filter(r -> events(r) >= runbook.throttleEventsThreshold())
-        .filter(r -> table.capacity().mode() == BillingMode.Provisioned);
+  private static Optional<ThrottleReading> trigger(
+      Plan plan,
+      DesiredAutomation.EmergencyGoal runbook,
+      ObservedTable table,
+      Optional<ThrottleReading> fresh) {
+    Optional<ThrottleReading> over =
+        fresh
+            .filter(r -> events(r) >= runbook.throttleEventsThreshold())
+            .filter(r -> table.capacity().mode() == BillingMode.Provisioned);
     if (over.isEmpty()) {
       return over;
     }
     ThrottleDiagnosis.Case found = ThrottleDiagnosis.diagnose(over.get(), table.capacity().table());
     if (found == ThrottleDiagnosis.Case.HotPartition) {
-      plan.note = Optional.of(reason(over.get(), runbook) + ", but on a hot key: more capacity does not help, so the emergency"
-          + " runbook does not act");
+      plan.note =
+          Optional.of(
+              reason(over.get(), runbook)
+                  + ", but on a hot key: more capacity does not help, so the emergency"
+                  + " runbook does not act");
       return Optional.empty();
     }
     return over;
   }
 
   private static String describe(Long read, Long write) {
-    return (read == null ? "" : read + " read units") + (read != null && write != null ? " / " : "")
+    return (read == null ? "" : read + " read units")
+        + (read != null && write != null ? " / " : "")
         + (write == null ? "" : write + " write units");
   }
 
@@ -232,18 +370,33 @@ public final class EmergencyPlanner {
   }
 
   private static String reason(ThrottleReading reading, DesiredAutomation.EmergencyGoal runbook) {
-    return events(reading) + " throttle events in the " + reading.window() + " to " + reading.at() + " (threshold "
-        + runbook.throttleEventsThreshold() + ")";
+    return events(reading)
+        + " throttle events in the "
+        + reading.window()
+        + " to "
+        + reading.at()
+        + " (threshold "
+        + runbook.throttleEventsThreshold()
+        + ")";
   }
 
-  private static EmergencyStatus withPeaks(EmergencyStatus episode, Optional<ThrottleReading> fresh) {
+  private static EmergencyStatus withPeaks(
+      EmergencyStatus episode, Optional<ThrottleReading> fresh) {
     if (fresh.isEmpty()) {
       return episode;
     }
-    return new EmergencyStatus(episode.action(), episode.since(), episode.reason(), episode.revertAt(),
-        episode.raisedReadCapacityUnits(), episode.raisedWriteCapacityUnits(),
-        Math.max(orZero(episode.peakConsumedReadPerSecond()), fresh.get().peakConsumedReadPerSecond()),
-        Math.max(orZero(episode.peakConsumedWritePerSecond()), fresh.get().peakConsumedWritePerSecond()));
+    return new EmergencyStatus(
+        episode.action(),
+        episode.since(),
+        episode.reason(),
+        episode.revertAt(),
+        episode.raisedReadCapacityUnits(),
+        episode.raisedWriteCapacityUnits(),
+        Math.max(
+            orZero(episode.peakConsumedReadPerSecond()), fresh.get().peakConsumedReadPerSecond()),
+        Math.max(
+            orZero(episode.peakConsumedWritePerSecond()),
+            fresh.get().peakConsumedWritePerSecond()));
   }
 
   private static long orZero(Long value) {
@@ -255,13 +408,27 @@ public final class EmergencyPlanner {
   }
 
   private static DesiredCapacity onDemand(DesiredCapacity spec) {
-    return new DesiredCapacity(BillingMode.OnDemand, null, null, spec.maxReadRequestUnits(), spec.maxWriteRequestUnits(),
-        spec.switchCooldown(), false, false);
+    return new DesiredCapacity(
+        BillingMode.OnDemand,
+        null,
+        null,
+        spec.maxReadRequestUnits(),
+        spec.maxWriteRequestUnits(),
+        spec.switchCooldown(),
+        false,
+        false);
   }
 
   private static DesiredCapacity withThroughput(DesiredCapacity spec, Throughput throughput) {
-    return new DesiredCapacity(BillingMode.Provisioned, throughput, spec.maxIncreasePercent(), spec.maxReadRequestUnits(),
-        spec.maxWriteRequestUnits(), spec.switchCooldown(), spec.autoscalingOwnsThroughput(), spec.autoscalingOwnsIndexes());
+    return new DesiredCapacity(
+        BillingMode.Provisioned,
+        throughput,
+        spec.maxIncreasePercent(),
+        spec.maxReadRequestUnits(),
+        spec.maxWriteRequestUnits(),
+        spec.switchCooldown(),
+        spec.autoscalingOwnsThroughput(),
+        spec.autoscalingOwnsIndexes());
   }
 
   /** The plan being built. */
@@ -276,32 +443,79 @@ public final class EmergencyPlanner {
     Optional<String> note = Optional.empty();
     Optional<Instant> wakeAt = Optional.empty();
 
-    Plan(DesiredCapacity desired, Optional<DesiredAutomation.ScalingGoal> scaling, CapacityFloor floor, long generation) {
+    Plan(
+        DesiredCapacity desired,
+        Optional<DesiredAutomation.ScalingGoal> scaling,
+        CapacityFloor floor,
+        long generation) {
       this.desired = desired;
       this.scaling = scaling;
       this.generation = generation;
-      boolean holds = floor != null && floor.generation() != null && floor.generation() == generation
-          && floor.readCapacityUnits() != null && floor.writeCapacityUnits() != null
-          && desired.mode() == BillingMode.Provisioned && scaling.isEmpty();
+      boolean holds =
+          floor != null
+              && floor.generation() != null
+              && floor.generation() == generation
+              && floor.readCapacityUnits() != null
+              && floor.writeCapacityUnits() != null
+              && desired.mode() == BillingMode.Provisioned
+              && scaling.isEmpty();
       this.floor = holds ? floor : null;
-      this.capacity = holds
-          ? withThroughput(desired, max(desired.throughput(), new Throughput(floor.readCapacityUnits(), floor.writeCapacityUnits())))
-          : desired;
+      this.capacity =
+          holds
+              ? withThroughput(
+                  desired,
+                  max(
+                      desired.throughput(),
+                      new Throughput(floor.readCapacityUnits(), floor.writeCapacityUnits())))
+              : desired;
     }
 
     /** Ends {@code episode} at {@code back}, held as a floor unless autoscaling owns the units. */
-    void end(ObservedTable table, EmergencyStatus episode, Throughput back, DesiredAutomation.EmergencyGoal runbook) {
-      String how = "peak consumed " + episode.peakConsumedReadPerSecond() + " read / " + episode.peakConsumedWritePerSecond()
-          + " write units per second + " + runbook.headroomPercent() + "% headroom";
-      floor = scaling.isPresent() ? null : new CapacityFloor(back.read(), back.write(), generation,
-          "returned from emergency " + episode.action() + " at " + back.read() + " read / " + back.write() + " write units ("
-              + how + "); held over the spec's capacity until the spec changes");
-      events.add("Emergency over: table " + table.name() + " returns to provisioned at " + back.read() + " read / " + back.write()
-          + " write units (" + how + (scaling.isPresent() ? "; autoscaling takes over" : "; held until the spec changes") + ")");
+    void end(
+        ObservedTable table,
+        EmergencyStatus episode,
+        Throughput back,
+        DesiredAutomation.EmergencyGoal runbook) {
+      String how =
+          "peak consumed "
+              + episode.peakConsumedReadPerSecond()
+              + " read / "
+              + episode.peakConsumedWritePerSecond()
+              + " write units per second + "
+              + runbook.headroomPercent()
+              + "% headroom";
+      floor =
+          scaling.isPresent()
+              ? null
+              : new CapacityFloor(
+                  back.read(),
+                  back.write(),
+                  generation,
+                  "returned from emergency "
+                      + episode.action()
+                      + " at "
+                      + back.read()
+                      + " read / "
+                      + back.write()
+                      + " write units ("
+                      + how
+                      + "); held over the spec's capacity until the spec changes");
+      events.add(
+          "Emergency over: table "
+              + table.name()
+              + " returns to provisioned at "
+              + back.read()
+              + " read / "
+              + back.write()
+              + " write units ("
+              + how
+              + (scaling.isPresent() ? "; autoscaling takes over" : "; held until the spec changes")
+              + ")");
     }
 
     EmergencyPlan result(EmergencyStatus episode) {
-      return new EmergencyPlan(capacity, scaling, switchReason, episode, floor, events, note, wakeAt);
+      return new EmergencyPlan(
+          capacity, scaling, switchReason, episode, floor, events, note, wakeAt);
     }
   }
 }

@@ -32,11 +32,14 @@ public final class EntityDemands {
   }
 
   private static void walk(String hierarchy, DeclaredEntity entity, List<EntityDemand> demands) {
-    long writes = entity.shardsFor() != null && entity.shardsFor().writesPerSecond() != null
-        ? entity.shardsFor().writesPerSecond()
-        : ownLimitsRate(entity);
-    int shards = entity.shards() != null ? entity.shards()
-        : entity.shardsFor() != null ? DesiredHierarchy.shardsFor(entity.shardsFor()) : 1;
+    long writes =
+        entity.shardsFor() != null && entity.shardsFor().writesPerSecond() != null
+            ? entity.shardsFor().writesPerSecond()
+            : ownLimitsRate(entity);
+    int shards =
+        entity.shards() != null
+            ? entity.shards()
+            : entity.shardsFor() != null ? DesiredHierarchy.shardsFor(entity.shardsFor()) : 1;
     if (writes > 0) {
       demands.add(new EntityDemand(hierarchy, entity.id(), writes, shards));
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsightsResponse;
 
 /** Contributor Insights on the table (key {@code ""}) and each GSI (key: its name). */
-public final class InsightsArea implements SyncedArea<Map<String, DescribeContributorInsightsResponse>> {
+public final class InsightsArea
+    implements SyncedArea<Map<String, DescribeContributorInsightsResponse>> {
 
   /** The area. */
   public static final InsightsArea AREA = new InsightsArea();
@@ -30,22 +31,34 @@ public final class InsightsArea implements SyncedArea<Map<String, DescribeContri
   }
 
   @Override
-  public Map<String, DescribeContributorInsightsResponse> observe(AutomationReads reads, ObservedTable table) {
+  public Map<String, DescribeContributorInsightsResponse> observe(
+      AutomationReads reads, ObservedTable table) {
     Map<String, DescribeContributorInsightsResponse> insights = new LinkedHashMap<>();
     insights.put("", reads.contributorInsights(table.name(), null));
-    table.indexNames().forEach(index -> insights.put(index, reads.contributorInsights(table.name(), index)));
+    table
+        .indexNames()
+        .forEach(index -> insights.put(index, reads.contributorInsights(table.name(), index)));
     return insights;
   }
 
   @Override
   public Section plan(Map<String, DescribeContributorInsightsResponse> observed, AreaInputs in) {
-    return InsightsPlanner.plan(in.table().name(), in.table().indexNames(), in.desired().automation().insights(), observed,
+    return InsightsPlanner.plan(
+        in.table().name(),
+        in.table().indexNames(),
+        in.desired().automation().insights(),
+        observed,
         in.now());
   }
 
-  /** A spec without Contributor Insights leaves them as they are, whether or not they could be read. */
+  /**
+   * A spec without Contributor Insights leaves them as they are, whether or not they could be read.
+   */
   @Override
-  public Section planReading(Reading<Map<String, DescribeContributorInsightsResponse>> reading, AreaInputs in) {
-    return in.desired().automation().insightsLeftAsIs() ? InsightsPlanner.leftAsIs() : SyncedArea.super.planReading(reading, in);
+  public Section planReading(
+      Reading<Map<String, DescribeContributorInsightsResponse>> reading, AreaInputs in) {
+    return in.desired().automation().insightsLeftAsIs()
+        ? InsightsPlanner.leftAsIs()
+        : SyncedArea.super.planReading(reading, in);
   }
 }

@@ -25,9 +25,12 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContributorInsight
  */
 public final class InsightsPlanner {
 
-
-  /** How long after DynamoDB reported a target FAILED it is enabled again (the cause, e.g. a quota, rarely clears sooner). */
+  /**
+   * How long after DynamoDB reported a target FAILED it is enabled again (the cause, e.g. a quota,
+   * rarely clears sooner).
+   */
   public static final Duration FAILED_RETRY = Duration.ofMinutes(30);
+
   /** Reason while a target's enabling failed and waits for its retry. */
   public static final String FAILED = "ContributorInsightsFailed";
 
@@ -35,8 +38,12 @@ public final class InsightsPlanner {
 
   /** The plan when the spec sets no Contributor Insights: no call, whatever the table has. */
   public static Section leftAsIs() {
-    return new Section(List.of(), ConditionStatus.isTrue(CONTRIBUTOR_INSIGHTS_SYNCED, "NotConfigured",
-        "spec.contributorInsights is unset: Contributor Insights is left as the table has it"));
+    return new Section(
+        List.of(),
+        ConditionStatus.isTrue(
+            CONTRIBUTOR_INSIGHTS_SYNCED,
+            "NotConfigured",
+            "spec.contributorInsights is unset: Contributor Insights is left as the table has it"));
   }
 
   /**
@@ -45,11 +52,16 @@ public final class InsightsPlanner {
    * @param table the table
    * @param indexes its GSIs
    * @param mode the wanted mode, empty for disabled
-   * @param observed DescribeContributorInsights of the table (key {@code ""}) and of each GSI (key: its name)
+   * @param observed DescribeContributorInsights of the table (key {@code ""}) and of each GSI (key:
+   *     its name)
    * @param now the current time, for the retry of a failed target
    */
-  public static Section plan(String table, List<String> indexes, Optional<ContributorInsightsMode> mode,
-                             Map<String, DescribeContributorInsightsResponse> observed, Instant now) {
+  public static Section plan(
+      String table,
+      List<String> indexes,
+      Optional<ContributorInsightsMode> mode,
+      Map<String, DescribeContributorInsightsResponse> observed,
+      Instant now) {
     List<AutomationAction> actions = new ArrayList<>();
     List<String> waiting = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -59,13 +71,20 @@ public final class InsightsPlanner {
     for (String target : targets) {
       String index = target.isEmpty() ? null : target;
       DescribeContributorInsightsResponse current = observed.get(target);
-      ContributorInsightsStatus status = current == null ? ContributorInsightsStatus.DISABLED : current.contributorInsightsStatus();
-      if (status == ContributorInsightsStatus.ENABLING || status == ContributorInsightsStatus.DISABLING) {
+      ContributorInsightsStatus status =
+          current == null
+              ? ContributorInsightsStatus.DISABLED
+              : current.contributorInsightsStatus();
+      if (status == ContributorInsightsStatus.ENABLING
+          || status == ContributorInsightsStatus.DISABLING) {
         waiting.add((index == null ? "the table" : "index " + index) + " is " + status);
         continue;
       }
       if (status == ContributorInsightsStatus.FAILED && mode.isPresent()) {
-        Instant retryAt = current.lastUpdateDateTime() == null ? now : current.lastUpdateDateTime().plus(FAILED_RETRY);
+        Instant retryAt =
+            current.lastUpdateDateTime() == null
+                ? now
+                : current.lastUpdateDateTime().plus(FAILED_RETRY);
         if (now.isBefore(retryAt)) {
           failed.add(failure(index, current) + "; enabling again at " + retryAt);
           continue;
@@ -75,30 +94,50 @@ public final class InsightsPlanner {
       // A target enabled before modes existed reports none: it records accessed and throttled keys.
       ContributorInsightsMode currentMode = null;
       if (enabled) {
-        currentMode = current.contributorInsightsMode() != null ? current.contributorInsightsMode()
-            : ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS;
+        currentMode =
+            current.contributorInsightsMode() != null
+                ? current.contributorInsightsMode()
+                : ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS;
       }
       if (mode.isPresent() && currentMode != mode.get()) {
-        actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.ENABLE, mode.get()));
+        actions.add(
+            new AutomationAction.SetInsights(
+                table, index, ContributorInsightsAction.ENABLE, mode.get()));
       } else if (mode.isEmpty() && (enabled || status == ContributorInsightsStatus.FAILED)) {
-        actions.add(new AutomationAction.SetInsights(table, index, ContributorInsightsAction.DISABLE, null));
+        actions.add(
+            new AutomationAction.SetInsights(
+                table, index, ContributorInsightsAction.DISABLE, null));
       }
     }
     ConditionStatus condition;
     if (actions.isEmpty() && !failed.isEmpty()) {
       List<String> work = new ArrayList<>(failed);
       work.addAll(waiting);
-      condition = ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, FAILED, String.join("; ", work));
+      condition =
+          ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, FAILED, String.join("; ", work));
     } else if (!actions.isEmpty() || !waiting.isEmpty()) {
-      List<String> work = new ArrayList<>(actions.stream().map(AutomationAction::describe).toList());
+      List<String> work =
+          new ArrayList<>(actions.stream().map(AutomationAction::describe).toList());
       work.addAll(waiting);
       work.addAll(failed);
-      condition = ConditionStatus.isFalse(CONTRIBUTOR_INSIGHTS_SYNCED, actions.isEmpty() ? Section.WAITING : "Updating",
-          String.join("; ", work));
+      condition =
+          ConditionStatus.isFalse(
+              CONTRIBUTOR_INSIGHTS_SYNCED,
+              actions.isEmpty() ? Section.WAITING : "Updating",
+              String.join("; ", work));
     } else {
-      condition = ConditionStatus.isTrue(CONTRIBUTOR_INSIGHTS_SYNCED, mode.isPresent() ? "InSync" : "Disabled",
-          mode.map(m -> "Contributor Insights records " + m + " on the table and " + indexes.size() + " indexes")
-              .orElse("Contributor Insights is disabled on the table and its indexes"));
+      condition =
+          ConditionStatus.isTrue(
+              CONTRIBUTOR_INSIGHTS_SYNCED,
+              mode.isPresent() ? "InSync" : "Disabled",
+              mode.map(
+                      m ->
+                          "Contributor Insights records "
+                              + m
+                              + " on the table and "
+                              + indexes.size()
+                              + " indexes")
+                  .orElse("Contributor Insights is disabled on the table and its indexes"));
     }
     return new Section(actions, condition);
   }
@@ -110,7 +149,12 @@ public final class InsightsPlanner {
       what += " at " + current.lastUpdateDateTime();
     }
     if (current.failureException() != null) {
-      what += " (" + current.failureException().exceptionName() + ": " + current.failureException().exceptionDescription() + ")";
+      what +=
+          " ("
+              + current.failureException().exceptionName()
+              + ": "
+              + current.failureException().exceptionDescription()
+              + ")";
     }
     return what;
   }

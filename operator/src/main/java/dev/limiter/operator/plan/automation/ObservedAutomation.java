@@ -12,14 +12,17 @@ import java.util.Optional;
  * @param areas what observing each {@link SyncedArea} gave, in the order they were observed
  * @param metrics the diagnosis reading made in this pass, empty when none was due
  */
-public record ObservedAutomation(Map<SyncedArea<?>, Reading<?>> areas, Optional<Reading<ThrottleReading>> metrics) {
+public record ObservedAutomation(
+    Map<SyncedArea<?>, Reading<?>> areas, Optional<Reading<ThrottleReading>> metrics) {
 
   /** Copies the readings, keeping their order. */
   public ObservedAutomation {
     areas = Collections.unmodifiableMap(new LinkedHashMap<>(areas));
   }
 
-  /** What observing {@code area} gave; an area this snapshot did not observe is a programming error. */
+  /**
+   * What observing {@code area} gave; an area this snapshot did not observe is a programming error.
+   */
   @SuppressWarnings("unchecked") // the observer keys each reading by the area that made it
   public <O> Reading<O> reading(SyncedArea<O> area) {
     Reading<?> reading = areas.get(area);

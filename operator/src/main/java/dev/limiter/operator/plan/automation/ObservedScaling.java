@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolic
  * @param targets registered targets by key
  * @param policies policies by the key of their target
  */
-public record ObservedScaling(Map<ScalingKey, ScalableTarget> targets, Map<ScalingKey, List<ScalingPolicy>> policies) {
+public record ObservedScaling(
+    Map<ScalingKey, ScalableTarget> targets, Map<ScalingKey, List<ScalingPolicy>> policies) {
 
   /** Nothing registered. */
   public static final ObservedScaling NONE = new ObservedScaling(Map.of(), Map.of());

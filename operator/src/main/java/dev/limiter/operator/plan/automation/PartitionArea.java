@@ -21,8 +21,10 @@ public final class PartitionArea implements ReportedArea {
   /** A provisioned table's autoscaling ceiling counts as the write capacity it can reach. */
   @Override
   public ConditionStatus condition(AutomationFacts facts) {
-    Optional<Long> scalable = facts.table().capacity().mode() == BillingMode.Provisioned
-        ? facts.emergency().scaling().map(goal -> goal.write().max()) : Optional.empty();
+    Optional<Long> scalable =
+        facts.table().capacity().mode() == BillingMode.Provisioned
+            ? facts.emergency().scaling().map(goal -> goal.write().max())
+            : Optional.empty();
     return PartitionInsight.risk(facts.partitions(), facts.demands(), scalable);
   }
 }

@@ -22,7 +22,10 @@ public final class ScalingArea implements SyncedArea<ObservedScaling> {
     return ConditionTypes.AUTOSCALING_SYNCED;
   }
 
-  /** Autoscaling belongs to a provisioned table: it is removed only once a switch to on-demand was accepted. */
+  /**
+   * Autoscaling belongs to a provisioned table: it is removed only once a switch to on-demand was
+   * accepted.
+   */
   @Override
   public Phase phase() {
     return Phase.WHILE_PROVISIONED;
@@ -37,22 +40,37 @@ public final class ScalingArea implements SyncedArea<ObservedScaling> {
   public ObservedScaling observe(AutomationReads reads, ObservedTable table) {
     List<String> resources = new ArrayList<>();
     resources.add(ScalingKey.tableResource(table.name()));
-    table.indexNames().forEach(index -> resources.add(ScalingKey.indexResource(table.name(), index)));
+    table
+        .indexNames()
+        .forEach(index -> resources.add(ScalingKey.indexResource(table.name(), index)));
     Map<ScalingKey, ScalableTarget> targets = new LinkedHashMap<>();
     for (ScalableTarget target : reads.scalableTargets(resources)) {
       targets.put(new ScalingKey(target.resourceId(), target.scalableDimension()), target);
     }
     Map<ScalingKey, List<ScalingPolicy>> policies = new LinkedHashMap<>();
-    targets.keySet().stream().map(ScalingKey::resourceId).distinct().forEach(resource -> {
-      for (ScalingPolicy policy : reads.scalingPolicies(resource)) {
-        policies.computeIfAbsent(new ScalingKey(policy.resourceId(), policy.scalableDimension()), k -> new ArrayList<>()).add(policy);
-      }
-    });
+    targets.keySet().stream()
+        .map(ScalingKey::resourceId)
+        .distinct()
+        .forEach(
+            resource -> {
+              for (ScalingPolicy policy : reads.scalingPolicies(resource)) {
+                policies
+                    .computeIfAbsent(
+                        new ScalingKey(policy.resourceId(), policy.scalableDimension()),
+                        k -> new ArrayList<>())
+                    .add(policy);
+              }
+            });
     return new ObservedScaling(targets, policies);
   }
 
   @Override
   public Section plan(ObservedScaling observed, AreaInputs in) {
-    return ScalingPlanner.plan(in.table().name(), in.table().indexNames(), in.emergency().scaling(), in.provisioned(), observed);
+    return ScalingPlanner.plan(
+        in.table().name(),
+        in.table().indexNames(),
+        in.emergency().scaling(),
+        in.provisioned(),
+        observed);
   }
 }

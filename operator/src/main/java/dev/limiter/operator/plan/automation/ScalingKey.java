@@ -12,14 +12,20 @@ public record ScalingKey(String resourceId, ScalableDimension dimension) {
 
   /** The table's read or write dimension. */
   public static ScalingKey table(String table, boolean read) {
-    return new ScalingKey(tableResource(table),
-        read ? ScalableDimension.DYNAMODB_TABLE_READ_CAPACITY_UNITS : ScalableDimension.DYNAMODB_TABLE_WRITE_CAPACITY_UNITS);
+    return new ScalingKey(
+        tableResource(table),
+        read
+            ? ScalableDimension.DYNAMODB_TABLE_READ_CAPACITY_UNITS
+            : ScalableDimension.DYNAMODB_TABLE_WRITE_CAPACITY_UNITS);
   }
 
   /** A GSI's read or write dimension. */
   public static ScalingKey index(String table, String index, boolean read) {
-    return new ScalingKey(indexResource(table, index),
-        read ? ScalableDimension.DYNAMODB_INDEX_READ_CAPACITY_UNITS : ScalableDimension.DYNAMODB_INDEX_WRITE_CAPACITY_UNITS);
+    return new ScalingKey(
+        indexResource(table, index),
+        read
+            ? ScalableDimension.DYNAMODB_INDEX_READ_CAPACITY_UNITS
+            : ScalableDimension.DYNAMODB_INDEX_WRITE_CAPACITY_UNITS);
   }
 
   /** {@code table/NAME}. */

@@ -40,10 +40,17 @@ public interface SyncedArea<O> {
   /** The area's calls and condition, given what was observed. */
   Section plan(O observed, AreaInputs inputs);
 
-  /** The plan over {@code reading}: none, and the condition False, when the area could not be observed. */
+  /**
+   * The plan over {@code reading}: none, and the condition False, when the area could not be
+   * observed.
+   */
   default Section planReading(Reading<O> reading, AreaInputs inputs) {
-    return reading.failed()
-        .map(f -> new Section(List.of(), ConditionStatus.isFalse(conditionType(), f.reason(), f.message())))
+    return reading
+        .failed()
+        .map(
+            f ->
+                new Section(
+                    List.of(), ConditionStatus.isFalse(conditionType(), f.reason(), f.message())))
         .orElseGet(() -> plan(reading.value(), inputs));
   }
 }

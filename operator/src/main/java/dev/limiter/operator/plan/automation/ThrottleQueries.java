@@ -26,11 +26,13 @@ public final class ThrottleQueries {
 
   /** Resolution of every query: one minute, DynamoDB's metric period. */
   public static final int PERIOD_SECONDS = 60;
+
   /**
    * How late CloudWatch publishes a minute of DynamoDB's metrics, at most (typically one to two
    * minutes): a window ends this long before now, so a minute is read once it is complete.
    */
   public static final Duration PUBLICATION_DELAY = Duration.ofMinutes(3);
+
   private static final String NAMESPACE = "AWS/DynamoDB";
 
   private ThrottleQueries() {}
@@ -40,28 +42,37 @@ public final class ThrottleQueries {
     return now.minus(PUBLICATION_DELAY);
   }
 
-  /** When the window after {@code last} (null: none yet) is complete and can be read; windows follow one another. */
+  /**
+   * When the window after {@code last} (null: none yet) is complete and can be read; windows follow
+   * one another.
+   */
   public static Instant nextReading(ThrottleReading last, Duration interval, Instant now) {
-    return last == null || last.at() == null ? now : Instant.parse(last.at()).plus(interval).plus(PUBLICATION_DELAY);
+    return last == null || last.at() == null
+        ? now
+        : Instant.parse(last.at()).plus(interval).plus(PUBLICATION_DELAY);
   }
 
   /** The queries for {@code table} and its GSIs. */
   public static List<MetricDataQuery> queries(String table, List<String> indexes) {
     List<Dimension> dims = List.of(dimension("TableName", table));
-    List<MetricDataQuery> queries = new ArrayList<>(List.of(
-        sum("rte", "ReadThrottleEvents", dims),
-        sum("wte", "WriteThrottleEvents", dims),
-        sum("rkr", "ReadKeyRangeThroughputThrottleEvents", dims),
-        sum("wkr", "WriteKeyRangeThroughputThrottleEvents", dims),
-        sum("rpt", "ReadProvisionedThroughputThrottleEvents", dims),
-        sum("wpt", "WriteProvisionedThroughputThrottleEvents", dims),
-        sum("rmo", "ReadMaxOnDemandThroughputThrottleEvents", dims),
-        sum("wmo", "WriteMaxOnDemandThroughputThrottleEvents", dims),
-        sum("crc", "ConsumedReadCapacityUnits", dims),
-        sum("cwc", "ConsumedWriteCapacityUnits", dims)));
+    List<MetricDataQuery> queries =
+        new ArrayList<>(
+            List.of(
+                sum("rte", "ReadThrottleEvents", dims),
+                sum("wte", "WriteThrottleEvents", dims),
+                sum("rkr", "ReadKeyRangeThroughputThrottleEvents", dims),
+                sum("wkr", "WriteKeyRangeThroughputThrottleEvents", dims),
+                sum("rpt", "ReadProvisionedThroughputThrottleEvents", dims),
+                sum("wpt", "WriteProvisionedThroughputThrottleEvents", dims),
+                sum("rmo", "ReadMaxOnDemandThroughputThrottleEvents", dims),
+                sum("wmo", "WriteMaxOnDemandThroughputThrottleEvents", dims),
+                sum("crc", "ConsumedReadCapacityUnits", dims),
+                sum("cwc", "ConsumedWriteCapacityUnits", dims)));
     List<String> sorted = indexes.stream().sorted().toList();
     for (int i = 0; i < sorted.size(); i++) {
-      List<Dimension> indexDims = List.of(dimension("TableName", table), dimension("GlobalSecondaryIndexName", sorted.get(i)));
+      List<Dimension> indexDims =
+          List.of(
+              dimension("TableName", table), dimension("GlobalSecondaryIndexName", sorted.get(i)));
       queries.add(sum("ir" + i, "ReadThrottleEvents", indexDims));
       queries.add(sum("iw" + i, "WriteThrottleEvents", indexDims));
     }
@@ -69,7 +80,8 @@ public final class ThrottleQueries {
   }
 
   /** The reading of {@code results} for the window {@code [end - window, end)}. */
-  public static ThrottleReading reading(List<MetricDataResult> results, Instant end, Duration window) {
+  public static ThrottleReading reading(
+      List<MetricDataResult> results, Instant end, Duration window) {
     Map<String, List<Double>> values = new HashMap<>();
     results.forEach(result -> values.put(result.id(), result.values()));
     long indexEvents = 0;
@@ -97,14 +109,28 @@ public final class ThrottleQueries {
 
   /** The busiest minute's units per second, rounded up. */
   private static long perSecondPeak(List<Double> values) {
-    return values == null ? 0 : (long) Math.ceil(values.stream().mapToDouble(Double::doubleValue).max().orElse(0) / PERIOD_SECONDS);
+    return values == null
+        ? 0
+        : (long)
+            Math.ceil(
+                values.stream().mapToDouble(Double::doubleValue).max().orElse(0) / PERIOD_SECONDS);
   }
 
   private static MetricDataQuery sum(String id, String metric, List<Dimension> dimensions) {
-    return MetricDataQuery.builder().id(id).returnData(true)
-        .metricStat(MetricStat.builder()
-            .metric(Metric.builder().namespace(NAMESPACE).metricName(metric).dimensions(dimensions).build())
-            .period(PERIOD_SECONDS).stat("Sum").build())
+    return MetricDataQuery.builder()
+        .id(id)
+        .returnData(true)
+        .metricStat(
+            MetricStat.builder()
+                .metric(
+                    Metric.builder()
+                        .namespace(NAMESPACE)
+                        .metricName(metric)
+                        .dimensions(dimensions)
+                        .build())
+                .period(PERIOD_SECONDS)
+                .stat("Sum")
+                .build())
         .build();
   }
 

@@ -1,9 +1,9 @@
 package dev.limiter.operator.plan.hierarchy;
 
-import dev.limiter.operator.api.PartitionLimits;
 import dev.limiter.operator.api.DeclaredEntity;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.PartitionLimits;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.api.ShardsFor;
 import dev.limiter.operator.api.SystemDefaults;
@@ -45,7 +45,8 @@ public final class DesiredHierarchy {
    * @param limits number of stored-limit items
    * @param shards bucket shards over all entities
    */
-  public record Resolved(List<DesiredItem> items, long entities, long limits, long shards) implements Resolution {}
+  public record Resolved(List<DesiredItem> items, long entities, long limits, long shards)
+      implements Resolution {}
 
   /** The spec breaks rules the schema could not check; every problem, with its path. */
   public record Invalid(List<String> problems) implements Resolution {
@@ -82,9 +83,16 @@ public final class DesiredHierarchy {
     return new Resolved(List.copyOf(walk.items), walk.entities, walk.limitItems, walk.shards);
   }
 
-  /** Shards for {@code shardsFor}: enough partitions for its peak writes at {@value PartitionLimits#SHARD_WRITE_SHARE} each. */
+  /**
+   * Shards for {@code shardsFor}: enough partitions for its peak writes at {@value
+   * PartitionLimits#SHARD_WRITE_SHARE} each.
+   */
   public static int shardsFor(ShardsFor shardsFor) {
-    return (int) Math.max(1, (shardsFor.writesPerSecond() + PartitionLimits.SHARD_WRITE_SHARE - 1) / PartitionLimits.SHARD_WRITE_SHARE);
+    return (int)
+        Math.max(
+            1,
+            (shardsFor.writesPerSecond() + PartitionLimits.SHARD_WRITE_SHARE - 1)
+                / PartitionLimits.SHARD_WRITE_SHARE);
   }
 
   /** One pass over the spec, collecting items and problems. */
@@ -103,18 +111,33 @@ public final class DesiredHierarchy {
 
     void entity(String path, DeclaredEntity declared, String parentId, boolean parentCascades) {
       if (!ids.add(declared.id())) {
-        problems.add(path + ": entity " + declared.id() + " is declared more than once (an entity has one parent)");
+        problems.add(
+            path
+                + ": entity "
+                + declared.id()
+                + " is declared more than once (an entity has one parent)");
         return;
       }
       if (declared.cascades() && parentCascades) {
-        // The runtime consumes the direct parent only; a chain would silently skip the grandparent's limits.
-        problems.add(path + ": " + declared.id() + " cascades to " + parentId + ", which cascades too; cascade reaches one"
-            + " level, so declare limits on " + parentId + " that cover its children or do not cascade both");
+        // The runtime consumes the direct parent only; a chain would silently skip the
+        // grandparent's limits.
+        problems.add(
+            path
+                + ": "
+                + declared.id()
+                + " cascades to "
+                + parentId
+                + ", which cascades too; cascade reaches one"
+                + " level, so declare limits on "
+                + parentId
+                + " that cover its children or do not cascade both");
       }
       Integer shardCount = shards(path, declared);
       Entity entity;
       try {
-        entity = new Entity(declared.id(), parentId, declared.cascades(), shardCount == null ? 1 : shardCount);
+        entity =
+            new Entity(
+                declared.id(), parentId, declared.cascades(), shardCount == null ? 1 : shardCount);
       } catch (IllegalArgumentException e) {
         problems.add(path + ": " + e.getMessage());
         return;
@@ -126,12 +149,18 @@ public final class DesiredHierarchy {
         limits(path + ".limits", new LimitScope.Entity(entity.id()), declared.limits());
       }
       Set<String> resources = new HashSet<>();
-      List<ResourceDefaults> perResource = declared.resources() == null ? List.of() : declared.resources();
+      List<ResourceDefaults> perResource =
+          declared.resources() == null ? List.of() : declared.resources();
       for (int i = 0; i < perResource.size(); i++) {
         ResourceDefaults resource = perResource.get(i);
         String resourcePath = path + ".resources[" + i + "]";
         if (!resources.add(resource.name())) {
-          problems.add(resourcePath + ": resource " + resource.name() + " is declared twice for entity " + entity.id());
+          problems.add(
+              resourcePath
+                  + ": resource "
+                  + resource.name()
+                  + " is declared twice for entity "
+                  + entity.id());
         }
         scope(resourcePath, () -> new LimitScope.EntityResource(entity.id(), resource.name()))
             .ifPresent(scope -> limits(resourcePath + ".limits", scope, resource.limits()));
@@ -162,8 +191,14 @@ public final class DesiredHierarchy {
       }
       int derived = shardsFor(declared.shardsFor());
       if (derived > Entity.MAX_SHARDS) {
-        problems.add(path + ".shardsFor: " + declared.shardsFor().writesPerSecond() + " writes per second need " + derived
-            + " shards, more than " + Entity.MAX_SHARDS);
+        problems.add(
+            path
+                + ".shardsFor: "
+                + declared.shardsFor().writesPerSecond()
+                + " writes per second need "
+                + derived
+                + " shards, more than "
+                + Entity.MAX_SHARDS);
         return null;
       }
       return derived;
@@ -171,8 +206,12 @@ public final class DesiredHierarchy {
 
     void system(SystemDefaults system) {
       List<LimitSpec> specs = system.limits() == null ? List.of() : system.limits();
-      OnUnavailable policy = system.onUnavailable() == null ? null
-          : system.onUnavailable() == UnavailablePolicy.Allow ? OnUnavailable.ALLOW : OnUnavailable.BLOCK;
+      OnUnavailable policy =
+          system.onUnavailable() == null
+              ? null
+              : system.onUnavailable() == UnavailablePolicy.Allow
+                  ? OnUnavailable.ALLOW
+                  : OnUnavailable.BLOCK;
       List<Limit> limits = valid("system.limits", specs);
       if (limits.size() == specs.size() && (!limits.isEmpty() || policy != null)) {
         limitItems++;
@@ -218,7 +257,14 @@ public final class DesiredHierarchy {
       }
       long burst = spec.burst() == null ? spec.rate() : spec.burst();
       if (burst < spec.rate()) {
-        problems.add(path + ": burst " + burst + " is below the rate " + spec.rate() + " per " + spec.period());
+        problems.add(
+            path
+                + ": burst "
+                + burst
+                + " is below the rate "
+                + spec.rate()
+                + " per "
+                + spec.period());
         return Optional.empty();
       }
       try {

@@ -14,15 +14,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One item a hierarchy wants in the table: its key, a digest of its content (to tell changed items
- * from unchanged ones without reading them), and the item itself, built again only when written
- * so that a large hierarchy is not held in memory twice.
+ * from unchanged ones without reading them), and the item itself, built again only when written so
+ * that a large hierarchy is not held in memory twice.
  *
  * @param key the item's key
  * @param digest SHA-256 of the item's content, in hex
  * @param item builds the item
  * @param entity the entity, for an entity item (its shard changes need care); null otherwise
  */
-public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, AttributeValue>> item, Entity entity) {
+public record DesiredItem(
+    ItemKey key, String digest, Supplier<Map<String, AttributeValue>> item, Entity entity) {
 
   /** The desired item built by {@code item}. */
   public static DesiredItem of(Supplier<Map<String, AttributeValue>> item) {
@@ -36,7 +37,9 @@ public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, Attri
     return new DesiredItem(item.key(), item.digest(), item.item(), entity);
   }
 
-  /** The same item (same key and digest: the same declaration) written as {@code item} builds it. */
+  /**
+   * The same item (same key and digest: the same declaration) written as {@code item} builds it.
+   */
   public DesiredItem writtenAs(Supplier<Map<String, AttributeValue>> item) {
     return new DesiredItem(key, digest, item, entity);
   }
@@ -59,7 +62,9 @@ public record DesiredItem(ItemKey key, String digest, Supplier<Map<String, Attri
 
   private static String canonical(Map<String, AttributeValue> item) {
     StringBuilder out = new StringBuilder("{");
-    new TreeMap<>(item).forEach((name, value) -> out.append(name).append('=').append(canonical(value)).append(';'));
+    new TreeMap<>(item)
+        .forEach(
+            (name, value) -> out.append(name).append('=').append(canonical(value)).append(';'));
     return out.append('}').toString();
   }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param shards the current count
  * @param previousShards the count before the last change (the current one if none)
  * @param changedAt when the last change was made, or null
- * @param maxShards the most shards its buckets ever had (at least {@code shards} and {@code previousShards})
+ * @param maxShards the most shards its buckets ever had (at least {@code shards} and {@code
+ *     previousShards})
  */
 public record EntityShards(int shards, int previousShards, Instant changedAt, int maxShards) {
 
@@ -25,7 +26,9 @@ public record EntityShards(int shards, int previousShards, Instant changedAt, in
 
   /** When the last change's transition ends, if it is still running at {@code now}. */
   public Optional<Instant> transitionEnd(Instant now) {
-    if (changedAt == null || previousShards == shards || !now.isBefore(changedAt.plus(TRANSITION))) {
+    if (changedAt == null
+        || previousShards == shards
+        || !now.isBefore(changedAt.plus(TRANSITION))) {
       return Optional.empty();
     }
     return Optional.of(changedAt.plus(TRANSITION));

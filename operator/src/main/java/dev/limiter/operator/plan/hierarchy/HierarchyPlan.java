@@ -10,13 +10,19 @@ import java.util.List;
  * @param conflicts desired items that exist and belong to someone else: never written
  * @param pending writes and deletes left for later passes
  */
-public record HierarchyPlan(List<DesiredItem> puts, List<ItemKey> deletes, List<Conflict> conflicts, long pending) {
+public record HierarchyPlan(
+    List<DesiredItem> puts, List<ItemKey> deletes, List<Conflict> conflicts, long pending) {
 
   /** A desired item that another owner (or nobody, when it was made outside the operator) holds. */
   public record Conflict(ItemKey key, String owner) {
     @Override
     public String toString() {
-      return key.partition() + "/" + key.sort() + " (owned by " + (owner == null ? "no hierarchy" : owner) + ")";
+      return key.partition()
+          + "/"
+          + key.sort()
+          + " (owned by "
+          + (owner == null ? "no hierarchy" : owner)
+          + ")";
     }
   }
 

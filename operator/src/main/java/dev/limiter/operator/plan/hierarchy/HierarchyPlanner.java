@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class HierarchyPlanner {
 
   /** Sort key of entity items ({@link LimiterTableSchema#entityKey}). */
-  private static final String ENTITY_SORT_KEY = ItemKey.of(LimiterTableSchema.entityKey("x")).sort();
+  private static final String ENTITY_SORT_KEY =
+      ItemKey.of(LimiterTableSchema.entityKey("x")).sort();
 
   private HierarchyPlanner() {}
 
@@ -32,16 +33,21 @@ public final class HierarchyPlanner {
    *
    * @param desired what the spec wants
    * @param manifest the owner's manifest: item key to the digest it was written with
-   * @param holders for desired items missing from the manifest, who holds them now: absent when
-   *     no such item exists, an empty optional when it exists without an owner. An entity held
+   * @param holders for desired items missing from the manifest, who holds them now: absent when no
+   *     such item exists, an empty optional when it exists without an owner. An entity held
    *     elsewhere makes every item under it a conflict too.
-   * @param lookedUp the unlisted items whose holders were read: the others wait for a later pass (pending)
+   * @param lookedUp the unlisted items whose holders were read: the others wait for a later pass
+   *     (pending)
    * @param owner this hierarchy
    * @param budget most writes and deletes in this pass
    */
-  public static HierarchyPlan plan(List<DesiredItem> desired, Map<ItemKey, String> manifest,
-                                   Map<ItemKey, Optional<String>> holders, Collection<ItemKey> lookedUp, String owner,
-                                   int budget) {
+  public static HierarchyPlan plan(
+      List<DesiredItem> desired,
+      Map<ItemKey, String> manifest,
+      Map<ItemKey, Optional<String>> holders,
+      Collection<ItemKey> lookedUp,
+      String owner,
+      int budget) {
     Set<ItemKey> known = new HashSet<>(lookedUp);
     List<DesiredItem> puts = new ArrayList<>();
     List<HierarchyPlan.Conflict> conflicts = new ArrayList<>();
@@ -49,7 +55,8 @@ public final class HierarchyPlanner {
     // An entity held elsewhere is left alone entirely: none of its limits are written either.
     Map<String, String> foreignEntities = new HashMap<>();
     for (DesiredItem item : desired) {
-      Optional<String> holder = manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
+      Optional<String> holder =
+          manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
       if (isEntity(item.key()) && holder != null && !holder.equals(Optional.of(owner))) {
         foreignEntities.put(item.key().partition(), holder.orElse(null));
       }
@@ -60,16 +67,19 @@ public final class HierarchyPlanner {
       if (item.digest().equals(manifest.get(item.key()))) {
         continue;
       }
-      Optional<String> holder = manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
+      Optional<String> holder =
+          manifest.containsKey(item.key()) ? Optional.of(owner) : holders.get(item.key());
       if (foreignEntities.containsKey(item.key().partition())) {
-        conflicts.add(new HierarchyPlan.Conflict(item.key(), foreignEntities.get(item.key().partition())));
+        conflicts.add(
+            new HierarchyPlan.Conflict(item.key(), foreignEntities.get(item.key().partition())));
         continue;
       }
       if (holder != null && !holder.equals(Optional.of(owner))) {
         conflicts.add(new HierarchyPlan.Conflict(item.key(), holder.orElse(null)));
         continue;
       }
-      if (puts.size() < budget && (manifest.containsKey(item.key()) || known.contains(item.key()))) {
+      if (puts.size() < budget
+          && (manifest.containsKey(item.key()) || known.contains(item.key()))) {
         puts.add(item);
       } else {
         pending++;
@@ -77,8 +87,11 @@ public final class HierarchyPlanner {
     }
     List<ItemKey> deletes = new ArrayList<>();
     // Entity items go last: an entity is removed after everything stored under it.
-    List<ItemKey> removed = manifest.keySet().stream().filter(key -> !wanted.contains(key))
-        .sorted(Comparator.comparing(HierarchyPlanner::isEntity)).toList();
+    List<ItemKey> removed =
+        manifest.keySet().stream()
+            .filter(key -> !wanted.contains(key))
+            .sorted(Comparator.comparing(HierarchyPlanner::isEntity))
+            .toList();
     for (ItemKey key : removed) {
       if (puts.size() + deletes.size() < budget) {
         deletes.add(key);
@@ -91,7 +104,10 @@ public final class HierarchyPlanner {
 
   /** Desired items the manifest does not list: whose holders must be read before writing them. */
   public static List<ItemKey> unlisted(List<DesiredItem> desired, Map<ItemKey, String> manifest) {
-    return desired.stream().map(DesiredItem::key).filter(key -> !manifest.containsKey(key)).toList();
+    return desired.stream()
+        .map(DesiredItem::key)
+        .filter(key -> !manifest.containsKey(key))
+        .toList();
   }
 
   /** Whether {@code key} is an entity item's. */
@@ -115,7 +131,8 @@ public final class HierarchyPlanner {
 
     /** {@code puts} in claim order. */
     public static ClaimOrder of(List<DesiredItem> puts) {
-      return new ClaimOrder(puts.stream().filter(put -> put.entity() != null).toList(),
+      return new ClaimOrder(
+          puts.stream().filter(put -> put.entity() != null).toList(),
           puts.stream().filter(put -> put.entity() == null).toList());
     }
 
@@ -130,7 +147,8 @@ public final class HierarchyPlanner {
       List<HierarchyPlan.Conflict> conflicts = new ArrayList<>();
       for (DesiredItem item : rest) {
         if (lostPartitions.containsKey(item.key().partition())) {
-          conflicts.add(new HierarchyPlan.Conflict(item.key(), lostPartitions.get(item.key().partition())));
+          conflicts.add(
+              new HierarchyPlan.Conflict(item.key(), lostPartitions.get(item.key().partition())));
         } else {
           write.add(item);
         }
@@ -163,26 +181,38 @@ public final class HierarchyPlanner {
    * The record entity {@code entityId} leaves when {@code owner} removes it at {@code now} with
    * {@code state}: kept (then expired) until no process can use its shard count any more.
    */
-  public static Map<String, AttributeValue> removedRecord(String entityId, EntityShards state, String owner, Instant now) {
-    return LimiterItems.removedEntity(entityId, state.shards(), state.previousShards(), state.changedAt(), state.maxShards(), now,
-        now.plus(EntityShards.TRANSITION.multipliedBy(2)), owner);
+  public static Map<String, AttributeValue> removedRecord(
+      String entityId, EntityShards state, String owner, Instant now) {
+    return LimiterItems.removedEntity(
+        entityId,
+        state.shards(),
+        state.previousShards(),
+        state.changedAt(),
+        state.maxShards(),
+        now,
+        now.plus(EntityShards.TRANSITION.multipliedBy(2)),
+        owner);
   }
 
   /**
    * Entity items to write, carrying the runtime's shard-count transition: a changed count is
-   * written with the old count and {@code now}, so that processes still on the old count never
-   * push the total over the limit; a change while the previous one is in transition waits; an
-   * unchanged count keeps a running transition. An entity that was removed while processes may
-   * still cache it (see {@link RemovedEntity}) counts as its old self, so adding it back, or
-   * moving it to another hierarchy, with another count goes through the transition too. The most
-   * shards an entity ever had is kept, so that its removal finds every bucket. Pure.
+   * written with the old count and {@code now}, so that processes still on the old count never push
+   * the total over the limit; a change while the previous one is in transition waits; an unchanged
+   * count keeps a running transition. An entity that was removed while processes may still cache it
+   * (see {@link RemovedEntity}) counts as its old self, so adding it back, or moving it to another
+   * hierarchy, with another count goes through the transition too. The most shards an entity ever
+   * had is kept, so that its removal finds every bucket. Pure.
    *
    * @param puts the pass's writes
    * @param current shard state of the entity items among them that exist
    * @param removed records of the removed entities among them that do not exist
    */
-  public static ShardTransitions withShardTransitions(List<DesiredItem> puts, Map<ItemKey, EntityShards> current,
-                                                      Map<ItemKey, RemovedEntity> removed, String owner, Instant now) {
+  public static ShardTransitions withShardTransitions(
+      List<DesiredItem> puts,
+      Map<ItemKey, EntityShards> current,
+      Map<ItemKey, RemovedEntity> removed,
+      String owner,
+      Instant now) {
     List<DesiredItem> ready = new ArrayList<>();
     long deferred = 0;
     Instant retryAt = null;
@@ -195,22 +225,38 @@ public final class HierarchyPlanner {
       Entity entity = put.entity();
       Optional<Instant> running = state.transitionEnd(now);
       if (entity.shards() == state.shards()) {
-        ready.add(running.isPresent()
-            ? put.writtenAs(() -> LimiterItems.entity(entity, state.previousShards(), state.changedAt(), state.maxShards(), owner))
-            : put.writtenAs(() -> LimiterItems.entity(entity, entity.shards(), null, state.maxShards(), owner)));
+        ready.add(
+            running.isPresent()
+                ? put.writtenAs(
+                    () ->
+                        LimiterItems.entity(
+                            entity,
+                            state.previousShards(),
+                            state.changedAt(),
+                            state.maxShards(),
+                            owner))
+                : put.writtenAs(
+                    () ->
+                        LimiterItems.entity(
+                            entity, entity.shards(), null, state.maxShards(), owner)));
       } else if (running.isPresent()) {
         deferred++;
         retryAt = retryAt == null || running.get().isBefore(retryAt) ? running.get() : retryAt;
       } else {
-        ready.add(put.writtenAs(() -> LimiterItems.entity(entity, state.shards(), now, state.maxShards(), owner)));
+        ready.add(
+            put.writtenAs(
+                () -> LimiterItems.entity(entity, state.shards(), now, state.maxShards(), owner)));
       }
     }
     return new ShardTransitions(ready, deferred, Optional.ofNullable(retryAt));
   }
 
   /** What an entity write must take into account: its item, else the record it left, if any. */
-  private static EntityShards state(DesiredItem put, Map<ItemKey, EntityShards> current, Map<ItemKey, RemovedEntity> removed,
-                                    Instant now) {
+  private static EntityShards state(
+      DesiredItem put,
+      Map<ItemKey, EntityShards> current,
+      Map<ItemKey, RemovedEntity> removed,
+      Instant now) {
     EntityShards live = current.get(put.key());
     if (live != null) {
       return live;
@@ -233,5 +279,6 @@ public final class HierarchyPlanner {
    * @param deferred shard changes waiting for the previous change's transition to end
    * @param retryAt when the first of them may be written
    */
-  public record ShardTransitions(List<DesiredItem> puts, long deferred, Optional<Instant> retryAt) {}
+  public record ShardTransitions(
+      List<DesiredItem> puts, long deferred, Optional<Instant> retryAt) {}
 }

@@ -14,12 +14,16 @@ public record ItemKey(String partition, String sort) {
 
   /** The key of {@code item}. */
   public static ItemKey of(Map<String, AttributeValue> item) {
-    return new ItemKey(item.get(LimiterTableSchema.PARTITION_KEY).s(), item.get(LimiterTableSchema.SORT_KEY).s());
+    return new ItemKey(
+        item.get(LimiterTableSchema.PARTITION_KEY).s(), item.get(LimiterTableSchema.SORT_KEY).s());
   }
 
   /** As DynamoDB takes it. */
   public Map<String, AttributeValue> attributes() {
-    return Map.of(LimiterTableSchema.PARTITION_KEY, AttributeValue.fromS(partition),
-        LimiterTableSchema.SORT_KEY, AttributeValue.fromS(sort));
+    return Map.of(
+        LimiterTableSchema.PARTITION_KEY,
+        AttributeValue.fromS(partition),
+        LimiterTableSchema.SORT_KEY,
+        AttributeValue.fromS(sort));
   }
 }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A token bucket for the operator's own writes to one table. Pure: each method returns a new
- * state. It refills at {@code rate − burst} units per second up to {@code burst}, so that any
- * window of one second holds at most {@code rate} units however the writes fall (at rates below
- * four units a second, one and a half times the rate), as long as no spend exceeds {@link #burst()}.
+ * A token bucket for the operator's own writes to one table. Pure: each method returns a new state.
+ * It refills at {@code rate − burst} units per second up to {@code burst}, so that any window of
+ * one second holds at most {@code rate} units however the writes fall (at rates below four units a
+ * second, one and a half times the rate), as long as no spend exceeds {@link #burst()}.
  *
  * @param rate most write units in any second
  * @param tokens units that may be spent now
@@ -17,6 +17,7 @@ public record WritePacer(double rate, double tokens, Instant at) {
 
   /** Share of {@code rate} that may go at once: the rest is spread over the second. */
   private static final double BURST_SHARE = 0.1;
+
   /** The least burst: one write of an item with index keys (two units). */
   private static final double LEAST_BURST = 2;
 
@@ -56,10 +57,15 @@ public record WritePacer(double rate, double tokens, Instant at) {
   /** How long after {@code now} {@code units} (at most {@link #burst()}) may be spent. */
   public Duration waitFor(Instant now, int units) {
     double missing = Math.min(units, burst(rate)) - at(now).tokens;
-    return missing <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(missing / refill() * 1e9));
+    return missing <= 0
+        ? Duration.ZERO
+        : Duration.ofNanos((long) Math.ceil(missing / refill() * 1e9));
   }
 
-  /** The state after spending {@code units} at {@code now} (may go below zero: later spends then wait). */
+  /**
+   * The state after spending {@code units} at {@code now} (may go below zero: later spends then
+   * wait).
+   */
   public WritePacer spend(Instant now, int units) {
     WritePacer current = at(now);
     return new WritePacer(rate, current.tokens - units, current.at);

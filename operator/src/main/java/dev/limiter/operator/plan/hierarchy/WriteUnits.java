@@ -7,8 +7,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Write capacity units a write of an item consumes, as DynamoDB bills them: one per started KB,
- * once for the table and once more for the index when the item carries its keys. Pure; an
- * estimate from above (attribute sizes as DynamoDB counts them, rounded up).
+ * once for the table and once more for the index when the item carries its keys. Pure; an estimate
+ * from above (attribute sizes as DynamoDB counts them, rounded up).
  */
 public final class WriteUnits {
 

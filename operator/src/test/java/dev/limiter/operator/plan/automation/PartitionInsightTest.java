@@ -15,7 +15,8 @@ class PartitionInsightTest {
 
   @Test
   void theRunbooksExample200GbAnd2000WcuLeaves100WcuPerPartition() {
-    PartitionStatus estimate = PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
+    PartitionStatus estimate =
+        PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
     assertThat(estimate.estimated()).isEqualTo(20);
     assertThat(estimate.writeCapacityPerPartition()).isEqualTo(100);
     assertThat(estimate.readCapacityPerPartition()).isEqualTo(5);
@@ -23,9 +24,11 @@ class PartitionInsightTest {
 
   @Test
   void partitionsNeverMergeSoTheHighestThroughputEverSeenCounts() {
-    PartitionStatus peak = PartitionInsight.estimate(null, Tables.provisioned(3000, 4000), Optional.empty());
+    PartitionStatus peak =
+        PartitionInsight.estimate(null, Tables.provisioned(3000, 4000), Optional.empty());
     assertThat(peak.estimated()).isEqualTo(5);
-    PartitionStatus lowered = PartitionInsight.estimate(peak, Tables.provisioned(300, 500), Optional.empty());
+    PartitionStatus lowered =
+        PartitionInsight.estimate(peak, Tables.provisioned(300, 500), Optional.empty());
     assertThat(lowered.estimated()).isEqualTo(5);
     assertThat(lowered.highestWriteCapacityUnits()).isEqualTo(4000);
     assertThat(lowered.writeCapacityPerPartition()).isEqualTo(100);
@@ -33,42 +36,57 @@ class PartitionInsightTest {
 
   @Test
   void onDemandPartitionsServeAtMostTheirOwnLimitAndConsumedPeaksCount() {
-    PartitionStatus estimate = PartitionInsight.estimate(null, Tables.onDemand(null),
-        Optional.of(Tables.quiet(Instant.parse("2026-11-24T12:00:00Z"), 0, 2500)));
+    PartitionStatus estimate =
+        PartitionInsight.estimate(
+            null,
+            Tables.onDemand(null),
+            Optional.of(Tables.quiet(Instant.parse("2026-11-24T12:00:00Z"), 0, 2500)));
     assertThat(estimate.estimated()).isEqualTo(3);
     assertThat(estimate.writeCapacityPerPartition()).isEqualTo(1000);
   }
 
   @Test
   void anEntityNeedingMoreThanOnePartitionKeyCanServeIsNamedWithTheFix() {
-    PartitionStatus estimate = PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
-    ConditionStatus risk = PartitionInsight.risk(estimate, List.of(
-        new EntityDemand("tenants", "project-123", 1000, 4),
-        new EntityDemand("tenants", "project-7", 50, 1)));
+    PartitionStatus estimate =
+        PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
+    ConditionStatus risk =
+        PartitionInsight.risk(
+            estimate,
+            List.of(
+                new EntityDemand("tenants", "project-123", 1000, 4),
+                new EntityDemand("tenants", "project-7", 50, 1)));
     assertThat(risk.holds()).isTrue();
     assertThat(risk.reason()).isEqualTo("EntityNeedsShards");
-    assertThat(risk.message()).contains("entity project-123 of EntityHierarchy tenants").contains("1000 writes per second over 4")
-        .contains("250 per partition key").contains("set shards: 10");
+    assertThat(risk.message())
+        .contains("entity project-123 of EntityHierarchy tenants")
+        .contains("1000 writes per second over 4")
+        .contains("250 per partition key")
+        .contains("set shards: 10");
 
-    ConditionStatus fine = PartitionInsight.risk(estimate, List.of(new EntityDemand("tenants", "project-123", 1000, 10)));
+    ConditionStatus fine =
+        PartitionInsight.risk(
+            estimate, List.of(new EntityDemand("tenants", "project-123", 1000, 10)));
     assertThat(fine.status()).isEqualTo("False");
     assertThat(fine.reason()).isEqualTo("None");
   }
 
   @Test
   void underAutoscalingAKeyIsJudgedByTheMaximumNotTodaysUnits() {
-    PartitionStatus estimate = PartitionInsight.estimate(null, Tables.provisioned(5, 5), Optional.empty());
+    PartitionStatus estimate =
+        PartitionInsight.estimate(null, Tables.provisioned(5, 5), Optional.empty());
     List<EntityDemand> demands = List.of(new EntityDemand("tenants", "project-123", 400, 1));
     assertThat(PartitionInsight.risk(estimate, demands).holds()).isTrue();
     assertThat(PartitionInsight.risk(estimate, demands, Optional.of(500L)).holds()).isFalse();
-    assertThat(PartitionInsight.risk(estimate, demands, Optional.of(300L)).message()).contains("300 write units per partition key")
+    assertThat(PartitionInsight.risk(estimate, demands, Optional.of(300L)).message())
+        .contains("300 write units per partition key")
         .contains("set shards: 2");
   }
 
   @Test
   void beyondTheShardLimitTheFixSaysSo() {
     PartitionStatus tiny = new PartitionStatus(100L, 0L, 0L, 100L, 1L, 1L);
-    ConditionStatus risk = PartitionInsight.risk(tiny, List.of(new EntityDemand("h", "e", 10_000, 1)));
+    ConditionStatus risk =
+        PartitionInsight.risk(tiny, List.of(new EntityDemand("h", "e", 10_000, 1)));
     assertThat(risk.message()).contains("more than 256");
   }
 }

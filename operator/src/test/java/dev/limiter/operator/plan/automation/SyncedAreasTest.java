@@ -25,7 +25,8 @@ class SyncedAreasTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final ObservedTable TABLE = Tables.provisioned(10, 10);
-  private static final AwsFailures.Failure FAILURE = new AwsFailures.Transient("AwsUnavailable", "describe failed, will retry");
+  private static final AwsFailures.Failure FAILURE =
+      new AwsFailures.Transient("AwsUnavailable", "describe failed, will retry");
 
   /** Reads that answer with nothing and record what was asked. */
   private static final class RecordedReads implements AutomationReads {
@@ -52,23 +53,51 @@ class SyncedAreasTest {
     @Override
     public DescribeContributorInsightsResponse contributorInsights(String table, String index) {
       asked.add("insights " + table + " " + index);
-      return DescribeContributorInsightsResponse.builder().tableName(table).indexName(index)
-          .contributorInsightsStatus(ContributorInsightsStatus.DISABLED).build();
+      return DescribeContributorInsightsResponse.builder()
+          .tableName(table)
+          .indexName(index)
+          .contributorInsightsStatus(ContributorInsightsStatus.DISABLED)
+          .build();
     }
   }
 
   private static AreaInputs inputs(DesiredAutomation automation) {
-    DesiredCapacity capacity = new DesiredCapacity(BillingMode.OnDemand, null, null, -1, -1, Duration.ofHours(24), false, false);
-    DesiredTable desired = new DesiredTable(Tables.NAME, Tables.OWNER, DesiredTable.Adoption.NOT_ASKED, capacity, false, false,
-        false, null, Map.of(), automation);
-    EmergencyPlan emergency = new EmergencyPlan(capacity, Optional.empty(), "spec", null, null, List.of(), Optional.empty(),
-        Optional.empty());
+    DesiredCapacity capacity =
+        new DesiredCapacity(
+            BillingMode.OnDemand, null, null, -1, -1, Duration.ofHours(24), false, false);
+    DesiredTable desired =
+        new DesiredTable(
+            Tables.NAME,
+            Tables.OWNER,
+            DesiredTable.Adoption.NOT_ASKED,
+            capacity,
+            false,
+            false,
+            false,
+            null,
+            Map.of(),
+            automation);
+    EmergencyPlan emergency =
+        new EmergencyPlan(
+            capacity,
+            Optional.empty(),
+            "spec",
+            null,
+            null,
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
     return new AreaInputs(desired, TABLE, emergency, true, NOW);
   }
 
   private static DesiredAutomation insightsWanted() {
-    return new DesiredAutomation(Optional.empty(), Optional.empty(), Optional.of(ContributorInsightsMode.THROTTLED_KEYS),
-        Optional.empty(), DesiredAutomation.DEFAULT_INTERVAL, false);
+    return new DesiredAutomation(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(ContributorInsightsMode.THROTTLED_KEYS),
+        Optional.empty(),
+        DesiredAutomation.DEFAULT_INTERVAL,
+        false);
   }
 
   @Test
@@ -76,13 +105,18 @@ class SyncedAreasTest {
     RecordedReads reads = new RecordedReads();
     ScalingArea.AREA.observe(reads, TABLE);
     AlarmArea.AREA.observe(reads, TABLE);
-    Map<String, DescribeContributorInsightsResponse> insights = InsightsArea.AREA.observe(reads, TABLE);
-    assertThat(reads.asked).containsExactly(
-        "targets " + List.of(ScalingKey.tableResource(Tables.NAME), ScalingKey.indexResource(Tables.NAME, "gsi1")),
-        "alarms " + AlarmPlanner.prefixes(Tables.NAME).get(0),
-        "alarms " + AlarmPlanner.prefixes(Tables.NAME).get(1),
-        "insights " + Tables.NAME + " null",
-        "insights " + Tables.NAME + " gsi1");
+    Map<String, DescribeContributorInsightsResponse> insights =
+        InsightsArea.AREA.observe(reads, TABLE);
+    assertThat(reads.asked)
+        .containsExactly(
+            "targets "
+                + List.of(
+                    ScalingKey.tableResource(Tables.NAME),
+                    ScalingKey.indexResource(Tables.NAME, "gsi1")),
+            "alarms " + AlarmPlanner.prefixes(Tables.NAME).get(0),
+            "alarms " + AlarmPlanner.prefixes(Tables.NAME).get(1),
+            "insights " + Tables.NAME + " null",
+            "insights " + Tables.NAME + " gsi1");
     assertThat(insights).containsOnlyKeys("", "gsi1");
   }
 
@@ -101,13 +135,15 @@ class SyncedAreasTest {
 
   @Test
   void contributorInsightsTheSpecLeavesAloneAreLeftAsIsEvenWhenTheyCouldNotBeRead() {
-    assertThat(planFailed(InsightsArea.AREA, inputs(DesiredAutomation.NONE))).isEqualTo(InsightsPlanner.leftAsIs());
+    assertThat(planFailed(InsightsArea.AREA, inputs(DesiredAutomation.NONE)))
+        .isEqualTo(InsightsPlanner.leftAsIs());
   }
 
   @Test
   void onlyAutoscalingActsAroundTheTablesSwitch() {
     assertThat(ScalingArea.AREA.phase()).isEqualTo(SyncedArea.Phase.WHILE_PROVISIONED);
-    assertThat(List.of(AlarmArea.AREA.phase(), InsightsArea.AREA.phase())).containsOnly(SyncedArea.Phase.AFTER_TABLE);
+    assertThat(List.of(AlarmArea.AREA.phase(), InsightsArea.AREA.phase()))
+        .containsOnly(SyncedArea.Phase.AFTER_TABLE);
   }
 
   private static <O> Section planFailed(SyncedArea<O> area, AreaInputs inputs) {

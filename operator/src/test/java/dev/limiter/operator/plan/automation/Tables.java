@@ -35,25 +35,65 @@ final class Tables {
     return table(BillingMode.Provisioned, new Throughput(read, write), sizeBytes, null);
   }
 
-  private static ObservedTable table(BillingMode mode, Throughput throughput, long sizeBytes, Instant lastToOnDemand) {
+  private static ObservedTable table(
+      BillingMode mode, Throughput throughput, long sizeBytes, Instant lastToOnDemand) {
     Map<String, Throughput> indexes = new LinkedHashMap<>();
     indexes.put("gsi1", throughput);
-    ObservedCapacity capacity = new ObservedCapacity(mode, throughput, ObservedCapacity.Decreases.NONE, indexes, Map.of(), -1, -1,
-        lastToOnDemand);
-    return new ObservedTable(NAME, "arn:aws:dynamodb:us-east-1:123456789012:table/" + NAME, "ACTIVE", capacity, false, null,
-        true, TimeToLiveStatus.DISABLED, false, Map.of(DesiredTable.OWNER_TAG, OWNER), sizeBytes, ObservedSchemas.limiter());
+    ObservedCapacity capacity =
+        new ObservedCapacity(
+            mode,
+            throughput,
+            ObservedCapacity.Decreases.NONE,
+            indexes,
+            Map.of(),
+            -1,
+            -1,
+            lastToOnDemand);
+    return new ObservedTable(
+        NAME,
+        "arn:aws:dynamodb:us-east-1:123456789012:table/" + NAME,
+        "ACTIVE",
+        capacity,
+        false,
+        null,
+        true,
+        TimeToLiveStatus.DISABLED,
+        false,
+        Map.of(DesiredTable.OWNER_TAG, OWNER),
+        sizeBytes,
+        ObservedSchemas.limiter());
   }
 
   /** A reading at {@code at} over 5 minutes. */
-  static ThrottleReading reading(Instant at, long readThrottles, long writeThrottles, long keyRange, long provisionedThroughput,
-                                 long index, long peakRead, long peakWrite) {
-    return new ThrottleReading(at.toString(), "5m", readThrottles, writeThrottles, keyRange, provisionedThroughput, index,
-        peakRead, peakWrite, 0L);
+  static ThrottleReading reading(
+      Instant at,
+      long readThrottles,
+      long writeThrottles,
+      long keyRange,
+      long provisionedThroughput,
+      long index,
+      long peakRead,
+      long peakWrite) {
+    return new ThrottleReading(
+        at.toString(),
+        "5m",
+        readThrottles,
+        writeThrottles,
+        keyRange,
+        provisionedThroughput,
+        index,
+        peakRead,
+        peakWrite,
+        0L);
   }
 
-  /** A reading of an on-demand table whose {@code maxOnDemand} write throttles are against its own caps. */
+  /**
+   * A reading of an on-demand table whose {@code maxOnDemand} write throttles are against its own
+   * caps.
+   */
   static ThrottleReading cappedOnDemand(Instant at, long maxOnDemand) {
-    return new ThrottleReading(at.toString(), "5m", 0L, maxOnDemand, 0L, 0L, 0L, 0L, 40L, maxOnDemand);
+    return new ThrottleReading(
+        at.toString(), "5m", 0L, maxOnDemand, 0L, 0L, 0L, 0L, 40L, maxOnDemand);
   }
 
   /** A reading without throttling. */

@@ -20,17 +20,28 @@ final class HierarchySpecs {
     return new LimitSpec(name, rate, period, null);
   }
 
-  /** system defaults, llm-api defaults, project-123 (8 shards, its own llm-api limit) with a cascading api-key-1. */
+  /**
+   * system defaults, llm-api defaults, project-123 (8 shards, its own llm-api limit) with a
+   * cascading api-key-1.
+   */
   static EntityHierarchySpec example() {
     return new EntityHierarchySpec(
         new TableRef("llm-limits"),
         new SystemDefaults(UnavailablePolicy.Block, List.of(limit("rpm", 1000, "1m"))),
-        List.of(new ResourceDefaults("llm-api", List.of(new LimitSpec("rpm", 600L, "1m", 900L), limit("tpm", 100_000, "1m")))),
+        List.of(
+            new ResourceDefaults(
+                "llm-api",
+                List.of(new LimitSpec("rpm", 600L, "1m", 900L), limit("tpm", 100_000, "1m")))),
         List.of(root("project-123", 8, List.of(child("api-key-1", true)))));
   }
 
   static RootEntity root(String id, Integer shards, List<ChildEntity> children) {
-    return new RootEntity(id, null, List.of(new ResourceDefaults("llm-api", List.of(limit("rpm", 5000, "1m")))), shards, null,
+    return new RootEntity(
+        id,
+        null,
+        List.of(new ResourceDefaults("llm-api", List.of(limit("rpm", 5000, "1m")))),
+        shards,
+        null,
         children);
   }
 

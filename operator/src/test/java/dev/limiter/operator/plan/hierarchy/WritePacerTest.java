@@ -31,8 +31,13 @@ class WritePacerTest {
     int most = 0;
     for (Spend first : spends) {
       Instant end = first.at().plusSeconds(1);
-      most = Math.max(most, spends.stream().filter(s -> !s.at().isBefore(first.at()) && s.at().isBefore(end))
-          .mapToInt(Spend::units).sum());
+      most =
+          Math.max(
+              most,
+              spends.stream()
+                  .filter(s -> !s.at().isBefore(first.at()) && s.at().isBefore(end))
+                  .mapToInt(Spend::units)
+                  .sum());
     }
     return most;
   }
@@ -42,7 +47,9 @@ class WritePacerTest {
     for (int units : new int[] {1, 2}) {
       List<Spend> spends = greedy(WritePacer.of(10, T0), units, Duration.ofSeconds(30));
       assertThat(mostInAnySecond(spends)).as("%d-unit writes", units).isLessThanOrEqualTo(10);
-      assertThat(spends.stream().mapToInt(Spend::units).sum()).as("30 s of %d-unit writes", units).isGreaterThanOrEqualTo(8 * 30);
+      assertThat(spends.stream().mapToInt(Spend::units).sum())
+          .as("30 s of %d-unit writes", units)
+          .isGreaterThanOrEqualTo(8 * 30);
     }
     List<Spend> fast = greedy(WritePacer.of(100, T0), 10, Duration.ofSeconds(10));
     assertThat(mostInAnySecond(fast)).isLessThanOrEqualTo(100);
