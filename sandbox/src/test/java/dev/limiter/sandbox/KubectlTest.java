@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.limiter.testkit.kube.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,19 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class KubectlTest {
 
   private static Sandbox sandbox;
-  private static Path kubectl;
-  private static Path kubeconfig;
+  private static Kubectl kubectl;
 
   @BeforeAll
   static void start(@TempDir Path directory) {
-    Optional<Path> found = findKubectl();
     assumeTrue(
-        found.isPresent(),
+        Kubectl.find().isPresent(),
         "no kubectl: set KUBECTL or put kubectl on the PATH (.ci/run installs one) to run this"
             + " test");
-    kubectl = found.get();
     sandbox = Sandbox.start(0);
-    kubeconfig = sandbox.writeKubeconfig(directory.resolve("kubeconfig"));
+    kubectl = Kubectl.against(sandbox.writeKubeconfig(directory.resolve("kubeconfig")));
   }
 
   @AfterAll
@@ -142,29 +133,7 @@ class KubectlTest {
                     .isEqualTo("True"));
   }
 
-  private static String kubectl(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-    }
-    assertThat(process.exitValue()).as("kubectl %s: %s", String.join(" ", args), output).isZero();
-    return output;
-  }
-
-  private static Optional<Path> findKubectl() {
-    String named = System.getenv("KUBECTL");
-    if (named != null && !named.isBlank()) {
-      return Optional.of(Path.of(named)).filter(Files::isExecutable);
-    }
-    String path = System.getenv().getOrDefault("PATH", "");
-    return Stream.of(path.split(File.pathSeparator))
-        .map(dir -> Path.of(dir, "kubectl"))
-        .filter(Files::isExecutable)
-        .findFirst();
+  private static String kubectl(String... args) {
+    return kubectl.succeed(args);
   }
 }
