@@ -77,4 +77,37 @@ class EventAggregationTest {
                   .isEqualTo(first.plus(Duration.ofMinutes(2)).toString());
             });
   }
+
+  @Test
+  void aWarningWhoseEventExpiredIsRecordedAgainAsANewEvent() {
+    String ns = "expired-" + ProcessHandle.current().pid();
+    RateLimiterTable table =
+        Resources.table(
+            ns,
+            "broken",
+            TableSpecs.billedBy(
+                    new Billing(
+                        BillingMode.Provisioned,
+                        new ProvisionedCapacity(10L, 5L, null),
+                        new CapacityPlan(10L, null, null),
+                        null,
+                        null))
+                .build());
+    client.resource(table).create();
+
+    passes.pass(ns, "broken");
+    // the API server's event TTL (one hour by default) removed it; the operator still remembers it
+    client.v1().events().inNamespace(ns).delete();
+    clock.advance(Duration.ofMinutes(1));
+    passes.pass(ns, "broken");
+
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getReason()).isEqualTo("InvalidSpec");
+              assertThat(event.getCount()).isEqualTo(1);
+              assertThat(event.getFirstTimestamp()).isEqualTo(clock.instant().toString());
+            });
+  }
 }
