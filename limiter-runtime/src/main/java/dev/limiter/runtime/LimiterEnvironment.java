@@ -1,9 +1,13 @@
 package dev.limiter.runtime;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
@@ -17,6 +21,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * RateLimiter#fromEnvironment()}).
  */
 final class LimiterEnvironment {
+
+  private static final Pattern GO_DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+
+  private static final Map<String, BigDecimal> GO_UNITS =
+      Map.of(
+          "ns", BigDecimal.ONE,
+          "us", BigDecimal.valueOf(1_000),
+          "µs", BigDecimal.valueOf(1_000),
+          "ms", BigDecimal.valueOf(1_000_000),
+          "s", BigDecimal.valueOf(1_000_000_000),
+          "m", BigDecimal.valueOf(60_000_000_000L),
+          "h", BigDecimal.valueOf(3_600_000_000_000L));
 
   private LimiterEnvironment() {}
 
@@ -56,6 +73,9 @@ final class LimiterEnvironment {
       sync.endpointOverride(uri);
       async.endpointOverride(uri);
     }
+    String window = environment.get("LIMITER_LOCAL_RESERVATION");
+    LocalReservation reservation =
+        window == null || window.isBlank() ? LocalReservation.OFF : localReservation(window);
     DynamoDbClient client = sync.build();
     DynamoDbAsyncClient asyncClient = async.build();
     return RateLimiter.builder()
@@ -63,9 +83,47 @@ final class LimiterEnvironment {
         .asyncClient(asyncClient)
         .tableName(table)
         .onUnavailable(onUnavailable)
+        .localReservation(reservation)
         .owning(client)
         .owning(asyncClient)
         .build();
+  }
+
+  /**
+   * {@code LIMITER_LOCAL_RESERVATION}: a Go duration ({@code 100ms}, {@code 1m30s}; units ns, us,
+   * µs, ms, s, m, h) or an ISO-8601 one ({@code PT0.1S}); {@code 0} for off.
+   */
+  static LocalReservation localReservation(String value) {
+    String text = value.trim();
+    try {
+      Duration window = text.startsWith("P") ? Duration.parse(text) : goDuration(text);
+      return LocalReservation.of(window);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "LIMITER_LOCAL_RESERVATION must be 0 or a duration of 10ms to 60s (Go or ISO-8601), got '"
+              + value
+              + "': "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Duration goDuration(String text) {
+    if (text.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher part = GO_DURATION_PART.matcher(text);
+    BigDecimal nanos = BigDecimal.ZERO;
+    int end = 0;
+    while (part.lookingAt()) {
+      nanos = nanos.add(new BigDecimal(part.group(1)).multiply(GO_UNITS.get(part.group(2))));
+      end = part.end();
+      part.region(end, text.length());
+    }
+    if (end == 0 || end != text.length()) {
+      throw new IllegalArgumentException("not a duration");
+    }
+    return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
   }
 
   private static String required(Map<String, String> environment, String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.testkit.DynamoDbLocal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,36 @@ class FromEnvironmentTest {
                         "http://bad host")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LIMITER_ENDPOINT_URL");
+    for (String invalid : List.of("fast", "5ms", "2m", "1s5", "-1s", "PT1H")) {
+      assertThatThrownBy(
+              () ->
+                  RateLimiter.fromEnvironment(
+                      Map.of(
+                          "LIMITER_TABLE_NAME",
+                          "limits",
+                          "AWS_REGION",
+                          "us-east-1",
+                          "LIMITER_LOCAL_RESERVATION",
+                          invalid)))
+          .as(invalid)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("LIMITER_LOCAL_RESERVATION");
+    }
+  }
+
+  @Test
+  void theLocalReservationWindowIsAGoOrIsoDuration() {
+    assertThat(LimiterEnvironment.localReservation("100ms"))
+        .isEqualTo(LocalReservation.of(Duration.ofMillis(100)));
+    assertThat(LimiterEnvironment.localReservation("1m"))
+        .isEqualTo(LocalReservation.of(Duration.ofMinutes(1)));
+    assertThat(LimiterEnvironment.localReservation("0.5s10ms"))
+        .isEqualTo(LocalReservation.of(Duration.ofMillis(510)));
+    assertThat(LimiterEnvironment.localReservation("10000us"))
+        .isEqualTo(LocalReservation.of(Duration.ofMillis(10)));
+    assertThat(LimiterEnvironment.localReservation(" PT0.25S "))
+        .isEqualTo(LocalReservation.of(Duration.ofMillis(250)));
+    assertThat(LimiterEnvironment.localReservation("0")).isEqualTo(LocalReservation.OFF);
   }
 
   @Test
@@ -66,7 +97,9 @@ class FromEnvironmentTest {
                 "LIMITER_ENDPOINT_URL",
                 local.endpoint().toString(),
                 "LIMITER_ON_UNAVAILABLE",
-                "allow"))) {
+                "allow",
+                "LIMITER_LOCAL_RESERVATION",
+                "1s"))) {
       assertThat(limiter.tableName()).isEqualTo(table);
       assertThat(limiter.onUnavailable()).isEqualTo(OnUnavailable.ALLOW);
       List<Limit> limits = List.of(Limit.perSecond("rps", 1));
@@ -74,6 +107,14 @@ class FromEnvironmentTest {
       assertThatThrownBy(
               () -> limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), limits).join())
           .hasCauseInstanceOf(RateLimitExceededException.class);
+      // A deep bucket, so that the reservation lasts the 1 s window however slow the calls are.
+      List<Limit> hot = List.of(Limit.of("rps", 100_000, 1_000, Duration.ofSeconds(1)));
+      for (int i = 0; i < 3; i++) {
+        limiter.acquire("key-2", "api", Map.of("rps", 1L), hot).close();
+      }
+      assertThat(limiter.reservationStats().localAdmissions())
+          .as("the third acquire comes from the second's reservation")
+          .isEqualTo(1);
     } finally {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");

@@ -123,6 +123,22 @@ class LocalReservationTest {
   }
 
   @Test
+  void asyncAcquiresReserveAndAreAdmittedLocallyToo() {
+    RateLimiter limiter = reserving(WINDOW);
+    limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), List.of(RPS)).join().close();
+    clock.advance(TOKEN);
+    long reservedAt = EpochNanos.now(clock);
+    limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), List.of(RPS)).join().close();
+    assertThat(tat("key-1", 0)).isEqualTo(reservedAt + millis(1 + 100));
+    recorder.reset();
+    for (int i = 0; i < 10; i++) {
+      limiter.acquireAsync("key-1", "api", Map.of("rps", 1L), List.of(RPS)).join().close();
+    }
+    assertThat(recorder.totalCalls()).isZero();
+    assertThat(limiter.reservationStats()).isEqualTo(new ReservationStats(10, 1, 0, 1));
+  }
+
+  @Test
   void aLocalLeaseRollsBackOnlyItsOwnSlice() {
     RateLimiter limiter = reserving(WINDOW);
     long reservedAt = heat(limiter, "key-1");
