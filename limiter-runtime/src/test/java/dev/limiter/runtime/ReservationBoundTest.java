@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -37,6 +43,70 @@ class ReservationBoundTest {
       localAdmissions += run(seed);
     }
     assertThat(localAdmissions).as("the schedules must reserve to mean anything").isPositive();
+  }
+
+  @Test
+  void concurrentAcquiresOnReservingInstancesStayWithinTheBound() throws Exception {
+    Limit rps = Limit.perSecond("rps", 2_000).withBurst(200);
+    DynamoDbClient first = DynamoDbLocal.shared().client();
+    DynamoDbClient second = DynamoDbLocal.shared().client();
+    String table = LimiterTables.create(first);
+    List<RateLimiter> limiters = new ArrayList<>();
+    for (DynamoDbClient client : List.of(first, second)) {
+      limiters.add(
+          RateLimiter.builder()
+              .client(client)
+              .tableName(table)
+              .localReservation(new LocalReservation(Duration.ofMillis(50), 0.3))
+              .build());
+    }
+    LongAdder admitted = new LongAdder();
+    LongAdder refused = new LongAdder();
+    ExecutorService threads = Executors.newFixedThreadPool(6);
+    Clock clock = Clock.systemUTC();
+    Instant start = clock.instant();
+    Instant deadline = start.plusMillis(1_500);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      RateLimiter limiter = limiters.get(t % 2);
+      boolean async = t % 3 == 0;
+      workers.add(
+          threads.submit(
+              () -> {
+                while (clock.instant().isBefore(deadline)) {
+                  try {
+                    if (async) {
+                      limiter.acquireAsync("hot", "api", Map.of("rps", 1L), List.of(rps)).join();
+                    } else {
+                      limiter.acquire("hot", "api", Map.of("rps", 1L), List.of(rps));
+                    }
+                    admitted.increment();
+                  } catch (RateLimitExceededException | CompletionException e) {
+                    if (e instanceof CompletionException
+                        && !(e.getCause() instanceof RateLimitExceededException)) {
+                      throw e;
+                    }
+                    refused.increment();
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get();
+    }
+    threads.shutdown();
+    long elapsed = Duration.between(start, clock.instant()).toNanos();
+    long local =
+        limiters.stream().mapToLong(limiter -> limiter.reservationStats().localAdmissions()).sum();
+    long bound = GcraReference.of(rps).bound(elapsed, 0, admitted.sum(), 0, 0, 0);
+    System.out.printf(
+        "concurrent reservation: %d admitted (%d locally, bound %d), %d refused in %d ms%n",
+        admitted.sum(), local, bound, refused.sum(), elapsed / 1_000_000);
+    assertThat(admitted.sum()).isLessThanOrEqualTo(bound);
+    assertThat(local).as("the load must reserve to mean anything").isPositive();
+    first.close();
+    second.close();
   }
 
   /** One schedule; returns how many acquires the instances admitted locally. */
