@@ -26,20 +26,9 @@ record BucketTake(
 
   /**
    * The buckets to try, in order, for {@code entityId}: its one bucket, or for a sharded entity up
-   * to {@value #SHARD_TRIES} shards from a random one on, each with its share of the limits.
-   */
-  static List<BucketTake> candidates(
-      String entityId,
-      String resource,
-      Map<String, Long> consume,
-      List<Limit> limits,
-      ShardLayout layout) {
-    return candidates(entityId, resource, consume, limits, layout, -1);
-  }
-
-  /**
-   * As {@link #candidates(String, String, Map, List, ShardLayout)}, from {@code preferredShard} on
-   * when it is usable (the shard this instance holds a reservation of), else from a random one.
+   * to {@value #SHARD_TRIES} shards, each with its share of the limits, from {@code preferredShard}
+   * on when it is usable (the shard this instance holds a reservation of; -1 for none), else from a
+   * random one.
    */
   static List<BucketTake> candidates(
       String entityId,

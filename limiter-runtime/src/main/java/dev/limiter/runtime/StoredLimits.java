@@ -133,14 +133,12 @@ public final class StoredLimits {
 
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
   CompletableFuture<List<Limit>> resolveAsync(String entityId, String resource) {
-    return findAsync(entityId, resource)
+    return resolutionAsync(entityId, resource)
         .thenApply(
-            found -> found.orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
-  }
-
-  /** As {@link #find}, without blocking. */
-  CompletableFuture<Optional<List<Limit>>> findAsync(String entityId, String resource) {
-    return resolutionAsync(entityId, resource).thenApply(Resolution::limits);
+            found ->
+                found
+                    .limits()
+                    .orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource)));
   }
 
   /** As {@link #resolution}, without blocking. Invalid names throw at once. */
