@@ -13,17 +13,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * without a stored time is full, which {@link #tat} expresses as 0.
  *
  * @param tats times by limit name
+ * @param reserved by limit name, where the latest local reservation's time ends ({@link
+ *     LimiterTableSchema#RESERVED_PREFIX}); absent for none
  * @param lastWrite {@link LimiterTableSchema#LAST_WRITE_ATTRIBUTE}, null when absent or unknown
  * @param previousWrite {@link LimiterTableSchema#PREVIOUS_WRITE_ATTRIBUTE}, null when absent or
  *     unknown
  * @param expiry {@link LimiterTableSchema#TTL_ATTRIBUTE}, 0 when absent or unknown
  */
-record BucketState(Map<String, Long> tats, String lastWrite, String previousWrite, long expiry) {
+record BucketState(
+    Map<String, Long> tats,
+    Map<String, Long> reserved,
+    String lastWrite,
+    String previousWrite,
+    long expiry) {
 
   static final BucketState EMPTY = new BucketState(Map.of());
 
   BucketState {
     tats = Map.copyOf(tats);
+    reserved = Map.copyOf(reserved);
+  }
+
+  /** Times without reservations. */
+  BucketState(Map<String, Long> tats, String lastWrite, String previousWrite, long expiry) {
+    this(tats, Map.of(), lastWrite, previousWrite, expiry);
   }
 
   /** Times only, as a guess that knows nothing of the item's last write or expiry. */
@@ -35,12 +48,23 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
     return tats.getOrDefault(limitName, 0L);
   }
 
+  /** Where the latest reservation of {@code limitName} ends; 0 for none. */
+  long reservedUntil(String limitName) {
+    return reserved.getOrDefault(limitName, 0L);
+  }
+
   /** This state with the given, later, state's times replacing the old ones. */
   BucketState with(BucketState newer) {
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
+    Map<String, Long> mergedReserved = new HashMap<>(reserved);
+    mergedReserved.putAll(newer.reserved);
     return new BucketState(
-        merged, newer.lastWrite, newer.previousWrite, Math.max(expiry, newer.expiry));
+        merged,
+        mergedReserved,
+        newer.lastWrite,
+        newer.previousWrite,
+        Math.max(expiry, newer.expiry));
   }
 
   /** Whether every limit is full at {@code nowNanos}, so the state predicts nothing. */
@@ -74,6 +98,7 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
   /** Decodes the attributes among {@code attributes} (as returned by a successful update). */
   static BucketState decodeAttributes(BucketKey key, Map<String, AttributeValue> attributes) {
     Map<String, Long> tats = new HashMap<>();
+    Map<String, Long> reserved = new HashMap<>();
     String lastWrite = null;
     String previousWrite = null;
     long expiry = 0;
@@ -83,6 +108,10 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
         tats.put(
             name.substring(LimiterTableSchema.TAT_PREFIX.length()),
             number(key, name, entry.getValue()));
+      } else if (name.startsWith(LimiterTableSchema.RESERVED_PREFIX)) {
+        reserved.put(
+            name.substring(LimiterTableSchema.RESERVED_PREFIX.length()),
+            number(key, name, entry.getValue()));
       } else if (name.equals(LimiterTableSchema.LAST_WRITE_ATTRIBUTE)) {
         lastWrite = entry.getValue().s();
       } else if (name.equals(LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE)) {
@@ -91,7 +120,7 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
         expiry = number(key, name, entry.getValue());
       }
     }
-    return new BucketState(tats, lastWrite, previousWrite, expiry);
+    return new BucketState(tats, reserved, lastWrite, previousWrite, expiry);
   }
 
   /**

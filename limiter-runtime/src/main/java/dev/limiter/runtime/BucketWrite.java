@@ -32,11 +32,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *       a full bucket plus the debt bound for a charge.
  * </ul>
  *
- * A refund is {@code SET t = t − cost}, valid only while {@code tat >= :now + cost}: it never fills
- * a bucket beyond full. All limits of the bucket go into one UpdateItem. If its condition fails,
- * DynamoDB returns the old item; from it either some limit truly lacks tokens (a rejection, no
- * further call), or a branch was mis-guessed, a charge would exceed the debt bound or a refund the
- * bucket's use (both are cut down), and the next attempt uses the returned state.
+ * A reservation ({@link LimitOp.Kind#RESERVE}) is an acquire that also sets {@code r} to the
+ * limit's new time: the end of the segment the reserving instance admits from locally. A refund is
+ * {@code SET t = t − cost}, valid only while {@code tat >= max(:now, r) + cost} and {@code r} is
+ * still the one it was guessed against: it never fills a bucket beyond full, and never gives back
+ * time an open reservation holds (GCRA takes a refund off the end of the bucket's time, so it would
+ * hand the next writer slices the reserving instance still admits). All limits of the bucket go
+ * into one UpdateItem. If its condition fails, DynamoDB returns the old item; from it either some
+ * limit truly lacks tokens (a rejection, no further call), or a branch was mis-guessed, a charge
+ * would exceed the debt bound or a refund the bucket's use (both are cut down), and the next
+ * attempt uses the returned state.
  *
  * <p>Every write sets {@code lw} to its own random id, {@code pw} to the {@code lw} it replaced,
  * and {@code ttl} to the bucket's expiry ({@link BucketBounds#expirySeconds}, never lowered). An
@@ -184,16 +189,39 @@ record BucketWrite(
       names.put(t, LimiterTableSchema.tatAttribute(op.name()));
       long cost = op.costNanos();
       if (op.kind() == LimitOp.Kind.REFUND) {
+        String r = "#r" + i;
+        names.put(r, LimiterTableSchema.reservedAttribute(op.name()));
+        long floor = refundFloor(guess, op.name());
         values.put(":c" + i, number(cost));
-        values.put(":f" + i, number(nowNanos + cost));
+        values.put(":f" + i, number(floor + cost));
+        values.put(":g" + i, number(floor));
         update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
-        condition.append(" AND ").append(t).append(" >= :f").append(i);
+        condition
+            .append(" AND ")
+            .append(t)
+            .append(" >= :f")
+            .append(i)
+            .append(" AND (attribute_not_exists(")
+            .append(r)
+            .append(") OR ")
+            .append(r)
+            .append(" <= :g")
+            .append(i)
+            .append(")");
         continue;
+      }
+      String reserved = null;
+      if (op.kind() == LimitOp.Kind.RESERVE) {
+        reserved = "#r" + i;
+        names.put(reserved, LimiterTableSchema.reservedAttribute(op.name()));
       }
       values.putIfAbsent(":now", number(nowNanos));
       if (guess.tat(op.name()) <= nowNanos) {
         values.put(":v" + i, number(nowNanos + cost));
         update.append(", ").append(t).append(" = :v").append(i);
+        if (reserved != null) {
+          update.append(", ").append(reserved).append(" = :v").append(i);
+        }
         condition
             .append(" AND (attribute_not_exists(")
             .append(t)
@@ -205,6 +233,10 @@ record BucketWrite(
       values.put(":c" + i, number(cost));
       values.put(":m" + i, number(nowNanos + ceilingNanos(op) - cost));
       update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
+      if (reserved != null) {
+        // Evaluated on the item before this update, like every operand of the expression.
+        update.append(", ").append(reserved).append(" = ").append(t).append(" + :c").append(i);
+      }
       condition
           .append(" AND ")
           .append(t)
@@ -230,6 +262,14 @@ record BucketWrite(
   long expiry() {
     return Math.max(
         guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
+  }
+
+  /**
+   * The earliest time a refund may leave {@code limitName} at, per {@code state}: now, or the end
+   * of the latest reservation while it lies ahead.
+   */
+  private long refundFloor(BucketState state, String limitName) {
+    return Math.max(nowNanos, state.reservedUntil(limitName));
   }
 
   /**
@@ -313,7 +353,7 @@ record BucketWrite(
       long tat = old.tat(op.name());
       Limit limit = op.limit();
       switch (op.kind()) {
-        case ACQUIRE -> {
+        case ACQUIRE, RESERVE -> {
           if (!limit.admits(tat, nowNanos, op.tokens())) {
             violations.add(
                 new Violation(
@@ -336,8 +376,8 @@ record BucketWrite(
           }
         }
         case REFUND -> {
-          // Only what the bucket still owes comes back; a full bucket has nothing to give back.
-          LimitOp refund = op.outstanding(tat, nowNanos);
+          // Only what the bucket still owes and no open reservation holds comes back.
+          LimitOp refund = op.outstanding(tat, refundFloor(old, op.name()));
           if (refund != null) {
             next.add(refund);
           }

@@ -15,9 +15,18 @@ record LimitOp(Limit limit, long tokens, Kind kind, long costNanos) {
   enum Kind {
     /** Take tokens only if the limit has them (an acquire). */
     ACQUIRE,
+    /**
+     * As {@link #ACQUIRE}, for a local reservation: also records where the limit's time then ends
+     * ({@link LimiterTableSchema#RESERVED_PREFIX}), so that no refund gives that time back while
+     * the reserving instance may still admit from it.
+     */
+    RESERVE,
     /** Take tokens unconditionally, into debt down to the bound at most (a positive adjustment). */
     CHARGE,
-    /** Give tokens back (a rollback or negative adjustment), never beyond a full bucket. */
+    /**
+     * Give tokens back (a rollback or negative adjustment), never beyond a full bucket and never
+     * into time the latest reservation holds.
+     */
     REFUND
   }
 

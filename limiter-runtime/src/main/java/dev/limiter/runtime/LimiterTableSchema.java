@@ -181,6 +181,13 @@ public final class LimiterTableSchema {
   static final String ENTITY_PREFIX = "E#";
   static final String BUCKET_PREFIX = "B#";
   static final String TAT_PREFIX = "t:";
+
+  /**
+   * Per limit, the end of the bucket time the latest local reservation took ({@link
+   * LimitOp.Kind#RESERVE}); refunds never give back time before it.
+   */
+  static final String RESERVED_PREFIX = "r:";
+
   static final String LIMITS_PREFIX = "L#";
   static final String ENTITY_SORT_KEY = "M#";
   static final String REMOVED_ENTITY_SORT_KEY = "X#";
@@ -362,6 +369,11 @@ public final class LimiterTableSchema {
   /** Bucket attribute holding a limit's theoretical arrival time. */
   public static String tatAttribute(String limitName) {
     return TAT_PREFIX + limitName;
+  }
+
+  /** The attribute holding where the latest reservation of limit {@code limitName} ends. */
+  static String reservedAttribute(String limitName) {
+    return RESERVED_PREFIX + limitName;
   }
 
   private static KeySchemaElement key(String attribute, KeyType type) {

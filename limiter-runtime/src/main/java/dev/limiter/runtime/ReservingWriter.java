@@ -104,7 +104,7 @@ final class ReservingWriter {
     }
     List<LimitOp> ops = new ArrayList<>(take.ops().size());
     for (LimitOp op : take.ops()) {
-      ops.add(new LimitOp(op.limit(), op.tokens() + batches.get(op.name()), LimitOp.Kind.ACQUIRE));
+      ops.add(new LimitOp(op.limit(), op.tokens() + batches.get(op.name()), LimitOp.Kind.RESERVE));
     }
     return ops;
   }

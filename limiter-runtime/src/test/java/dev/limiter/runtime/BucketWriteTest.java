@@ -75,12 +75,49 @@ class BucketWriteTest {
     assertThat(request.updateExpression())
         .endsWith(", #ttl = :ttl, #t0 = #t0 + :c0, #t1 = #t1 - :c1");
     assertThat(request.conditionExpression())
-        .endsWith(" AND #t0 > :now AND #t0 <= :m0 AND #t1 >= :f1");
+        .endsWith(
+            " AND #t0 > :now AND #t0 <= :m0 AND #t1 >= :f1 AND (attribute_not_exists(#r1) OR #r1 <="
+                + " :g1)");
     // A full bucket (60 s) plus three periods of debt (180 s), less the charge (100 s).
     assertThat(request.expressionAttributeValues())
         .containsEntry(
             ":m0", AttributeValue.fromN(Long.toString(NOW + 240 * SECOND - 100 * SECOND)))
         .containsEntry(":f1", AttributeValue.fromN(Long.toString(NOW + SECOND / 10)));
+  }
+
+  @Test
+  void aReservationRecordsWhereItsTimeEndsOnEitherBranch() {
+    UpdateItemRequest busy =
+        write(state("rpm", NOW + SECOND), new LimitOp(RPM, 5, LimitOp.Kind.RESERVE)).request();
+    assertThat(busy.updateExpression()).endsWith(", #t0 = #t0 + :c0, #r0 = #t0 + :c0");
+    assertThat(busy.expressionAttributeNames()).containsEntry("#r0", "r:rpm");
+    UpdateItemRequest idle =
+        write(BucketState.EMPTY, new LimitOp(RPM, 5, LimitOp.Kind.RESERVE)).request();
+    assertThat(idle.updateExpression()).endsWith(", #t0 = :v0, #r0 = :v0");
+  }
+
+  @Test
+  void aRefundNeverGivesBackTimeAnOpenReservationHolds() {
+    // The bucket is 10 s ahead; the latest reservation ends 8 s ahead: 2 s may come back, not 5.
+    BucketState reserved =
+        new BucketState(
+            Map.of("rpm", NOW + 10 * SECOND), Map.of("rpm", NOW + 8 * SECOND), null, null, 0);
+    BucketWrite.Outcome outcome =
+        write(BucketState.EMPTY, new LimitOp(RPM, 5, LimitOp.Kind.REFUND))
+            .conditionFailed(reserved);
+    BucketWrite next = ((BucketWrite.Retry) outcome).next();
+    assertThat(next.ops()).containsExactly(new LimitOp(RPM, 2, LimitOp.Kind.REFUND));
+    assertThat(next.request().expressionAttributeValues())
+        .containsEntry(":g0", AttributeValue.fromN(Long.toString(NOW + 8 * SECOND)))
+        .containsEntry(":f0", AttributeValue.fromN(Long.toString(NOW + 10 * SECOND)));
+    // A reservation ending at the bucket's time leaves nothing to give back.
+    BucketState tail =
+        new BucketState(
+            Map.of("rpm", NOW + 10 * SECOND), Map.of("rpm", NOW + 10 * SECOND), null, null, 0);
+    assertThat(
+            write(BucketState.EMPTY, new LimitOp(RPM, 5, LimitOp.Kind.REFUND))
+                .conditionFailed(tail))
+        .isEqualTo(new BucketWrite.Applied(BucketState.EMPTY, List.of()));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.limiter.runtime.OnUnavailable;
 import dev.limiter.runtime.RateLimitExceededException;
 import dev.limiter.runtime.RateLimiter;
 import dev.limiter.runtime.RateLimiterUnavailableException;
+import dev.limiter.runtime.ReservationStats;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
 import java.io.PrintStream;
@@ -56,6 +57,7 @@ final class RuntimeTour {
     ConsumedCapacityRecorder recorder = new ConsumedCapacityRecorder();
     try (DynamoDbClient client = server.client(recorder)) {
       costPerAcquire(RateLimiter.builder().client(client).tableName(table).build(), recorder);
+      hotKey(client, recorder);
       outage(client);
     }
   }
@@ -126,6 +128,38 @@ final class RuntimeTour {
     out.printf(
         "  DynamoDB calls: %d, write units: %.0f, read units: %.0f%n",
         recorder.totalCalls(), recorder.writeUnits(), recorder.readUnits());
+  }
+
+  /**
+   * One instance acquiring on a hot key with local reservation: most acquires are admitted from
+   * tokens its writes reserved, without a call, and the bound holds all the same.
+   */
+  private void hotKey(DynamoDbClient client, ConsumedCapacityRecorder recorder)
+      throws InterruptedException {
+    section(
+        "3b. Hot key with local reservation (window 1 s): 1000 acquires at ~1000/s, limit 2000/s");
+    List<Limit> limits = List.of(Limit.perSecond("rps", 2_000));
+    RateLimiter limiter =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .localReservation(Duration.ofSeconds(1))
+            .build();
+    recorder.reset();
+    for (int i = 0; i < 1_000; i++) {
+      limiter.acquire("api-key-5", "llm-api", Map.of("rps", 1L), limits).close();
+      Thread.sleep(0, 900_000);
+    }
+    ReservationStats stats = limiter.reservationStats();
+    out.printf(
+        "  admitted 1000: %d locally, %d by writes (%d reserving); DynamoDB calls: %d, write units:"
+            + " %.0f (%.3f per acquire)%n",
+        stats.localAdmissions(),
+        stats.reservationWrites() + stats.plainWrites() - stats.refusedReservations(),
+        stats.reservationWrites(),
+        recorder.totalCalls(),
+        recorder.writeUnits(),
+        recorder.writeUnits() / 1_000);
   }
 
   private void outage(DynamoDbClient client) {
