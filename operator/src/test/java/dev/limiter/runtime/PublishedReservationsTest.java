@@ -123,9 +123,13 @@ class PublishedReservationsTest {
         .inspectionClient()
         .createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
 
-    HierarchyReconciliation.Result applied = converge(hierarchy(table, "1s"), table);
+    EntityHierarchy hierarchy = hierarchy(table, "1s");
+    HierarchyReconciliation.Result applied = converge(hierarchy, table);
 
     assertThat(applied.status().localReservations()).isEqualTo(4);
+    assertThat(converge(hierarchy, table).status())
+        .as("a pass that changes nothing leaves the status as it was (no status write)")
+        .isEqualTo(applied.status());
     StoredLimits limits = storedLimits(table);
     StoredLimits.Resolution project = limits.resolution("project-123", "llm-api");
     assertThat(project.reservation())
