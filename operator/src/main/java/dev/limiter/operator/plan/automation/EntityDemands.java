@@ -6,10 +6,10 @@ import dev.limiter.operator.api.LimitSpec;
 import dev.limiter.operator.api.LocalReservationSpec;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.plan.GoDurations;
+import dev.limiter.operator.plan.hierarchy.DeclaredReservations;
 import dev.limiter.operator.plan.hierarchy.DesiredHierarchy;
 import dev.limiter.runtime.Limit;
 import dev.limiter.runtime.LocalReservation;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,15 +89,13 @@ public final class EntityDemands {
     if (declared == null) {
       return Optional.empty();
     }
-    Duration window;
+    LocalReservation reservation;
     try {
-      window = GoDurations.parse(declared.window());
-    } catch (IllegalArgumentException e) {
+      reservation = DeclaredReservations.of(declared);
+    } catch (DeclaredReservations.Refused e) {
       return Optional.empty();
     }
-    if (window.isZero()
-        || window.compareTo(LocalReservation.MIN_WINDOW) < 0
-        || window.compareTo(LocalReservation.MAX_WINDOW) > 0) {
+    if (!reservation.enabled()) {
       return Optional.empty();
     }
     List<LimitSpec> own = new ArrayList<>();
@@ -111,8 +109,8 @@ public final class EntityDemands {
     }
     return Optional.of(
         ReservationEstimate.of(
-            window,
-            declared.maxSharePercentOrDefault() / 100.0,
+            reservation.window(),
+            reservation.maxShare(),
             Optional.ofNullable(declared.instances()),
             acquires,
             limits(own.isEmpty() ? defaults.limits() : own)));

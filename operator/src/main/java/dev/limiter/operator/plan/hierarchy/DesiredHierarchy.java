@@ -34,9 +34,6 @@ public final class DesiredHierarchy {
   private static final Duration MIN_PERIOD = Duration.ofSeconds(1);
   private static final Duration MAX_PERIOD = Duration.ofHours(24);
 
-  /** The runtime's largest share of a capacity one reservation takes (0.5), in percent. */
-  private static final int MAX_SHARE_PERCENT = 50;
-
   private DesiredHierarchy() {}
 
   /** What the spec resolves to. */
@@ -276,26 +273,12 @@ public final class DesiredHierarchy {
       if (spec == null) {
         return Optional.empty();
       }
-      Duration window;
       try {
-        window = GoDurations.parse(spec.window());
-      } catch (IllegalArgumentException e) {
-        problems.add(path + ".window: " + e.getMessage());
+        return Optional.of(DeclaredReservations.of(spec));
+      } catch (DeclaredReservations.Refused e) {
+        problems.add(path + "." + e.field() + ": " + e.getMessage());
         return Optional.empty();
       }
-      if (!window.isZero()
-          && (window.compareTo(LocalReservation.MIN_WINDOW) < 0
-              || window.compareTo(LocalReservation.MAX_WINDOW) > 0)) {
-        problems.add(
-            path + ".window: " + spec.window() + " is neither 0s (off) nor within 10ms to 60s");
-        return Optional.empty();
-      }
-      int percent = spec.maxSharePercentOrDefault();
-      if (percent < 1 || percent > MAX_SHARE_PERCENT) {
-        problems.add(path + ".maxSharePercent: must be 1 to 50, got " + percent);
-        return Optional.empty();
-      }
-      return Optional.of(new LocalReservation(window, percent / 100.0));
     }
 
     /** The limits {@code specs} declare that are valid; a problem for each that is not. */

@@ -295,4 +295,21 @@ class DesiredHierarchyTest {
         .asString()
         .startsWith("entities[0].localReservation.window: invalid duration '1x'");
   }
+
+  @Test
+  void aShareBeyondTheRuntimesHalfIsAProblemAtItsPath() {
+    EntityHierarchySpec spec =
+        new EntityHierarchySpec(
+            new TableRef("llm-limits"),
+            null,
+            List.of(
+                new ResourceDefaults(
+                    "llm-api",
+                    List.of(limit("rpm", 600, "1m")),
+                    new LocalReservationSpec("1s", 60, 8))),
+            List.of());
+
+    assertThat(problems(spec))
+        .containsExactly("resources[0].localReservation.maxSharePercent: must be 1 to 50, got 60");
+  }
 }
