@@ -32,7 +32,7 @@ class SandboxDemoTest {
             "AWS_REGION=eu-west-1",
             "LIMITER_ENDPOINT_URL=http://127.0.0.1:")
         .contains(
-            "EntityHierarchy team-a/llm-tenants Ready in table team-a-llm-limits: 3 entities, 3"
+            "EntityHierarchy team-a/llm-tenants Ready in table team-a-llm-limits: 3 entities, 4"
                 + " limit sets, 10 shards")
         // the resource default (burst 900) applies to the key; refill adds a little while the loop
         // runs

@@ -18,6 +18,7 @@ import java.util.List;
  * @param shards split each limit over this many bucket items (a high-fanout parent)
  * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code
  *     shards})
+ * @param localReservation local reservation of its default limits' scope, or null for none
  * @param cascade whether an acquire on it also consumes its parent
  * @param children its children
  */
@@ -52,8 +53,24 @@ public record ChildEntity(
         // minutes a
         // request; the operator checks that ids are unique.
         @Size(max = 100000)
-        List<LeafEntity> children)
+        List<LeafEntity> children,
+    @JsonPropertyDescription(
+            "Local reservation for this entity's keys where no per-resource one is declared (the"
+                + " scope of its default limits)")
+        LocalReservationSpec localReservation)
     implements DeclaredEntity {
+
+  /** An entity declaring no local reservation of its own. */
+  public ChildEntity(
+      String id,
+      Boolean cascade,
+      List<LimitSpec> limits,
+      List<ResourceDefaults> resources,
+      Integer shards,
+      ShardsFor shardsFor,
+      List<LeafEntity> children) {
+    this(id, cascade, limits, resources, shards, shardsFor, children, null);
+  }
 
   @Override
   public boolean cascades() {

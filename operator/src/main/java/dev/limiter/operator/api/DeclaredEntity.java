@@ -28,6 +28,9 @@ public interface DeclaredEntity {
   /** Shard count to derive from traffic, or null. */
   ShardsFor shardsFor();
 
+  /** The local reservation of its default limits' scope, or null. */
+  LocalReservationSpec localReservation();
+
   /** Its children (empty at the last level). */
   List<? extends DeclaredEntity> childEntities();
 }

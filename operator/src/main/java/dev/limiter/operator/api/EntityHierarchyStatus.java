@@ -12,6 +12,8 @@ import java.util.List;
  * @param entities entities applied
  * @param limits stored-limit items applied (system, resource, entity and entity-resource levels)
  * @param shards bucket shards declared over all entities
+ * @param localReservations stored-limit items declaring a local reservation ({@code 0s}, off,
+ *     included); null for none
  * @param itemsWritten items written (created or changed) by the last pass that changed anything
  * @param itemsDeleted items deleted by the last pass that changed anything
  * @param itemsPending items still to write or delete, as of the last pass
@@ -27,6 +29,10 @@ public record EntityHierarchyStatus(
     Long entities,
     Long limits,
     Long shards,
+    @JsonPropertyDescription(
+            "Stored-limit items (system, resource, entity, entity-resource) declaring a local"
+                + " reservation, 0s (off) included; absent for none")
+        Long localReservations,
     Long itemsWritten,
     Long itemsDeleted,
     Long itemsPending,

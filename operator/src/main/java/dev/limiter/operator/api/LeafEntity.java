@@ -18,6 +18,7 @@ import java.util.List;
  * @param shards split each limit over this many bucket items (a high-fanout parent)
  * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code
  *     shards})
+ * @param localReservation local reservation of its default limits' scope, or null for none
  * @param cascade whether an acquire on it also consumes its parent
  */
 @ValidationRule(
@@ -45,8 +46,23 @@ public record LeafEntity(
         Integer shards,
     @JsonPropertyDescription(
             "Derive shards from peak traffic (one partition absorbs 1,000 writes per second)")
-        ShardsFor shardsFor)
+        ShardsFor shardsFor,
+    @JsonPropertyDescription(
+            "Local reservation for this entity's keys where no per-resource one is declared (the"
+                + " scope of its default limits)")
+        LocalReservationSpec localReservation)
     implements DeclaredEntity {
+
+  /** An entity declaring no local reservation of its own. */
+  public LeafEntity(
+      String id,
+      Boolean cascade,
+      List<LimitSpec> limits,
+      List<ResourceDefaults> resources,
+      Integer shards,
+      ShardsFor shardsFor) {
+    this(id, cascade, limits, resources, shards, shardsFor, null);
+  }
 
   @Override
   public boolean cascades() {

@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param name the resource, as workloads name it in acquires
  * @param limits its limits
+ * @param localReservation its local reservation, or null for none declared here
  */
 public record ResourceDefaults(
     @JsonPropertyDescription(
@@ -22,4 +23,14 @@ public record ResourceDefaults(
         @Required
         @Size(min = 1, max = 20)
         @ListMapKey("name")
-        List<LimitSpec> limits) {}
+        List<LimitSpec> limits,
+    @JsonPropertyDescription(
+            "Local reservation for this scope's keys: a limiter instance that sees them hot"
+                + " admits locally from tokens it reserved in one write")
+        LocalReservationSpec localReservation) {
+
+  /** A resource declaring no local reservation. */
+  public ResourceDefaults(String name, List<LimitSpec> limits) {
+    this(name, limits, null);
+  }
+}

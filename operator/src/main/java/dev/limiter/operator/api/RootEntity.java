@@ -18,6 +18,7 @@ import java.util.List;
  * @param shards split each limit over this many bucket items (a high-fanout parent)
  * @param shardsFor derive {@code shards} from the traffic it must absorb instead (not with {@code
  *     shards})
+ * @param localReservation local reservation of its default limits' scope, or null for none
  * @param children its children
  */
 @ValidationRule(
@@ -50,8 +51,23 @@ public record RootEntity(
         // minutes a
         // request; the operator checks that ids are unique.
         @Size(max = 100000)
-        List<ChildEntity> children)
+        List<ChildEntity> children,
+    @JsonPropertyDescription(
+            "Local reservation for this entity's keys where no per-resource one is declared (the"
+                + " scope of its default limits)")
+        LocalReservationSpec localReservation)
     implements DeclaredEntity {
+
+  /** An entity declaring no local reservation of its own. */
+  public RootEntity(
+      String id,
+      List<LimitSpec> limits,
+      List<ResourceDefaults> resources,
+      Integer shards,
+      ShardsFor shardsFor,
+      List<ChildEntity> children) {
+    this(id, limits, resources, shards, shardsFor, children, null);
+  }
 
   @Override
   public boolean cascades() {

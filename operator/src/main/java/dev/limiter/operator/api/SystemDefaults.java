@@ -7,6 +7,7 @@ import java.util.List;
 /**
  * @param onUnavailable the policy workloads are told to default to
  * @param limits the system default limits
+ * @param localReservation the default local reservation, or null for none declared
  */
 public record SystemDefaults(
     @JsonPropertyDescription(
@@ -15,4 +16,14 @@ public record SystemDefaults(
     @JsonPropertyDescription("Limits for any entity and resource without more specific ones")
         @Size(min = 1, max = 20)
         @ListMapKey("name")
-        List<LimitSpec> limits) {}
+        List<LimitSpec> limits,
+    @JsonPropertyDescription(
+            "Local reservation for every key without a more specific one: a limiter instance that"
+                + " sees them hot admits locally from tokens it reserved in one write")
+        LocalReservationSpec localReservation) {
+
+  /** System defaults declaring no local reservation. */
+  public SystemDefaults(UnavailablePolicy onUnavailable, List<LimitSpec> limits) {
+    this(onUnavailable, limits, null);
+  }
+}

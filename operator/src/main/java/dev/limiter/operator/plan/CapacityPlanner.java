@@ -1,6 +1,7 @@
 package dev.limiter.operator.plan;
 
 import dev.limiter.operator.api.CapacityPlan;
+import dev.limiter.operator.plan.automation.ReservationCredit;
 
 /**
  * Capacity maths. Pure.
@@ -9,7 +10,9 @@ import dev.limiter.operator.api.CapacityPlan;
  * WCU): an admitted or rejected acquire is one conditional UpdateItem of an item under 1 KB,
  * {@value #WRITE_UNITS_PER_ACQUIRE} WCU and no RCU, and a cascading acquire writes its parent too.
  * Reads come only from {@code available()} and cached limit lookups, so read capacity is {@value
- * #READ_SHARE_PERCENT}% of the write capacity, at least {@value #MIN_READ_UNITS}.
+ * #READ_SHARE_PERCENT}% of the write capacity, at least {@value #MIN_READ_UNITS}. Entities whose
+ * keys reserve locally, with a declared instance count, are planned at their estimated writes
+ * instead of their acquires ({@link ReservationCredit}).
  */
 public final class CapacityPlanner {
 
@@ -29,10 +32,19 @@ public final class CapacityPlanner {
 
   /** Capacity for the traffic a plan declares, with its headroom. */
   public static Throughput fromPlan(CapacityPlan plan) {
+    return fromPlan(plan, ReservationCredit.NONE);
+  }
+
+  /**
+   * Capacity for the traffic a plan declares, less what local reservations spare ({@code credit}),
+   * with its headroom.
+   */
+  public static Throughput fromPlan(CapacityPlan plan, ReservationCredit credit) {
     long cascade = plan.cascadeRequestsPerSecond() == null ? 0 : plan.cascadeRequestsPerSecond();
     int headroom =
         plan.headroomPercent() == null ? DEFAULT_HEADROOM_PERCENT : plan.headroomPercent();
-    long writes = Math.addExact(plan.requestsPerSecond(), cascade) * WRITE_UNITS_PER_ACQUIRE;
+    long requests = Math.max(0, plan.requestsPerSecond() - credit.writesSaved());
+    long writes = Math.addExact(requests, cascade) * WRITE_UNITS_PER_ACQUIRE;
     long write = ceilPercent(writes, 100 + headroom);
     long read = Math.max(MIN_READ_UNITS, ceilPercent(write, READ_SHARE_PERCENT));
     return new Throughput(read, write);
@@ -40,7 +52,12 @@ public final class CapacityPlanner {
 
   /** The formula {@link #fromPlan} applied, for the status message. */
   public static String explain(CapacityPlan plan) {
-    Throughput throughput = fromPlan(plan);
+    return explain(plan, ReservationCredit.NONE);
+  }
+
+  /** The formula {@link #fromPlan(CapacityPlan, ReservationCredit)} applied, for the status. */
+  public static String explain(CapacityPlan plan, ReservationCredit credit) {
+    Throughput throughput = fromPlan(plan, credit);
     return "planned from "
         + plan.requestsPerSecond()
         + " acquires/s + "
@@ -48,6 +65,19 @@ public final class CapacityPlanner {
         + " cascading/s at "
         + WRITE_UNITS_PER_ACQUIRE
         + " WCU and 0 RCU each (limiter-runtime's measured cost), "
+        + (credit.entities() == 0
+            ? ""
+            : "less the "
+                + credit.writesSaved()
+                + " writes/s local reservations spare ("
+                + credit.entities()
+                + (credit.entities() == 1 ? " entity: " : " entities: ")
+                + credit.acquiresPerSecond()
+                + " acquires/s written as about "
+                + credit.writesPerSecond()
+                + "; "
+                + (fromPlan(plan).write() - throughput.write())
+                + " WCU saved), ")
         + (plan.headroomPercent() == null ? DEFAULT_HEADROOM_PERCENT : plan.headroomPercent())
         + "% headroom: "
         + throughput.write()

@@ -12,6 +12,8 @@ import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.plan.automation.EntityDemand;
+import dev.limiter.operator.plan.automation.ReservationCredit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,19 @@ public final class DesiredTables {
    */
   public static Resolution resolve(
       RateLimiterTable resource, String defaultRegion, TablePolicy policy) {
+    return resolve(resource, defaultRegion, policy, List.of());
+  }
+
+  /**
+   * Resolves {@code resource} as {@link #resolve(RateLimiterTable, String, TablePolicy)} does; a
+   * capacity plan is credited with the local reservations of {@code demands}, the entities the
+   * table's hierarchies declare ({@link ReservationCredit}).
+   */
+  public static Resolution resolve(
+      RateLimiterTable resource,
+      String defaultRegion,
+      TablePolicy policy,
+      List<EntityDemand> demands) {
     List<CrdSchema.Violation> violations = CrdSchema.specViolations(resource);
     if (!violations.isEmpty()) {
       return new Invalid(CrdSchema.describe(violations));
@@ -134,7 +149,9 @@ public final class DesiredTables {
                 billing.provisioned().writeCapacityUnits());
         maxIncrease = billing.provisioned().maxIncreasePercent();
       } else {
-        throughput = CapacityPlanner.fromPlan(billing.plan());
+        throughput =
+            CapacityPlanner.fromPlan(
+                billing.plan(), ReservationCredit.of(billing.plan().requestsPerSecond(), demands));
       }
     }
     DesiredAutomation automation;

@@ -267,7 +267,13 @@ public final class HierarchyReconciliation {
     long pending = left + transitions.deferred();
     Counts counts =
         new Counts(
-            desired.entities(), desired.limits(), desired.shards(), written, deleted, pending);
+            desired.entities(),
+            desired.limits(),
+            desired.shards(),
+            desired.localReservations(),
+            written,
+            deleted,
+            pending);
     if (changed) {
       events.add(
           new TableReconciliation.Event(
@@ -519,13 +525,20 @@ public final class HierarchyReconciliation {
   }
 
   private record Counts(
-      long entities, long limits, long shards, Long written, Long deleted, Long pending) {}
+      long entities,
+      long limits,
+      long shards,
+      long localReservations,
+      Long written,
+      Long deleted,
+      Long pending) {}
 
   private static Counts counts(DesiredHierarchy.Resolved desired, EntityHierarchyStatus previous) {
     return new Counts(
         desired.entities(),
         desired.limits(),
         desired.shards(),
+        desired.localReservations(),
         previous == null ? null : previous.itemsWritten(),
         previous == null ? null : previous.itemsDeleted(),
         previous == null ? null : previous.itemsPending());
@@ -554,7 +567,10 @@ public final class HierarchyReconciliation {
         .declared(
             counts == null ? null : counts.entities(),
             counts == null ? null : counts.limits(),
-            counts == null ? null : counts.shards())
+            counts == null ? null : counts.shards(),
+            // none is left out rather than 0, so that a hierarchy without reservations keeps the
+            // status it had
+            counts == null || counts.localReservations() == 0 ? null : counts.localReservations())
         .items(
             counts == null ? null : counts.written(),
             counts == null ? null : counts.deleted(),

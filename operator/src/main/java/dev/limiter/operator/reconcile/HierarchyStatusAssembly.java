@@ -18,6 +18,7 @@ final class HierarchyStatusAssembly {
   private Long entities;
   private Long limits;
   private Long shards;
+  private Long localReservations;
   private Long itemsWritten;
   private Long itemsDeleted;
   private Long itemsPending;
@@ -37,6 +38,7 @@ final class HierarchyStatusAssembly {
       status.entities = previous.entities();
       status.limits = previous.limits();
       status.shards = previous.shards();
+      status.localReservations = previous.localReservations();
       status.itemsWritten = previous.itemsWritten();
       status.itemsDeleted = previous.itemsDeleted();
       status.itemsPending = previous.itemsPending();
@@ -59,10 +61,12 @@ final class HierarchyStatusAssembly {
   }
 
   /** What the spec declares (all null: not known). */
-  HierarchyStatusAssembly declared(Long entities, Long limits, Long shards) {
+  HierarchyStatusAssembly declared(
+      Long entities, Long limits, Long shards, Long localReservations) {
     this.entities = entities;
     this.limits = limits;
     this.shards = shards;
+    this.localReservations = localReservations;
     return this;
   }
 
@@ -114,6 +118,7 @@ final class HierarchyStatusAssembly {
         entities,
         limits,
         shards,
+        localReservations,
         itemsWritten,
         itemsDeleted,
         itemsPending,

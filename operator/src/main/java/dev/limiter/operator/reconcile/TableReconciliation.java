@@ -37,6 +37,7 @@ import dev.limiter.operator.plan.automation.EntityDemand;
 import dev.limiter.operator.plan.automation.ObservedAutomation;
 import dev.limiter.operator.plan.automation.PartitionInsight;
 import dev.limiter.operator.plan.automation.Reading;
+import dev.limiter.operator.plan.automation.ReservationCredit;
 import dev.limiter.operator.plan.automation.Section;
 import dev.limiter.operator.plan.automation.SyncedArea;
 import dev.limiter.operator.plan.automation.ThrottleQueries;
@@ -127,7 +128,7 @@ public final class TableReconciliation {
     DesiredTables.Resolution resolution =
         WorkloadConfigMap.nameProblem(resource.getMetadata().getName())
             .<DesiredTables.Resolution>map(DesiredTables.Invalid::new)
-            .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion, policy));
+            .orElseGet(() -> DesiredTables.resolve(resource, defaultRegion, policy, demands));
     if (resolution instanceof DesiredTables.Invalid invalid) {
       List<ConditionStatus> conditions =
           List.of(
@@ -177,7 +178,7 @@ public final class TableReconciliation {
 
     Pass pass = new Pass(now);
     plan.conditions()
-        .forEach(condition -> pass.conditions.put(withCapacityBasis(condition, resource)));
+        .forEach(condition -> pass.conditions.put(withCapacityBasis(condition, resource, demands)));
     if (automation != null) {
       automation.observationFailures().forEach(pass::failed);
       automation
@@ -460,16 +461,17 @@ public final class TableReconciliation {
    * estimate.
    */
   private static ConditionStatus withCapacityBasis(
-      ConditionStatus condition, RateLimiterTable resource) {
+      ConditionStatus condition, RateLimiterTable resource, List<EntityDemand> demands) {
     CapacityPlan plan = resource.getSpec().billing().plan();
     if (plan == null || !condition.type().equals(ConditionTypes.CAPACITY_SYNCED)) {
       return condition;
     }
+    ReservationCredit credit = ReservationCredit.of(plan.requestsPerSecond(), demands);
     return new ConditionStatus(
         condition.type(),
         condition.status(),
         condition.reason(),
-        condition.message() + " (" + CapacityPlanner.explain(plan) + ")");
+        condition.message() + " (" + CapacityPlanner.explain(plan, credit) + ")");
   }
 
   private Result failed(

@@ -14,6 +14,7 @@ import dev.limiter.operator.api.EntityHierarchy;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.InsightsMode;
 import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.LocalReservationSpec;
 import dev.limiter.operator.api.OnThrottle;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.api.RateLimiterTableSpec;
@@ -436,6 +437,39 @@ class CapacityAutomationTest {
               return h;
             });
     kube.awaitCondition("hot", "limits", "HotPartitionRisk", "False", "None");
+    kube.awaitReady("hot", "limits");
+
+    // One shard again, with a local reservation: 8 / 1 s + 450 / (0.1 × 450) = 18 writes/s.
+    KubeSteps.hierarchies(client, WAIT)
+        .edit(
+            "hot",
+            "tenants",
+            h -> {
+              h.setSpec(
+                  new EntityHierarchySpec(
+                      new TableRef("limits"),
+                      null,
+                      null,
+                      List.of(
+                          new RootEntity(
+                              "project-123",
+                              project.limits(),
+                              null,
+                              1,
+                              null,
+                              List.of(),
+                              new LocalReservationSpec("1s", null, 8)))));
+              return h;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(kube.get("hot", "limits"), "HotPartitionRisk").getMessage())
+                    .contains(
+                        "entity project-123 of EntityHierarchy tenants needs 1 shard(s) instead of"
+                            + " 5 thanks to its local reservation 1s (8 instances), which brings"
+                            + " 450 acquires/s down to about 18 writes/s"));
     kube.awaitReady("hot", "limits");
   }
 

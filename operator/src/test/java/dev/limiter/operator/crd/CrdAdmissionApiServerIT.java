@@ -78,7 +78,11 @@ class CrdAdmissionApiServerIT {
               .map(
                   file -> new AdmissionCase("sample " + file.getFileName(), read(file), null, null))
               .toList();
-      return Stream.of(RateLimiterTableCrdValidationTest.admitted(), bases, samples.stream())
+      return Stream.of(
+              RateLimiterTableCrdValidationTest.admitted(),
+              EntityHierarchyCrdValidationTest.admitted(),
+              bases,
+              samples.stream())
           .flatMap(cases -> cases);
     }
   }

@@ -415,7 +415,16 @@ public final class CrdValidator {
         errors.add(where + rule.path("message").asText("failed rule: " + expression));
       }
     } catch (CelEvaluationException e) {
-      errors.add(where + "rule \"" + expression + "\" failed: " + e.getMessage());
+      // kube-apiserver reports a rule that cannot be evaluated (a string duration() cannot parse)
+      // at the rule's node, whatever its fieldPath says.
+      errors.add(
+          display(path)
+              + ": Invalid value: \""
+              + type
+              + "\": rule \""
+              + expression
+              + "\" failed: "
+              + e.getMessage());
     }
   }
 

@@ -120,6 +120,39 @@ class EntityHierarchyCrdValidationTest {
                     .put("rate", 1)
                     .put("period", "1s")),
         refusal(
+            "spec.entities[0].localReservation.window", reservation(r -> r.put("window", "61s"))),
+        refusal(
+            "spec.entities[0].localReservation.window", reservation(r -> r.put("window", "5ms"))),
+        refusal(
+            "spec.entities[0].localReservation.window", reservation(r -> r.put("window", "2m"))),
+        refusal(
+            "spec.entities[0].localReservation.window", reservation(r -> r.put("window", "1.5s"))),
+        refusal(
+            "spec.entities[0].localReservation.window", reservation(r -> r.put("window", "1h"))),
+        refusal("spec.entities[0].localReservation.window", reservation(r -> r.remove("window"))),
+        refusal(
+            "spec.entities[0].localReservation.maxSharePercent",
+            reservation(r -> r.put("maxSharePercent", 51))),
+        refusal(
+            "spec.entities[0].localReservation.maxSharePercent",
+            reservation(r -> r.put("maxSharePercent", 0))),
+        refusal(
+            "spec.entities[0].localReservation.instances",
+            reservation(r -> r.put("instances", 10_001))),
+        refusal(
+            "spec.resources[0].localReservation.window",
+            spec ->
+                ((ObjectNode) spec.path("resources").get(0))
+                    .putObject("localReservation")
+                    .put("window", "100s")),
+        refusal(
+            "spec.system.localReservation.instances",
+            spec ->
+                ((ObjectNode) spec.path("system"))
+                    .putObject("localReservation")
+                    .put("window", "1s")
+                    .put("instances", 0)),
+        refusal(
             "spec.entities[0].shardsFor.writesPerSecond",
             spec -> {
               ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
@@ -150,6 +183,55 @@ class EntityHierarchyCrdValidationTest {
               change.accept(resource.path("spec"));
               return new AdmissionCase((String) args[0], resource, null, (String) args[0]);
             });
+  }
+
+  /** Windows at and inside the bounds, in every form the pattern allows. */
+  static Stream<String> admittedWindows() {
+    return Stream.of("0s", "0ms", "10ms", "999ms", "1s", "1s500ms", "60s", "1m", "59s999ms");
+  }
+
+  @ParameterizedTest
+  @MethodSource("admittedWindows")
+  void aWindowOfZeroOrTenMillisecondsToAMinuteIsAdmitted(String window) {
+    JsonNode resource = firstSample();
+    reservation(r -> r.put("window", window)).accept(resource.path("spec"));
+    assertThat(validator.validate(resource)).isEmpty();
+  }
+
+  /**
+   * Every resource this test expects the API server to admit, for the real-server tier ({@code
+   * CrdAdmissionApiServerIT}).
+   */
+  static Stream<AdmissionCase> admitted() {
+    return Stream.concat(
+        admittedWindows()
+            .map(
+                window -> {
+                  JsonNode resource = firstSample();
+                  reservation(r -> r.put("window", window)).accept(resource.path("spec"));
+                  return new AdmissionCase(
+                      "local reservation window " + window, resource, null, null);
+                }),
+        Stream.of(
+            new AdmissionCase(
+                "a local reservation with its window alone",
+                withReservationOfWindowOnly(),
+                null,
+                null)));
+  }
+
+  private static JsonNode withReservationOfWindowOnly() {
+    JsonNode resource = firstSample();
+    ((ObjectNode) resource.path("spec").path("entities").get(0))
+        .putObject("localReservation")
+        .put("window", "250ms");
+    return resource;
+  }
+
+  /** A change to the first root entity's local reservation (the first sample declares one). */
+  private static Consumer<JsonNode> reservation(Consumer<ObjectNode> change) {
+    return spec ->
+        change.accept((ObjectNode) spec.path("entities").get(0).path("localReservation"));
   }
 
   private static Arguments refusal(String field, Consumer<JsonNode> change) {

@@ -73,60 +73,74 @@ public final class SchemaViolations {
     Case apply(ObjectNode resource, List<Object> path);
   }
 
+  /** The local reservation's window range (LocalReservationSpec). */
+  private static final String WINDOW_RULE =
+      "duration(self.window) == duration('0s') || (duration(self.window) >= duration('10ms')"
+          + " && duration(self.window) <= duration('60s'))";
+
   /** The CEL rules of the CRDs and how to break each; a rule missing here fails the generation. */
   private static final Map<String, CelBreaker> CEL_RULES =
       Map.of(
           "self.min <= self.max",
-              (resource, path) -> {
-                ObjectNode bounds = (ObjectNode) at(resource, path);
-                bounds.put("min", bounds.get("max").asLong() + 1);
-                return new Case("CEL self.min <= self.max", render(path), resource);
-              },
+          (resource, path) -> {
+            ObjectNode bounds = (ObjectNode) at(resource, path);
+            bounds.put("min", bounds.get("max").asLong() + 1);
+            return new Case("CEL self.min <= self.max", render(path), resource);
+          },
           "self.mode == 'OnDemand' || (has(self.provisioned) != has(self.plan))",
-              (resource, path) -> {
-                ObjectNode billing = (ObjectNode) at(resource, path);
-                if (billing.has("plan")) {
-                  billing.set(
-                      "provisioned",
-                      NODES.objectNode().put("readCapacityUnits", 5).put("writeCapacityUnits", 5));
-                } else {
-                  billing.set("plan", NODES.objectNode().put("requestsPerSecond", 100));
-                }
-                return new Case("CEL provisioned xor plan", render(path), resource);
-              },
+          (resource, path) -> {
+            ObjectNode billing = (ObjectNode) at(resource, path);
+            if (billing.has("plan")) {
+              billing.set(
+                  "provisioned",
+                  NODES.objectNode().put("readCapacityUnits", 5).put("writeCapacityUnits", 5));
+            } else {
+              billing.set("plan", NODES.objectNode().put("requestsPerSecond", 100));
+            }
+            return new Case("CEL provisioned xor plan", render(path), resource);
+          },
           "!has(oldSelf.tableName) || (has(self.tableName) && self.tableName == oldSelf.tableName)",
-              (resource, path) -> {
-                // What the operator knows of the old name is the table it manages, in status.
-                ObjectNode stored = resource.deepCopy();
-                ((ObjectNode) at(stored, path)).put("tableName", "team-a.previous");
-                resource.withObject("/status").put("tableName", "team-a.previous");
-                return new Case(
-                    "CEL tableName immutable",
-                    render(path) + ".tableName",
-                    resource,
-                    stored,
-                    render(path));
-              },
+          (resource, path) -> {
+            // What the operator knows of the old name is the table it manages, in status.
+            ObjectNode stored = resource.deepCopy();
+            ((ObjectNode) at(stored, path)).put("tableName", "team-a.previous");
+            resource.withObject("/status").put("tableName", "team-a.previous");
+            return new Case(
+                "CEL tableName immutable",
+                render(path) + ".tableName",
+                resource,
+                stored,
+                render(path));
+          },
           "!has(self.burst) || self.burst >= self.rate",
-              (resource, path) -> {
-                ObjectNode limit = (ObjectNode) at(resource, path);
-                long burst =
-                    limit.has("burst") ? limit.get("burst").asLong() : limit.get("rate").asLong();
-                limit.put("burst", burst).put("rate", burst + 1);
-                return new Case(
-                    "CEL burst >= rate", hierarchyPath(path), resource, null, render(path));
-              },
+          (resource, path) -> {
+            ObjectNode limit = (ObjectNode) at(resource, path);
+            long burst =
+                limit.has("burst") ? limit.get("burst").asLong() : limit.get("rate").asLong();
+            limit.put("burst", burst).put("rate", burst + 1);
+            return new Case("CEL burst >= rate", hierarchyPath(path), resource, null, render(path));
+          },
+          WINDOW_RULE,
+          (resource, path) -> {
+            ((ObjectNode) at(resource, path)).put("window", "90s");
+            return new Case(
+                "CEL window 0s or 10ms to 60s",
+                hierarchyPath(path) + ".window",
+                resource,
+                null,
+                render(path) + ".window");
+          },
           "!has(self.shards) || !has(self.shardsFor)",
-              (resource, path) -> {
-                ObjectNode entity = (ObjectNode) at(resource, path);
-                if (entity.has("shards")) {
-                  entity.set("shardsFor", NODES.objectNode().put("writesPerSecond", 800));
-                } else {
-                  entity.put("shards", 1);
-                }
-                return new Case(
-                    "CEL shards xor shardsFor", hierarchyPath(path), resource, null, render(path));
-              });
+          (resource, path) -> {
+            ObjectNode entity = (ObjectNode) at(resource, path);
+            if (entity.has("shards")) {
+              entity.set("shardsFor", NODES.objectNode().put("writesPerSecond", 800));
+            } else {
+              entity.put("shards", 1);
+            }
+            return new Case(
+                "CEL shards xor shardsFor", hierarchyPath(path), resource, null, render(path));
+          });
 
   /**
    * The path as the hierarchy's own checks name it (DesiredHierarchy): without the leading {@code

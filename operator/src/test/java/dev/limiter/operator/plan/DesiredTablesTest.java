@@ -19,10 +19,15 @@ import dev.limiter.operator.api.RateLimiterTableSpec;
 import dev.limiter.operator.api.RateLimiterTableStatus;
 import dev.limiter.operator.api.ScalingBounds;
 import dev.limiter.operator.plan.automation.DesiredAutomation;
+import dev.limiter.operator.plan.automation.EntityDemand;
+import dev.limiter.operator.plan.automation.ReservationEstimate;
 import dev.limiter.operator.testing.TableSpecs;
+import dev.limiter.runtime.Limit;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DesiredTablesTest {
@@ -104,6 +109,35 @@ class DesiredTablesTest {
     assertThat(caps.table().capacity().maxReadRequestUnits()).isEqualTo(1000);
     assertThat(caps.table().capacity().maxWriteRequestUnits()).isEqualTo(-1);
     assertThat(caps.table().capacity().throughput()).isNull();
+  }
+
+  @Test
+  void aPlanIsCreditedTheLocalReservationsOfTheEntitiesItCovers() {
+    Billing plan =
+        new Billing(BillingMode.Provisioned, null, new CapacityPlan(30_000L, 0L, 20), null, null);
+    EntityDemand hot =
+        new EntityDemand(
+            "tenants",
+            "hot",
+            20_000,
+            1,
+            Optional.of(
+                ReservationEstimate.of(
+                    Duration.ofSeconds(1),
+                    0.1,
+                    Optional.of(8),
+                    20_000,
+                    List.of(Limit.of("rps", 20_000, 20_000, Duration.ofSeconds(1))))));
+    RateLimiterTable table = resource(spec("t-1", "eu-west-1", plan), null);
+
+    DesiredTables.Resolved credited =
+        (DesiredTables.Resolved) DesiredTables.resolve(table, null, TablePolicy.NONE, List.of(hot));
+    DesiredTables.Resolved plain =
+        (DesiredTables.Resolved) DesiredTables.resolve(table, null, TablePolicy.NONE);
+
+    // 8 / 1 s + 20,000 / (0.1 × 20,000) = 18 writes/s for 20,000 acquires/s: 10,018 writes/s.
+    assertThat(credited.table().capacity().throughput()).isEqualTo(new Throughput(1203, 12_022));
+    assertThat(plain.table().capacity().throughput()).isEqualTo(new Throughput(3600, 36_000));
   }
 
   @Test

@@ -17,7 +17,32 @@ class GoDurationsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "1d", "24", "h", "1.5h", "-1h", "30m1h", "99999999999999999999h"})
+  @CsvSource({"250ms,PT0.25S", "10ms,PT0.01S", "1s500ms,PT1.5S", "1m,PT1M", "0s,PT0S", "0ms,PT0S"})
+  void parsesMilliseconds(String text, Duration expected) {
+    assertThat(GoDurations.parse(text)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"PT0.25S,250ms", "PT1.5S,1s500ms", "PT0S,0s", "PT1H30M,1h30m"})
+  void formatsWhatItParses(Duration duration, String expected) {
+    assertThat(GoDurations.format(duration)).isEqualTo(expected);
+    assertThat(GoDurations.parse(expected)).isEqualTo(duration);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "1d",
+        "5ms1s",
+        "1.5ms",
+        "24",
+        "h",
+        "1.5h",
+        "-1h",
+        "30m1h",
+        "99999999999999999999h"
+      })
   void refusesAnythingElse(String text) {
     assertThatThrownBy(() -> GoDurations.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

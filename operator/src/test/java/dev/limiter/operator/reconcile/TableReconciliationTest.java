@@ -7,8 +7,11 @@ import dev.limiter.operator.api.BillingMode;
 import dev.limiter.operator.api.CapacityPlan;
 import dev.limiter.operator.api.RateLimiterTable;
 import dev.limiter.operator.aws.TableMetrics;
+import dev.limiter.operator.plan.automation.EntityDemand;
+import dev.limiter.operator.plan.automation.ReservationEstimate;
 import dev.limiter.operator.testing.LocalAws;
 import dev.limiter.operator.testing.TableSpecs;
+import dev.limiter.runtime.Limit;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -64,6 +68,60 @@ class TableReconciliationTest {
           .as("the next throttling diagnosis")
           .contains(clock.instant().plus(Duration.ofMinutes(5)));
       assertThat(converged.events()).isEmpty();
+    }
+  }
+
+  @Test
+  void aPlanCreditedForLocalReservationsIsProvisionedLowerAndSaysHowManyUnitsItSaved() {
+    ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
+    try (DynamoDbClient client = DynamoDbLocal.shared().client()) {
+      TableReconciliation reconciliation =
+          new TableReconciliation(LocalAws.access(client, clock), "us-east-1");
+      RateLimiterTable resource = new RateLimiterTable();
+      resource.setMetadata(
+          new ObjectMetaBuilder()
+              .withNamespace("reserved-" + ProcessHandle.current().pid())
+              .withName("limits")
+              .withGeneration(1L)
+              .build());
+      resource.setSpec(
+          TableSpecs.billedBy(
+                  new Billing(
+                      BillingMode.Provisioned, null, new CapacityPlan(30_000L, 0L, 20), null, null))
+              .build());
+      List<EntityDemand> demands =
+          List.of(
+              new EntityDemand(
+                  "tenants",
+                  "hot",
+                  20_000,
+                  1,
+                  Optional.of(
+                      ReservationEstimate.of(
+                          Duration.ofSeconds(1),
+                          0.1,
+                          Optional.of(8),
+                          20_000,
+                          List.of(Limit.of("rps", 20_000, 20_000, Duration.ofSeconds(1)))))));
+
+      resource.setStatus(
+          reconciliation
+              .reconcile(resource, demands, resource::setStatus, clock.instant())
+              .status());
+      clock.advance(Duration.ofSeconds(10));
+      TableReconciliation.Result converged =
+          reconciliation.reconcile(resource, demands, resource::setStatus, clock.instant());
+
+      assertThat(converged.status().writeCapacityUnits()).isEqualTo(12_022);
+      assertThat(converged.status().conditions())
+          .filteredOn(c -> c.getType().equals("CapacitySynced"))
+          .singleElement()
+          .extracting(Condition::getMessage)
+          .asString()
+          .contains(
+              "less the 19982 writes/s local reservations spare (1 entity: 20000 acquires/s"
+                  + " written as about 18; 23978 WCU saved)")
+          .contains("12022 WCU, 1203 RCU");
     }
   }
 

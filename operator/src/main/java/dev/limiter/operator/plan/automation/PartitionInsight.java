@@ -24,7 +24,10 @@ import java.util.Optional;
  * ever seen (provisioned units, or consumed units on demand), and a provisioned table's units are
  * shared evenly: one partition key gets {@code units / partitions}, at most 1,000 write units. An
  * entity whose declared writes per shard exceed that is at risk of throttling however much capacity
- * the table has; the condition names it and the shard count that fixes it.
+ * the table has; the condition names it and the shard count that fixes it. An entity whose keys use
+ * a local reservation is judged by its estimated writes ({@link ReservationEstimate}), not by its
+ * acquires, and the condition says so; one that its reservation spares shards it would need
+ * otherwise is named too.
  */
 public final class PartitionInsight {
 
@@ -90,7 +93,7 @@ public final class PartitionInsight {
     Optional<EntityDemand> worst =
         demands.stream()
             .filter(d -> perShard(d) > perKey)
-            .max(Comparator.comparingLong(EntityDemand::writesPerSecond));
+            .max(Comparator.comparingLong(EntityDemand::bucketWritesPerSecond));
     String shape =
         partitions.estimated()
             + " estimated partitions, "
@@ -102,10 +105,13 @@ public final class PartitionInsight {
           "None",
           demands.isEmpty()
               ? "no entity declares traffic (" + shape + ")"
-              : "every entity's declared writes fit its shards (" + shape + ")");
+              : "every entity's declared writes fit its shards ("
+                  + shape
+                  + ")"
+                  + relieved(demands, perKey));
     }
     EntityDemand d = worst.get();
-    long needed = (d.writesPerSecond() + perKey - 1) / perKey;
+    long needed = shardsNeeded(d.bucketWritesPerSecond(), perKey);
     long atRisk = demands.stream().filter(x -> perShard(x) > perKey).count();
     String fix =
         needed <= Entity.MAX_SHARDS
@@ -123,8 +129,8 @@ public final class PartitionInsight {
             + " of EntityHierarchy "
             + d.hierarchy()
             + " declares "
-            + d.writesPerSecond()
-            + " writes per second over "
+            + declared(d)
+            + " over "
             + d.shards()
             + " shard(s), "
             + perShard(d)
@@ -135,8 +141,67 @@ public final class PartitionInsight {
             + (atRisk > 1 ? " (" + (atRisk - 1) + " more entities at risk)" : ""));
   }
 
+  /** What the entity declares and, under a reservation, what that makes of it. */
+  private static String declared(EntityDemand demand) {
+    return demand
+        .reservation()
+        .map(
+            estimate ->
+                demand.writesPerSecond()
+                    + " acquires/s with "
+                    + estimate.basis()
+                    + ": about "
+                    + estimate.roundedWritesPerSecond()
+                    + " writes/s")
+        .orElse(demand.writesPerSecond() + " writes per second");
+  }
+
+  /**
+   * The entities whose local reservation spares them shards their acquires alone would need, the
+   * first named; empty when none.
+   */
+  private static String relieved(List<EntityDemand> demands, long perKey) {
+    List<EntityDemand> relieved =
+        demands.stream()
+            .filter(d -> d.reservation().isPresent())
+            .filter(
+                d ->
+                    shardsNeeded(d.bucketWritesPerSecond(), perKey)
+                        < shardsNeeded(d.writesPerSecond(), perKey))
+            .sorted(Comparator.comparingLong(EntityDemand::writesPerSecond).reversed())
+            .toList();
+    if (relieved.isEmpty()) {
+      return "";
+    }
+    EntityDemand d = relieved.get(0);
+    ReservationEstimate estimate = d.reservation().orElseThrow();
+    long with = shardsNeeded(d.bucketWritesPerSecond(), perKey);
+    return "; entity "
+        + d.entity()
+        + " of EntityHierarchy "
+        + d.hierarchy()
+        + " needs "
+        + with
+        + " shard(s) instead of "
+        + shardsNeeded(d.writesPerSecond(), perKey)
+        + " thanks to its "
+        + estimate.basis()
+        + ", which brings "
+        + d.writesPerSecond()
+        + " acquires/s down to about "
+        + estimate.roundedWritesPerSecond()
+        + " writes/s"
+        + (d.shards() > with ? " (it has " + d.shards() + ")" : "")
+        + (relieved.size() > 1 ? " (" + (relieved.size() - 1) + " more entities spared)" : "");
+  }
+
+  /** Shards that {@code writesPerSecond} needs at {@code perKey} each, at least one. */
+  private static long shardsNeeded(long writesPerSecond, long perKey) {
+    return Math.max(1, (writesPerSecond + perKey - 1) / perKey);
+  }
+
   private static long perShard(EntityDemand demand) {
-    return (demand.writesPerSecond() + demand.shards() - 1) / Math.max(1, demand.shards());
+    return (demand.bucketWritesPerSecond() + demand.shards() - 1) / Math.max(1, demand.shards());
   }
 
   private static long max(Long previous, long a, long b) {

@@ -3,6 +3,7 @@ package dev.limiter.operator.plan.hierarchy;
 import dev.limiter.operator.api.DeclaredEntity;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.LocalReservationSpec;
 import dev.limiter.operator.api.PartitionLimits;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.api.ShardsFor;
@@ -13,6 +14,7 @@ import dev.limiter.runtime.Entity;
 import dev.limiter.runtime.Limit;
 import dev.limiter.runtime.LimitScope;
 import dev.limiter.runtime.LimiterItems;
+import dev.limiter.runtime.LocalReservation;
 import dev.limiter.runtime.OnUnavailable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +46,11 @@ public final class DesiredHierarchy {
    * @param entities number of entities
    * @param limits number of stored-limit items
    * @param shards bucket shards over all entities
+   * @param localReservations stored-limit items declaring a local reservation ({@code 0s}, off,
+   *     included)
    */
-  public record Resolved(List<DesiredItem> items, long entities, long limits, long shards)
+  public record Resolved(
+      List<DesiredItem> items, long entities, long limits, long shards, long localReservations)
       implements Resolution {}
 
   /** The spec breaks rules the schema could not check; every problem, with its path. */
@@ -71,7 +76,7 @@ public final class DesiredHierarchy {
         walk.problems.add(path + ": resource " + resource.name() + " is declared twice");
       }
       walk.scope(path, () -> new LimitScope.Resource(resource.name()))
-          .ifPresent(scope -> walk.limits(path + ".limits", scope, resource.limits()));
+          .ifPresent(scope -> walk.limits(path, scope, resource.limits(), resource));
     }
     List<? extends DeclaredEntity> roots = spec.entities() == null ? List.of() : spec.entities();
     for (int i = 0; i < roots.size(); i++) {
@@ -80,7 +85,12 @@ public final class DesiredHierarchy {
     if (!walk.problems.isEmpty()) {
       return new Invalid(List.copyOf(walk.problems));
     }
-    return new Resolved(List.copyOf(walk.items), walk.entities, walk.limitItems, walk.shards);
+    return new Resolved(
+        List.copyOf(walk.items),
+        walk.entities,
+        walk.limitItems,
+        walk.shards,
+        walk.localReservations);
   }
 
   /**
@@ -104,6 +114,7 @@ public final class DesiredHierarchy {
     private long entities;
     private long limitItems;
     private long shards;
+    private long localReservations;
 
     Walk(String owner) {
       this.owner = owner;
@@ -145,8 +156,13 @@ public final class DesiredHierarchy {
       entities++;
       shards += entity.shards();
       items.add(DesiredItem.ofEntity(entity, owner));
-      if (declared.limits() != null && !declared.limits().isEmpty()) {
-        limits(path + ".limits", new LimitScope.Entity(entity.id()), declared.limits());
+      List<LimitSpec> defaults = declared.limits() == null ? List.of() : declared.limits();
+      Optional<LocalReservation> reservation =
+          reservation(path + ".localReservation", declared.localReservation());
+      if (!defaults.isEmpty() || reservation.isPresent()) {
+        // An entity declaring only a reservation gets an item holding only it: its limits come
+        // from a less specific scope, the runtime resolves the two independently.
+        limits(path, new LimitScope.Entity(entity.id()), defaults, reservation);
       }
       Set<String> resources = new HashSet<>();
       List<ResourceDefaults> perResource =
@@ -163,7 +179,7 @@ public final class DesiredHierarchy {
                   + entity.id());
         }
         scope(resourcePath, () -> new LimitScope.EntityResource(entity.id(), resource.name()))
-            .ifPresent(scope -> limits(resourcePath + ".limits", scope, resource.limits()));
+            .ifPresent(scope -> limits(resourcePath, scope, resource.limits(), resource));
       }
       List<? extends DeclaredEntity> children = declared.childEntities();
       for (int i = 0; i < children.size(); i++) {
@@ -213,17 +229,55 @@ public final class DesiredHierarchy {
                   ? OnUnavailable.ALLOW
                   : OnUnavailable.BLOCK;
       List<Limit> limits = valid("system.limits", specs);
-      if (limits.size() == specs.size() && (!limits.isEmpty() || policy != null)) {
+      LocalReservation reservation =
+          reservation("system.localReservation", system.localReservation()).orElse(null);
+      if (limits.size() == specs.size()
+          && (!limits.isEmpty() || policy != null || reservation != null)) {
         limitItems++;
-        items.add(DesiredItem.of(() -> LimiterItems.systemDefaults(limits, policy, owner)));
+        if (reservation != null) {
+          localReservations++;
+        }
+        items.add(
+            DesiredItem.of(() -> LimiterItems.systemDefaults(limits, policy, reservation, owner)));
       }
     }
 
-    void limits(String path, LimitScope scope, List<LimitSpec> specs) {
-      List<Limit> limits = valid(path, specs);
-      if (limits.size() == specs.size() && !limits.isEmpty()) {
+    /** The item of a resource's limits ({@code path} is the resource's), with its reservation. */
+    void limits(String path, LimitScope scope, List<LimitSpec> specs, ResourceDefaults resource) {
+      limits(
+          path, scope, specs, reservation(path + ".localReservation", resource.localReservation()));
+    }
+
+    /**
+     * The stored-limits item of {@code scope}: its limits ({@code path}{@code .limits}) and the
+     * reservation it declares; none when a limit is invalid or it declares nothing.
+     */
+    private void limits(
+        String path, LimitScope scope, List<LimitSpec> specs, Optional<LocalReservation> declared) {
+      List<Limit> limits = valid(path + ".limits", specs);
+      LocalReservation reservation = declared.orElse(null);
+      if (limits.size() == specs.size() && (!limits.isEmpty() || reservation != null)) {
         limitItems++;
-        items.add(DesiredItem.of(() -> LimiterItems.limits(scope, limits, owner)));
+        if (reservation != null) {
+          localReservations++;
+        }
+        items.add(DesiredItem.of(() -> LimiterItems.limits(scope, limits, reservation, owner)));
+      }
+    }
+
+    /**
+     * The runtime's reservation for {@code spec} (null: none declared); a problem at {@code path}
+     * when its window is not a duration or outside the runtime's range.
+     */
+    private Optional<LocalReservation> reservation(String path, LocalReservationSpec spec) {
+      if (spec == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(DeclaredReservations.of(spec));
+      } catch (DeclaredReservations.Refused e) {
+        problems.add(path + "." + e.field() + ": " + e.getMessage());
+        return Optional.empty();
       }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.limiter.operator.api.PartitionStatus;
 import dev.limiter.operator.plan.ConditionStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -88,5 +89,60 @@ class PartitionInsightTest {
     ConditionStatus risk =
         PartitionInsight.risk(tiny, List.of(new EntityDemand("h", "e", 10_000, 1)));
     assertThat(risk.message()).contains("more than 256");
+  }
+
+  private static EntityDemand reserving(long acquires, int shards, Duration window) {
+    return new EntityDemand(
+        "tenants",
+        "hot",
+        acquires,
+        shards,
+        Optional.of(
+            ReservationEstimate.of(
+                window, 0.1, Optional.of(8), acquires, ReservationEstimateTest.HOT_LIMITS)));
+  }
+
+  @Test
+  void anEntityWithALocalReservationIsJudgedByItsEstimatedWritesAndTheMessageSaysSo() {
+    PartitionStatus estimate =
+        PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
+
+    ConditionStatus risk =
+        PartitionInsight.risk(estimate, List.of(reserving(20_000, 1, Duration.ofMillis(10))));
+
+    // 8 instances / 10 ms + 10 + 1/6 renewals: 811 writes/s against 100 a key.
+    assertThat(risk.holds()).isTrue();
+    assertThat(risk.message())
+        .isEqualTo(
+            "entity hot of EntityHierarchy tenants declares 20000 acquires/s with local"
+                + " reservation 10ms (8 instances): about 811 writes/s over 1 shard(s), 811 per"
+                + " partition key, but 20 estimated partitions, 100 write units per partition"
+                + " key; set shards: 9 on it");
+  }
+
+  @Test
+  void anEntityItsReservationSparesShardsIsNamedWhenNothingIsAtRisk() {
+    PartitionStatus estimate =
+        PartitionInsight.estimate(null, Tables.provisioned(100, 2000, 200 * GB), Optional.empty());
+
+    ConditionStatus fine =
+        PartitionInsight.risk(estimate, List.of(reserving(20_000, 8, Duration.ofSeconds(1))));
+
+    assertThat(fine.status()).isEqualTo("False");
+    assertThat(fine.reason()).isEqualTo("None");
+    assertThat(fine.message())
+        .isEqualTo(
+            "every entity's declared writes fit its shards (20 estimated partitions, 100 write"
+                + " units per partition key); entity hot of EntityHierarchy tenants needs 1"
+                + " shard(s) instead of 200 thanks to its local reservation 1s (8 instances),"
+                + " which brings 20000 acquires/s down to about 19 writes/s (it has 8)");
+    assertThat(
+            PartitionInsight.risk(
+                    estimate, List.of(new EntityDemand("tenants", "hot", 20_000, 200)))
+                .message())
+        .as("without a reservation nothing is added")
+        .isEqualTo(
+            "every entity's declared writes fit its shards (20 estimated partitions, 100 write"
+                + " units per partition key)");
   }
 }

@@ -9,14 +9,24 @@ import dev.limiter.operator.api.ChildEntity;
 import dev.limiter.operator.api.EntityHierarchySpec;
 import dev.limiter.operator.api.LeafEntity;
 import dev.limiter.operator.api.LimitSpec;
+import dev.limiter.operator.api.LocalReservationSpec;
 import dev.limiter.operator.api.ResourceDefaults;
 import dev.limiter.operator.api.RootEntity;
 import dev.limiter.operator.api.ShardsFor;
+import dev.limiter.operator.api.SystemDefaults;
 import dev.limiter.operator.api.TableRef;
+import dev.limiter.operator.api.UnavailablePolicy;
+import dev.limiter.runtime.Limit;
+import dev.limiter.runtime.LimitScope;
 import dev.limiter.runtime.LimiterItems;
 import dev.limiter.runtime.LimiterTableSchema;
+import dev.limiter.runtime.LocalReservation;
+import dev.limiter.runtime.OnUnavailable;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class DesiredHierarchyTest {
 
@@ -166,5 +176,140 @@ class DesiredHierarchyTest {
             "entities[0].children[0].children[0]: key cascades to project, which cascades too;"
                 + " cascade reaches one level, so declare limits on project that cover its children"
                 + " or do not cascade both");
+  }
+
+  /**
+   * project-123 declares a reservation and no default limits, its llm-api one of its own, the
+   * system an explicit off, api-key-1 a reservation on its default limits.
+   */
+  private static EntityHierarchySpec reserving(String projectWindow) {
+    return new EntityHierarchySpec(
+        new TableRef("llm-limits"),
+        new SystemDefaults(
+            UnavailablePolicy.Block,
+            List.of(limit("rpm", 1000, "1m")),
+            new LocalReservationSpec("0s", null, null)),
+        List.of(
+            new ResourceDefaults(
+                "llm-api",
+                List.of(limit("rpm", 600, "1m")),
+                new LocalReservationSpec("250ms", 20, 8))),
+        List.of(
+            new RootEntity(
+                "project-123",
+                null,
+                List.of(new ResourceDefaults("embed", List.of(limit("rpm", 5000, "1m")))),
+                8,
+                null,
+                List.of(
+                    new ChildEntity(
+                        "api-key-1",
+                        true,
+                        List.of(limit("rpm", 100, "1m")),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        new LocalReservationSpec("1s500ms", 5, null))),
+                new LocalReservationSpec(projectWindow, null, 4))));
+  }
+
+  private static Map<String, AttributeValue> item(DesiredHierarchy.Resolved resolved, ItemKey key) {
+    return resolved.items().stream()
+        .filter(i -> i.key().equals(key))
+        .findFirst()
+        .orElseThrow()
+        .item()
+        .get();
+  }
+
+  @Test
+  void declaredReservationsAreStoredWithTheLimitsOfTheirScopeAsTheRuntimeEncodesThem() {
+    DesiredHierarchy.Resolved resolved = resolved(reserving("1s"));
+
+    assertThat(item(resolved, new ItemKey("R#llm-api", "L#*")))
+        .isEqualTo(
+            LimiterItems.limits(
+                new LimitScope.Resource("llm-api"),
+                List.of(Limit.perMinute("rpm", 600)),
+                new LocalReservation(Duration.ofMillis(250), 0.2),
+                OWNER));
+    assertThat(item(resolved, new ItemKey("S#system", "L#*")))
+        .isEqualTo(
+            LimiterItems.systemDefaults(
+                List.of(Limit.perMinute("rpm", 1000)),
+                OnUnavailable.BLOCK,
+                LocalReservation.OFF,
+                OWNER));
+    assertThat(item(resolved, new ItemKey("E#api-key-1", "L#*")))
+        .isEqualTo(
+            LimiterItems.limits(
+                new LimitScope.Entity("api-key-1"),
+                List.of(Limit.perMinute("rpm", 100)),
+                new LocalReservation(Duration.ofMillis(1500), 0.05),
+                OWNER));
+    assertThat(resolved.localReservations()).isEqualTo(4);
+    assertThat(resolved.limits())
+        .as("system, llm-api, project-123, its embed, api-key-1")
+        .isEqualTo(5);
+  }
+
+  @Test
+  void anEntityDeclaringAReservationAndNoDefaultLimitsGetsAnItemHoldingOnlyTheReservation() {
+    Map<String, AttributeValue> project =
+        item(resolved(reserving("1s")), new ItemKey("E#project-123", "L#*"));
+
+    assertThat(project)
+        .isEqualTo(
+            LimiterItems.limits(
+                new LimitScope.Entity("project-123"),
+                List.of(),
+                LocalReservation.of(Duration.ofSeconds(1)),
+                OWNER))
+        .containsKey(LimiterTableSchema.LOCAL_RESERVATION_ATTRIBUTE)
+        .doesNotContainKey(LimiterTableSchema.LIMITS_ATTRIBUTE);
+  }
+
+  @Test
+  void anEditedWindowChangesOnlyThatItemsDigest() {
+    List<DesiredItem> before = resolved(reserving("1s")).items();
+    List<DesiredItem> after = resolved(reserving("2s")).items();
+
+    List<String> unchanged = before.stream().map(i -> i.key() + i.digest()).toList();
+    assertThat(after)
+        .filteredOn(i -> !unchanged.contains(i.key() + i.digest()))
+        .extracting(DesiredItem::key)
+        .containsExactly(new ItemKey("E#project-123", "L#*"));
+  }
+
+  @Test
+  void aWindowOutsideTheRuntimesRangeIsAProblemAtItsPath() {
+    assertThat(problems(reserving("90s")))
+        .containsExactly(
+            "entities[0].localReservation.window: 90s is neither 0s (off) nor within 10ms to 60s");
+    assertThat(problems(reserving("5ms")))
+        .containsExactly(
+            "entities[0].localReservation.window: 5ms is neither 0s (off) nor within 10ms to 60s");
+    assertThat(problems(reserving("1x")))
+        .singleElement()
+        .asString()
+        .startsWith("entities[0].localReservation.window: invalid duration '1x'");
+  }
+
+  @Test
+  void aShareBeyondTheRuntimesHalfIsAProblemAtItsPath() {
+    EntityHierarchySpec spec =
+        new EntityHierarchySpec(
+            new TableRef("llm-limits"),
+            null,
+            List.of(
+                new ResourceDefaults(
+                    "llm-api",
+                    List.of(limit("rpm", 600, "1m")),
+                    new LocalReservationSpec("1s", 60, 8))),
+            List.of());
+
+    assertThat(problems(spec))
+        .containsExactly("resources[0].localReservation.maxSharePercent: must be 1 to 50, got 60");
   }
 }
