@@ -19,8 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class PacedLoad {
 
-  /** Worker threads per instance: calls in flight at once on one instance. */
-  static final int WORKERS_PER_INSTANCE = 16;
+  /**
+   * Worker threads per instance (calls in flight at once on one instance), {@code
+   * bench.hot.workers}: enough for the paced rate at the added round trip, few enough that a
+   * saturated server queues arrivals here rather than conflicting writes on one item there.
+   */
+  static final int WORKERS_PER_INSTANCE = Integer.getInteger("bench.hot.workers", 4);
 
   private static final Duration DRAIN = Duration.ofSeconds(3);
 
