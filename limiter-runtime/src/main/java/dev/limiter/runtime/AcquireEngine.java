@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Takes an acquire's tokens: plans its buckets ({@link AcquirePlan}: shards, a cascading parent),
- * writes them (in order, in one transaction, or both sides in parallel with refunds), refuses
- * locally what DynamoDB certainly would ({@link LocalRejections}) and makes the lease.
+ * admits locally what this instance reserved ({@link LocalReservations}), writes the rest (in
+ * order, in one transaction, or both sides in parallel with refunds), refuses locally what DynamoDB
+ * certainly would ({@link LocalRejections}) and makes the lease. {@link CascadeMode#TRANSACTION}
+ * does not reserve.
  */
 final class AcquireEngine {
 
@@ -17,6 +19,8 @@ final class AcquireEngine {
   private final Entities entities;
   private final StoredLimits storedLimits;
   private final BucketWriter writer;
+  private final ReservingWriter reserving;
+  private final LocalReservations reservations;
   private final LocalRejections rejections;
   private final AdjustmentWriter adjustments;
   private final OutagePolicy outages;
@@ -28,6 +32,7 @@ final class AcquireEngine {
       Entities entities,
       StoredLimits storedLimits,
       BucketWriter writer,
+      LocalReservations reservations,
       LocalRejections rejections,
       AdjustmentWriter adjustments,
       OutagePolicy outages,
@@ -37,6 +42,8 @@ final class AcquireEngine {
     this.entities = entities;
     this.storedLimits = storedLimits;
     this.writer = writer;
+    this.reservations = reservations;
+    this.reserving = new ReservingWriter(writer, reservations);
     this.rejections = rejections;
     this.adjustments = adjustments;
     this.outages = outages;
@@ -46,13 +53,22 @@ final class AcquireEngine {
 
   /** See {@link RateLimiter#acquire(String, String, Map, List)}. */
   Lease acquire(String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+    return acquire(entityId, resource, consume, limits, reservations.defaults());
+  }
+
+  private Lease acquire(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
     AcquirePlan plan;
     try {
-      plan = Futures.join(plan(entityId, resource, consume, limits));
+      plan = Futures.join(plan(entityId, resource, consume, limits, reservation));
     } catch (RuntimeException e) {
       return outages.failed(e, UnenforcedLease.INSTANCE);
     }
@@ -61,13 +77,18 @@ final class AcquireEngine {
     }
     BucketTake take = plan.own().get(0);
     long now = EpochNanos.now(clock);
+    ReservationPool.Admission local = reserving.admitLocally(take, plan.ownReservation(), now);
+    if (local != null) {
+      usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
+      return take.lease(adjustments, local.leaseState(), now);
+    }
     List<Violation> known = rejections.refusal(take, now);
     if (!known.isEmpty()) {
       throw rejection(known);
     }
     BucketWrite.Outcome outcome;
     try {
-      outcome = writer.write(take.key(), take.ops(), now);
+      outcome = reserving.write(take, plan.ownReservation(), now);
     } catch (RuntimeException e) {
       return outages.failed(e, UnenforcedLease.INSTANCE);
     }
@@ -84,23 +105,35 @@ final class AcquireEngine {
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
-    List<Limit> limits;
+    StoredLimits.Resolution resolution;
     try {
-      limits = storedLimits.resolve(entityId, resource);
+      resolution = storedLimits.resolution(entityId, resource);
     } catch (RuntimeException e) {
       return outages.failed(e, UnenforcedLease.INSTANCE);
     }
-    return acquire(entityId, resource, consume, limits);
+    List<Limit> limits =
+        resolution.limits().orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+    return acquire(
+        entityId, resource, consume, limits, reservations.effective(resolution.reservation()));
   }
 
   /** See {@link RateLimiter#acquireAsync(String, String, Map, List)}. */
   CompletableFuture<Lease> acquireAsync(
       String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+    return acquireAsync(entityId, resource, consume, limits, reservations.defaults());
+  }
+
+  private CompletableFuture<Lease> acquireAsync(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
-    return plan(entityId, resource, consume, limits)
+    return plan(entityId, resource, consume, limits, reservation)
         .handle(
             (plan, failure) -> {
               if (failure != null) {
@@ -120,55 +153,98 @@ final class AcquireEngine {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
     return storedLimits
-        .resolveAsync(entityId, resource)
+        .resolutionAsync(entityId, resource)
         .handle(
-            (limits, failure) -> {
+            (resolution, failure) -> {
               if (failure != null) {
                 return CompletableFuture.completedFuture(
                     outages.failed(
                         DynamoDbGateway.unwrap(failure), (Lease) UnenforcedLease.INSTANCE));
               }
-              return acquireAsync(entityId, resource, consume, limits);
+              List<Limit> limits =
+                  resolution
+                      .limits()
+                      .orElseThrow(() -> new NoLimitsConfiguredException(entityId, resource));
+              return acquireAsync(
+                  entityId,
+                  resource,
+                  consume,
+                  limits,
+                  reservations.effective(resolution.reservation()));
             })
         .thenCompose(lease -> lease);
   }
 
   private CompletableFuture<AcquirePlan> plan(
-      String entityId, String resource, Map<String, Long> consume, List<Limit> limits) {
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
     return AcquirePlan.of(
-        entities, storedLimits, clock.instant(), entityId, resource, consume, limits);
+        entities,
+        storedLimits,
+        reservations,
+        clock.instant(),
+        entityId,
+        resource,
+        consume,
+        limits,
+        reservation);
   }
 
   /**
-   * Runs a plan. Without a parent: the own buckets in order until one admits. With a parent: in one
-   * transaction, or (by default) both sides in parallel (2 WCU), where the admitted side is
-   * refunded when the other refuses, so a rejected acquire consumes neither; a refund that fails
-   * leaves tokens taken (the limiter errs towards admitting less, never more).
+   * Runs a plan. A side whose first candidate this instance holds a reservation of is admitted
+   * locally; only the other sides are written. Without a parent: the own buckets in order until one
+   * admits. With a parent: in one transaction (which does not reserve), or (by default) both sides
+   * in parallel (2 WCU), where the admitted side is refunded when the other refuses, so a rejected
+   * acquire consumes neither: a locally admitted side goes back to its pool, a written one is
+   * refunded; a refund that fails leaves tokens taken (the limiter errs towards admitting less,
+   * never more).
    */
   private CompletableFuture<Lease> execute(AcquirePlan plan) {
     long now = EpochNanos.now(clock);
+    boolean reserve = plan.parent().isEmpty() || cascadeMode != CascadeMode.TRANSACTION;
+    Attempt ownLocal = reserve ? local(plan.own(), plan.ownReservation(), now) : null;
+    Attempt parentLocal =
+        reserve && !plan.parent().isEmpty()
+            ? local(plan.parent(), plan.parentReservation(), now)
+            : null;
     for (List<BucketTake> side : List.of(plan.own(), plan.parent())) {
-      List<Violation> known = side.isEmpty() ? List.of() : knownRefusal(side, now);
+      boolean served = side == plan.own() ? ownLocal != null : parentLocal != null;
+      List<Violation> known = side.isEmpty() || served ? List.of() : knownRefusal(side, now);
       if (!known.isEmpty()) {
+        undo(ownLocal);
+        undo(parentLocal);
         return CompletableFuture.failedFuture(rejection(known));
       }
     }
     if (plan.parent().isEmpty()) {
-      return firstAdmitting(plan.own(), 0, now)
+      return (ownLocal != null
+              ? CompletableFuture.completedFuture(ownLocal)
+              : firstAdmitting(plan.own(), plan.ownReservation(), 0, now))
           .thenApply(
               attempt -> {
                 if (attempt.failure() != null) {
                   return outages.failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
                 }
-                outages.succeeded();
+                if (attempt.local() == null) {
+                  outages.succeeded();
+                }
                 return lease(attempt.outcome(), attempt.take(), now);
               });
     }
     if (cascadeMode == CascadeMode.TRANSACTION) {
       return transact(plan, 0, 0, now);
     }
-    CompletableFuture<Attempt> childAttempt = firstAdmitting(plan.own(), 0, now);
-    CompletableFuture<Attempt> parentAttempt = firstAdmitting(plan.parent(), 0, now);
+    CompletableFuture<Attempt> childAttempt =
+        ownLocal != null
+            ? CompletableFuture.completedFuture(ownLocal)
+            : firstAdmitting(plan.own(), plan.ownReservation(), 0, now);
+    CompletableFuture<Attempt> parentAttempt =
+        parentLocal != null
+            ? CompletableFuture.completedFuture(parentLocal)
+            : firstAdmitting(plan.parent(), plan.parentReservation(), 0, now);
     return childAttempt
         .thenCombine(parentAttempt, List::of)
         .thenCompose(
@@ -176,14 +252,18 @@ final class AcquireEngine {
               Attempt c = attempts.get(0);
               Attempt p = attempts.get(1);
               if (c.applied() && p.applied()) {
-                outages.succeeded();
+                if (c.local() == null || p.local() == null) {
+                  outages.succeeded();
+                }
                 return CompletableFuture.completedFuture(
                     cascadeLease(c.take(), state(c.outcome()), p.take(), state(p.outcome()), now));
               }
               List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
               long refundAt = EpochNanos.now(clock);
               for (Attempt attempt : attempts) {
-                if (attempt.applied()) {
+                if (attempt.local() != null) {
+                  attempt.local().undo();
+                } else if (attempt.applied()) {
                   List<LimitOp> ops =
                       attempt
                           .take()
@@ -213,6 +293,25 @@ final class AcquireEngine {
   }
 
   /**
+   * {@code candidates}' first bucket admitted from this instance's reservation, as an applied
+   * attempt carrying its lease times; null when it cannot be.
+   */
+  private Attempt local(List<BucketTake> candidates, LocalReservation reservation, long now) {
+    BucketTake take = candidates.get(0);
+    ReservationPool.Admission admission = reserving.admitLocally(take, reservation, now);
+    return admission == null
+        ? null
+        : new Attempt(
+            take, new BucketWrite.Applied(admission.leaseState(), take.ops()), null, admission);
+  }
+
+  private static void undo(Attempt local) {
+    if (local != null) {
+      local.local().undo();
+    }
+  }
+
+  /**
    * The refusal every one of {@code candidates} would certainly get from DynamoDB, from refusals
    * this process already received ({@link LocalRejections}); empty when one of them might admit.
    */
@@ -239,32 +338,36 @@ final class AcquireEngine {
 
   /**
    * Tries {@code candidates} from {@code index} on until one admits; the last refusal otherwise.
+   * The first may reserve ({@link ReservingWriter}); the others are written alone.
    */
   private CompletableFuture<Attempt> firstAdmitting(
-      List<BucketTake> candidates, int index, long now) {
+      List<BucketTake> candidates, LocalReservation reservation, int index, long now) {
     BucketTake take = candidates.get(index);
     List<Violation> known = rejections.refusal(take, now);
     CompletableFuture<Attempt> written =
         !known.isEmpty()
             ? CompletableFuture.completedFuture(
-                new Attempt(take, new BucketWrite.Rejected(known), null))
-            : writer
-                .writeAsync(take.key(), take.ops(), now)
+                new Attempt(take, new BucketWrite.Rejected(known), null, null))
+            : reserving
+                .writeAsync(take, index == 0 ? reservation : LocalReservation.OFF, now)
                 .handle(
                     (outcome, failure) -> {
                       if (outcome instanceof BucketWrite.Undecided undecided) {
-                        return new Attempt(take, null, outages.undecided(take, undecided));
+                        return new Attempt(take, null, outages.undecided(take, undecided), null);
                       }
                       if (outcome != null) {
                         remember(take, outcome, now);
                       }
                       return new Attempt(
-                          take, outcome, failure == null ? null : DynamoDbGateway.unwrap(failure));
+                          take,
+                          outcome,
+                          failure == null ? null : DynamoDbGateway.unwrap(failure),
+                          null);
                     });
     return written.thenCompose(
         attempt ->
             attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
-                ? firstAdmitting(candidates, index + 1, now)
+                ? firstAdmitting(candidates, reservation, index + 1, now)
                 : CompletableFuture.completedFuture(attempt));
   }
 
@@ -345,8 +448,15 @@ final class AcquireEngine {
     return new RateLimitExceededException(violations);
   }
 
-  /** How a write to one bucket went: an outcome, or the failure that prevented one. */
-  private record Attempt(BucketTake take, BucketWrite.Outcome outcome, Throwable failure) {
+  /**
+   * How a write to one bucket went: an outcome, or the failure that prevented one; {@code local}
+   * when it was admitted from a reservation without a write.
+   */
+  private record Attempt(
+      BucketTake take,
+      BucketWrite.Outcome outcome,
+      Throwable failure,
+      ReservationPool.Admission local) {
     boolean applied() {
       return outcome instanceof BucketWrite.Applied;
     }

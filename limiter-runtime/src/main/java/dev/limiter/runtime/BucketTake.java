@@ -34,11 +34,28 @@ record BucketTake(
       Map<String, Long> consume,
       List<Limit> limits,
       ShardLayout layout) {
+    return candidates(entityId, resource, consume, limits, layout, -1);
+  }
+
+  /**
+   * As {@link #candidates(String, String, Map, List, ShardLayout)}, from {@code preferredShard} on
+   * when it is usable (the shard this instance holds a reservation of), else from a random one.
+   */
+  static List<BucketTake> candidates(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      ShardLayout layout,
+      int preferredShard) {
     if (!layout.sharded()) {
       return List.of(of(new BucketKey(entityId, resource), consume, limits));
     }
     int usable = layout.usableWith(limits);
-    int first = ThreadLocalRandom.current().nextInt(usable);
+    int first =
+        preferredShard >= 0 && preferredShard < usable
+            ? preferredShard
+            : ThreadLocalRandom.current().nextInt(usable);
     List<BucketTake> candidates = new ArrayList<>();
     for (int i = 0; i < Math.min(SHARD_TRIES, usable); i++) {
       int shard = (first + i) % usable;

@@ -21,6 +21,8 @@ final class DynamoDbRateLimiter implements RateLimiter {
   private final Entities entities;
   private final OutagePolicy outages;
   private final AcquireEngine acquires;
+  private final LocalReservations reservations;
+  private final AdjustmentWriter adjustments;
   private final BucketReader reads;
   private final List<AutoCloseable> owned;
 
@@ -59,14 +61,18 @@ final class DynamoDbRateLimiter implements RateLimiter {
     this.outages =
         new OutagePolicy(
             tableName, builder.onUnavailable, storedLimits, gateway, usage, availability);
-    AdjustmentWriter adjustments =
-        new AdjustmentWriter(tableName, writer, bounds, clock, outages, usage);
+    this.adjustments = new AdjustmentWriter(tableName, writer, bounds, clock, outages, usage);
+    this.reservations =
+        new LocalReservations(
+            Objects.requireNonNull(builder.localReservation, "localReservation"),
+            builder.cacheSize);
     this.acquires =
         new AcquireEngine(
             clock,
             entities,
             storedLimits,
             writer,
+            reservations,
             rejections,
             adjustments,
             outages,
@@ -136,7 +142,13 @@ final class DynamoDbRateLimiter implements RateLimiter {
   }
 
   @Override
+  public ReservationStats reservationStats() {
+    return reservations.stats();
+  }
+
+  @Override
   public void close() {
+    reservations.close(adjustments);
     RuntimeException failure = null;
     for (AutoCloseable resource : owned) {
       try {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -109,6 +110,68 @@ public final class LimiterItems {
   /** The item storing {@code limits} at {@code scope}, managed by {@code owner} (null for none). */
   public static Map<String, AttributeValue> limits(
       LimitScope scope, List<Limit> limits, String owner) {
+    return limits(scope, limits, null, owner);
+  }
+
+  /**
+   * The stored limits of {@code scope} with the local reservation they declare (null for none: the
+   * limiter's default applies; {@link LocalReservation#OFF} turns it off), managed by {@code owner}
+   * (null for none). {@code limits} may be empty only when {@code reservation} is not null: an item
+   * that declares only a reservation, whose limits come from a less specific scope.
+   */
+  public static Map<String, AttributeValue> limits(
+      LimitScope scope, List<Limit> limits, LocalReservation reservation, String owner) {
+    Objects.requireNonNull(limits, "limits");
+    Map<String, AttributeValue> item = new LinkedHashMap<>(scope.key());
+    item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
+    if (reservation == null || !limits.isEmpty()) {
+      item.put(LimiterTableSchema.LIMITS_ATTRIBUTE, AttributeValue.fromM(definitions(limits)));
+    }
+    if (reservation != null) {
+      item.put(
+          LimiterTableSchema.LOCAL_RESERVATION_ATTRIBUTE,
+          AttributeValue.fromM(
+              Map.of(
+                  LimitCodec.WINDOW_MILLIS,
+                  number(reservation.window().toMillis()),
+                  LimitCodec.SHARE_PER_MILLE,
+                  number(LimitCodec.perMille(reservation.maxShare())))));
+    }
+    withOwner(item, owner);
+    return item;
+  }
+
+  /**
+   * The system defaults: {@code limits} (may be empty) and the unavailability policy workloads
+   * default to ({@code null} for none), managed by {@code owner}.
+   */
+  public static Map<String, AttributeValue> systemDefaults(
+      List<Limit> limits, OnUnavailable onUnavailable, String owner) {
+    return systemDefaults(limits, onUnavailable, null, owner);
+  }
+
+  /**
+   * As {@link #systemDefaults(List, OnUnavailable, String)}, declaring the local reservation every
+   * scope without one of its own uses ({@code null} for none: the limiter's default applies).
+   */
+  public static Map<String, AttributeValue> systemDefaults(
+      List<Limit> limits, OnUnavailable onUnavailable, LocalReservation reservation, String owner) {
+    Map<String, AttributeValue> item;
+    if (limits.isEmpty() && reservation == null) {
+      item = new LinkedHashMap<>(LimiterTableSchema.systemLimitsKey());
+      item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
+      withOwner(item, owner);
+    } else {
+      item = limits(new LimitScope.System(), limits, reservation, owner);
+    }
+    if (onUnavailable != null) {
+      item.put(
+          LimiterTableSchema.ON_UNAVAILABLE_ATTRIBUTE, AttributeValue.fromS(onUnavailable.name()));
+    }
+    return item;
+  }
+
+  private static Map<String, AttributeValue> definitions(List<Limit> limits) {
     Arguments.requireDistinctLimits(limits);
     Map<String, AttributeValue> definitions = new LinkedHashMap<>();
     for (Limit limit : limits) {
@@ -120,32 +183,7 @@ public final class LimiterItems {
                   LimitCodec.REFILL, number(limit.refillAmount()),
                   LimitCodec.PERIOD_NANOS, number(limit.refillPeriod().toNanos()))));
     }
-    Map<String, AttributeValue> item = new LinkedHashMap<>(scope.key());
-    item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
-    item.put(LimiterTableSchema.LIMITS_ATTRIBUTE, AttributeValue.fromM(definitions));
-    withOwner(item, owner);
-    return item;
-  }
-
-  /**
-   * The system defaults: {@code limits} (may be empty) and the unavailability policy workloads
-   * default to ({@code null} for none), managed by {@code owner}.
-   */
-  public static Map<String, AttributeValue> systemDefaults(
-      List<Limit> limits, OnUnavailable onUnavailable, String owner) {
-    Map<String, AttributeValue> item;
-    if (limits.isEmpty()) {
-      item = new LinkedHashMap<>(LimiterTableSchema.systemLimitsKey());
-      item.put(LimiterTableSchema.KIND, AttributeValue.fromS(LimiterTableSchema.KIND_LIMITS));
-      withOwner(item, owner);
-    } else {
-      item = limits(new LimitScope.System(), limits, owner);
-    }
-    if (onUnavailable != null) {
-      item.put(
-          LimiterTableSchema.ON_UNAVAILABLE_ATTRIBUTE, AttributeValue.fromS(onUnavailable.name()));
-    }
-    return item;
+    return definitions;
   }
 
   /** The marker saying the table holds entities (written with the first one). */

@@ -59,7 +59,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       {@code "L#<resource>"}), an entity's defaults ({@code "E#<entityId>"}, {@code "L#*"}), a
  *       resource's defaults ({@code "R#<resource>"}, {@code "L#*"}) and the system defaults ({@code
  *       "S#system"}, {@code "L#*"}). {@code *} is not a valid resource name, so the keys cannot
- *       collide.
+ *       collide. Any of them may also declare a local reservation ({@value
+ *       #LOCAL_RESERVATION_ATTRIBUTE}: {@code {w: window in milliseconds, 0 for explicitly off, s:
+ *       largest share of a capacity in per-mille}}), and an item may declare only that.
  * </ul>
  *
  * Index {@value #INDEX_NAME} ({@value #INDEX_PARTITION_KEY}, {@value #INDEX_SORT_KEY}) is sparse:
@@ -138,6 +140,13 @@ public final class LimiterTableSchema {
 
   /** Map attribute of a stored-limits item: limit name to its definition. */
   public static final String LIMITS_ATTRIBUTE = "limits";
+
+  /**
+   * Map attribute of a stored-limits item: its {@link LocalReservation} ({@code w}: window in
+   * milliseconds, 0 for explicitly off; {@code s}: largest share of a capacity in per-mille,
+   * optional).
+   */
+  public static final String LOCAL_RESERVATION_ATTRIBUTE = "lr";
 
   /**
    * System-defaults attribute: the unavailability policy workloads default to ({@code BLOCK} or

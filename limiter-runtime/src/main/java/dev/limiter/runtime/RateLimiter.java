@@ -187,7 +187,18 @@ public interface RateLimiter extends AutoCloseable {
   OnUnavailable onUnavailable();
 
   /**
-   * Closes the clients this limiter created ({@link #fromEnvironment()}); given clients stay open.
+   * What local reservation ({@link RateLimiterBuilder#localReservation(LocalReservation)}) did so
+   * far: acquires admitted locally, reservation writes, plain writes; {@link ReservationStats#NONE}
+   * for a limiter that does not reserve.
+   */
+  default ReservationStats reservationStats() {
+    return ReservationStats.NONE;
+  }
+
+  /**
+   * Gives the tokens this limiter reserved and did not use back to their buckets (one refund per
+   * key, best effort), then closes the clients this limiter created ({@link #fromEnvironment()});
+   * given clients stay open.
    */
   @Override
   void close();

@@ -23,6 +23,7 @@ public final class RateLimiterBuilder {
   Executor executor;
   int debtPeriods = RateLimiter.DEFAULT_DEBT_PERIODS;
   Duration bucketTtlMargin = RateLimiter.DEFAULT_BUCKET_TTL_MARGIN;
+  LocalReservation localReservation = LocalReservation.OFF;
   final List<AutoCloseable> owned = new ArrayList<>();
 
   RateLimiterBuilder() {}
@@ -129,6 +130,34 @@ public final class RateLimiterBuilder {
    */
   public RateLimiterBuilder bucketTtlMargin(Duration bucketTtlMargin) {
     this.bucketTtlMargin = bucketTtlMargin;
+    return this;
+  }
+
+  /**
+   * Turns on local reservation for hot keys, taking at most {@value
+   * LocalReservation#DEFAULT_MAX_SHARE} of a limit's capacity ({@link
+   * LocalReservation#of(Duration)}): see {@link #localReservation(LocalReservation)}. Off ({@link
+   * Duration#ZERO}) by default.
+   */
+  public RateLimiterBuilder localReservation(Duration window) {
+    return localReservation(LocalReservation.of(window));
+  }
+
+  /**
+   * The local reservation acquires use by default: those with explicit limits always, those with
+   * stored limits unless the most specific scope declaring one says otherwise. An instance that
+   * sees a key hot asks, with its write, for what it expects to use within the window at its own
+   * rate and admits the following acquires locally, without a DynamoDB call; near the limit the
+   * reservation shrinks to single requests, so decisions there stay exact. The global bound holds
+   * over every interval with any number of instances; the cost is fairness: one instance holds per
+   * limit at most {@code min(rate × window, maxShare × capacity)}, across N instances at most
+   * {@code N × maxShare × capacity} while another may be refused. Unused reserved tokens lapse at
+   * the refill rate when the window closes and are given back by {@link RateLimiter#close()} (one
+   * refund per key, best effort). {@link CascadeMode#TRANSACTION} does not reserve. {@link
+   * LocalReservation#OFF} by default.
+   */
+  public RateLimiterBuilder localReservation(LocalReservation localReservation) {
+    this.localReservation = localReservation;
     return this;
   }
 

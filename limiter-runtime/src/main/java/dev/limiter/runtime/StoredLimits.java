@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * {@code ttl} to apply here (the documented propagation delay); a change made through this instance
  * applies at once, because it empties the cache. A cache miss costs one BatchGetItem of the four
  * candidate items (eventually consistent: 2 RCU at most). Absence is cached too, so an unconfigured
- * entity does not cost a read per call.
+ * entity does not cost a read per call. The resolution also yields the {@link LocalReservation} of
+ * the most specific scope declaring one, cached with the limits.
  */
 public final class StoredLimits {
 
@@ -38,9 +39,16 @@ public final class StoredLimits {
 
   private record Key(String entityId, String resource) {}
 
+  /**
+   * What an acquire on a key uses: the limits of the most specific scope that has any, and the
+   * local reservation of the most specific scope that declares one (independently of where the
+   * limits came from; empty: the limiter's default applies).
+   */
+  record Resolution(Optional<List<Limit>> limits, Optional<LocalReservation> reservation) {}
+
   private final String tableName;
   private final DynamoDbGateway gateway;
-  private final TtlCache<Key, Optional<List<Limit>>> cache;
+  private final TtlCache<Key, Resolution> cache;
 
   /** The system defaults' unavailability policy, as last read with a resolution. */
   private volatile OnUnavailable storedPolicy;
@@ -106,9 +114,16 @@ public final class StoredLimits {
 
   /** As {@link #resolve}, empty when no scope has limits. */
   Optional<List<Limit>> find(String entityId, String resource) {
+    return resolution(entityId, resource).limits();
+  }
+
+  /**
+   * The limits and the local reservation an acquire on {@code entityId} and {@code resource} uses.
+   */
+  Resolution resolution(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    Optional<Resolution> cached = cache.get(key);
     if (cached.isPresent()) {
       return cached.get();
     }
@@ -125,9 +140,14 @@ public final class StoredLimits {
 
   /** As {@link #find}, without blocking. */
   CompletableFuture<Optional<List<Limit>>> findAsync(String entityId, String resource) {
+    return resolutionAsync(entityId, resource).thenApply(Resolution::limits);
+  }
+
+  /** As {@link #resolution}, without blocking. Invalid names throw at once. */
+  CompletableFuture<Resolution> resolutionAsync(String entityId, String resource) {
     List<LimitScope> scopes = LimitScope.resolutionOrder(entityId, resource);
     Key key = new Key(entityId, resource);
-    Optional<Optional<List<Limit>>> cached = cache.get(key);
+    Optional<Resolution> cached = cache.get(key);
     if (cached.isPresent()) {
       return CompletableFuture.completedFuture(cached.get());
     }
@@ -212,19 +232,24 @@ public final class StoredLimits {
     return keys;
   }
 
-  private Optional<List<Limit>> mostSpecific(
+  private Resolution mostSpecific(
       List<LimitScope> scopes,
       Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
     Map<String, AttributeValue> system = items.get(LimiterTableSchema.systemLimitsKey());
     storedPolicy = system == null ? null : LimitCodec.policy(system).orElse(null);
+    Optional<List<Limit>> limits = Optional.empty();
+    Optional<LocalReservation> reservation = Optional.empty();
     for (LimitScope scope : scopes) {
       Map<String, AttributeValue> item = items.get(scope.key());
-      Optional<List<Limit>> limits =
-          item == null ? Optional.empty() : LimitCodec.limits(scope, item);
-      if (limits.isPresent()) {
-        return limits;
+      if (item != null) {
+        if (limits.isEmpty()) {
+          limits = LimitCodec.limits(scope, item);
+        }
+        if (reservation.isEmpty()) {
+          reservation = LimitCodec.reservation(scope, item);
+        }
       }
     }
-    return Optional.empty();
+    return new Resolution(limits, reservation);
   }
 }

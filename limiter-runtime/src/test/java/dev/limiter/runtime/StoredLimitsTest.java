@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +125,91 @@ class StoredLimitsTest {
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(ENTITY);
     limits.delete(new LimitScope.Entity("key-1"));
     assertThat(limits.resolve("key-1", "llm-api")).containsExactlyInAnyOrderElementsOf(RESOURCE);
+  }
+
+  @Test
+  void theReservationComesFromTheMostSpecificScopeDeclaringOneWhereverTheLimitsCameFrom() {
+    LocalReservation system = LocalReservation.of(Duration.ofMillis(100));
+    LocalReservation resource = new LocalReservation(Duration.ofSeconds(1), 0.25);
+    LocalReservation entity = new LocalReservation(Duration.ofMillis(250), 0.05);
+    put(LimiterItems.systemDefaults(SYSTEM, null, system, null));
+    assertThat(limits.resolution("key-1", "llm-api"))
+        .isEqualTo(new StoredLimits.Resolution(Optional.of(SYSTEM), Optional.of(system)));
+
+    put(LimiterItems.limits(new LimitScope.Resource("llm-api"), List.of(), resource, null));
+    limits.set(new LimitScope.Entity("key-1"), ENTITY);
+    clock.advance(StoredLimits.DEFAULT_TTL);
+    assertThat(limits.resolution("key-1", "llm-api").limits())
+        .as("a reservation-only item holds no limits")
+        .contains(ENTITY);
+    assertThat(limits.resolution("key-1", "llm-api").reservation())
+        .as("the entity declares none: the resource's")
+        .contains(resource);
+    assertThat(limits.resolution("key-1", "embeddings").reservation()).contains(system);
+
+    put(LimiterItems.limits(new LimitScope.Entity("key-1"), ENTITY, entity, null));
+    put(
+        LimiterItems.limits(
+            new LimitScope.EntityResource("key-2", "llm-api"),
+            List.of(),
+            LocalReservation.OFF,
+            null));
+    clock.advance(StoredLimits.DEFAULT_TTL);
+    assertThat(limits.resolution("key-1", "llm-api").reservation()).contains(entity);
+    assertThat(limits.resolution("key-2", "llm-api"))
+        .as("an explicit OFF at the most specific scope; the limits from the system")
+        .isEqualTo(
+            new StoredLimits.Resolution(Optional.of(SYSTEM), Optional.of(LocalReservation.OFF)));
+    assertThat(limits.get(new LimitScope.Resource("llm-api"))).isEmpty();
+  }
+
+  @Test
+  void theReservationIsCachedWithTheLimits() {
+    put(
+        LimiterItems.limits(
+            new LimitScope.Resource("llm-api"),
+            RESOURCE,
+            LocalReservation.of(Duration.ofMillis(50)),
+            null));
+    recorder.reset();
+    limits.resolution("key-1", "llm-api");
+    put(LimiterItems.limits(new LimitScope.Resource("llm-api"), RESOURCE, null, null));
+    assertThat(limits.resolution("key-1", "llm-api").reservation())
+        .as("cached for the TTL")
+        .contains(LocalReservation.of(Duration.ofMillis(50)));
+    assertThat(recorder.calls("BatchGetItem")).isEqualTo(1);
+    clock.advance(StoredLimits.DEFAULT_TTL);
+    assertThat(limits.resolution("key-1", "llm-api").reservation()).isEmpty();
+    assertThat(limits.resolutionAsync("key-1", "llm-api").join().limits()).contains(RESOURCE);
+  }
+
+  @Test
+  void aMalformedReservationNamesItsScope() {
+    Map<String, AttributeValue> item =
+        new HashMap<>(
+            LimiterItems.limits(
+                new LimitScope.Entity("key-1"),
+                ENTITY,
+                LocalReservation.of(Duration.ofMillis(50)),
+                null));
+    item.put(
+        LimiterTableSchema.LOCAL_RESERVATION_ATTRIBUTE,
+        AttributeValue.fromM(Map.of("w", AttributeValue.fromN("5"))));
+    put(item);
+    assertThatThrownBy(() -> limits.resolution("key-1", "llm-api"))
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining("local reservation")
+        .hasMessageContaining("key-1");
+
+    item.put(LimiterTableSchema.LOCAL_RESERVATION_ATTRIBUTE, AttributeValue.fromS("100ms"));
+    put(item);
+    assertThatThrownBy(() -> limits.resolution("key-1", "llm-api"))
+        .isInstanceOf(MalformedItemException.class)
+        .hasMessageContaining("local reservation");
+  }
+
+  private void put(Map<String, AttributeValue> item) {
+    client.putItem(b -> b.tableName(table).item(item));
   }
 
   @Test

@@ -1,0 +1,280 @@
+package dev.limiter.runtime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What this limiter instance holds of one hot bucket: segments of bucket time its own writes
+ * reserved, admitted locally as a mini-GCRA, and the demand it observed, which sizes the next
+ * reservation. Every method is atomic on the pool.
+ *
+ * <p>A write that reserved {@code b} tokens besides the request's own {@code c} left limit {@code
+ * l} at {@code end} (returned by DynamoDB); the segment is bucket time {@code [end − cost(c + b),
+ * end]}, whose first {@code cost(c)} is the request's own slice. An acquire of {@code c'} at {@code
+ * now} is admitted from it iff the window is open and {@code max(next, now) + cost(c') <= end} for
+ * every limit it consumes; then {@code next} moves there. Every local slice therefore starts at or
+ * after its admission and ends by {@code end <= write time + τ}, the property that bounds GCRA over
+ * every interval; slices whose start has passed lapse at the refill rate.
+ */
+final class ReservationPool {
+
+  /** The newest segment and one still-usable leftover of the one before. */
+  private static final int MAX_SEGMENTS = 2;
+
+  private final BucketKey key;
+  private final Map<String, Limit> limits;
+  private final List<Segment> segments = new ArrayList<>();
+
+  /** The bucket's times as this instance's last write or refusal revealed them. */
+  private final Map<String, Long> knownTats = new HashMap<>();
+
+  /** Tokens acquired here per limit since {@link #sinceNanos}, and the smoothed rates. */
+  private final Map<String, Long> tokensSince = new HashMap<>();
+
+  private final Map<String, Double> ratePerNanos = new HashMap<>();
+  private long sinceNanos = Long.MIN_VALUE;
+
+  /** One reservation: per limit, its end and the start of its next free slice. */
+  private static final class Segment {
+    private final Map<String, Long> end;
+    private final Map<String, Long> next;
+    private final long closesAtNanos;
+
+    private Segment(Map<String, Long> end, Map<String, Long> next, long closesAtNanos) {
+      this.end = Map.copyOf(end);
+      this.next = new HashMap<>(next);
+      this.closesAtNanos = closesAtNanos;
+    }
+
+    /** Whether it may still admit one token of some limit at {@code nowNanos}. */
+    private boolean usable(long nowNanos) {
+      return nowNanos < closesAtNanos
+          && end.keySet().stream()
+              .allMatch(name -> Math.max(next.get(name), nowNanos) < end.get(name));
+    }
+  }
+
+  /**
+   * An acquire admitted from a segment: its slices end at {@code after} (its lease's times); {@link
+   * #undo} gives them back when the other side of a cascade refuses.
+   */
+  final class Admission {
+    private final Segment segment;
+    private final Map<String, Long> before;
+    private final Map<String, Long> after;
+
+    private Admission(Segment segment, Map<String, Long> before, Map<String, Long> after) {
+      this.segment = segment;
+      this.before = Map.copyOf(before);
+      this.after = Map.copyOf(after);
+    }
+
+    /** The times its lease starts from: the end of its own slice per limit. */
+    BucketState leaseState() {
+      return new BucketState(after);
+    }
+
+    /**
+     * Gives the slices back to the pool if nothing was admitted after them; otherwise they lapse
+     * (moving the pointer back over later slices would admit twice).
+     */
+    void undo() {
+      synchronized (ReservationPool.this) {
+        if (segments.contains(segment)
+            && after.entrySet().stream()
+                .allMatch(e -> segment.next.get(e.getKey()).equals(e.getValue()))) {
+          segment.next.putAll(before);
+        }
+      }
+    }
+  }
+
+  ReservationPool(BucketKey key, Map<String, Limit> limits) {
+    this.key = key;
+    this.limits = Map.copyOf(limits);
+  }
+
+  BucketKey key() {
+    return key;
+  }
+
+  /** Whether this pool holds {@code take}'s bucket with the same limits (shard share included). */
+  boolean serves(BucketTake take) {
+    return key.equals(take.key()) && limits.equals(take.limits());
+  }
+
+  /** Admits {@code take} at {@code nowNanos} from a segment, oldest first; null when none can. */
+  synchronized Admission admit(BucketTake take, long nowNanos) {
+    for (Segment segment : segments) {
+      if (nowNanos >= segment.closesAtNanos) {
+        continue;
+      }
+      Map<String, Long> before = new HashMap<>();
+      Map<String, Long> after = new HashMap<>();
+      for (LimitOp op : take.ops()) {
+        Long next = segment.next.get(op.name());
+        if (next == null) {
+          break;
+        }
+        long end = Math.max(next, nowNanos) + op.costNanos();
+        if (end > segment.end.get(op.name())) {
+          break;
+        }
+        before.put(op.name(), next);
+        after.put(op.name(), end);
+      }
+      if (after.size() == take.ops().size()) {
+        segment.next.putAll(after);
+        observe(take);
+        return new Admission(segment, before, after);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What a write for {@code take} at {@code nowNanos} reserves besides the request, per limit;
+   * empty for a plain write. Plain for the first request seen, when the bucket's state is unknown,
+   * and when any limit's batch would be below the request's own tokens: the key is not hot (fewer
+   * than two such requests expected per window at the observed rate) or the bucket is near its
+   * limit. Starts a new observation interval.
+   *
+   * <p>A limit's batch is what the window needs, {@code max(rate × window, what refills between the
+   * segment's start and the window's close)}, capped at {@code maxShare} of the capacity, at {@code
+   * maxShare} of what the bucket was last known to have left, and at what fits beside the request
+   * in a full bucket. The second term is there because a segment that starts now (an idle bucket)
+   * lapses at the refill rate whatever this instance uses of it: sized by the rate alone it would
+   * last {@code rate/R} of the window and serve {@code rate²·window/R} acquires per write.
+   */
+  synchronized Map<String, Long> batches(
+      BucketTake take, LocalReservation reservation, long nowNanos) {
+    boolean first = sinceNanos == Long.MIN_VALUE;
+    double elapsed = first ? 0 : Math.max(1, nowNanos - sinceNanos);
+    long windowNanos = reservation.window().toNanos();
+    Map<String, Long> batches = new HashMap<>();
+    boolean plain = first || !reservation.enabled();
+    for (LimitOp op : take.ops()) {
+      String name = op.name();
+      if (!first) {
+        double measured = tokensSince.getOrDefault(name, 0L) / elapsed;
+        Double previous = ratePerNanos.get(name);
+        ratePerNanos.put(name, previous == null ? measured : (previous + measured) / 2);
+      }
+      Long tat = knownTats.get(name);
+      if (plain || tat == null) {
+        plain = true;
+        continue;
+      }
+      Limit limit = op.limit();
+      double demand = ratePerNanos.getOrDefault(name, 0.0) * windowNanos;
+      long lasting = limit.tokensWithin(nowNanos + windowNanos - Math.max(tat, nowNanos));
+      long available = Math.max(0, limit.available(tat, nowNanos));
+      long cap =
+          Math.min(
+              Math.min(share(reservation, limit.capacity()), share(reservation, available)),
+              limit.capacity() - op.tokens());
+      long batch = (long) Math.min(cap, Math.max(lasting, Math.ceil(demand)));
+      if (demand < op.tokens() || batch < op.tokens()) {
+        plain = true;
+        continue;
+      }
+      batches.put(name, batch);
+    }
+    sinceNanos = nowNanos;
+    tokensSince.clear();
+    observe(take);
+    return plain ? Map.of() : batches;
+  }
+
+  /**
+   * The write for {@code take} with {@code batches} applied at {@code nowNanos} and left the bucket
+   * at {@code returned} ({@link BucketState#EMPTY} when not returned): keeps the new segment and
+   * returns the request's own lease times.
+   */
+  synchronized BucketState written(
+      BucketTake take,
+      Map<String, Long> batches,
+      BucketState returned,
+      LocalReservation reservation,
+      long nowNanos) {
+    knownTats.putAll(returned.tats());
+    if (batches.isEmpty() || !returned.tats().keySet().containsAll(batches.keySet())) {
+      return returned;
+    }
+    Map<String, Long> end = new HashMap<>();
+    Map<String, Long> next = new HashMap<>();
+    for (LimitOp op : take.ops()) {
+      long tat = returned.tat(op.name());
+      long start = tat - op.limit().costNanos(op.tokens() + batches.get(op.name()));
+      end.put(op.name(), tat);
+      next.put(op.name(), start + op.costNanos());
+    }
+    segments.removeIf(segment -> !segment.usable(nowNanos));
+    if (segments.size() >= MAX_SEGMENTS) {
+      segments.remove(0);
+    }
+    segments.add(new Segment(end, next, nowNanos + reservation.window().toNanos()));
+    return new BucketState(next);
+  }
+
+  /** A refusal of {@code take} at {@code nowNanos} revealed the bucket's times. */
+  synchronized void refused(BucketTake take, List<Violation> violations, long nowNanos) {
+    for (Violation violation : violations) {
+      Limit limit = take.limits().get(violation.limitName());
+      if (limit != null
+          && violation.entityId().equals(key.entityId())
+          && violation.resource().equals(key.resource())) {
+        knownTats.put(
+            limit.name(),
+            nowNanos
+                + limit.toleranceNanos()
+                + violation.retryAfter().toNanos()
+                - limit.costNanos(violation.requested()));
+      }
+    }
+  }
+
+  /** Whether a segment may still admit at {@code nowNanos}. */
+  synchronized boolean holds(long nowNanos) {
+    return segments.stream().anyMatch(segment -> segment.usable(nowNanos));
+  }
+
+  /**
+   * Empties the pool: per limit, the bucket time its segments hold unused ahead of {@code nowNanos}
+   * ({@code end − max(next, now)}), as refunds; empty when nothing is left.
+   */
+  synchronized List<LimitOp> release(long nowNanos) {
+    Map<String, Long> left = new HashMap<>();
+    for (Segment segment : segments) {
+      segment.end.forEach(
+          (name, end) -> {
+            long unused = end - Math.max(segment.next.get(name), nowNanos);
+            if (unused > 0) {
+              left.merge(name, unused, Long::sum);
+            }
+          });
+    }
+    segments.clear();
+    List<LimitOp> refunds = new ArrayList<>();
+    left.forEach(
+        (name, nanos) -> {
+          Limit limit = limits.get(name);
+          long tokens = limit.tokensWithin(nanos);
+          if (limit.costNanos(tokens) < nanos) {
+            tokens++;
+          }
+          refunds.add(new LimitOp(limit, tokens, LimitOp.Kind.REFUND, nanos));
+        });
+    return refunds;
+  }
+
+  private void observe(BucketTake take) {
+    take.consume().forEach((name, tokens) -> tokensSince.merge(name, tokens, Long::sum));
+  }
+
+  private static long share(LocalReservation reservation, long tokens) {
+    return (long) Math.floor(reservation.maxShare() * tokens);
+  }
+}

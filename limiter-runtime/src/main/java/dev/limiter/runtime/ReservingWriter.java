@@ -1,0 +1,99 @@
+package dev.limiter.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An acquire's write to one bucket that may reserve: with a pool that finds the key hot, the same
+ * conditional UpdateItem asks per limit for the request's tokens plus a batch; refused, it is
+ * retried at once as the request alone, whose refusal is the exact one. An applied outcome carries
+ * the request's own lease times (the end of its slice), not the end of the reservation.
+ */
+final class ReservingWriter {
+
+  private final BucketWriter writer;
+  private final LocalReservations reservations;
+
+  ReservingWriter(BucketWriter writer, LocalReservations reservations) {
+    this.writer = writer;
+    this.reservations = reservations;
+  }
+
+  /** Admits {@code take} from this instance's reservation, without a call; null when it cannot. */
+  ReservationPool.Admission admitLocally(BucketTake take, LocalReservation reservation, long now) {
+    ReservationPool pool = reservations.pool(take, reservation, now);
+    ReservationPool.Admission admission = pool == null ? null : pool.admit(take, now);
+    if (admission != null) {
+      reservations.admittedLocally();
+    }
+    return admission;
+  }
+
+  BucketWrite.Outcome write(BucketTake take, LocalReservation reservation, long now) {
+    ReservationPool pool = reservations.pool(take, reservation, now);
+    Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
+    reservations.wrote(!batches.isEmpty());
+    BucketWrite.Outcome outcome = writer.write(take.key(), ops(take, batches), now);
+    if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
+      reservations.reservationRefused();
+      reservations.wrote(false);
+      return settled(
+          pool, take, Map.of(), writer.write(take.key(), take.ops(), now), reservation, now);
+    }
+    return settled(pool, take, batches, outcome, reservation, now);
+  }
+
+  CompletableFuture<BucketWrite.Outcome> writeAsync(
+      BucketTake take, LocalReservation reservation, long now) {
+    ReservationPool pool = reservations.pool(take, reservation, now);
+    Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
+    reservations.wrote(!batches.isEmpty());
+    return writer
+        .writeAsync(take.key(), ops(take, batches), now)
+        .thenCompose(
+            outcome -> {
+              if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
+                reservations.reservationRefused();
+                reservations.wrote(false);
+                return writer
+                    .writeAsync(take.key(), take.ops(), now)
+                    .thenApply(plain -> settled(pool, take, Map.of(), plain, reservation, now));
+              }
+              return CompletableFuture.completedFuture(
+                  settled(pool, take, batches, outcome, reservation, now));
+            });
+  }
+
+  private static BucketWrite.Outcome settled(
+      ReservationPool pool,
+      BucketTake take,
+      Map<String, Long> batches,
+      BucketWrite.Outcome outcome,
+      LocalReservation reservation,
+      long now) {
+    if (pool == null) {
+      return outcome;
+    }
+    if (outcome instanceof BucketWrite.Applied applied) {
+      return new BucketWrite.Applied(
+          pool.written(take, batches, applied.state(), reservation, now), applied.ops());
+    }
+    if (outcome instanceof BucketWrite.Rejected rejected) {
+      pool.refused(take, rejected.violations(), now);
+    }
+    return outcome;
+  }
+
+  private static List<LimitOp> ops(BucketTake take, Map<String, Long> batches) {
+    if (batches.isEmpty()) {
+      return take.ops();
+    }
+    List<LimitOp> ops = new ArrayList<>(take.ops().size());
+    for (LimitOp op : take.ops()) {
+      ops.add(new LimitOp(op.limit(), op.tokens() + batches.get(op.name()), LimitOp.Kind.ACQUIRE));
+    }
+    return ops;
+  }
+}

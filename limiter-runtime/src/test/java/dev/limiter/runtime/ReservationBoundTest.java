@@ -1,0 +1,140 @@
+package dev.limiter.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.limiter.testkit.DynamoDbLocal;
+import dev.limiter.testkit.ManualClock;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Seeded random schedules on one bucket with two limits, 2 to 8 limiter instances (separate
+ * clients) reserving on DynamoDB Local, one manual clock: over every interval [a, b] of admission
+ * times the tokens admitted stay within {@code C + R·(b − a)/P} (plus the per-call rounding, 1 ns
+ * per admission), the GCRA bound, which a reservation must keep over every interval and not just
+ * from the start.
+ */
+class ReservationBoundTest {
+
+  private static final Limit RPS = Limit.perSecond("rps", 100).withBurst(20);
+  private static final Limit TPS = Limit.perSecond("tps", 3_000).withBurst(600);
+  private static final List<Limit> LIMITS = List.of(RPS, TPS);
+  private static final int REQUESTS = 200;
+
+  private record Admission(long atNanos, long requests, long tokens) {}
+
+  @Test
+  void everyIntervalOfAdmissionsStaysWithinTheGcraBoundWithAnyNumberOfReservingInstances() {
+    long localAdmissions = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      localAdmissions += run(seed);
+    }
+    assertThat(localAdmissions).as("the schedules must reserve to mean anything").isPositive();
+  }
+
+  /** One schedule; returns how many acquires the instances admitted locally. */
+  private long run(long seed) {
+    Random random = new Random(seed);
+    ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
+    int instances = 2 + random.nextInt(7);
+    List<DynamoDbClient> clients = new ArrayList<>();
+    List<RateLimiter> limiters = new ArrayList<>();
+    String table = null;
+    for (int i = 0; i < instances; i++) {
+      DynamoDbClient client = DynamoDbLocal.shared().client();
+      if (table == null) {
+        table = LimiterTables.create(client);
+      }
+      clients.add(client);
+      limiters.add(
+          RateLimiter.builder()
+              .client(client)
+              .tableName(table)
+              .clock(clock)
+              .localReservation(
+                  new LocalReservation(
+                      Duration.ofMillis(20 + random.nextInt(300)),
+                      0.05 + random.nextDouble() * 0.45))
+              .build());
+    }
+    Instant start = clock.instant();
+    List<Admission> admitted = new ArrayList<>();
+    int refused = 0;
+    boolean burst = false;
+    for (int i = 0; i < REQUESTS; i++) {
+      // Phases of bursts (overload) and of paced requests (about the limit's pace), switched at
+      // random, often after an idle spell that refills the bucket while reservations are held.
+      if (random.nextInt(20) == 0) {
+        burst = !burst;
+        if (random.nextBoolean()) {
+          clock.advance(Duration.ofMillis(50 + random.nextInt(400)));
+        }
+      }
+      long gapMicros = burst ? random.nextInt(500) : random.nextInt(20_000);
+      clock.advance(Duration.ofNanos(gapMicros * 1_000 + random.nextInt(1_000)));
+      long tokens = 1 + random.nextInt(40);
+      RateLimiter limiter = limiters.get(random.nextInt(instances));
+      try {
+        limiter.acquire("hot", "api", Map.of("rps", 1L, "tps", tokens), LIMITS).close();
+        admitted.add(new Admission(Duration.between(start, clock.instant()).toNanos(), 1, tokens));
+      } catch (RateLimitExceededException e) {
+        refused++;
+      }
+    }
+    long local = 0;
+    for (RateLimiter limiter : limiters) {
+      local += limiter.reservationStats().localAdmissions();
+    }
+    System.out.printf(
+        "reservation bound, seed %d: %d instances, %d admitted (%d locally), %d refused%n",
+        seed, instances, admitted.size(), local, refused);
+    assertThat(refused).as("seed %d must reach the limit", seed).isPositive();
+    assertWithinBound(admitted, RPS, Admission::requests, seed);
+    assertWithinBound(admitted, TPS, Admission::tokens, seed);
+    clients.forEach(DynamoDbClient::close);
+    return local;
+  }
+
+  /**
+   * For every pair of admissions i ≤ j: the tokens of admissions i..j, times P, are at most C·P +
+   * R·(t_j − t_i + (j − i + 1) + 1 ns) ({@link GcraReference#boundTimesPeriod}).
+   */
+  private static void assertWithinBound(
+      List<Admission> admitted,
+      Limit limit,
+      java.util.function.ToLongFunction<Admission> tokensOf,
+      long seed) {
+    GcraReference reference = GcraReference.of(limit);
+    for (int i = 0; i < admitted.size(); i++) {
+      long tokens = 0;
+      for (int j = i; j < admitted.size(); j++) {
+        tokens += tokensOf.applyAsLong(admitted.get(j));
+        long elapsed = admitted.get(j).atNanos() - admitted.get(i).atNanos();
+        BigInteger bound = reference.boundTimesPeriod(elapsed, 0, j - i + 1, 0, 0, 0);
+        BigInteger used =
+            BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(limit.refillPeriod().toNanos()));
+        if (used.compareTo(bound) > 0) {
+          throw new AssertionError(
+              String.format(
+                  "seed %d, %s: %d tokens admitted in [%d ns, %d ns] (admissions %d..%d), the bound"
+                      + " is %s",
+                  seed,
+                  limit.name(),
+                  tokens,
+                  admitted.get(i).atNanos(),
+                  admitted.get(j).atNanos(),
+                  i,
+                  j,
+                  bound.divide(BigInteger.valueOf(limit.refillPeriod().toNanos()))));
+        }
+      }
+    }
+  }
+}
