@@ -1,5 +1,6 @@
 package dev.limiter.sandbox.bench;
 
+import dev.limiter.runtime.ReservationStats;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
 import java.time.Duration;
@@ -24,15 +25,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Bucket4j over our CAS proxy manager with each of its client-side optimizations, tuned to the same
  * error bound as our reservation (Bucket4j over-admits up to instances × {@code
  * maxUnsynchronizedTokens}, ours under-admits up to instances × share × capacity: so {@code
- * maxUnsynchronizedTokens} = share × capacity, timeout = our window).
+ * maxUnsynchronizedTokens} = share × capacity, timeout = our window). Last, each engine on one key
+ * that refuses nearly everything, for what refusals inside an earlier one's {@code retryAfter}
+ * cost.
  *
  * <p>System properties: {@code bench.hot.warmup} and {@code bench.hot.duration} (seconds, 1 and 4
  * by default), {@code bench.hot.rate} (the limit: tokens per second and capacity, {@value
  * #DEFAULT_RATE} by default), {@code bench.rttMillis} (added round trip, 3 by default; 0 runs
  * loopback only), {@code bench.hot.windowMillis} and {@code bench.hot.share} (our reservation, 1000
- * and 0.1), {@code bench.hot.engines} and {@code bench.hot.keys} (comma-separated subsets, e.g.
- * {@code ours,b4j-delay} and {@code 1}; all engines and {@code 1,10000} by default). Run with
- * {@code mvn -B -q -Pbench-hot -pl sandbox -am -DskipTests verify}.
+ * and 0.1), {@code bench.hot.workers} (calls in flight per instance, 4), {@code bench.hot.engines}
+ * and {@code bench.hot.keys} (comma-separated subsets, e.g. {@code ours,b4j-delay} and {@code 1};
+ * all engines and {@code 1,10000} by default). Run with {@code mvn -B -q -Pbench-hot -pl sandbox
+ * -am -DskipTests verify}.
  */
 public final class HotBenchmark {
 
@@ -41,6 +45,9 @@ public final class HotBenchmark {
   private static final double[] LOADS = {0.8, 2.0};
   private static final int MANY_KEYS = 10_000;
   private static final Duration SERVER_WARMUP = Duration.ofSeconds(4);
+  private static final BucketSpec REFUSING = new BucketSpec(10, 1, Duration.ofSeconds(1));
+  private static final HotScenario REFUSALS = new HotScenario(1, Duration.ZERO, 160);
+  private static final Duration REFUSAL_RUN = Duration.ofSeconds(2);
 
   private final DynamoDbLocal local;
   private final BucketSpec limit;
@@ -134,6 +141,10 @@ public final class HotBenchmark {
         measurements.add(measure(kind, scenario));
       }
     }
+    List<HotMeasurement> refusals = new ArrayList<>();
+    for (HotEngine.Kind kind : engines.all()) {
+      refusals.add(checkRefusals(kind));
+    }
     String rival = HotReport.bestPerWriteUnit(measurements, engines.bucket4jTuned());
     List<String> shown = new ArrayList<>(engines.ours());
     shown.add(rival);
@@ -149,10 +160,21 @@ public final class HotBenchmark {
         "Other Bucket4j optimizations (" + rival + " does best per WCU on the hot key):");
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> !shown.contains(m.engine())).toList()));
+    System.out.println(
+        "Local refusals: 1 key, "
+            + REFUSING
+            + ", "
+            + Math.round(REFUSALS.offeredPerSecond(REFUSING))
+            + " acquires/s offered in total, "
+            + REFUSAL_RUN.toSeconds()
+            + " s: the bucket is empty after the first 0.1 s, then every refusal's retryAfter"
+            + " spans many of the instance's arrivals");
+    System.out.println(HotReport.refusals(refusals));
     System.out.println("Targets");
     System.out.println(
         HotReport.targetLines(
-            HotReport.targets(measurements, engines.reservingName(), engines.ours(), rival)));
+            HotReport.targets(
+                measurements, refusals, engines.reservingName(), engines.ours(), rival)));
     System.out.printf(Locale.ROOT, "Total run time %.0f s%n", (System.nanoTime() - began) / 1e9);
   }
 
@@ -182,7 +204,19 @@ public final class HotBenchmark {
         PacedLoad.run(fleet.instances, scenario, limit, "w", warmup);
       }
       fleet.recorder.reset();
+      ReservationStats before = fleet.reservationStats();
       HotRun run = PacedLoad.run(fleet.instances, scenario, limit, "m", measured);
+      ReservationStats during = minus(fleet.reservationStats(), before);
+      if (during.reservationWrites() + during.localAdmissions() > 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "  reservation: %d admitted locally, %d reservation writes (%d refused), %d plain"
+                + " writes%n",
+            during.localAdmissions(),
+            during.reservationWrites(),
+            during.refusedReservations(),
+            during.plainWrites());
+      }
       if (run.failed() > 0) {
         System.out.printf(
             Locale.ROOT,
@@ -194,8 +228,32 @@ public final class HotBenchmark {
     }
   }
 
+  /**
+   * One key that refuses nearly everything, each refusal with a long {@code retryAfter}: what
+   * refusals inside it cost.
+   */
+  private HotMeasurement checkRefusals(HotEngine.Kind kind) throws InterruptedException {
+    try (Fleet fleet = open(kind, Duration.ZERO, REFUSING)) {
+      System.out.printf(Locale.ROOT, "checking %-11s local refusals%n", kind.name());
+      HotRun run = PacedLoad.run(fleet.instances, REFUSALS, REFUSING, "r", REFUSAL_RUN);
+      return HotMeasurement.of(kind.name(), REFUSALS, REFUSING, run, fleet.recorder);
+    }
+  }
+
+  private static ReservationStats minus(ReservationStats after, ReservationStats before) {
+    return new ReservationStats(
+        after.localAdmissions() - before.localAdmissions(),
+        after.reservationWrites() - before.reservationWrites(),
+        after.refusedReservations() - before.refusedReservations(),
+        after.plainWrites() - before.plainWrites());
+  }
+
   private Fleet open(HotEngine.Kind kind, Duration roundTrip) {
-    return new Fleet(local, kind, "hot-" + ++tables, limit, new NetworkDelay(roundTrip));
+    return open(kind, roundTrip, limit);
+  }
+
+  private Fleet open(HotEngine.Kind kind, Duration roundTrip, BucketSpec spec) {
+    return new Fleet(local, kind, "hot-" + ++tables, spec, new NetworkDelay(roundTrip));
   }
 
   /** One engine's instances on a fresh table, each with its own client, sharing one recorder. */
@@ -222,6 +280,16 @@ public final class HotBenchmark {
         clients.add(client);
         instances.add(kind.open(client, tableName, limit));
       }
+    }
+
+    /** The instances' reservation counters, summed. */
+    ReservationStats reservationStats() {
+      List<ReservationStats> all = instances.stream().map(HotEngine::reservationStats).toList();
+      return new ReservationStats(
+          all.stream().mapToLong(ReservationStats::localAdmissions).sum(),
+          all.stream().mapToLong(ReservationStats::reservationWrites).sum(),
+          all.stream().mapToLong(ReservationStats::refusedReservations).sum(),
+          all.stream().mapToLong(ReservationStats::plainWrites).sum());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.limiter.sandbox.bench;
 
+import dev.limiter.runtime.ReservationStats;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -10,6 +11,11 @@ interface HotEngine extends AutoCloseable {
 
   /** Takes one token from {@code key}'s bucket. */
   Outcome tryAcquire(String key);
+
+  /** What local reservation did in this instance so far ({@link ReservationStats#NONE} if none). */
+  default ReservationStats reservationStats() {
+    return ReservationStats.NONE;
+  }
 
   /** Gives back what the instance holds and releases its resources (not its client). */
   @Override

@@ -1,5 +1,6 @@
 package dev.limiter.sandbox.bench;
 
+import dev.limiter.runtime.LocalReservation;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import java.time.Duration;
@@ -45,6 +46,8 @@ final class HotEngines {
   private List<HotEngine.Kind> every() {
     return List.of(
         OursHotEngine.kind(OURS, builder -> builder),
+        OursHotEngine.kind(
+            RESERVING, builder -> builder.localReservation(new LocalReservation(window, share))),
         Bucket4jHotEngine.kind(BATCHING, Optimizations.batching()),
         Bucket4jHotEngine.kind(DELAYING, Optimizations.delaying(delay)),
         Bucket4jHotEngine.kind(PREDICTING, Optimizations.predicting(delay)));
@@ -52,12 +55,12 @@ final class HotEngines {
 
   /** Our engines' names. */
   List<String> ours() {
-    return List.of(OURS);
+    return List.of(OURS, RESERVING);
   }
 
   /** Our engine with reservation. */
   String reservingName() {
-    return OURS;
+    return RESERVING;
   }
 
   /** The Bucket4j optimizations tuned to our error bound, the best of which is compared. */

@@ -6,6 +6,7 @@ import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.runtime.RateLimitExceededException;
 import dev.limiter.runtime.RateLimiter;
 import dev.limiter.runtime.RateLimiterBuilder;
+import dev.limiter.runtime.ReservationStats;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -58,6 +59,11 @@ final class OursHotEngine implements HotEngine {
     } catch (RateLimitExceededException e) {
       return Outcome.refused(e.retryAfter().toNanos());
     }
+  }
+
+  @Override
+  public ReservationStats reservationStats() {
+    return limiter.reservationStats();
   }
 
   @Override
