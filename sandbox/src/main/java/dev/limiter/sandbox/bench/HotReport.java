@@ -46,7 +46,7 @@ final class HotReport {
           m.engine(),
           m.scenario().label(),
           format("%.0f", run.admittedPerSecond()),
-          format("%.0f", run.rejected() * 1e9 / run.durationNanos()),
+          format("%.0f", run.rejectedPerSecond()),
           format("%.2f", run.latency().p50Millis()),
           format("%.2f", run.latency().p99Millis()),
           format("%.3f", m.callsPerAdmitted()),

@@ -70,9 +70,17 @@ record HotRun(
     return admittedPerInstance.stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Admitted calls per second of offered load. */
+  /**
+   * Admitted calls per second over the phase, or over the span admissions took when calls queued
+   * past its end.
+   */
   double admittedPerSecond() {
-    return admitted() * 1e9 / durationNanos;
+    return admitted() * 1e9 / Math.max(durationNanos, boundNanos);
+  }
+
+  /** Refused calls per second, over the same time as {@link #admittedPerSecond()}. */
+  double rejectedPerSecond() {
+    return rejected * 1e9 / Math.max(durationNanos, boundNanos);
   }
 
   /** The smallest instance's share of the admissions (0 when none). */

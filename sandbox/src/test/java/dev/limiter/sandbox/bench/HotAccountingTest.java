@@ -41,6 +41,7 @@ class HotAccountingTest {
     assertThat(run.admitted()).isEqualTo(200);
     assertThat(run.offered()).isEqualTo(240);
     assertThat(run.admittedPerSecond()).isEqualTo(100.0);
+    assertThat(run.rejectedPerSecond()).isEqualTo(20.0);
     assertThat(run.callsPerRejection()).isEqualTo(0.25);
     assertThat(run.minShare()).isEqualTo(0.25);
     assertThat(run.maxShare()).isEqualTo(0.75);
@@ -74,6 +75,8 @@ class HotAccountingTest {
     HotMeasurement m =
         new HotMeasurement("e", new HotScenario(1, Duration.ZERO, 2.0), spec, run, 0, 0, 0);
 
+    // admissions went on 0.505 s past the phase's second
+    assertThat(run.admittedPerSecond()).isCloseTo(260 / 1.505, within(1e-9));
     // bound 250.5: 260 admitted are 10 whole tokens over it
     assertThat(m.bound()).isCloseTo(250.5, within(1e-9));
     assertThat(m.overAdmission()).isEqualTo(10);
