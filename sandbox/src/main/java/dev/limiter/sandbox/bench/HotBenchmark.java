@@ -3,6 +3,7 @@ package dev.limiter.sandbox.bench;
 import dev.limiter.runtime.ReservationStats;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,15 +20,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>Scenarios: one hot key and 10,000 keys (picked uniformly per call), on loopback and with a
  * round trip added to every call, at 80 % of the limit's refill rate and at 2× overload, offered in
  * equal parts by the instances. Every engine enforces the same limit on every key ({@code
- * bench.hot.rate} tokens refilled per second, as many of capacity; one token per acquire); the
- * measured phase runs on keys no warm-up touched, so each bucket starts full and admissions can be
- * held against the bound {@code C + R·t/P}. Engines: ours without and with local reservation, and
- * Bucket4j over our CAS proxy manager with each of its client-side optimizations, tuned to the same
- * error bound as our reservation (Bucket4j over-admits up to instances × {@code
- * maxUnsynchronizedTokens}, ours under-admits up to instances × share × capacity: so {@code
- * maxUnsynchronizedTokens} = share × capacity, timeout = our window). Last, each engine on one key
- * that refuses nearly everything, for what refusals inside an earlier one's {@code retryAfter}
- * cost.
+ * bench.hot.rate} tokens refilled per second, as many of capacity; one token per acquire). Below
+ * the limit the measured phase runs on the keys its warm-up made hot; under overload on keys no
+ * warm-up touched, so each bucket starts full and admissions can be held against the bound {@code C
+ * + R·t/P}. Engines: ours without and with local reservation, and Bucket4j over our CAS proxy
+ * manager with each of its client-side optimizations, tuned to the same error bound as our
+ * reservation (Bucket4j over-admits up to instances × {@code maxUnsynchronizedTokens}, ours
+ * under-admits up to instances × share × capacity: so {@code maxUnsynchronizedTokens} = share ×
+ * capacity, timeout = our window). Last, each engine on one key that refuses nearly everything, for
+ * what refusals inside an earlier one's {@code retryAfter} cost.
  *
  * <p>System properties: {@code bench.hot.warmup} and {@code bench.hot.duration} (seconds, 1 and 4
  * by default), {@code bench.hot.rate} (the limit: tokens per second and capacity, {@value
@@ -123,7 +124,8 @@ public final class HotBenchmark {
         "Hot-key benchmark, %s. DynamoDB Local at %s; %d instances (one SDK client each), %d"
             + " workers each; limit on every key: %s, 1 token per acquire; loads %s of the refill"
             + " rate in total, paced open-loop; added round trip %d ms; warm-up %ds, measured %ds"
-            + " per run (fresh table and fresh keys each)%n%s%n%n",
+            + " per run (fresh table each; measured below the limit on the warm-up's keys, under"
+            + " overload on fresh keys)%n%s%n%n",
         Instant.now(),
         local.endpoint(),
         INSTANCES,
@@ -134,6 +136,7 @@ public final class HotBenchmark {
         warmup.toSeconds(),
         measured.toSeconds(),
         engines.describe());
+    System.out.println(machineLoad("at the start"));
     warmUpServer(engines);
     List<HotMeasurement> measurements = new ArrayList<>();
     for (HotScenario scenario : scenarios) {
@@ -152,7 +155,8 @@ public final class HotBenchmark {
     System.out.println(
         "Figures (latency from scheduled arrival; calls/rej attributed to the calling thread;"
             + " known rej = refusals inside an earlier refusal's retryAfter on the same instance"
-            + " and key; adm/bound and over on one key: bound = C + R*t/P over the phase;"
+            + " and key; adm/bound and over on one key under overload: bound = C + R*t/P over"
+            + " the phase, from a full bucket;"
             + " spread = smallest-largest instance share, 12.5% each when even)");
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> shown.contains(m.engine())).toList()));
@@ -205,7 +209,11 @@ public final class HotBenchmark {
       }
       fleet.recorder.reset();
       ReservationStats before = fleet.reservationStats();
-      HotRun run = PacedLoad.run(fleet.instances, scenario, limit, "m", measured);
+      // Below the limit the measured keys are the warm-up's, already hot (a steady state); under
+      // overload they are fresh, so that each bucket starts full and the bound holds from the
+      // start.
+      String keys = scenario.overload() ? "m" : "w";
+      HotRun run = PacedLoad.run(fleet.instances, scenario, limit, keys, measured);
       ReservationStats during = minus(fleet.reservationStats(), before);
       if (during.reservationWrites() + during.localAdmissions() > 0) {
         System.out.printf(
@@ -226,6 +234,19 @@ public final class HotBenchmark {
       }
       return HotMeasurement.of(kind.name(), scenario, limit, run, fleet.recorder);
     }
+  }
+
+  /**
+   * The machine's load, as the figures depend on it: the server, the clients and whatever else runs
+   * share the cores.
+   */
+  private static String machineLoad(String when) {
+    return String.format(
+        Locale.ROOT,
+        "System load average (1 min) %s: %.2f on %d cores",
+        when,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   /**

@@ -41,7 +41,7 @@ final class HotReport {
             "dropped/failed");
     for (HotMeasurement m : measurements) {
       HotRun run = m.run();
-      boolean bounded = m.scenario().hotKey();
+      boolean bounded = m.scenario().hotKey() && m.scenario().overload();
       table.row(
           m.engine(),
           m.scenario().label(),
