@@ -6,17 +6,26 @@ import java.util.Objects;
 /**
  * How a limiter instance reserves tokens of a hot key for local admission.
  *
- * <p>When one instance acquires often on the same bucket, its write asks, per limit, for its own
- * tokens plus a batch: what this instance is expected to use within {@code window} at its own
- * observed rate, never more than {@code maxShare} of the limit's capacity nor of what the bucket
- * has left. The following acquires on that key are admitted locally, without a DynamoDB call, while
- * the reserved tokens last and the window is open. Every reserved token left the shared bucket
- * before it is admitted, and a token is admitted locally only if its slice of bucket time starts at
- * or after its admission, so the global bound {@code C + R·t/P} holds over every interval with any
- * number of instances. The price is fairness: tokens held by one instance never exceed, per limit,
- * {@code min(rate × window, maxShare × capacity)} and shrink to single requests near the limit;
- * across N instances at most {@code N × maxShare × capacity} are held while another instance may be
- * refused.
+ * <p>When one instance acquires often on the same bucket (at least two requests of that size
+ * expected per window at its observed rate), its write asks, per limit, for the request's tokens
+ * plus a batch sized to last the window: {@code max(rate × window, the refill from the reserved
+ * time's start to the window's close)}. The following acquires on that key are admitted locally,
+ * without a DynamoDB call, while the reserved tokens last and the window is open.
+ *
+ * <p><b>Strict.</b> Every reserved token left the shared bucket before it is admitted, and a token
+ * is admitted locally only into a slice of bucket time that starts at or after its admission and
+ * ends by the reserving write's time plus the bucket's depth, the property that bounds GCRA, so
+ * {@code C + R·t/P} holds over every interval with any number of instances. Reserved time whose
+ * start has passed unused lapses at the refill rate.
+ *
+ * <p><b>Fairness.</b> Per limit, what one instance holds reserved and unused never exceeds {@code
+ * maxShare × capacity}, and each reservation takes at most {@code maxShare} of what the bucket was
+ * last known to have left: near the limit reservations shrink geometrically and then stop, and
+ * acquires are single-request writes with exact decisions. Across N instances at most {@code N ×
+ * maxShare × capacity} is held while another instance may be refused.
+ *
+ * <p><b>Leftovers.</b> When the window closes, what is left lapses (no write); {@link
+ * RateLimiter#close()} gives the leftovers back, one refund per key, best effort.
  *
  * <p>Stored with the limits ({@link LimiterItems#limits(LimitScope, java.util.List,
  * LocalReservation, String)}) the most specific scope declaring one applies; {@link #OFF} declared

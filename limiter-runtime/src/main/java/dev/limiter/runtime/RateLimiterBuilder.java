@@ -146,15 +146,13 @@ public final class RateLimiterBuilder {
   /**
    * The local reservation acquires use by default: those with explicit limits always, those with
    * stored limits unless the most specific scope declaring one says otherwise. An instance that
-   * sees a key hot asks, with its write, for what it expects to use within the window at its own
-   * rate and admits the following acquires locally, without a DynamoDB call; near the limit the
-   * reservation shrinks to single requests, so decisions there stay exact. The global bound holds
-   * over every interval with any number of instances; the cost is fairness: one instance holds per
-   * limit at most {@code min(rate × window, maxShare × capacity)}, across N instances at most
-   * {@code N × maxShare × capacity} while another may be refused. Unused reserved tokens lapse at
-   * the refill rate when the window closes and are given back by {@link RateLimiter#close()} (one
-   * refund per key, best effort). {@link CascadeMode#TRANSACTION} does not reserve. {@link
-   * LocalReservation#OFF} by default.
+   * sees a key hot reserves, with its write, what it expects to need within the window and admits
+   * the following acquires locally, without a DynamoDB call; the global bound holds over every
+   * interval with any number of instances. The cost is fairness: per limit one instance holds at
+   * most {@code maxShare × capacity} (across N instances {@code N × maxShare × capacity}) while
+   * another may be refused; near the limit reservations shrink to single requests, so decisions
+   * there stay exact. See {@link LocalReservation}. {@link CascadeMode#TRANSACTION} does not
+   * reserve. {@link LocalReservation#OFF} by default.
    */
   public RateLimiterBuilder localReservation(LocalReservation localReservation) {
     this.localReservation = localReservation;

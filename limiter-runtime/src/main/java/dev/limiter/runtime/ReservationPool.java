@@ -20,8 +20,11 @@ import java.util.Map;
  */
 final class ReservationPool {
 
-  /** The newest segment and one still-usable leftover of the one before. */
-  private static final int MAX_SEGMENTS = 2;
+  /**
+   * Segments kept at once: the newest and leftovers of earlier ones whose bucket time is still
+   * ahead (usable, or held until they lapse, so that what this instance holds stays counted).
+   */
+  private static final int MAX_SEGMENTS = 3;
 
   private final BucketKey key;
   private final Map<String, Limit> limits;
@@ -36,6 +39,9 @@ final class ReservationPool {
   private final Map<String, Double> ratePerNanos = new HashMap<>();
   private long sinceNanos = Long.MIN_VALUE;
 
+  /** Whether a reservation write is in flight: one at a time, others write plainly meanwhile. */
+  private boolean reserving;
+
   /** One reservation: per limit, its end and the start of its next free slice. */
   private static final class Segment {
     private final Map<String, Long> end;
@@ -48,11 +54,15 @@ final class ReservationPool {
       this.closesAtNanos = closesAtNanos;
     }
 
-    /** Whether it may still admit one token of some limit at {@code nowNanos}. */
-    private boolean usable(long nowNanos) {
-      return nowNanos < closesAtNanos
-          && end.keySet().stream()
-              .allMatch(name -> Math.max(next.get(name), nowNanos) < end.get(name));
+    /** Bucket time of {@code name} it holds unused ahead of {@code nowNanos}. */
+    private long heldNanos(String name, long nowNanos) {
+      Long segmentEnd = end.get(name);
+      return segmentEnd == null ? 0 : Math.max(0, segmentEnd - Math.max(next.get(name), nowNanos));
+    }
+
+    /** Whether it still holds bucket time ahead of {@code nowNanos}. */
+    private boolean holds(long nowNanos) {
+      return end.keySet().stream().anyMatch(name -> heldNanos(name, nowNanos) > 0);
     }
   }
 
@@ -142,11 +152,14 @@ final class ReservationPool {
    * limit. Starts a new observation interval.
    *
    * <p>A limit's batch is what the window needs, {@code max(rate × window, what refills between the
-   * segment's start and the window's close)}, capped at {@code maxShare} of the capacity, at {@code
-   * maxShare} of what the bucket was last known to have left, and at what fits beside the request
-   * in a full bucket. The second term is there because a segment that starts now (an idle bucket)
-   * lapses at the refill rate whatever this instance uses of it: sized by the rate alone it would
-   * last {@code rate/R} of the window and serve {@code rate²·window/R} acquires per write.
+   * segment's start and the window's close)}, capped at {@code maxShare} of the capacity less what
+   * this instance's segments still hold ahead of now (so what it holds never exceeds {@code
+   * maxShare × capacity}), at {@code maxShare} of what the bucket was last known to have left, and
+   * at what fits beside the request in a full bucket. One reservation write at a time: while one is
+   * in flight, or {@value #MAX_SEGMENTS} segments still hold time, writes are plain. The second
+   * term is there because a segment that starts now (an idle bucket) lapses at the refill rate
+   * whatever this instance uses of it: sized by the rate alone it would last {@code rate/R} of the
+   * window and serve {@code rate²·window/R} acquires per write.
    */
   synchronized Map<String, Long> batches(
       BucketTake take, LocalReservation reservation, long nowNanos) {
@@ -154,7 +167,8 @@ final class ReservationPool {
     double elapsed = first ? 0 : Math.max(1, nowNanos - sinceNanos);
     long windowNanos = reservation.window().toNanos();
     Map<String, Long> batches = new HashMap<>();
-    boolean plain = first || !reservation.enabled();
+    segments.removeIf(segment -> !segment.holds(nowNanos));
+    boolean plain = first || !reservation.enabled() || reserving || segments.size() >= MAX_SEGMENTS;
     for (LimitOp op : take.ops()) {
       String name = op.name();
       if (!first) {
@@ -173,7 +187,9 @@ final class ReservationPool {
       long available = Math.max(0, limit.available(tat, nowNanos));
       long cap =
           Math.min(
-              Math.min(share(reservation, limit.capacity()), share(reservation, available)),
+              Math.min(
+                  share(reservation, limit.capacity()) - heldTokens(limit, nowNanos),
+                  share(reservation, available)),
               limit.capacity() - op.tokens());
       long batch = (long) Math.min(cap, Math.max(lasting, Math.ceil(demand)));
       if (demand < op.tokens() || batch < op.tokens()) {
@@ -185,7 +201,13 @@ final class ReservationPool {
     sinceNanos = nowNanos;
     tokensSince.clear();
     observe(take);
+    reserving = !plain;
     return plain ? Map.of() : batches;
+  }
+
+  /** The reservation write {@link #batches} allowed has ended, however it went. */
+  synchronized void reservationEnded() {
+    reserving = false;
   }
 
   /**
@@ -211,10 +233,7 @@ final class ReservationPool {
       end.put(op.name(), tat);
       next.put(op.name(), start + op.costNanos());
     }
-    segments.removeIf(segment -> !segment.usable(nowNanos));
-    if (segments.size() >= MAX_SEGMENTS) {
-      segments.remove(0);
-    }
+    segments.removeIf(segment -> !segment.holds(nowNanos));
     segments.add(new Segment(end, next, nowNanos + reservation.window().toNanos()));
     return new BucketState(next);
   }
@@ -236,9 +255,9 @@ final class ReservationPool {
     }
   }
 
-  /** Whether a segment may still admit at {@code nowNanos}. */
+  /** Whether a segment still holds bucket time ahead of {@code nowNanos}. */
   synchronized boolean holds(long nowNanos) {
-    return segments.stream().anyMatch(segment -> segment.usable(nowNanos));
+    return segments.stream().anyMatch(segment -> segment.holds(nowNanos));
   }
 
   /**
@@ -248,26 +267,40 @@ final class ReservationPool {
   synchronized List<LimitOp> release(long nowNanos) {
     Map<String, Long> left = new HashMap<>();
     for (Segment segment : segments) {
-      segment.end.forEach(
-          (name, end) -> {
-            long unused = end - Math.max(segment.next.get(name), nowNanos);
-            if (unused > 0) {
-              left.merge(name, unused, Long::sum);
-            }
-          });
+      segment
+          .end
+          .keySet()
+          .forEach(
+              name -> {
+                long unused = segment.heldNanos(name, nowNanos);
+                if (unused > 0) {
+                  left.merge(name, unused, Long::sum);
+                }
+              });
     }
     segments.clear();
     List<LimitOp> refunds = new ArrayList<>();
     left.forEach(
         (name, nanos) -> {
           Limit limit = limits.get(name);
-          long tokens = limit.tokensWithin(nanos);
-          if (limit.costNanos(tokens) < nanos) {
-            tokens++;
-          }
-          refunds.add(new LimitOp(limit, tokens, LimitOp.Kind.REFUND, nanos));
+          refunds.add(new LimitOp(limit, tokensCovering(limit, nanos), LimitOp.Kind.REFUND, nanos));
         });
     return refunds;
+  }
+
+  /** Whole tokens this instance's segments hold of {@code limit} ahead of {@code nowNanos}. */
+  private long heldTokens(Limit limit, long nowNanos) {
+    long nanos = 0;
+    for (Segment segment : segments) {
+      nanos += segment.heldNanos(limit.name(), nowNanos);
+    }
+    return nanos == 0 ? 0 : tokensCovering(limit, nanos);
+  }
+
+  /** The fewest whole tokens whose cost covers {@code nanos}. */
+  private static long tokensCovering(Limit limit, long nanos) {
+    long tokens = limit.tokensWithin(nanos);
+    return limit.costNanos(tokens) < nanos ? tokens + 1 : tokens;
   }
 
   private void observe(BucketTake take) {

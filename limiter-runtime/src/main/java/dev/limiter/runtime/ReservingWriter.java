@@ -35,14 +35,20 @@ final class ReservingWriter {
     ReservationPool pool = reservations.pool(take, reservation, now);
     Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
     reservations.wrote(!batches.isEmpty());
-    BucketWrite.Outcome outcome = writer.write(take.key(), ops(take, batches), now);
-    if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
-      reservations.reservationRefused();
-      reservations.wrote(false);
-      return settled(
-          pool, take, Map.of(), writer.write(take.key(), take.ops(), now), reservation, now);
+    try {
+      BucketWrite.Outcome outcome = writer.write(take.key(), ops(take, batches), now);
+      if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
+        reservations.reservationRefused();
+        reservations.wrote(false);
+        return settled(
+            pool, take, Map.of(), writer.write(take.key(), take.ops(), now), reservation, now);
+      }
+      return settled(pool, take, batches, outcome, reservation, now);
+    } finally {
+      if (!batches.isEmpty()) {
+        pool.reservationEnded();
+      }
     }
-    return settled(pool, take, batches, outcome, reservation, now);
   }
 
   CompletableFuture<BucketWrite.Outcome> writeAsync(
@@ -63,6 +69,12 @@ final class ReservingWriter {
               }
               return CompletableFuture.completedFuture(
                   settled(pool, take, batches, outcome, reservation, now));
+            })
+        .whenComplete(
+            (outcome, failure) -> {
+              if (!batches.isEmpty()) {
+                pool.reservationEnded();
+              }
             });
   }
 

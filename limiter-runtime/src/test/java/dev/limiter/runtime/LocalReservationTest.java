@@ -102,6 +102,27 @@ class LocalReservationTest {
   }
 
   @Test
+  void oneInstanceNeverHoldsMoreThanItsShareOfTheCapacityAcrossWindows() {
+    List<Limit> deep = List.of(Limit.of("rps", 10_000, 1_000, Duration.ofSeconds(1)));
+    RateLimiter other = limiter(LocalReservation.OFF);
+    RateLimiter limiter = reserving(WINDOW);
+    long start = EpochNanos.now(clock);
+    other.acquire("key-1", "api", Map.of("rps", 2_000L), deep).close();
+    limiter.acquire("key-1", "api", Map.of("rps", 1L), deep).close();
+    limiter.acquire("key-1", "api", Map.of("rps", 1L), deep).close();
+    assertThat(tat("key-1", 0))
+        .as("reserved 799: a tenth of what was left, the bucket being busy 2 s ahead")
+        .isEqualTo(start + millis(2_001 + 800));
+    limiter.acquire("key-1", "api", Map.of("rps", 1L), deep).close();
+    clock.advance(WINDOW);
+    long before = tat("key-1", 0);
+    limiter.acquire("key-1", "api", Map.of("rps", 1L), deep).close();
+    assertThat(tat("key-1", 0) - before)
+        .as("the window closed with 798 still held ahead: 202 more make the tenth of capacity")
+        .isEqualTo(millis(1 + 202));
+  }
+
+  @Test
   void aLocalLeaseRollsBackOnlyItsOwnSlice() {
     RateLimiter limiter = reserving(WINDOW);
     long reservedAt = heat(limiter, "key-1");
