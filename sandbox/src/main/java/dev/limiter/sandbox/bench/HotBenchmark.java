@@ -179,6 +179,7 @@ public final class HotBenchmark {
         HotReport.targetLines(
             HotReport.targets(
                 measurements, refusals, engines.reservingName(), engines.ours(), rival)));
+    System.out.println(machineLoad("at the end"));
     System.out.printf(Locale.ROOT, "Total run time %.0f s%n", (System.nanoTime() - began) / 1e9);
   }
 
