@@ -1,0 +1,98 @@
+package dev.limiter.sandbox.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The hot-key benchmark's targets, checked on figures given by hand. */
+class HotReportTest {
+
+  private static final BucketSpec SPEC = new BucketSpec(100, 100, Duration.ofSeconds(1));
+  private static final HotScenario BELOW = new HotScenario(1, Duration.ZERO, 0.8);
+  private static final HotScenario OVER = new HotScenario(1, Duration.ZERO, 2.0);
+  private static final LatencySamples.Percentiles NO_LATENCY = new LatencySamples.Percentiles(0, 0);
+
+  @Test
+  void targetsPassOnTheirThresholds() {
+    List<HotMeasurement> runs =
+        List.of(
+            // 200 admitted for 10 WCU: 0.05 WCU each, 20 per WCU
+            measurement("res", BELOW, 200, 0, 10, 0, 0),
+            // bound 100 + 100 · 2 s = 300; 270 admitted = 90 %
+            measurement("res", OVER, 270, 100, 27, 0, 0),
+            measurement("b4j", BELOW, 200, 0, 100, 0, 0),
+            measurement("b4j", OVER, 270, 100, 270, 0, 0));
+    List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 0));
+
+    List<HotReport.Target> targets =
+        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+
+    assertThat(targets).extracting(HotReport.Target::pass).containsOnly(true);
+    assertThat(targets).hasSize(6);
+  }
+
+  @Test
+  void targetsFailJustBeyondThemAndWhenNothingExercisedThem() {
+    List<HotMeasurement> runs =
+        List.of(
+            measurement("res", BELOW, 200, 0, 10.2, 0, 0),
+            // 301 admitted: 1 token over the bound
+            measurement("res", OVER, 301, 100, 30, 0, 0),
+            measurement("b4j", BELOW, 200, 0, 101, 0, 0),
+            measurement("b4j", OVER, 269, 100, 269, 0, 0));
+    List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 0, 0));
+
+    List<HotReport.Target> targets =
+        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+
+    assertThat(targets)
+        .extracting(HotReport.Target::name, HotReport.Target::pass)
+        .contains(
+            tuple("res, 1 key 80%: <= 0.05 WCU/admitted", false),
+            tuple("res, 1 key 200%: 0 over-admission", false),
+            tuple("res, 1 key 200%: >= 90% of the bound", true),
+            tuple("res, every run: 0 calls for a refusal inside its retryAfter", false));
+    assertThat(targets)
+        .filteredOn(t -> t.name().contains("admitted/WCU"))
+        .extracting(HotReport.Target::pass)
+        .containsExactly(false, true);
+  }
+
+  @Test
+  void aCallForAKnownRefusalFails() {
+    List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 1));
+
+    assertThat(HotReport.targets(List.of(), refusals, "res", List.of("res"), "b4j"))
+        .extracting(HotReport.Target::pass)
+        .containsExactly(false);
+  }
+
+  /** A 2 s phase of {@code engine} whose admissions spanned exactly those 2 s. */
+  private static HotMeasurement measurement(
+      String engine,
+      HotScenario scenario,
+      long admitted,
+      long rejected,
+      double writeUnits,
+      long knownRejections,
+      long knownRejectionCalls) {
+    HotRun run =
+        new HotRun(
+            List.of(admitted),
+            rejected,
+            0,
+            0,
+            0,
+            knownRejectionCalls,
+            knownRejections,
+            knownRejectionCalls,
+            2_000_000_000L,
+            2_000_000_000L,
+            NO_LATENCY,
+            "");
+    return new HotMeasurement(engine, scenario, SPEC, run, 0, writeUnits, 0);
+  }
+}
