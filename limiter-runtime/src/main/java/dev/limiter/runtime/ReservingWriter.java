@@ -1,5 +1,6 @@
 package dev.limiter.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +8,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An acquire's write to one bucket that may reserve: with a pool that finds the key hot, the same
- * conditional UpdateItem asks per limit for the request's tokens plus a batch; refused, it is
- * retried at once as the request alone, whose refusal is the exact one. An applied outcome carries
- * the request's own lease times (the end of its slice), not the end of the reservation.
+ * conditional UpdateItem asks per limit for the request's tokens plus a batch. Refused, the bucket
+ * DynamoDB returned decides: if it refuses the request alone too, that is the refusal (exactly the
+ * one a plain write would get, without a second call); otherwise the request is retried at once
+ * alone. An applied outcome carries the request's own lease times (the end of its slice), not the
+ * end of the reservation.
  */
 final class ReservingWriter {
 
@@ -37,11 +40,14 @@ final class ReservingWriter {
     reservations.wrote(!batches.isEmpty());
     try {
       BucketWrite.Outcome outcome = writer.write(take.key(), ops(take, batches), now);
-      if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
+      if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected rejected) {
         reservations.reservationRefused();
-        reservations.wrote(false);
-        return settled(
-            pool, take, Map.of(), writer.write(take.key(), take.ops(), now), reservation, now);
+        BucketWrite.Outcome alone = aloneRefused(take, batches, rejected);
+        if (alone == null) {
+          reservations.wrote(false);
+          alone = writer.write(take.key(), take.ops(), now);
+        }
+        return settled(pool, take, Map.of(), alone, reservation, now);
       }
       return settled(pool, take, batches, outcome, reservation, now);
     } finally {
@@ -60,8 +66,13 @@ final class ReservingWriter {
         .writeAsync(take.key(), ops(take, batches), now)
         .thenCompose(
             outcome -> {
-              if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected) {
+              if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected rejected) {
                 reservations.reservationRefused();
+                BucketWrite.Outcome alone = aloneRefused(take, batches, rejected);
+                if (alone != null) {
+                  return CompletableFuture.completedFuture(
+                      settled(pool, take, Map.of(), alone, reservation, now));
+                }
                 reservations.wrote(false);
                 return writer
                     .writeAsync(take.key(), take.ops(), now)
@@ -96,6 +107,37 @@ final class ReservingWriter {
       pool.refused(take, rejected.violations(), now);
     }
     return outcome;
+  }
+
+  /**
+   * The refusal of {@code take} alone, derived from its refused reservation; null when the request
+   * alone might be admitted. A limit refused {@code r} for {@code n = c + b} tokens sits {@code r −
+   * cost(n)} past full, so {@code c} tokens wait {@code r − cost(n) + cost(c)} (refused when
+   * positive); a limit the reservation fitted fits the request.
+   */
+  private static BucketWrite.Rejected aloneRefused(
+      BucketTake take, Map<String, Long> batches, BucketWrite.Rejected reservationRefused) {
+    List<Violation> violations = new ArrayList<>();
+    for (Violation violation : reservationRefused.violations()) {
+      Limit limit = take.limits().get(violation.limitName());
+      long tokens = take.consume().get(violation.limitName());
+      long wait =
+          violation.retryAfter().toNanos()
+              - limit.costNanos(tokens + batches.get(violation.limitName()))
+              + limit.costNanos(tokens);
+      if (wait > 0) {
+        violations.add(
+            new Violation(
+                violation.entityId(),
+                violation.resource(),
+                violation.limitName(),
+                violation.capacity(),
+                violation.available(),
+                tokens,
+                Duration.ofNanos(wait)));
+      }
+    }
+    return violations.isEmpty() ? null : new BucketWrite.Rejected(violations);
   }
 
   private static List<LimitOp> ops(BucketTake take, Map<String, Long> batches) {
