@@ -80,7 +80,7 @@ final class AcquireEngine {
     ReservationPool.Admission local = reserving.admitLocally(take, plan.ownReservation(), now);
     if (local != null) {
       usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
-      return take.lease(adjustments, local.leaseState(), now);
+      return take.lease(adjustments, local, now);
     }
     List<Violation> known = rejections.refusal(take, now);
     if (!known.isEmpty()) {
@@ -256,7 +256,7 @@ final class AcquireEngine {
                   outages.succeeded();
                 }
                 return CompletableFuture.completedFuture(
-                    cascadeLease(c.take(), state(c.outcome()), p.take(), state(p.outcome()), now));
+                    cascadeLease(sideLease(c, now), c.take(), sideLease(p, now), p.take()));
               }
               List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
               long refundAt = EpochNanos.now(clock);
@@ -399,7 +399,11 @@ final class AcquireEngine {
               outages.succeeded();
               if (!(outcome instanceof BucketWrite.Rejected rejected)) {
                 return CompletableFuture.completedFuture(
-                    cascadeLease(child, BucketState.EMPTY, parent, BucketState.EMPTY, now));
+                    cascadeLease(
+                        child.lease(adjustments, BucketState.EMPTY, now),
+                        child,
+                        parent.lease(adjustments, BucketState.EMPTY, now),
+                        parent));
               }
               remember(child, rejected, now);
               remember(parent, rejected, now);
@@ -425,18 +429,18 @@ final class AcquireEngine {
     return take.lease(adjustments, state(outcome), acquiredAtNanos);
   }
 
+  /** The lease of one admitted side of a cascade, written or admitted locally. */
+  private BucketLease sideLease(Attempt side, long acquiredAtNanos) {
+    return side.local() != null
+        ? side.take().lease(adjustments, side.local(), acquiredAtNanos)
+        : side.take().lease(adjustments, state(side.outcome()), acquiredAtNanos);
+  }
+
   private Lease cascadeLease(
-      BucketTake child,
-      BucketState childAfter,
-      BucketTake parent,
-      BucketState parentAfter,
-      long acquiredAtNanos) {
+      BucketLease childLease, BucketTake child, BucketLease parentLease, BucketTake parent) {
     usage.onAcquired(child.key().entityId(), child.key().resource(), child.consume());
     usage.onAcquired(parent.key().entityId(), parent.key().resource(), parent.consume());
-    return new CascadeLease(
-        child.lease(adjustments, childAfter, acquiredAtNanos),
-        parent.lease(adjustments, parentAfter, acquiredAtNanos),
-        parent.limits().keySet());
+    return new CascadeLease(childLease, parentLease, parent.limits().keySet());
   }
 
   private static BucketState state(BucketWrite.Outcome outcome) {

@@ -13,7 +13,9 @@ import java.util.Objects;
  * <p>Bounded by construction: adjustments never make its consumption negative, and what it gives
  * back (rollback, negative adjustment) is at most what it took and at most what has not refilled
  * yet, measured from the time its acquire left each limit at ({@code tatAfter}). Positive
- * adjustments are charged up to the debt bound ({@link BucketBounds}); the rest is dropped.
+ * adjustments are charged up to the debt bound ({@link BucketBounds}); the rest is dropped. A lease
+ * admitted from this instance's local reservation gives back to that reservation while it is open,
+ * without a write; otherwise to the bucket.
  */
 final class BucketLease implements Lease {
 
@@ -29,12 +31,17 @@ final class BucketLease implements Lease {
   private final Map<String, Long> taken;
   private final Map<String, Long> tatAfter;
   private final Map<String, Long> pending = new LinkedHashMap<>();
+
+  /** The local admission this lease came from; null for one DynamoDB admitted. */
+  private final ReservationPool.Admission local;
+
   private State state = State.OPEN;
 
   /**
    * @param after the bucket's times the acquire returned ({@link BucketState#EMPTY} when unknown)
    * @param acquiredAtNanos the acquire's time: its limits were left at no less than this plus their
    *     cost
+   * @param local the local admission it came from, null for none
    */
   BucketLease(
       AdjustmentWriter adjustments,
@@ -42,8 +49,10 @@ final class BucketLease implements Lease {
       Map<String, Limit> limits,
       Map<String, Long> taken,
       BucketState after,
-      long acquiredAtNanos) {
+      long acquiredAtNanos,
+      ReservationPool.Admission local) {
     this.adjustments = adjustments;
+    this.local = local;
     this.key = key;
     this.limits = limits;
     this.taken = Map.copyOf(taken);
@@ -109,9 +118,13 @@ final class BucketLease implements Lease {
     pending.clear();
     long now = adjustments.nowNanos();
     List<LimitOp> refunds = refunds(now);
-    if (!refunds.isEmpty()) {
+    if (!refunds.isEmpty() && !givenBackLocally(refunds, now)) {
       adjustments.write(key, refunds, now);
     }
+  }
+
+  private boolean givenBackLocally(List<LimitOp> refunds, long nowNanos) {
+    return local != null && local.giveBack(refunds, nowNanos);
   }
 
   /**
@@ -142,6 +155,7 @@ final class BucketLease implements Lease {
     state = State.CLOSED;
     long now = adjustments.nowNanos();
     List<LimitOp> ops = new ArrayList<>();
+    List<LimitOp> refunds = new ArrayList<>();
     pending.forEach(
         (name, delta) -> {
           Limit limit = limits.get(name);
@@ -154,10 +168,13 @@ final class BucketLease implements Lease {
           } else if (delta < 0) {
             LimitOp refund = LimitOp.refundOf(limit, -delta, tatAfter.get(name), now);
             if (refund != null) {
-              ops.add(refund);
+              refunds.add(refund);
             }
           }
         });
+    if (!refunds.isEmpty() && !givenBackLocally(refunds, now)) {
+      ops.addAll(refunds);
+    }
     if (!ops.isEmpty()) {
       adjustments.write(key, ops, now);
     }

@@ -74,6 +74,13 @@ record BucketTake(
    * after} ({@link BucketState#EMPTY} when the write returned no times).
    */
   BucketLease lease(AdjustmentWriter adjustments, BucketState after, long acquiredAtNanos) {
-    return new BucketLease(adjustments, key, limits, consume, after, acquiredAtNanos);
+    return new BucketLease(adjustments, key, limits, consume, after, acquiredAtNanos, null);
+  }
+
+  /** The lease of this take admitted locally by {@code local}. */
+  BucketLease lease(
+      AdjustmentWriter adjustments, ReservationPool.Admission local, long acquiredAtNanos) {
+    return new BucketLease(
+        adjustments, key, limits, consume, local.leaseState(), acquiredAtNanos, local);
   }
 }

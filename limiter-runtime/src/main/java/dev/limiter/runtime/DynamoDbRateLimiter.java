@@ -148,7 +148,7 @@ final class DynamoDbRateLimiter implements RateLimiter {
 
   @Override
   public void close() {
-    reservations.close(adjustments);
+    reservations.clear();
     RuntimeException failure = null;
     for (AutoCloseable resource : owned) {
       try {

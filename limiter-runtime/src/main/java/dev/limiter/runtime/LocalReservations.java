@@ -1,6 +1,5 @@
 package dev.limiter.runtime;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,21 +88,11 @@ final class LocalReservations {
   }
 
   /**
-   * Gives every pool's leftovers back to its bucket, one refund per bucket, best effort: a refund
-   * that fails is reported by {@code adjustments} and the tokens lapse.
+   * Forgets every pool: what they hold lapses at the refill rate. Not refunded, because GCRA takes
+   * a refund off the end of the bucket's time, which lies inside the latest reservation (this one's
+   * or another instance's), and giving it back there would let it be admitted twice.
    */
-  void close(AdjustmentWriter adjustments) {
-    long now = adjustments.nowNanos();
-    for (ReservationPool pool : pools.values()) {
-      List<LimitOp> refunds = pool.release(now);
-      if (!refunds.isEmpty()) {
-        try {
-          adjustments.write(pool.key(), refunds, now);
-        } catch (RuntimeException e) {
-          // Reported by the adjustment writer; what is not given back lapses at the refill rate.
-        }
-      }
-    }
+  void clear() {
     pools.clear();
   }
 

@@ -42,16 +42,25 @@ final class ReservationPool {
   /** Whether a reservation write is in flight: one at a time, others write plainly meanwhile. */
   private boolean reserving;
 
-  /** One reservation: per limit, its end and the start of its next free slice. */
+  /** Slices given back by this instance's leases kept at once beside the segments; more lapse. */
+  private static final int MAX_RETURNED = 8;
+
+  /**
+   * One reservation, or the slices of one lease given back to it: per limit, its end and the start
+   * of its next free slice.
+   */
   private static final class Segment {
     private final Map<String, Long> end;
     private final Map<String, Long> next;
     private final long closesAtNanos;
+    private final boolean givenBack;
 
-    private Segment(Map<String, Long> end, Map<String, Long> next, long closesAtNanos) {
+    private Segment(
+        Map<String, Long> end, Map<String, Long> next, long closesAtNanos, boolean givenBack) {
       this.end = Map.copyOf(end);
       this.next = new HashMap<>(next);
       this.closesAtNanos = closesAtNanos;
+      this.givenBack = givenBack;
     }
 
     /** Bucket time of {@code name} it holds unused ahead of {@code nowNanos}. */
@@ -68,7 +77,8 @@ final class ReservationPool {
 
   /**
    * An acquire admitted from a segment: its slices end at {@code after} (its lease's times); {@link
-   * #undo} gives them back when the other side of a cascade refuses.
+   * #undo} gives them back when the other side of a cascade refuses, {@link #giveBack} what its
+   * lease rolls back or adjusts down.
    */
   final class Admission {
     private final Segment segment;
@@ -97,6 +107,33 @@ final class ReservationPool {
                 .allMatch(e -> segment.next.get(e.getKey()).equals(e.getValue()))) {
           segment.next.putAll(before);
         }
+      }
+    }
+
+    /**
+     * Gives {@code refunds} (each the part of this admission's slice still ahead of {@code
+     * nowNanos}, {@code [after − cost, after]}) back to the pool while its segment is open, so that
+     * this instance may admit that time again; false when the segment is gone or closed (the caller
+     * then refunds the bucket). The time is this instance's alone, so admitting it again keeps
+     * every slice disjoint; a refund to the bucket could not, while a reservation is open.
+     */
+    boolean giveBack(List<LimitOp> refunds, long nowNanos) {
+      synchronized (ReservationPool.this) {
+        if (!segments.contains(segment) || nowNanos >= segment.closesAtNanos) {
+          return false;
+        }
+        Map<String, Long> ends = new HashMap<>();
+        Map<String, Long> starts = new HashMap<>();
+        for (LimitOp refund : refunds) {
+          long sliceEnd = after.get(refund.name());
+          ends.put(refund.name(), sliceEnd);
+          starts.put(refund.name(), sliceEnd - refund.costNanos());
+        }
+        if (segments.stream().filter(held -> held.givenBack).count() >= MAX_RETURNED) {
+          segments.remove(segments.stream().filter(held -> held.givenBack).findFirst().get());
+        }
+        segments.add(new Segment(ends, starts, segment.closesAtNanos, true));
+        return true;
       }
     }
   }
@@ -168,7 +205,11 @@ final class ReservationPool {
     long windowNanos = reservation.window().toNanos();
     Map<String, Long> batches = new HashMap<>();
     segments.removeIf(segment -> !segment.holds(nowNanos));
-    boolean plain = first || !reservation.enabled() || reserving || segments.size() >= MAX_SEGMENTS;
+    boolean plain =
+        first
+            || !reservation.enabled()
+            || reserving
+            || segments.stream().filter(held -> !held.givenBack).count() >= MAX_SEGMENTS;
     for (LimitOp op : take.ops()) {
       String name = op.name();
       if (!first) {
@@ -234,7 +275,7 @@ final class ReservationPool {
       next.put(op.name(), start + op.costNanos());
     }
     segments.removeIf(segment -> !segment.holds(nowNanos));
-    segments.add(new Segment(end, next, nowNanos + reservation.window().toNanos()));
+    segments.add(new Segment(end, next, nowNanos + reservation.window().toNanos(), false));
     return new BucketState(next);
   }
 
@@ -258,34 +299,6 @@ final class ReservationPool {
   /** Whether a segment still holds bucket time ahead of {@code nowNanos}. */
   synchronized boolean holds(long nowNanos) {
     return segments.stream().anyMatch(segment -> segment.holds(nowNanos));
-  }
-
-  /**
-   * Empties the pool: per limit, the bucket time its segments hold unused ahead of {@code nowNanos}
-   * ({@code end − max(next, now)}), as refunds; empty when nothing is left.
-   */
-  synchronized List<LimitOp> release(long nowNanos) {
-    Map<String, Long> left = new HashMap<>();
-    for (Segment segment : segments) {
-      segment
-          .end
-          .keySet()
-          .forEach(
-              name -> {
-                long unused = segment.heldNanos(name, nowNanos);
-                if (unused > 0) {
-                  left.merge(name, unused, Long::sum);
-                }
-              });
-    }
-    segments.clear();
-    List<LimitOp> refunds = new ArrayList<>();
-    left.forEach(
-        (name, nanos) -> {
-          Limit limit = limits.get(name);
-          refunds.add(new LimitOp(limit, tokensCovering(limit, nanos), LimitOp.Kind.REFUND, nanos));
-        });
-    return refunds;
   }
 
   /** Whole tokens this instance's segments hold of {@code limit} ahead of {@code nowNanos}. */

@@ -149,12 +149,22 @@ class LocalReservationTest {
     Lease lease = limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(RPS));
     assertThat(recorder.totalCalls()).as("admitted locally").isZero();
     lease.rollback();
-    assertThat(recorder.calls("TransactWriteItems")).isEqualTo(1);
-    assertThat(tat("key-1", 0)).as("one token's time given back").isEqualTo(end - millis(1));
+    assertThat(recorder.totalCalls()).as("given back to the reservation, not the bucket").isZero();
+    assertThat(tat("key-1", 0)).isEqualTo(end);
+    recorder.reset();
+    for (int i = 0; i < 100; i++) {
+      limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(RPS)).close();
+    }
+    assertThat(recorder.totalCalls())
+        .as("99 left of the reservation and the slice given back: 100 local admissions")
+        .isZero();
+    limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(RPS)).close();
+    assertThat(recorder.calls("UpdateItem")).as("then the reservation is used up").isEqualTo(1);
 
     recorder.reset();
     Lease late = limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(RPS));
-    clock.advance(Duration.ofMillis(5));
+    clock.advance(Duration.ofMillis(105));
+    recorder.reset();
     late.rollback();
     assertThat(recorder.totalCalls())
         .as("its own slice has refilled, though the reservation reaches further: no refund")
@@ -162,7 +172,7 @@ class LocalReservationTest {
   }
 
   @Test
-  void aLocalLeasesAdjustmentsChargeAndRefundTheBucketBoundedByItsSlice() {
+  void aLocalLeasesAdjustmentsChargeTheBucketAndGiveBackToItsReservation() {
     RateLimiter limiter = reserving(WINDOW);
     heat(limiter, "key-1");
     long end = tat("key-1", 0);
@@ -174,10 +184,12 @@ class LocalReservationTest {
     assertThat(recorder.calls("TransactWriteItems")).isEqualTo(1);
     assertThat(tat("key-1", 0)).as("charged on the bucket").isEqualTo(end + millis(4));
 
+    recorder.reset();
     Lease refunded = limiter.acquire("key-1", "api", Map.of("rps", 3L), List.of(RPS));
     refunded.adjust(Map.of("rps", -3L));
     refunded.close();
-    assertThat(tat("key-1", 0)).isEqualTo(end + millis(4) - millis(3));
+    assertThat(recorder.totalCalls()).as("given back to the open reservation").isZero();
+    assertThat(tat("key-1", 0)).isEqualTo(end + millis(4));
     assertThat(limiter.reservationStats().localAdmissions()).isEqualTo(2);
   }
 
@@ -198,19 +210,17 @@ class LocalReservationTest {
   }
 
   @Test
-  void closingTheLimiterGivesTheLeftoversBackOnce() {
+  void closingTheLimiterLetsItsLeftoversLapseWithoutAWrite() {
     RateLimiter limiter = reserving(WINDOW);
     long reservedAt = heat(limiter, "key-1");
     heat(limiter, "key-2");
     limiter.acquire("key-1", "api", Map.of("rps", 1L), List.of(RPS)).close();
     recorder.reset();
     limiter.close();
-    assertThat(recorder.calls("TransactWriteItems")).as("one refund per key").isEqualTo(2);
+    assertThat(recorder.totalCalls()).isZero();
     assertThat(tat("key-1", 0))
-        .as("back to the end of the last slice admitted: the reserving request's, then a local's")
-        .isEqualTo(reservedAt + millis(2));
-    limiter.close();
-    assertThat(recorder.calls("TransactWriteItems")).as("given back once").isEqualTo(2);
+        .as("the reservation's time stays taken; it refills at the limit's rate")
+        .isEqualTo(reservedAt + millis(1 + 100));
   }
 
   @Test
@@ -255,10 +265,16 @@ class LocalReservationTest {
     assertThat(recorder.calls("UpdateItem")).as("the refusing child's write").isEqualTo(1);
     assertThat(recorder.calls("TransactWriteItems")).as("no refund write").isZero();
 
-    limiter.close();
-    assertThat(tat("project-1", 0))
-        .as("the parent's slices: the reserving request's and 22 locals', not the refused one's")
-        .isEqualTo(reservedAt + millis(1 + 22));
+    assertThat(tat("project-1", 0)).isEqualTo(reservedAt + millis(1 + 100));
+    recorder.reset();
+    for (int i = 0; i < 78; i++) {
+      limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
+    }
+    assertThat(recorder.calls("UpdateItem"))
+        .as("100 reserved less 22 admitted: the refused acquire's slice came back to the parent")
+        .isEqualTo(78);
+    limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
+    assertThat(recorder.calls("UpdateItem")).as("then the parent is written too").isEqualTo(80);
   }
 
   @Test
