@@ -14,9 +14,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Client-side CPU per admitted acquire (single-threaded average time: nothing blocks, so time is
- * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously and
- * asynchronously, and Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes
- * allocated per acquire.
+ * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously, and with one
+ * limit asynchronously (on the limiter's executor: the canned client is synchronous), and
+ * Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes allocated per acquire and
+ * {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire on a shared machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -73,6 +74,12 @@ public class ClientCostBenchmark {
   @Benchmark
   public Lease oursOneLimit(OneLimit state) {
     return state.ours.acquire();
+  }
+
+  /** As {@link #oursOneLimit}, through the limiter's executor (it was given a sync client only). */
+  @Benchmark
+  public Lease oursOneLimitAsync(OneLimit state) {
+    return state.ours.acquireAsync().join();
   }
 
   @Benchmark
