@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -61,15 +62,17 @@ record BucketWrite(
     String writeId,
     Unresolved unresolved) {
 
+  /**
+   * The retry strategy alone: a client's override configuration takes only the options set in the
+   * one it is given, so the client's others stay (and are not copied out and back on every call).
+   */
+  private static final ClientOverrideConfiguration DO_NOT_RETRY =
+      ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
+
   /** An acquire must not be replayed blindly by the SDK: its own attempts decide from the item. */
   private static final AwsRequestOverrideConfiguration NO_SDK_RETRY =
       AwsRequestOverrideConfiguration.builder()
-          .addPlugin(
-              config ->
-                  config.overrideConfiguration(
-                      config.overrideConfiguration().toBuilder()
-                          .retryStrategy(AwsRetryStrategy.doNotRetry())
-                          .build()))
+          .addPlugin(config -> config.overrideConfiguration(DO_NOT_RETRY))
           .build();
 
   BucketWrite {
