@@ -354,8 +354,20 @@ record BucketWrite(
     return retry.isEmpty() ? new Applied(BucketState.EMPTY, List.of()) : new Retry(retry);
   }
 
+  /**
+   * A random id: an unsigned long in base 36. {@link Long#toUnsignedString(long, int)} takes a
+   * BigInteger for every negative long (half of them); dividing by the radix once first keeps the
+   * same digits in long arithmetic.
+   */
   private static String newWriteId() {
-    return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX);
+    long id = ThreadLocalRandom.current().nextLong();
+    if (id >= 0) {
+      return Long.toString(id, Character.MAX_RADIX);
+    }
+    long quotient = Long.divideUnsigned(id, Character.MAX_RADIX);
+    int lastDigit = (int) Long.remainderUnsigned(id, Character.MAX_RADIX);
+    return Long.toString(quotient, Character.MAX_RADIX)
+        + Character.forDigit(lastDigit, Character.MAX_RADIX);
   }
 
   private static AttributeValue number(long value) {
