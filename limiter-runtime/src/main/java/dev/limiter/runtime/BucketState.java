@@ -131,20 +131,20 @@ record BucketState(Map<String, Long> tats, String lastWrite, String previousWrit
   }
 
   /**
-   * The value of a plain integer of at most 18 digits with an optional minus sign (what the writer
-   * stores), without the general decoding's BigDecimal; {@link #NOT_PLAIN} for anything else
-   * (decimals, exponents, longer numbers).
+   * The value of a plain integer within the long range with an optional minus sign (what the writer
+   * stores: epoch nanoseconds have 19 digits), without the general decoding's BigDecimal; {@link
+   * #NOT_PLAIN} for anything else (decimals, exponents, numbers beyond a long).
    */
   private static long plainLong(String number) {
     int length = number.length();
     int start = length > 0 && number.charAt(0) == '-' ? 1 : 0;
-    if (length == start || length - start > 18) {
+    if (length == start || length - start > 19) {
       return NOT_PLAIN;
     }
     long value = 0;
     for (int i = start; i < length; i++) {
       char c = number.charAt(i);
-      if (c < '0' || c > '9') {
+      if (c < '0' || c > '9' || value > (Long.MAX_VALUE - (c - '0')) / 10) {
         return NOT_PLAIN;
       }
       value = value * 10 + (c - '0');

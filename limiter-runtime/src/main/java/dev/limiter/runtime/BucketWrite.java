@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -74,6 +75,10 @@ record BucketWrite(
       AwsRequestOverrideConfiguration.builder()
           .addPlugin(config -> config.overrideConfiguration(DO_NOT_RETRY))
           .build();
+
+  private static final AttributeValue NONE = AttributeValue.fromS(LimiterTableSchema.NO_WRITE);
+  private static final AttributeValue KIND_BUCKET =
+      AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET);
 
   BucketWrite {
     ops = List.copyOf(ops);
@@ -147,14 +152,12 @@ record BucketWrite(
   UpdateItemRequest request() {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    StringBuilder update = new StringBuilder();
-    StringBuilder condition = new StringBuilder();
-    expressions(names, values, update, condition);
+    Expressions text = expressions(names, values);
     return UpdateItemRequest.builder()
         .tableName(tableName)
         .key(key.attributes())
-        .updateExpression(update.toString())
-        .conditionExpression(condition.toString())
+        .updateExpression(text.update())
+        .conditionExpression(text.condition())
         .expressionAttributeNames(names)
         .expressionAttributeValues(values)
         .returnValues(ReturnValue.UPDATED_NEW)
@@ -163,66 +166,156 @@ record BucketWrite(
         .build();
   }
 
-  private void expressions(
-      Map<String, String> names,
-      Map<String, AttributeValue> values,
-      StringBuilder update,
-      StringBuilder condition) {
+  /** Fills in the names and values of this write's expressions, and returns their text. */
+  private Expressions expressions(Map<String, String> names, Map<String, AttributeValue> values) {
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
     names.put("#kind", LimiterTableSchema.KIND);
     names.put("#lw", LimiterTableSchema.LAST_WRITE_ATTRIBUTE);
     names.put("#pw", LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE);
-    values.put(":none", AttributeValue.fromS(LimiterTableSchema.NO_WRITE));
+    values.put(":none", NONE);
     names.put("#ttl", LimiterTableSchema.TTL_ATTRIBUTE);
-    values.put(":kind", AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
+    values.put(":kind", KIND_BUCKET);
     values.put(":w", AttributeValue.fromS(writeId));
     values.put(":ttl", number(expiry()));
-    update.append("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
-    condition.append(
-        "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <="
-            + " :ttl)");
+    byte[] branches = new byte[ops.size()];
     for (int i = 0; i < ops.size(); i++) {
       LimitOp op = ops.get(i);
-      String t = "#t" + i;
-      names.put(t, LimiterTableSchema.tatAttribute(op.name()));
+      names.put(Placeholders.of('#', 't', i), LimiterTableSchema.tatAttribute(op.name()));
       long cost = op.costNanos();
       if (op.kind() == LimitOp.Kind.REFUND) {
-        values.put(":c" + i, number(cost));
-        values.put(":f" + i, number(nowNanos + cost));
-        update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
-        condition.append(" AND ").append(t).append(" >= :f").append(i);
+        values.put(Placeholders.of(':', 'c', i), number(cost));
+        values.put(Placeholders.of(':', 'f', i), number(nowNanos + cost));
+        branches[i] = Expressions.REFUND;
         continue;
       }
-      values.putIfAbsent(":now", number(nowNanos));
+      values.computeIfAbsent(":now", now -> number(nowNanos));
       if (guess.tat(op.name()) <= nowNanos) {
-        values.put(":v" + i, number(nowNanos + cost));
-        update.append(", ").append(t).append(" = :v").append(i);
-        condition
-            .append(" AND (attribute_not_exists(")
-            .append(t)
-            .append(") OR ")
-            .append(t)
-            .append(" <= :now)");
+        values.put(Placeholders.of(':', 'v', i), number(nowNanos + cost));
+        branches[i] = Expressions.IDLE;
         continue;
       }
-      values.put(":c" + i, number(cost));
-      values.put(":m" + i, number(nowNanos + ceilingNanos(op) - cost));
-      update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
-      condition
-          .append(" AND ")
-          .append(t)
-          .append(" > :now AND ")
-          .append(t)
-          .append(" <= :m")
-          .append(i);
+      values.put(Placeholders.of(':', 'c', i), number(cost));
+      values.put(Placeholders.of(':', 'm', i), number(nowNanos + ceilingNanos(op) - cost));
+      branches[i] = Expressions.BUSY;
     }
-    if (unresolved != null) {
-      if (guess.lastWrite() != null) {
-        values.put(":prev", AttributeValue.fromS(guess.lastWrite()));
+    if (unresolved != null && guess.lastWrite() != null) {
+      values.put(":prev", AttributeValue.fromS(guess.lastWrite()));
+    }
+    int lastWriteCheck =
+        unresolved == null
+            ? Expressions.NO_CHECK
+            : guess.lastWrite() != null ? Expressions.LAST_WRITE_IS : Expressions.NO_LAST_WRITE;
+    return Expressions.of(branches, lastWriteCheck);
+  }
+
+  /**
+   * The update and condition expressions of one shape of write: the branch of each op and what an
+   * unresolved write checks of the last write. They depend on nothing else, so the text of each
+   * shape is built once and reused (the values change per call, the text does not).
+   */
+  private record Expressions(String update, String condition) {
+
+    static final byte REFUND = 0;
+    static final byte IDLE = 1;
+    static final byte BUSY = 2;
+
+    static final int NO_CHECK = 0;
+    static final int LAST_WRITE_IS = 1;
+    static final int NO_LAST_WRITE = 2;
+
+    /** Shapes kept; a few in practice (the branches of a bucket's limits). */
+    private static final int MAX_CACHED = 1024;
+
+    /** Ops up to which a shape's key (base 3, with the op count) fits a long. */
+    private static final int MAX_CACHED_OPS = 32;
+
+    private static final Map<Long, Expressions> CACHE = new ConcurrentHashMap<>();
+
+    static Expressions of(byte[] branches, int lastWriteCheck) {
+      if (branches.length > MAX_CACHED_OPS) {
+        return build(branches, lastWriteCheck);
+      }
+      long shape = lastWriteCheck;
+      for (byte branch : branches) {
+        shape = shape * 3 + branch;
+      }
+      // The op count is part of the key: leading refunds are 0 digits.
+      Long key = shape * (MAX_CACHED_OPS + 1) + branches.length;
+      Expressions cached = CACHE.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      Expressions built = build(branches, lastWriteCheck);
+      if (CACHE.size() < MAX_CACHED) {
+        CACHE.put(key, built);
+      }
+      return built;
+    }
+
+    private static Expressions build(byte[] branches, int lastWriteCheck) {
+      StringBuilder update =
+          new StringBuilder(
+              "SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
+      StringBuilder condition =
+          new StringBuilder(
+              "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR"
+                  + " #ttl <= :ttl)");
+      for (int i = 0; i < branches.length; i++) {
+        String t = "#t" + i;
+        switch (branches[i]) {
+          case REFUND -> {
+            update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
+            condition.append(" AND ").append(t).append(" >= :f").append(i);
+          }
+          case IDLE -> {
+            update.append(", ").append(t).append(" = :v").append(i);
+            condition
+                .append(" AND (attribute_not_exists(")
+                .append(t)
+                .append(") OR ")
+                .append(t)
+                .append(" <= :now)");
+          }
+          default -> {
+            update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
+            condition
+                .append(" AND ")
+                .append(t)
+                .append(" > :now AND ")
+                .append(t)
+                .append(" <= :m")
+                .append(i);
+          }
+        }
+      }
+      if (lastWriteCheck == LAST_WRITE_IS) {
         condition.append(" AND #lw = :prev");
-      } else {
+      } else if (lastWriteCheck == NO_LAST_WRITE) {
         condition.append(" AND attribute_not_exists(#lw)");
       }
+      return new Expressions(update.toString(), condition.toString());
+    }
+  }
+
+  /** Expression placeholders such as {@code #t0} or {@code :v3}, made once for the first ops. */
+  private static final class Placeholders {
+    private static final int KEPT = 16;
+    private static final String KINDS = "tvcmf";
+    private static final String[][] NAMED = new String[KINDS.length()][KEPT];
+
+    static {
+      for (int k = 0; k < KINDS.length(); k++) {
+        char kind = KINDS.charAt(k);
+        for (int i = 0; i < KEPT; i++) {
+          NAMED[k][i] = (kind == 't' ? "#" : ":") + kind + i;
+        }
+      }
+    }
+
+    private Placeholders() {}
+
+    static String of(char sign, char kind, int index) {
+      return index < KEPT ? NAMED[KINDS.indexOf(kind)][index] : sign + "" + kind + index;
     }
   }
 
@@ -231,8 +324,11 @@ record BucketWrite(
    * carry.
    */
   long expiry() {
-    return Math.max(
-        guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
+    List<Limit> limits = new ArrayList<>(ops.size());
+    for (LimitOp op : ops) {
+      limits.add(op.limit());
+    }
+    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, limits));
   }
 
   /**
@@ -265,16 +361,14 @@ record BucketWrite(
   TransactWriteItem transactItem() {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    StringBuilder update = new StringBuilder();
-    StringBuilder condition = new StringBuilder();
-    expressions(names, values, update, condition);
+    Expressions text = expressions(names, values);
     return TransactWriteItem.builder()
         .update(
             Update.builder()
                 .tableName(tableName)
                 .key(key.attributes())
-                .updateExpression(update.toString())
-                .conditionExpression(condition.toString())
+                .updateExpression(text.update())
+                .conditionExpression(text.condition())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
