@@ -1,6 +1,5 @@
 package dev.limiter.runtime;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +112,30 @@ final class Arguments {
     return bytes;
   }
 
+  /**
+   * UTF-8 bytes of {@code text}, counted without encoding it (ids are well-formed UTF-16: {@link
+   * Names#requireEntityId}); an unpaired surrogate counts as the one byte of the {@code ?} the
+   * encoder would put in its place.
+   */
   private static int utf8Length(String text) {
-    return text.getBytes(StandardCharsets.UTF_8).length;
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 }

@@ -29,6 +29,9 @@ record BucketState(
 
   static final BucketState EMPTY = new BucketState(Map.of());
 
+  /** What {@link #plainLong} returns for a number it leaves to the general decoding. */
+  private static final long NOT_PLAIN = Long.MIN_VALUE;
+
   BucketState {
     tats = Map.copyOf(tats);
     reserved = Map.copyOf(reserved);
@@ -55,6 +58,12 @@ record BucketState(
 
   /** This state with the given, later, state's times replacing the old ones. */
   BucketState with(BucketState newer) {
+    if (newer.tats.keySet().containsAll(tats.keySet())) {
+      // Every time is replaced (a write of all the bucket's limits): no merged copy to build.
+      return expiry <= newer.expiry
+          ? newer
+          : new BucketState(newer.tats, newer.lastWrite, newer.previousWrite, expiry);
+    }
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
     Map<String, Long> mergedReserved = new HashMap<>(reserved);
@@ -133,6 +142,10 @@ record BucketState(
       throw new MalformedItemException(
           "bucket " + key + ": attribute '" + attribute + "' must be a number, found " + value);
     }
+    long exact = plainLong(value.n());
+    if (exact != NOT_PLAIN) {
+      return exact;
+    }
     BigInteger integer;
     try {
       integer = new BigDecimal(value.n()).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
@@ -144,5 +157,27 @@ record BucketState(
         .max(BigInteger.valueOf(Long.MIN_VALUE))
         .min(BigInteger.valueOf(Long.MAX_VALUE))
         .longValueExact();
+  }
+
+  /**
+   * The value of a plain integer within the long range with an optional minus sign (what the writer
+   * stores: epoch nanoseconds have 19 digits), without the general decoding's BigDecimal; {@link
+   * #NOT_PLAIN} for anything else (decimals, exponents, numbers beyond a long).
+   */
+  private static long plainLong(String number) {
+    int length = number.length();
+    int start = length > 0 && number.charAt(0) == '-' ? 1 : 0;
+    if (length == start || length - start > 19) {
+      return NOT_PLAIN;
+    }
+    long value = 0;
+    for (int i = start; i < length; i++) {
+      char c = number.charAt(i);
+      if (c < '0' || c > '9' || value > (Long.MAX_VALUE - (c - '0')) / 10) {
+        return NOT_PLAIN;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return start == 1 ? -value : value;
   }
 }

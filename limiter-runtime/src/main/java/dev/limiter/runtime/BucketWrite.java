@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -66,16 +68,22 @@ record BucketWrite(
     String writeId,
     Unresolved unresolved) {
 
+  /**
+   * The retry strategy alone: a client's override configuration takes only the options set in the
+   * one it is given, so the client's others stay (and are not copied out and back on every call).
+   */
+  private static final ClientOverrideConfiguration DO_NOT_RETRY =
+      ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
+
   /** An acquire must not be replayed blindly by the SDK: its own attempts decide from the item. */
   private static final AwsRequestOverrideConfiguration NO_SDK_RETRY =
       AwsRequestOverrideConfiguration.builder()
-          .addPlugin(
-              config ->
-                  config.overrideConfiguration(
-                      config.overrideConfiguration().toBuilder()
-                          .retryStrategy(AwsRetryStrategy.doNotRetry())
-                          .build()))
+          .addPlugin(config -> config.overrideConfiguration(DO_NOT_RETRY))
           .build();
+
+  private static final AttributeValue NONE = AttributeValue.fromS(LimiterTableSchema.NO_WRITE);
+  private static final AttributeValue KIND_BUCKET =
+      AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET);
 
   BucketWrite {
     ops = List.copyOf(ops);
@@ -149,14 +157,12 @@ record BucketWrite(
   UpdateItemRequest request() {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    StringBuilder update = new StringBuilder();
-    StringBuilder condition = new StringBuilder();
-    expressions(names, values, update, condition);
+    Expressions text = expressions(names, values);
     return UpdateItemRequest.builder()
         .tableName(tableName)
         .key(key.attributes())
-        .updateExpression(update.toString())
-        .conditionExpression(condition.toString())
+        .updateExpression(text.update())
+        .conditionExpression(text.condition())
         .expressionAttributeNames(names)
         .expressionAttributeValues(values)
         .returnValues(ReturnValue.UPDATED_NEW)
@@ -165,93 +171,186 @@ record BucketWrite(
         .build();
   }
 
-  private void expressions(
-      Map<String, String> names,
-      Map<String, AttributeValue> values,
-      StringBuilder update,
-      StringBuilder condition) {
+  /** Fills in the names and values of this write's expressions, and returns their text. */
+  private Expressions expressions(Map<String, String> names, Map<String, AttributeValue> values) {
     names.put("#pk", LimiterTableSchema.PARTITION_KEY);
     names.put("#kind", LimiterTableSchema.KIND);
     names.put("#lw", LimiterTableSchema.LAST_WRITE_ATTRIBUTE);
     names.put("#pw", LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE);
-    values.put(":none", AttributeValue.fromS(LimiterTableSchema.NO_WRITE));
+    values.put(":none", NONE);
     names.put("#ttl", LimiterTableSchema.TTL_ATTRIBUTE);
-    values.put(":kind", AttributeValue.fromS(LimiterTableSchema.KIND_BUCKET));
+    values.put(":kind", KIND_BUCKET);
     values.put(":w", AttributeValue.fromS(writeId));
     values.put(":ttl", number(expiry()));
-    update.append("SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
-    condition.append(
-        "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR #ttl <="
-            + " :ttl)");
+    byte[] branches = new byte[ops.size()];
     for (int i = 0; i < ops.size(); i++) {
       LimitOp op = ops.get(i);
-      String t = "#t" + i;
-      names.put(t, LimiterTableSchema.tatAttribute(op.name()));
+      names.put(Placeholders.of('#', 't', i), LimiterTableSchema.tatAttribute(op.name()));
       long cost = op.costNanos();
       if (op.kind() == LimitOp.Kind.REFUND) {
-        String r = "#r" + i;
-        names.put(r, LimiterTableSchema.reservedAttribute(op.name()));
+        names.put(Placeholders.of('#', 'r', i), LimiterTableSchema.reservedAttribute(op.name()));
         long floor = refundFloor(guess, op.name());
-        values.put(":c" + i, number(cost));
-        values.put(":f" + i, number(floor + cost));
-        values.put(":g" + i, number(floor));
-        update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
-        condition
-            .append(" AND ")
-            .append(t)
-            .append(" >= :f")
-            .append(i)
-            .append(" AND (attribute_not_exists(")
-            .append(r)
-            .append(") OR ")
-            .append(r)
-            .append(" <= :g")
-            .append(i)
-            .append(")");
+        values.put(Placeholders.of(':', 'c', i), number(cost));
+        values.put(Placeholders.of(':', 'f', i), number(floor + cost));
+        values.put(Placeholders.of(':', 'g', i), number(floor));
+        branches[i] = Expressions.REFUND;
         continue;
       }
-      String reserved = null;
-      if (op.kind() == LimitOp.Kind.RESERVE) {
-        reserved = "#r" + i;
-        names.put(reserved, LimiterTableSchema.reservedAttribute(op.name()));
+      boolean reserving = op.kind() == LimitOp.Kind.RESERVE;
+      if (reserving) {
+        names.put(Placeholders.of('#', 'r', i), LimiterTableSchema.reservedAttribute(op.name()));
       }
-      values.putIfAbsent(":now", number(nowNanos));
+      values.computeIfAbsent(":now", now -> number(nowNanos));
       if (guess.tat(op.name()) <= nowNanos) {
-        values.put(":v" + i, number(nowNanos + cost));
-        update.append(", ").append(t).append(" = :v").append(i);
-        if (reserved != null) {
-          update.append(", ").append(reserved).append(" = :v").append(i);
-        }
-        condition
-            .append(" AND (attribute_not_exists(")
-            .append(t)
-            .append(") OR ")
-            .append(t)
-            .append(" <= :now)");
+        values.put(Placeholders.of(':', 'v', i), number(nowNanos + cost));
+        branches[i] = reserving ? Expressions.RESERVE_IDLE : Expressions.IDLE;
         continue;
       }
-      values.put(":c" + i, number(cost));
-      values.put(":m" + i, number(nowNanos + ceilingNanos(op) - cost));
-      update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
-      if (reserved != null) {
-        // Evaluated on the item before this update, like every operand of the expression.
-        update.append(", ").append(reserved).append(" = ").append(t).append(" + :c").append(i);
-      }
-      condition
-          .append(" AND ")
-          .append(t)
-          .append(" > :now AND ")
-          .append(t)
-          .append(" <= :m")
-          .append(i);
+      values.put(Placeholders.of(':', 'c', i), number(cost));
+      values.put(Placeholders.of(':', 'm', i), number(nowNanos + ceilingNanos(op) - cost));
+      branches[i] = reserving ? Expressions.RESERVE_BUSY : Expressions.BUSY;
     }
-    if (unresolved != null) {
-      if (guess.lastWrite() != null) {
-        values.put(":prev", AttributeValue.fromS(guess.lastWrite()));
+    if (unresolved != null && guess.lastWrite() != null) {
+      values.put(":prev", AttributeValue.fromS(guess.lastWrite()));
+    }
+    int lastWriteCheck =
+        unresolved == null
+            ? Expressions.NO_CHECK
+            : guess.lastWrite() != null ? Expressions.LAST_WRITE_IS : Expressions.NO_LAST_WRITE;
+    return Expressions.of(branches, lastWriteCheck);
+  }
+
+  /**
+   * The update and condition expressions of one shape of write: the branch of each op and what an
+   * unresolved write checks of the last write. They depend on nothing else, so the text of each
+   * shape is built once and reused (the values change per call, the text does not).
+   */
+  private record Expressions(String update, String condition) {
+
+    static final byte REFUND = 0;
+    static final byte IDLE = 1;
+    static final byte BUSY = 2;
+    static final byte RESERVE_IDLE = 3;
+    static final byte RESERVE_BUSY = 4;
+
+    private static final int BRANCHES = 5;
+
+    static final int NO_CHECK = 0;
+    static final int LAST_WRITE_IS = 1;
+    static final int NO_LAST_WRITE = 2;
+
+    /** Shapes kept; a few in practice (the branches of a bucket's limits). */
+    private static final int MAX_CACHED = 1024;
+
+    /** Ops up to which a shape's key (base {@value #BRANCHES}, with the op count) fits a long. */
+    private static final int MAX_CACHED_OPS = 24;
+
+    private static final Map<Long, Expressions> CACHE = new ConcurrentHashMap<>();
+
+    static Expressions of(byte[] branches, int lastWriteCheck) {
+      if (branches.length > MAX_CACHED_OPS) {
+        return build(branches, lastWriteCheck);
+      }
+      long shape = lastWriteCheck;
+      for (byte branch : branches) {
+        shape = shape * BRANCHES + branch;
+      }
+      // The op count is part of the key: leading refunds are 0 digits.
+      Long key = shape * (MAX_CACHED_OPS + 1) + branches.length;
+      Expressions cached = CACHE.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      Expressions built = build(branches, lastWriteCheck);
+      if (CACHE.size() < MAX_CACHED) {
+        CACHE.put(key, built);
+      }
+      return built;
+    }
+
+    private static Expressions build(byte[] branches, int lastWriteCheck) {
+      StringBuilder update =
+          new StringBuilder(
+              "SET #kind = :kind, #pw = if_not_exists(#lw, :none), #lw = :w, #ttl = :ttl");
+      StringBuilder condition =
+          new StringBuilder(
+              "(attribute_not_exists(#pk) OR #kind = :kind) AND (attribute_not_exists(#ttl) OR"
+                  + " #ttl <= :ttl)");
+      for (int i = 0; i < branches.length; i++) {
+        String t = "#t" + i;
+        switch (branches[i]) {
+          case REFUND -> {
+            String r = "#r" + i;
+            update.append(", ").append(t).append(" = ").append(t).append(" - :c").append(i);
+            condition
+                .append(" AND ")
+                .append(t)
+                .append(" >= :f")
+                .append(i)
+                .append(" AND (attribute_not_exists(")
+                .append(r)
+                .append(") OR ")
+                .append(r)
+                .append(" <= :g")
+                .append(i)
+                .append(")");
+          }
+          case IDLE, RESERVE_IDLE -> {
+            update.append(", ").append(t).append(" = :v").append(i);
+            if (branches[i] == RESERVE_IDLE) {
+              update.append(", #r").append(i).append(" = :v").append(i);
+            }
+            condition
+                .append(" AND (attribute_not_exists(")
+                .append(t)
+                .append(") OR ")
+                .append(t)
+                .append(" <= :now)");
+          }
+          default -> {
+            update.append(", ").append(t).append(" = ").append(t).append(" + :c").append(i);
+            if (branches[i] == RESERVE_BUSY) {
+              // Evaluated on the item before this update, like every operand of the expression.
+              update.append(", #r").append(i).append(" = ").append(t).append(" + :c").append(i);
+            }
+            condition
+                .append(" AND ")
+                .append(t)
+                .append(" > :now AND ")
+                .append(t)
+                .append(" <= :m")
+                .append(i);
+          }
+        }
+      }
+      if (lastWriteCheck == LAST_WRITE_IS) {
         condition.append(" AND #lw = :prev");
-      } else {
+      } else if (lastWriteCheck == NO_LAST_WRITE) {
         condition.append(" AND attribute_not_exists(#lw)");
       }
+      return new Expressions(update.toString(), condition.toString());
+    }
+  }
+
+  /** Expression placeholders such as {@code #t0} or {@code :v3}, made once for the first ops. */
+  private static final class Placeholders {
+    private static final int KEPT = 16;
+    private static final String KINDS = "tvcmfrg";
+    private static final String[][] NAMED = new String[KINDS.length()][KEPT];
+
+    static {
+      for (int k = 0; k < KINDS.length(); k++) {
+        char kind = KINDS.charAt(k);
+        for (int i = 0; i < KEPT; i++) {
+          NAMED[k][i] = (kind == 't' || kind == 'r' ? "#" : ":") + kind + i;
+        }
+      }
+    }
+
+    private Placeholders() {}
+
+    static String of(char sign, char kind, int index) {
+      return index < KEPT ? NAMED[KINDS.indexOf(kind)][index] : sign + "" + kind + index;
     }
   }
 
@@ -260,8 +359,11 @@ record BucketWrite(
    * carry.
    */
   long expiry() {
-    return Math.max(
-        guess.expiry(), bounds.expirySeconds(nowNanos, ops.stream().map(LimitOp::limit).toList()));
+    List<Limit> limits = new ArrayList<>(ops.size());
+    for (LimitOp op : ops) {
+      limits.add(op.limit());
+    }
+    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, limits));
   }
 
   /**
@@ -302,16 +404,14 @@ record BucketWrite(
   TransactWriteItem transactItem() {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    StringBuilder update = new StringBuilder();
-    StringBuilder condition = new StringBuilder();
-    expressions(names, values, update, condition);
+    Expressions text = expressions(names, values);
     return TransactWriteItem.builder()
         .update(
             Update.builder()
                 .tableName(tableName)
                 .key(key.attributes())
-                .updateExpression(update.toString())
-                .conditionExpression(condition.toString())
+                .updateExpression(text.update())
+                .conditionExpression(text.condition())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -391,8 +491,20 @@ record BucketWrite(
     return retry.isEmpty() ? new Applied(BucketState.EMPTY, List.of()) : new Retry(retry);
   }
 
+  /**
+   * A random id: an unsigned long in base 36. {@link Long#toUnsignedString(long, int)} takes a
+   * BigInteger for every negative long (half of them); dividing by the radix once first keeps the
+   * same digits in long arithmetic.
+   */
   private static String newWriteId() {
-    return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX);
+    long id = ThreadLocalRandom.current().nextLong();
+    if (id >= 0) {
+      return Long.toString(id, Character.MAX_RADIX);
+    }
+    long quotient = Long.divideUnsigned(id, Character.MAX_RADIX);
+    int lastDigit = (int) Long.remainderUnsigned(id, Character.MAX_RADIX);
+    return Long.toString(quotient, Character.MAX_RADIX)
+        + Character.forDigit(lastDigit, Character.MAX_RADIX);
   }
 
   private static AttributeValue number(long value) {

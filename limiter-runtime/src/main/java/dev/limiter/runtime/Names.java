@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * Validation of the identifiers that end up in the limiter table's keys and attribute names.
@@ -22,14 +21,11 @@ public final class Names {
   /** Longest entity id. */
   public static final int MAX_ENTITY_ID_LENGTH = 256;
 
-  private static final Pattern LIMIT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
-
   private Names() {}
 
   /** A limit name: letters, digits, {@code _ . -}, at most 64 characters. */
   public static String requireLimitName(String name) {
-    if (name == null || !LIMIT_NAME.matcher(name).matches()) {
+    if (!matches(name, MAX_LIMIT_NAME_LENGTH, "_.-")) {
       throw new IllegalArgumentException(
           "invalid limit name "
               + quote(name)
@@ -42,7 +38,7 @@ public final class Names {
 
   /** A resource name: letters, digits, {@code _ . : / -}, at most 128 characters. */
   public static String requireResource(String resource) {
-    if (resource == null || !RESOURCE.matcher(resource).matches()) {
+    if (!matches(resource, MAX_RESOURCE_LENGTH, "_.:/-")) {
       throw new IllegalArgumentException(
           "invalid resource "
               + quote(resource)
@@ -61,7 +57,7 @@ public final class Names {
     if (entityId == null
         || entityId.isEmpty()
         || entityId.length() > MAX_ENTITY_ID_LENGTH
-        || entityId.chars().anyMatch(c -> c == '#' || Character.isISOControl(c))) {
+        || hasSeparatorOrControl(entityId)) {
       throw new IllegalArgumentException(
           "invalid entity id "
               + quote(entityId)
@@ -97,6 +93,39 @@ public final class Names {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+  }
+
+  /**
+   * Whether {@code value} is 1 to {@code maxLength} ASCII letters, digits or {@code others}: what a
+   * regular expression would check, without a matcher per call (names are checked on every
+   * acquire).
+   */
+  private static boolean matches(String value, int maxLength, String others) {
+    if (value == null || value.isEmpty() || value.length() > maxLength) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || others.indexOf(c) >= 0;
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasSeparatorOrControl(String entityId) {
+    for (int i = 0; i < entityId.length(); i++) {
+      char c = entityId.charAt(i);
+      if (c == '#' || Character.isISOControl(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String quote(String value) {

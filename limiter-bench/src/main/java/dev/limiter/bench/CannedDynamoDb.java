@@ -1,0 +1,172 @@
+package dev.limiter.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * An SDK HTTP client that answers DynamoDB operations with fixed JSON bodies, without a network, so
+ * that a benchmark measures the client side alone: the SDK's marshalling, signing and
+ * unmarshalling, and what the caller does around them.
+ *
+ * <p>Each answer is a 200 with the headers DynamoDB sends ({@code x-amz-crc32}, which the SDK
+ * checks, {@code x-amzn-RequestId}, {@code Date}); an operation without an answer gets DynamoDB's
+ * 400 {@code ValidationException}, so a benchmark on a path it did not expect fails instead of
+ * measuring an error. The request body is read to its end, as a real client sends it. Counts the
+ * calls per operation and keeps the last request of each, with its body, for checks.
+ */
+public final class CannedDynamoDb implements SdkHttpClient {
+
+  private static final String TARGET_PREFIX = "DynamoDB_20120810.";
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+  private static final byte[] UNANSWERED =
+      "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"no canned answer\"}"
+          .getBytes(StandardCharsets.UTF_8);
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+  private final Map<String, Request> lastRequests = new ConcurrentHashMap<>();
+  private volatile String date = "";
+  private volatile long dateSecond = Long.MIN_VALUE;
+
+  /** A request as this client received it, with the bytes of its body. */
+  public record Request(SdkHttpRequest http, byte[] content) {
+    /** The body as text (JSON). */
+    public String body() {
+      return new String(content, StandardCharsets.UTF_8);
+    }
+  }
+
+  private record Answer(byte[] body, String crc32) {
+    static Answer of(String json) {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      CRC32 crc = new CRC32();
+      crc.update(body);
+      return new Answer(body, Long.toString(crc.getValue()));
+    }
+  }
+
+  /** Answers {@code operation} (e.g. {@code UpdateItem}) with {@code json} from now on. */
+  public CannedDynamoDb answer(String operation, String json) {
+    answers.put(operation, Answer.of(json));
+    return this;
+  }
+
+  /** A DynamoDB client over this HTTP client (us-east-1, static credentials, no retries needed). */
+  public DynamoDbClient client() {
+    return DynamoDbClient.builder()
+        .httpClient(this)
+        .region(Region.US_EAST_1)
+        .endpointOverride(URI.create("http://dynamodb.canned.invalid"))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("canned", "canned")))
+        .build();
+  }
+
+  /** Calls of {@code operation} so far. */
+  public long calls(String operation) {
+    AtomicLong count = calls.get(operation);
+    return count == null ? 0 : count.get();
+  }
+
+  /** The last request of {@code operation}, if any. */
+  public Optional<Request> lastRequest(String operation) {
+    return Optional.ofNullable(lastRequests.get(operation));
+  }
+
+  @Override
+  public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+    return new ExecutableHttpRequest() {
+      @Override
+      public HttpExecuteResponse call() {
+        return respond(request);
+      }
+
+      @Override
+      public void abort() {
+        // Answered at once: nothing to abort.
+      }
+    };
+  }
+
+  private HttpExecuteResponse respond(HttpExecuteRequest request) {
+    String operation =
+        request
+            .httpRequest()
+            .firstMatchingHeader("X-Amz-Target")
+            .map(target -> target.substring(TARGET_PREFIX.length()))
+            .orElse("");
+    byte[] body =
+        request.contentStreamProvider().map(content -> read(content.newStream())).orElse(NO_BODY);
+    calls.computeIfAbsent(operation, any -> new AtomicLong()).incrementAndGet();
+    lastRequests.put(operation, new Request(request.httpRequest(), body));
+    Answer answer = answers.get(operation);
+    byte[] content = answer == null ? UNANSWERED : answer.body();
+    SdkHttpResponse.Builder response =
+        SdkHttpResponse.builder()
+            .statusCode(answer == null ? 400 : 200)
+            .putHeader("Content-Type", "application/x-amz-json-1.0")
+            .putHeader("Content-Length", Integer.toString(content.length))
+            .putHeader("x-amzn-RequestId", "canned")
+            .putHeader("Date", date());
+    if (answer != null) {
+      response.putHeader("x-amz-crc32", answer.crc32());
+    }
+    return HttpExecuteResponse.builder()
+        .response(response.build())
+        .responseBody(AbortableInputStream.create(new ByteArrayInputStream(content)))
+        .build();
+  }
+
+  /** The HTTP date of this second, formatted once a second as a server would. */
+  private String date() {
+    long second = System.currentTimeMillis() / 1000;
+    if (second != dateSecond) {
+      date = HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC));
+      dateSecond = second;
+    }
+    return date;
+  }
+
+  private static byte[] read(InputStream body) {
+    try (body) {
+      return body.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String clientName() {
+    return "Canned";
+  }
+
+  @Override
+  public void close() {
+    // No connections.
+  }
+}

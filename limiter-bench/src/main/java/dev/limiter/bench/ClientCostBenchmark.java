@@ -1,0 +1,98 @@
+package dev.limiter.bench;
+
+import dev.limiter.runtime.Lease;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Client-side CPU per admitted acquire (single-threaded average time: nothing blocks, so time is
+ * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously, and with one
+ * limit asynchronously (on the limiter's executor: the canned client is synchronous), and
+ * Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes allocated per acquire and
+ * {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire on a shared machine.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ClientCostBenchmark {
+
+  /** Our limiter with one limit. */
+  @State(Scope.Thread)
+  public static class OneLimit {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = new OursOnCannedDynamoDb(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Our limiter with five limits, each taken from by every acquire. */
+  @State(Scope.Thread)
+  public static class FiveLimits {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = new OursOnCannedDynamoDb(5);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Bucket4j over its compare-and-swap proxy manager. */
+  @State(Scope.Thread)
+  public static class Bucket4j {
+    Bucket4jOnCannedDynamoDb bucket4j;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      bucket4j = new Bucket4jOnCannedDynamoDb();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      bucket4j.close();
+    }
+  }
+
+  @Benchmark
+  public Lease oursOneLimit(OneLimit state) {
+    return state.ours.acquire();
+  }
+
+  /** As {@link #oursOneLimit}, through the limiter's executor (it was given a sync client only). */
+  @Benchmark
+  public Lease oursOneLimitAsync(OneLimit state) {
+    return state.ours.acquireAsync().join();
+  }
+
+  @Benchmark
+  public Lease oursFiveLimits(FiveLimits state) {
+    return state.ours.acquire();
+  }
+
+  @Benchmark
+  public boolean bucket4jCas(Bucket4j state) {
+    boolean admitted = state.bucket4j.tryConsume();
+    if (!admitted) {
+      throw new IllegalStateException("Bucket4j refused a token of a bucket far from its limit");
+    }
+    return admitted;
+  }
+}

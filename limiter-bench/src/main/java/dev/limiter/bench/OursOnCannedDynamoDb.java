@@ -1,0 +1,109 @@
+package dev.limiter.bench;
+
+import dev.limiter.runtime.Lease;
+import dev.limiter.runtime.Limit;
+import dev.limiter.runtime.LimiterTableSchema;
+import dev.limiter.runtime.OnUnavailable;
+import dev.limiter.runtime.RateLimiter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Our limiter over {@link CannedDynamoDb}: every acquire is one UpdateItem answered as DynamoDB
+ * answers an admitted one (the updated attributes, {@code UPDATED_NEW}), and the hierarchy marker's
+ * GetItem finds nothing (no entities, as for explicit limits without a hierarchy).
+ *
+ * <p>The limits are generous (a million tokens a second each) and the answered times lie at the
+ * start of the run, so every acquire guesses the idle branch as it would on a bucket far from its
+ * limit. The limiter fails closed ({@link OnUnavailable#BLOCK}): an error path throws rather than
+ * being measured as an admission.
+ */
+public final class OursOnCannedDynamoDb implements AutoCloseable {
+
+  /** The limiter table's name in every request. */
+  public static final String TABLE = "limiter-bench";
+
+  /** The entity every acquire is for. */
+  public static final String ENTITY = "api-key-1";
+
+  /** The resource every acquire is for. */
+  public static final String RESOURCE = "orders";
+
+  private static final long RATE = 1_000_000;
+
+  private final CannedDynamoDb http = new CannedDynamoDb();
+  private final DynamoDbClient client = http.client();
+  private final RateLimiter limiter;
+  private final List<Limit> limits;
+  private final Map<String, Long> consume;
+
+  /** A limiter taking one token of each of {@code limitCount} limits per acquire. */
+  public OursOnCannedDynamoDb(int limitCount) {
+    limits =
+        IntStream.range(0, limitCount)
+            .mapToObj(i -> Limit.of("limit-" + i, RATE, RATE, Duration.ofSeconds(1)))
+            .toList();
+    Map<String, Long> tokens = new LinkedHashMap<>();
+    limits.forEach(limit -> tokens.put(limit.name(), 1L));
+    consume = Map.copyOf(tokens);
+    http.answer("UpdateItem", updatedAttributes(limits, System.currentTimeMillis() * 1_000_000L))
+        .answer("GetItem", "{}");
+    limiter =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(TABLE)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .build();
+  }
+
+  /** One acquire, synchronously. */
+  public Lease acquire() {
+    return limiter.acquire(ENTITY, RESOURCE, consume, limits);
+  }
+
+  /** One acquire, asynchronously (a sync-only limiter runs it on its executor). */
+  public CompletableFuture<Lease> acquireAsync() {
+    return limiter.acquireAsync(ENTITY, RESOURCE, consume, limits);
+  }
+
+  /** The canned HTTP client, for checks. */
+  public CannedDynamoDb http() {
+    return http;
+  }
+
+  /** What DynamoDB returns for an applied bucket write with {@code UPDATED_NEW}. */
+  private static String updatedAttributes(List<Limit> limits, long tatNanos) {
+    StringBuilder json =
+        new StringBuilder("{\"Attributes\":{")
+            .append(string(LimiterTableSchema.KIND, LimiterTableSchema.KIND_BUCKET))
+            .append(',')
+            .append(string(LimiterTableSchema.PREVIOUS_WRITE_ATTRIBUTE, "1x2y3z"))
+            .append(',')
+            .append(string(LimiterTableSchema.LAST_WRITE_ATTRIBUTE, "4a5b6c"))
+            .append(',')
+            .append(number(LimiterTableSchema.TTL_ATTRIBUTE, tatNanos / 1_000_000_000L + 60));
+    for (Limit limit : limits) {
+      json.append(',').append(number(LimiterTableSchema.tatAttribute(limit.name()), tatNanos));
+    }
+    return json.append("}}").toString();
+  }
+
+  private static String string(String name, String value) {
+    return "\"" + name + "\":{\"S\":\"" + value + "\"}";
+  }
+
+  private static String number(String name, long value) {
+    return "\"" + name + "\":{\"N\":\"" + value + "\"}";
+  }
+
+  @Override
+  public void close() {
+    limiter.close();
+    client.close();
+  }
+}

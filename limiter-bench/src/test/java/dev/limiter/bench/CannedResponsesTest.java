@@ -1,0 +1,98 @@
+package dev.limiter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.limiter.runtime.Lease;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+
+/**
+ * The benchmark's canned answers are the ones an admitted call gets, so that it measures the
+ * admitted path and not an error: each engine admits through them with the calls it makes against
+ * DynamoDB, and the request it sent is the expected one.
+ */
+class CannedResponsesTest {
+
+  @Test
+  void oursAdmitsWithOneUpdateItemOfItsBucket() {
+    try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
+      Lease lease = ours.acquire();
+
+      assertThat(lease.enforced()).isTrue();
+      assertThat(lease.consumed()).isEqualTo(Map.of("limit-0", 1L));
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(1);
+      CannedDynamoDb.Request update = ours.http().lastRequest("UpdateItem").orElseThrow();
+      assertThat(update.http().firstMatchingHeader("X-Amz-Target"))
+          .contains("DynamoDB_20120810.UpdateItem");
+      assertThat(update.body())
+          .contains("\"TableName\":\"" + OursOnCannedDynamoDb.TABLE + "\"")
+          .contains("\"pk\":{\"S\":\"E#" + OursOnCannedDynamoDb.ENTITY + "\"}")
+          .contains("\"sk\":{\"S\":\"B#" + OursOnCannedDynamoDb.RESOURCE + "\"}")
+          .contains("\"#t0\":\"t:limit-0\"")
+          .contains("#t0 = :v0")
+          .contains("(attribute_not_exists(#t0) OR #t0 <= :now)")
+          .contains("\"ReturnValues\":\"UPDATED_NEW\"")
+          .doesNotContain("#t1");
+    }
+  }
+
+  @Test
+  void oursTakesEveryOneOfFiveLimitsInTheSameUpdateItem() {
+    try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(5)) {
+      Lease first = ours.acquire();
+      Lease second = ours.acquire();
+
+      assertThat(first.enforced()).isTrue();
+      assertThat(second.consumed()).hasSize(5).containsEntry("limit-4", 1L);
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
+      assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("\"#t4\":\"t:limit-4\"")
+          .contains("#t4 = :v4")
+          .contains("(attribute_not_exists(#t4) OR #t4 <= :now)");
+    }
+  }
+
+  @Test
+  void oursAsyncAdmitsThroughTheSameAnswer() {
+    try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
+      assertThat(ours.acquireAsync().join().enforced()).isTrue();
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void bucket4jSwapsTheStateItReadWithAConditionalPut() {
+    try (Bucket4jOnCannedDynamoDb bucket4j = new Bucket4jOnCannedDynamoDb()) {
+      long gets = bucket4j.http().calls("GetItem");
+      long puts = bucket4j.http().calls("PutItem");
+
+      assertThat(bucket4j.tryConsume()).isTrue();
+
+      assertThat(bucket4j.http().calls("GetItem")).isEqualTo(gets + 1);
+      assertThat(bucket4j.http().calls("PutItem")).isEqualTo(puts + 1);
+      assertThat(bucket4j.http().lastRequest("GetItem").orElseThrow().body())
+          .contains("\"ConsistentRead\":true")
+          .contains("\"TableName\":\"" + Bucket4jOnCannedDynamoDb.TABLE + "\"");
+      // The swap of an existing state (the canned one), not the creation of a new bucket.
+      assertThat(bucket4j.http().lastRequest("PutItem").orElseThrow().body())
+          .contains("#state = :original")
+          .doesNotContain("attribute_not_exists");
+    }
+  }
+
+  @Test
+  void anOperationWithoutAnAnswerFailsAsDynamoDbRefusesARequest() {
+    CannedDynamoDb http = new CannedDynamoDb().answer("UpdateItem", "{}");
+
+    assertThatThrownBy(
+            () ->
+                http.client()
+                    .getItem(GetItemRequest.builder().tableName("t").key(Map.of()).build()))
+        .isInstanceOf(DynamoDbException.class)
+        .satisfies(e -> assertThat(((DynamoDbException) e).statusCode()).isEqualTo(400));
+    assertThat(http.calls("GetItem")).isEqualTo(1);
+  }
+}
