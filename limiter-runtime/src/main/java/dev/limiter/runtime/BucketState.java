@@ -58,11 +58,13 @@ record BucketState(
 
   /** This state with the given, later, state's times replacing the old ones. */
   BucketState with(BucketState newer) {
-    if (newer.tats.keySet().containsAll(tats.keySet())) {
+    if (newer.tats.keySet().containsAll(tats.keySet())
+        && newer.reserved.keySet().containsAll(reserved.keySet())) {
       // Every time is replaced (a write of all the bucket's limits): no merged copy to build.
       return expiry <= newer.expiry
           ? newer
-          : new BucketState(newer.tats, newer.lastWrite, newer.previousWrite, expiry);
+          : new BucketState(
+              newer.tats, newer.reserved, newer.lastWrite, newer.previousWrite, expiry);
     }
     Map<String, Long> merged = new HashMap<>(tats);
     merged.putAll(newer.tats);
