@@ -24,8 +24,10 @@ import java.util.Objects;
  * acquires are single-request writes with exact decisions. Across N instances at most {@code N ×
  * maxShare × capacity} is held while another instance may be refused.
  *
- * <p><b>Leftovers.</b> When the window closes, what is left lapses (no write); {@link
- * RateLimiter#close()} gives the leftovers back, one refund per key, best effort.
+ * <p><b>Leftovers and refunds.</b> When the window closes or the limiter is closed, what is left
+ * lapses (no write). No refund gives back time the latest reservation of a bucket holds (GCRA takes
+ * a refund off the end of the bucket's time, which lies inside it): a lease admitted locally gives
+ * back into its own open reservation instead, and other refunds are cut to the time beyond it.
  *
  * <p>Stored with the limits ({@link LimiterItems#limits(LimitScope, java.util.List,
  * LocalReservation, String)}) the most specific scope declaring one applies; {@link #OFF} declared

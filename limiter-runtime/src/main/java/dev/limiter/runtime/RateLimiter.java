@@ -196,9 +196,9 @@ public interface RateLimiter extends AutoCloseable {
   }
 
   /**
-   * Gives the tokens this limiter reserved and did not use back to their buckets (one refund per
-   * key, best effort), then closes the clients this limiter created ({@link #fromEnvironment()});
-   * given clients stay open.
+   * Forgets the tokens this limiter reserved and did not use (they lapse at the refill rate; see
+   * {@link LocalReservation}), then closes the clients this limiter created ({@link
+   * #fromEnvironment()}); given clients stay open.
    */
   @Override
   void close();
