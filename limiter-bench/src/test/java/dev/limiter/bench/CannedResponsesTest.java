@@ -49,6 +49,7 @@ class CannedResponsesTest {
       assertThat(second.consumed()).hasSize(5).containsEntry("limit-4", 1L);
       assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
       assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("\"#t0\":\"t:limit-0\"")
           .contains("\"#t4\":\"t:limit-4\"")
           .contains("#t4 = :v4")
           .contains("(attribute_not_exists(#t4) OR #t4 <= :now)");

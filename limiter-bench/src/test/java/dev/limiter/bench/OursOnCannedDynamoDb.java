@@ -6,6 +6,7 @@ import dev.limiter.runtime.LimiterTableSchema;
 import dev.limiter.runtime.OnUnavailable;
 import dev.limiter.runtime.RateLimiter;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
             .toList();
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
-    consume = Map.copyOf(tokens);
+    consume = Collections.unmodifiableMap(tokens);
     http.answer("UpdateItem", updatedAttributes(limits, System.currentTimeMillis() * 1_000_000L))
         .answer("GetItem", "{}");
     limiter =

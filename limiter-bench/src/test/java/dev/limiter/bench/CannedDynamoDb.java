@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>Each answer is a 200 with the headers DynamoDB sends ({@code x-amz-crc32}, which the SDK
  * checks, {@code x-amzn-RequestId}, {@code Date}); an operation without an answer gets DynamoDB's
  * 400 {@code ValidationException}, so a benchmark on a path it did not expect fails instead of
- * measuring an error. The request body is read to its end, as a real client sends it. Counts the
- * calls per operation and keeps the last request of each, with its body, for checks.
+ * measuring an error. The request body is read to its end, as a real client sends it (into a buffer
+ * kept per thread, as a client's socket buffers are). Counts the calls per operation and keeps the
+ * last request of each for checks.
  */
 public final class CannedDynamoDb implements SdkHttpClient {
 
@@ -45,7 +46,8 @@ public final class CannedDynamoDb implements SdkHttpClient {
       "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"no canned answer\"}"
           .getBytes(StandardCharsets.UTF_8);
 
-  private static final byte[] NO_BODY = new byte[0];
+  private static final ThreadLocal<byte[]> SEND_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[8192]);
 
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
@@ -53,11 +55,20 @@ public final class CannedDynamoDb implements SdkHttpClient {
   private volatile String date = "";
   private volatile long dateSecond = Long.MIN_VALUE;
 
-  /** A request as this client received it, with the bytes of its body. */
-  public record Request(SdkHttpRequest http, byte[] content) {
-    /** The body as text (JSON). */
+  /** A request as this client received it. */
+  public record Request(HttpExecuteRequest received) {
+    /** The request line and headers. */
+    public SdkHttpRequest http() {
+      return received.httpRequest();
+    }
+
+    /** The body as text (JSON), read again from the request's content. */
     public String body() {
-      return new String(content, StandardCharsets.UTF_8);
+      return received
+          .contentStreamProvider()
+          .map(content -> read(content.newStream()))
+          .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+          .orElse("");
     }
   }
 
@@ -120,10 +131,9 @@ public final class CannedDynamoDb implements SdkHttpClient {
             .firstMatchingHeader("X-Amz-Target")
             .map(target -> target.substring(TARGET_PREFIX.length()))
             .orElse("");
-    byte[] body =
-        request.contentStreamProvider().map(content -> read(content.newStream())).orElse(NO_BODY);
+    request.contentStreamProvider().ifPresent(content -> drain(content.newStream()));
     calls.computeIfAbsent(operation, any -> new AtomicLong()).incrementAndGet();
-    lastRequests.put(operation, new Request(request.httpRequest(), body));
+    lastRequests.put(operation, new Request(request));
     Answer answer = answers.get(operation);
     byte[] content = answer == null ? UNANSWERED : answer.body();
     SdkHttpResponse.Builder response =
@@ -150,6 +160,18 @@ public final class CannedDynamoDb implements SdkHttpClient {
       dateSecond = second;
     }
     return date;
+  }
+
+  /** Reads the body to its end, as a client sends it, into a buffer kept per thread. */
+  private static void drain(InputStream body) {
+    byte[] buffer = SEND_BUFFER.get();
+    try (body) {
+      while (body.read(buffer) >= 0) {
+        // sent
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static byte[] read(InputStream body) {
