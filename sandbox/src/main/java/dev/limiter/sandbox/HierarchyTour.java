@@ -93,7 +93,12 @@ final class HierarchyTour {
             .count();
     out.printf(
         "  %s: its share of those acquires went to %d shard bucket items (cascade over a sharded"
-            + " parent)%n",
+            + " parent; this one instance keeps to the shard it reserves on)%n",
         parent.id(), shardBuckets);
+    out.printf(
+        "  local reservation (the sample's %s on %s): %d acquires admitted without a write%n",
+        parent.localReservation() == null ? "none" : parent.localReservation().window(),
+        parent.id(),
+        limiter.reservationStats().localAdmissions());
   }
 }

@@ -137,7 +137,8 @@ final class RuntimeTour {
   private void hotKey(DynamoDbClient client, ConsumedCapacityRecorder recorder)
       throws InterruptedException {
     section(
-        "3b. Hot key with local reservation (window 1 s): 1000 acquires at ~1000/s, limit 2000/s");
+        "3b. Hot key with local reservation (window 1 s): 1000 acquires, one a millisecond, limit"
+            + " 2000/s");
     List<Limit> limits = List.of(Limit.perSecond("rps", 2_000));
     RateLimiter limiter =
         RateLimiter.builder()
