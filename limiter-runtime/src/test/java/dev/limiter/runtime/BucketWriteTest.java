@@ -265,4 +265,17 @@ class BucketWriteTest {
                     AttributeValue.fromN(Long.toString(NOW + SECOND))));
     assertThat(applied.state()).isEqualTo(state("rpm", NOW + SECOND));
   }
+
+  @Test
+  void aCachedStateKeepsTheReservationEndsANewerStateDoesNotCarry() {
+    // A plain write returns its times but no reservation end: the one known must stay, or the next
+    // refund is guessed against none and needs a second attempt.
+    BucketState reserved =
+        new BucketState(Map.of("rpm", NOW + SECOND), Map.of("rpm", NOW + SECOND), "a", null, 0);
+    BucketState plainWrite = new BucketState(Map.of("rpm", NOW + 2 * SECOND), "b", "a", 0);
+    BucketState merged = reserved.with(plainWrite);
+    assertThat(merged.tat("rpm")).isEqualTo(NOW + 2 * SECOND);
+    assertThat(merged.reservedUntil("rpm")).isEqualTo(NOW + SECOND);
+    assertThat(merged.lastWrite()).isEqualTo("b");
+  }
 }
