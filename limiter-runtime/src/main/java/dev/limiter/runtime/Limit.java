@@ -188,6 +188,17 @@ public final class Limit {
     return wait.max(BigInteger.ZERO).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
   }
 
+  /**
+   * The bucket time a refusal of this limit at {@code nowNanos} reveals: refused {@code requested}
+   * tokens with an exact {@code retryAfter r}, the bucket sits at {@code now + τ + r − cost}.
+   */
+  long tatRevealedBy(Violation violation, long nowNanos) {
+    return nowNanos
+        + toleranceNanos
+        + violation.retryAfter().toNanos()
+        - costNanos(violation.requested());
+  }
+
   private static BigInteger ceilMulDiv(BigInteger a, long b, long c) {
     BigInteger[] division =
         a.multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));

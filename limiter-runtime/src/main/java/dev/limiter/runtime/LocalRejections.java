@@ -53,11 +53,8 @@ final class LocalRejections {
           || !violation.resource().equals(take.key().resource())) {
         continue; // another bucket's violation (the other side of a cascade)
       }
-      long retryAfter = violation.retryAfter().toNanos();
-      tats.put(
-          limit.name(),
-          nowNanos + limit.toleranceNanos() + retryAfter - limit.costNanos(violation.requested()));
-      until = Math.max(until, nowNanos + retryAfter);
+      tats.put(limit.name(), limit.tatRevealedBy(violation, nowNanos));
+      until = Math.max(until, nowNanos + violation.retryAfter().toNanos());
     }
     if (tats.isEmpty() || until == nowNanos) {
       return;

@@ -286,12 +286,7 @@ final class ReservationPool {
       if (limit != null
           && violation.entityId().equals(key.entityId())
           && violation.resource().equals(key.resource())) {
-        knownTats.put(
-            limit.name(),
-            nowNanos
-                + limit.toleranceNanos()
-                + violation.retryAfter().toNanos()
-                - limit.costNanos(violation.requested()));
+        knownTats.put(limit.name(), limit.tatRevealedBy(violation, nowNanos));
       }
     }
   }
