@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -61,9 +62,10 @@ class PublishedReservationsTest {
                 null,
                 List.of(new LimitSpec("rpm", 1000L, "1m", null)),
                 new LocalReservationSpec("0s", null, null)),
-            List.of(
-                new ResourceDefaults(
-                    "llm-api", List.of(rpm), new LocalReservationSpec("250ms", 20, 8))),
+            new ArrayList<>(
+                List.of(
+                    new ResourceDefaults(
+                        "llm-api", List.of(rpm), new LocalReservationSpec("250ms", 20, 8)))),
             List.of(
                 new RootEntity(
                     "project-123",
@@ -160,5 +162,23 @@ class PublishedReservationsTest {
     assertThat(result.status().itemsWritten()).as("the one item holding the window").isEqualTo(1);
     assertThat(storedLimits(table).resolution("project-123", "llm-api").reservation())
         .contains(LocalReservation.of(Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void aResourceDeclaringOnlyAReservationTakesItsLimitsFromTheSystemDefaults() {
+    String table = "reservation-only-resource";
+    DynamoDbLocal.shared()
+        .inspectionClient()
+        .createTable(LimiterTableSchema.createTableRequest(table, BillingSettings.onDemand()));
+    EntityHierarchy hierarchy = hierarchy(table, "1s");
+    hierarchy
+        .getSpec()
+        .resources()
+        .add(new ResourceDefaults("embed", null, new LocalReservationSpec("500ms", null, null)));
+    converge(hierarchy, table);
+
+    StoredLimits.Resolution embed = storedLimits(table).resolution("api-key-9", "embed");
+    assertThat(embed.limits()).contains(List.of(Limit.perMinute("rpm", 1000)));
+    assertThat(embed.reservation()).contains(LocalReservation.of(Duration.ofMillis(500)));
   }
 }

@@ -153,6 +153,9 @@ class EntityHierarchyCrdValidationTest {
                     .put("window", "1s")
                     .put("instances", 0)),
         refusal(
+            "spec.resources[0]",
+            spec -> ((ObjectNode) spec.path("resources").get(0)).remove("limits")),
+        refusal(
             "spec.entities[0].shardsFor.writesPerSecond",
             spec -> {
               ObjectNode entity = (ObjectNode) spec.path("entities").get(0);
@@ -217,7 +220,30 @@ class EntityHierarchyCrdValidationTest {
                 "a local reservation with its window alone",
                 withReservationOfWindowOnly(),
                 null,
+                null),
+            new AdmissionCase(
+                "a resource declaring only a local reservation",
+                withResourceDeclaringOnlyAReservation(),
+                null,
                 null)));
+  }
+
+  @Test
+  void aResourceMayDeclareOnlyALocalReservationAndResolves() {
+    JsonNode resource = withResourceDeclaringOnlyAReservation();
+    assertThat(validator.validate(resource)).isEmpty();
+    EntityHierarchy hierarchy = Serialization.unmarshal(resource.toString(), EntityHierarchy.class);
+    assertThat(DesiredHierarchy.resolve(hierarchy.getSpec(), "team-a/sample"))
+        .isInstanceOf(DesiredHierarchy.Resolved.class);
+  }
+
+  /** The first sample with its first resource's limits replaced by a local reservation alone. */
+  private static JsonNode withResourceDeclaringOnlyAReservation() {
+    JsonNode resource = firstSample();
+    ObjectNode first = (ObjectNode) resource.path("spec").path("resources").get(0);
+    first.remove("limits");
+    first.putObject("localReservation").put("window", "500ms");
+    return resource;
   }
 
   private static JsonNode withReservationOfWindowOnly() {

@@ -140,6 +140,18 @@ public final class SchemaViolations {
             }
             return new Case(
                 "CEL shards xor shardsFor", hierarchyPath(path), resource, null, render(path));
+          },
+          "has(self.limits) || has(self.localReservation)",
+          (resource, path) -> {
+            ObjectNode declared = (ObjectNode) at(resource, path);
+            declared.remove("limits");
+            declared.remove("localReservation");
+            return new Case(
+                "CEL limits or localReservation",
+                hierarchyPath(path),
+                resource,
+                null,
+                render(path));
           });
 
   /**

@@ -76,7 +76,7 @@ public final class DesiredHierarchy {
         walk.problems.add(path + ": resource " + resource.name() + " is declared twice");
       }
       walk.scope(path, () -> new LimitScope.Resource(resource.name()))
-          .ifPresent(scope -> walk.limits(path, scope, resource.limits(), resource));
+          .ifPresent(scope -> walk.limits(path, scope, resource));
     }
     List<? extends DeclaredEntity> roots = spec.entities() == null ? List.of() : spec.entities();
     for (int i = 0; i < roots.size(); i++) {
@@ -179,7 +179,7 @@ public final class DesiredHierarchy {
                   + entity.id());
         }
         scope(resourcePath, () -> new LimitScope.EntityResource(entity.id(), resource.name()))
-            .ifPresent(scope -> limits(resourcePath, scope, resource.limits(), resource));
+            .ifPresent(scope -> limits(resourcePath, scope, resource));
       }
       List<? extends DeclaredEntity> children = declared.childEntities();
       for (int i = 0; i < children.size(); i++) {
@@ -242,10 +242,20 @@ public final class DesiredHierarchy {
       }
     }
 
-    /** The item of a resource's limits ({@code path} is the resource's), with its reservation. */
-    void limits(String path, LimitScope scope, List<LimitSpec> specs, ResourceDefaults resource) {
+    /**
+     * The item of a resource's limits and reservation ({@code path} is the resource's); a problem
+     * when it declares neither.
+     */
+    void limits(String path, LimitScope scope, ResourceDefaults resource) {
+      if (resource.limits() == null && resource.localReservation() == null) {
+        problems.add(path + ": declare limits, a localReservation or both");
+        return;
+      }
       limits(
-          path, scope, specs, reservation(path + ".localReservation", resource.localReservation()));
+          path,
+          scope,
+          resource.limits() == null ? List.of() : resource.limits(),
+          reservation(path + ".localReservation", resource.localReservation()));
     }
 
     /**

@@ -312,4 +312,52 @@ class DesiredHierarchyTest {
     assertThat(problems(spec))
         .containsExactly("resources[0].localReservation.maxSharePercent: must be 1 to 50, got 60");
   }
+
+  @Test
+  void aResourceDeclaringOnlyAReservationGetsAnItemHoldingOnlyTheReservation() {
+    LocalReservationSpec halfSecond = new LocalReservationSpec("500ms", null, null);
+    EntityHierarchySpec spec =
+        new EntityHierarchySpec(
+            new TableRef("llm-limits"),
+            new SystemDefaults(null, List.of(limit("rpm", 1000, "1m")), null),
+            List.of(new ResourceDefaults("llm-api", null, halfSecond)),
+            List.of(
+                new RootEntity(
+                    "project-123",
+                    null,
+                    List.of(new ResourceDefaults("embed", null, halfSecond)),
+                    null,
+                    null,
+                    List.of(),
+                    null)));
+    DesiredHierarchy.Resolved resolved = resolved(spec);
+
+    LocalReservation reservation = LocalReservation.of(Duration.ofMillis(500));
+    assertThat(item(resolved, new ItemKey("R#llm-api", "L#*")))
+        .isEqualTo(
+            LimiterItems.limits(new LimitScope.Resource("llm-api"), List.of(), reservation, OWNER))
+        .doesNotContainKey(LimiterTableSchema.LIMITS_ATTRIBUTE);
+    assertThat(item(resolved, new ItemKey("E#project-123", "L#embed")))
+        .isEqualTo(
+            LimiterItems.limits(
+                new LimitScope.EntityResource("project-123", "embed"),
+                List.of(),
+                reservation,
+                OWNER))
+        .doesNotContainKey(LimiterTableSchema.LIMITS_ATTRIBUTE);
+    assertThat(resolved.localReservations()).isEqualTo(2);
+  }
+
+  @Test
+  void aResourceDeclaringNeitherLimitsNorAReservationIsAProblemAtItsPath() {
+    EntityHierarchySpec spec =
+        new EntityHierarchySpec(
+            new TableRef("llm-limits"),
+            null,
+            List.of(new ResourceDefaults("llm-api", null, null)),
+            List.of());
+
+    assertThat(problems(spec))
+        .containsExactly("resources[0]: declare limits, a localReservation or both");
+  }
 }
