@@ -86,18 +86,18 @@ final class AcquireEngine {
     if (!known.isEmpty()) {
       throw rejection(known);
     }
-    BucketWrite.Outcome outcome;
+    ReservingWriter.Written written;
     try {
-      outcome = reserving.write(take, plan.ownReservation(), now);
+      written = reserving.write(take, plan.ownReservation(), now);
     } catch (RuntimeException e) {
       return outages.failed(e, UnenforcedLease.INSTANCE);
     }
-    if (outcome instanceof BucketWrite.Undecided undecided) {
+    if (written.outcome() instanceof BucketWrite.Undecided undecided) {
       return outages.failed(outages.undecided(take, undecided), UnenforcedLease.INSTANCE);
     }
     outages.succeeded();
-    remember(take, outcome, now);
-    return lease(outcome, take, now);
+    remember(take, written.outcome(), now);
+    return lease(written.outcome(), written.own(), take, now);
   }
 
   /** See {@link RateLimiter#acquire(String, String, Map)}. */
@@ -228,10 +228,10 @@ final class AcquireEngine {
                 if (attempt.failure() != null) {
                   return outages.failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
                 }
-                if (attempt.local() == null) {
+                if (!attempt.local()) {
                   outages.succeeded();
                 }
-                return lease(attempt.outcome(), attempt.take(), now);
+                return lease(attempt.outcome(), attempt.slice(), attempt.take(), now);
               });
     }
     if (cascadeMode == CascadeMode.TRANSACTION) {
@@ -252,7 +252,7 @@ final class AcquireEngine {
               Attempt c = attempts.get(0);
               Attempt p = attempts.get(1);
               if (c.applied() && p.applied()) {
-                if (c.local() == null || p.local() == null) {
+                if (!c.local() || !p.local()) {
                   outages.succeeded();
                 }
                 return CompletableFuture.completedFuture(
@@ -261,8 +261,8 @@ final class AcquireEngine {
               List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
               long refundAt = EpochNanos.now(clock);
               for (Attempt attempt : attempts) {
-                if (attempt.local() != null) {
-                  attempt.local().undo();
+                if (attempt.slice() != null) {
+                  attempt.slice().undo();
                 } else if (attempt.applied()) {
                   List<LimitOp> ops =
                       attempt
@@ -302,12 +302,16 @@ final class AcquireEngine {
     return admission == null
         ? null
         : new Attempt(
-            take, new BucketWrite.Applied(admission.leaseState(), take.ops()), null, admission);
+            take,
+            new BucketWrite.Applied(admission.leaseState(), take.ops()),
+            null,
+            admission,
+            true);
   }
 
   private static void undo(Attempt local) {
     if (local != null) {
-      local.local().undo();
+      local.slice().undo();
     }
   }
 
@@ -347,22 +351,21 @@ final class AcquireEngine {
     CompletableFuture<Attempt> written =
         !known.isEmpty()
             ? CompletableFuture.completedFuture(
-                new Attempt(take, new BucketWrite.Rejected(known), null, null))
+                new Attempt(take, new BucketWrite.Rejected(known), null, null, false))
             : reserving
                 .writeAsync(take, index == 0 ? reservation : LocalReservation.OFF, now)
                 .handle(
-                    (outcome, failure) -> {
-                      if (outcome instanceof BucketWrite.Undecided undecided) {
-                        return new Attempt(take, null, outages.undecided(take, undecided), null);
+                    (write, failure) -> {
+                      if (failure != null) {
+                        return new Attempt(
+                            take, null, DynamoDbGateway.unwrap(failure), null, false);
                       }
-                      if (outcome != null) {
-                        remember(take, outcome, now);
+                      if (write.outcome() instanceof BucketWrite.Undecided undecided) {
+                        return new Attempt(
+                            take, null, outages.undecided(take, undecided), null, false);
                       }
-                      return new Attempt(
-                          take,
-                          outcome,
-                          failure == null ? null : DynamoDbGateway.unwrap(failure),
-                          null);
+                      remember(take, write.outcome(), now);
+                      return new Attempt(take, write.outcome(), null, write.own(), false);
                     });
     return written.thenCompose(
         attempt ->
@@ -421,19 +424,35 @@ final class AcquireEngine {
         .thenCompose(lease -> lease);
   }
 
-  private Lease lease(BucketWrite.Outcome outcome, BucketTake take, long acquiredAtNanos) {
+  /**
+   * The lease of {@code take}'s admitted acquire, giving back into {@code slice}'s reservation when
+   * it has one (null for none); a refusal is thrown.
+   */
+  private Lease lease(
+      BucketWrite.Outcome outcome,
+      ReservationPool.Admission slice,
+      BucketTake take,
+      long acquiredAtNanos) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       throw rejection(rejected.violations());
     }
     usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
-    return take.lease(adjustments, state(outcome), acquiredAtNanos);
+    return bucketLease(take, outcome, slice, acquiredAtNanos);
   }
 
   /** The lease of one admitted side of a cascade, written or admitted locally. */
   private BucketLease sideLease(Attempt side, long acquiredAtNanos) {
-    return side.local() != null
-        ? side.take().lease(adjustments, side.local(), acquiredAtNanos)
-        : side.take().lease(adjustments, state(side.outcome()), acquiredAtNanos);
+    return bucketLease(side.take(), side.outcome(), side.slice(), acquiredAtNanos);
+  }
+
+  private BucketLease bucketLease(
+      BucketTake take,
+      BucketWrite.Outcome outcome,
+      ReservationPool.Admission slice,
+      long acquiredAtNanos) {
+    return slice != null
+        ? take.lease(adjustments, slice, acquiredAtNanos)
+        : take.lease(adjustments, state(outcome), acquiredAtNanos);
   }
 
   private Lease cascadeLease(
@@ -453,14 +472,16 @@ final class AcquireEngine {
   }
 
   /**
-   * How a write to one bucket went: an outcome, or the failure that prevented one; {@code local}
-   * when it was admitted from a reservation without a write.
+   * How a write to one bucket went: an outcome, or the failure that prevented one; {@code slice}
+   * the admission from this instance's reservation it holds (null for none), which its lease gives
+   * back into and a refused cascade undoes; {@code local} when it was admitted so without a write.
    */
   private record Attempt(
       BucketTake take,
       BucketWrite.Outcome outcome,
       Throwable failure,
-      ReservationPool.Admission local) {
+      ReservationPool.Admission slice,
+      boolean local) {
     boolean applied() {
       return outcome instanceof BucketWrite.Applied;
     }
