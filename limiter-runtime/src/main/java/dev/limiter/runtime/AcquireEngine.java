@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,6 +64,10 @@ final class AcquireEngine {
       List<Limit> limits,
       LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    Lease reserved = admittedDuringOutage(entityId, resource, consume, limits, reservation);
+    if (reserved != null) {
+      return reserved;
+    }
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
@@ -102,6 +107,10 @@ final class AcquireEngine {
 
   /** See {@link RateLimiter#acquire(String, String, Map)}. */
   Lease acquire(String entityId, String resource, Map<String, Long> consume) {
+    Lease reserved = admittedDuringOutage(entityId, resource, consume);
+    if (reserved != null) {
+      return reserved;
+    }
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
@@ -130,6 +139,10 @@ final class AcquireEngine {
       List<Limit> limits,
       LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    Lease reserved = admittedDuringOutage(entityId, resource, consume, limits, reservation);
+    if (reserved != null) {
+      return CompletableFuture.completedFuture(reserved);
+    }
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
@@ -149,6 +162,10 @@ final class AcquireEngine {
   /** See {@link RateLimiter#acquireAsync(String, String, Map)}. */
   CompletableFuture<Lease> acquireAsync(
       String entityId, String resource, Map<String, Long> consume) {
+    Lease reserved = admittedDuringOutage(entityId, resource, consume);
+    if (reserved != null) {
+      return CompletableFuture.completedFuture(reserved);
+    }
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
@@ -173,6 +190,75 @@ final class AcquireEngine {
                   reservations.effective(resolution.reservation()));
             })
         .thenCompose(lease -> lease);
+  }
+
+  /**
+   * While an outage is known, the lease of an acquire on stored limits that this instance's open
+   * reservations admit (see the other overload); null when none is known or they cannot.
+   */
+  private Lease admittedDuringOutage(String entityId, String resource, Map<String, Long> consume) {
+    if (!outages.outageKnown()) {
+      return null;
+    }
+    Optional<StoredLimits.Resolution> cached = storedLimits.cached(entityId, resource);
+    if (cached.isEmpty() || cached.get().limits().isEmpty()) {
+      return null;
+    }
+    return admittedDuringOutage(
+        entityId,
+        resource,
+        consume,
+        cached.get().limits().get(),
+        reservations.effective(cached.get().reservation()));
+  }
+
+  /**
+   * While an outage is known, the lease of an acquire every side of which (its own bucket, and a
+   * cascading parent's) this instance's open reservations admit, planned from the caches alone:
+   * those tokens left the shared bucket when they were reserved, so admitting them keeps the bound
+   * with DynamoDB unreachable. Null when no outage is known, a lookup is not cached, or a side
+   * cannot be admitted so (a side admitted goes back); then the unavailability policy decides as
+   * before. {@link CascadeMode#TRANSACTION} does not reserve.
+   */
+  private Lease admittedDuringOutage(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
+    if (!outages.outageKnown()) {
+      return null;
+    }
+    Optional<AcquirePlan> cached =
+        AcquirePlan.cached(
+            entities,
+            storedLimits,
+            reservations,
+            clock.instant(),
+            entityId,
+            resource,
+            consume,
+            limits,
+            reservation);
+    if (cached.isEmpty()
+        || (!cached.get().parent().isEmpty() && cascadeMode == CascadeMode.TRANSACTION)) {
+      return null;
+    }
+    AcquirePlan plan = cached.get();
+    long now = EpochNanos.now(clock);
+    Attempt own = local(plan.own(), plan.ownReservation(), now);
+    if (own == null) {
+      return null;
+    }
+    if (plan.parent().isEmpty()) {
+      return lease(own.outcome(), own.slice(), own.take(), now);
+    }
+    Attempt parent = local(plan.parent(), plan.parentReservation(), now);
+    if (parent == null) {
+      undo(own);
+      return null;
+    }
+    return cascadeLease(sideLease(own, now), own.take(), sideLease(parent, now), parent.take());
   }
 
   private CompletableFuture<AcquirePlan> plan(
