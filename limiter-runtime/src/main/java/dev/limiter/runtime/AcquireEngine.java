@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * admits locally what this instance reserved ({@link LocalReservations}), writes the rest (in
  * order, in one transaction, or both sides in parallel with refunds), refuses locally what DynamoDB
  * certainly would ({@link LocalRejections}) and makes the lease. {@link CascadeMode#TRANSACTION}
- * does not reserve.
+ * does not reserve. While an outage is known, what the open reservations cover is still admitted
+ * locally, planned from the caches; the rest gets the unavailability policy.
  */
 final class AcquireEngine {
 
