@@ -92,6 +92,19 @@ class LostReservationAnswerTest {
         .isEqualTo(TEN.capacity());
   }
 
+  /** As above, through the asynchronous path. */
+  @Test
+  void anAsyncReservationWhoseAnswerIsLostKeepsItsSegment() {
+    reserving.acquireAsync("hot", "api", ONE, LIMITS).join();
+    faults.arm(Fault.RESPONSE_LOST, 1, "UpdateItem");
+    recorder.reset();
+    assertThat(reserving.acquireAsync("hot", "api", ONE, LIMITS).join().enforced()).isTrue();
+    assertThat(faults.injected()).isEqualTo(1);
+    assertThat(recorder.calls("UpdateItem")).isEqualTo(2);
+    assertSegmentOfFourAdmittedLocally();
+    assertThat(1 + 1 + 4 + takeAll(other)).isEqualTo(TEN.capacity());
+  }
+
   /** Applied, then another write, then the retry: its own times are unknown, so no segment. */
   @ParameterizedTest
   @EnumSource(

@@ -74,6 +74,19 @@ class ReservingLeaseGiveBackTest {
   }
 
   @Test
+  void anAsyncReservingAcquiresRollbackGoesBackIntoItsReservationWithoutAWrite() {
+    limiter.acquireAsync("key-1", "api", ONE, LIMITS).join().close();
+    clock.advance(Duration.ofMillis(1));
+    Lease reserved = limiter.acquireAsync("key-1", "api", ONE, LIMITS).join();
+    assertThat(limiter.reservationStats().reservationWrites()).isEqualTo(1);
+
+    recorder.reset();
+    reserved.rollback();
+    assertThat(recorder.totalCalls()).isZero();
+    assertLocalAdmissions(100 + 1);
+  }
+
+  @Test
   void theReservingAcquiresNegativeAdjustmentGoesBackIntoItsReservationWithoutAWrite() {
     limiter.acquire("key-1", "api", ONE, LIMITS).close();
     clock.advance(Duration.ofMillis(1));
