@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * admits locally what this instance reserved ({@link LocalReservations}), writes the rest (in
  * order, in one transaction, or both sides in parallel with refunds), refuses locally what DynamoDB
  * certainly would ({@link LocalRejections}) and makes the lease. {@link CascadeMode#TRANSACTION}
- * does not reserve.
+ * does not reserve. While an outage is known, what the open reservations cover is still admitted
+ * locally, planned from the caches; the rest gets the unavailability policy.
  */
 final class AcquireEngine {
 
@@ -63,6 +65,10 @@ final class AcquireEngine {
       List<Limit> limits,
       LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    Lease reserved = admittedDuringOutage(entityId, resource, consume, limits, reservation);
+    if (reserved != null) {
+      return reserved;
+    }
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
@@ -86,22 +92,26 @@ final class AcquireEngine {
     if (!known.isEmpty()) {
       throw rejection(known);
     }
-    BucketWrite.Outcome outcome;
+    ReservingWriter.Written written;
     try {
-      outcome = reserving.write(take, plan.ownReservation(), now);
+      written = reserving.write(take, plan.ownReservation(), now);
     } catch (RuntimeException e) {
       return outages.failed(e, UnenforcedLease.INSTANCE);
     }
-    if (outcome instanceof BucketWrite.Undecided undecided) {
+    if (written.outcome() instanceof BucketWrite.Undecided undecided) {
       return outages.failed(outages.undecided(take, undecided), UnenforcedLease.INSTANCE);
     }
     outages.succeeded();
-    remember(take, outcome, now);
-    return lease(outcome, take, now);
+    remember(take, written.outcome(), now);
+    return lease(written.outcome(), written.own(), take, now);
   }
 
   /** See {@link RateLimiter#acquire(String, String, Map)}. */
   Lease acquire(String entityId, String resource, Map<String, Long> consume) {
+    Lease reserved = admittedDuringOutage(entityId, resource, consume);
+    if (reserved != null) {
+      return reserved;
+    }
     if (!outages.mayCall()) {
       return outages.unavailableNow(UnenforcedLease.INSTANCE);
     }
@@ -130,6 +140,10 @@ final class AcquireEngine {
       List<Limit> limits,
       LocalReservation reservation) {
     BucketTake.of(new BucketKey(entityId, resource), consume, limits);
+    Lease reserved = admittedDuringOutage(entityId, resource, consume, limits, reservation);
+    if (reserved != null) {
+      return CompletableFuture.completedFuture(reserved);
+    }
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
@@ -149,6 +163,10 @@ final class AcquireEngine {
   /** See {@link RateLimiter#acquireAsync(String, String, Map)}. */
   CompletableFuture<Lease> acquireAsync(
       String entityId, String resource, Map<String, Long> consume) {
+    Lease reserved = admittedDuringOutage(entityId, resource, consume);
+    if (reserved != null) {
+      return CompletableFuture.completedFuture(reserved);
+    }
     if (!outages.mayCall()) {
       return outages.decidedNow(UnenforcedLease.INSTANCE);
     }
@@ -173,6 +191,75 @@ final class AcquireEngine {
                   reservations.effective(resolution.reservation()));
             })
         .thenCompose(lease -> lease);
+  }
+
+  /**
+   * While an outage is known, the lease of an acquire on stored limits that this instance's open
+   * reservations admit (see the other overload); null when none is known or they cannot.
+   */
+  private Lease admittedDuringOutage(String entityId, String resource, Map<String, Long> consume) {
+    if (!outages.outageKnown()) {
+      return null;
+    }
+    Optional<StoredLimits.Resolution> cached = storedLimits.cached(entityId, resource);
+    if (cached.isEmpty() || cached.get().limits().isEmpty()) {
+      return null;
+    }
+    return admittedDuringOutage(
+        entityId,
+        resource,
+        consume,
+        cached.get().limits().get(),
+        reservations.effective(cached.get().reservation()));
+  }
+
+  /**
+   * While an outage is known, the lease of an acquire every side of which (its own bucket, and a
+   * cascading parent's) this instance's open reservations admit, planned from the caches alone:
+   * those tokens left the shared bucket when they were reserved, so admitting them keeps the bound
+   * with DynamoDB unreachable. Null when no outage is known, a lookup is not cached, or a side
+   * cannot be admitted so (a side admitted goes back); then the unavailability policy decides as
+   * before. {@link CascadeMode#TRANSACTION} does not reserve.
+   */
+  private Lease admittedDuringOutage(
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
+    if (!outages.outageKnown()) {
+      return null;
+    }
+    Optional<AcquirePlan> cached =
+        AcquirePlan.cached(
+            entities,
+            storedLimits,
+            reservations,
+            clock.instant(),
+            entityId,
+            resource,
+            consume,
+            limits,
+            reservation);
+    if (cached.isEmpty()
+        || (!cached.get().parent().isEmpty() && cascadeMode == CascadeMode.TRANSACTION)) {
+      return null;
+    }
+    AcquirePlan plan = cached.get();
+    long now = EpochNanos.now(clock);
+    Attempt own = local(plan.own(), plan.ownReservation(), now);
+    if (own == null) {
+      return null;
+    }
+    if (plan.parent().isEmpty()) {
+      return lease(own.outcome(), own.slice(), own.take(), now);
+    }
+    Attempt parent = local(plan.parent(), plan.parentReservation(), now);
+    if (parent == null) {
+      undo(own);
+      return null;
+    }
+    return cascadeLease(sideLease(own, now), own.take(), sideLease(parent, now), parent.take());
   }
 
   private CompletableFuture<AcquirePlan> plan(
@@ -228,10 +315,10 @@ final class AcquireEngine {
                 if (attempt.failure() != null) {
                   return outages.failed(attempt.failure(), (Lease) UnenforcedLease.INSTANCE);
                 }
-                if (attempt.local() == null) {
+                if (!attempt.local()) {
                   outages.succeeded();
                 }
-                return lease(attempt.outcome(), attempt.take(), now);
+                return lease(attempt.outcome(), attempt.slice(), attempt.take(), now);
               });
     }
     if (cascadeMode == CascadeMode.TRANSACTION) {
@@ -252,7 +339,7 @@ final class AcquireEngine {
               Attempt c = attempts.get(0);
               Attempt p = attempts.get(1);
               if (c.applied() && p.applied()) {
-                if (c.local() == null || p.local() == null) {
+                if (!c.local() || !p.local()) {
                   outages.succeeded();
                 }
                 return CompletableFuture.completedFuture(
@@ -261,8 +348,8 @@ final class AcquireEngine {
               List<CompletableFuture<BucketWrite.Outcome>> refunds = new ArrayList<>();
               long refundAt = EpochNanos.now(clock);
               for (Attempt attempt : attempts) {
-                if (attempt.local() != null) {
-                  attempt.local().undo();
+                if (attempt.slice() != null) {
+                  attempt.slice().undo();
                 } else if (attempt.applied()) {
                   List<LimitOp> ops =
                       attempt
@@ -302,12 +389,16 @@ final class AcquireEngine {
     return admission == null
         ? null
         : new Attempt(
-            take, new BucketWrite.Applied(admission.leaseState(), take.ops()), null, admission);
+            take,
+            new BucketWrite.Applied(admission.leaseState(), take.ops()),
+            null,
+            admission,
+            true);
   }
 
   private static void undo(Attempt local) {
     if (local != null) {
-      local.local().undo();
+      local.slice().undo();
     }
   }
 
@@ -347,22 +438,21 @@ final class AcquireEngine {
     CompletableFuture<Attempt> written =
         !known.isEmpty()
             ? CompletableFuture.completedFuture(
-                new Attempt(take, new BucketWrite.Rejected(known), null, null))
+                new Attempt(take, new BucketWrite.Rejected(known), null, null, false))
             : reserving
                 .writeAsync(take, index == 0 ? reservation : LocalReservation.OFF, now)
                 .handle(
-                    (outcome, failure) -> {
-                      if (outcome instanceof BucketWrite.Undecided undecided) {
-                        return new Attempt(take, null, outages.undecided(take, undecided), null);
+                    (write, failure) -> {
+                      if (failure != null) {
+                        return new Attempt(
+                            take, null, DynamoDbGateway.unwrap(failure), null, false);
                       }
-                      if (outcome != null) {
-                        remember(take, outcome, now);
+                      if (write.outcome() instanceof BucketWrite.Undecided undecided) {
+                        return new Attempt(
+                            take, null, outages.undecided(take, undecided), null, false);
                       }
-                      return new Attempt(
-                          take,
-                          outcome,
-                          failure == null ? null : DynamoDbGateway.unwrap(failure),
-                          null);
+                      remember(take, write.outcome(), now);
+                      return new Attempt(take, write.outcome(), null, write.own(), false);
                     });
     return written.thenCompose(
         attempt ->
@@ -421,19 +511,35 @@ final class AcquireEngine {
         .thenCompose(lease -> lease);
   }
 
-  private Lease lease(BucketWrite.Outcome outcome, BucketTake take, long acquiredAtNanos) {
+  /**
+   * The lease of {@code take}'s admitted acquire, giving back into {@code slice}'s reservation when
+   * it has one (null for none); a refusal is thrown.
+   */
+  private Lease lease(
+      BucketWrite.Outcome outcome,
+      ReservationPool.Admission slice,
+      BucketTake take,
+      long acquiredAtNanos) {
     if (outcome instanceof BucketWrite.Rejected rejected) {
       throw rejection(rejected.violations());
     }
     usage.onAcquired(take.key().entityId(), take.key().resource(), take.consume());
-    return take.lease(adjustments, state(outcome), acquiredAtNanos);
+    return bucketLease(take, outcome, slice, acquiredAtNanos);
   }
 
   /** The lease of one admitted side of a cascade, written or admitted locally. */
   private BucketLease sideLease(Attempt side, long acquiredAtNanos) {
-    return side.local() != null
-        ? side.take().lease(adjustments, side.local(), acquiredAtNanos)
-        : side.take().lease(adjustments, state(side.outcome()), acquiredAtNanos);
+    return bucketLease(side.take(), side.outcome(), side.slice(), acquiredAtNanos);
+  }
+
+  private BucketLease bucketLease(
+      BucketTake take,
+      BucketWrite.Outcome outcome,
+      ReservationPool.Admission slice,
+      long acquiredAtNanos) {
+    return slice != null
+        ? take.lease(adjustments, slice, acquiredAtNanos)
+        : take.lease(adjustments, state(outcome), acquiredAtNanos);
   }
 
   private Lease cascadeLease(
@@ -453,14 +559,16 @@ final class AcquireEngine {
   }
 
   /**
-   * How a write to one bucket went: an outcome, or the failure that prevented one; {@code local}
-   * when it was admitted from a reservation without a write.
+   * How a write to one bucket went: an outcome, or the failure that prevented one; {@code slice}
+   * the admission from this instance's reservation it holds (null for none), which its lease gives
+   * back into and a refused cascade undoes; {@code local} when it was admitted so without a write.
    */
   private record Attempt(
       BucketTake take,
       BucketWrite.Outcome outcome,
       Throwable failure,
-      ReservationPool.Admission local) {
+      ReservationPool.Admission slice,
+      boolean local) {
     boolean applied() {
       return outcome instanceof BucketWrite.Applied;
     }

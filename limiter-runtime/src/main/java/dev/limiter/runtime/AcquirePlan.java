@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The buckets an acquire tries: its own candidates (one, or shards of a sharded entity), and its
@@ -20,6 +22,11 @@ record AcquirePlan(
   boolean simple() {
     return own.size() == 1 && parent.isEmpty();
   }
+
+  /** Where a plan's entities and stored limits come from. */
+  private record Lookups(
+      Function<String, CompletableFuture<Optional<EntityState>>> entity,
+      BiFunction<String, String, CompletableFuture<StoredLimits.Resolution>> resolution) {}
 
   /**
    * The plan of an acquire on {@code entityId}: its own buckets, and its parent's when it cascades
@@ -37,8 +44,52 @@ record AcquirePlan(
       Map<String, Long> consume,
       List<Limit> limits,
       LocalReservation reservation) {
-    return entities
-        .lookupAsync(entityId)
+    Lookups lookups = new Lookups(entities::lookupAsync, storedLimits::resolutionAsync);
+    return of(lookups, reservations, now, entityId, resource, consume, limits, reservation);
+  }
+
+  /**
+   * The plan {@link #of} makes from what the caches hold, without a call (while DynamoDB is known
+   * to be unavailable); empty when a lookup would need one or the plan fails.
+   */
+  static Optional<AcquirePlan> cached(
+      Entities entities,
+      StoredLimits storedLimits,
+      LocalReservations reservations,
+      Instant now,
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
+    Lookups lookups =
+        new Lookups(
+            id -> orNever(entities.cached(id)),
+            (entity, name) -> orNever(storedLimits.cached(entity, name)));
+    CompletableFuture<AcquirePlan> plan =
+        of(lookups, reservations, now, entityId, resource, consume, limits, reservation);
+    return plan.isDone() && !plan.isCompletedExceptionally()
+        ? Optional.of(plan.join())
+        : Optional.empty();
+  }
+
+  /** A cached value, or for none a future never completed, so that the plan is never done. */
+  private static <T> CompletableFuture<T> orNever(Optional<T> cached) {
+    return cached.map(CompletableFuture::completedFuture).orElseGet(CompletableFuture::new);
+  }
+
+  private static CompletableFuture<AcquirePlan> of(
+      Lookups lookups,
+      LocalReservations reservations,
+      Instant now,
+      String entityId,
+      String resource,
+      Map<String, Long> consume,
+      List<Limit> limits,
+      LocalReservation reservation) {
+    return lookups
+        .entity()
+        .apply(entityId)
         .thenCompose(
             state -> {
               List<BucketTake> own =
@@ -54,8 +105,9 @@ record AcquirePlan(
                     new AcquirePlan(own, List.of(), reservation, LocalReservation.OFF));
               }
               String parentId = state.get().entity().parentId();
-              return storedLimits
-                  .resolutionAsync(parentId, resource)
+              return lookups
+                  .resolution()
+                  .apply(parentId, resource)
                   .thenCompose(
                       resolution -> {
                         Optional<List<Limit>> parentLimits = resolution.limits();
@@ -67,8 +119,9 @@ record AcquirePlan(
                           return CompletableFuture.completedFuture(
                               new AcquirePlan(own, List.of(), reservation, LocalReservation.OFF));
                         }
-                        return entities
-                            .lookupAsync(parentId)
+                        return lookups
+                            .entity()
+                            .apply(parentId)
                             .thenApply(
                                 parent ->
                                     new AcquirePlan(

@@ -14,8 +14,8 @@ import java.util.Objects;
  * back (rollback, negative adjustment) is at most what it took and at most what has not refilled
  * yet, measured from the time its acquire left each limit at ({@code tatAfter}). Positive
  * adjustments are charged up to the debt bound ({@link BucketBounds}); the rest is dropped. A lease
- * admitted from this instance's local reservation gives back to that reservation while it is open,
- * without a write; otherwise to the bucket.
+ * admitted from this instance's local reservation, or by the write that reserved it, gives back to
+ * that reservation while it is open, without a write; otherwise to the bucket.
  */
 final class BucketLease implements Lease {
 
@@ -32,7 +32,10 @@ final class BucketLease implements Lease {
   private final Map<String, Long> tatAfter;
   private final Map<String, Long> pending = new LinkedHashMap<>();
 
-  /** The local admission this lease came from; null for one DynamoDB admitted. */
+  /**
+   * The admission from this instance's reservation this lease came from (local, or its own slice of
+   * the write that reserved); null for one DynamoDB admitted without reserving.
+   */
   private final ReservationPool.Admission local;
 
   private State state = State.OPEN;

@@ -77,7 +77,7 @@ record BucketTake(
     return new BucketLease(adjustments, key, limits, consume, after, acquiredAtNanos, null);
   }
 
-  /** The lease of this take admitted locally by {@code local}. */
+  /** The lease of this take admitted from a reservation ({@code local}, or by its own write). */
   BucketLease lease(
       AdjustmentWriter adjustments, ReservationPool.Admission local, long acquiredAtNanos) {
     return new BucketLease(

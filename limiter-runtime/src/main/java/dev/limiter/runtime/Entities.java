@@ -300,6 +300,21 @@ public final class Entities {
   }
 
   /**
+   * Entity {@code id} as {@link #lookupAsync} gives it without a call: from the cache, or absent
+   * while the table is known to hold no entity; empty when finding out needs a call.
+   */
+  Optional<Optional<EntityState>> cached(String id) {
+    Optional<Optional<EntityState>> cached = cache.get(id);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    return hierarchyPresent
+        .get(Boolean.TRUE)
+        .filter(present -> !present)
+        .map(absent -> Optional.<EntityState>empty());
+  }
+
+  /**
    * Entity {@code id} as acquires see it: cached, eventually consistent, and not looked up at all
    * while the table holds no entity (one read of the hierarchy marker per cache period instead).
    */

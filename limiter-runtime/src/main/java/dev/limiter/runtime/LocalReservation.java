@@ -26,8 +26,16 @@ import java.util.Objects;
  *
  * <p><b>Leftovers and refunds.</b> When the window closes or the limiter is closed, what is left
  * lapses (no write). No refund gives back time the latest reservation of a bucket holds (GCRA takes
- * a refund off the end of the bucket's time, which lies inside it): a lease admitted locally gives
- * back into its own open reservation instead, and other refunds are cut to the time beyond it.
+ * a refund off the end of the bucket's time, which lies inside it): a lease admitted locally, or by
+ * the write that reserved (its slice is the reservation's first), gives back into its own open
+ * reservation instead, and other refunds are cut to the time beyond it.
+ *
+ * <p><b>Lost answers and outages.</b> A reserving write whose answer is lost keeps its segment only
+ * when the recognising retry finds it applied with nothing written since (the item is exactly its
+ * result); applied under a later write, or undecided, it keeps none and the reserved tokens lapse.
+ * While DynamoDB is known to be unavailable (the outage breaker is open), acquires an open
+ * reservation covers on every side are still admitted from it, enforced: those tokens left the
+ * shared bucket when reserved. Anything else gets {@link OnUnavailable} as without reservation.
  *
  * <p>Stored with the limits ({@link LimiterItems#limits(LimitScope, java.util.List,
  * LocalReservation, String)}) the most specific scope declaring one applies; {@link #OFF} declared

@@ -81,6 +81,14 @@ final class OutagePolicy {
     return permit == OutageBreaker.Permit.CALL;
   }
 
+  /**
+   * Whether an outage is known (the breaker is open): then an acquire first tries what this
+   * instance holds reserved, which needs no call, before the policy decides.
+   */
+  boolean outageKnown() {
+    return outages.isOpen();
+  }
+
   /** DynamoDB answered a call: an outage, if one was known, is over. */
   void succeeded() {
     outages.succeeded();

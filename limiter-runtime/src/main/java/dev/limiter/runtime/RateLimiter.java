@@ -32,8 +32,9 @@ import java.util.function.Function;
  * {@link RateLimiterUnavailableException}, ALLOW admits unenforced) instead of each waiting out the
  * client's timeout, while one probe at a time (a GetItem with a 500 ms timeout, every 100 ms
  * doubling to 500 ms) finds when the table answers again: a recovery is noticed within about a
- * second. Throttling is not an outage: a throttled key is refused ({@link
- * BucketThrottledException}, retry after 1 s) whatever the policy, and the other keys stay
+ * second. An acquire this instance's open local reservation covers is still admitted from it,
+ * enforced ({@link LocalReservation}). Throttling is not an outage: a throttled key is refused
+ * ({@link BucketThrottledException}, retry after 1 s) whatever the policy, and the other keys stay
  * enforced.
  *
  * <p>Refusals: a refusal's exact {@code retryAfter} reveals the bucket's time, so until it has

@@ -76,9 +76,9 @@ final class ReservationPool {
   }
 
   /**
-   * An acquire admitted from a segment: its slices end at {@code after} (its lease's times); {@link
-   * #undo} gives them back when the other side of a cascade refuses, {@link #giveBack} what its
-   * lease rolls back or adjusts down.
+   * An acquire admitted from a segment, locally or by the write that reserved it: its slices end at
+   * {@code after} (its lease's times); {@link #undo} gives them back when the other side of a
+   * cascade refuses, {@link #giveBack} what its lease rolls back or adjusts down.
    */
   final class Admission {
     private final Segment segment;
@@ -254,9 +254,12 @@ final class ReservationPool {
   /**
    * The write for {@code take} with {@code batches} applied at {@code nowNanos} and left the bucket
    * at {@code returned} ({@link BucketState#EMPTY} when not returned): keeps the new segment and
-   * returns the request's own lease times.
+   * returns the request's own slice, its first {@code cost(c)}, as an admission from it, so that
+   * its lease gives back into the segment as a local one does (a refund to the bucket would be cut
+   * to nothing, the slice lying inside the reservation); null when no segment was kept (a plain
+   * write, or one whose times were not returned).
    */
-  synchronized BucketState written(
+  synchronized Admission written(
       BucketTake take,
       Map<String, Long> batches,
       BucketState returned,
@@ -264,19 +267,22 @@ final class ReservationPool {
       long nowNanos) {
     knownTats.putAll(returned.tats());
     if (batches.isEmpty() || !returned.tats().keySet().containsAll(batches.keySet())) {
-      return returned;
+      return null;
     }
     Map<String, Long> end = new HashMap<>();
+    Map<String, Long> start = new HashMap<>();
     Map<String, Long> next = new HashMap<>();
     for (LimitOp op : take.ops()) {
       long tat = returned.tat(op.name());
-      long start = tat - op.limit().costNanos(op.tokens() + batches.get(op.name()));
+      long first = tat - op.limit().costNanos(op.tokens() + batches.get(op.name()));
       end.put(op.name(), tat);
-      next.put(op.name(), start + op.costNanos());
+      start.put(op.name(), first);
+      next.put(op.name(), first + op.costNanos());
     }
     segments.removeIf(segment -> !segment.holds(nowNanos));
-    segments.add(new Segment(end, next, nowNanos + reservation.window().toNanos(), false));
-    return new BucketState(next);
+    Segment segment = new Segment(end, next, nowNanos + reservation.window().toNanos(), false);
+    segments.add(segment);
+    return new Admission(segment, start, next);
   }
 
   /** A refusal of {@code take} at {@code nowNanos} revealed the bucket's times. */

@@ -12,9 +12,19 @@ import java.util.concurrent.CompletableFuture;
  * DynamoDB returned decides: if it refuses the request alone too, that is the refusal (exactly the
  * one a plain write would get, without a second call); otherwise the request is retried at once
  * alone. An applied outcome carries the request's own lease times (the end of its slice), not the
- * end of the reservation.
+ * end of the reservation, and the slice itself as an admission from the segment it reserved.
  */
 final class ReservingWriter {
+
+  /**
+   * How an acquire's write to one bucket went.
+   *
+   * @param outcome what DynamoDB decided
+   * @param own when the write reserved and its segment was kept, the request's own slice of it: its
+   *     lease gives back there and a refused cascade undoes it there, as for a local admission;
+   *     null otherwise
+   */
+  record Written(BucketWrite.Outcome outcome, ReservationPool.Admission own) {}
 
   private final BucketWriter writer;
   private final LocalReservations reservations;
@@ -34,7 +44,7 @@ final class ReservingWriter {
     return admission;
   }
 
-  BucketWrite.Outcome write(BucketTake take, LocalReservation reservation, long now) {
+  Written write(BucketTake take, LocalReservation reservation, long now) {
     ReservationPool pool = reservations.pool(take, reservation, now);
     Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
     reservations.wrote(!batches.isEmpty());
@@ -57,8 +67,7 @@ final class ReservingWriter {
     }
   }
 
-  CompletableFuture<BucketWrite.Outcome> writeAsync(
-      BucketTake take, LocalReservation reservation, long now) {
+  CompletableFuture<Written> writeAsync(BucketTake take, LocalReservation reservation, long now) {
     ReservationPool pool = reservations.pool(take, reservation, now);
     Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
     reservations.wrote(!batches.isEmpty());
@@ -89,7 +98,7 @@ final class ReservingWriter {
             });
   }
 
-  private static BucketWrite.Outcome settled(
+  private static Written settled(
       ReservationPool pool,
       BucketTake take,
       Map<String, Long> batches,
@@ -97,16 +106,19 @@ final class ReservingWriter {
       LocalReservation reservation,
       long now) {
     if (pool == null) {
-      return outcome;
+      return new Written(outcome, null);
     }
     if (outcome instanceof BucketWrite.Applied applied) {
-      return new BucketWrite.Applied(
-          pool.written(take, batches, applied.state(), reservation, now), applied.ops());
+      ReservationPool.Admission own =
+          pool.written(take, batches, applied.state(), reservation, now);
+      return own == null
+          ? new Written(outcome, null)
+          : new Written(new BucketWrite.Applied(own.leaseState(), applied.ops()), own);
     }
     if (outcome instanceof BucketWrite.Rejected rejected) {
       pool.refused(take, rejected.violations(), now);
     }
-    return outcome;
+    return new Written(outcome, null);
   }
 
   /**

@@ -131,6 +131,11 @@ public final class StoredLimits {
     return cache.put(key, mostSpecific(scopes, fetch(scopes)), generation);
   }
 
+  /** The resolution {@link #resolution} gives from the cache alone; empty when it needs a call. */
+  Optional<Resolution> cached(String entityId, String resource) {
+    return cache.get(new Key(entityId, resource));
+  }
+
   /** As {@link #resolve}, without blocking. Invalid names throw at once. */
   CompletableFuture<List<Limit>> resolveAsync(String entityId, String resource) {
     return resolutionAsync(entityId, resource)

@@ -3,6 +3,7 @@ package dev.limiter.runtime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * Faults between the SDK and DynamoDB Local, per HTTP attempt, for the next {@code n} attempts of
  * the armed operations. Three of them let the request commit and then hide the outcome (the SDK's
- * retry then replays it); throttling refuses the request before anything is written.
+ * retry then replays it); throttling, a server error before the commit and an unreachable server
+ * refuse the request before anything is written.
  */
 final class FaultInjector implements ExecutionInterceptor {
 
@@ -45,14 +47,24 @@ final class FaultInjector implements ExecutionInterceptor {
      * every attempt.
      */
     THROTTLED,
+    /**
+     * Nothing is written; the client receives HTTP 500 InternalServerError on every attempt, so the
+     * outcome looks hidden though nothing committed.
+     */
+    SERVER_ERROR_BEFORE_COMMIT,
+    /** Nothing is sent; the attempt fails as a refused connection (DynamoDB unreachable). */
+    UNREACHABLE,
     /** No fault. */
     NONE
   }
 
   private static final ExecutionAttribute<Fault> INJECTED =
       new ExecutionAttribute<>("injected-fault");
-  private static final ExecutionAttribute<Boolean> THROTTLED_CALL =
-      new ExecutionAttribute<>("throttled-call");
+
+  /** The fault of a call refused before anything is written, on every attempt; NONE for none. */
+  private static final ExecutionAttribute<Fault> REFUSED_CALL =
+      new ExecutionAttribute<>("refused-call");
+
   private static final String THROTTLED_TARGET = "DynamoDB_20120810.ListTables";
 
   private final AtomicReference<Fault> fault = new AtomicReference<>();
@@ -113,11 +125,12 @@ final class FaultInjector implements ExecutionInterceptor {
   @Override
   public SdkHttpRequest modifyHttpRequest(
       Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    // Called once per call, before the SDK's retries: a throttled call is throttled on every
-    // attempt.
-    attributes.putAttribute(THROTTLED_CALL, fault.get() == Fault.THROTTLED && take(attributes));
-    if (attributes.getAttribute(THROTTLED_CALL)) {
-      // Turn the write into a harmless call, so nothing commits, and answer it with a throttle.
+    // Called once per call, before the SDK's retries: a refused call is refused on every attempt.
+    Fault chosen = fault.get();
+    boolean refused = refusedBeforeCommit(chosen) && take(attributes);
+    attributes.putAttribute(REFUSED_CALL, refused ? chosen : Fault.NONE);
+    if (refused) {
+      // Turn the write into a harmless call, so nothing commits, and answer it with the fault.
       return context.httpRequest().toBuilder().putHeader("X-Amz-Target", THROTTLED_TARGET).build();
     }
     return context.httpRequest();
@@ -128,14 +141,22 @@ final class FaultInjector implements ExecutionInterceptor {
       Context.BeforeTransmission context, ExecutionAttributes attributes) {
     // Called once per attempt: the SDK's replay of a faulted attempt goes through.
     Fault chosen = fault.get();
-    boolean hit = chosen != Fault.THROTTLED && take(attributes);
+    boolean hit = !refusedBeforeCommit(chosen) && chosen != Fault.UNREACHABLE && take(attributes);
+    if (chosen == Fault.UNREACHABLE && take(attributes)) {
+      throw SdkClientException.create(
+          "injected: connection refused", new ConnectException("Connection refused"));
+    }
     attributes.putAttribute(INJECTED, hit ? chosen : Fault.NONE);
+  }
+
+  private static boolean refusedBeforeCommit(Fault fault) {
+    return fault == Fault.THROTTLED || fault == Fault.SERVER_ERROR_BEFORE_COMMIT;
   }
 
   @Override
   public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
-    if (chosen != Fault.NONE && chosen != Fault.THROTTLED) {
+    if (chosen != Fault.NONE && !refusedBeforeCommit(chosen)) {
       afterCommit.run();
     }
     if (chosen == Fault.RESPONSE_LOST) {
@@ -156,7 +177,7 @@ final class FaultInjector implements ExecutionInterceptor {
   public SdkHttpResponse modifyHttpResponse(
       Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
-    if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
+    if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT || chosen == Fault.SERVER_ERROR_BEFORE_COMMIT) {
       return context.httpResponse().toBuilder()
           .statusCode(500)
           .statusText("Internal Server Error")
@@ -175,6 +196,9 @@ final class FaultInjector implements ExecutionInterceptor {
     if (chosen == Fault.SERVER_ERROR_AFTER_COMMIT) {
       return Optional.of(error("InternalServerError", "injected: committed, response lost"));
     }
+    if (chosen == Fault.SERVER_ERROR_BEFORE_COMMIT) {
+      return Optional.of(error("InternalServerError", "injected: nothing committed"));
+    }
     if (chosen == Fault.THROTTLED) {
       return Optional.of(error("ProvisionedThroughputExceededException", "injected: throttled"));
     }
@@ -190,6 +214,11 @@ final class FaultInjector implements ExecutionInterceptor {
       return Optional.of(
           AsyncRequestBody.fromString(
               errorBody("InternalServerError", "injected: committed, response lost")));
+    }
+    if (chosen == Fault.SERVER_ERROR_BEFORE_COMMIT) {
+      return Optional.of(
+          AsyncRequestBody.fromString(
+              errorBody("InternalServerError", "injected: nothing committed")));
     }
     if (chosen == Fault.THROTTLED) {
       return Optional.of(
@@ -213,8 +242,9 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   private static Fault injected(ExecutionAttributes attributes) {
-    if (Boolean.TRUE.equals(attributes.getAttribute(THROTTLED_CALL))) {
-      return Fault.THROTTLED;
+    Fault refused = attributes.getAttribute(REFUSED_CALL);
+    if (refused != null && refused != Fault.NONE) {
+      return refused;
     }
     Fault fault = attributes.getAttribute(INJECTED);
     return fault == null ? Fault.NONE : fault;

@@ -2,6 +2,7 @@ package dev.limiter.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.limiter.runtime.FaultInjector.Fault;
 import dev.limiter.testkit.DynamoDbLocal;
 import dev.limiter.testkit.ManualClock;
 import java.math.BigInteger;
@@ -40,9 +41,32 @@ class ReservationBoundTest {
   void everyIntervalOfAdmissionsStaysWithinTheGcraBoundWithAnyNumberOfReservingInstances() {
     long localAdmissions = 0;
     for (long seed = 1; seed <= 3; seed++) {
-      localAdmissions += run(seed);
+      localAdmissions += run(seed, false, null);
     }
     assertThat(localAdmissions).as("the schedules must reserve to mean anything").isPositive();
+  }
+
+  /**
+   * As above, with a quarter of the leases rolled back and a quarter adjusting their tokens down by
+   * half at once: what goes back into a reservation (a local lease's slice, or the reserving
+   * acquire's own) is admitted again, and what the callers kept stays within the bound.
+   */
+  @Test
+  void everyIntervalStaysWithinTheBoundWhenLeasesGiveBack() {
+    assertThat(run(4, true, null)).as("the schedule must reserve to mean anything").isPositive();
+  }
+
+  /**
+   * As above, with the answers to a fifth of the first instance's writes lost after they committed
+   * ({@link FaultInjector}), and up to two writes of another instance before the retry: the
+   * recognising retry decides what each reservation keeps, and an undecided acquire is not
+   * admitted.
+   */
+  @Test
+  void everyIntervalStaysWithinTheBoundWhenAnswersToReservingWritesAreLost() {
+    assertThat(run(6, true, Fault.RESPONSE_LOST))
+        .as("the schedule must reserve to mean anything")
+        .isPositive();
   }
 
   @Test
@@ -109,16 +133,26 @@ class ReservationBoundTest {
     second.close();
   }
 
-  /** One schedule; returns how many acquires the instances admitted locally. */
-  private long run(long seed) {
+  /**
+   * One schedule, with leases giving back at random when {@code givingBack} and the first
+   * instance's writes suffering {@code fault} at random (null for none); returns how many acquires
+   * the instances admitted locally. The tokens counted are those the callers kept.
+   */
+  private long run(long seed, boolean givingBack, Fault fault) {
+    FaultInjector faults = new FaultInjector();
+    if (fault != null) {
+      faults.armRandomly(fault, 2, 0.2, "UpdateItem");
+    }
     Random random = new Random(seed);
+    Random giveBacks = new Random(-seed);
     ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
     int instances = 2 + random.nextInt(7);
     List<DynamoDbClient> clients = new ArrayList<>();
     List<RateLimiter> limiters = new ArrayList<>();
     String table = null;
     for (int i = 0; i < instances; i++) {
-      DynamoDbClient client = DynamoDbLocal.shared().client();
+      DynamoDbClient client =
+          i == 0 ? DynamoDbLocal.shared().client(faults) : DynamoDbLocal.shared().client();
       if (table == null) {
         table = LimiterTables.create(client);
       }
@@ -136,7 +170,26 @@ class ReservationBoundTest {
     }
     Instant start = clock.instant();
     List<Admission> admitted = new ArrayList<>();
+    // Between a lost answer and its retry, none, one or two writes of another instance: the
+    // retry then finds its write applied alone, applied under one write, or cannot tell.
+    faults.afterCommit(
+        () -> {
+          for (int k = giveBacks.nextInt(3); k > 0; k--) {
+            long tokens = 1 + giveBacks.nextInt(40);
+            try {
+              limiters
+                  .get(1)
+                  .acquire("hot", "api", Map.of("rps", 1L, "tps", tokens), LIMITS)
+                  .close();
+              admitted.add(
+                  new Admission(Duration.between(start, clock.instant()).toNanos(), 1, tokens));
+            } catch (RateLimitExceededException e) {
+              // refused: nothing admitted
+            }
+          }
+        });
     int refused = 0;
+    int undecided = 0;
     boolean burst = false;
     for (int i = 0; i < REQUESTS; i++) {
       // Phases of bursts (overload) and of paced requests (about the limit's pace), switched at
@@ -152,10 +205,23 @@ class ReservationBoundTest {
       long tokens = 1 + random.nextInt(40);
       RateLimiter limiter = limiters.get(random.nextInt(instances));
       try {
-        limiter.acquire("hot", "api", Map.of("rps", 1L, "tps", tokens), LIMITS).close();
-        admitted.add(new Admission(Duration.between(start, clock.instant()).toNanos(), 1, tokens));
+        Lease lease = limiter.acquire("hot", "api", Map.of("rps", 1L, "tps", tokens), LIMITS);
+        long at = Duration.between(start, clock.instant()).toNanos();
+        int giveBack = givingBack ? giveBacks.nextInt(4) : 3;
+        if (giveBack == 0) {
+          lease.rollback();
+        } else if (giveBack == 1 && tokens > 1) {
+          lease.adjust(Map.of("tps", -(tokens / 2)));
+          lease.close();
+          admitted.add(new Admission(at, 1, tokens - tokens / 2));
+        } else {
+          lease.close();
+          admitted.add(new Admission(at, 1, tokens));
+        }
       } catch (RateLimitExceededException e) {
         refused++;
+      } catch (RateLimiterUnavailableException e) {
+        undecided++;
       }
     }
     long local = 0;
@@ -163,9 +229,16 @@ class ReservationBoundTest {
       local += limiter.reservationStats().localAdmissions();
     }
     System.out.printf(
-        "reservation bound, seed %d: %d instances, %d admitted (%d locally), %d refused%n",
-        seed, instances, admitted.size(), local, refused);
+        "reservation bound, seed %d: %d instances, %d admitted (%d locally), %d refused, %d"
+            + " answers lost, %d undecided%n",
+        seed, instances, admitted.size(), local, refused, faults.injected(), undecided);
     assertThat(refused).as("seed %d must reach the limit", seed).isPositive();
+    if (fault != null) {
+      assertThat(limiters.get(0).reservationStats().reservationWrites())
+          .as("seed %d: the faulty instance must reserve to mean anything", seed)
+          .isPositive();
+      assertThat(faults.injected()).as("seed %d: answers lost", seed).isPositive();
+    }
     assertWithinBound(admitted, RPS, Admission::requests, seed);
     assertWithinBound(admitted, TPS, Admission::tokens, seed);
     clients.forEach(DynamoDbClient::close);
