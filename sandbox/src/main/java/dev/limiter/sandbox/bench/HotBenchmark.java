@@ -149,8 +149,9 @@ public final class HotBenchmark {
       refusals.add(checkRefusals(kind));
     }
     String rival = HotReport.bestPerWriteUnit(measurements, engines.bucket4jTuned());
+    List<HotReport.Peer> peers = engines.peers(rival);
     List<String> shown = new ArrayList<>(engines.ours());
-    shown.add(rival);
+    peers.forEach(peer -> shown.add(peer.engine()));
     System.out.println();
     System.out.println(
         "Figures (latency from scheduled arrival; calls/rej attributed to the calling thread;"
@@ -161,7 +162,9 @@ public final class HotBenchmark {
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> shown.contains(m.engine())).toList()));
     System.out.println(
-        "Other Bucket4j optimizations (" + rival + " does best per WCU on the hot key):");
+        "Other Bucket4j optimizations (of delaying and predicting, "
+            + rival
+            + " does best per WCU on the hot key):");
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> !shown.contains(m.engine())).toList()));
     System.out.println(
@@ -178,7 +181,7 @@ public final class HotBenchmark {
     System.out.println(
         HotReport.targetLines(
             HotReport.targets(
-                measurements, refusals, engines.reservingName(), engines.ours(), rival)));
+                measurements, refusals, engines.reservingName(), engines.ours(), peers)));
     System.out.println(machineLoad("at the end"));
     System.out.printf(Locale.ROOT, "Total run time %.0f s%n", (System.nanoTime() - began) / 1e9);
   }

@@ -14,6 +14,8 @@ class HotReportTest {
   private static final HotScenario BELOW = new HotScenario(1, Duration.ZERO, 0.8);
   private static final HotScenario OVER = new HotScenario(1, Duration.ZERO, 2.0);
   private static final LatencySamples.Percentiles NO_LATENCY = new LatencySamples.Percentiles(0, 0);
+  private static final List<HotReport.Peer> ONE_PEER =
+      List.of(new HotReport.Peer("b4j", "equal error size"));
 
   @Test
   void targetsPassOnTheirThresholds() {
@@ -28,7 +30,7 @@ class HotReportTest {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 0));
 
     List<HotReport.Target> targets =
-        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+        HotReport.targets(runs, refusals, "res", List.of("res"), ONE_PEER);
 
     assertThat(targets).extracting(HotReport.Target::pass).containsOnly(true);
     assertThat(targets).hasSize(6);
@@ -46,7 +48,7 @@ class HotReportTest {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 0, 0));
 
     List<HotReport.Target> targets =
-        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+        HotReport.targets(runs, refusals, "res", List.of("res"), ONE_PEER);
 
     assertThat(targets)
         .extracting(HotReport.Target::name, HotReport.Target::pass)
@@ -65,9 +67,38 @@ class HotReportTest {
   void aCallForAKnownRefusalFails() {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 1));
 
-    assertThat(HotReport.targets(List.of(), refusals, "res", List.of("res"), "b4j"))
+    assertThat(HotReport.targets(List.of(), refusals, "res", List.of("res"), ONE_PEER))
         .extracting(HotReport.Target::pass)
         .containsExactly(false);
+  }
+
+  @Test
+  void eachPeerGivesItsOwnLabelledTarget() {
+    List<HotMeasurement> runs =
+        List.of(
+            // 20 admitted per WCU against 2 and 4: 10x the first peer, 5x the second
+            measurement("res", BELOW, 200, 0, 10, 0, 0),
+            measurement("batch", BELOW, 200, 0, 100, 0, 0),
+            measurement("delay", BELOW, 200, 0, 50, 0, 0));
+    List<HotReport.Peer> peers =
+        List.of(
+            new HotReport.Peer("batch", "equal over-admission bound, 0 tokens"),
+            new HotReport.Peer("delay", "equal error size, 50 unsynchronized tokens"));
+
+    List<HotReport.Target> targets = HotReport.targets(runs, List.of(), "res", List.of(), peers);
+
+    assertThat(targets)
+        .filteredOn(t -> t.name().contains("admitted/WCU"))
+        .extracting(HotReport.Target::name, HotReport.Target::figure, HotReport.Target::pass)
+        .containsExactly(
+            tuple(
+                "res, 1 key 80%: >= 10x batch's admitted/WCU (equal over-admission bound, 0"
+                    + " tokens)",
+                "20 vs 2 = 10.00x", true),
+            tuple(
+                "res, 1 key 80%: >= 10x delay's admitted/WCU (equal error size, 50 unsynchronized"
+                    + " tokens)",
+                "20 vs 4 = 5.00x", false));
   }
 
   /** A 2 s phase of {@code engine} whose admissions spanned exactly those 2 s. */
