@@ -177,6 +177,18 @@ public final class HotBenchmark {
             + " s: the bucket is empty after the first 0.1 s, then every refusal's retryAfter"
             + " spans many of the instance's arrivals");
     System.out.println(HotReport.refusals(refusals));
+    System.out.println(
+        "Where "
+            + engines.reservingName()
+            + "'s writes go (count, then per admitted acquire; ideal = one reserving write per"
+            + " instance per window; extra attempts = UpdateItems beyond one per write, each a"
+            + " branch guessed from a stale state; failed conditions = those and the bucket's"
+            + " refusals)");
+    System.out.println(
+        HotReport.writes(
+            measurements.stream().filter(m -> m.engine().equals(engines.reservingName())).toList(),
+            INSTANCES,
+            engines.window()));
     System.out.println("Targets");
     System.out.println(
         HotReport.targetLines(
@@ -236,7 +248,7 @@ public final class HotBenchmark {
             run.failed(),
             run.firstFailure());
       }
-      return HotMeasurement.of(kind.name(), scenario, limit, run, fleet.recorder);
+      return HotMeasurement.of(kind.name(), scenario, limit, run, fleet.recorder, during);
     }
   }
 
@@ -261,7 +273,8 @@ public final class HotBenchmark {
     try (Fleet fleet = open(kind, Duration.ZERO, REFUSING)) {
       System.out.printf(Locale.ROOT, "checking %-11s local refusals%n", kind.name());
       HotRun run = PacedLoad.run(fleet.instances, REFUSALS, REFUSING, "r", REFUSAL_RUN);
-      return HotMeasurement.of(kind.name(), REFUSALS, REFUSING, run, fleet.recorder);
+      return HotMeasurement.of(
+          kind.name(), REFUSALS, REFUSING, run, fleet.recorder, fleet.reservationStats());
     }
   }
 

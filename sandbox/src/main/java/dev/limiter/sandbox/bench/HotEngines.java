@@ -58,6 +58,11 @@ final class HotEngines {
     return List.of(OURS, RESERVING);
   }
 
+  /** Our reservation's window. */
+  Duration window() {
+    return window;
+  }
+
   /** Our engine with reservation. */
   String reservingName() {
     return RESERVING;

@@ -1,5 +1,7 @@
 package dev.limiter.sandbox.bench;
 
+import dev.limiter.runtime.ReservationStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +62,53 @@ final class HotReport {
           run.dropped() + "/" + run.failed());
     }
     return table.render();
+  }
+
+  /**
+   * One row per measurement of a reserving engine: where its writes go, each count also per
+   * admitted acquire, beside the ideal of one reserving write per instance per {@code window}.
+   */
+  static String writes(List<HotMeasurement> measurements, int instances, Duration window) {
+    ReportTable table =
+        new ReportTable(
+            "engine",
+            "scenario",
+            "admitted",
+            "local",
+            "ideal writes",
+            "reserving writes",
+            "plain writes",
+            "refused reservations",
+            "extra attempts",
+            "failed conditions",
+            "UpdateItems",
+            "WCU");
+    for (HotMeasurement m : measurements) {
+      WriteCounts writes = m.writes();
+      ReservationStats reservations = writes.reservations();
+      double ideal = (double) instances * m.run().durationNanos() / window.toNanos();
+      table.row(
+          m.engine(),
+          m.scenario().label(),
+          m.run().admitted(),
+          m.run().admitted() == 0
+              ? "-"
+              : format("%.1f%%", 100.0 * reservations.localAdmissions() / m.run().admitted()),
+          perAdmitted(m, ideal),
+          perAdmitted(m, reservations.reservationWrites()),
+          perAdmitted(m, reservations.plainWrites()),
+          perAdmitted(m, reservations.refusedReservations()),
+          perAdmitted(m, writes.misGuesses()),
+          perAdmitted(m, writes.failedConditions()),
+          perAdmitted(m, writes.updateItems()),
+          perAdmitted(m, m.writeUnits()));
+    }
+    return table.render();
+  }
+
+  /** {@code count}, then per admitted acquire: "18 (0.0450)". */
+  private static String perAdmitted(HotMeasurement m, double count) {
+    return format("%.0f", count) + " (" + format("%.4f", m.perAdmitted(count)) + ")";
   }
 
   /** One row per engine: what its refusals cost. */

@@ -3,6 +3,7 @@ package dev.limiter.sandbox.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.limiter.runtime.ReservationStats;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,31 @@ class HotReportTest {
                 "20 vs 4 = 5.00x", false));
   }
 
+  @Test
+  void whereTheWritesGoCountsEachKindPerAdmittedAcquire() {
+    HotMeasurement base = measurement("res", BELOW, 400, 0, 24, 0, 0);
+    // 20 acquire writes (16 reserving, 2 of them refused and retried plainly, 4 plain) in 23
+    // UpdateItems: 3 attempts corrected a mis-guessed branch; 5 conditions failed with the refusals
+    WriteCounts writes = new WriteCounts(new ReservationStats(380, 16, 2, 4), 23, 5);
+    HotMeasurement m =
+        new HotMeasurement(
+            base.engine(), BELOW, SPEC, base.run(), 23, base.writeUnits(), 0, writes);
+
+    assertThat(writes.misGuesses()).isEqualTo(3);
+    // ideal: 4 instances × the 2 s phase / 1 s window = 8 writes
+    assertThat(HotReport.writes(List.of(m), 4, Duration.ofSeconds(1)))
+        .contains(
+            "95.0%",
+            "8 (0.0200)",
+            "16 (0.0400)",
+            "4 (0.0100)",
+            "2 (0.0050)",
+            "3 (0.0075)",
+            "5 (0.0125)",
+            "23 (0.0575)",
+            "24 (0.0600)");
+  }
+
   /** A 2 s phase of {@code engine} whose admissions spanned exactly those 2 s. */
   private static HotMeasurement measurement(
       String engine,
@@ -124,6 +150,14 @@ class HotReportTest {
             2_000_000_000L,
             NO_LATENCY,
             "");
-    return new HotMeasurement(engine, scenario, SPEC, run, 0, writeUnits, 0);
+    return new HotMeasurement(
+        engine,
+        scenario,
+        SPEC,
+        run,
+        0,
+        writeUnits,
+        0,
+        new WriteCounts(ReservationStats.NONE, 0, 0));
   }
 }
