@@ -238,9 +238,9 @@ final class HotReport {
             + "'s admitted/WCU ("
             + peer.reading()
             + ")",
-        format("%.0f", ours.admittedPerWriteUnit())
+        format("%.1f", ours.admittedPerWriteUnit())
             + " vs "
-            + format("%.0f", theirs.admittedPerWriteUnit())
+            + format("%.1f", theirs.admittedPerWriteUnit())
             + " = "
             + format("%.2fx", ratio),
         ratio >= MIN_PER_WCU_RATIO);

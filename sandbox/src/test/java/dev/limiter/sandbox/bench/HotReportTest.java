@@ -95,11 +95,11 @@ class HotReportTest {
             tuple(
                 "res, 1 key 80%: >= 10x batch's admitted/WCU (equal over-admission bound, 0"
                     + " tokens)",
-                "20 vs 2 = 10.00x", true),
+                "20.0 vs 2.0 = 10.00x", true),
             tuple(
                 "res, 1 key 80%: >= 10x delay's admitted/WCU (equal error size, 50 unsynchronized"
                     + " tokens)",
-                "20 vs 4 = 5.00x", false));
+                "20.0 vs 4.0 = 5.00x", false));
   }
 
   @Test
