@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * How many writes a fleet of reserving instances sends on one hot key below its limit, on a manual
  * clock: the hot-key benchmark's setting (8 instances, 500 tokens refilled 500/s, window 1 s, share
- * 0.1, 80 % of the refill rate offered in equal parts), the instances taking turns.
+ * 0.1, 80 % of the refill rate offered in equal parts), the instances taking turns, half of them
+ * acquiring asynchronously.
  */
 class ReservationWritesTest {
 
@@ -91,14 +93,22 @@ class ReservationWritesTest {
     }
   }
 
-  /** Offers one acquire per {@link #GAP} for {@code duration}, the instances in turn. */
+  /**
+   * Offers one acquire per {@link #GAP} for {@code duration}, the instances in turn, the odd ones
+   * acquiring asynchronously.
+   */
   private long run(Duration duration) {
     long admitted = 0;
     for (long i = 0; i < duration.toNanos() / GAP.toNanos(); i++) {
       try {
-        fleet.get((int) (i % INSTANCES)).acquire("hot", "api", ONE, LIMITS).close();
+        RateLimiter instance = fleet.get((int) (i % INSTANCES));
+        if (i % INSTANCES % 2 == 0) {
+          instance.acquire("hot", "api", ONE, LIMITS).close();
+        } else {
+          instance.acquireAsync("hot", "api", ONE, LIMITS).join().close();
+        }
         admitted++;
-      } catch (RateLimitExceededException refused) {
+      } catch (RateLimitExceededException | CompletionException refused) {
         // counted by what was admitted
       }
       clock.advance(GAP);
