@@ -24,11 +24,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the limit the measured phase runs on the keys its warm-up made hot; under overload on keys no
  * warm-up touched, so each bucket starts full and admissions can be held against the bound {@code C
  * + R·t/P}. Engines: ours without and with local reservation, and Bucket4j over our CAS proxy
- * manager with each of its client-side optimizations, tuned to the same error bound as our
- * reservation (Bucket4j over-admits up to instances × {@code maxUnsynchronizedTokens}, ours
- * under-admits up to instances × share × capacity: so {@code maxUnsynchronizedTokens} = share ×
- * capacity, timeout = our window). Last, each engine on one key that refuses nearly everything, for
- * what refusals inside an earlier one's {@code retryAfter} cost.
+ * manager with each of its client-side optimizations. The throughput-per-WCU target is read against
+ * two of them ({@link HotEngines#peers}): {@code batching()} alone at our over-admission bound (0
+ * tokens), and the better of delaying and predicting at our error size (Bucket4j over-admits up to
+ * instances × {@code maxUnsynchronizedTokens}, ours under-admits up to instances × share ×
+ * capacity: so {@code maxUnsynchronizedTokens} = share × capacity, timeout = our window). For ours
+ * with reservation it prints where the writes go. Last, each engine on one key that refuses nearly
+ * everything, for what refusals inside an earlier one's {@code retryAfter} cost.
  *
  * <p>System properties: {@code bench.hot.warmup} and {@code bench.hot.duration} (seconds, 1 and 4
  * by default), {@code bench.hot.rate} (the limit: tokens per second and capacity, {@value
@@ -37,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * and 0.1), {@code bench.hot.workers} (calls in flight per instance, 4), {@code bench.hot.engines}
  * and {@code bench.hot.keys} (comma-separated subsets, e.g. {@code ours,b4j-delay} and {@code 1};
  * all engines and {@code 1,10000} by default). Run with {@code mvn -B -q -Pbench-hot -pl sandbox
- * -am -DskipTests verify}.
+ * -am -DskipTests verify}, which forks this JVM: the properties go in {@code JAVA_TOOL_OPTIONS}.
  */
 public final class HotBenchmark {
 
