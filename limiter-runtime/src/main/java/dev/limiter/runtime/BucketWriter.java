@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -51,7 +52,16 @@ final class BucketWriter {
   }
 
   BucketWrite.Outcome write(BucketKey key, List<LimitOp> ops, long nowNanos) {
-    BucketWrite attempt = first(key, ops, nowNanos);
+    return write(key, ops, nowNanos, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #write}, its first attempt's branches guessed from {@code guess} applied to the cached
+   * state (the caller may know better whether the bucket is busy; a wrong guess costs one attempt).
+   */
+  BucketWrite.Outcome write(
+      BucketKey key, List<LimitOp> ops, long nowNanos, UnaryOperator<BucketState> guess) {
+    BucketWrite attempt = first(key, ops, nowNanos, guess);
     for (int i = 1; ; i++) {
       BucketWrite.Outcome outcome;
       try {
@@ -71,7 +81,13 @@ final class BucketWriter {
 
   CompletableFuture<BucketWrite.Outcome> writeAsync(
       BucketKey key, List<LimitOp> ops, long nowNanos) {
-    return attemptAsync(first(key, ops, nowNanos), 1);
+    return writeAsync(key, ops, nowNanos, UnaryOperator.identity());
+  }
+
+  /** {@link #writeAsync}, guessed as {@link #write(BucketKey, List, long, UnaryOperator)} is. */
+  CompletableFuture<BucketWrite.Outcome> writeAsync(
+      BucketKey key, List<LimitOp> ops, long nowNanos, UnaryOperator<BucketState> guess) {
+    return attemptAsync(first(key, ops, nowNanos, guess), 1);
   }
 
   private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
@@ -105,7 +121,7 @@ final class BucketWriter {
       List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
     List<BucketWrite> attempts = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
-      attempts.add(first(keys.get(i), ops.get(i), nowNanos));
+      attempts.add(first(keys.get(i), ops.get(i), nowNanos, UnaryOperator.identity()));
     }
     return transactAsync(attempts, List.of(), 1);
   }
@@ -199,8 +215,9 @@ final class BucketWriter {
         .thenCompose(outcome -> outcome);
   }
 
-  private BucketWrite first(BucketKey key, List<LimitOp> ops, long nowNanos) {
-    return BucketWrite.of(tableName, key, ops, cache.get(key), nowNanos, bounds);
+  private BucketWrite first(
+      BucketKey key, List<LimitOp> ops, long nowNanos, UnaryOperator<BucketState> guess) {
+    return BucketWrite.of(tableName, key, ops, guess.apply(cache.get(key)), nowNanos, bounds);
   }
 
   private BucketWrite.Outcome succeeded(BucketWrite attempt, UpdateItemResponse response) {

@@ -33,6 +33,14 @@ final class ReservationPool {
   /** The bucket's times as this instance's last write or refusal revealed them. */
   private final Map<String, Long> knownTats = new HashMap<>();
 
+  /**
+   * Per limit, how far the bucket's time lay ahead of the clock just before this instance's last
+   * write added to it (0 or less: the bucket was full), and when that write was made.
+   */
+  private final Map<String, Long> leads = new HashMap<>();
+
+  private long leadSeenAtNanos;
+
   /** Tokens acquired here per limit since {@link #sinceNanos}, and the smoothed rates. */
   private final Map<String, Long> tokensSince = new HashMap<>();
 
@@ -266,6 +274,13 @@ final class ReservationPool {
       LocalReservation reservation,
       long nowNanos) {
     knownTats.putAll(returned.tats());
+    for (LimitOp op : take.ops()) {
+      if (returned.tats().containsKey(op.name())) {
+        long cost = op.limit().costNanos(op.tokens() + batches.getOrDefault(op.name(), 0L));
+        leads.put(op.name(), returned.tat(op.name()) - cost - nowNanos);
+        leadSeenAtNanos = nowNanos;
+      }
+    }
     if (batches.isEmpty() || !returned.tats().keySet().containsAll(batches.keySet())) {
       return null;
     }
@@ -283,6 +298,34 @@ final class ReservationPool {
     Segment segment = new Segment(end, next, nowNanos + reservation.window().toNanos(), false);
     segments.add(segment);
     return new Admission(segment, start, next);
+  }
+
+  /**
+   * The state to guess a write's branches from at {@code nowNanos}: {@code cached}, except that a
+   * limit the cache sees full is guessed busy when this instance's last write, within two windows,
+   * found the bucket busy. The cache holds what this instance's own last write left, which on a key
+   * other instances keep busy (each reserving ahead of the clock) has long passed by the next
+   * write: guessed full, nearly every reservation would cost a failed attempt and a second one. A
+   * pool that stays hot writes at least once a window; an older lead says nothing of the bucket
+   * now.
+   */
+  synchronized BucketState guess(BucketState cached, LocalReservation reservation, long nowNanos) {
+    if (nowNanos - leadSeenAtNanos > 2 * reservation.window().toNanos()) {
+      return cached;
+    }
+    Map<String, Long> tats = null;
+    for (Map.Entry<String, Long> lead : leads.entrySet()) {
+      if (lead.getValue() > 0 && cached.tat(lead.getKey()) <= nowNanos) {
+        if (tats == null) {
+          tats = new HashMap<>(cached.tats());
+        }
+        tats.put(lead.getKey(), nowNanos + lead.getValue());
+      }
+    }
+    return tats == null
+        ? cached
+        : new BucketState(
+            tats, cached.reserved(), cached.lastWrite(), cached.previousWrite(), cached.expiry());
   }
 
   /** A refusal of {@code take} at {@code nowNanos} revealed the bucket's times. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * An acquire's write to one bucket that may reserve: with a pool that finds the key hot, the same
@@ -49,7 +50,8 @@ final class ReservingWriter {
     Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
     reservations.wrote(!batches.isEmpty());
     try {
-      BucketWrite.Outcome outcome = writer.write(take.key(), ops(take, batches), now);
+      BucketWrite.Outcome outcome =
+          writer.write(take.key(), ops(take, batches), now, guess(pool, reservation, now));
       if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected rejected) {
         reservations.reservationRefused();
         BucketWrite.Outcome alone = aloneRefused(take, batches, rejected);
@@ -72,7 +74,7 @@ final class ReservingWriter {
     Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
     reservations.wrote(!batches.isEmpty());
     return writer
-        .writeAsync(take.key(), ops(take, batches), now)
+        .writeAsync(take.key(), ops(take, batches), now, guess(pool, reservation, now))
         .thenCompose(
             outcome -> {
               if (!batches.isEmpty() && outcome instanceof BucketWrite.Rejected rejected) {
@@ -96,6 +98,14 @@ final class ReservingWriter {
                 pool.reservationEnded();
               }
             });
+  }
+
+  /**
+   * The cached state as the pool, if any, expects the bucket to be (busy or idle) at {@code now}.
+   */
+  private static UnaryOperator<BucketState> guess(
+      ReservationPool pool, LocalReservation reservation, long now) {
+    return pool == null ? UnaryOperator.identity() : cached -> pool.guess(cached, reservation, now);
   }
 
   private static Written settled(

@@ -24,11 +24,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the limit the measured phase runs on the keys its warm-up made hot; under overload on keys no
  * warm-up touched, so each bucket starts full and admissions can be held against the bound {@code C
  * + R·t/P}. Engines: ours without and with local reservation, and Bucket4j over our CAS proxy
- * manager with each of its client-side optimizations, tuned to the same error bound as our
- * reservation (Bucket4j over-admits up to instances × {@code maxUnsynchronizedTokens}, ours
- * under-admits up to instances × share × capacity: so {@code maxUnsynchronizedTokens} = share ×
- * capacity, timeout = our window). Last, each engine on one key that refuses nearly everything, for
- * what refusals inside an earlier one's {@code retryAfter} cost.
+ * manager with each of its client-side optimizations. The throughput-per-WCU target is read against
+ * two of them ({@link HotEngines#peers}): {@code batching()} alone at our over-admission bound (0
+ * tokens), and the better of delaying and predicting at our error size (Bucket4j over-admits up to
+ * instances × {@code maxUnsynchronizedTokens}, ours under-admits up to instances × share ×
+ * capacity: so {@code maxUnsynchronizedTokens} = share × capacity, timeout = our window). For ours
+ * with reservation it prints where the writes go. Last, each engine on one key that refuses nearly
+ * everything, for what refusals inside an earlier one's {@code retryAfter} cost.
  *
  * <p>System properties: {@code bench.hot.warmup} and {@code bench.hot.duration} (seconds, 1 and 4
  * by default), {@code bench.hot.rate} (the limit: tokens per second and capacity, {@value
@@ -37,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * and 0.1), {@code bench.hot.workers} (calls in flight per instance, 4), {@code bench.hot.engines}
  * and {@code bench.hot.keys} (comma-separated subsets, e.g. {@code ours,b4j-delay} and {@code 1};
  * all engines and {@code 1,10000} by default). Run with {@code mvn -B -q -Pbench-hot -pl sandbox
- * -am -DskipTests verify}.
+ * -am -DskipTests verify}, which forks this JVM: the properties go in {@code JAVA_TOOL_OPTIONS}.
  */
 public final class HotBenchmark {
 
@@ -149,8 +151,9 @@ public final class HotBenchmark {
       refusals.add(checkRefusals(kind));
     }
     String rival = HotReport.bestPerWriteUnit(measurements, engines.bucket4jTuned());
+    List<HotReport.Peer> peers = engines.peers(rival);
     List<String> shown = new ArrayList<>(engines.ours());
-    shown.add(rival);
+    peers.forEach(peer -> shown.add(peer.engine()));
     System.out.println();
     System.out.println(
         "Figures (latency from scheduled arrival; calls/rej attributed to the calling thread;"
@@ -161,7 +164,9 @@ public final class HotBenchmark {
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> shown.contains(m.engine())).toList()));
     System.out.println(
-        "Other Bucket4j optimizations (" + rival + " does best per WCU on the hot key):");
+        "Other Bucket4j optimizations (of delaying and predicting, "
+            + rival
+            + " does best per WCU on the hot key):");
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> !shown.contains(m.engine())).toList()));
     System.out.println(
@@ -174,11 +179,23 @@ public final class HotBenchmark {
             + " s: the bucket is empty after the first 0.1 s, then every refusal's retryAfter"
             + " spans many of the instance's arrivals");
     System.out.println(HotReport.refusals(refusals));
+    System.out.println(
+        "Where "
+            + engines.reservingName()
+            + "'s writes go (count, then per admitted acquire; ideal = one reserving write per"
+            + " instance per window; extra attempts = UpdateItems beyond one per write, each a"
+            + " branch guessed from a stale state; failed conditions = those and the bucket's"
+            + " refusals)");
+    System.out.println(
+        HotReport.writes(
+            measurements.stream().filter(m -> m.engine().equals(engines.reservingName())).toList(),
+            INSTANCES,
+            engines.window()));
     System.out.println("Targets");
     System.out.println(
         HotReport.targetLines(
             HotReport.targets(
-                measurements, refusals, engines.reservingName(), engines.ours(), rival)));
+                measurements, refusals, engines.reservingName(), engines.ours(), peers)));
     System.out.println(machineLoad("at the end"));
     System.out.printf(Locale.ROOT, "Total run time %.0f s%n", (System.nanoTime() - began) / 1e9);
   }
@@ -233,7 +250,7 @@ public final class HotBenchmark {
             run.failed(),
             run.firstFailure());
       }
-      return HotMeasurement.of(kind.name(), scenario, limit, run, fleet.recorder);
+      return HotMeasurement.of(kind.name(), scenario, limit, run, fleet.recorder, during);
     }
   }
 
@@ -258,7 +275,8 @@ public final class HotBenchmark {
     try (Fleet fleet = open(kind, Duration.ZERO, REFUSING)) {
       System.out.printf(Locale.ROOT, "checking %-11s local refusals%n", kind.name());
       HotRun run = PacedLoad.run(fleet.instances, REFUSALS, REFUSING, "r", REFUSAL_RUN);
-      return HotMeasurement.of(kind.name(), REFUSALS, REFUSING, run, fleet.recorder);
+      return HotMeasurement.of(
+          kind.name(), REFUSALS, REFUSING, run, fleet.recorder, fleet.reservationStats());
     }
   }
 

@@ -58,12 +58,34 @@ final class HotEngines {
     return List.of(OURS, RESERVING);
   }
 
+  /** Our reservation's window. */
+  Duration window() {
+    return window;
+  }
+
   /** Our engine with reservation. */
   String reservingName() {
     return RESERVING;
   }
 
-  /** The Bucket4j optimizations tuned to our error bound, the best of which is compared. */
+  /**
+   * The two readings of "Bucket4j tuned to the same error bound", each a peer of the 10× target.
+   * Equal over-admission bound (ours admits nothing beyond {@code C + R·t/P}): {@code
+   * DelayParameters} refuses fewer than one unsynchronized token and each instance may over-admit
+   * as many as it allows, so the largest setting that never over-admits is {@code batching()}
+   * alone, which only merges one proxy's concurrent requests into one exact remote command. Equal
+   * error size: {@code tuned}, the better of delaying and predicting with share × capacity
+   * unsynchronized tokens, which it spends on over-admission where ours under-admits.
+   */
+  List<HotReport.Peer> peers(String tuned) {
+    return List.of(
+        new HotReport.Peer(BATCHING, "equal over-admission bound, 0 tokens"),
+        new HotReport.Peer(
+            tuned,
+            "equal error size, " + delay.maxUnsynchronizedTokens + " unsynchronized tokens"));
+  }
+
+  /** The Bucket4j optimizations tuned to our error size, the best of which is compared. */
   List<String> bucket4jTuned() {
     return List.of(DELAYING, PREDICTING);
   }

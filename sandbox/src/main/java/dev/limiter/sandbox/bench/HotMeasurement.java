@@ -1,5 +1,6 @@
 package dev.limiter.sandbox.bench;
 
+import dev.limiter.runtime.ReservationStats;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 
 /**
@@ -13,15 +14,20 @@ record HotMeasurement(
     HotRun run,
     long calls,
     double writeUnits,
-    double readUnits) {
+    double readUnits,
+    WriteCounts writes) {
 
-  /** Pairs {@code run} with what {@code recorder} counted since its last reset. */
+  /**
+   * Pairs {@code run} with what {@code recorder} counted since its last reset and what {@code
+   * reservations} did meanwhile.
+   */
   static HotMeasurement of(
       String engine,
       HotScenario scenario,
       BucketSpec spec,
       HotRun run,
-      ConsumedCapacityRecorder recorder) {
+      ConsumedCapacityRecorder recorder,
+      ReservationStats reservations) {
     return new HotMeasurement(
         engine,
         scenario,
@@ -29,7 +35,9 @@ record HotMeasurement(
         run,
         recorder.totalCalls(),
         recorder.writeUnits(),
-        recorder.readUnits());
+        recorder.readUnits(),
+        new WriteCounts(
+            reservations, recorder.calls("UpdateItem"), recorder.failedConditionalWrites()));
   }
 
   double callsPerAdmitted() {
@@ -67,7 +75,8 @@ record HotMeasurement(
     return Math.max(0, run.admitted() - (long) Math.floor(bound()));
   }
 
-  private double perAdmitted(double amount) {
+  /** {@code amount} per admitted acquire (0 when nothing was admitted). */
+  double perAdmitted(double amount) {
     return run.admitted() == 0 ? 0 : amount / run.admitted();
   }
 }

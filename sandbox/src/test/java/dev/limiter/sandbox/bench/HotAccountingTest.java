@@ -3,6 +3,7 @@ package dev.limiter.sandbox.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.limiter.runtime.ReservationStats;
 import dev.limiter.testkit.ConsumedCapacityRecorder;
 import dev.limiter.testkit.DynamoDbLocal;
 import java.time.Duration;
@@ -17,6 +18,7 @@ class HotAccountingTest {
 
   private static final AtomicInteger TABLES = new AtomicInteger();
   private static final LatencySamples.Percentiles NO_LATENCY = new LatencySamples.Percentiles(0, 0);
+  private static final WriteCounts NO_WRITES = new WriteCounts(ReservationStats.NONE, 0, 0);
 
   @Test
   void perAdmittedFiguresBoundAndSpread() {
@@ -36,7 +38,8 @@ class HotAccountingTest {
             NO_LATENCY,
             "");
     HotMeasurement m =
-        new HotMeasurement("e", new HotScenario(1, Duration.ZERO, 2.0), spec, run, 80, 50, 30);
+        new HotMeasurement(
+            "e", new HotScenario(1, Duration.ZERO, 2.0), spec, run, 80, 50, 30, NO_WRITES);
 
     assertThat(run.admitted()).isEqualTo(200);
     assertThat(run.offered()).isEqualTo(240);
@@ -73,7 +76,8 @@ class HotAccountingTest {
             NO_LATENCY,
             "");
     HotMeasurement m =
-        new HotMeasurement("e", new HotScenario(1, Duration.ZERO, 2.0), spec, run, 0, 0, 0);
+        new HotMeasurement(
+            "e", new HotScenario(1, Duration.ZERO, 2.0), spec, run, 0, 0, 0, NO_WRITES);
 
     // admissions went on 0.505 s past the phase's second
     assertThat(run.admittedPerSecond()).isCloseTo(260 / 1.505, within(1e-9));
@@ -112,7 +116,8 @@ class HotAccountingTest {
 
       HotRun run = PacedLoad.run(instances, scenario, spec, "t", Duration.ofMillis(500));
 
-      HotMeasurement m = HotMeasurement.of("ours", scenario, spec, run, recorder);
+      HotMeasurement m =
+          HotMeasurement.of("ours", scenario, spec, run, recorder, ReservationStats.NONE);
       assertThat(run.offered()).isEqualTo(20);
       assertThat(run.failed()).isZero();
       assertThat(run.dropped()).isZero();

@@ -3,6 +3,7 @@ package dev.limiter.sandbox.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.limiter.runtime.ReservationStats;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ class HotReportTest {
   private static final HotScenario BELOW = new HotScenario(1, Duration.ZERO, 0.8);
   private static final HotScenario OVER = new HotScenario(1, Duration.ZERO, 2.0);
   private static final LatencySamples.Percentiles NO_LATENCY = new LatencySamples.Percentiles(0, 0);
+  private static final List<HotReport.Peer> ONE_PEER =
+      List.of(new HotReport.Peer("b4j", "equal error size"));
 
   @Test
   void targetsPassOnTheirThresholds() {
@@ -28,7 +31,7 @@ class HotReportTest {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 0));
 
     List<HotReport.Target> targets =
-        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+        HotReport.targets(runs, refusals, "res", List.of("res"), ONE_PEER);
 
     assertThat(targets).extracting(HotReport.Target::pass).containsOnly(true);
     assertThat(targets).hasSize(6);
@@ -46,7 +49,7 @@ class HotReportTest {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 0, 0));
 
     List<HotReport.Target> targets =
-        HotReport.targets(runs, refusals, "res", List.of("res"), "b4j");
+        HotReport.targets(runs, refusals, "res", List.of("res"), ONE_PEER);
 
     assertThat(targets)
         .extracting(HotReport.Target::name, HotReport.Target::pass)
@@ -65,9 +68,63 @@ class HotReportTest {
   void aCallForAKnownRefusalFails() {
     List<HotMeasurement> refusals = List.of(measurement("res", OVER, 10, 300, 1, 250, 1));
 
-    assertThat(HotReport.targets(List.of(), refusals, "res", List.of("res"), "b4j"))
+    assertThat(HotReport.targets(List.of(), refusals, "res", List.of("res"), ONE_PEER))
         .extracting(HotReport.Target::pass)
         .containsExactly(false);
+  }
+
+  @Test
+  void eachPeerGivesItsOwnLabelledTarget() {
+    List<HotMeasurement> runs =
+        List.of(
+            // 20 admitted per WCU against 2 and 4: 10x the first peer, 5x the second
+            measurement("res", BELOW, 200, 0, 10, 0, 0),
+            measurement("batch", BELOW, 200, 0, 100, 0, 0),
+            measurement("delay", BELOW, 200, 0, 50, 0, 0));
+    List<HotReport.Peer> peers =
+        List.of(
+            new HotReport.Peer("batch", "equal over-admission bound, 0 tokens"),
+            new HotReport.Peer("delay", "equal error size, 50 unsynchronized tokens"));
+
+    List<HotReport.Target> targets = HotReport.targets(runs, List.of(), "res", List.of(), peers);
+
+    assertThat(targets)
+        .filteredOn(t -> t.name().contains("admitted/WCU"))
+        .extracting(HotReport.Target::name, HotReport.Target::figure, HotReport.Target::pass)
+        .containsExactly(
+            tuple(
+                "res, 1 key 80%: >= 10x batch's admitted/WCU (equal over-admission bound, 0"
+                    + " tokens)",
+                "20.0 vs 2.0 = 10.00x", true),
+            tuple(
+                "res, 1 key 80%: >= 10x delay's admitted/WCU (equal error size, 50 unsynchronized"
+                    + " tokens)",
+                "20.0 vs 4.0 = 5.00x", false));
+  }
+
+  @Test
+  void whereTheWritesGoCountsEachKindPerAdmittedAcquire() {
+    HotMeasurement base = measurement("res", BELOW, 400, 0, 24, 0, 0);
+    // 20 acquire writes (16 reserving, 2 of them refused and retried plainly, 4 plain) in 23
+    // UpdateItems: 3 attempts corrected a mis-guessed branch; 5 conditions failed with the refusals
+    WriteCounts writes = new WriteCounts(new ReservationStats(380, 16, 2, 4), 23, 5);
+    HotMeasurement m =
+        new HotMeasurement(
+            base.engine(), BELOW, SPEC, base.run(), 23, base.writeUnits(), 0, writes);
+
+    assertThat(writes.misGuesses()).isEqualTo(3);
+    // ideal: 4 instances × the 2 s phase / 1 s window = 8 writes
+    assertThat(HotReport.writes(List.of(m), 4, Duration.ofSeconds(1)))
+        .contains(
+            "95.0%",
+            "8 (0.0200)",
+            "16 (0.0400)",
+            "4 (0.0100)",
+            "2 (0.0050)",
+            "3 (0.0075)",
+            "5 (0.0125)",
+            "23 (0.0575)",
+            "24 (0.0600)");
   }
 
   /** A 2 s phase of {@code engine} whose admissions spanned exactly those 2 s. */
@@ -93,6 +150,14 @@ class HotReportTest {
             2_000_000_000L,
             NO_LATENCY,
             "");
-    return new HotMeasurement(engine, scenario, SPEC, run, 0, writeUnits, 0);
+    return new HotMeasurement(
+        engine,
+        scenario,
+        SPEC,
+        run,
+        0,
+        writeUnits,
+        0,
+        new WriteCounts(ReservationStats.NONE, 0, 0));
   }
 }
