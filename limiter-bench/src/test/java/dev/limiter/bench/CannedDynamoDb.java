@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -25,6 +27,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * An SDK HTTP client that answers DynamoDB operations with fixed JSON bodies, without a network, so
@@ -89,13 +92,21 @@ public final class CannedDynamoDb implements SdkHttpClient {
 
   /** A DynamoDB client over this HTTP client (us-east-1, static credentials, no retries needed). */
   public DynamoDbClient client() {
+    return builder().build();
+  }
+
+  /** As {@link #client()}, with {@code interceptors} (for setting up, not for measuring). */
+  public DynamoDbClient client(List<ExecutionInterceptor> interceptors) {
+    return builder().overrideConfiguration(o -> o.executionInterceptors(interceptors)).build();
+  }
+
+  private DynamoDbClientBuilder builder() {
     return DynamoDbClient.builder()
         .httpClient(this)
         .region(Region.US_EAST_1)
         .endpointOverride(URI.create("http://dynamodb.canned.invalid"))
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("canned", "canned")))
-        .build();
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("canned", "canned")));
   }
 
   /** Calls of {@code operation} so far. */

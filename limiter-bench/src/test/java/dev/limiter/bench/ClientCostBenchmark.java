@@ -11,13 +11,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Client-side CPU per admitted acquire (single-threaded average time: nothing blocks, so time is
  * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously, and with one
- * limit asynchronously (on the limiter's executor: the canned client is synchronous), and
- * Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes allocated per acquire and
- * {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire on a shared machine.
+ * limit asynchronously (on the limiter's executor: the canned client is synchronous), the bare
+ * SDK's UpdateItem of the same request with and without the limiter's per-request retry plugin (the
+ * floor under ours), and Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes
+ * allocated per acquire and {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire
+ * on a shared machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,6 +58,22 @@ public class ClientCostBenchmark {
     }
   }
 
+  /** The bare SDK sending our one-limit acquire's UpdateItemRequest. */
+  @State(Scope.Thread)
+  public static class BareSdk {
+    BareSdkOnCannedDynamoDb sdk;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      sdk = new BareSdkOnCannedDynamoDb(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      sdk.close();
+    }
+  }
+
   /** Bucket4j over its compare-and-swap proxy manager. */
   @State(Scope.Thread)
   public static class Bucket4j {
@@ -85,6 +104,21 @@ public class ClientCostBenchmark {
   @Benchmark
   public Lease oursFiveLimits(FiveLimits state) {
     return state.ours.acquire();
+  }
+
+  /**
+   * The SDK's floor under {@link #oursOneLimit}: its UpdateItemRequest as the limiter sent it (with
+   * the per-request plugin that turns a retrying client's retries off), on the bare SDK.
+   */
+  @Benchmark
+  public UpdateItemResponse sdkUpdateItemWithPlugin(BareSdk state) {
+    return state.sdk.send(state.sdk.asSent());
+  }
+
+  /** As {@link #sdkUpdateItemWithPlugin}, without the plugin: what the SDK alone costs per call. */
+  @Benchmark
+  public UpdateItemResponse sdkUpdateItem(BareSdk state) {
+    return state.sdk.send(state.sdk.withoutOverride());
   }
 
   @Benchmark

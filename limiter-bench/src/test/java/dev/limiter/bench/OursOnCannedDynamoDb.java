@@ -11,8 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Our limiter over {@link CannedDynamoDb}: every acquire is one UpdateItem answered as DynamoDB
@@ -38,28 +43,55 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   private static final long RATE = 1_000_000;
 
   private final CannedDynamoDb http = new CannedDynamoDb();
-  private final DynamoDbClient client = http.client();
+  private final DynamoDbClient client;
   private final RateLimiter limiter;
   private final List<Limit> limits;
   private final Map<String, Long> consume;
 
   /** A limiter taking one token of each of {@code limitCount} limits per acquire. */
   public OursOnCannedDynamoDb(int limitCount) {
-    limits =
-        IntStream.range(0, limitCount)
-            .mapToObj(i -> Limit.of("limit-" + i, RATE, RATE, Duration.ofSeconds(1)))
-            .toList();
+    this(limitCount, List.of());
+  }
+
+  /** As {@link #OursOnCannedDynamoDb(int)}, its client calling {@code interceptors}. */
+  OursOnCannedDynamoDb(int limitCount, List<ExecutionInterceptor> interceptors) {
+    client = interceptors.isEmpty() ? http.client() : http.client(interceptors);
+    limits = limits(limitCount);
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
     consume = Collections.unmodifiableMap(tokens);
-    http.answer("UpdateItem", updatedAttributes(limits, System.currentTimeMillis() * 1_000_000L))
-        .answer("GetItem", "{}");
+    http.answer("UpdateItem", updatedAttributes(limitCount)).answer("GetItem", "{}");
     limiter =
         RateLimiter.builder()
             .client(client)
             .tableName(TABLE)
             .onUnavailable(OnUnavailable.BLOCK)
             .build();
+  }
+
+  /**
+   * The UpdateItemRequest, as the limiter hands it to the SDK, of a first acquire taking one token
+   * of each of {@code limitCount} limits.
+   */
+  public static UpdateItemRequest firstUpdateItem(int limitCount) {
+    AtomicReference<UpdateItemRequest> sent = new AtomicReference<>();
+    ExecutionInterceptor capture =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof UpdateItemRequest update) {
+              sent.compareAndSet(null, update);
+            }
+          }
+        };
+    try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(limitCount, List.of(capture))) {
+      ours.acquire();
+    }
+    if (sent.get() == null) {
+      throw new IllegalStateException("the limiter sent no UpdateItem");
+    }
+    return sent.get();
   }
 
   /** One acquire, synchronously. */
@@ -75,6 +107,21 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   /** The canned HTTP client, for checks. */
   public CannedDynamoDb http() {
     return http;
+  }
+
+  /** The limits of an acquire taking from {@code limitCount} limits. */
+  private static List<Limit> limits(int limitCount) {
+    return IntStream.range(0, limitCount)
+        .mapToObj(i -> Limit.of("limit-" + i, RATE, RATE, Duration.ofSeconds(1)))
+        .toList();
+  }
+
+  /**
+   * What DynamoDB returns for an applied write to {@code limitCount} limits with {@code
+   * UPDATED_NEW}, the times at the start of the run.
+   */
+  static String updatedAttributes(int limitCount) {
+    return updatedAttributes(limits(limitCount), System.currentTimeMillis() * 1_000_000L);
   }
 
   /** What DynamoDB returns for an applied bucket write with {@code UPDATED_NEW}. */
