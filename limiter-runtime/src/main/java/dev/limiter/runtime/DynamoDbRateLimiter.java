@@ -38,7 +38,15 @@ final class DynamoDbRateLimiter implements RateLimiter {
     UsageListener usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
     DynamoDbGateway gateway =
-        new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
+        new DynamoDbGateway(
+            builder.client,
+            builder.asyncClient,
+            builder.bucketWriteClient != null ? builder.bucketWriteClient : builder.client,
+            builder.bucketWriteAsyncClient != null
+                ? builder.bucketWriteAsyncClient
+                : builder.asyncClient,
+            executor,
+            skew::observe);
     Objects.requireNonNull(builder.bucketTtlMargin, "bucketTtlMargin");
     BucketBounds bounds = new BucketBounds(builder.debtPeriods, builder.bucketTtlMargin.toNanos());
     LocalRejections rejections = new LocalRejections(builder.cacheSize);

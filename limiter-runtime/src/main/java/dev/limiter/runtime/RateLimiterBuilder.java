@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class RateLimiterBuilder {
   DynamoDbClient client;
   DynamoDbAsyncClient asyncClient;
+  DynamoDbClient bucketWriteClient;
+  DynamoDbAsyncClient bucketWriteAsyncClient;
   String tableName;
   OnUnavailable onUnavailable;
   Clock clock = Clock.systemUTC();
@@ -156,6 +158,17 @@ public final class RateLimiterBuilder {
    */
   public RateLimiterBuilder localReservation(LocalReservation localReservation) {
     this.localReservation = localReservation;
+    return this;
+  }
+
+  /**
+   * Clients for bucket writes alone, configured without the SDK's retries, beside the others (which
+   * keep theirs): a bucket write then needs no per-request override ({@link SdkReplays}).
+   */
+  RateLimiterBuilder bucketWriteClients(
+      DynamoDbClient bucketWriteClient, DynamoDbAsyncClient bucketWriteAsyncClient) {
+    this.bucketWriteClient = bucketWriteClient;
+    this.bucketWriteAsyncClient = bucketWriteAsyncClient;
     return this;
   }
 
