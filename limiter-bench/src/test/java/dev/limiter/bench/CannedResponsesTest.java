@@ -60,6 +60,17 @@ class CannedResponsesTest {
   }
 
   @Test
+  void oursOverTheEnvironmentsClientsAdmitsWithOneUpdateItemPerAcquire() {
+    try (OursOnCannedDynamoDb ours = OursOnCannedDynamoDb.withEnvironmentClients(1)) {
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
+      assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("\"#t0\":\"t:limit-0\"");
+    }
+  }
+
+  @Test
   void oursAsyncAdmitsThroughTheSameAnswer() {
     try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
       assertThat(ours.acquireAsync().join().enforced()).isTrue();

@@ -42,6 +42,22 @@ public class ClientCostBenchmark {
     }
   }
 
+  /** Our limiter with one limit, over the clients {@code RateLimiter.fromEnvironment} builds. */
+  @State(Scope.Thread)
+  public static class OneLimitEnvironmentClients {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = OursOnCannedDynamoDb.withEnvironmentClients(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
   /** Our limiter with five limits, each taken from by every acquire. */
   @State(Scope.Thread)
   public static class FiveLimits {
@@ -92,6 +108,15 @@ public class ClientCostBenchmark {
 
   @Benchmark
   public Lease oursOneLimit(OneLimit state) {
+    return state.ours.acquire();
+  }
+
+  /**
+   * As {@link #oursOneLimit}, over the environment's clients: bucket writes go to a client without
+   * the SDK's retries, so they carry no per-request plugin.
+   */
+  @Benchmark
+  public Lease oursOneLimitEnvironmentClients(OneLimitEnvironmentClients state) {
     return state.ours.acquire();
   }
 

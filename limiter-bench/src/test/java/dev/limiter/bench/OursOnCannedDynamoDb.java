@@ -1,5 +1,6 @@
 package dev.limiter.bench;
 
+import dev.limiter.runtime.EnvironmentLimiter;
 import dev.limiter.runtime.Lease;
 import dev.limiter.runtime.Limit;
 import dev.limiter.runtime.LimiterTableSchema;
@@ -43,7 +44,10 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   private static final long RATE = 1_000_000;
 
   private final CannedDynamoDb http = new CannedDynamoDb();
+
+  /** The workload's client; null over the environment's, which the limiter owns. */
   private final DynamoDbClient client;
+
   private final RateLimiter limiter;
   private final List<Limit> limits;
   private final Map<String, Long> consume;
@@ -55,18 +59,44 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
 
   /** As {@link #OursOnCannedDynamoDb(int)}, its client calling {@code interceptors}. */
   OursOnCannedDynamoDb(int limitCount, List<ExecutionInterceptor> interceptors) {
-    client = interceptors.isEmpty() ? http.client() : http.client(interceptors);
+    this(limitCount, interceptors, false);
+  }
+
+  /**
+   * As {@link #OursOnCannedDynamoDb(int)}, over the clients {@code RateLimiter.fromEnvironment}
+   * builds (bucket writes on a client without the SDK's retries) instead of a workload's client.
+   */
+  public static OursOnCannedDynamoDb withEnvironmentClients(int limitCount) {
+    return new OursOnCannedDynamoDb(limitCount, List.of(), true);
+  }
+
+  private OursOnCannedDynamoDb(
+      int limitCount, List<ExecutionInterceptor> interceptors, boolean environmentClients) {
+    client =
+        environmentClients
+            ? null
+            : interceptors.isEmpty() ? http.client() : http.client(interceptors);
     limits = limits(limitCount);
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
     consume = Collections.unmodifiableMap(tokens);
     http.answer("UpdateItem", updatedAttributes(limitCount)).answer("GetItem", "{}");
     limiter =
-        RateLimiter.builder()
-            .client(client)
-            .tableName(TABLE)
-            .onUnavailable(OnUnavailable.BLOCK)
-            .build();
+        environmentClients
+            ? EnvironmentLimiter.over(
+                Map.of(
+                    "LIMITER_TABLE_NAME", TABLE,
+                    "AWS_REGION", CannedDynamoDb.REGION.id(),
+                    "LIMITER_ENDPOINT_URL", CannedDynamoDb.ENDPOINT.toString(),
+                    "LIMITER_ON_UNAVAILABLE", OnUnavailable.BLOCK.name()),
+                http,
+                http.async(),
+                CannedDynamoDb.CREDENTIALS)
+            : RateLimiter.builder()
+                .client(client)
+                .tableName(TABLE)
+                .onUnavailable(OnUnavailable.BLOCK)
+                .build();
   }
 
   /**
@@ -152,6 +182,8 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   @Override
   public void close() {
     limiter.close();
-    client.close();
+    if (client != null) {
+      client.close();
+    }
   }
 }
