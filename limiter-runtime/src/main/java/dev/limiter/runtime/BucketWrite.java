@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -139,11 +140,16 @@ record BucketWrite(
         tableName, key, ops, guess, nowNanos, bounds, newWriteId(), new Unresolved(ids, cause));
   }
 
-  /**
-   * The UpdateItem of this attempt, to be sent without the SDK's retries ({@link
-   * DynamoDbGateway#updateOnce}).
-   */
+  /** The UpdateItem of this attempt, without a per-request override. */
   UpdateItemRequest request() {
+    return request(null);
+  }
+
+  /**
+   * The UpdateItem of this attempt with {@code override} (null for none), to be sent without the
+   * SDK's retries ({@link DynamoDbGateway#updateOnce}).
+   */
+  UpdateItemRequest request(AwsRequestOverrideConfiguration override) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     Expressions text = expressions(names, values);
@@ -156,6 +162,7 @@ record BucketWrite(
         .expressionAttributeValues(values)
         .returnValues(ReturnValue.UPDATED_NEW)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .overrideConfiguration(override)
         .build();
   }
 
@@ -347,11 +354,12 @@ record BucketWrite(
    * carry.
    */
   long expiry() {
-    List<Limit> limits = new ArrayList<>(ops.size());
+    // The largest ceiling of the ops' limits, without a list of them on every write.
+    long ceiling = 0;
     for (LimitOp op : ops) {
-      limits.add(op.limit());
+      ceiling = Math.max(ceiling, bounds.ceilingNanos(op.limit()));
     }
-    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, limits));
+    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, ceiling));
   }
 
   /**

@@ -55,7 +55,7 @@ final class BucketWriter {
     for (int i = 1; ; i++) {
       BucketWrite.Outcome outcome;
       try {
-        outcome = succeeded(attempt, gateway.updateOnce(attempt.request()));
+        outcome = succeeded(attempt, gateway.updateOnce(attempt::request));
       } catch (RuntimeException e) {
         outcome = failed(attempt, e);
       }
@@ -76,7 +76,7 @@ final class BucketWriter {
 
   private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
     return gateway
-        .updateOnceAsync(attempt.request())
+        .updateOnceAsync(attempt::request)
         .handle(
             (response, failure) ->
                 failure == null ? succeeded(attempt, response) : failed(attempt, failure))

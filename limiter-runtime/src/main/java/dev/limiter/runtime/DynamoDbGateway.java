@@ -7,7 +7,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -96,31 +98,33 @@ final class DynamoDbGateway {
 
   /**
    * A bucket write, which the SDK must not replay (a replay of a write that committed would apply
-   * it twice): sent once, with the per-request override that turns retries off only when the
-   * bucket-write client would retry ({@link SdkReplays}).
+   * it twice): sent once, {@code request} given the per-request override that turns retries off
+   * when the bucket-write client would retry ({@link SdkReplays}), null otherwise.
    */
-  UpdateItemResponse updateOnce(UpdateItemRequest request) {
+  UpdateItemResponse updateOnce(
+      Function<AwsRequestOverrideConfiguration, UpdateItemRequest> request) {
     try {
       return seen(
           writeClient != null
-              ? writeClient.updateItem(once(request, writesReplayed))
-              : join(writeAsyncClient.updateItem(once(request, asyncWritesReplayed))));
+              ? writeClient.updateItem(request.apply(override(writesReplayed)))
+              : join(writeAsyncClient.updateItem(request.apply(override(asyncWritesReplayed)))));
     } catch (AwsServiceException e) {
       throw seen(e);
     }
   }
 
   /** As {@link #updateOnce}, asynchronously. */
-  CompletableFuture<UpdateItemResponse> updateOnceAsync(UpdateItemRequest request) {
+  CompletableFuture<UpdateItemResponse> updateOnceAsync(
+      Function<AwsRequestOverrideConfiguration, UpdateItemRequest> request) {
     if (writeAsyncClient != null) {
-      return seenAsync(writeAsyncClient.updateItem(once(request, asyncWritesReplayed)));
+      return seenAsync(writeAsyncClient.updateItem(request.apply(override(asyncWritesReplayed))));
     }
-    UpdateItemRequest sent = once(request, writesReplayed);
+    UpdateItemRequest sent = request.apply(override(writesReplayed));
     return seenAsync(onExecutor(() -> writeClient.updateItem(sent)));
   }
 
-  private static UpdateItemRequest once(UpdateItemRequest request, boolean replayed) {
-    return replayed ? request.toBuilder().overrideConfiguration(SdkReplays.OFF).build() : request;
+  private static AwsRequestOverrideConfiguration override(boolean replayed) {
+    return replayed ? SdkReplays.OFF : null;
   }
 
   UpdateItemResponse update(UpdateItemRequest request) {

@@ -55,7 +55,7 @@ class BucketWriteRetriesTest {
 
     DynamoDbGateway gateway = new DynamoDbGateway(client, null, Runnable::run, response -> {});
 
-    assertThatThrownBy(() -> gateway.updateOnce(write.request()))
+    assertThatThrownBy(() -> gateway.updateOnce(write::request))
         .isInstanceOf(DynamoDbException.class);
     assertThat(http.calls.get()).isEqualTo(1);
     assertThat(http.keptHeaders.get()).isEqualTo(1);
