@@ -37,6 +37,13 @@ final class DynamoDbRateLimiter implements RateLimiter {
     Executor executor = builder.executor != null ? builder.executor : SharedAsyncExecutor.INSTANCE;
     UsageListener usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
+    if (builder.bucketWriteClient != null && builder.client == null) {
+      throw new IllegalArgumentException("bucketWriteClient needs a client for the other calls");
+    }
+    if (builder.bucketWriteAsyncClient != null && builder.asyncClient == null) {
+      throw new IllegalArgumentException(
+          "bucketWriteAsyncClient needs an asyncClient for the other calls");
+    }
     DynamoDbGateway gateway =
         new DynamoDbGateway(
             builder.client,

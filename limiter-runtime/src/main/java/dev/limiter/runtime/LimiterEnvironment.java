@@ -114,7 +114,8 @@ final class LimiterEnvironment {
           RateLimiter.builder()
               .client(client)
               .asyncClient(asyncClient)
-              .bucketWriteClients(writeClient, writeAsyncClient)
+              .bucketWriteClient(writeClient)
+              .bucketWriteAsyncClient(writeAsyncClient)
               .tableName(table)
               .onUnavailable(onUnavailable)
               .localReservation(reservation);

@@ -27,10 +27,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /**
  * A bucket write's UpdateItem reaches DynamoDB exactly once per attempt the limiter makes, however
  * its clients retry, on every path: a workload's retrying client (the per-request plugin turns the
- * SDK's retries off), a workload's client that makes one attempt (no plugin needed, none sent), and
- * the clients {@link RateLimiter#fromEnvironment()} builds (a second pair without retries for
- * bucket writes). Every UpdateItem gets a 500, which hides its outcome, so the limiter makes all of
- * its {@link BucketWriter#MAX_ATTEMPTS} attempts and the SDK would replay each one it may.
+ * SDK's retries off), a workload's client that makes one attempt or one given for bucket writes
+ * alone (no plugin needed, none sent), and the clients {@link RateLimiter#fromEnvironment()} builds
+ * (a second pair without retries for bucket writes). Every UpdateItem gets a 500, which hides its
+ * outcome, so the limiter makes all of its {@link BucketWriter#MAX_ATTEMPTS} attempts and the SDK
+ * would replay each one it may.
  */
 class BucketWritesSentOnceTest {
 
@@ -71,6 +72,69 @@ class BucketWritesSentOnceTest {
       assertThat(sent.updates).hasSize(BucketWriter.MAX_ATTEMPTS);
       assertThat(sent.updates)
           .allSatisfy(update -> assertThat(update.overrideConfiguration()).isEmpty());
+    }
+  }
+
+  @Test
+  void aBucketWriteClientGivenToTheBuilderTakesTheBucketWritesAndTheClientTheRest() {
+    ScriptedHttp http = markerFound(new ScriptedHttp());
+    Captured writes = new Captured();
+    Captured others = new Captured();
+    try (DynamoDbClient client =
+            client(http, o -> o.retryStrategy(RetryMode.STANDARD).addExecutionInterceptor(others));
+        DynamoDbClient writeClient =
+            client(
+                http,
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(writes));
+        RateLimiter limiter =
+            RateLimiter.builder()
+                .client(client)
+                .bucketWriteClient(writeClient)
+                .tableName("limits")
+                .onUnavailable(OnUnavailable.BLOCK)
+                .build()) {
+      assertThatThrownBy(() -> limiter.acquire("e", "r", ONE, LIMITS))
+          .isInstanceOf(RateLimiterUnavailableException.class);
+
+      assertThat(http.calls("UpdateItem")).isEqualTo(BucketWriter.MAX_ATTEMPTS);
+      assertThat(writes.updates).hasSize(BucketWriter.MAX_ATTEMPTS);
+      assertThat(writes.updates)
+          .allSatisfy(update -> assertThat(update.overrideConfiguration()).isEmpty());
+      assertThat(others.updates).isEmpty();
+      assertThat(http.calls("GetItem")).as("the marker, through the client").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBucketWriteClientWithoutAClientForTheOtherCallsIsRefused() {
+    ScriptedHttp http = new ScriptedHttp();
+    try (DynamoDbClient writeClient = client(http, o -> {});
+        DynamoDbAsyncClient asyncClient =
+            DynamoDbAsyncClient.builder()
+                .httpClient(http.async())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .build()) {
+      assertThatThrownBy(
+              () ->
+                  RateLimiter.builder()
+                      .asyncClient(asyncClient)
+                      .bucketWriteClient(writeClient)
+                      .tableName("limits")
+                      .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("bucketWriteClient needs a client for the other calls");
+      assertThatThrownBy(
+              () ->
+                  RateLimiter.builder()
+                      .client(writeClient)
+                      .bucketWriteAsyncClient(asyncClient)
+                      .tableName("limits")
+                      .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("bucketWriteAsyncClient needs an asyncClient for the other calls");
     }
   }
 
@@ -161,19 +225,23 @@ class BucketWritesSentOnceTest {
 
   private static RateLimiter limiter(
       ScriptedHttp http, Consumer<ClientOverrideConfiguration.Builder> retries, Captured sent) {
-    DynamoDbClient client =
-        DynamoDbClient.builder()
-            .httpClient(http.sync())
-            .region(Region.US_EAST_1)
-            .endpointOverride(URI.create("http://dynamodb.test.invalid"))
-            .credentialsProvider(credentials())
-            .overrideConfiguration(o -> retries.accept(o.addExecutionInterceptor(sent)))
-            .build();
+    DynamoDbClient client = client(http, o -> retries.accept(o.addExecutionInterceptor(sent)));
     return RateLimiter.builder()
         .client(client)
         .tableName("limits")
         .onUnavailable(OnUnavailable.BLOCK)
         .owning(client)
+        .build();
+  }
+
+  private static DynamoDbClient client(
+      ScriptedHttp http, Consumer<ClientOverrideConfiguration.Builder> overrides) {
+    return DynamoDbClient.builder()
+        .httpClient(http.sync())
+        .region(Region.US_EAST_1)
+        .endpointOverride(URI.create("http://dynamodb.test.invalid"))
+        .credentialsProvider(credentials())
+        .overrideConfiguration(overrides)
         .build();
   }
 
