@@ -22,6 +22,7 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.AbortableInputStream;
@@ -116,6 +117,13 @@ public final class CannedDynamoDb implements SdkHttpClient {
   /** As {@link #client()}, with {@code interceptors} (for setting up, not for measuring). */
   public DynamoDbClient client(List<ExecutionInterceptor> interceptors) {
     return builder().overrideConfiguration(o -> o.executionInterceptors(interceptors)).build();
+  }
+
+  /** As {@link #client()}, with a retry strategy of one attempt (the SDK replays nothing). */
+  public DynamoDbClient oneAttemptClient() {
+    return builder()
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
   }
 
   private DynamoDbClientBuilder builder() {

@@ -71,6 +71,15 @@ class CannedResponsesTest {
   }
 
   @Test
+  void oursWithABucketWriteClientAdmitsWithOneUpdateItemPerAcquire() {
+    try (OursOnCannedDynamoDb ours = OursOnCannedDynamoDb.withBucketWriteClient(1)) {
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void oursAsyncAdmitsThroughTheSameAnswer() {
     try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
       assertThat(ours.acquireAsync().join().enforced()).isTrue();

@@ -58,6 +58,22 @@ public class ClientCostBenchmark {
     }
   }
 
+  /** Our limiter with one limit, bucket writes on a client of one attempt given to the builder. */
+  @State(Scope.Thread)
+  public static class OneLimitBucketWriteClient {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = OursOnCannedDynamoDb.withBucketWriteClient(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
   /** Our limiter with five limits, each taken from by every acquire. */
   @State(Scope.Thread)
   public static class FiveLimits {
@@ -117,6 +133,15 @@ public class ClientCostBenchmark {
    */
   @Benchmark
   public Lease oursOneLimitEnvironmentClients(OneLimitEnvironmentClients state) {
+    return state.ours.acquire();
+  }
+
+  /**
+   * As {@link #oursOneLimit}, bucket writes on a client of one attempt ({@code bucketWriteClient}):
+   * no per-request plugin, and nothing else changed.
+   */
+  @Benchmark
+  public Lease oursOneLimitBucketWriteClient(OneLimitBucketWriteClient state) {
     return state.ours.acquire();
   }
 

@@ -48,6 +48,9 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   /** The workload's client; null over the environment's, which the limiter owns. */
   private final DynamoDbClient client;
 
+  /** The workload's client for bucket writes alone (of one attempt), or {@link #client}. */
+  private final DynamoDbClient writeClient;
+
   private final RateLimiter limiter;
   private final List<Limit> limits;
   private final Map<String, Long> consume;
@@ -70,12 +73,30 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
     return new OursOnCannedDynamoDb(limitCount, List.of(), true);
   }
 
+  /**
+   * As {@link #OursOnCannedDynamoDb(int)}, bucket writes on a second canned client of one attempt
+   * given to {@code RateLimiterBuilder.bucketWriteClient} (no per-request plugin), the other calls
+   * on the workload's retrying client.
+   */
+  public static OursOnCannedDynamoDb withBucketWriteClient(int limitCount) {
+    return new OursOnCannedDynamoDb(limitCount, List.of(), false, true);
+  }
+
   private OursOnCannedDynamoDb(
       int limitCount, List<ExecutionInterceptor> interceptors, boolean environmentClients) {
+    this(limitCount, interceptors, environmentClients, false);
+  }
+
+  private OursOnCannedDynamoDb(
+      int limitCount,
+      List<ExecutionInterceptor> interceptors,
+      boolean environmentClients,
+      boolean bucketWriteClient) {
     client =
         environmentClients
             ? null
             : interceptors.isEmpty() ? http.client() : http.client(interceptors);
+    writeClient = bucketWriteClient ? http.oneAttemptClient() : client;
     limits = limits(limitCount);
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
@@ -94,6 +115,7 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
                 CannedDynamoDb.CREDENTIALS)
             : RateLimiter.builder()
                 .client(client)
+                .bucketWriteClient(writeClient)
                 .tableName(TABLE)
                 .onUnavailable(OnUnavailable.BLOCK)
                 .build();
@@ -184,6 +206,9 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
     limiter.close();
     if (client != null) {
       client.close();
+    }
+    if (writeClient != null && writeClient != client) {
+      writeClient.close();
     }
   }
 }

@@ -88,19 +88,20 @@ final class LimiterEnvironment {
     String window = environment.get("LIMITER_LOCAL_RESERVATION");
     LocalReservation reservation =
         window == null || window.isBlank() ? LocalReservation.OFF : localReservation(window);
-    // Closed in this order by the limiter: the DynamoDB clients, then what they share.
+    // Closed in this order by the limiter (or here, if building fails): the DynamoDB clients
+    // (each put first), then what they share.
     List<AutoCloseable> owned = new ArrayList<>();
     try {
       SdkHttpClient http = transport.http().get();
+      owned.add(http);
       SdkAsyncHttpClient asyncHttp = transport.asyncHttp().get();
+      owned.add(asyncHttp);
       AwsCredentialsProvider credentials = transport.credentials();
       if (credentials == null) {
         DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
         owned.add(chain);
         credentials = chain;
       }
-      owned.add(0, http);
-      owned.add(1, asyncHttp);
       ClientSettings settings = new ClientSettings(region, endpoint, credentials);
       DynamoDbClient client = settings.sync(http, RETRIES);
       owned.add(0, client);

@@ -207,6 +207,26 @@ class BucketWritesSentOnceTest {
     assertThat(http.asyncCloses).hasValue(1);
   }
 
+  @Test
+  void aFailureWhileBuildingTheEnvironmentsClientsClosesWhatWasBuilt() {
+    ScriptedHttp http = new ScriptedHttp();
+    LimiterEnvironment.Transport failing =
+        new LimiterEnvironment.Transport(
+            http::sync,
+            () -> {
+              throw new IllegalStateException("no async HTTP client");
+            },
+            credentials());
+
+    assertThatThrownBy(
+            () ->
+                LimiterEnvironment.limiter(
+                    Map.of("LIMITER_TABLE_NAME", "limits", "AWS_REGION", "us-east-1"), failing))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no async HTTP client");
+    assertThat(http.syncCloses).hasValue(1);
+  }
+
   /** The hierarchy marker's GetItem finds nothing: explicit limits, no hierarchy. */
   private static ScriptedHttp markerFound(ScriptedHttp http) {
     return http.answer("GetItem", 200, "{}");
