@@ -39,7 +39,7 @@ class BucketWritesSentOnceTest {
   private static final Map<String, Long> ONE = Map.of("rps", 1L);
 
   @Test
-  void aRetryingClientSendsEachAttemptOnceAndKeepsItsRetriesForReads() {
+  void aRetryingClientSendsEachAttemptOnce() {
     ScriptedHttp http = markerFound(new ScriptedHttp());
     try (RateLimiter limiter =
         limiter(http, o -> o.retryStrategy(RetryMode.STANDARD), new Captured())) {
