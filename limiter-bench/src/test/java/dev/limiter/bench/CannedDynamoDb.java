@@ -1,21 +1,30 @@
 package dev.limiter.bench;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -23,8 +32,11 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.async.AsyncExecuteRequest;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * An SDK HTTP client that answers DynamoDB operations with fixed JSON bodies, without a network, so
@@ -39,6 +51,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * last request of each for checks.
  */
 public final class CannedDynamoDb implements SdkHttpClient {
+
+  /** The region of the clients over this one. */
+  public static final Region REGION = Region.US_EAST_1;
+
+  /** The endpoint of the clients over this one (never resolved: nothing is sent). */
+  public static final URI ENDPOINT = URI.create("http://dynamodb.canned.invalid");
+
+  /** The credentials of the clients over this one. */
+  public static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("canned", "canned"));
 
   private static final String TARGET_PREFIX = "DynamoDB_20120810.";
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
@@ -89,13 +111,27 @@ public final class CannedDynamoDb implements SdkHttpClient {
 
   /** A DynamoDB client over this HTTP client (us-east-1, static credentials, no retries needed). */
   public DynamoDbClient client() {
+    return builder().build();
+  }
+
+  /** As {@link #client()}, with {@code interceptors} (for setting up, not for measuring). */
+  public DynamoDbClient client(List<ExecutionInterceptor> interceptors) {
+    return builder().overrideConfiguration(o -> o.executionInterceptors(interceptors)).build();
+  }
+
+  /** As {@link #client()}, with a retry strategy of one attempt (the SDK replays nothing). */
+  public DynamoDbClient oneAttemptClient() {
+    return builder()
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  private DynamoDbClientBuilder builder() {
     return DynamoDbClient.builder()
         .httpClient(this)
-        .region(Region.US_EAST_1)
-        .endpointOverride(URI.create("http://dynamodb.canned.invalid"))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("canned", "canned")))
-        .build();
+        .region(REGION)
+        .endpointOverride(ENDPOINT)
+        .credentialsProvider(CREDENTIALS);
   }
 
   /** Calls of {@code operation} so far. */
@@ -150,6 +186,67 @@ public final class CannedDynamoDb implements SdkHttpClient {
         .response(response.build())
         .responseBody(AbortableInputStream.create(new ByteArrayInputStream(content)))
         .build();
+  }
+
+  /**
+   * The same answers for an async DynamoDB client (for the calls a limiter makes asynchronously;
+   * not for measuring): the request body is collected, then answered as the synchronous client
+   * does.
+   */
+  public SdkAsyncHttpClient async() {
+    return new SdkAsyncHttpClient() {
+      @Override
+      public CompletableFuture<Void> execute(AsyncExecuteRequest request) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        request
+            .requestContentPublisher()
+            .subscribe(
+                new Subscriber<ByteBuffer>() {
+                  @Override
+                  public void onSubscribe(Subscription subscription) {
+                    subscription.request(Long.MAX_VALUE);
+                  }
+
+                  @Override
+                  public void onNext(ByteBuffer bytes) {
+                    byte[] chunk = new byte[bytes.remaining()];
+                    bytes.get(chunk);
+                    body.write(chunk, 0, chunk.length);
+                  }
+
+                  @Override
+                  public void onError(Throwable failure) {
+                    request.responseHandler().onError(failure);
+                    done.completeExceptionally(failure);
+                  }
+
+                  @Override
+                  public void onComplete() {
+                    byte[] sent = body.toByteArray();
+                    HttpExecuteResponse response =
+                        respond(
+                            HttpExecuteRequest.builder()
+                                .request(request.request())
+                                .contentStreamProvider(() -> new ByteArrayInputStream(sent))
+                                .build());
+                    request.responseHandler().onHeaders(response.httpResponse());
+                    request
+                        .responseHandler()
+                        .onStream(
+                            AsyncRequestBody.fromBytes(
+                                read(response.responseBody().orElseThrow())));
+                    done.complete(null);
+                  }
+                });
+        return done;
+      }
+
+      @Override
+      public void close() {
+        // No connections.
+      }
+    };
   }
 
   /** The HTTP date of this second, formatted once a second as a server would. */

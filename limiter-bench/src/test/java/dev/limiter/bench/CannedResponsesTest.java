@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.runtime.Lease;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The benchmark's canned answers are the ones an admitted call gets, so that it measures the
@@ -57,11 +60,57 @@ class CannedResponsesTest {
   }
 
   @Test
+  void oursOverTheEnvironmentsClientsAdmitsWithOneUpdateItemPerAcquire() {
+    try (OursOnCannedDynamoDb ours = OursOnCannedDynamoDb.withEnvironmentClients(1)) {
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
+      assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("\"#t0\":\"t:limit-0\"");
+    }
+  }
+
+  @Test
+  void oursWithABucketWriteClientAdmitsWithOneUpdateItemPerAcquire() {
+    try (OursOnCannedDynamoDb ours = OursOnCannedDynamoDb.withBucketWriteClient(1)) {
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.acquire().enforced()).isTrue();
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void oursAsyncAdmitsThroughTheSameAnswer() {
     try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
       assertThat(ours.acquireAsync().join().enforced()).isTrue();
       assertThat(ours.http().calls("UpdateItem")).isEqualTo(1);
     }
+  }
+
+  @Test
+  void theSdkFloorSendsOursOneLimitRequestWithAndWithoutTheRetryPlugin() {
+    try (BareSdkOnCannedDynamoDb sdk = new BareSdkOnCannedDynamoDb(1);
+        OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
+      ours.acquire();
+      String oursBody = ours.http().lastRequest("UpdateItem").orElseThrow().body();
+
+      assertThat(sdk.asSent().overrideConfiguration().orElseThrow().plugins()).hasSize(1);
+      assertThat(sdk.withoutOverride().overrideConfiguration()).isEmpty();
+      for (UpdateItemRequest request : List.of(sdk.asSent(), sdk.withoutOverride())) {
+        UpdateItemResponse response = sdk.send(request);
+        assertThat(response.attributes()).containsKey("t:limit-0");
+        // Ours' request but for its write id and time, which differ per acquire.
+        assertThat(variable(sdk.http().lastRequest("UpdateItem").orElseThrow().body()))
+            .isEqualTo(variable(oursBody));
+      }
+      assertThat(sdk.http().calls("UpdateItem")).isEqualTo(2);
+    }
+  }
+
+  /** A request body with its numbers and write id blanked. */
+  private static String variable(String body) {
+    return body.replaceAll("\"N\":\"\\d+\"", "\"N\":\"#\"")
+        .replaceAll("(\":w\":\\{\"S\":\")[0-9a-z]+", "$1#");
   }
 
   @Test

@@ -11,13 +11,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Client-side CPU per admitted acquire (single-threaded average time: nothing blocks, so time is
  * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously, and with one
- * limit asynchronously (on the limiter's executor: the canned client is synchronous), and
- * Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes allocated per acquire and
- * {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire on a shared machine.
+ * limit asynchronously (on the limiter's executor: the canned client is synchronous), the bare
+ * SDK's UpdateItem of the same request with and without the limiter's per-request retry plugin (the
+ * floor under ours), and Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes
+ * allocated per acquire and {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire
+ * on a shared machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -31,6 +34,38 @@ public class ClientCostBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       ours = new OursOnCannedDynamoDb(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Our limiter with one limit, over the clients {@code RateLimiter.fromEnvironment} builds. */
+  @State(Scope.Thread)
+  public static class OneLimitEnvironmentClients {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = OursOnCannedDynamoDb.withEnvironmentClients(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Our limiter with one limit, bucket writes on a client of one attempt given to the builder. */
+  @State(Scope.Thread)
+  public static class OneLimitBucketWriteClient {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = OursOnCannedDynamoDb.withBucketWriteClient(1);
     }
 
     @TearDown(Level.Trial)
@@ -55,6 +90,22 @@ public class ClientCostBenchmark {
     }
   }
 
+  /** The bare SDK sending our one-limit acquire's UpdateItemRequest. */
+  @State(Scope.Thread)
+  public static class BareSdk {
+    BareSdkOnCannedDynamoDb sdk;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      sdk = new BareSdkOnCannedDynamoDb(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      sdk.close();
+    }
+  }
+
   /** Bucket4j over its compare-and-swap proxy manager. */
   @State(Scope.Thread)
   public static class Bucket4j {
@@ -76,6 +127,24 @@ public class ClientCostBenchmark {
     return state.ours.acquire();
   }
 
+  /**
+   * As {@link #oursOneLimit}, over the environment's clients: bucket writes go to a client without
+   * the SDK's retries, so they carry no per-request plugin.
+   */
+  @Benchmark
+  public Lease oursOneLimitEnvironmentClients(OneLimitEnvironmentClients state) {
+    return state.ours.acquire();
+  }
+
+  /**
+   * As {@link #oursOneLimit}, bucket writes on a client of one attempt ({@code bucketWriteClient}):
+   * no per-request plugin, and nothing else changed.
+   */
+  @Benchmark
+  public Lease oursOneLimitBucketWriteClient(OneLimitBucketWriteClient state) {
+    return state.ours.acquire();
+  }
+
   /** As {@link #oursOneLimit}, through the limiter's executor (it was given a sync client only). */
   @Benchmark
   public Lease oursOneLimitAsync(OneLimit state) {
@@ -85,6 +154,21 @@ public class ClientCostBenchmark {
   @Benchmark
   public Lease oursFiveLimits(FiveLimits state) {
     return state.ours.acquire();
+  }
+
+  /**
+   * The SDK's floor under {@link #oursOneLimit}: its UpdateItemRequest as the limiter sent it (with
+   * the per-request plugin that turns a retrying client's retries off), on the bare SDK.
+   */
+  @Benchmark
+  public UpdateItemResponse sdkUpdateItemWithPlugin(BareSdk state) {
+    return state.sdk.send(state.sdk.asSent());
+  }
+
+  /** As {@link #sdkUpdateItemWithPlugin}, without the plugin: what the SDK alone costs per call. */
+  @Benchmark
+  public UpdateItemResponse sdkUpdateItem(BareSdk state) {
+    return state.sdk.send(state.sdk.withoutOverride());
   }
 
   @Benchmark

@@ -1,5 +1,6 @@
 package dev.limiter.bench;
 
+import dev.limiter.runtime.EnvironmentLimiter;
 import dev.limiter.runtime.Lease;
 import dev.limiter.runtime.Limit;
 import dev.limiter.runtime.LimiterTableSchema;
@@ -11,8 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Our limiter over {@link CannedDynamoDb}: every acquire is one UpdateItem answered as DynamoDB
@@ -38,28 +44,106 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   private static final long RATE = 1_000_000;
 
   private final CannedDynamoDb http = new CannedDynamoDb();
-  private final DynamoDbClient client = http.client();
+
+  /** The workload's client; null over the environment's, which the limiter owns. */
+  private final DynamoDbClient client;
+
+  /** The workload's client for bucket writes alone (of one attempt), or {@link #client}. */
+  private final DynamoDbClient writeClient;
+
   private final RateLimiter limiter;
   private final List<Limit> limits;
   private final Map<String, Long> consume;
 
   /** A limiter taking one token of each of {@code limitCount} limits per acquire. */
   public OursOnCannedDynamoDb(int limitCount) {
-    limits =
-        IntStream.range(0, limitCount)
-            .mapToObj(i -> Limit.of("limit-" + i, RATE, RATE, Duration.ofSeconds(1)))
-            .toList();
+    this(limitCount, List.of());
+  }
+
+  /** As {@link #OursOnCannedDynamoDb(int)}, its client calling {@code interceptors}. */
+  OursOnCannedDynamoDb(int limitCount, List<ExecutionInterceptor> interceptors) {
+    this(limitCount, interceptors, false);
+  }
+
+  /**
+   * As {@link #OursOnCannedDynamoDb(int)}, over the clients {@code RateLimiter.fromEnvironment}
+   * builds (bucket writes on a client without the SDK's retries) instead of a workload's client.
+   */
+  public static OursOnCannedDynamoDb withEnvironmentClients(int limitCount) {
+    return new OursOnCannedDynamoDb(limitCount, List.of(), true);
+  }
+
+  /**
+   * As {@link #OursOnCannedDynamoDb(int)}, bucket writes on a second canned client of one attempt
+   * given to {@code RateLimiterBuilder.bucketWriteClient} (no per-request plugin), the other calls
+   * on the workload's retrying client.
+   */
+  public static OursOnCannedDynamoDb withBucketWriteClient(int limitCount) {
+    return new OursOnCannedDynamoDb(limitCount, List.of(), false, true);
+  }
+
+  private OursOnCannedDynamoDb(
+      int limitCount, List<ExecutionInterceptor> interceptors, boolean environmentClients) {
+    this(limitCount, interceptors, environmentClients, false);
+  }
+
+  private OursOnCannedDynamoDb(
+      int limitCount,
+      List<ExecutionInterceptor> interceptors,
+      boolean environmentClients,
+      boolean bucketWriteClient) {
+    client =
+        environmentClients
+            ? null
+            : interceptors.isEmpty() ? http.client() : http.client(interceptors);
+    writeClient = bucketWriteClient ? http.oneAttemptClient() : client;
+    limits = limits(limitCount);
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
     consume = Collections.unmodifiableMap(tokens);
-    http.answer("UpdateItem", updatedAttributes(limits, System.currentTimeMillis() * 1_000_000L))
-        .answer("GetItem", "{}");
+    http.answer("UpdateItem", updatedAttributes(limitCount)).answer("GetItem", "{}");
     limiter =
-        RateLimiter.builder()
-            .client(client)
-            .tableName(TABLE)
-            .onUnavailable(OnUnavailable.BLOCK)
-            .build();
+        environmentClients
+            ? EnvironmentLimiter.over(
+                Map.of(
+                    "LIMITER_TABLE_NAME", TABLE,
+                    "AWS_REGION", CannedDynamoDb.REGION.id(),
+                    "LIMITER_ENDPOINT_URL", CannedDynamoDb.ENDPOINT.toString(),
+                    "LIMITER_ON_UNAVAILABLE", OnUnavailable.BLOCK.name()),
+                http,
+                http.async(),
+                CannedDynamoDb.CREDENTIALS)
+            : RateLimiter.builder()
+                .client(client)
+                .bucketWriteClient(writeClient)
+                .tableName(TABLE)
+                .onUnavailable(OnUnavailable.BLOCK)
+                .build();
+  }
+
+  /**
+   * The UpdateItemRequest, as the limiter hands it to the SDK, of a first acquire taking one token
+   * of each of {@code limitCount} limits.
+   */
+  public static UpdateItemRequest firstUpdateItem(int limitCount) {
+    AtomicReference<UpdateItemRequest> sent = new AtomicReference<>();
+    ExecutionInterceptor capture =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof UpdateItemRequest update) {
+              sent.compareAndSet(null, update);
+            }
+          }
+        };
+    try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(limitCount, List.of(capture))) {
+      ours.acquire();
+    }
+    if (sent.get() == null) {
+      throw new IllegalStateException("the limiter sent no UpdateItem");
+    }
+    return sent.get();
   }
 
   /** One acquire, synchronously. */
@@ -75,6 +159,21 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   /** The canned HTTP client, for checks. */
   public CannedDynamoDb http() {
     return http;
+  }
+
+  /** The limits of an acquire taking from {@code limitCount} limits. */
+  private static List<Limit> limits(int limitCount) {
+    return IntStream.range(0, limitCount)
+        .mapToObj(i -> Limit.of("limit-" + i, RATE, RATE, Duration.ofSeconds(1)))
+        .toList();
+  }
+
+  /**
+   * What DynamoDB returns for an applied write to {@code limitCount} limits with {@code
+   * UPDATED_NEW}, the times at the start of the run.
+   */
+  static String updatedAttributes(int limitCount) {
+    return updatedAttributes(limits(limitCount), System.currentTimeMillis() * 1_000_000L);
   }
 
   /** What DynamoDB returns for an applied bucket write with {@code UPDATED_NEW}. */
@@ -105,6 +204,11 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
   @Override
   public void close() {
     limiter.close();
-    client.close();
+    if (client != null) {
+      client.close();
+    }
+    if (writeClient != null && writeClient != client) {
+      writeClient.close();
+    }
   }
 }

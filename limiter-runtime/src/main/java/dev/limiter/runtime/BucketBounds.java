@@ -71,7 +71,14 @@ record BucketBounds(int debtPeriods, long ttlMarginNanos) {
    * certainly full again (so far as those limits go).
    */
   long expirySeconds(long nowNanos, Collection<Limit> limits) {
-    long ceiling = limits.stream().mapToLong(this::ceilingNanos).max().orElse(0);
+    return expirySeconds(nowNanos, limits.stream().mapToLong(this::ceilingNanos).max().orElse(0));
+  }
+
+  /**
+   * As {@link #expirySeconds(long, Collection)}, given the largest {@link #ceilingNanos} of the
+   * limits.
+   */
+  long expirySeconds(long nowNanos, long ceiling) {
     long seconds = ceilDiv(nowNanos + ceiling + ttlMarginNanos, NANOS_PER_SECOND);
     return ceilDiv(seconds, EXPIRY_GRANULARITY_SECONDS) * EXPIRY_GRANULARITY_SECONDS;
   }

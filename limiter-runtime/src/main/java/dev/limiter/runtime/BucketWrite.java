@@ -11,8 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -47,13 +45,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <p>Every write sets {@code lw} to its own random id, {@code pw} to the {@code lw} it replaced,
  * and {@code ttl} to the bucket's expiry ({@link BucketBounds#expirySeconds}, never lowered). An
- * UpdateItem is sent without the SDK's retries: a replay of a write that committed would apply it
- * twice. When an attempt's outcome is unknown (a timeout, a lost response, a server error), the
- * next attempt is a {@linkplain #recognising recognising} one: the same write, valid only while the
- * item still carries the {@code lw} this write was guessed against. If that condition fails, the
- * returned {@code lw} and {@code pw} tell whether one of the earlier attempts applied (one of them
- * is theirs), none did ({@code lw}, or {@code pw} after one other write, is the guessed one) or the
- * item moved on by two writes or more so that nobody can tell ({@link Undecided}).
+ * UpdateItem is sent without the SDK's retries ({@link DynamoDbGateway#updateOnce}): a replay of a
+ * write that committed would apply it twice. When an attempt's outcome is unknown (a timeout, a
+ * lost response, a server error), the next attempt is a {@linkplain #recognising recognising} one:
+ * the same write, valid only while the item still carries the {@code lw} this write was guessed
+ * against. If that condition fails, the returned {@code lw} and {@code pw} tell whether one of the
+ * earlier attempts applied (one of them is theirs), none did ({@code lw}, or {@code pw} after one
+ * other write, is the guessed one) or the item moved on by two writes or more so that nobody can
+ * tell ({@link Undecided}).
  *
  * @param unresolved ids of earlier attempts of this write whose outcome is unknown, with the last
  *     failure that hid it; null for a fresh write
@@ -67,19 +66,6 @@ record BucketWrite(
     BucketBounds bounds,
     String writeId,
     Unresolved unresolved) {
-
-  /**
-   * The retry strategy alone: a client's override configuration takes only the options set in the
-   * one it is given, so the client's others stay (and are not copied out and back on every call).
-   */
-  private static final ClientOverrideConfiguration DO_NOT_RETRY =
-      ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
-
-  /** An acquire must not be replayed blindly by the SDK: its own attempts decide from the item. */
-  private static final AwsRequestOverrideConfiguration NO_SDK_RETRY =
-      AwsRequestOverrideConfiguration.builder()
-          .addPlugin(config -> config.overrideConfiguration(DO_NOT_RETRY))
-          .build();
 
   private static final AttributeValue NONE = AttributeValue.fromS(LimiterTableSchema.NO_WRITE);
   private static final AttributeValue KIND_BUCKET =
@@ -154,7 +140,16 @@ record BucketWrite(
         tableName, key, ops, guess, nowNanos, bounds, newWriteId(), new Unresolved(ids, cause));
   }
 
+  /** The UpdateItem of this attempt, without a per-request override. */
   UpdateItemRequest request() {
+    return request(null);
+  }
+
+  /**
+   * The UpdateItem of this attempt with {@code override} (null for none), to be sent without the
+   * SDK's retries ({@link DynamoDbGateway#updateOnce}).
+   */
+  UpdateItemRequest request(AwsRequestOverrideConfiguration override) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     Expressions text = expressions(names, values);
@@ -167,7 +162,7 @@ record BucketWrite(
         .expressionAttributeValues(values)
         .returnValues(ReturnValue.UPDATED_NEW)
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-        .overrideConfiguration(NO_SDK_RETRY)
+        .overrideConfiguration(override)
         .build();
   }
 
@@ -359,11 +354,12 @@ record BucketWrite(
    * carry.
    */
   long expiry() {
-    List<Limit> limits = new ArrayList<>(ops.size());
+    // The largest ceiling of the ops' limits, without a list of them on every write.
+    long ceiling = 0;
     for (LimitOp op : ops) {
-      limits.add(op.limit());
+      ceiling = Math.max(ceiling, bounds.ceilingNanos(op.limit()));
     }
-    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, limits));
+    return Math.max(guess.expiry(), bounds.expirySeconds(nowNanos, ceiling));
   }
 
   /**

@@ -65,7 +65,7 @@ final class BucketWriter {
     for (int i = 1; ; i++) {
       BucketWrite.Outcome outcome;
       try {
-        outcome = succeeded(attempt, gateway.update(attempt.request()));
+        outcome = succeeded(attempt, gateway.updateOnce(attempt::request));
       } catch (RuntimeException e) {
         outcome = failed(attempt, e);
       }
@@ -92,7 +92,7 @@ final class BucketWriter {
 
   private CompletableFuture<BucketWrite.Outcome> attemptAsync(BucketWrite attempt, int number) {
     return gateway
-        .updateAsync(attempt.request())
+        .updateOnceAsync(attempt::request)
         .handle(
             (response, failure) ->
                 failure == null ? succeeded(attempt, response) : failed(attempt, failure))

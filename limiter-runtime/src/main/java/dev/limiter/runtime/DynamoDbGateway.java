@@ -7,7 +7,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * The limiter's DynamoDB calls over whichever client it was given: a synchronous call on an
  * async-only limiter joins the future; an asynchronous call on a sync-only limiter runs on {@code
- * executor}.
+ * executor}. Bucket writes ({@link #updateOnce}) go to the bucket-write clients, which are the
+ * others unless the limiter built a pair without the SDK's retries for them.
  */
 final class DynamoDbGateway {
 
@@ -44,25 +47,84 @@ final class DynamoDbGateway {
 
   private final DynamoDbClient client;
   private final DynamoDbAsyncClient asyncClient;
+  private final DynamoDbClient writeClient;
+  private final DynamoDbAsyncClient writeAsyncClient;
+  private final boolean writesReplayed;
+  private final boolean asyncWritesReplayed;
   private final Executor executor;
   private final Consumer<SdkHttpResponse> responses;
 
   /**
-   * A gateway over whichever clients are given; {@code responses} sees the HTTP response of every
-   * item read and write, successful or refused (the clock-skew check reads its {@code Date}).
+   * A gateway over whichever clients are given, bucket writes included; {@code responses} sees the
+   * HTTP response of every item read and write, successful or refused (the clock-skew check reads
+   * its {@code Date}).
    */
   DynamoDbGateway(
       DynamoDbClient client,
       DynamoDbAsyncClient asyncClient,
       Executor executor,
       Consumer<SdkHttpResponse> responses) {
+    this(client, asyncClient, client, asyncClient, executor, responses);
+  }
+
+  /**
+   * As {@link #DynamoDbGateway(DynamoDbClient, DynamoDbAsyncClient, Executor, Consumer)}, with
+   * bucket writes sent through {@code writeClient} and {@code writeAsyncClient} (each null exactly
+   * when its counterpart is).
+   */
+  DynamoDbGateway(
+      DynamoDbClient client,
+      DynamoDbAsyncClient asyncClient,
+      DynamoDbClient writeClient,
+      DynamoDbAsyncClient writeAsyncClient,
+      Executor executor,
+      Consumer<SdkHttpResponse> responses) {
     if (client == null && asyncClient == null) {
       throw new IllegalArgumentException("a DynamoDbClient or a DynamoDbAsyncClient is required");
     }
+    if ((client == null) != (writeClient == null)
+        || (asyncClient == null) != (writeAsyncClient == null)) {
+      throw new IllegalArgumentException("a bucket-write client is required for each client");
+    }
     this.client = client;
     this.asyncClient = asyncClient;
+    this.writeClient = writeClient;
+    this.writeAsyncClient = writeAsyncClient;
+    this.writesReplayed = writeClient != null && SdkReplays.possible(writeClient);
+    this.asyncWritesReplayed = writeAsyncClient != null && SdkReplays.possible(writeAsyncClient);
     this.executor = executor;
     this.responses = responses;
+  }
+
+  /**
+   * A bucket write, which the SDK must not replay (a replay of a write that committed would apply
+   * it twice): sent once, {@code request} given the per-request override that turns retries off
+   * when the bucket-write client would retry ({@link SdkReplays}), null otherwise.
+   */
+  UpdateItemResponse updateOnce(
+      Function<AwsRequestOverrideConfiguration, UpdateItemRequest> request) {
+    try {
+      return seen(
+          writeClient != null
+              ? writeClient.updateItem(request.apply(override(writesReplayed)))
+              : join(writeAsyncClient.updateItem(request.apply(override(asyncWritesReplayed)))));
+    } catch (AwsServiceException e) {
+      throw seen(e);
+    }
+  }
+
+  /** As {@link #updateOnce}, asynchronously. */
+  CompletableFuture<UpdateItemResponse> updateOnceAsync(
+      Function<AwsRequestOverrideConfiguration, UpdateItemRequest> request) {
+    if (writeAsyncClient != null) {
+      return seenAsync(writeAsyncClient.updateItem(request.apply(override(asyncWritesReplayed))));
+    }
+    UpdateItemRequest sent = request.apply(override(writesReplayed));
+    return seenAsync(onExecutor(() -> writeClient.updateItem(sent)));
+  }
+
+  private static AwsRequestOverrideConfiguration override(boolean replayed) {
+    return replayed ? SdkReplays.OFF : null;
   }
 
   UpdateItemResponse update(UpdateItemRequest request) {

@@ -37,8 +37,23 @@ final class DynamoDbRateLimiter implements RateLimiter {
     Executor executor = builder.executor != null ? builder.executor : SharedAsyncExecutor.INSTANCE;
     UsageListener usage = Objects.requireNonNull(builder.usageListener, "usageListener");
     this.skew = new ClockSkewMonitor(tableName, clock, System::nanoTime, usage);
+    if (builder.bucketWriteClient != null && builder.client == null) {
+      throw new IllegalArgumentException("bucketWriteClient needs a client for the other calls");
+    }
+    if (builder.bucketWriteAsyncClient != null && builder.asyncClient == null) {
+      throw new IllegalArgumentException(
+          "bucketWriteAsyncClient needs an asyncClient for the other calls");
+    }
     DynamoDbGateway gateway =
-        new DynamoDbGateway(builder.client, builder.asyncClient, executor, skew::observe);
+        new DynamoDbGateway(
+            builder.client,
+            builder.asyncClient,
+            builder.bucketWriteClient != null ? builder.bucketWriteClient : builder.client,
+            builder.bucketWriteAsyncClient != null
+                ? builder.bucketWriteAsyncClient
+                : builder.asyncClient,
+            executor,
+            skew::observe);
     Objects.requireNonNull(builder.bucketTtlMargin, "bucketTtlMargin");
     BucketBounds bounds = new BucketBounds(builder.debtPeriods, builder.bucketTtlMargin.toNanos());
     LocalRejections rejections = new LocalRejections(builder.cacheSize);

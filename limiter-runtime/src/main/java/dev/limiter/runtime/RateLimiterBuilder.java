@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class RateLimiterBuilder {
   DynamoDbClient client;
   DynamoDbAsyncClient asyncClient;
+  DynamoDbClient bucketWriteClient;
+  DynamoDbAsyncClient bucketWriteAsyncClient;
   String tableName;
   OnUnavailable onUnavailable;
   Clock clock = Clock.systemUTC();
@@ -156,6 +158,28 @@ public final class RateLimiterBuilder {
    */
   public RateLimiterBuilder localReservation(LocalReservation localReservation) {
     this.localReservation = localReservation;
+    return this;
+  }
+
+  /**
+   * A synchronous client for bucket writes alone (the UpdateItem of every acquire, instead of
+   * {@link #client}), best configured with a single attempt ({@code
+   * retryStrategy(AwsRetryStrategy.doNotRetry())}): the SDK must not replay a bucket write, and on
+   * a client that would, each one carries a per-request plugin that turns retries off, which costs
+   * the SDK a rebuild of its configuration per call. The other calls keep {@link #client} and its
+   * retries. Requires {@link #client}; the limiter does not close it.
+   */
+  public RateLimiterBuilder bucketWriteClient(DynamoDbClient bucketWriteClient) {
+    this.bucketWriteClient = bucketWriteClient;
+    return this;
+  }
+
+  /**
+   * As {@link #bucketWriteClient}, for asynchronous acquires instead of {@link #asyncClient}.
+   * Requires {@link #asyncClient}; the limiter does not close it.
+   */
+  public RateLimiterBuilder bucketWriteAsyncClient(DynamoDbAsyncClient bucketWriteAsyncClient) {
+    this.bucketWriteAsyncClient = bucketWriteAsyncClient;
     return this;
   }
 

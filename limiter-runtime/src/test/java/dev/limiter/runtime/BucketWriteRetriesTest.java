@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
- * A bucket write's UpdateItem is sent once whatever retries the workload's client has, while its
- * other calls keep them (and the client's other settings, here a header): the request disables only
- * the retry strategy.
+ * A bucket write's UpdateItem is sent once ({@link DynamoDbGateway#updateOnce}) whatever retries
+ * the workload's client has, while its other calls keep them (and the client's other settings, here
+ * a header): the request disables only the retry strategy.
  */
 class BucketWriteRetriesTest {
 
@@ -53,7 +53,9 @@ class BucketWriteRetriesTest {
             1_000_000_000L,
             new BucketBounds(1, 60_000_000_000L));
 
-    assertThatThrownBy(() -> client.updateItem(write.request()))
+    DynamoDbGateway gateway = new DynamoDbGateway(client, null, Runnable::run, response -> {});
+
+    assertThatThrownBy(() -> gateway.updateOnce(write::request))
         .isInstanceOf(DynamoDbException.class);
     assertThat(http.calls.get()).isEqualTo(1);
     assertThat(http.keptHeaders.get()).isEqualTo(1);
