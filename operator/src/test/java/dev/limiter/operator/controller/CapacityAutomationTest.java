@@ -439,7 +439,7 @@ class CapacityAutomationTest {
     kube.awaitCondition("hot", "limits", "HotPartitionRisk", "False", "None");
     kube.awaitReady("hot", "limits");
 
-    // One shard again, with a local reservation: 8 / 1 s + 450 / (0.1 × 450) = 18 writes/s.
+    // One shard again, with a local reservation: max(8 / 1 s, 450 / (0.1 × 450)) = 10 writes/s.
     KubeSteps.hierarchies(client, WAIT)
         .edit(
             "hot",
@@ -469,7 +469,7 @@ class CapacityAutomationTest {
                     .contains(
                         "entity project-123 of EntityHierarchy tenants needs 1 shard(s) instead of"
                             + " 5 thanks to its local reservation 1s (8 instances), which brings"
-                            + " 450 acquires/s down to about 18 writes/s"));
+                            + " 450 acquires/s down to about 10 writes/s"));
     kube.awaitReady("hot", "limits");
   }
 

@@ -81,7 +81,7 @@ class EntityDemandsTest {
                 Optional.of(8),
                 20_000,
                 ReservationEstimateTest.HOT_LIMITS));
-    assertThat(demands.get(0).bucketWritesPerSecond()).isEqualTo(19);
+    assertThat(demands.get(0).bucketWritesPerSecond()).isEqualTo(11);
     assertThat(demands.get(1).reservation())
         .contains(
             ReservationEstimate.of(
