@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * Limits of one resource: its defaults (at the top of the spec), or one entity's limits for it.
  *
+ * <p>A resource may declare only a local reservation: its keys then take their limits from a less
+ * specific scope (the runtime resolves limits and reservation independently).
+ *
  * @param name the resource, as workloads name it in acquires
- *     <p>A resource may declare only a local reservation: its keys then take their limits from a
- *     less specific scope (the runtime resolves limits and reservation independently).
  * @param limits its limits, or null to take them from a less specific scope
  * @param localReservation its local reservation, or null for none declared here
  */
