@@ -274,10 +274,14 @@ final class ReservationPool {
       LocalReservation reservation,
       long nowNanos) {
     knownTats.putAll(returned.tats());
+    // Where this write's time starts per limit: how far ahead of the clock it found the bucket.
+    Map<String, Long> start = new HashMap<>();
     for (LimitOp op : take.ops()) {
       if (returned.tats().containsKey(op.name())) {
         long cost = op.limit().costNanos(op.tokens() + batches.getOrDefault(op.name(), 0L));
-        leads.put(op.name(), returned.tat(op.name()) - cost - nowNanos);
+        long first = returned.tat(op.name()) - cost;
+        start.put(op.name(), first);
+        leads.put(op.name(), first - nowNanos);
         leadSeenAtNanos = nowNanos;
       }
     }
@@ -285,14 +289,10 @@ final class ReservationPool {
       return null;
     }
     Map<String, Long> end = new HashMap<>();
-    Map<String, Long> start = new HashMap<>();
     Map<String, Long> next = new HashMap<>();
     for (LimitOp op : take.ops()) {
-      long tat = returned.tat(op.name());
-      long first = tat - op.limit().costNanos(op.tokens() + batches.get(op.name()));
-      end.put(op.name(), tat);
-      start.put(op.name(), first);
-      next.put(op.name(), first + op.costNanos());
+      end.put(op.name(), returned.tat(op.name()));
+      next.put(op.name(), start.get(op.name()) + op.costNanos());
     }
     segments.removeIf(segment -> !segment.holds(nowNanos));
     Segment segment = new Segment(end, next, nowNanos + reservation.window().toNanos(), false);
