@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * Takes an acquire's tokens: plans its buckets ({@link AcquirePlan}: shards, a cascading parent),
  * admits locally what this instance reserved ({@link LocalReservations}), writes the rest (in
  * order, in one transaction, or both sides in parallel with refunds), refuses locally what DynamoDB
- * certainly would ({@link LocalRejections}) and makes the lease. {@link CascadeMode#TRANSACTION}
- * does not reserve. While an outage is known, what the open reservations cover is still admitted
- * locally, planned from the caches; the rest gets the unavailability policy.
+ * certainly would ({@link LocalRejections}) and makes the lease. While an outage is known, what the
+ * open reservations cover is still admitted locally, planned from the caches; the rest gets the
+ * unavailability policy.
  */
 final class AcquireEngine {
 
@@ -219,7 +219,7 @@ final class AcquireEngine {
    * those tokens left the shared bucket when they were reserved, so admitting them keeps the bound
    * with DynamoDB unreachable. Null when no outage is known, a lookup is not cached, or a side
    * cannot be admitted so (a side admitted goes back); then the unavailability policy decides as
-   * before. {@link CascadeMode#TRANSACTION} does not reserve.
+   * before.
    */
   private Lease admittedDuringOutage(
       String entityId,
@@ -241,8 +241,7 @@ final class AcquireEngine {
             consume,
             limits,
             reservation);
-    if (cached.isEmpty()
-        || (!cached.get().parent().isEmpty() && cascadeMode == CascadeMode.TRANSACTION)) {
+    if (cached.isEmpty()) {
       return null;
     }
     AcquirePlan plan = cached.get();
@@ -283,20 +282,18 @@ final class AcquireEngine {
   /**
    * Runs a plan. A side whose first candidate this instance holds a reservation of is admitted
    * locally; only the other sides are written. Without a parent: the own buckets in order until one
-   * admits. With a parent: in one transaction (which does not reserve), or (by default) both sides
-   * in parallel (2 WCU), where the admitted side is refunded when the other refuses, so a rejected
-   * acquire consumes neither: a locally admitted side goes back to its pool, a written one is
-   * refunded; a refund that fails leaves tokens taken (the limiter errs towards admitting less,
-   * never more).
+   * admits. With a parent: (by default) both sides in parallel (2 WCU), where the admitted side is
+   * refunded when the other refuses, so a rejected acquire consumes neither: a locally admitted
+   * side goes back to its pool, a written one is refunded; a refund that fails leaves tokens taken
+   * (the limiter errs towards admitting less, never more). In one transaction: a side served or
+   * reserved locally stands apart and the other is written alone; otherwise both in one
+   * transaction.
    */
   private CompletableFuture<Lease> execute(AcquirePlan plan) {
     long now = EpochNanos.now(clock);
-    boolean reserve = plan.parent().isEmpty() || cascadeMode != CascadeMode.TRANSACTION;
-    Attempt ownLocal = reserve ? local(plan.own(), plan.ownReservation(), now) : null;
+    Attempt ownLocal = local(plan.own(), plan.ownReservation(), now);
     Attempt parentLocal =
-        reserve && !plan.parent().isEmpty()
-            ? local(plan.parent(), plan.parentReservation(), now)
-            : null;
+        plan.parent().isEmpty() ? null : local(plan.parent(), plan.parentReservation(), now);
     for (List<BucketTake> side : List.of(plan.own(), plan.parent())) {
       boolean served = side == plan.own() ? ownLocal != null : parentLocal != null;
       List<Violation> known = side.isEmpty() || served ? List.of() : knownRefusal(side, now);
@@ -321,17 +318,30 @@ final class AcquireEngine {
                 return lease(attempt.outcome(), attempt.slice(), attempt.take(), now);
               });
     }
-    if (cascadeMode == CascadeMode.TRANSACTION) {
-      return transact(plan, 0, 0, now);
+    if (cascadeMode == CascadeMode.TRANSACTION && ownLocal == null && parentLocal == null) {
+      return inOneTransaction(plan, now);
     }
-    CompletableFuture<Attempt> childAttempt =
+    return bothSides(
+        plan,
         ownLocal != null
             ? CompletableFuture.completedFuture(ownLocal)
-            : firstAdmitting(plan.own(), plan.ownReservation(), 0, now);
-    CompletableFuture<Attempt> parentAttempt =
+            : firstAdmitting(plan.own(), plan.ownReservation(), 0, now),
         parentLocal != null
             ? CompletableFuture.completedFuture(parentLocal)
-            : firstAdmitting(plan.parent(), plan.parentReservation(), 0, now);
+            : firstAdmitting(plan.parent(), plan.parentReservation(), 0, now),
+        now);
+  }
+
+  /**
+   * A cascade both of whose sides are decided apart: each admitted locally or written alone. When
+   * both admit, the lease; otherwise the admitted side goes back (a locally admitted or reserved
+   * slice to its pool, a written one refunded) and the refusal, or the failure's policy, follows.
+   */
+  private CompletableFuture<Lease> bothSides(
+      AcquirePlan plan,
+      CompletableFuture<Attempt> childAttempt,
+      CompletableFuture<Attempt> parentAttempt,
+      long now) {
     return childAttempt
         .thenCombine(parentAttempt, List::of)
         .thenCompose(
@@ -377,6 +387,73 @@ final class AcquireEngine {
                         throw rejected;
                       });
             });
+  }
+
+  /**
+   * A cascade in one transaction that no open reservation serves. A side whose pool finds it hot
+   * reserves first, alone (the parent first: the key many children share). When its segment was
+   * kept, the request's slice of it stands for that side and the other side is written alone, the
+   * slice going back to the pool if that refuses: still all or nothing, for 1 WCU where the
+   * transaction costs 4. Otherwise both sides go in one transaction, as without reservation.
+   */
+  private CompletableFuture<Lease> inOneTransaction(AcquirePlan plan, long now) {
+    return reservedAlone(plan.parent(), plan.parentReservation(), now)
+        .thenCompose(
+            parent ->
+                parent != null
+                    ? afterReservation(plan, null, parent, now)
+                    : reservedAlone(plan.own(), plan.ownReservation(), now)
+                        .thenCompose(
+                            own ->
+                                own != null
+                                    ? afterReservation(plan, own, null, now)
+                                    : transact(plan, 0, 0, now)));
+  }
+
+  /**
+   * Goes on from the reservation of one side of a transactional cascade ({@code own} or {@code
+   * parent}, the other null): the other side is written alone, the parent without reserving when
+   * the child reserved (its pool was consulted for this acquire already). A refusal of the request
+   * alone tries the side's next shard in one transaction, as {@link #transact} would.
+   */
+  private CompletableFuture<Lease> afterReservation(
+      AcquirePlan plan, Attempt own, Attempt parent, long now) {
+    Attempt reserved = own != null ? own : parent;
+    if (reserved.failure() != null) {
+      return CompletableFuture.completedFuture(
+          outages.failed(reserved.failure(), (Lease) UnenforcedLease.INSTANCE));
+    }
+    outages.succeeded();
+    if (!reserved.applied()) {
+      List<BucketTake> side = own != null ? plan.own() : plan.parent();
+      if (side.size() > 1) {
+        return own != null ? transact(plan, 1, 0, now) : transact(plan, 0, 1, now);
+      }
+      return CompletableFuture.failedFuture(rejection(reserved.violations()));
+    }
+    return bothSides(
+        plan,
+        own != null
+            ? CompletableFuture.completedFuture(own)
+            : firstAdmitting(plan.own(), plan.ownReservation(), 0, now),
+        parent != null
+            ? CompletableFuture.completedFuture(parent)
+            : firstAdmitting(plan.parent(), LocalReservation.OFF, 0, now),
+        now);
+  }
+
+  /**
+   * {@code candidates}' first bucket reserved alone ({@link ReservingWriter#reserveAsync}), as an
+   * attempt; null when nothing was reserved.
+   */
+  private CompletableFuture<Attempt> reservedAlone(
+      List<BucketTake> candidates, LocalReservation reservation, long now) {
+    BucketTake take = candidates.get(0);
+    return reserving
+        .reserveAsync(take, reservation, now)
+        .handle(
+            (written, failure) ->
+                failure == null && written == null ? null : attempt(take, written, failure, now));
   }
 
   /**
@@ -441,24 +518,25 @@ final class AcquireEngine {
                 new Attempt(take, new BucketWrite.Rejected(known), null, null, false))
             : reserving
                 .writeAsync(take, index == 0 ? reservation : LocalReservation.OFF, now)
-                .handle(
-                    (write, failure) -> {
-                      if (failure != null) {
-                        return new Attempt(
-                            take, null, DynamoDbGateway.unwrap(failure), null, false);
-                      }
-                      if (write.outcome() instanceof BucketWrite.Undecided undecided) {
-                        return new Attempt(
-                            take, null, outages.undecided(take, undecided), null, false);
-                      }
-                      remember(take, write.outcome(), now);
-                      return new Attempt(take, write.outcome(), null, write.own(), false);
-                    });
+                .handle((write, failure) -> attempt(take, write, failure, now));
     return written.thenCompose(
         attempt ->
             attempt.outcome() instanceof BucketWrite.Rejected && index + 1 < candidates.size()
                 ? firstAdmitting(candidates, reservation, index + 1, now)
                 : CompletableFuture.completedFuture(attempt));
+  }
+
+  /** How a write to {@code take}'s bucket went, or the failure that prevented an outcome. */
+  private Attempt attempt(
+      BucketTake take, ReservingWriter.Written write, Throwable failure, long now) {
+    if (failure != null) {
+      return new Attempt(take, null, DynamoDbGateway.unwrap(failure), null, false);
+    }
+    if (write.outcome() instanceof BucketWrite.Undecided undecided) {
+      return new Attempt(take, null, outages.undecided(take, undecided), null, false);
+    }
+    remember(take, write.outcome(), now);
+    return new Attempt(take, write.outcome(), null, write.own(), false);
   }
 
   /**

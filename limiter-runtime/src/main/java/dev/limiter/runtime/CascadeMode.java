@@ -10,7 +10,11 @@ public enum CascadeMode {
   PARALLEL,
   /**
    * Both writes in one DynamoDB transaction: all or nothing, never a visible intermediate state, at
-   * 4 WCU per acquire (transactions cost two units per item).
+   * 4 WCU per acquire (transactions cost two units per item). With local reservation, a side this
+   * instance's reservation admits, or that reserves first by a write of its own (the request's
+   * tokens inside the reservation), stands apart and only the other side is written, alone (1 WCU);
+   * if that refuses, the side goes back to the reservation with no write, so it stays all or
+   * nothing. A reservation that is not kept leaves both sides to one transaction.
    */
   TRANSACTION
 }

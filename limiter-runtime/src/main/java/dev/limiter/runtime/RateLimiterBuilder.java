@@ -153,8 +153,8 @@ public final class RateLimiterBuilder {
    * interval with any number of instances. The cost is fairness: per limit one instance holds at
    * most {@code maxShare × capacity} (across N instances {@code N × maxShare × capacity}) while
    * another may be refused; near the limit reservations shrink to single requests, so decisions
-   * there stay exact. See {@link LocalReservation}. {@link CascadeMode#TRANSACTION} does not
-   * reserve. {@link LocalReservation#OFF} by default.
+   * there stay exact. See {@link LocalReservation}; for {@link CascadeMode#TRANSACTION}, see there.
+   * {@link LocalReservation#OFF} by default.
    */
   public RateLimiterBuilder localReservation(LocalReservation localReservation) {
     this.localReservation = localReservation;

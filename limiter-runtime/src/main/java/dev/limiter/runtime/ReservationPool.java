@@ -191,20 +191,21 @@ final class ReservationPool {
 
   /**
    * What a write for {@code take} at {@code nowNanos} reserves besides the request, per limit;
-   * empty for a plain write. Plain for the first request seen, when the bucket's state is unknown,
-   * and when any limit's batch would be below the request's own tokens: the key is not hot (fewer
-   * than two such requests expected per window at the observed rate) or the bucket is near its
-   * limit. Starts a new observation interval.
+   * empty for a plain write. Plain for the first request seen, and when any limit's batch would be
+   * below the request's own tokens: the key is not hot (fewer than two such requests expected per
+   * window at the observed rate) or the bucket is near its limit. Starts a new observation
+   * interval.
    *
    * <p>A limit's batch is what the window needs, {@code max(rate × window, what refills between the
    * segment's start and the window's close)}, capped at {@code maxShare} of the capacity less what
    * this instance's segments still hold ahead of now (so what it holds never exceeds {@code
-   * maxShare × capacity}), at {@code maxShare} of what the bucket was last known to have left, and
-   * at what fits beside the request in a full bucket. One reservation write at a time: while one is
-   * in flight, or {@value #MAX_SEGMENTS} segments still hold time, writes are plain. The second
-   * term is there because a segment that starts now (an idle bucket) lapses at the refill rate
-   * whatever this instance uses of it: sized by the rate alone it would last {@code rate/R} of the
-   * window and serve {@code rate²·window/R} acquires per write.
+   * maxShare × capacity}), at {@code maxShare} of what the bucket was last known to have left (full
+   * when no write of this instance returned it), and at what fits beside the request in a full
+   * bucket. One reservation write at a time: while one is in flight, or {@value #MAX_SEGMENTS}
+   * segments still hold time, writes are plain. The second term is there because a segment that
+   * starts now (an idle bucket) lapses at the refill rate whatever this instance uses of it: sized
+   * by the rate alone it would last {@code rate/R} of the window and serve {@code rate²·window/R}
+   * acquires per write.
    */
   synchronized Map<String, Long> batches(
       BucketTake take, LocalReservation reservation, long nowNanos) {
@@ -225,11 +226,12 @@ final class ReservationPool {
         Double previous = ratePerNanos.get(name);
         ratePerNanos.put(name, previous == null ? measured : (previous + measured) / 2);
       }
-      Long tat = knownTats.get(name);
-      if (plain || tat == null) {
-        plain = true;
+      if (plain) {
         continue;
       }
+      // Unknown when no write of this instance returned the bucket (a transaction returns nothing):
+      // sized as if full, a refusal reveals it.
+      long tat = knownTats.getOrDefault(name, nowNanos);
       Limit limit = op.limit();
       double demand = ratePerNanos.getOrDefault(name, 0.0) * windowNanos;
       long lasting = limit.tokensWithin(nowNanos + windowNanos - Math.max(tat, nowNanos));

@@ -6,9 +6,10 @@ package dev.limiter.runtime;
  *
  * @param localAdmissions acquires admitted from a reservation, without a DynamoDB call
  * @param reservationWrites acquire writes that asked for a batch besides the request
- * @param refusedReservations of those, the ones refused (each retried at once as a plain write)
+ * @param refusedReservations of those, the ones refused (each retried at once as a plain write, or,
+ *     for a cascade in one transaction, as that transaction)
  * @param plainWrites single-bucket acquire writes of the request alone (including those retries;
- *     {@link CascadeMode#TRANSACTION} writes are not counted)
+ *     transactions are not counted)
  */
 public record ReservationStats(
     long localAdmissions, long reservationWrites, long refusedReservations, long plainWrites) {

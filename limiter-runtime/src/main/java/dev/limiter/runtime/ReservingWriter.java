@@ -101,6 +101,45 @@ final class ReservingWriter {
   }
 
   /**
+   * Reserves for {@code take} alone, the request's tokens included, when its pool finds the key
+   * hot: for a side of a cascade written in one transaction, which may stand apart from the
+   * transaction only as a reservation whose slice goes back to it if the other side refuses.
+   * Completes with the write when its segment was kept, or when the bucket refuses the request
+   * alone too (that refusal); with null when nothing was reserved — the key is not hot or near its
+   * limit, the bucket lacked the batch only, or the write applied without a segment kept (those
+   * tokens lapse with the reservation) — and the caller writes the request in its transaction.
+   * Never falls back to writing the request alone.
+   */
+  CompletableFuture<Written> reserveAsync(BucketTake take, LocalReservation reservation, long now) {
+    ReservationPool pool = reservations.pool(take, reservation, now);
+    Map<String, Long> batches = pool == null ? Map.of() : pool.batches(take, reservation, now);
+    if (batches.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    reservations.wrote(true);
+    return writer
+        .writeAsync(take.key(), ops(take, batches), now, guess(pool, reservation, now))
+        .thenApply(
+            outcome -> {
+              if (outcome instanceof BucketWrite.Rejected rejected) {
+                reservations.reservationRefused();
+                BucketWrite.Rejected alone = aloneRefused(take, batches, rejected);
+                if (alone == null) {
+                  // What the refusal revealed, so the next acquire sizes its batch from it.
+                  pool.refused(take, rejected.violations(), now);
+                  return null;
+                }
+                return settled(pool, take, Map.of(), alone, reservation, now);
+              }
+              Written written = settled(pool, take, batches, outcome, reservation, now);
+              return written.own() == null && outcome instanceof BucketWrite.Applied
+                  ? null
+                  : written;
+            })
+        .whenComplete((written, failure) -> pool.reservationEnded());
+  }
+
+  /**
    * The cached state as the pool, if any, expects the bucket to be (busy or idle) at {@code now}.
    */
   private static UnaryOperator<BucketState> guess(

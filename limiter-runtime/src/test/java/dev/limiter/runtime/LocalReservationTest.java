@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -223,9 +225,11 @@ class LocalReservationTest {
         .isEqualTo(reservedAt + millis(1 + 100));
   }
 
-  @Test
-  void aReservedParentIsServedLocallySoACascadeCostsOneWriteAndARefusedChildGivesItBack() {
-    RateLimiter limiter = reserving(WINDOW);
+  @ParameterizedTest
+  @EnumSource(CascadeMode.class)
+  void aReservedParentIsServedLocallySoACascadeCostsOneWriteAndARefusedChildGivesItBack(
+      CascadeMode mode) {
+    RateLimiter limiter = limiter(LocalReservation.of(WINDOW), mode);
     limiter.entities().createEntity("project-1", null, false);
     limiter.entities().createEntity("key-1", "project-1", true);
     limiter.entities().createEntity("key-2", "project-1", true);
@@ -275,6 +279,40 @@ class LocalReservationTest {
         .isEqualTo(78);
     limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
     assertThat(recorder.calls("UpdateItem")).as("then the parent is written too").isEqualTo(80);
+  }
+
+  @Test
+  void inOneTransactionARefusedReservationFallsBackToTheTransactionNotToASideWrittenAlone() {
+    RateLimiter limiter = limiter(LocalReservation.of(WINDOW), CascadeMode.TRANSACTION);
+    RateLimiter other = limiter(LocalReservation.OFF);
+    limiter.entities().createEntity("project-1", null, false);
+    limiter.entities().createEntity("key-1", "project-1", true);
+    limiter.limits().set(new LimitScope.Entity("project-1"), List.of(RPS));
+    client.putItem(
+        b ->
+            b.tableName(table)
+                .item(
+                    LimiterItems.limits(
+                        new LimitScope.Entity("key-1"), List.of(RPS), LocalReservation.OFF, null)));
+    limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
+    clock.advance(TOKEN);
+    limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
+    assertThat(limiter.reservationStats().reservationWrites()).as("the parent reserved").isOne();
+    clock.advance(WINDOW);
+    // Another instance leaves the parent 5 tokens, fewer than the batch this one will ask for.
+    other.acquire("project-1", "api", Map.of("rps", 995L)).close();
+
+    recorder.reset();
+    limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
+    assertThat(limiter.reservationStats().refusedReservations()).isOne();
+    assertThat(recorder.calls("UpdateItem")).as("the refused reservation only").isOne();
+    assertThat(recorder.calls("TransactWriteItems")).as("then both sides at once").isOne();
+    assertThat(limiter.available("project-1", "api", List.of(RPS)).get("rps"))
+        .as("4 left, 1 taken")
+        .isEqualTo(3);
+    assertThat(limiter.available("key-1", "api", List.of(RPS)).get("rps"))
+        .as("full again after the window, 1 taken")
+        .isEqualTo(999);
   }
 
   @Test
@@ -393,11 +431,16 @@ class LocalReservationTest {
   }
 
   private RateLimiter limiter(LocalReservation reservation) {
+    return limiter(reservation, CascadeMode.PARALLEL);
+  }
+
+  private RateLimiter limiter(LocalReservation reservation, CascadeMode mode) {
     return RateLimiter.builder()
         .client(client)
         .tableName(table)
         .clock(clock)
         .localReservation(reservation)
+        .cascadeMode(mode)
         .build();
   }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -53,12 +55,17 @@ class OutageLocalAdmissionTest {
   }
 
   private RateLimiter limiter(OnUnavailable policy) {
+    return limiter(policy, CascadeMode.PARALLEL);
+  }
+
+  private RateLimiter limiter(OnUnavailable policy, CascadeMode mode) {
     return RateLimiter.builder()
         .client(client)
         .tableName(table)
         .clock(clock)
         .onUnavailable(policy)
         .localReservation(LocalReservation.of(Duration.ofMillis(100)))
+        .cascadeMode(mode)
         .build();
   }
 
@@ -113,9 +120,10 @@ class OutageLocalAdmissionTest {
         .isFalse();
   }
 
-  @Test
-  void aCascadeWhoseSidesAreBothReservedIsAdmittedLocallyWhileTheBreakerIsOpen() {
-    RateLimiter limiter = limiter(OnUnavailable.BLOCK);
+  @ParameterizedTest
+  @EnumSource(CascadeMode.class)
+  void aCascadeWhoseSidesAreBothReservedIsAdmittedLocallyWhileTheBreakerIsOpen(CascadeMode mode) {
+    RateLimiter limiter = limiter(OnUnavailable.BLOCK, mode);
     limiter.entities().createEntity("project-1", null, false);
     limiter.entities().createEntity("key-1", "project-1", true);
     limiter.entities().createEntity("key-2", "project-1", true);

@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -67,6 +69,88 @@ class ReservationBoundTest {
     assertThat(run(6, true, Fault.RESPONSE_LOST))
         .as("the schedule must reserve to mean anything")
         .isPositive();
+  }
+
+  /**
+   * Children cascading into one parent, every bucket reserving, on 2 to 8 instances, in both
+   * cascade modes: every interval of the parent's admissions (and of each child's) stays within its
+   * bound, while children refuse often enough that a side admitted from a reservation goes back to
+   * it.
+   */
+  @ParameterizedTest
+  @EnumSource(CascadeMode.class)
+  void everyIntervalOfAParentsAdmissionsStaysWithinTheBoundThroughCascades(CascadeMode mode) {
+    List<Limit> childLimits = List.of(Limit.perSecond("rps", 40).withBurst(8), TPS);
+    Random random = new Random(mode.ordinal() + 11);
+    ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
+    int instances = 2 + random.nextInt(7);
+    List<DynamoDbClient> clients = new ArrayList<>();
+    List<RateLimiter> limiters = new ArrayList<>();
+    String table = null;
+    for (int i = 0; i < instances; i++) {
+      DynamoDbClient client = DynamoDbLocal.shared().client();
+      if (table == null) {
+        table = LimiterTables.create(client);
+      }
+      clients.add(client);
+      limiters.add(
+          RateLimiter.builder()
+              .client(client)
+              .tableName(table)
+              .clock(clock)
+              .cascadeMode(mode)
+              .localReservation(
+                  new LocalReservation(
+                      Duration.ofMillis(20 + random.nextInt(300)),
+                      0.05 + random.nextDouble() * 0.45))
+              .build());
+    }
+    Entities entities = limiters.get(0).entities();
+    entities.createEntity("project-1", null, false);
+    limiters.get(0).limits().set(new LimitScope.Entity("project-1"), LIMITS);
+    int children = 3;
+    for (int k = 0; k < children; k++) {
+      entities.createEntity("key-" + k, "project-1", true);
+      limiters.get(0).limits().set(new LimitScope.Entity("key-" + k), childLimits);
+    }
+    Instant start = clock.instant();
+    List<Admission> parent = new ArrayList<>();
+    List<List<Admission>> child = new ArrayList<>();
+    for (int k = 0; k < children; k++) {
+      child.add(new ArrayList<>());
+    }
+    int refused = 0;
+    for (int i = 0; i < 300; i++) {
+      clock.advance(Duration.ofNanos(random.nextInt(6_000) * 1_000L + random.nextInt(1_000)));
+      long tokens = 1 + random.nextInt(40);
+      int k = random.nextInt(children);
+      RateLimiter limiter = limiters.get(random.nextInt(instances));
+      try {
+        limiter.acquire("key-" + k, "api", Map.of("rps", 1L, "tps", tokens)).close();
+        Admission admission =
+            new Admission(Duration.between(start, clock.instant()).toNanos(), 1, tokens);
+        parent.add(admission);
+        child.get(k).add(admission);
+      } catch (RateLimitExceededException e) {
+        refused++;
+      }
+    }
+    long local = 0;
+    for (RateLimiter limiter : limiters) {
+      local += limiter.reservationStats().localAdmissions();
+    }
+    System.out.printf(
+        "cascade reservation bound, %s: %d instances, %d admitted (%d sides locally), %d"
+            + " refused%n",
+        mode, instances, parent.size(), local, refused);
+    assertThat(refused).as("the schedule must reach the limits").isPositive();
+    assertThat(local).as("the schedule must reserve to mean anything").isPositive();
+    assertWithinBound(parent, RPS, Admission::requests, mode.ordinal());
+    assertWithinBound(parent, TPS, Admission::tokens, mode.ordinal());
+    for (List<Admission> admissions : child) {
+      assertWithinBound(admissions, childLimits.get(0), Admission::requests, mode.ordinal());
+    }
+    clients.forEach(DynamoDbClient::close);
   }
 
   @Test
