@@ -42,6 +42,7 @@ class LostReservationAnswerTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private DynamoDbClient client;
   private DynamoDbClient otherClient;
+  private String table;
   private RateLimiter reserving;
   private RateLimiter other;
 
@@ -49,7 +50,7 @@ class LostReservationAnswerTest {
   void setUp() {
     client = DynamoDbLocal.shared().client(faults, recorder);
     otherClient = DynamoDbLocal.shared().client();
-    String table = LimiterTables.create(otherClient);
+    table = LimiterTables.create(otherClient);
     reserving =
         RateLimiter.builder()
             .client(client)
@@ -126,6 +127,68 @@ class LostReservationAnswerTest {
     assertThat(1 + 1 + 1 + 1 + 1 + takeAll(other))
         .as("the reservation's 4 tokens lapse: taken once, admitted by nobody")
         .isEqualTo(TEN.capacity() - 4);
+  }
+
+  /**
+   * A cascade in one transaction: the parent's reservation, sent alone, applied under another write
+   * and its answer lost. No segment is kept, so the acquire goes into one transaction as without
+   * reservation and is charged on the parent once more: the reservation's tokens (the request's
+   * among them) lapse, none is admitted twice.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST"})
+  void aTransactionalCascadesParentReservationLostUnderAnotherWriteFallsBackToTheTransaction(
+      Fault fault) {
+    RateLimiter transactional =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .cascadeMode(CascadeMode.TRANSACTION)
+            .localReservation(new LocalReservation(Duration.ofSeconds(1), 0.5))
+            .build();
+    transactional.entities().createEntity("project", null, false);
+    transactional.entities().createEntity("key", "project", true);
+    transactional.limits().set(new LimitScope.Entity("project"), LIMITS);
+    // The child does not reserve: only the parent's reservation is in question.
+    otherClient.putItem(
+        b ->
+            b.tableName(table)
+                .item(
+                    LimiterItems.limits(
+                        new LimitScope.Entity("key"),
+                        List.of(Limit.perMinute("rpm", 100)),
+                        LocalReservation.OFF,
+                        null)));
+    transactional.acquire("key", "api", ONE);
+    faults.afterCommit(() -> other.acquire("project", "api", ONE, LIMITS));
+    faults.arm(fault, 1, "UpdateItem");
+    recorder.reset();
+    assertThat(transactional.acquire("key", "api", ONE).enforced()).isTrue();
+    faults.disarm();
+    assertThat(faults.injected()).isEqualTo(1);
+    assertThat(transactional.reservationStats().reservationWrites()).isEqualTo(1);
+    assertThat(recorder.calls("UpdateItem")).as("the lost reservation and its retry").isEqualTo(2);
+    assertThat(recorder.calls("TransactWriteItems")).as("then both sides at once").isEqualTo(1);
+
+    recorder.reset();
+    transactional.acquire("key", "api", ONE);
+    assertThat(transactional.reservationStats().localAdmissions()).as("no segment kept").isZero();
+    long left = 0;
+    while (true) {
+      try {
+        other.acquire("project", "api", ONE, LIMITS);
+        left++;
+      } catch (RateLimitExceededException e) {
+        break;
+      }
+    }
+    assertThat(1 + 1 + 1 + 1 + left)
+        .as("the parent admitted 4 and the reservation's 6 tokens lapse: taken once, by nobody")
+        .isEqualTo(TEN.capacity() - 6);
   }
 
   /** Not applied (a 500 before the commit): the retry is the same reservation, and it applies. */
