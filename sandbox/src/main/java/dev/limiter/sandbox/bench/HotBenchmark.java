@@ -25,12 +25,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * warm-up touched, so each bucket starts full and admissions can be held against the bound {@code C
  * + R·t/P}. Engines: ours without and with local reservation, and Bucket4j over our CAS proxy
  * manager with each of its client-side optimizations. The throughput-per-WCU target is read against
- * two of them ({@link HotEngines#peers}): {@code batching()} alone at our over-admission bound (0
- * tokens), and the better of delaying and predicting at our error size (Bucket4j over-admits up to
+ * three of them ({@link HotEngines#peers}): {@code batching()} alone at our over-admission bound (0
+ * tokens), the better of delaying and predicting at our error size (Bucket4j over-admits up to
  * instances × {@code maxUnsynchronizedTokens}, ours under-admits up to instances × share ×
- * capacity: so {@code maxUnsynchronizedTokens} = share × capacity, timeout = our window). For ours
- * with reservation it prints where the writes go. Last, each engine on one key that refuses nearly
- * everything, for what refusals inside an earlier one's {@code retryAfter} cost.
+ * capacity: so {@code maxUnsynchronizedTokens} = share × capacity, timeout = our window), and the
+ * better of the two with 1 unsynchronized token, the closest to our over-admission bound that
+ * Bucket4j allows (at most instances tokens over; run on one key only, see {@link HotEngines#on}).
+ * For ours with reservation it prints where the writes go. Last, each engine on one key that
+ * refuses nearly everything, for what refusals inside an earlier one's {@code retryAfter} cost.
  *
  * <p>System properties: {@code bench.hot.warmup} and {@code bench.hot.duration} (seconds, 1 and 4
  * by default), {@code bench.hot.rate} (the limit: tokens per second and capacity, {@value
@@ -77,7 +79,8 @@ public final class HotBenchmark {
       long rate = Long.getLong("bench.hot.rate", DEFAULT_RATE);
       BucketSpec limit = new BucketSpec(rate, rate, Duration.ofSeconds(1));
       HotEngines engines =
-          new HotEngines(window, share, limit, names(System.getProperty("bench.hot.engines")));
+          new HotEngines(
+              window, share, limit, INSTANCES, names(System.getProperty("bench.hot.engines")));
       DynamoDbLocal local = DynamoDbLocal.start();
       try {
         new HotBenchmark(local, limit, warmup, measured)
@@ -142,7 +145,7 @@ public final class HotBenchmark {
     warmUpServer(engines);
     List<HotMeasurement> measurements = new ArrayList<>();
     for (HotScenario scenario : scenarios) {
-      for (HotEngine.Kind kind : engines.all()) {
+      for (HotEngine.Kind kind : engines.on(scenario)) {
         measurements.add(measure(kind, scenario));
       }
     }
@@ -151,7 +154,8 @@ public final class HotBenchmark {
       refusals.add(checkRefusals(kind));
     }
     String rival = HotReport.bestPerWriteUnit(measurements, engines.bucket4jTuned());
-    List<HotReport.Peer> peers = engines.peers(rival);
+    String closest = HotReport.bestPerWriteUnit(measurements, engines.bucket4jClosest());
+    List<HotReport.Peer> peers = engines.peers(rival, closest);
     List<String> shown = new ArrayList<>(engines.ours());
     peers.forEach(peer -> shown.add(peer.engine()));
     System.out.println();
@@ -166,7 +170,9 @@ public final class HotBenchmark {
     System.out.println(
         "Other Bucket4j optimizations (of delaying and predicting, "
             + rival
-            + " does best per WCU on the hot key):");
+            + " does best per WCU on the hot key; with 1 unsynchronized token, "
+            + closest
+            + "):");
     System.out.println(
         HotReport.figures(measurements.stream().filter(m -> !shown.contains(m.engine())).toList()));
     System.out.println(
@@ -221,7 +227,7 @@ public final class HotBenchmark {
   private HotMeasurement measure(HotEngine.Kind kind, HotScenario scenario)
       throws InterruptedException {
     try (Fleet fleet = open(kind, scenario.roundTrip())) {
-      System.out.printf(Locale.ROOT, "running %-12s %s%n", kind.name(), scenario.label());
+      System.out.printf(Locale.ROOT, "running %-13s %s%n", kind.name(), scenario.label());
       if (!warmup.isZero()) {
         PacedLoad.run(fleet.instances, scenario, limit, "w", warmup);
       }
@@ -273,7 +279,7 @@ public final class HotBenchmark {
    */
   private HotMeasurement checkRefusals(HotEngine.Kind kind) throws InterruptedException {
     try (Fleet fleet = open(kind, Duration.ZERO, REFUSING)) {
-      System.out.printf(Locale.ROOT, "checking %-11s local refusals%n", kind.name());
+      System.out.printf(Locale.ROOT, "checking %-13s local refusals%n", kind.name());
       HotRun run = PacedLoad.run(fleet.instances, REFUSALS, REFUSING, "r", REFUSAL_RUN);
       return HotMeasurement.of(
           kind.name(), REFUSALS, REFUSING, run, fleet.recorder, fleet.reservationStats());

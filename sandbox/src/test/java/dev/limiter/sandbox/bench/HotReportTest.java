@@ -77,14 +77,21 @@ class HotReportTest {
   void eachPeerGivesItsOwnLabelledTarget() {
     List<HotMeasurement> runs =
         List.of(
-            // 20 admitted per WCU against 2 and 4: 10x the first peer, 5x the second
+            // 20 admitted per WCU against 2, 4 and 200/190: 10x, 5x and 19x the peers
             measurement("res", BELOW, 200, 0, 10, 0, 0),
             measurement("batch", BELOW, 200, 0, 100, 0, 0),
-            measurement("delay", BELOW, 200, 0, 50, 0, 0));
+            measurement("delay", BELOW, 200, 0, 50, 0, 0),
+            measurement("delay-1", BELOW, 200, 0, 190, 0, 0),
+            // each peer also under overload, where its line is printed too
+            measurement("res", OVER, 270, 100, 270, 0, 0),
+            measurement("delay-1", OVER, 280, 100, 140, 0, 0));
     List<HotReport.Peer> peers =
         List.of(
             new HotReport.Peer("batch", "equal over-admission bound, 0 tokens"),
-            new HotReport.Peer("delay", "equal error size, 50 unsynchronized tokens"));
+            new HotReport.Peer("delay", "equal error size, 50 unsynchronized tokens"),
+            new HotReport.Peer(
+                "delay-1",
+                "closest over-admission bound allowed, 1 token per instance, <= 8 over"));
 
     List<HotReport.Target> targets = HotReport.targets(runs, List.of(), "res", List.of(), peers);
 
@@ -99,7 +106,15 @@ class HotReportTest {
             tuple(
                 "res, 1 key 80%: >= 10x delay's admitted/WCU (equal error size, 50 unsynchronized"
                     + " tokens)",
-                "20.0 vs 4.0 = 5.00x", false));
+                "20.0 vs 4.0 = 5.00x", false),
+            tuple(
+                "res, 1 key 80%: >= 10x delay-1's admitted/WCU (closest over-admission bound"
+                    + " allowed, 1 token per instance, <= 8 over)",
+                "20.0 vs 1.1 = 19.00x", true),
+            tuple(
+                "res, 1 key 200%: >= 10x delay-1's admitted/WCU (closest over-admission bound"
+                    + " allowed, 1 token per instance, <= 8 over)",
+                "1.0 vs 2.0 = 0.50x", false));
   }
 
   @Test
