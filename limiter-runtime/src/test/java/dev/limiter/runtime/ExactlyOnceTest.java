@@ -241,6 +241,71 @@ class ExactlyOnceTest {
     assertThat(drain("key")).isEqualTo(6);
   }
 
+  /**
+   * A rollback's first attempt commits and its answer is lost, then the table stops answering: the
+   * refund applied once, so it is undecided (possibly applied), never reported as certainly not
+   * written.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  void aRollbackThatCommittedBeforeTheTableBecameUnreachableIsUndecided(Fault fault) {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(WRITES, fault, Fault.UNREACHABLE);
+    assertThatThrownBy(first::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+    faults.disarm();
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    // Given back once (this limiter's breaker is open: another one reads).
+    assertThat(limiter(plain).available("key", "api", TEN)).containsEntry("rpm", 5L);
+  }
+
+  /**
+   * The refund of a cascade's admitted side, when the parent refuses, commits and its answer is
+   * lost, then the table stops answering: undecided, never reported as certainly not written.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  void aCascadeRefundThatCommittedBeforeTheTableBecameUnreachableIsUndecided(Fault fault) {
+    RateLimiter admin = limiter(plain);
+    admin.entities().createEntity("project", null, false);
+    admin.entities().createEntity("child", "project", true);
+    admin.limits().set(new LimitScope.Entity("project"), TEN);
+    List<Limit> childLimits = List.of(Limit.perMinute("rpm", 100));
+    limiter.acquire("child", "api", Map.of("rpm", 10L), childLimits);
+    faults.armInTurn(new String[] {"TransactWriteItems"}, fault, Fault.UNREACHABLE);
+    assertThatThrownBy(() -> limiter.acquire("child", "api", Map.of("rpm", 5L), childLimits))
+        .isInstanceOf(RateLimitExceededException.class);
+    faults.disarm();
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    // The child's five came back once; the parent was refused.
+    assertThat(admin.available("child", "api", childLimits)).containsEntry("rpm", 90L);
+    assertThat(admin.available("project", "api", TEN)).containsEntry("rpm", 0L);
+  }
+
+  /**
+   * A rollback commits and its answer is lost; the replay is cancelled by a conflict with a write
+   * in progress on the item (DynamoDB's TransactionConflict). Sent again, it must be the same
+   * transaction (its client request token), or the refund applies twice.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  void aRollbackWhoseReplayConflictsRefundsOnce(Fault fault) {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(WRITES, fault, Fault.TRANSACTION_CONFLICT, Fault.NONE);
+    first.rollback();
+    faults.disarm();
+    assertThat(drain("key")).isEqualTo(5);
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Fault.class,
