@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -242,6 +243,25 @@ class ExactlyOnceTest {
   }
 
   /**
+   * Every attempt of a rollback loses its answer (the first commits, the others replay its client
+   * request token): one HTTP call per attempt, undecided, and under BLOCK the rollback throws
+   * although the refund applied, once. So a rollback that threw is not a refund certainly not
+   * written; the usage listener says which it is.
+   */
+  @Test
+  void aRollbackWhoseEveryAnswerIsLostThrowsAsUndecidedAndRefundsOnce() {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(WRITES, Fault.SERVER_ERROR_AFTER_COMMIT);
+    assertThatThrownBy(first::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+    faults.disarm();
+    assertThat(faults.injected()).isEqualTo(BucketWriter.MAX_ATTEMPTS);
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    assertThat(limiter(plain).available("key", "api", TEN)).containsEntry("rpm", 5L);
+  }
+
+  /**
    * A rollback's first attempt commits and its answer is lost, then the table stops answering: the
    * refund applied once, so it is undecided (possibly applied), never reported as certainly not
    * written.
@@ -352,10 +372,15 @@ class ExactlyOnceTest {
                     // below the truth.
                     held.decrementAndGet();
                     usage.written.set(true);
+                    usage.undecided.set(false);
                     try {
                       lease.rollback();
                     } catch (RateLimiterException e) {
-                      usage.written.set(false);
+                      // Under BLOCK an undecided refund throws too, and may have applied: only a
+                      // failure not reported undecided is certainly not given back.
+                      if (!usage.undecided.get()) {
+                        usage.written.set(false);
+                      }
                     }
                     if (usage.written.get()) {
                       refunded.increment();
@@ -401,11 +426,12 @@ class ExactlyOnceTest {
   }
 
   /**
-   * Micrometer's counts, and whether the calling thread's adjustment was written (reported on that
-   * thread).
+   * Micrometer's counts, and whether the calling thread's adjustment was certainly not written or
+   * undecided (reported on that thread).
    */
   private static final class Usage implements UsageListener {
     final ThreadLocal<Boolean> written = ThreadLocal.withInitial(() -> true);
+    final ThreadLocal<Boolean> undecided = ThreadLocal.withInitial(() -> false);
     private final UsageListener counts;
 
     Usage(UsageListener counts) {
@@ -429,6 +455,7 @@ class ExactlyOnceTest {
 
     @Override
     public void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
+      undecided.set(true);
       counts.onUndecided(entityId, resource, tokens);
     }
 
