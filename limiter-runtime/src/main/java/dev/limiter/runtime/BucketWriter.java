@@ -118,9 +118,9 @@ final class BucketWriter {
    * within {@link #MAX_ATTEMPTS}; any other cancellation reason (throttling, validation) fails the
    * future with the {@link TransactionCanceledException} at once. Each transaction carries its own
    * client request token and is sent once per attempt: a hidden outcome (server error, timeout,
-   * broken connection) or a conflict sends the same transaction, token included, again, so it
-   * applies once. After a hidden attempt only success decides; any other end fails the future with
-   * the failure that hid it ({@link #outcomeHidden}: applied once or not at all).
+   * broken connection) sends the same transaction, token included, again, so it applies once, and
+   * from then on only success decides; any other end fails the future with the failure that hid it
+   * ({@link #outcomeHidden}: applied once or not at all).
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(
       List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
@@ -152,11 +152,12 @@ final class BucketWriter {
 
   /**
    * Sends one transaction, and again as it was (the same client request token, so that it applies
-   * once) while its outcome is hidden or it conflicted; {@code hidden} is the failure that hid an
-   * earlier attempt of this very transaction, null for none. Once one was hidden, only success
-   * decides: any other answer fails the future with {@code hidden}, the later failure suppressed in
-   * it, so that callers see an outcome hidden ({@link #outcomeHidden}), never one certainly not
-   * written.
+   * once) while its outcome is hidden; {@code hidden} is the failure that hid an earlier attempt of
+   * this very transaction, null for none. Once one was hidden, only success decides: a conflict or
+   * the first attempt still in progress sends it again as it was too, and any other answer fails
+   * the future with {@code hidden}, the later failure suppressed in it, so that callers see an
+   * outcome hidden ({@link #outcomeHidden}), never one certainly not written. With nothing hidden,
+   * a cancellation is handled as a new transaction ({@link #cancelledAsync}): nothing applied.
    */
   private CompletableFuture<BucketWrite.Outcome> sendAsync(
       TransactWriteItemsRequest request,
@@ -174,14 +175,10 @@ final class BucketWriter {
               }
               Throwable cause = DynamoDbGateway.unwrap(failure);
               boolean hides = outcomeHidden(cause);
-              if (hides || sameAgain(cause)) {
+              if (hides || (hidden != null && sameAgain(cause))) {
                 Throwable unresolved = hides ? cause : hidden;
                 if (number < MAX_ATTEMPTS) {
                   return sendAsync(request, attempts, done, number + 1, unresolved);
-                }
-                if (unresolved == null) {
-                  return CompletableFuture.<BucketWrite.Outcome>failedFuture(
-                      contention(attempts.get(0).key()));
                 }
                 return undecided(unresolved, cause);
               }
@@ -197,9 +194,9 @@ final class BucketWriter {
   }
 
   /**
-   * Whether a failure asks for the same transaction again: it conflicted with another write in
-   * progress on an item (the items not the cause are {@code None}), or, after a hidden attempt, the
-   * first is still in progress.
+   * Whether a failure after a hidden attempt asks for the same transaction again: it conflicted
+   * with another write in progress on an item (the items not the cause are {@code None}), or the
+   * hidden attempt is still in progress.
    */
   private static boolean sameAgain(Throwable cause) {
     if (cause instanceof TransactionInProgressException) {
@@ -251,7 +248,8 @@ final class BucketWriter {
       BucketWrite attempt = attempts.get(i);
       CancellationReason reason = cancelled.cancellationReasons().get(i);
       if (RETRIED_REASONS.contains(reason.code())) {
-        // Not the cause, or a conflict with another write: sent again as it was.
+        // Not the cause, or a conflict with another write: sent again as it was (nothing applied,
+        // so as a new transaction).
         next.add(attempt);
         continue;
       }
