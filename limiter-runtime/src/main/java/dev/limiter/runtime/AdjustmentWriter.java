@@ -52,8 +52,8 @@ final class AdjustmentWriter {
    * Writes a lease's charges and refunds computed at {@code nowNanos}, exactly once (a one-item
    * transaction with a client request token), under the unavailability policy. A failure that
    * certainly wrote nothing (connection refused, throttled) is reported as not written; one that
-   * hid the outcome through the SDK's retries (server error, timeout, broken connection) as
-   * undecided: applied once or not at all.
+   * hid the outcome of any of its attempts (server error, timeout, broken connection) as undecided:
+   * applied once or not at all.
    */
   void write(BucketKey key, List<LimitOp> ops, long nowNanos) {
     BucketWrite.Outcome outcome;

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
@@ -24,8 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <p>Exactly once: an UpdateItem is never replayed by the SDK. When an attempt's outcome is hidden
  * (server error, timeout, broken connection), the next attempt recognises an earlier one's effect
  * from the item ({@link BucketWrite#recognising}). Transactions (cascades, adjustments and refunds)
- * carry a {@code ClientRequestToken}, so the SDK's replays within DynamoDB's ten-minute window
- * apply them once.
+ * are not replayed by the SDK either: each carries a {@code ClientRequestToken}, and after a hidden
+ * outcome the limiter sends the same transaction again, which DynamoDB applies once within its
+ * ten-minute window; the outcome is decided over all of its attempts, so a later attempt that
+ * certainly wrote nothing never hides that an earlier one may have.
  */
 final class BucketWriter {
 
@@ -113,9 +116,11 @@ final class BucketWriter {
    * any bucket refuses all ({@code Rejected} with every violation); mis-guessed branches are
    * corrected from the old items the cancellation returns, and transaction conflicts retried,
    * within {@link #MAX_ATTEMPTS}; any other cancellation reason (throttling, validation) fails the
-   * future with the {@link TransactionCanceledException} at once. Each attempt carries its own
-   * client request token, so the SDK's replays of one attempt apply it once (SDK v2 fills in a
-   * token when none is set; it is set here so that the guarantee does not rest on that).
+   * future with the {@link TransactionCanceledException} at once. Each transaction carries its own
+   * client request token and is sent once per attempt: a hidden outcome (server error, timeout,
+   * broken connection) sends the same transaction, token included, again, so it applies once, and
+   * from then on only success decides; any other end fails the future with the failure that hid it
+   * ({@link #outcomeHidden}: applied once or not at all).
    */
   CompletableFuture<BucketWrite.Outcome> writeTogetherAsync(
       List<BucketKey> keys, List<List<LimitOp>> ops, long nowNanos) {
@@ -142,77 +147,142 @@ final class BucketWriter {
             .transactItems(attempts.stream().map(BucketWrite::transactItem).toList())
             .clientRequestToken(UUID.randomUUID().toString())
             .build();
+    return sendAsync(request, attempts, done, number, null);
+  }
+
+  /**
+   * Sends one transaction, and again as it was (the same client request token, so that it applies
+   * once) while its outcome is hidden; {@code hidden} is the failure that hid an earlier attempt of
+   * this very transaction, null for none. Once one was hidden, only success decides: a conflict or
+   * the first attempt still in progress sends it again as it was too, and any other answer fails
+   * the future with {@code hidden}, the later failure suppressed in it, so that callers see an
+   * outcome hidden ({@link #outcomeHidden}), never one certainly not written. With nothing hidden,
+   * a cancellation is handled as a new transaction ({@link #cancelledAsync}): nothing applied.
+   */
+  private CompletableFuture<BucketWrite.Outcome> sendAsync(
+      TransactWriteItemsRequest request,
+      List<BucketWrite> attempts,
+      List<LimitOp> done,
+      int number,
+      Throwable hidden) {
     return gateway
-        .transactWriteAsync(request)
+        .transactWriteOnceAsync(
+            override -> request.toBuilder().overrideConfiguration(override).build())
         .handle(
             (response, failure) -> {
               if (failure == null) {
-                List<LimitOp> applied = new ArrayList<>(done);
-                attempts.forEach(
-                    attempt -> {
-                      cache.merge(
-                          attempt.key(),
-                          attempt.appliedWithoutAttributes().state(),
-                          attempt.nowNanos());
-                      applied.addAll(attempt.ops());
-                    });
-                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
-                    new BucketWrite.Applied(BucketState.EMPTY, applied));
+                return CompletableFuture.completedFuture(applied(attempts, done));
               }
-              if (!(DynamoDbGateway.unwrap(failure)
-                  instanceof TransactionCanceledException cancelled)) {
-                return CompletableFuture.<BucketWrite.Outcome>failedFuture(
-                    DynamoDbGateway.unwrap(failure));
-              }
-              List<BucketWrite> next = new ArrayList<>();
-              List<LimitOp> settled = new ArrayList<>(done);
-              List<Violation> violations = new ArrayList<>();
-              boolean retryable = true;
-              for (int i = 0; i < attempts.size(); i++) {
-                BucketWrite attempt = attempts.get(i);
-                CancellationReason reason = cancelled.cancellationReasons().get(i);
-                if (RETRIED_REASONS.contains(reason.code())) {
-                  next.add(
-                      attempt); // not the cause, or a conflict with another transaction: try it
-                  // again as it was
-                  continue;
+              Throwable cause = DynamoDbGateway.unwrap(failure);
+              boolean hides = outcomeHidden(cause);
+              if (hides || (hidden != null && sameAgain(cause))) {
+                Throwable unresolved = hides ? cause : hidden;
+                if (number < MAX_ATTEMPTS) {
+                  return sendAsync(request, attempts, done, number + 1, unresolved);
                 }
-                if (!"ConditionalCheckFailed".equals(reason.code())) {
-                  retryable =
-                      false; // throttled (a refusal for the key) or a refused request: the same
-                  // again would fail too
-                  continue;
-                }
-                BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
-                cache.replace(attempt.key(), old, attempt.nowNanos());
-                BucketWrite.Outcome outcome = attempt.conditionFailed(old);
-                if (outcome instanceof BucketWrite.Rejected rejected) {
-                  violations.addAll(rejected.violations());
-                  next.add(attempt);
-                } else if (outcome instanceof BucketWrite.Retry retry) {
-                  next.add(retry.next());
-                } else if (outcome instanceof BucketWrite.Applied applied) {
-                  settled.addAll(applied.ops()); // nothing left to write to this bucket
-                }
+                return undecided(unresolved, cause);
               }
-              if (!violations.isEmpty()) {
-                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
-                    new BucketWrite.Rejected(violations));
+              if (hidden != null) {
+                return undecided(hidden, cause);
               }
-              if (!retryable) {
-                return CompletableFuture.<BucketWrite.Outcome>failedFuture(cancelled);
+              if (!(cause instanceof TransactionCanceledException cancelled)) {
+                return CompletableFuture.<BucketWrite.Outcome>failedFuture(cause);
               }
-              if (next.isEmpty()) {
-                return CompletableFuture.<BucketWrite.Outcome>completedFuture(
-                    new BucketWrite.Applied(BucketState.EMPTY, settled));
-              }
-              if (number >= MAX_ATTEMPTS) {
-                return CompletableFuture.<BucketWrite.Outcome>failedFuture(
-                    contention(attempts.get(0).key()));
-              }
-              return transactAsync(next, settled, number + 1);
+              return cancelledAsync(cancelled, attempts, done, number);
             })
         .thenCompose(outcome -> outcome);
+  }
+
+  /**
+   * Whether a failure after a hidden attempt asks for the same transaction again: it conflicted
+   * with another write in progress on an item (the items not the cause are {@code None}), or the
+   * hidden attempt is still in progress.
+   */
+  private static boolean sameAgain(Throwable cause) {
+    if (cause instanceof TransactionInProgressException) {
+      return true;
+    }
+    return cause instanceof TransactionCanceledException cancelled
+        && cancelled.hasCancellationReasons()
+        && cancelled.cancellationReasons().stream()
+            .allMatch(reason -> RETRIED_REASONS.contains(reason.code()));
+  }
+
+  /**
+   * An earlier attempt's outcome was hidden by {@code hidden} and {@code last} decides nothing
+   * about it: the transaction applied once or not at all.
+   */
+  private static CompletableFuture<BucketWrite.Outcome> undecided(
+      Throwable hidden, Throwable last) {
+    if (last != hidden) {
+      hidden.addSuppressed(last);
+    }
+    return CompletableFuture.failedFuture(hidden);
+  }
+
+  private BucketWrite.Outcome applied(List<BucketWrite> attempts, List<LimitOp> done) {
+    List<LimitOp> applied = new ArrayList<>(done);
+    attempts.forEach(
+        attempt -> {
+          cache.merge(
+              attempt.key(), attempt.appliedWithoutAttributes().state(), attempt.nowNanos());
+          applied.addAll(attempt.ops());
+        });
+    return new BucketWrite.Applied(BucketState.EMPTY, applied);
+  }
+
+  /**
+   * A transaction DynamoDB cancelled, none of whose attempts may have applied: refused, corrected
+   * from the old items it returned and sent as a new transaction, or failed.
+   */
+  private CompletableFuture<BucketWrite.Outcome> cancelledAsync(
+      TransactionCanceledException cancelled,
+      List<BucketWrite> attempts,
+      List<LimitOp> done,
+      int number) {
+    List<BucketWrite> next = new ArrayList<>();
+    List<LimitOp> settled = new ArrayList<>(done);
+    List<Violation> violations = new ArrayList<>();
+    boolean retryable = true;
+    for (int i = 0; i < attempts.size(); i++) {
+      BucketWrite attempt = attempts.get(i);
+      CancellationReason reason = cancelled.cancellationReasons().get(i);
+      if (RETRIED_REASONS.contains(reason.code())) {
+        // Not the cause, or a conflict with another write: sent again as it was (nothing applied,
+        // so as a new transaction).
+        next.add(attempt);
+        continue;
+      }
+      if (!"ConditionalCheckFailed".equals(reason.code())) {
+        // Throttled (a refusal for the key) or a refused request: the same again would fail too.
+        retryable = false;
+        continue;
+      }
+      BucketState old = BucketState.decodeItem(attempt.key(), reason.item());
+      cache.replace(attempt.key(), old, attempt.nowNanos());
+      BucketWrite.Outcome outcome = attempt.conditionFailed(old);
+      if (outcome instanceof BucketWrite.Rejected rejected) {
+        violations.addAll(rejected.violations());
+        next.add(attempt);
+      } else if (outcome instanceof BucketWrite.Retry retry) {
+        next.add(retry.next());
+      } else if (outcome instanceof BucketWrite.Applied applied) {
+        settled.addAll(applied.ops()); // nothing left to write to this bucket
+      }
+    }
+    if (!violations.isEmpty()) {
+      return CompletableFuture.completedFuture(new BucketWrite.Rejected(violations));
+    }
+    if (!retryable) {
+      return CompletableFuture.failedFuture(cancelled);
+    }
+    if (next.isEmpty()) {
+      return CompletableFuture.completedFuture(new BucketWrite.Applied(BucketState.EMPTY, settled));
+    }
+    if (number >= MAX_ATTEMPTS) {
+      return CompletableFuture.failedFuture(contention(attempts.get(0).key()));
+    }
+    return transactAsync(next, settled, number + 1);
   }
 
   private BucketWrite first(

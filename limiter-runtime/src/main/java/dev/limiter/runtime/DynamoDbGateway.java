@@ -36,8 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * The limiter's DynamoDB calls over whichever client it was given: a synchronous call on an
  * async-only limiter joins the future; an asynchronous call on a sync-only limiter runs on {@code
- * executor}. Bucket writes ({@link #updateOnce}) go to the bucket-write clients, which are the
- * others unless the limiter built a pair without the SDK's retries for them.
+ * executor}. Bucket writes ({@link #updateOnce}, {@link #transactWriteOnceAsync}) go to the
+ * bucket-write clients, which are the others unless the limiter built a pair without the SDK's
+ * retries for them.
  */
 final class DynamoDbGateway {
 
@@ -199,11 +200,18 @@ final class DynamoDbGateway {
     }
   }
 
-  CompletableFuture<TransactWriteItemsResponse> transactWriteAsync(
-      TransactWriteItemsRequest request) {
-    return asyncClient != null
-        ? asyncClient.transactWriteItems(request)
-        : onExecutor(() -> client.transactWriteItems(request));
+  /**
+   * A bucket transaction (cascade, charge, refund), sent once as {@link #updateOnce} is: the SDK
+   * must not replay it, or a later attempt's failure would hide that an earlier one may have
+   * applied. Its client request token lets the limiter send it again itself, applied once.
+   */
+  CompletableFuture<TransactWriteItemsResponse> transactWriteOnceAsync(
+      Function<AwsRequestOverrideConfiguration, TransactWriteItemsRequest> request) {
+    if (writeAsyncClient != null) {
+      return writeAsyncClient.transactWriteItems(request.apply(override(asyncWritesReplayed)));
+    }
+    TransactWriteItemsRequest sent = request.apply(override(writesReplayed));
+    return onExecutor(() -> writeClient.transactWriteItems(sent));
   }
 
   BatchGetItemResponse batchGet(BatchGetItemRequest request) {

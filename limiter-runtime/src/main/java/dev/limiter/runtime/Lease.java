@@ -31,6 +31,11 @@ public interface Lease extends AutoCloseable {
    * Gives back what the acquire took and has not refilled yet, and drops pending adjustments.
    *
    * @throws IllegalStateException after close
+   * @throws RateLimiterException when DynamoDB refused the refund, and under {@link
+   *     OnUnavailable#BLOCK} a {@link RateLimiterUnavailableException} when it was certainly not
+   *     written ({@link UsageListener#onAdjustmentNotWritten}) or its outcome is unknown ({@link
+   *     UsageListener#onUndecided}: given back once or not at all); the listener, told first on
+   *     this thread, says which (a throttled refund is reported, not thrown)
    */
   void rollback();
 
@@ -40,7 +45,11 @@ public interface Lease extends AutoCloseable {
    */
   boolean enforced();
 
-  /** Writes pending adjustments. */
+  /**
+   * Writes pending adjustments.
+   *
+   * @throws RateLimiterException as {@link #rollback()} does
+   */
   @Override
   void close();
 }

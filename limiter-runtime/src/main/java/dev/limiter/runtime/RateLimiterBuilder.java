@@ -162,8 +162,9 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * A synchronous client for bucket writes alone (the UpdateItem of every acquire, instead of
-   * {@link #client}), best configured with a single attempt ({@code
+   * A synchronous client for bucket writes alone (the UpdateItem of every acquire and the
+   * TransactWriteItems of adjustments, refunds and cascade transactions, instead of {@link
+   * #client}), best configured with a single attempt ({@code
    * retryStrategy(AwsRetryStrategy.doNotRetry())}): the SDK must not replay a bucket write, and on
    * a client that would, each one carries a per-request plugin that turns retries off, which costs
    * the SDK a rebuild of its configuration per call. The other calls keep {@link #client} and its

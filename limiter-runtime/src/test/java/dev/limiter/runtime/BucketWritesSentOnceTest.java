@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * its clients retry, on every path: a workload's retrying client (the per-request plugin turns the
  * SDK's retries off), a workload's client that makes one attempt or one given for bucket writes
  * alone (no plugin needed, none sent), and the clients {@link RateLimiter#fromEnvironment()} builds
- * (a second pair without retries for bucket writes). Every UpdateItem gets a 500, which hides its
- * outcome, so the limiter makes all of its {@link BucketWriter#MAX_ATTEMPTS} attempts and the SDK
- * would replay each one it may.
+ * (a second pair without retries for bucket writes). Every UpdateItem (or, for a rollback, every
+ * TransactWriteItems) gets a 500, which hides its outcome, so the limiter makes all of its {@link
+ * BucketWriter#MAX_ATTEMPTS} attempts and the SDK would replay each one it may.
  */
 class BucketWritesSentOnceTest {
 
@@ -159,6 +159,27 @@ class BucketWritesSentOnceTest {
           .isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(RateLimiterUnavailableException.class);
       assertThat(http.calls("UpdateItem")).isEqualTo(BucketWriter.MAX_ATTEMPTS);
+    }
+  }
+
+  @Test
+  void aRollbackThroughARetryingClientSendsEachAttemptOnce() {
+    ScriptedHttp http = markerFound(new ScriptedHttp()).answer("UpdateItem", 200, "{}");
+    try (RateLimiter limiter =
+        limiter(http, o -> o.retryStrategy(RetryMode.STANDARD), new Captured())) {
+      Lease lease = limiter.acquire("e", "r", ONE, LIMITS);
+      assertThatThrownBy(lease::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+      assertThat(http.calls("TransactWriteItems")).isEqualTo(BucketWriter.MAX_ATTEMPTS);
+    }
+  }
+
+  @Test
+  void aRollbackThroughTheEnvironmentsAsyncClientSendsEachAttemptOnce() {
+    ScriptedHttp http = markerFound(new ScriptedHttp()).answer("UpdateItem", 200, "{}");
+    try (RateLimiter limiter = fromEnvironment(http)) {
+      Lease lease = limiter.acquireAsync("e", "r", ONE, LIMITS).join();
+      assertThatThrownBy(lease::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+      assertThat(http.calls("TransactWriteItems")).isEqualTo(BucketWriter.MAX_ATTEMPTS);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -241,6 +242,85 @@ class ExactlyOnceTest {
     assertThat(drain("key")).isEqualTo(6);
   }
 
+  /**
+   * Every attempt of a rollback loses its answer (the first commits, the others replay its client
+   * request token): one HTTP call per attempt, undecided, and under BLOCK the rollback throws
+   * although the refund applied, once. So a rollback that threw is not a refund certainly not
+   * written; the usage listener says which it is.
+   */
+  @Test
+  void aRollbackWhoseEveryAnswerIsLostThrowsAsUndecidedAndRefundsOnce() {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(WRITES, Fault.SERVER_ERROR_AFTER_COMMIT);
+    assertThatThrownBy(first::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+    faults.disarm();
+    assertThat(faults.injected()).isEqualTo(BucketWriter.MAX_ATTEMPTS);
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    assertThat(limiter(plain).available("key", "api", TEN)).containsEntry("rpm", 5L);
+  }
+
+  /**
+   * A rollback's first attempt commits and its answer is lost, then the table stops answering: the
+   * refund applied once, so it is undecided (possibly applied), never reported as certainly not
+   * written.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST", "DELAYED_PAST_TIMEOUT"})
+  void aRollbackThatCommittedBeforeTheTableBecameUnreachableIsUndecided(Fault fault) {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(WRITES, fault, Fault.UNREACHABLE);
+    assertThatThrownBy(first::rollback).isInstanceOf(RateLimiterUnavailableException.class);
+    faults.disarm();
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    // Given back once (this limiter's breaker is open: another one reads).
+    assertThat(limiter(plain).available("key", "api", TEN)).containsEntry("rpm", 5L);
+  }
+
+  /**
+   * The refund of a cascade's admitted side, when the parent refuses, commits and its answer is
+   * lost, then the table stops answering: undecided, never reported as certainly not written.
+   */
+  @Test
+  void aCascadeRefundThatCommittedBeforeTheTableBecameUnreachableIsUndecided() {
+    RateLimiter admin = limiter(plain);
+    admin.entities().createEntity("project", null, false);
+    admin.entities().createEntity("child", "project", true);
+    admin.limits().set(new LimitScope.Entity("project"), TEN);
+    List<Limit> childLimits = List.of(Limit.perMinute("rpm", 100));
+    limiter.acquire("child", "api", Map.of("rpm", 10L), childLimits);
+    faults.armInTurn(new String[] {"TransactWriteItems"}, Fault.RESPONSE_LOST, Fault.UNREACHABLE);
+    assertThatThrownBy(() -> limiter.acquire("child", "api", Map.of("rpm", 5L), childLimits))
+        .isInstanceOf(RateLimitExceededException.class);
+    faults.disarm();
+    assertThat(registry.find("limiter.tokens.unwritten").counter()).isNull();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(5);
+    // The child's five came back once; the parent was refused.
+    assertThat(admin.available("child", "api", childLimits)).containsEntry("rpm", 90L);
+    assertThat(admin.available("project", "api", TEN)).containsEntry("rpm", 0L);
+  }
+
+  /**
+   * A rollback commits and its answer is lost; the replay is cancelled by a conflict with a write
+   * in progress on the item (DynamoDB's TransactionConflict). Sent again, it must be the same
+   * transaction (its client request token), or the refund applies twice.
+   */
+  @Test
+  void aRollbackWhoseReplayConflictsRefundsOnce() {
+    Lease first = limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    limiter.acquire("key", "api", Map.of("rpm", 5L), TEN);
+    faults.armInTurn(
+        WRITES, Fault.SERVER_ERROR_AFTER_COMMIT, Fault.TRANSACTION_CONFLICT, Fault.NONE);
+    first.rollback();
+    faults.disarm();
+    assertThat(drain("key")).isEqualTo(5);
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Fault.class,
@@ -287,10 +367,15 @@ class ExactlyOnceTest {
                     // below the truth.
                     held.decrementAndGet();
                     usage.written.set(true);
+                    usage.undecided.set(false);
                     try {
                       lease.rollback();
                     } catch (RateLimiterException e) {
-                      usage.written.set(false);
+                      // Under BLOCK an undecided refund throws too, and may have applied: only a
+                      // failure not reported undecided is certainly not given back.
+                      if (!usage.undecided.get()) {
+                        usage.written.set(false);
+                      }
                     }
                     if (usage.written.get()) {
                       refunded.increment();
@@ -336,11 +421,12 @@ class ExactlyOnceTest {
   }
 
   /**
-   * Micrometer's counts, and whether the calling thread's adjustment was written (reported on that
-   * thread).
+   * Micrometer's counts, and whether the calling thread's adjustment was certainly not written or
+   * undecided (reported on that thread).
    */
   private static final class Usage implements UsageListener {
     final ThreadLocal<Boolean> written = ThreadLocal.withInitial(() -> true);
+    final ThreadLocal<Boolean> undecided = ThreadLocal.withInitial(() -> false);
     private final UsageListener counts;
 
     Usage(UsageListener counts) {
@@ -364,6 +450,7 @@ class ExactlyOnceTest {
 
     @Override
     public void onUndecided(String entityId, String resource, Map<String, Long> tokens) {
+      undecided.set(true);
       counts.onUndecided(entityId, resource, tokens);
     }
 

@@ -7,8 +7,10 @@ import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +56,13 @@ final class FaultInjector implements ExecutionInterceptor {
     SERVER_ERROR_BEFORE_COMMIT,
     /** Nothing is sent; the attempt fails as a refused connection (DynamoDB unreachable). */
     UNREACHABLE,
+    /**
+     * The client receives HTTP 400 TransactionCanceledException with the reason TransactionConflict
+     * (another write in progress on the item). The request itself goes through, so script it only
+     * on the replay of a transaction that committed (its client request token makes DynamoDB Local
+     * write nothing); see {@link FaultInjector#armInTurn}.
+     */
+    TRANSACTION_CONFLICT,
     /** No fault. */
     NONE
   }
@@ -65,6 +74,14 @@ final class FaultInjector implements ExecutionInterceptor {
   private static final ExecutionAttribute<Fault> REFUSED_CALL =
       new ExecutionAttribute<>("refused-call");
 
+  /** A one-item transaction cancelled by a conflict, as DynamoDB answers it. */
+  private static final String TRANSACTION_CONFLICT_BODY =
+      "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+          + "\"message\":\"Transaction cancelled, please refer cancellation reasons for specific"
+          + " reasons [TransactionConflict]\","
+          + "\"CancellationReasons\":[{\"Code\":\"TransactionConflict\","
+          + "\"Message\":\"Transaction is ongoing for the item\"}]}";
+
   private static final String THROTTLED_TARGET = "DynamoDB_20120810.ListTables";
 
   private final AtomicReference<Fault> fault = new AtomicReference<>();
@@ -75,6 +92,9 @@ final class FaultInjector implements ExecutionInterceptor {
   private final AtomicInteger certain = new AtomicInteger();
   private volatile Runnable afterCommit = () -> {};
   private final LongAdder injected = new LongAdder();
+
+  /** Faults of the next attempts, in turn (the last one stays until disarmed); empty for none. */
+  private final ConcurrentLinkedDeque<Fault> turns = new ConcurrentLinkedDeque<>();
 
   /**
    * The next {@code times} attempts of {@code operations} (e.g. {@code UpdateItem}) suffer {@code
@@ -97,6 +117,25 @@ final class FaultInjector implements ExecutionInterceptor {
   }
 
   /**
+   * The next attempts of {@code operations} suffer {@code faults} in turn, one each, and every
+   * later one the last of them until disarmed ({@link Fault#NONE} for none): the SDK's replays of
+   * one call included, so a call can fail one way after an attempt that failed another. Only
+   * per-attempt faults: those that commit, {@link Fault#UNREACHABLE}, {@link
+   * Fault#TRANSACTION_CONFLICT} and {@link Fault#NONE}.
+   */
+  void armInTurn(String[] operations, Fault... faults) {
+    remaining.set(0);
+    turns.clear();
+    for (Fault f : faults) {
+      if (refusedBeforeCommit(f)) {
+        throw new IllegalArgumentException(f + " refuses a whole call, not one attempt");
+      }
+    }
+    this.operations = Set.of(operations);
+    turns.addAll(List.of(faults));
+  }
+
+  /**
    * Runs {@code action} after a faulted request committed and before its outcome is hidden (another
    * writer, say).
    */
@@ -111,6 +150,7 @@ final class FaultInjector implements ExecutionInterceptor {
 
   /** Stops injecting. */
   void disarm() {
+    turns.clear();
     remaining.set(0);
     certain.set(0);
     chance = 1;
@@ -126,6 +166,10 @@ final class FaultInjector implements ExecutionInterceptor {
   public SdkHttpRequest modifyHttpRequest(
       Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
     // Called once per call, before the SDK's retries: a refused call is refused on every attempt.
+    if (!turns.isEmpty()) {
+      attributes.putAttribute(REFUSED_CALL, Fault.NONE);
+      return context.httpRequest();
+    }
     Fault chosen = fault.get();
     boolean refused = refusedBeforeCommit(chosen) && take(attributes);
     attributes.putAttribute(REFUSED_CALL, refused ? chosen : Fault.NONE);
@@ -140,6 +184,15 @@ final class FaultInjector implements ExecutionInterceptor {
   public void beforeTransmission(
       Context.BeforeTransmission context, ExecutionAttributes attributes) {
     // Called once per attempt: the SDK's replay of a faulted attempt goes through.
+    if (!turns.isEmpty()) {
+      Fault turn = inTurn(attributes);
+      if (turn == Fault.UNREACHABLE) {
+        throw SdkClientException.create(
+            "injected: connection refused", new ConnectException("Connection refused"));
+      }
+      attributes.putAttribute(INJECTED, turn);
+      return;
+    }
     Fault chosen = fault.get();
     boolean hit = !refusedBeforeCommit(chosen) && chosen != Fault.UNREACHABLE && take(attributes);
     if (chosen == Fault.UNREACHABLE && take(attributes)) {
@@ -149,6 +202,27 @@ final class FaultInjector implements ExecutionInterceptor {
     attributes.putAttribute(INJECTED, hit ? chosen : Fault.NONE);
   }
 
+  /** The scripted fault of this attempt ({@link #armInTurn}), NONE for another operation. */
+  private Fault inTurn(ExecutionAttributes attributes) {
+    if (!operations.contains(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+      return Fault.NONE;
+    }
+    Fault turn = turns.size() > 1 ? turns.pollFirst() : turns.peekFirst();
+    if (turn == null) {
+      return Fault.NONE;
+    }
+    if (turn != Fault.NONE) {
+      injected.increment();
+    }
+    return turn;
+  }
+
+  private static boolean committed(Fault fault) {
+    return fault == Fault.SERVER_ERROR_AFTER_COMMIT
+        || fault == Fault.RESPONSE_LOST
+        || fault == Fault.DELAYED_PAST_TIMEOUT;
+  }
+
   private static boolean refusedBeforeCommit(Fault fault) {
     return fault == Fault.THROTTLED || fault == Fault.SERVER_ERROR_BEFORE_COMMIT;
   }
@@ -156,7 +230,7 @@ final class FaultInjector implements ExecutionInterceptor {
   @Override
   public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
     Fault chosen = injected(attributes);
-    if (chosen != Fault.NONE && !refusedBeforeCommit(chosen)) {
+    if (committed(chosen)) {
       afterCommit.run();
     }
     if (chosen == Fault.RESPONSE_LOST) {
@@ -183,7 +257,7 @@ final class FaultInjector implements ExecutionInterceptor {
           .statusText("Internal Server Error")
           .build();
     }
-    if (chosen == Fault.THROTTLED) {
+    if (chosen == Fault.THROTTLED || chosen == Fault.TRANSACTION_CONFLICT) {
       return context.httpResponse().toBuilder().statusCode(400).statusText("Bad Request").build();
     }
     return context.httpResponse();
@@ -201,6 +275,10 @@ final class FaultInjector implements ExecutionInterceptor {
     }
     if (chosen == Fault.THROTTLED) {
       return Optional.of(error("ProvisionedThroughputExceededException", "injected: throttled"));
+    }
+    if (chosen == Fault.TRANSACTION_CONFLICT) {
+      return Optional.of(
+          new ByteArrayInputStream(TRANSACTION_CONFLICT_BODY.getBytes(StandardCharsets.UTF_8)));
     }
     return context.responseBody();
   }
@@ -224,6 +302,9 @@ final class FaultInjector implements ExecutionInterceptor {
       return Optional.of(
           AsyncRequestBody.fromString(
               errorBody("ProvisionedThroughputExceededException", "injected: throttled")));
+    }
+    if (chosen == Fault.TRANSACTION_CONFLICT) {
+      return Optional.of(AsyncRequestBody.fromString(TRANSACTION_CONFLICT_BODY));
     }
     return context.responsePublisher();
   }
