@@ -1,15 +1,17 @@
 package dev.limiter.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
 
 /**
  * The one bucket item of a benchmark, kept as the limiter's UpdateItems leave it, for {@link
@@ -33,22 +35,12 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  * counted ({@link #conditionFailures()}). Anything else — another table or item than the first
  * write's, another request field, clause, function, operator or type — throws {@link
  * IllegalStateException}, so that a benchmark whose requests it does not model fails rather than
- * measures a wrong answer. The parsed expressions are kept per text (the limiter sends a few
- * shapes), since its CPU counts in the benchmark's.
+ * measures a wrong answer. Its CPU and allocation count in the benchmark's, so it reads the request
+ * as a stream from the canned client's buffer rather than as a tree, and keeps the parsed
+ * expressions per text (the limiter sends a few shapes).
  */
 public final class CannedBucket implements CannedDynamoDb.Responder {
 
-  private static final JsonNodeParser JSON = JsonNodeParser.create();
-  private static final Set<String> FIELDS =
-      Set.of(
-          "TableName",
-          "Key",
-          "UpdateExpression",
-          "ConditionExpression",
-          "ExpressionAttributeNames",
-          "ExpressionAttributeValues",
-          "ReturnValues",
-          "ReturnValuesOnConditionCheckFailure");
   private static final Pattern CLAUSE =
       Pattern.compile(
           "\\G(?:SET |, )(#\\w+) = (?:(:\\w+)|if_not_exists\\((#\\w+), (:\\w+)\\)"
@@ -85,8 +77,10 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
       return Long.parseLong(text);
     }
 
-    String json() {
-      return "{\"" + type + "\":" + quoted(text) + "}";
+    void appendTo(StringBuilder json) {
+      json.append("{\"").append(type).append("\":");
+      quote(text, json);
+      json.append('}');
     }
   }
 
@@ -105,35 +99,45 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
    */
   private record Term(String left, String operator, String right) {}
 
+  /** The fields of a bucket write's request, as read from its JSON. */
+  private static final class Write {
+    String table;
+    Map<String, Value> key;
+    String update;
+    String condition;
+    Map<String, String> names = Map.of();
+    Map<String, Value> values = Map.of();
+    String returnValues;
+    String onConditionFailure;
+  }
+
   @Override
-  public synchronized CannedDynamoDb.Answer answer(byte[] requestBody) {
-    Map<String, JsonNode> request = JSON.parse(requestBody).asObject();
-    for (String field : request.keySet()) {
-      if (!FIELDS.contains(field)) {
-        throw new IllegalStateException("a bucket write has no field " + field);
-      }
+  public synchronized CannedDynamoDb.Answer answer(byte[] body, int length) {
+    Write request = read(body, length);
+    if (!tableName.equals(request.table)) {
+      throw new IllegalStateException("not table " + tableName + ": " + request.table);
     }
-    if (!tableName.equals(text(request, "TableName"))) {
-      throw new IllegalStateException("not table " + tableName + ": " + text(request, "TableName"));
+    if (!"UPDATED_NEW".equals(request.returnValues)) {
+      throw new IllegalStateException("ReturnValues " + request.returnValues);
     }
-    if (!"UPDATED_NEW".equals(text(request, "ReturnValues"))) {
-      throw new IllegalStateException("ReturnValues " + text(request, "ReturnValues"));
-    }
-    Map<String, Value> requestKey = values(request.get("Key"));
-    if (key != null && !key.equals(requestKey)) {
+    Map<String, Value> requestKey = request.key;
+    if (requestKey == null || (key != null && !key.equals(requestKey))) {
       throw new IllegalStateException("not the one bucket item " + key + ": " + requestKey);
     }
-    Map<String, String> names = names(request.get("ExpressionAttributeNames"));
-    Map<String, Value> values = values(request.get("ExpressionAttributeValues"));
-    String condition = text(request, "ConditionExpression");
+    Map<String, String> names = request.names;
+    Map<String, Value> values = request.values;
+    String condition = request.condition;
     if (condition != null
         && !holds(conditions.computeIfAbsent(condition, CannedBucket::condition), names, values)) {
       conditionFailures++;
-      boolean allOld = "ALL_OLD".equals(text(request, "ReturnValuesOnConditionCheckFailure"));
-      return CannedDynamoDb.Answer.clientError(
-          CONDITION_FAILED + (allOld && !item.isEmpty() ? ",\"Item\":" + json(item) : "") + "}");
+      boolean allOld = "ALL_OLD".equals(request.onConditionFailure);
+      StringBuilder failed = new StringBuilder(512).append(CONDITION_FAILED);
+      if (allOld && !item.isEmpty()) {
+        append(item, failed.append(",\"Item\":"));
+      }
+      return CannedDynamoDb.Answer.clientError(failed.append('}').toString());
     }
-    String update = text(request, "UpdateExpression");
+    String update = request.update;
     if (update == null) {
       throw new IllegalStateException("a bucket write without an UpdateExpression");
     }
@@ -147,7 +151,9 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
     }
     item.putAll(updated);
     applied++;
-    return CannedDynamoDb.Answer.ok("{\"Attributes\":" + json(updated) + "}");
+    StringBuilder answer = new StringBuilder(512).append("{\"Attributes\":");
+    append(updated, answer);
+    return CannedDynamoDb.Answer.ok(answer.append('}').toString());
   }
 
   /** Writes applied so far. */
@@ -295,63 +301,100 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
     return value;
   }
 
-  private static String text(Map<String, JsonNode> request, String field) {
-    JsonNode node = request.get(field);
-    if (node == null) {
-      return null;
+  /**
+   * Reads a bucket write's request field by field (a stream, not a tree: its allocation counts in
+   * the benchmark's); a field a bucket write does not have, or a value of another shape, throws.
+   */
+  private static Write read(byte[] body, int length) {
+    Write write = new Write();
+    try (JsonParser json = JsonNodeParser.DEFAULT_JSON_FACTORY.createParser(body, 0, length)) {
+      expect(json, JsonToken.START_OBJECT);
+      for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+        switch (field) {
+          case "TableName" -> write.table = string(json);
+          case "Key" -> write.key = values(json);
+          case "UpdateExpression" -> write.update = string(json);
+          case "ConditionExpression" -> write.condition = string(json);
+          case "ExpressionAttributeNames" -> write.names = names(json);
+          case "ExpressionAttributeValues" -> write.values = values(json);
+          case "ReturnValues" -> write.returnValues = string(json);
+          case "ReturnValuesOnConditionCheckFailure" -> write.onConditionFailure = string(json);
+          default -> throw new IllegalStateException("a bucket write has no field " + field);
+        }
+      }
+      expectCurrent(json, JsonToken.END_OBJECT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (!node.isString()) {
-      throw new IllegalStateException(field + " is not a string: " + node);
-    }
-    return node.asString();
+    return write;
   }
 
-  private static Map<String, String> names(JsonNode node) {
+  private static String string(JsonParser json) throws IOException {
+    expect(json, JsonToken.VALUE_STRING);
+    return json.getText();
+  }
+
+  private static Map<String, String> names(JsonParser json) throws IOException {
+    expect(json, JsonToken.START_OBJECT);
     Map<String, String> names = new HashMap<>();
-    if (node != null) {
-      node.asObject().forEach((placeholder, name) -> names.put(placeholder, name.asString()));
+    for (String placeholder = json.nextFieldName();
+        placeholder != null;
+        placeholder = json.nextFieldName()) {
+      names.put(placeholder, string(json));
     }
+    expectCurrent(json, JsonToken.END_OBJECT);
     return names;
   }
 
-  private static Map<String, Value> values(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw new IllegalStateException("attribute values missing or not an object: " + node);
+  /** Attribute values by name, each an object of exactly one S or N (a number that fits a long). */
+  private static Map<String, Value> values(JsonParser json) throws IOException {
+    expect(json, JsonToken.START_OBJECT);
+    Map<String, Value> values = new HashMap<>();
+    for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
+      expect(json, JsonToken.START_OBJECT);
+      String type = json.nextFieldName();
+      if (!"S".equals(type) && !"N".equals(type)) {
+        throw new IllegalStateException("a type this bucket does not model: " + name + " " + type);
+      }
+      Value value = new Value(type, string(json));
+      if (type.equals("N")) {
+        value.number();
+      }
+      expect(json, JsonToken.END_OBJECT);
+      values.put(name, value);
     }
-    Map<String, Value> values = new LinkedHashMap<>();
-    node.asObject()
-        .forEach(
-            (name, typed) -> {
-              Map<String, JsonNode> value = typed.asObject();
-              if (value.size() != 1) {
-                throw new IllegalStateException("attribute value " + name + ": " + typed);
-              }
-              Map.Entry<String, JsonNode> only = value.entrySet().iterator().next();
-              if (!Set.of("S", "N").contains(only.getKey()) || !only.getValue().isString()) {
-                throw new IllegalStateException("a type this bucket does not model: " + typed);
-              }
-              Value parsed = new Value(only.getKey(), only.getValue().asString());
-              if (parsed.type().equals("N")) {
-                parsed.number();
-              }
-              values.put(name, parsed);
-            });
+    expectCurrent(json, JsonToken.END_OBJECT);
     return values;
   }
 
-  private static String json(Map<String, Value> attributes) {
-    StringBuilder json = new StringBuilder("{");
-    for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
-      if (json.length() > 1) {
-        json.append(',');
-      }
-      json.append(quoted(attribute.getKey())).append(':').append(attribute.getValue().json());
-    }
-    return json.append('}').toString();
+  private static void expect(JsonParser json, JsonToken token) throws IOException {
+    json.nextToken();
+    expectCurrent(json, token);
   }
 
-  private static String quoted(String text) {
-    StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+  private static void expectCurrent(JsonParser json, JsonToken token) {
+    if (json.currentToken() != token) {
+      throw new IllegalStateException(
+          "a bucket write's JSON has " + json.currentToken() + " where " + token + " belongs");
+    }
+  }
+
+  private static void append(Map<String, Value> attributes, StringBuilder json) {
+    json.append('{');
+    boolean first = true;
+    for (Map.Entry<String, Value> attribute : attributes.entrySet()) {
+      if (!first) {
+        json.append(',');
+      }
+      first = false;
+      quote(attribute.getKey(), json);
+      attribute.getValue().appendTo(json.append(':'));
+    }
+    json.append('}');
+  }
+
+  private static void quote(String text, StringBuilder quoted) {
+    quoted.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c < 0x20) {
@@ -362,6 +405,6 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
       }
       quoted.append(c);
     }
-    return quoted.append('"').toString();
+    quoted.append('"');
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -106,36 +107,31 @@ class CannedBucketTest {
             + "\"ExpressionAttributeNames\":{\"#t0\":\"t:limit-0\"},"
             + "\"ExpressionAttributeValues\":{\":c0\":{\"N\":\"1\"}}}";
 
-    assertThatThrownBy(() -> bucket.answer(bytes(update.formatted("ADD #t0 :c0"))))
+    assertThatThrownBy(() -> answer(update.formatted("ADD #t0 :c0")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("an update this bucket does not model: ADD #t0 :c0");
-    assertThatThrownBy(() -> bucket.answer(bytes(update.formatted("SET #t0 = #t0 * :c0"))))
+    assertThatThrownBy(() -> answer(update.formatted("SET #t0 = #t0 * :c0")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("does not model");
     assertThatThrownBy(
-            () ->
-                bucket.answer(
-                    bytes(update.formatted("SET #t0 = :c0").replace("UPDATED_NEW", "ALL_NEW"))))
+            () -> answer(update.formatted("SET #t0 = :c0").replace("UPDATED_NEW", "ALL_NEW")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ReturnValues ALL_NEW");
     assertThat(bucket.applied()).isZero();
 
-    bucket.answer(bytes(update.formatted("SET #t0 = :c0")));
+    answer(update.formatted("SET #t0 = :c0"));
     assertThatThrownBy(
-            () ->
-                bucket.answer(
-                    bytes(update.formatted("SET #t0 = :c0").replace("api-key-1", "api-key-2"))))
+            () -> answer(update.formatted("SET #t0 = :c0").replace("api-key-1", "api-key-2")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not the one bucket item");
     assertThatThrownBy(
             () ->
-                bucket.answer(
-                    bytes(
-                        update
-                            .formatted("SET #t0 = :c0")
-                            .replace(
-                                "\"ReturnValues\"",
-                                "\"ReturnConsumedCapacity\":\"TOTAL\"," + "\"ReturnValues\""))))
+                answer(
+                    (update
+                        .formatted("SET #t0 = :c0")
+                        .replace(
+                            "\"ReturnValues\"",
+                            "\"ReturnConsumedCapacity\":\"TOTAL\"," + "\"ReturnValues\""))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no field ReturnConsumedCapacity");
     assertThat(bucket.applied()).isEqualTo(1);
@@ -185,7 +181,9 @@ class CannedBucketTest {
         .build();
   }
 
-  private static byte[] bytes(String json) {
-    return json.getBytes(StandardCharsets.UTF_8);
+  /** {@code json} answered from a buffer longer than it, as the canned client hands it over. */
+  private CannedDynamoDb.Answer answer(String json) {
+    byte[] body = Arrays.copyOf(json.getBytes(StandardCharsets.UTF_8), 8192);
+    return bucket.answer(body, json.getBytes(StandardCharsets.UTF_8).length);
   }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,8 +125,11 @@ public final class CannedDynamoDb implements SdkHttpClient {
   /** Answers an operation from the body of each of its requests. */
   @FunctionalInterface
   public interface Responder {
-    /** The answer to the request whose JSON body is {@code requestBody}. */
-    Answer answer(byte[] requestBody);
+    /**
+     * The answer to the request whose JSON body is the first {@code length} bytes of {@code body},
+     * a buffer kept per thread and used again for the next request (not to be kept).
+     */
+    Answer answer(byte[] body, int length);
   }
 
   /** Answers {@code operation} (e.g. {@code UpdateItem}) with {@code json} from now on. */
@@ -205,12 +209,9 @@ public final class CannedDynamoDb implements SdkHttpClient {
     Responder responder = responders.get(operation);
     Answer answer;
     if (responder != null) {
-      answer =
-          responder.answer(
-              request
-                  .contentStreamProvider()
-                  .map(content -> read(content.newStream()))
-                  .orElse(new byte[0]));
+      int length =
+          request.contentStreamProvider().map(content -> readWhole(content.newStream())).orElse(0);
+      answer = responder.answer(SEND_BUFFER.get(), length);
     } else {
       request.contentStreamProvider().ifPresent(content -> drain(content.newStream()));
       answer = answers.get(operation);
@@ -313,6 +314,27 @@ public final class CannedDynamoDb implements SdkHttpClient {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads the body whole into the buffer kept per thread (grown when it is too small) and returns
+   * its length.
+   */
+  private static int readWhole(InputStream body) {
+    byte[] buffer = SEND_BUFFER.get();
+    int length = 0;
+    try (body) {
+      for (int read = 0; read >= 0; read = body.read(buffer, length, buffer.length - length)) {
+        length += read;
+        if (length == buffer.length) {
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          SEND_BUFFER.set(buffer);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return length;
   }
 
   private static byte[] read(InputStream body) {
