@@ -74,7 +74,11 @@ public final class CannedBucket implements CannedDynamoDb.Responder {
       if (!type.equals("N")) {
         throw new IllegalStateException("not a number: " + this);
       }
-      return Long.parseLong(text);
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException("a number this bucket does not model: " + text, e);
+      }
     }
 
     void appendTo(StringBuilder json) {

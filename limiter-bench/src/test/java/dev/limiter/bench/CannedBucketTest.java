@@ -117,6 +117,9 @@ class CannedBucketTest {
             () -> answer(update.formatted("SET #t0 = :c0").replace("UPDATED_NEW", "ALL_NEW")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ReturnValues ALL_NEW");
+    assertThatThrownBy(() -> answer(update.formatted("SET #t0 = :c0").replace("\"1\"", "\"1.5\"")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("a number this bucket does not model: 1.5");
     assertThat(bucket.applied()).isZero();
 
     answer(update.formatted("SET #t0 = :c0"));
