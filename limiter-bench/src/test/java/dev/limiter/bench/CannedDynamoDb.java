@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * measuring an error. The request body is read to its end, as a real client sends it (into a buffer
  * kept per thread, as a client's socket buffers are). Counts the calls per operation and keeps the
  * last request of each for checks.
+ *
+ * <p>An operation may instead be answered by a {@link Responder} from each request's body (read
+ * whole for it), for an item whose state must follow the writes ({@link CannedBucket}).
  */
 public final class CannedDynamoDb implements SdkHttpClient {
 
@@ -72,6 +76,7 @@ public final class CannedDynamoDb implements SdkHttpClient {
       ThreadLocal.withInitial(() -> new byte[8192]);
 
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Responder> responders = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
   private final Map<String, Request> lastRequests = new ConcurrentHashMap<>();
   private volatile String date = "";
@@ -94,18 +99,50 @@ public final class CannedDynamoDb implements SdkHttpClient {
     }
   }
 
-  private record Answer(byte[] body, String crc32) {
-    static Answer of(String json) {
+  /**
+   * One answer: its HTTP status, its JSON body and the body's CRC32 (DynamoDB's {@code
+   * x-amz-crc32}).
+   */
+  public record Answer(int status, byte[] body, String crc32) {
+    /** A 200 with {@code json}, as DynamoDB answers a call it served. */
+    public static Answer ok(String json) {
+      return of(200, json);
+    }
+
+    /** A 400 with {@code json} (its {@code __type} names the error), as DynamoDB refuses a call. */
+    public static Answer clientError(String json) {
+      return of(400, json);
+    }
+
+    private static Answer of(int status, String json) {
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
       CRC32 crc = new CRC32();
       crc.update(body);
-      return new Answer(body, Long.toString(crc.getValue()));
+      return new Answer(status, body, Long.toString(crc.getValue()));
     }
+  }
+
+  /** Answers an operation from the body of each of its requests. */
+  @FunctionalInterface
+  public interface Responder {
+    /**
+     * The answer to the request whose JSON body is the first {@code length} bytes of {@code body},
+     * a buffer kept per thread and used again for the next request (not to be kept).
+     */
+    Answer answer(byte[] body, int length);
   }
 
   /** Answers {@code operation} (e.g. {@code UpdateItem}) with {@code json} from now on. */
   public CannedDynamoDb answer(String operation, String json) {
-    answers.put(operation, Answer.of(json));
+    responders.remove(operation);
+    answers.put(operation, Answer.ok(json));
+    return this;
+  }
+
+  /** Answers {@code operation} with what {@code responder} makes of each request from now on. */
+  public CannedDynamoDb answer(String operation, Responder responder) {
+    answers.remove(operation);
+    responders.put(operation, responder);
     return this;
   }
 
@@ -167,14 +204,22 @@ public final class CannedDynamoDb implements SdkHttpClient {
             .firstMatchingHeader("X-Amz-Target")
             .map(target -> target.substring(TARGET_PREFIX.length()))
             .orElse("");
-    request.contentStreamProvider().ifPresent(content -> drain(content.newStream()));
     calls.computeIfAbsent(operation, any -> new AtomicLong()).incrementAndGet();
     lastRequests.put(operation, new Request(request));
-    Answer answer = answers.get(operation);
+    Responder responder = responders.get(operation);
+    Answer answer;
+    if (responder != null) {
+      int length =
+          request.contentStreamProvider().map(content -> readWhole(content.newStream())).orElse(0);
+      answer = responder.answer(SEND_BUFFER.get(), length);
+    } else {
+      request.contentStreamProvider().ifPresent(content -> drain(content.newStream()));
+      answer = answers.get(operation);
+    }
     byte[] content = answer == null ? UNANSWERED : answer.body();
     SdkHttpResponse.Builder response =
         SdkHttpResponse.builder()
-            .statusCode(answer == null ? 400 : 200)
+            .statusCode(answer == null ? 400 : answer.status())
             .putHeader("Content-Type", "application/x-amz-json-1.0")
             .putHeader("Content-Length", Integer.toString(content.length))
             .putHeader("x-amzn-RequestId", "canned")
@@ -269,6 +314,27 @@ public final class CannedDynamoDb implements SdkHttpClient {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads the body whole into the buffer kept per thread (grown when it is too small) and returns
+   * its length.
+   */
+  private static int readWhole(InputStream body) {
+    byte[] buffer = SEND_BUFFER.get();
+    int length = 0;
+    try (body) {
+      for (int read = 0; read >= 0; read = body.read(buffer, length, buffer.length - length)) {
+        length += read;
+        if (length == buffer.length) {
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          SEND_BUFFER.set(buffer);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return length;
   }
 
   private static byte[] read(InputStream body) {

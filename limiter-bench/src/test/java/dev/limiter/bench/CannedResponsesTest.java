@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.limiter.runtime.Lease;
+import dev.limiter.runtime.ReservationStats;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,10 +81,51 @@ class CannedResponsesTest {
   }
 
   @Test
+  void oursOverACannedBucketAdmitsWithOneUpdateItemPerAcquireOnTheIdleBranch() {
+    try (OursOnCannedDynamoDb ours = OursOnCannedDynamoDb.withCannedBucket(1)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(ours.acquire().enforced()).isTrue();
+      }
+      assertThat(ours.http().calls("UpdateItem")).isEqualTo(3);
+      assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("#t0 = :v0")
+          .contains("(attribute_not_exists(#t0) OR #t0 <= :now)");
+    }
+  }
+
+  @Test
   void oursAsyncAdmitsThroughTheSameAnswer() {
     try (OursOnCannedDynamoDb ours = new OursOnCannedDynamoDb(1)) {
       assertThat(ours.acquireAsync().join().enforced()).isTrue();
       assertThat(ours.http().calls("UpdateItem")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void oursOnAHotKeyWithReservationAdmitsMostAcquiresLocally() {
+    int acquires = 2_000;
+    try (OursHotKeyOnCannedBucket ours = new OursHotKeyOnCannedBucket()) {
+      for (int i = 0; i < acquires; i++) {
+        assertThat(ours.acquire().enforced()).isTrue();
+      }
+
+      ReservationStats stats = ours.reservationStats();
+      long writes = ours.http().calls("UpdateItem");
+      assertThat(stats.localAdmissions()).isGreaterThanOrEqualTo(acquires * 95L / 100);
+      // Every acquire was admitted locally or by one write of its own, each its first attempt.
+      assertThat(stats.localAdmissions() + stats.reservationWrites() + stats.plainWrites())
+          .isEqualTo(acquires);
+      assertThat(writes).isEqualTo(stats.reservationWrites() + stats.plainWrites());
+      assertThat(ours.bucket().conditionFailures()).isZero();
+      assertThat(stats.refusedReservations()).isZero();
+      // The first acquire, with no rate observed yet, is the one plain write.
+      assertThat(stats.plainWrites()).isEqualTo(1);
+      // A reserving write takes its own token and 0.1 x 500 = 50 more: 102 ms of bucket time from
+      // its acquire, which serves acquires 2.5 ms apart while their 2 ms slices end within it, 41
+      // of them. So 1 + ceil(1,999 / 41) = 50 writes, and never fewer than one per 51 tokens.
+      assertThat(writes).isBetween((long) Math.ceil(acquires / 51.0), 50L);
+      assertThat(ours.http().lastRequest("UpdateItem").orElseThrow().body())
+          .contains("\"#r0\":\"r:limit-0\"");
     }
   }
 

@@ -18,9 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * CPU) over {@link CannedDynamoDb}: ours with one limit and with five, synchronously, and with one
  * limit asynchronously (on the limiter's executor: the canned client is synchronous), the bare
  * SDK's UpdateItem of the same request with and without the limiter's per-request retry plugin (the
- * floor under ours), and Bucket4j's compare-and-swap path. Run with {@code -prof gc} for bytes
- * allocated per acquire and {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per acquire
- * on a shared machine.
+ * floor under ours), and Bucket4j's compare-and-swap path; and ours with one limit on a hot key
+ * with local reservation, most acquires admitted without a call. Run with {@code -prof gc} for
+ * bytes allocated per acquire and {@code -prof dev.limiter.bench.ThreadCpuProfiler} for CPU per
+ * acquire on a shared machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -66,6 +67,38 @@ public class ClientCostBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       ours = OursOnCannedDynamoDb.withBucketWriteClient(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Our limiter with one limit, its UpdateItems answered by a {@link CannedBucket}. */
+  @State(Scope.Thread)
+  public static class OneLimitCannedBucket {
+    OursOnCannedDynamoDb ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = OursOnCannedDynamoDb.withCannedBucket(1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      ours.close();
+    }
+  }
+
+  /** Our limiter with local reservation on one hot key offered 80 % of its limit. */
+  @State(Scope.Thread)
+  public static class HotKeyReservation {
+    OursHotKeyOnCannedBucket ours;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      ours = new OursHotKeyOnCannedBucket();
     }
 
     @TearDown(Level.Trial)
@@ -142,6 +175,25 @@ public class ClientCostBenchmark {
    */
   @Benchmark
   public Lease oursOneLimitBucketWriteClient(OneLimitBucketWriteClient state) {
+    return state.ours.acquire();
+  }
+
+  /**
+   * As {@link #oursOneLimit}, each UpdateItem answered by the stateful {@link CannedBucket} instead
+   * of the fixed answer: the difference is what that answer costs per write.
+   */
+  @Benchmark
+  public Lease oursOneLimitCannedBucket(OneLimitCannedBucket state) {
+    return state.ours.acquire();
+  }
+
+  /**
+   * One limit on a hot key with local reservation ({@link OursHotKeyOnCannedBucket}): most acquires
+   * are admitted locally, one reserving UpdateItem (answered by a {@link CannedBucket}) per about
+   * 41; per acquire, amortized.
+   */
+  @Benchmark
+  public Lease oursOneLimitHotKeyReservation(HotKeyReservation state) {
     return state.ours.acquire();
   }
 

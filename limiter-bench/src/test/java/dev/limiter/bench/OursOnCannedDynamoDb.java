@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * GetItem finds nothing (no entities, as for explicit limits without a hierarchy).
  *
  * <p>The limits are generous (a million tokens a second each) and the answered times lie at the
- * start of the run, so every acquire guesses the idle branch as it would on a bucket far from its
+ * start of the run (or, with {@link #withCannedBucket}, a microsecond after the last write, long
+ * past by the next), so every acquire guesses the idle branch as it would on a bucket far from its
  * limit. The limiter fails closed ({@link OnUnavailable#BLOCK}): an error path throws rather than
  * being measured as an admission.
  */
@@ -79,19 +80,29 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
    * on the workload's retrying client.
    */
   public static OursOnCannedDynamoDb withBucketWriteClient(int limitCount) {
-    return new OursOnCannedDynamoDb(limitCount, List.of(), false, true);
+    return new OursOnCannedDynamoDb(limitCount, List.of(), false, true, false);
+  }
+
+  /**
+   * As {@link #OursOnCannedDynamoDb(int)}, its UpdateItems answered by a {@link CannedBucket} (the
+   * item as the writes leave it) instead of the fixed answer: the same acquires and requests, so
+   * the difference is what that answer costs per write.
+   */
+  public static OursOnCannedDynamoDb withCannedBucket(int limitCount) {
+    return new OursOnCannedDynamoDb(limitCount, List.of(), false, false, true);
   }
 
   private OursOnCannedDynamoDb(
       int limitCount, List<ExecutionInterceptor> interceptors, boolean environmentClients) {
-    this(limitCount, interceptors, environmentClients, false);
+    this(limitCount, interceptors, environmentClients, false, false);
   }
 
   private OursOnCannedDynamoDb(
       int limitCount,
       List<ExecutionInterceptor> interceptors,
       boolean environmentClients,
-      boolean bucketWriteClient) {
+      boolean bucketWriteClient,
+      boolean cannedBucket) {
     client =
         environmentClients
             ? null
@@ -101,7 +112,12 @@ public final class OursOnCannedDynamoDb implements AutoCloseable {
     Map<String, Long> tokens = new LinkedHashMap<>();
     limits.forEach(limit -> tokens.put(limit.name(), 1L));
     consume = Collections.unmodifiableMap(tokens);
-    http.answer("UpdateItem", updatedAttributes(limitCount)).answer("GetItem", "{}");
+    if (cannedBucket) {
+      http.answer("UpdateItem", new CannedBucket(TABLE));
+    } else {
+      http.answer("UpdateItem", updatedAttributes(limitCount));
+    }
+    http.answer("GetItem", "{}");
     limiter =
         environmentClients
             ? EnvironmentLimiter.over(
