@@ -234,21 +234,8 @@ class LocalReservationTest {
     limiter.entities().createEntity("key-1", "project-1", true);
     limiter.entities().createEntity("key-2", "project-1", true);
     limiter.limits().set(new LimitScope.Entity("project-1"), List.of(RPS));
-    client.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    LimiterItems.limits(
-                        new LimitScope.Entity("key-1"), List.of(RPS), LocalReservation.OFF, null)));
-    client.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    LimiterItems.limits(
-                        new LimitScope.Entity("key-2"),
-                        List.of(Limit.of("rps", 2, 1, Duration.ofHours(1))),
-                        LocalReservation.OFF,
-                        null)));
+    storeWithoutReservation("key-1", List.of(RPS));
+    storeWithoutReservation("key-2", List.of(Limit.of("rps", 2, 1, Duration.ofHours(1))));
     limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
     clock.advance(TOKEN);
     long reservedAt = EpochNanos.now(clock);
@@ -288,12 +275,7 @@ class LocalReservationTest {
     limiter.entities().createEntity("project-1", null, false);
     limiter.entities().createEntity("key-1", "project-1", true);
     limiter.limits().set(new LimitScope.Entity("project-1"), List.of(RPS));
-    client.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    LimiterItems.limits(
-                        new LimitScope.Entity("key-1"), List.of(RPS), LocalReservation.OFF, null)));
+    storeWithoutReservation("key-1", List.of(RPS));
     limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
     clock.advance(TOKEN);
     limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
@@ -323,12 +305,7 @@ class LocalReservationTest {
     limiter
         .limits()
         .set(new LimitScope.Entity("project-1"), List.of(Limit.perSecond("rps", 4_000)));
-    client.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    LimiterItems.limits(
-                        new LimitScope.Entity("key-1"), List.of(RPS), LocalReservation.OFF, null)));
+    storeWithoutReservation("key-1", List.of(RPS));
     for (int i = 0; i < 3; i++) {
       limiter.acquire("key-1", "api", Map.of("rps", 1L)).close();
       clock.advance(TOKEN);
@@ -416,6 +393,11 @@ class LocalReservationTest {
                         .consistentRead(true))
             .item();
     return Long.parseLong(item.get(LimiterTableSchema.tatAttribute("rps")).n());
+  }
+
+  /** Stores {@code limits} for {@code entityId} with reservation off for it. */
+  private void storeWithoutReservation(String entityId, List<Limit> limits) {
+    put(LimiterItems.limits(new LimitScope.Entity(entityId), limits, LocalReservation.OFF, null));
   }
 
   private void put(Map<String, AttributeValue> item) {

@@ -177,16 +177,7 @@ class LostReservationAnswerTest {
     recorder.reset();
     transactional.acquire("key", "api", ONE);
     assertThat(transactional.reservationStats().localAdmissions()).as("no segment kept").isZero();
-    long left = 0;
-    while (true) {
-      try {
-        other.acquire("project", "api", ONE, LIMITS);
-        left++;
-      } catch (RateLimitExceededException e) {
-        break;
-      }
-    }
-    assertThat(1 + 1 + 1 + 1 + left)
+    assertThat(1 + 1 + 1 + 1 + takeAll(other, "project"))
         .as("the parent admitted 4 and the reservation's 6 tokens lapse: taken once, by nobody")
         .isEqualTo(TEN.capacity() - 6);
   }
@@ -283,12 +274,17 @@ class LostReservationAnswerTest {
     assertThat(reserving.reservationStats().localAdmissions()).isEqualTo(4);
   }
 
-  /** Single tokens until refused; how many were admitted. */
+  /** Single tokens of the hot key until refused; how many were admitted. */
   private static long takeAll(RateLimiter limiter) {
+    return takeAll(limiter, "hot");
+  }
+
+  /** Single tokens of {@code entityId} until refused; how many were admitted. */
+  private static long takeAll(RateLimiter limiter, String entityId) {
     long admitted = 0;
     while (true) {
       try {
-        limiter.acquire("hot", "api", ONE, LIMITS);
+        limiter.acquire(entityId, "api", ONE, LIMITS);
         admitted++;
       } catch (RateLimitExceededException e) {
         return admitted;

@@ -85,26 +85,8 @@ class ReservationBoundTest {
     ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
     int instances = 2 + random.nextInt(7);
     List<DynamoDbClient> clients = new ArrayList<>();
-    List<RateLimiter> limiters = new ArrayList<>();
-    String table = null;
-    for (int i = 0; i < instances; i++) {
-      DynamoDbClient client = DynamoDbLocal.shared().client();
-      if (table == null) {
-        table = LimiterTables.create(client);
-      }
-      clients.add(client);
-      limiters.add(
-          RateLimiter.builder()
-              .client(client)
-              .tableName(table)
-              .clock(clock)
-              .cascadeMode(mode)
-              .localReservation(
-                  new LocalReservation(
-                      Duration.ofMillis(20 + random.nextInt(300)),
-                      0.05 + random.nextDouble() * 0.45))
-              .build());
-    }
+    List<RateLimiter> limiters =
+        fleet(instances, random, clock, mode, new FaultInjector(), clients);
     Entities entities = limiters.get(0).entities();
     entities.createEntity("project-1", null, false);
     limiters.get(0).limits().set(new LimitScope.Entity("project-1"), LIMITS);
@@ -135,10 +117,8 @@ class ReservationBoundTest {
         refused++;
       }
     }
-    long local = 0;
-    for (RateLimiter limiter : limiters) {
-      local += limiter.reservationStats().localAdmissions();
-    }
+    long local =
+        limiters.stream().mapToLong(limiter -> limiter.reservationStats().localAdmissions()).sum();
     System.out.printf(
         "cascade reservation bound, %s: %d instances, %d admitted (%d sides locally), %d"
             + " refused%n",
@@ -232,26 +212,8 @@ class ReservationBoundTest {
     ManualClock clock = ManualClock.at("2026-11-24T10:00:00Z");
     int instances = 2 + random.nextInt(7);
     List<DynamoDbClient> clients = new ArrayList<>();
-    List<RateLimiter> limiters = new ArrayList<>();
-    String table = null;
-    for (int i = 0; i < instances; i++) {
-      DynamoDbClient client =
-          i == 0 ? DynamoDbLocal.shared().client(faults) : DynamoDbLocal.shared().client();
-      if (table == null) {
-        table = LimiterTables.create(client);
-      }
-      clients.add(client);
-      limiters.add(
-          RateLimiter.builder()
-              .client(client)
-              .tableName(table)
-              .clock(clock)
-              .localReservation(
-                  new LocalReservation(
-                      Duration.ofMillis(20 + random.nextInt(300)),
-                      0.05 + random.nextDouble() * 0.45))
-              .build());
-    }
+    List<RateLimiter> limiters =
+        fleet(instances, random, clock, CascadeMode.PARALLEL, faults, clients);
     Instant start = clock.instant();
     List<Admission> admitted = new ArrayList<>();
     // Between a lost answer and its retry, none, one or two writes of another instance: the
@@ -308,10 +270,8 @@ class ReservationBoundTest {
         undecided++;
       }
     }
-    long local = 0;
-    for (RateLimiter limiter : limiters) {
-      local += limiter.reservationStats().localAdmissions();
-    }
+    long local =
+        limiters.stream().mapToLong(limiter -> limiter.reservationStats().localAdmissions()).sum();
     System.out.printf(
         "reservation bound, seed %d: %d instances, %d admitted (%d locally), %d refused, %d"
             + " answers lost, %d undecided%n",
@@ -327,6 +287,42 @@ class ReservationBoundTest {
     assertWithinBound(admitted, TPS, Admission::tokens, seed);
     clients.forEach(DynamoDbClient::close);
     return local;
+  }
+
+  /**
+   * {@code instances} limiters on one new table, each with its own client (the first one's calls
+   * through {@code faults}, added to {@code clients}) and a reservation of a random window and
+   * share.
+   */
+  private static List<RateLimiter> fleet(
+      int instances,
+      Random random,
+      Clock clock,
+      CascadeMode mode,
+      FaultInjector faults,
+      List<DynamoDbClient> clients) {
+    List<RateLimiter> limiters = new ArrayList<>();
+    String table = null;
+    for (int i = 0; i < instances; i++) {
+      DynamoDbClient client =
+          i == 0 ? DynamoDbLocal.shared().client(faults) : DynamoDbLocal.shared().client();
+      if (table == null) {
+        table = LimiterTables.create(client);
+      }
+      clients.add(client);
+      limiters.add(
+          RateLimiter.builder()
+              .client(client)
+              .tableName(table)
+              .clock(clock)
+              .cascadeMode(mode)
+              .localReservation(
+                  new LocalReservation(
+                      Duration.ofMillis(20 + random.nextInt(300)),
+                      0.05 + random.nextDouble() * 0.45))
+              .build());
+    }
+    return limiters;
   }
 
   /**
