@@ -35,6 +35,7 @@ class LostReservationAnswerTest {
   private static final Limit TEN = Limit.perMinute("rpm", 10);
   private static final List<Limit> LIMITS = List.of(TEN);
   private static final Map<String, Long> ONE = Map.of("rpm", 1L);
+  private static final Limit CHILD = Limit.perMinute("rpm", 100);
 
   private final ManualClock clock = ManualClock.at("2026-12-01T10:00:00Z");
   private final FaultInjector faults = new FaultInjector();
@@ -141,28 +142,7 @@ class LostReservationAnswerTest {
       names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST"})
   void aTransactionalCascadesParentReservationLostUnderAnotherWriteFallsBackToTheTransaction(
       Fault fault) {
-    RateLimiter transactional =
-        RateLimiter.builder()
-            .client(client)
-            .tableName(table)
-            .clock(clock)
-            .onUnavailable(OnUnavailable.BLOCK)
-            .cascadeMode(CascadeMode.TRANSACTION)
-            .localReservation(new LocalReservation(Duration.ofSeconds(1), 0.5))
-            .build();
-    transactional.entities().createEntity("project", null, false);
-    transactional.entities().createEntity("key", "project", true);
-    transactional.limits().set(new LimitScope.Entity("project"), LIMITS);
-    // The child does not reserve: only the parent's reservation is in question.
-    otherClient.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    LimiterItems.limits(
-                        new LimitScope.Entity("key"),
-                        List.of(Limit.perMinute("rpm", 100)),
-                        LocalReservation.OFF,
-                        null)));
+    RateLimiter transactional = transactionalCascade();
     transactional.acquire("key", "api", ONE);
     faults.afterCommit(() -> other.acquire("project", "api", ONE, LIMITS));
     faults.arm(fault, 1, "UpdateItem");
@@ -180,6 +160,66 @@ class LostReservationAnswerTest {
     assertThat(1 + 1 + 1 + 1 + takeAll(other, "project"))
         .as("the parent admitted 4 and the reservation's 6 tokens lapse: taken once, by nobody")
         .isEqualTo(TEN.capacity() - 6);
+  }
+
+  /**
+   * As above with two other writes before the retry: the parent's reservation is undecided, so the
+   * acquire is not admitted under BLOCK and nothing else is written, neither the child nor a
+   * transaction; the reservation's 6 tokens, taken once or not at all, lapse.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SERVER_ERROR_AFTER_COMMIT", "RESPONSE_LOST"})
+  void anUndecidedReservationOfATransactionalCascadesParentWritesNothingElse(Fault fault) {
+    RateLimiter transactional = transactionalCascade();
+    transactional.acquire("key", "api", ONE);
+    faults.afterCommit(
+        () -> {
+          other.acquire("project", "api", ONE, LIMITS);
+          other.acquire("project", "api", ONE, LIMITS);
+        });
+    faults.arm(fault, 1, "UpdateItem");
+    recorder.reset();
+    assertThatThrownBy(() -> transactional.acquire("key", "api", ONE))
+        .isInstanceOf(RateLimiterUnavailableException.class);
+    faults.disarm();
+    assertThat(registry.get("limiter.tokens.undecided").counter().count()).isEqualTo(1);
+    assertThat(recorder.calls("UpdateItem")).as("the lost reservation and its retry").isEqualTo(2);
+    assertThat(recorder.calls("TransactWriteItems")).as("no transaction").isZero();
+    assertThat(transactional.available("key", "api", List.of(CHILD)).get("rpm"))
+        .as("the child took only the first acquire")
+        .isEqualTo(CHILD.capacity() - 1);
+    assertThat(1 + 2 + takeAll(other, "project"))
+        .as("the parent admitted 3, the undecided reservation's 6 tokens lapse")
+        .isEqualTo(TEN.capacity() - 6);
+  }
+
+  /**
+   * A limiter cascading in one transaction from {@code key} into {@code project}, whose limit is
+   * {@link #TEN}; the child does not reserve, so only the parent's reservation is in question.
+   */
+  private RateLimiter transactionalCascade() {
+    RateLimiter transactional =
+        RateLimiter.builder()
+            .client(client)
+            .tableName(table)
+            .clock(clock)
+            .onUnavailable(OnUnavailable.BLOCK)
+            .usageListener(new MicrometerUsageListener(registry))
+            .cascadeMode(CascadeMode.TRANSACTION)
+            .localReservation(new LocalReservation(Duration.ofSeconds(1), 0.5))
+            .build();
+    transactional.entities().createEntity("project", null, false);
+    transactional.entities().createEntity("key", "project", true);
+    transactional.limits().set(new LimitScope.Entity("project"), LIMITS);
+    otherClient.putItem(
+        b ->
+            b.tableName(table)
+                .item(
+                    LimiterItems.limits(
+                        new LimitScope.Entity("key"), List.of(CHILD), LocalReservation.OFF, null)));
+    return transactional;
   }
 
   /** Not applied (a 500 before the commit): the retry is the same reservation, and it applies. */
